@@ -1,0 +1,391 @@
+"""Evaluators: where runs execute (this process, local worker processes, a Dask cluster).
+
+Every backend is a context manager with one method, ``map(fn, tasks)``, which yields
+``(task, result)`` pairs as runs finish, in whatever order they finish. ``result`` is
+``fn(task)``'s return value, or a :class:`RunError` when the run raised (its message and
+traceback are kept; the other runs go on) or when the process running it died twice.
+The results never depend on the backend: ``fn`` is pure and each task carries its seed.
+
+Why a pool of our own instead of ``ProcessPoolExecutor``: each worker has its own pipe,
+so when the system kills a worker (out of memory, SIGKILL) we know exactly which run it
+held, retry that run once with the same seed on a fresh worker, and record it as failed
+if it kills a worker again; no other run is blamed and nothing hangs. Workers are
+started with an explicit ``spawn`` context (never the global start method, which
+``import mesa`` changes), ignore SIGINT, and are terminated by the parent on Ctrl-C
+before ``KeyboardInterrupt`` propagates, so no orphan outlives the command.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import multiprocessing.connection
+import os
+import pickle
+import signal
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any, Literal, Protocol, Self
+
+from sim.errors import UserError
+
+ErrorKind = Literal["exception", "worker_lost"]
+
+
+class SchedulerUnreachableError(UserError):
+    """A ``--scheduler`` address where no Dask scheduler answers."""
+
+
+@dataclass(frozen=True, slots=True)
+class RunError:
+    """A run that did not produce results.
+
+    Attributes:
+        message: One line: the exception type and text, or how the worker died.
+        kind: ``"exception"`` when the run raised, ``"worker_lost"`` when the process
+            running it died (killed by the system) on both attempts.
+        traceback: The worker-side traceback, when there is one.
+    """
+
+    message: str
+    kind: ErrorKind = "exception"
+    traceback: str = ""
+
+
+def call_safely(fn: Callable[[Any], Any], task: Any) -> Any:
+    """Run ``fn(task)``, turning an exception into a :class:`RunError` (runs in the worker)."""
+    try:
+        return fn(task)
+    except Exception as exc:
+        return RunError(f"{type(exc).__name__}: {exc}", "exception", traceback.format_exc())
+
+
+class Backend(Protocol):
+    """What every evaluator offers: a context manager with ``map``."""
+
+    name: str
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+
+    def map(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> Iterator[tuple[Any, Any]]:
+        """Run ``fn`` on every task; yield ``(task, result-or-RunError)`` as each finishes."""
+        ...
+
+
+class SerialBackend:
+    """Runs every task in this process, one after the other: for debugging and one core."""
+
+    name = "serial"
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        return None
+
+    def map(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> Iterator[tuple[Any, Any]]:
+        """Run the tasks in order; yield each result as soon as it is computed."""
+        for task in tasks:
+            yield task, call_safely(fn, task)
+
+
+def _worker_main(conn: multiprocessing.connection.Connection) -> None:
+    """Body of a worker process: receive a pickled ``(fn, task)``, send back the result."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
+    while True:
+        try:
+            payload = conn.recv_bytes()
+        except (EOFError, OSError):  # parent gone or told us to stop
+            return
+        if not payload:
+            return
+        try:
+            fn, task = pickle.loads(payload)
+        except Exception as exc:
+            result: Any = RunError(f"the worker could not load the run: {type(exc).__name__}: {exc}",
+                                   "exception", traceback.format_exc())
+        else:
+            result = call_safely(fn, task)
+        try:
+            conn.send(result)
+        except (pickle.PicklingError, TypeError, AttributeError) as exc:
+            conn.send(RunError(f"the run's result could not be sent back: {exc}", "exception"))
+        except (BrokenPipeError, OSError):
+            return
+
+
+@dataclass(slots=True)
+class _Job:
+    """A task waiting or running, with how many workers died running it."""
+
+    task: Any
+    crashes: int = 0
+
+
+@dataclass(slots=True)
+class _Worker:
+    """One worker process and the parent's end of its pipe."""
+
+    process: Any
+    conn: multiprocessing.connection.Connection
+    job: _Job | None = field(default=None)
+
+
+def _death_text(exitcode: int | None) -> str:
+    """How a worker process ended, in words."""
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        hint = " (out of memory?)" if name == "SIGKILL" else ""
+        return f"killed by {name}{hint}"
+    return f"exited with status {exitcode}"
+
+
+class ProcessBackend:
+    """Runs tasks on ``workers`` local processes started with the ``spawn`` method.
+
+    Args:
+        workers: Number of worker processes (default: the machine's cores). No more
+            workers are started than there are tasks.
+    """
+
+    name = "processes"
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self._context = multiprocessing.get_context("spawn")
+        self._pool: list[_Worker] = []
+        self._depth = 0
+
+    def __enter__(self) -> Self:
+        self._depth += 1  # re-entrant: the outermost 'with' stops the workers
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._depth -= 1
+        if exc_type is not None:
+            self._terminate_all()
+        elif self._depth == 0:
+            self._stop_all()
+
+    def _start_worker(self) -> _Worker:
+        parent_end, child_end = self._context.Pipe(duplex=True)
+        process = self._context.Process(target=_worker_main, args=(child_end,), daemon=True,
+                                        name="talentsim-worker")
+        process.start()
+        child_end.close()
+        worker = _Worker(process, parent_end)
+        self._pool.append(worker)
+        return worker
+
+    def _discard(self, worker: _Worker) -> None:
+        """Forget a dead (or doomed) worker, making sure its process is gone."""
+        worker.conn.close()
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(timeout=5)
+        self._pool.remove(worker)
+
+    def _stop_all(self) -> None:
+        """Ask every worker to finish, then make sure they are gone."""
+        for worker in self._pool:
+            try:
+                worker.conn.send_bytes(b"")
+            except OSError:
+                pass
+        for worker in self._pool:
+            worker.process.join(timeout=5)
+        self._terminate_all()
+
+    def _terminate_all(self) -> None:
+        """Stop every worker now (Ctrl-C, an error, or leftovers after a stop)."""
+        for worker in self._pool:
+            if worker.process.is_alive():
+                worker.process.terminate()
+        for worker in self._pool:
+            worker.process.join(timeout=3)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join(timeout=3)
+            worker.conn.close()
+        self._pool.clear()
+
+    def map(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> Iterator[tuple[Any, Any]]:
+        """Run the tasks on the pool; yield each result as soon as a worker returns it."""
+        pending: deque[_Job] = deque(_Job(task) for task in tasks)
+        try:
+            while len(self._pool) < min(self.workers, len(pending)):
+                self._start_worker()
+            while pending or any(w.job is not None for w in self._pool):
+                self._dispatch(fn, pending)
+                yield from self._collect(pending)
+        except BaseException:
+            self._terminate_all()
+            raise
+
+    def _dispatch(self, fn: Callable[[Any], Any], pending: deque[_Job]) -> None:
+        """Give a waiting task to every idle worker."""
+        for worker in list(self._pool):
+            if not pending:
+                return
+            if worker.job is not None:
+                continue
+            job = pending.popleft()
+            try:
+                worker.conn.send_bytes(pickle.dumps((fn, job.task)))
+            except (BrokenPipeError, ConnectionResetError, EOFError):
+                pending.appendleft(job)  # the worker died idle: the run never started
+                self._discard(worker)
+                self._start_worker()
+                continue
+            worker.job = job
+
+    def _collect(self, pending: deque[_Job]) -> Iterator[tuple[Any, Any]]:
+        """Wait for at least one busy worker to answer or die; yield what finished."""
+        busy = [w for w in self._pool if w.job is not None]
+        waitables = [w.conn for w in busy] + [w.process.sentinel for w in busy]
+        ready = set(multiprocessing.connection.wait(waitables))
+        for worker in busy:
+            job = worker.job
+            assert job is not None
+            if worker.conn in ready or (worker.process.sentinel in ready and worker.conn.poll()):
+                try:
+                    result = worker.conn.recv()
+                except (EOFError, OSError):
+                    pass  # died while sending: handled as a death below
+                else:
+                    worker.job = None
+                    yield job.task, result
+                    continue
+            if worker.conn in ready or worker.process.sentinel in ready:
+                yield from self._handle_death(worker, job, pending)
+
+    def _handle_death(self, worker: _Worker, job: _Job, pending: deque[_Job]) -> Iterator[tuple[Any, Any]]:
+        """A worker died holding ``job``: retry it once on a fresh worker, then give up."""
+        worker.process.join(timeout=5)
+        how = _death_text(worker.process.exitcode)
+        self._discard(worker)
+        job.crashes += 1
+        if job.crashes >= 2:
+            message = f"the worker process running this run was {how}, on both attempts"
+            yield job.task, RunError(message, "worker_lost")
+        else:
+            logging.getLogger(__name__).warning("a worker process was %s; retrying its run once", how)
+            pending.appendleft(job)
+        if pending:
+            self._start_worker()
+
+
+class DaskBackend:
+    """Runs tasks on a Dask distributed cluster.
+
+    Args:
+        address: ``"local"`` starts a ``LocalCluster`` of worker processes on this
+            machine (one thread each, no dashboard) that is closed on exit; anything
+            else is the address of a running scheduler, e.g. ``tcp://10.0.0.5:8786``.
+        workers: Worker processes of a local cluster (default: the machine's cores).
+        timeout_s: How long to try to reach a remote scheduler before giving up.
+
+    Raises:
+        SchedulerUnreachableError: On entry, when the scheduler does not answer.
+    """
+
+    name = "dask"
+
+    def __init__(self, address: str = "local", workers: int | None = None, timeout_s: float = 5.0) -> None:
+        self.address = address
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self.timeout_s = timeout_s
+        self._cluster: Any = None
+        self._client: Any = None
+        self._depth = 0
+
+    def __enter__(self) -> Self:
+        if self._client is None:
+            self._connect()
+        self._depth += 1  # re-entrant: the outermost 'with' closes the client and cluster
+        return self
+
+    def _connect(self) -> None:
+        import dask
+        from distributed import Client, LocalCluster
+
+        if self.address == "local":
+            # One retry of a run whose worker died, as with local processes.
+            with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
+                self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
+                                             dashboard_address=None, silence_logs=logging.ERROR)
+            self._client = Client(self._cluster)
+            return
+        try:
+            self._client = Client(self.address, timeout=f"{self.timeout_s}s")
+        except Exception as exc:  # OSError, TimeoutError, ValueError for a malformed address
+            raise SchedulerUnreachableError(
+                f"no Dask scheduler answered at '{self.address}' within {self.timeout_s:g} s "
+                f"({type(exc).__name__}: {exc}); start one with 'dask scheduler' and 'dask worker "
+                f"ADDRESS', check the address, or use '--scheduler local' or '--workers N'") from None
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._depth -= 1
+        if self._depth > 0 and exc_type is None:
+            return
+        self._depth = 0
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
+
+    def map(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> Iterator[tuple[Any, Any]]:
+        """Submit every task to the cluster; yield each result as soon as it arrives."""
+        from distributed import as_completed
+
+        if self._client is None:
+            raise RuntimeError("DaskBackend.map used outside its 'with' block")
+        futures = {self._client.submit(call_safely, fn, task, pure=False): task for task in tasks}
+        try:
+            for future in as_completed(futures):
+                task = futures[future]
+                try:
+                    result = future.result()
+                except Exception as exc:  # KilledWorker and friends: the run never returned
+                    kind: ErrorKind = "worker_lost" if type(exc).__name__ == "KilledWorker" else "exception"
+                    result = RunError(f"{type(exc).__name__}: {exc}", kind)
+                future.release()
+                yield task, result
+        except BaseException:
+            self._client.cancel(list(futures), force=True)
+            raise
+
+
+def make_backend(workers: int | None = None, scheduler: str | None = None) -> Backend:
+    """The backend the command-line options ask for.
+
+    Args:
+        workers: ``--workers``: local worker processes (1 runs serially in this process;
+            default: the machine's cores). With ``scheduler="local"``, the cluster's size.
+        scheduler: ``--scheduler``: ``"local"`` or a Dask scheduler address.
+    """
+    if workers is not None and workers < 1:
+        raise UserError(f"--workers must be at least 1, got {workers}")
+    if scheduler:
+        return DaskBackend(scheduler, workers=workers)
+    if workers == 1:
+        return SerialBackend()
+    return ProcessBackend(workers)

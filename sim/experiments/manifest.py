@@ -1,0 +1,41 @@
+"""What an experiment folder records about itself: software versions and a fresh default folder."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+import platform
+import sys
+from datetime import datetime
+from pathlib import Path
+
+_PACKAGES = ("talentsim", "numpy", "pandas", "scipy", "SALib", "pydantic", "dask", "distributed", "mesa")
+
+
+def software_versions() -> dict[str, str]:
+    """Python, platform and the versions of the packages that shape results."""
+    versions = {"python": sys.version.split()[0], "platform": platform.platform()}
+    for package in _PACKAGES:
+        try:
+            versions[package] = importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            versions[package] = "not installed"
+    return versions
+
+
+def new_output_dir(kind: str, root: str | os.PathLike[str] = "outputs") -> Path:
+    """Create and return ``ROOT/KIND-YYYYmmdd-HHMMSS`` (with ``-2``, ``-3`` ... if taken).
+
+    The folder is created exclusively, so two commands started in the same second
+    never share one and an earlier experiment is never overwritten.
+    """
+    base = Path(root) / f"{kind}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
+    base.parent.mkdir(parents=True, exist_ok=True)
+    for attempt in range(1, 1000):
+        candidate = base if attempt == 1 else base.with_name(f"{base.name}-{attempt}")
+        try:
+            candidate.mkdir()
+        except FileExistsError:
+            continue
+        return candidate
+    raise RuntimeError(f"could not create a new folder next to {base}")

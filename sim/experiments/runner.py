@@ -1,0 +1,120 @@
+"""Run a batch of tasks on a backend, storing each run as it finishes and skipping stored ones.
+
+Replications, comparisons and sweeps all come down to a list of :class:`RunTask` (which
+point, which replication, which seed, which parameter values) and an :class:`Evaluator`
+(which model on which scenarios). :func:`execute` is the one loop that sends them to a
+backend, records every result or error, and counts progress.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sim.experiments.backends import Backend, RunError, SerialBackend
+from sim.experiments.models import ModelFn
+from sim.experiments.progress import Progress
+from sim.experiments.store import RunRecord, RunStore, StoreError
+
+
+@dataclass(frozen=True, slots=True)
+class RunTask:
+    """One run to do (small and picklable: this is what travels to a worker).
+
+    Attributes:
+        point: Design point (sweep) or scenario index (comparison); part of the store key.
+        rep: Replication index; part of the store key.
+        seed: The run's integer seed (see :mod:`sim.experiments.seeds`).
+        scenario_index: Which of the evaluator's scenarios the run uses.
+        params: Values of the varied parameters by dotted key (empty in a comparison).
+    """
+
+    point: int
+    rep: int
+    seed: int
+    scenario_index: int = 0
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluator:
+    """A picklable callable that runs one task: ``model(task.params, scenario, task.seed)``.
+
+    Attributes:
+        model: The model function (a top-level callable, see :mod:`sim.experiments.models`).
+        scenarios: The scenarios tasks refer to by index (a sweep has one, its base).
+    """
+
+    model: ModelFn
+    scenarios: tuple[Any, ...]
+
+    def __call__(self, task: RunTask) -> dict[str, float]:
+        """Run the task; outcomes as plain floats."""
+        outcomes = self.model(task.params, self.scenarios[task.scenario_index], task.seed)
+        return {str(name): float(value) for name, value in outcomes.items()}
+
+
+def model_name(model: ModelFn) -> str:
+    """``module:qualname`` of a model function, recorded with (and hashed into) an experiment."""
+    return f"{getattr(model, '__module__', '?')}:{getattr(model, '__qualname__', repr(model))}"
+
+
+def to_record(task: RunTask, result: Any) -> RunRecord:
+    """The stored form of a task's result or error."""
+    if isinstance(result, RunError):
+        return RunRecord(task.point, task.rep, task.seed, dict(task.params), {}, result.message, result.kind,
+                         result.traceback)
+    return RunRecord(task.point, task.rep, task.seed, dict(task.params), dict(result))
+
+
+def reusable(stored: Mapping[tuple[int, int], RunRecord], tasks: Sequence[RunTask],
+             store: RunStore | None = None) -> dict[tuple[int, int], RunRecord]:
+    """The stored successful runs that match a task exactly (failed runs are run again).
+
+    Raises:
+        StoreError: A stored run has the key of a task but another seed or other
+            parameter values: the folder belongs to a different design.
+    """
+    found: dict[tuple[int, int], RunRecord] = {}
+    for task in tasks:
+        record = stored.get((task.point, task.rep))
+        if record is None or record.failed:
+            continue
+        if record.seed != task.seed or record.params != task.params:
+            where = store.directory if store is not None else "the store"
+            raise StoreError(
+                f"{where} holds run (point {task.point}, replication {task.rep}) with other parameter values "
+                f"or another seed than this experiment gives it (stored {record.params}, seed {record.seed}; "
+                f"now {task.params}, seed {task.seed}); choose a new --out")
+        found[record.key] = record
+    return found
+
+
+def execute(tasks: Sequence[RunTask], evaluator: Evaluator, backend: Backend | None = None, *,
+            store: RunStore | None = None, progress: bool = False, quiet: bool = False) -> list[RunRecord]:
+    """Run every task not already stored; return all records in task order.
+
+    Args:
+        tasks: The runs of the experiment (keys must be unique).
+        evaluator: What one run does.
+        backend: Where runs execute; entered here (default: this process).
+        store: An open run store: stored successful runs are reused, and every new
+            run is saved the moment it finishes.
+        progress: Count runs on stderr (a bar when stderr is a terminal, then a summary line).
+        quiet: With ``progress``, show only the summary line.
+
+    Returns:
+        One record per task, successful or failed, in the order of ``tasks``.
+    """
+    records = reusable(store.stored(), tasks, store) if store is not None else {}
+    todo = [task for task in tasks if (task.point, task.rep) not in records]
+    with (backend or SerialBackend()) as active, \
+            Progress(len(tasks), len(records), bar=progress and not quiet, summary=progress) as counter:
+        for task, result in active.map(evaluator, todo):
+            record = to_record(task, result)
+            if store is not None:
+                store.save(record)
+            records[record.key] = record
+            counter.update(record.failed)
+    return [records[(task.point, task.rep)] for task in tasks]

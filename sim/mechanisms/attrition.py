@@ -1,0 +1,58 @@
+"""Attrition: students dropping out and hosts ending apprenticeships early.
+
+Weekly dropout hazard of a student in the programme:
+``dropout_rate_per_year / 52 x exp(support_effect x (1 - support) + fit_effect x
+misfit + motivation_effect x max(0, 0.5 - motivation))``, where support is the share of
+needed guidance received and misfit marks a placement outside the student's sector.
+A host ends an apprenticeship with hazard ``termination_rate_per_year / 52 x
+exp(termination_skill_gap_effect x points of practical skill below the post's need)``.
+Both are requests; ``exits.apply_exits`` applies them in one place.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.engine.population import Location
+from sim.engine.world import World
+
+POST_NEED_BASE_POINTS = 30.0
+"""Practical skill a post of technical level 0 needs; assumption."""
+POST_NEED_PER_LEVEL_POINTS = 40.0
+"""Extra practical skill per unit of post technical level; assumption."""
+
+
+def weekly_probability(rate_per_year: float, log_multiplier: np.ndarray) -> np.ndarray:
+    """Probability of an event within a week from a yearly hazard and a log-multiplier."""
+    return -np.expm1(-(rate_per_year / 52.0) * np.exp(log_multiplier))
+
+
+def request_attrition(world: World) -> None:
+    """Draw this week's dropouts and early terminations (as requests)."""
+    p = world.scenario.attrition
+    s = world.students
+    active = np.flatnonzero(s.in_programme())
+    if len(active) == 0:
+        return
+    at_firm = s.location[active] == Location.ENTERPRISE
+    mentored = s.enterprise_mentor[active] >= 0
+    ums = world.scenario.learning.unmentored_practice_share
+    support = np.where(at_firm, np.where(mentored, s.guidance_enterprise[active], ums),
+                       s.guidance_school[active])
+    misfit = at_firm & ~s.sector_fit[active]
+    log_m = (p.support_effect * (1.0 - support) + p.fit_effect * misfit
+             + p.motivation_effect * np.maximum(0.0, 0.5 - s.motivation[active]))
+    u = world.streams.uniform("attrition.dropout", world.week, s.n)[active]
+    leaving = active[u < weekly_probability(p.dropout_rate_per_year, log_m)]
+    if len(leaving):
+        world.pending_dropouts.append((leaving, "dropout"))
+
+    hosted = active[at_firm]
+    if len(hosted):
+        ent = world.enterprises
+        need = POST_NEED_BASE_POINTS + POST_NEED_PER_LEVEL_POINTS * ent.post_level[s.host[hosted]]
+        gap = np.maximum(0.0, need - s.practical_skill[hosted])
+        u = world.streams.uniform("attrition.termination", world.week, s.n)[hosted]
+        ended = hosted[u < weekly_probability(p.termination_rate_per_year, p.termination_skill_gap_effect * gap)]
+        if len(ended):
+            world.pending_terminations.append((ended, "host_ended"))

@@ -1,0 +1,62 @@
+"""Contact between the two kinds of mentor (seed 003, section 5.2).
+
+School mentors with apprentices placed visit the enterprise (the rule: at least twice
+a month); enterprise mentors teach at school (at least four times a semester). Visits
+happen only as far as their travel is funded, sessions only as far as enterprise
+mentors' allowances are. Contact raises each host's coordination with the school,
+which moves curriculum alignment towards the enterprise's post standards:
+``alignment = base + alignment_gain x coordination x (1 - base)``. Coordination
+follows the contact made with a lag (``adjustment_rate_per_week``) and reaches 1 when
+both rules are met; it decays in firms without apprentices.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.engine.population import Location
+from sim.engine.world import World
+
+RULE_VISITS_PER_MONTH = 2.0
+"""Seed 003's minimum school-mentor visits per month (the reference for full contact)."""
+RULE_SESSIONS_PER_SEMESTER = 4.0
+"""Seed 003's minimum enterprise-mentor sessions at school per semester."""
+
+
+def contact_target(visits_per_month: float, sessions_per_semester: float) -> float:
+    """Coordination that a level of contact sustains, 0-1 (1 when both rules are met)."""
+    return min(1.0, 0.5 * visits_per_month / RULE_VISITS_PER_MONTH
+               + 0.5 * sessions_per_semester / RULE_SESSIONS_PER_SEMESTER)
+
+
+def make_contact(world: World) -> None:
+    """This week's visits and sessions, and the coordination they sustain in each host."""
+    sc = world.scenario
+    funded = world.this_week.funded
+    visits = sc.contact.school_mentor_visits_per_month * funded.get("contact_visits", 1.0)
+    sessions = 0.0
+    if sc.programme.dual_mentor:
+        sessions = sc.contact.enterprise_mentor_school_sessions_per_semester * \
+            funded.get("enterprise_mentor_remuneration", 1.0)
+    world.this_week.visits_per_month = visits
+    world.this_week.school_sessions_per_semester = sessions
+    s = world.students
+    at_firm = s.location == Location.ENTERPRISE
+    hosting = np.bincount(s.host[at_firm], minlength=world.enterprises.n) > 0
+    target = np.where(hosting, contact_target(visits, sessions), 0.0)
+    c = world.enterprises.coordination
+    c += sc.contact.adjustment_rate_per_week * (target - c)
+
+
+def alignment(world: World, coordination: np.ndarray | float) -> np.ndarray | float:
+    """Curriculum alignment given coordination, 0-1."""
+    base = world.scenario.programme.curriculum_alignment
+    return base + world.scenario.contact.alignment_gain * coordination * (1.0 - base)
+
+
+def programme_alignment(world: World) -> float:
+    """Alignment of school teaching: the mean coordination of the firms hosting apprentices."""
+    ent = world.enterprises
+    hosting = ent.coordination > 0
+    mean_c = float(ent.coordination[hosting].mean()) if hosting.any() else 0.0
+    return float(alignment(world, mean_c))

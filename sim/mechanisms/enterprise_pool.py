@@ -1,0 +1,46 @@
+"""The enterprises a programme can work with, and how many apprentices each may host.
+
+Posts are mostly low-technology (seed 000: assembly-line operators), so the post's
+technical level is drawn from a Beta distribution skewed low. Chinese internship rules
+cap interns at 10% of a firm's staff and 20% of one post's staff (calibration.md).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.engine.population import Enterprises
+from sim.engine.streams import RandomStreams
+from sim.scenario.schema import Scenario
+
+
+def apprentice_capacity(slots_offered: np.ndarray, staff: np.ndarray, post_staff: np.ndarray,
+                        firm_cap_share: float, post_cap_share: float) -> np.ndarray:
+    """Places a firm may fill: what it offers, within the firm and post caps."""
+    firm_cap = np.floor(firm_cap_share * staff + 1e-9)
+    post_cap = np.floor(post_cap_share * post_staff + 1e-9)
+    return np.minimum(slots_offered, np.minimum(firm_cap, post_cap)).astype(np.int32)
+
+
+def create_enterprises(scenario: Scenario, streams: RandomStreams) -> Enterprises:
+    """Draw the enterprise pool."""
+    p = scenario.enterprises
+    n = p.count
+    rng = streams.generator("enterprises.setup")
+    sector = rng.integers(0, scenario.intake.n_sectors, n).astype(np.int16)
+    staff = np.maximum(10, np.round(p.staff_median * np.exp(p.staff_log_sd * rng.standard_normal(n)))).astype(np.int32)
+    post_staff = np.maximum(1, np.round(p.post_staff_share * staff)).astype(np.int32)
+    post_level = rng.beta(p.post_level_alpha, p.post_level_beta, n)
+    slots = 1 + rng.poisson(max(p.slots_offered_mean - 1.0, 0.0), n)
+    capacity = apprentice_capacity(slots, staff, post_staff, p.firm_intern_cap_share, p.post_intern_cap_share)
+    willingness = scenario.participation.willingness_log_odds + scenario.participation.willingness_sd * \
+        rng.standard_normal(n)
+    participating = rng.random(n) < p.initial_participation_share
+    zeros = np.zeros(n)
+    return Enterprises(
+        sector=sector, staff=staff, post_staff=post_staff, post_level=post_level, capacity=capacity,
+        willingness=willingness, participating=participating, vacancies=np.zeros(n, np.int32),
+        coordination=zeros.copy(), satisfaction=np.full(n, 0.5), year_cost_yuan=zeros.copy(),
+        year_benefit_yuan=zeros.copy(), year_apprentice_weeks=zeros.copy(), total_cost_yuan=zeros.copy(),
+        total_benefit_yuan=zeros.copy(), total_apprentice_weeks=zeros.copy(), satisfaction_sum=zeros.copy(), satisfaction_count=zeros.copy(),
+        last_net_cost_per_apprentice_year=np.full(n, np.nan))

@@ -1,0 +1,81 @@
+"""Funding: yearly money in, weekly needs paid in priority order.
+
+At each year start the school special fund and the government pay in their yearly
+amounts and enterprises pay their cost share for the apprentice-years hosted since the last bill. Each
+week every use states its need (training-base running costs for students at school,
+mentor allowances, visit travel, exam fees, the per-apprentice subsidy) and the ledger
+says what share it could pay; the mechanisms scale what they do by that share.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.engine.population import Location
+from sim.engine.world import World
+from sim.mechanisms import certification
+
+MONTHS_PER_WEEK = 12.0 / 52.0
+
+
+def active_enterprise_mentors(world: World) -> np.ndarray:
+    """Mask of filled enterprise-mentor posts with at least one apprentice in the firm this week."""
+    s = world.students
+    at_firm = (s.location == Location.ENTERPRISE) & (s.enterprise_mentor >= 0)
+    has = np.bincount(s.enterprise_mentor[at_firm], minlength=world.enterprise_mentors.n) > 0
+    return has & world.enterprise_mentors.active(world.week)
+
+
+def school_mentors_with_apprentices(world: World) -> np.ndarray:
+    """Mask of school-mentor posts with at least one mentee placed in a firm this week."""
+    s = world.students
+    away = (s.location == Location.ENTERPRISE) & (s.school_mentor >= 0)
+    return np.bincount(s.school_mentor[away], minlength=world.school_mentors.n) > 0
+
+
+def pay_in_yearly(world: World) -> None:
+    """Budgets arrive at the start of each academic year."""
+    if not world.calendar.is_year_start(world.week):
+        return
+    p = world.scenario.funding
+    world.ledger.pay_in("school_special_fund", p.school_special_fund_yuan_per_year)
+    world.ledger.pay_in("government", p.government_yuan_per_year)
+    hosted_weeks = float(world.enterprises.total_apprentice_weeks.sum())
+    unbilled_years = (hosted_weeks - world.counters.apprentice_weeks_billed) / 52.0
+    world.counters.apprentice_weeks_billed = hosted_weeks
+    world.ledger.pay_in("enterprise_cost_sharing", p.enterprise_cost_sharing_yuan_per_apprentice_year
+                        * unbilled_years)
+
+
+def weekly_needs(world: World) -> dict[str, float]:
+    """What each use of the programme's money needs this week, yuan."""
+    sc = world.scenario
+    s = world.students
+    at_school = int(np.count_nonzero(s.location == Location.SCHOOL))
+    at_firm = int(np.count_nonzero(s.location == Location.ENTERPRISE))
+    world.this_week.school_practice_students = at_school
+    sm_active = world.school_mentors.active(world.week)
+    em_active = active_enterprise_mentors(world) if sc.programme.dual_mentor else np.zeros(0, bool)
+    visiting = school_mentors_with_apprentices(world) & sm_active
+    em_pay = sc.enterprise_mentors.remuneration_yuan_per_month + \
+        sc.incentives.enterprise_mentor_salary_subsidy_yuan_per_month
+    needs = {
+        "training_base": at_school * sc.funding.training_base_yuan_per_student_week,
+        "school_mentor_remuneration": np.count_nonzero(sm_active) * sc.school_mentors.remuneration_yuan_per_month
+        * MONTHS_PER_WEEK,
+        "enterprise_mentor_remuneration": np.count_nonzero(em_active) * em_pay * MONTHS_PER_WEEK,
+        "contact_visits": np.count_nonzero(visiting) * sc.contact.school_mentor_visits_per_month
+        * MONTHS_PER_WEEK * sc.contact.cost_yuan_per_visit,
+        "exam_fees": 0.0,
+        "apprentice_subsidy": at_firm * sc.incentives.apprentice_subsidy_yuan_per_year / 52.0,
+    }
+    if world.calendar.is_exam_week(world.week):
+        needs["exam_fees"] = int(np.count_nonzero(certification.eligible(world))) * \
+            sc.certification.exam_fee_yuan
+    return needs
+
+
+def pay_weekly_needs(world: World) -> None:
+    """Pay this week's needs; record the share of each use that was funded."""
+    pay_in_yearly(world)
+    world.this_week.funded = world.ledger.pay_out(weekly_needs(world))

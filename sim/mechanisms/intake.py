@@ -1,0 +1,78 @@
+"""Intake: one cohort enrols at the start of each academic year.
+
+All cohorts are drawn at set-up (they are contiguous index ranges, cohort by cohort),
+and a cohort's students turn from NOT_ENROLLED to BASIC in its intake week. Drawing
+everyone up front, by index, keeps each student's attributes identical across
+scenarios that share a seed (common random numbers).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.engine.population import Location, Stage, Students
+from sim.engine.streams import RandomStreams
+from sim.engine.world import World
+from sim.scenario.schema import WEEKS_PER_YEAR, Scenario
+
+
+def _beta_from_mean(rng: np.random.Generator, mean: float, concentration: float, n: int) -> np.ndarray:
+    return rng.beta(mean * concentration, (1.0 - mean) * concentration, n)
+
+
+def create_students(scenario: Scenario, streams: RandomStreams) -> Students:
+    """Every student of every cohort, not yet enrolled."""
+    p = scenario.intake
+    n = scenario.n_students
+    cohort = np.repeat(np.arange(p.n_cohorts, dtype=np.int16), p.cohort_size)
+    g = streams.generator
+    skill_noise = g("intake.skills").standard_normal((3, n)) * p.initial_skill_sd
+
+    def skill(mean: float, row: int) -> np.ndarray:
+        return np.clip(mean + skill_noise[row], 0.0, 100.0)
+
+    return Students(
+        n=n,
+        cohort=cohort,
+        enrol_week=(cohort.astype(np.int32) * WEEKS_PER_YEAR),
+        sector=g("intake.sector").integers(0, p.n_sectors, n).astype(np.int16),
+        ability=p.ability_sd * g("intake.ability").standard_normal(n),
+        motivation=_beta_from_mean(g("intake.motivation"), p.motivation_mean, p.motivation_concentration, n),
+        theory=skill(p.initial_theory_mean, 0),
+        practical_skill=skill(p.initial_practical_skill_mean, 1),
+        professionalism=skill(p.initial_professionalism_mean, 2),
+    )
+
+
+def cohort_slice(scenario: Scenario, cohort: int) -> slice:
+    """The index range of one cohort."""
+    size = scenario.intake.cohort_size
+    return slice(cohort * size, (cohort + 1) * size)
+
+
+def enrol_cohort(world: World) -> None:
+    """At a year start, enrol that year's cohort and give each student a school mentor."""
+    if not world.calendar.is_year_start(world.week):
+        return
+    c = world.week // WEEKS_PER_YEAR
+    if c >= world.scenario.intake.n_cohorts:
+        return
+    s = world.students
+    sl = cohort_slice(world.scenario, c)
+    s.stage[sl] = Stage.BASIC
+    s.location[sl] = Location.SCHOOL
+    new = np.arange(sl.start, sl.stop)
+    s.school_mentor[sl] = assign_school_mentors(world, len(new))
+    world.events.add(world.week, new, "enrol", "intake")
+
+
+def assign_school_mentors(world: World, n_new: int) -> np.ndarray:
+    """Mentor posts for ``n_new`` students, filling the least-loaded posts first."""
+    s = world.students
+    n_posts = world.school_mentors.n
+    enrolled = s.in_programme() & (s.school_mentor >= 0)
+    load = np.bincount(s.school_mentor[enrolled], minlength=n_posts)
+    target = -(-(load.sum() + n_new) // n_posts)  # ceiling division
+    free = np.maximum(target - load, 0)
+    posts = np.repeat(np.arange(n_posts, dtype=np.int32), free)
+    return posts[:n_new]

@@ -1,0 +1,102 @@
+"""Learning: weekly growth of theory, practical skill and professionalism.
+
+Growth = rate x input x personal factor x (1 - score/100): diminishing returns as a
+score nears 100. The personal factor is ``exp(ability_effect x ability) x (1 +
+motivation_effect x (motivation - 0.5) / 0.5)`` times a weekly multiplicative shock
+``max(0, 1 + noise_sd x N(0, 1))`` (one normal draw per student-week). Inputs:
+
+- at school: theory from classes and mentoring, weighted by the mentor's teaching
+  quality; practical skill from the training base (only as far as its running cost is
+  funded), the mentor's own practical skill and curriculum alignment;
+- in the enterprise: practical skill from the post (higher technical level teaches
+  more; seed 000) and alignment, plus the enterprise mentor's guidance x technical
+  skill x pedagogical skill (seed 003: "can do but cannot teach"); an unmentored
+  post teaches only ``unmentored_practice_share`` by doing; professionalism grows fastest
+  at work.
+
+Motivation drifts towards a target set by the support received and the fit of the
+placement. Holidays change nothing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.engine.population import Location
+from sim.engine.world import World
+from sim.mechanisms.contact import alignment, programme_alignment
+
+ENTERPRISE_THEORY_INPUT = 0.1
+"""Theory input during enterprise weeks (self-study, mentor visits), relative; assumption."""
+SCHOOL_PROFESSIONALISM_INPUT = 0.4
+"""Professionalism input of a school week relative to a full enterprise week; assumption."""
+
+
+def personal_factor(world: World, idx: np.ndarray, shock: np.ndarray) -> np.ndarray:
+    """Ability, motivation and this week's luck of the students ``idx``."""
+    lp = world.scenario.learning
+    s = world.students
+    f = np.exp(lp.ability_effect_per_sd * s.ability[idx])
+    f *= 1.0 + lp.motivation_effect * (s.motivation[idx] - 0.5) / 0.5
+    f *= np.maximum(0.0, 1.0 + lp.noise_sd * shock[idx])
+    return f
+
+
+def _grow(score: np.ndarray, idx: np.ndarray, gain: np.ndarray) -> None:
+    score[idx] = np.minimum(100.0, score[idx] + gain * (1.0 - score[idx] / 100.0))
+
+
+def learn(world: World) -> None:
+    """Skill growth and motivation drift of every student at school or in a firm this week."""
+    sc = world.scenario
+    lp = sc.learning
+    s = world.students
+    shock = world.streams.normal("learning.shock", world.week, s.n)
+    sm = world.school_mentors
+
+    school = np.flatnonzero(s.location == Location.SCHOOL)
+    if len(school):
+        f = personal_factor(world, school, shock)
+        mentor = s.school_mentor[school]
+        g = s.guidance_school[school]
+        q = sm.teaching_quality[mentor]
+        theory_in = q * (lp.classroom_share + (1.0 - lp.classroom_share) * g)
+        practice = sc.programme.school_practice_hours_share * world.this_week.funded.get("training_base", 1.0)
+        align = programme_alignment(world)
+        practical_in = practice * sm.practical_skill[mentor] * (0.5 + 0.5 * g) * (0.5 + 0.5 * align)
+        prof_in = SCHOOL_PROFESSIONALISM_INPUT * (0.5 + 0.5 * g)
+        _grow(s.theory, school, lp.theory_points_per_week * theory_in * f)
+        _grow(s.practical_skill, school, lp.practical_skill_points_per_week * practical_in * f)
+        _grow(s.professionalism, school, lp.professionalism_points_per_week * prof_in * f)
+        _drift_motivation(world, school, support=g, fit=np.ones(len(school)))
+
+    firm = np.flatnonzero(s.location == Location.ENTERPRISE)
+    if len(firm):
+        f = personal_factor(world, firm, shock)
+        host = s.host[firm]
+        ent = world.enterprises
+        post = 0.5 + ent.post_level[host]
+        align = alignment(world, ent.coordination[host])
+        mentor = s.enterprise_mentor[firm]
+        mentored = mentor >= 0
+        em = world.enterprise_mentors
+        g = np.where(mentored, s.guidance_enterprise[firm], 0.0)
+        safe = np.where(mentored, mentor, 0)
+        quality = np.where(mentored, em.technical_skill[safe] * (0.3 + 0.7 * em.pedagogical_skill[safe]), 0.0) \
+            if em.n else np.zeros(len(firm))
+        ums = lp.unmentored_practice_share
+        practical_in = post * (0.5 + 0.5 * align) * (ums + (1.0 - ums) * g * quality)
+        prof_in = np.where(mentored, 0.6 + 0.4 * g, 0.6)
+        school_q = sm.teaching_quality[s.school_mentor[firm]]
+        _grow(s.theory, firm, lp.theory_points_per_week * ENTERPRISE_THEORY_INPUT * school_q * f)
+        _grow(s.practical_skill, firm, lp.practical_skill_points_per_week * practical_in * f)
+        _grow(s.professionalism, firm, lp.professionalism_points_per_week * prof_in * f)
+        support = np.where(mentored, g, ums)
+        _drift_motivation(world, firm, support=support, fit=s.sector_fit[firm].astype(float))
+
+
+def _drift_motivation(world: World, idx: np.ndarray, support: np.ndarray, fit: np.ndarray) -> None:
+    rate = world.scenario.learning.motivation_adjustment_per_week
+    target = 0.35 + 0.45 * support + 0.2 * fit
+    m = world.students.motivation
+    m[idx] += rate * (target - m[idx])

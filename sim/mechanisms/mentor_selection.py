@@ -1,0 +1,75 @@
+"""Selecting mentors (seed 003, section 5.1) and filling posts that fall vacant.
+
+School mentors need at least ``min_teaching_years`` of teaching; a share are
+dual-qualified (have enterprise practice), which gives them more practical skill.
+Enterprise mentors need at least ``min_frontline_years`` of frontline work; they are
+technically strong but often "can do but cannot teach" (low pedagogical skill).
+Replacements are drawn from the same selection rules, so turnover loses what two-way
+training had built up.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from sim.engine.population import EnterpriseMentors, SchoolMentors
+from sim.engine.streams import RandomStreams
+from sim.scenario.schema import Scenario
+
+
+def _share_noise(rng: np.random.Generator, mean: np.ndarray | float, n: int, sd: float = 0.1) -> np.ndarray:
+    return np.clip(mean + sd * rng.standard_normal(n), 0.02, 1.0)
+
+
+def n_school_mentor_posts(scenario: Scenario) -> int:
+    """Posts sized for the steady-state enrolment at the scenario's students-per-mentor ratio."""
+    concurrent = scenario.intake.cohort_size * min(scenario.intake.n_cohorts, scenario.calendar.programme_years)
+    return max(1, math.ceil(concurrent / scenario.school_mentors.students_per_mentor))
+
+
+def draw_school_mentor_attributes(scenario: Scenario, rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+    """Attributes of ``n`` newly selected school mentors."""
+    p = scenario.school_mentors
+    dual = rng.random(n) < p.dual_qualified_share
+    return {
+        "teaching_years": p.min_teaching_years + rng.exponential(8.0, n),
+        "dual_qualified": dual,
+        "teaching_quality": _share_noise(rng, p.teaching_quality_mean, n),
+        "practical_skill": _share_noise(rng, np.where(dual, p.practical_skill_dual_qualified,
+                                                      p.practical_skill_other), n),
+    }
+
+
+def select_school_mentors(scenario: Scenario, streams: RandomStreams) -> SchoolMentors:
+    """The school's mentor pool at the start of the run."""
+    n = n_school_mentor_posts(scenario)
+    a = draw_school_mentor_attributes(scenario, streams.generator("school_mentors.selection"), n)
+    return SchoolMentors(
+        teaching_years=a["teaching_years"], dual_qualified=a["dual_qualified"],
+        teaching_quality=a["teaching_quality"], practical_skill=a["practical_skill"],
+        effort=np.full(n, scenario.school_mentors.base_effort), vacant_until=np.full(n, -1, np.int32),
+        workload=np.zeros(n))
+
+
+def draw_enterprise_mentor_attributes(scenario: Scenario, rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+    """Attributes of ``n`` newly selected enterprise mentors."""
+    p = scenario.enterprise_mentors
+    return {
+        "frontline_years": p.min_frontline_years + rng.exponential(6.0, n),
+        "technical_skill": _share_noise(rng, p.technical_skill_mean, n),
+        "pedagogical_skill": _share_noise(rng, p.pedagogical_skill_mean, n),
+    }
+
+
+def select_enterprise_mentors(scenario: Scenario, streams: RandomStreams, capacity: np.ndarray) -> EnterpriseMentors:
+    """Enough mentors in each enterprise for its apprentice places."""
+    per_firm = np.ceil(capacity / scenario.enterprise_mentors.apprentices_per_mentor).astype(np.int64)
+    enterprise = np.repeat(np.arange(len(capacity), dtype=np.int32), per_firm)
+    n = len(enterprise)
+    a = draw_enterprise_mentor_attributes(scenario, streams.generator("enterprise_mentors.selection"), n)
+    return EnterpriseMentors(
+        enterprise=enterprise, frontline_years=a["frontline_years"], technical_skill=a["technical_skill"],
+        pedagogical_skill=a["pedagogical_skill"], effort=np.full(n, scenario.enterprise_mentors.base_effort),
+        vacant_until=np.full(n, -1, np.int32), workload=np.zeros(n))

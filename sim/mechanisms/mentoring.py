@@ -1,0 +1,77 @@
+"""Mentoring as a scarce resource: guidance hours shared among a mentor's mentees.
+
+Each mentor can give ``guidance_hours_per_week x effort`` hours a week, less the hours
+that contact takes (school mentors' enterprise visits, enterprise mentors' sessions at
+school). Each mentee present needs ``desired_hours_per_...`` hours. When demand
+exceeds supply, the hours are shared equally (processor sharing), so each mentee
+receives ``min(1, supply / demand)`` of what they need. A vacant post gives nothing
+until it is filled. So the mentor ratio, turnover and effort change the guidance each
+student actually receives, and the overload shows as workload (demand / supply).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.engine.population import Location
+from sim.engine.world import World
+
+WEEKS_PER_MONTH = 52.0 / 12.0
+HOURS_PER_SCHOOL_SESSION = 3.0
+"""Hours one enterprise-mentor teaching session at school takes; assumption."""
+
+
+def share_of_need(supply_hours: np.ndarray, demand_hours: np.ndarray) -> np.ndarray:
+    """Share of each mentor's demand that the supply covers (1 where there is no demand)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(demand_hours > 0, supply_hours / np.where(demand_hours > 0, demand_hours, 1.0), 1.0)
+    return np.clip(share, 0.0, 1.0)
+
+
+def guide_students(world: World) -> None:
+    """Allocate this week's guidance hours of every mentor to the mentees present."""
+    sc = world.scenario
+    s = world.students
+    wk = world.this_week
+    sm = world.school_mentors
+    at_school = (s.location == Location.SCHOOL) & (s.school_mentor >= 0)
+    at_firm = s.location == Location.ENTERPRISE
+
+    # school mentors
+    demand = sc.school_mentors.desired_hours_per_student_week * np.bincount(
+        s.school_mentor[at_school], minlength=sm.n)
+    visiting = np.bincount(s.school_mentor[at_firm & (s.school_mentor >= 0)], minlength=sm.n) > 0
+    visit_hours = np.where(visiting, wk.visits_per_month / WEEKS_PER_MONTH * sc.contact.hours_per_visit, 0.0)
+    capacity = np.where(sm.active(world.week), sc.school_mentors.guidance_hours_per_week * sm.effort, 0.0)
+    supply = np.maximum(capacity - visit_hours, 0.0)
+    share = share_of_need(supply, demand)
+    s.guidance_school[at_school] = share[s.school_mentor[at_school]]
+    sm.workload[:] = np.where(capacity > 0, (demand + visit_hours) / np.where(capacity > 0, capacity, 1.0), 0.0)
+    wk.school_mentor_demand_hours = float(demand.sum())
+    wk.school_mentor_supply_hours = float(np.minimum(supply, demand).sum())
+
+    # enterprise mentors
+    em = world.enterprise_mentors
+    mentored = at_firm & (s.enterprise_mentor >= 0)
+    s.guidance_enterprise[at_firm & ~mentored] = 0.0
+    if em.n == 0:
+        return
+    demand = sc.enterprise_mentors.desired_hours_per_apprentice_week * np.bincount(
+        s.enterprise_mentor[mentored], minlength=em.n)
+    session_hours = wk.school_sessions_per_semester * HOURS_PER_SCHOOL_SESSION / 26.0
+    capacity = np.where(em.active(world.week), sc.enterprise_mentors.guidance_hours_per_week * em.effort, 0.0)
+    teaching = demand > 0
+    supply = np.maximum(capacity - np.where(teaching, session_hours, 0.0), 0.0)
+    share = share_of_need(supply, demand)
+    s.guidance_enterprise[mentored] = share[s.enterprise_mentor[mentored]]
+    em.workload[:] = np.where(capacity > 0, demand / np.where(capacity > 0, capacity, 1.0), 0.0)
+    wk.enterprise_mentor_demand_hours = float(demand.sum())
+    wk.enterprise_mentor_supply_hours = float(np.minimum(supply, demand).sum())
+
+
+def hours_given_by_enterprise(world: World) -> np.ndarray:
+    """Guidance hours each enterprise's mentors gave this week (a cost to the firm)."""
+    s = world.students
+    mentored = (s.location == Location.ENTERPRISE) & (s.enterprise_mentor >= 0)
+    hours = world.scenario.enterprise_mentors.desired_hours_per_apprentice_week * s.guidance_enterprise[mentored]
+    return np.bincount(s.host[mentored], weights=hours, minlength=world.enterprises.n)

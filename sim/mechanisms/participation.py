@@ -1,0 +1,102 @@
+"""Enterprise participation: each year a firm weighs net cost and joins, stays or leaves.
+
+"Schools enthusiastic, enterprises cold" (seed 003): at each year start (after the
+first) a firm takes part with probability ``logistic(willingness + stay_bonus x
+already_in - net_cost_sensitivity x expected net cost per apprentice-year / 10,000
+yuan + satisfaction_effect x (satisfaction - 0.5))``. The expected net cost is the
+firm's own last year's (costs - returns per apprentice-year, see enterprise_accounts)
+where it hosted, otherwise the mean of the firms that did, otherwise an estimate from
+the parameters; the "demonstration unit" title lowers it by its value for satisfied
+hosts. Subsidies and tax relief thus raise participation through the net cost. A firm
+that leaves ends its apprenticeships (requests to the exits phase). Job vacancies for
+the year are drawn here too.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.engine.population import Location
+from sim.engine.world import World
+
+ENTERPRISE_WEEKS_PER_APPRENTICE_YEAR = 52.0
+TITLE_SATISFACTION_BAR = 0.5
+"""Satisfaction a host needs to earn the demonstration-unit title; assumption."""
+
+
+def ex_ante_net_cost(world: World) -> float:
+    """Net cost per apprentice-year a firm expects before anyone has hosted, yuan."""
+    sc = world.scenario
+    pp = sc.participation
+    weekly_cost = pp.apprentice_wage_yuan_per_week + pp.consumables_yuan_per_apprentice_week + \
+        sc.enterprise_mentors.desired_hours_per_apprentice_week * sc.enterprise_mentors.hourly_cost_yuan
+    productivity = sc.intake.initial_practical_skill_mean / 100.0 + 0.25
+    weekly_return = pp.productive_time_share * productivity * pp.skilled_output_yuan_per_week + \
+        sc.incentives.apprentice_subsidy_yuan_per_year / 52.0 + sc.incentives.tax_relief_share * weekly_cost
+    return (weekly_cost - weekly_return) * ENTERPRISE_WEEKS_PER_APPRENTICE_YEAR
+
+
+def close_year(world: World) -> None:
+    """Turn last year's accounts into net cost per apprentice-year and start new ones."""
+    ent = world.enterprises
+    years = ent.year_apprentice_weeks / 52.0
+    hosted = years > 0
+    ent.last_net_cost_per_apprentice_year = np.where(
+        hosted, (ent.year_cost_yuan - ent.year_benefit_yuan) / np.where(hosted, years, 1.0),
+        ent.last_net_cost_per_apprentice_year)
+    ent.year_cost_yuan[:] = 0.0
+    ent.year_benefit_yuan[:] = 0.0
+    ent.year_apprentice_weeks[:] = 0.0
+
+
+def expected_net_cost(world: World) -> np.ndarray:
+    """Each firm's expected net cost per apprentice-year, yuan."""
+    own = world.enterprises.last_net_cost_per_apprentice_year
+    known = ~np.isnan(own)
+    fallback = float(own[known].mean()) if known.any() else ex_ante_net_cost(world)
+    return np.where(known, own, fallback)
+
+
+def participation_probability(world: World, net_cost_yuan: np.ndarray) -> np.ndarray:
+    """Probability each firm takes part this year."""
+    pp = world.scenario.participation
+    ent = world.enterprises
+    satisfaction = np.where(ent.satisfaction_count > 0,
+                            ent.satisfaction_sum / np.maximum(ent.satisfaction_count, 1.0), 0.5)
+    log_odds = (ent.willingness + pp.stay_bonus_log_odds * ent.participating
+                - pp.net_cost_sensitivity_per_10k_yuan * net_cost_yuan / 10_000.0
+                + pp.satisfaction_effect * (satisfaction - 0.5))
+    return 1.0 / (1.0 + np.exp(-log_odds))
+
+
+def decide_participation(world: World) -> None:
+    """Yearly: vacancies for the year, and (after the first year) join / stay / leave."""
+    if not world.calendar.is_year_start(world.week):
+        return
+    ent = world.enterprises
+    sc = world.scenario
+    rng = world.streams.generator("labour_market.vacancies", world.week)
+    ent.vacancies[:] = rng.poisson(sc.enterprises.vacancy_rate_per_year * ent.post_staff)
+    if world.week > 0:
+        close_year(world)
+        net_cost = expected_net_cost(world)
+        inc = sc.incentives
+        if inc.demonstration_unit_titles:
+            satisfied = ent.satisfaction_sum >= TITLE_SATISFACTION_BAR * np.maximum(ent.satisfaction_count, 1.0)
+            net_cost = net_cost - np.where(satisfied & (ent.satisfaction_count > 0),
+                                           inc.demonstration_unit_value_yuan, 0.0)
+        u = world.streams.uniform("participation.decision", world.week, ent.n)
+        was = ent.participating.copy()
+        ent.participating[:] = u < participation_probability(world, net_cost)
+        leaving = np.flatnonzero(was & ~ent.participating)
+        if len(leaving):
+            s = world.students
+            left = np.isin(s.host, leaving) & s.in_programme()
+            world.pending_terminations.append((np.flatnonzero(left), "enterprise_withdrew"))
+    world.counters.participation_years.append(float(ent.participating.mean()))
+
+
+def hosting_now(world: World) -> np.ndarray:
+    """Mask of firms with an apprentice on site this week."""
+    s = world.students
+    return np.bincount(s.host[s.location == Location.ENTERPRISE], minlength=world.enterprises.n) > 0

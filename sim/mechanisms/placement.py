@@ -1,0 +1,125 @@
+"""Placement: matching apprentices to enterprises and to enterprise mentors.
+
+A placement round opens at the start of each half-year for students whose plan puts
+them in an enterprise and who have no host (new apprentices, and those whose
+apprenticeship ended early). Places are limited by what each participating firm
+offers under the internship caps (10% of staff, 20% of the post's staff) and, under
+the dual-mentor system, by its active mentors' capacity. Students are matched to
+firms of their own sector first, then to any firm (a poorer fit, which raises
+attrition). Students are taken in a random order per round and the places are
+interleaved across firms so that firms fill evenly. Who is not placed stays on the
+school-only track.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.engine.population import NO_ONE, Location
+from sim.engine.world import World
+
+
+def hosted_counts(world: World) -> np.ndarray:
+    """Apprentices currently hosted by each enterprise."""
+    s = world.students
+    hosted = s.host[s.host >= 0]
+    return np.bincount(hosted, minlength=world.enterprises.n)
+
+
+def mentor_free_places(world: World) -> np.ndarray:
+    """Free apprentice places of each enterprise-mentor post (0 when vacant)."""
+    em = world.enterprise_mentors
+    s = world.students
+    taken = np.bincount(s.enterprise_mentor[s.enterprise_mentor >= 0], minlength=em.n)
+    cap = world.scenario.enterprise_mentors.apprentices_per_mentor
+    return np.where(em.active(world.week), np.maximum(cap - taken, 0), 0)
+
+
+def free_places(world: World) -> np.ndarray:
+    """Places each enterprise can still fill this round."""
+    ent = world.enterprises
+    free = np.maximum(ent.capacity - hosted_counts(world), 0)
+    if world.scenario.programme.dual_mentor:
+        mentor_free = np.bincount(world.enterprise_mentors.enterprise, weights=mentor_free_places(world),
+                                  minlength=ent.n).astype(np.int64)
+        free = np.minimum(free, mentor_free)
+    return np.where(ent.participating, free, 0)
+
+
+def _interleaved_places(firms: np.ndarray, free: np.ndarray, firm_order: np.ndarray) -> np.ndarray:
+    """One entry per free place, round-robin over firms in a random order."""
+    firms = firms[np.argsort(firm_order[firms], kind="stable")]
+    counts = free[firms]
+    places = np.repeat(firms, counts)
+    rank = np.arange(len(places)) - np.repeat(np.cumsum(counts) - counts, counts)
+    return places[np.argsort(rank, kind="stable")]
+
+
+def place_apprentices(world: World) -> None:
+    """Run a placement round at a half-year start."""
+    if not world.calendar.is_half_year_start(world.week):
+        return
+    s = world.students
+    cal = world.calendar
+    pw = world.programme_week()
+    in_plan = (pw >= 0) & (pw < cal.programme_weeks)
+    planned = np.zeros(s.n, dtype=bool)
+    planned[in_plan] = cal.location[pw[in_plan]] == Location.ENTERPRISE
+    needing = np.flatnonzero(planned & s.in_programme() & (s.host < 0))
+    if len(needing) == 0:
+        return
+    u_order = world.streams.uniform("placement.student_order", world.week, s.n)
+    needing = needing[np.argsort(u_order[needing], kind="stable")]
+    ent = world.enterprises
+    firm_order = world.streams.uniform("placement.firm_order", world.week, ent.n)
+    free = free_places(world)
+    hosts = np.full(len(needing), NO_ONE, dtype=np.int32)
+    fit = np.zeros(len(needing), dtype=bool)
+    # first pass: own sector
+    for sector in np.unique(s.sector[needing]):
+        who = np.flatnonzero(s.sector[needing] == sector)
+        firms = np.flatnonzero((ent.sector == sector) & (free > 0))
+        places = _interleaved_places(firms, free, firm_order)
+        k = min(len(who), len(places))
+        hosts[who[:k]] = places[:k]
+        fit[who[:k]] = True
+        np.subtract.at(free, places[:k], 1)
+    # second pass: any sector
+    left = np.flatnonzero(hosts < 0)
+    places = _interleaved_places(np.flatnonzero(free > 0), free, firm_order)
+    k = min(len(left), len(places))
+    hosts[left[:k]] = places[:k]
+    placed = hosts >= 0
+    who = needing[placed]
+    if len(who) == 0:
+        return
+    s.host[who] = hosts[placed]
+    s.sector_fit[who] = fit[placed]
+    s.ever_placed[who] = True
+    s.location[who] = Location.ENTERPRISE
+    world.counters.placements += len(who)
+    if world.scenario.programme.dual_mentor:
+        s.enterprise_mentor[who] = _assign_enterprise_mentors(world, who)
+    world.events.add(world.week, who, "placement", "same_sector", 0)
+    world.events.add(world.week, who[~fit[placed]], "placement_outside_sector", "other_sector")
+
+
+def _assign_enterprise_mentors(world: World, who: np.ndarray) -> np.ndarray:
+    """A mentor with a free place in each new apprentice's host (capacity guaranteed by free_places)."""
+    em = world.enterprise_mentors
+    free = mentor_free_places(world)
+    s = world.students
+    hosts = s.host[who]
+    order = np.argsort(hosts, kind="stable")
+    sorted_hosts = hosts[order]
+    # rank of each new apprentice within its host
+    first = np.searchsorted(sorted_hosts, sorted_hosts, side="left")
+    rank = np.arange(len(sorted_hosts)) - first
+    # mentor places grouped by enterprise
+    m_order = np.argsort(em.enterprise, kind="stable")
+    places = np.repeat(m_order, free[m_order])
+    place_firm = em.enterprise[places]
+    firm_start = np.searchsorted(place_firm, sorted_hosts, side="left")
+    mentors = np.empty(len(who), dtype=np.int32)
+    mentors[order] = places[firm_start + rank]
+    return mentors

@@ -1,0 +1,40 @@
+"""The calendar phase: move each cohort along its programme plan.
+
+Every enrolled cohort is at the same week of its programme, so the stage and the
+planned location come from the calendar by cohort (a slice), not per student. A
+student planned to be in the enterprise but without a host stays at school that week
+(the school-only track).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.engine.population import Location, Stage
+from sim.engine.world import World
+from sim.mechanisms.intake import cohort_slice
+
+
+def advance_calendar(world: World) -> None:
+    """Set this week's stage and location for every student still in the programme."""
+    s = world.students
+    cal = world.calendar
+    for c in range(world.scenario.intake.n_cohorts):
+        sl = cohort_slice(world.scenario, c)
+        pw = world.week - int(s.enrol_week[sl.start])
+        if pw < 0 or pw >= cal.programme_weeks:
+            continue
+        stage = s.stage[sl]
+        active = (stage >= Stage.BASIC) & (stage <= Stage.INTERNSHIP)
+        new_stage = cal.stage[pw]
+        if pw > 0 and new_stage != cal.stage[pw - 1]:
+            world.events.add(world.week, np.flatnonzero(active) + sl.start, "stage_change",
+                             Stage(new_stage).name.lower())
+        stage[active] = new_stage
+        planned = cal.location[pw]
+        if planned == Location.ENTERPRISE:
+            placed = s.host[sl] >= 0
+            where = np.where(placed, Location.ENTERPRISE, cal.fallback_location[pw]).astype(np.int8)
+        else:
+            where = np.full(sl.stop - sl.start, planned, dtype=np.int8)
+        s.location[sl] = np.where(active, where, Location.AWAY)
