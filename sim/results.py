@@ -36,7 +36,7 @@ TIMESERIES_COLUMNS = (
 class Recorder:
     """Pre-sized weekly time series plus the running means the summary needs."""
 
-    __slots__ = ("_row", "columns", "mentees_per_school_mentor", "apprentices_per_enterprise_mentor")
+    __slots__ = ("_row", "apprentices_per_enterprise_mentor", "columns", "mentees_per_school_mentor")
 
     def __init__(self, weeks: int) -> None:
         self.columns = {name: np.full(weeks, np.nan) for name in TIMESERIES_COLUMNS}

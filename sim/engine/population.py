@@ -78,6 +78,7 @@ class Students:
     offered_by_host: np.ndarray = field(init=False)  # bool, host offered a job
     host_at_decision: np.ndarray = field(init=False)  # int32, host when hosts decided
     further_study: np.ndarray = field(init=False)  # bool, chose a bachelor's
+    not_seeking: np.ndarray = field(init=False)  # bool, not looking for work in the first year
     employer: np.ndarray = field(init=False)  # int32 enterprise, OPEN_MARKET or NO_ONE
     week_job_found: np.ndarray = field(init=False)  # int32 or -1
     week_left: np.ndarray = field(init=False)  # int32 dropout week or -1
@@ -103,6 +104,7 @@ class Students:
         self.offered_by_host = _full(n, False, bool)
         self.host_at_decision = _full(n, NO_ONE, np.int32)
         self.further_study = _full(n, False, bool)
+        self.not_seeking = _full(n, False, bool)
         self.employer = _full(n, NO_ONE, np.int32)
         self.week_job_found = _full(n, -1, np.int32)
         self.week_left = _full(n, -1, np.int32)

@@ -38,7 +38,8 @@ def replication_tasks(reps: int, master_seed: int, scenario_index: int = 0, poin
     """Tasks for replications ``0 .. reps-1``; replication ``k`` gets the seed of ``(seed_point, k)``."""
     if reps < 1:
         raise ValueError(f"reps must be at least 1, got {reps}")
-    return [RunTask(point, rep, run_seed(master_seed, seed_point, rep), scenario_index) for rep in range(reps)]
+    return [RunTask(point, rep, run_seed(master_seed, seed_point, rep), scenario_index)
+            for rep in range(reps)]
 
 
 def replicate(scenario: ScenarioLike, reps: int, master_seed: int, *, backend: Backend | None = None,

@@ -22,7 +22,8 @@ SOBOL_COLUMNS = ["parameter", "outcome", "S1", "S1_conf", "ST", "ST_conf"]
 MORRIS_COLUMNS = ["parameter", "outcome", "mu", "mu_star", "mu_star_conf", "sigma"]
 
 
-def analyse(spec: SweepSpec, design: Design, point_means: pd.DataFrame, outcomes: Sequence[str]) -> pd.DataFrame:
+def analyse(spec: SweepSpec, design: Design, point_means: pd.DataFrame,
+            outcomes: Sequence[str]) -> pd.DataFrame:
     """Sobol' (S1, ST) or Morris (mu, mu*, sigma) indices per parameter and outcome.
 
     Args:

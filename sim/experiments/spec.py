@@ -105,8 +105,8 @@ def parse_spec(data: Any, file: str | os.PathLike[str] = "<sweep>") -> SweepSpec
         SweepFileError: Unknown or missing keys, values of the wrong type.
     """
     if not isinstance(data, Mapping):
-        raise SweepFileError(file, None, f"expected a mapping with keys such as design, parameters, reps, seed; "
-                             f"found {type(data).__name__}")
+        raise SweepFileError(file, None, "expected a mapping with keys such as design, parameters, reps, "
+                             f"seed; found {type(data).__name__}")
     try:
         return SweepSpec.model_validate(dict(data), strict=True)
     except pydantic.ValidationError as exc:
@@ -128,8 +128,8 @@ def _describe(error: Mapping[str, Any]) -> str:
         return f"is not a key of a sweep file here{hint} Valid keys: {', '.join(valid)}."
     if kind == "missing":
         return "is required but missing"
-    found = error.get("input")
-    return f"{str(error['msg']).removeprefix('Input should be ').removeprefix('Value error, ')}, found {found!r}"
+    expected = str(error["msg"]).removeprefix("Input should be ").removeprefix("Value error, ")
+    return f"expected {expected}, found {error.get('input')!r}"
 
 
 def load_spec(path: str | os.PathLike[str]) -> SweepSpec:
@@ -206,9 +206,11 @@ def _check_parameter(design: str, parameter: ParameterSpec, kind: str, file: str
         raise SweepFileError(file, where, f"a {design} design samples values within 'bounds: [low, high]'; "
                              "levels are for a grid design")
     if parameter.bounds is None:
-        raise SweepFileError(file, where, f"a {design} design needs 'bounds: [low, high]' for every parameter")
+        raise SweepFileError(file, where, f"a {design} design needs 'bounds: [low, high]' for every "
+                             "parameter")
     if kind not in NUMERIC_TYPES:
-        raise SweepFileError(file, where, f"is a {kind} parameter, not a number; vary it in a grid with levels")
+        raise SweepFileError(file, where, f"is a {kind} parameter, not a number; vary it in a grid with "
+                             "levels")
     _check_bounds(parameter, kind, file, f"{where}.bounds")
 
 
@@ -226,12 +228,13 @@ def _check_bounds(parameter: ParameterSpec, kind: str, file: str | os.PathLike[s
             raise SweepFileError(file, where, f"are reversed: low {low:g} is above high {high:g}; "
                                  f"write [{high:g}, {low:g}]")
         if low == high:
-            raise SweepFileError(file, where, f"low and high are both {low:g}; a parameter that does not vary "
-                                 "belongs in the base scenario, not in the sweep")
+            raise SweepFileError(file, where, f"low and high are both {low:g}; a parameter that does not "
+                                 "vary belongs in the base scenario, not in the sweep")
         if kind == "int" and round(low) == round(high):
             raise SweepFileError(file, where, f"[{low:g}, {high:g}] holds a single whole number once rounded")
         if distribution == "triang" and not 0 <= bounds[2] < 1:
-            raise SweepFileError(file, where, f"the peak {bounds[2]:g} must be a share of the width in [0, 1)")
+            raise SweepFileError(file, where, f"the peak {bounds[2]:g} must be a share of the width, in "
+                                 "[0, 1)")
     elif bounds[1] <= 0:
         raise SweepFileError(file, where, f"the standard deviation {bounds[1]:g} must be above 0")
 

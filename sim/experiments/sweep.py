@@ -59,7 +59,8 @@ class SweepResult:
 
     def point_means(self) -> pd.DataFrame:
         """One row per point: the parameters and the mean of each outcome over its successful runs."""
-        outcomes = [c for c in self.results.columns if c not in ("point", "rep", "seed", "error", *self.design.names)]
+        fixed = ("point", "rep", "seed", "error", *self.design.names)
+        outcomes = [c for c in self.results.columns if c not in fixed]
         means = self.results.groupby("point")[outcomes].mean()
         params = pd.DataFrame(list(self.design.points), columns=list(self.design.names))
         return params.join(means, how="left").rename_axis("point").reset_index()
@@ -105,6 +106,37 @@ def sweep_tasks(spec: SweepSpec, design: Design) -> list[RunTask]:
             for point, values in enumerate(design.points) for rep in range(spec.reps)]
 
 
+@dataclass(frozen=True)
+class SweepPlan:
+    """A checked sweep, ready to run: the definition, its base scenario and its points."""
+
+    spec: SweepSpec
+    file: str
+    base: Scenario
+    base_file: Path | None
+    design: Design
+
+
+def plan_sweep(sweep_def: SweepSpec | Mapping[str, Any] | str | os.PathLike[str], *,
+               model: ModelFn = talent_model, overrides: Mapping[str, Any] | None = None) -> SweepPlan:
+    """Read and check a sweep, load its base scenario and expand its design (no run, no file written).
+
+    Raises:
+        SweepFileError: The sweep is invalid (unknown key, reversed bounds, a design SALib
+            cannot build with this size, a value the scenario refuses).
+        sim.scenario.ScenarioError: The sweep file, the base scenario or an override is invalid.
+    """
+    spec, file = resolve_spec(sweep_def)
+    types = parameter_types(model)
+    check_spec(spec, file, types)
+    base_file = base_path(spec, file if file != "<sweep>" else None)
+    base = load_scenario(base_file, overrides)
+    design = expand(spec, types)
+    if types is not None:
+        check_point_values(design, base, file)
+    return SweepPlan(spec, file, base, base_file, design)
+
+
 def sweep(sweep_def: SweepSpec | Mapping[str, Any] | str | os.PathLike[str], *,
           out: str | os.PathLike[str] | None = None, backend: Backend | None = None,
           model: ModelFn = talent_model, overrides: Mapping[str, Any] | None = None,
@@ -133,14 +165,8 @@ def sweep(sweep_def: SweepSpec | Mapping[str, Any] | str | os.PathLike[str], *,
         sim.scenario.ScenarioError: The base scenario or an override is invalid.
         sim.experiments.store.StoreError: ``out`` holds a different experiment.
     """
-    spec, file = resolve_spec(sweep_def)
-    types = parameter_types(model)
-    check_spec(spec, file, types)
-    base_file = base_path(spec, file if file != "<sweep>" else None)
-    base = load_scenario(base_file, overrides)
-    design = expand(spec, types)
-    if types is not None:
-        check_point_values(design, base, file)
+    plan = plan_sweep(sweep_def, model=model, overrides=overrides)
+    spec, file, base, base_file, design = plan.spec, plan.file, plan.base, plan.base_file, plan.design
     tasks = sweep_tasks(spec, design)
     evaluator = Evaluator(model, (base,))
     if out is None:
@@ -164,7 +190,8 @@ def sweep(sweep_def: SweepSpec | Mapping[str, Any] | str | os.PathLike[str], *,
         if sensitivity is not None:
             store.write_table("sensitivity.csv", sensitivity)
         store.write_json("manifest.json", {
-            "kind": "sweep", "sweep_file": file, "sweep": spec.model_dump(), "base_file": str(base_file or ""),
+            "kind": "sweep", "sweep_file": file, "sweep": spec.model_dump(),
+            "base_file": str(base_file) if base_file else None,
             "base_scenario_hash": scenario_hash(base), "base_scenario": scenario_to_dict(base),
             "overrides": dict(overrides or {}), "model": model_name(model), "points": len(design),
             "runs": len(records), "failed": sum(record.failed for record in records),

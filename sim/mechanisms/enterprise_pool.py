@@ -42,5 +42,6 @@ def create_enterprises(scenario: Scenario, streams: RandomStreams) -> Enterprise
         willingness=willingness, participating=participating, vacancies=np.zeros(n, np.int32),
         coordination=zeros.copy(), satisfaction=np.full(n, 0.5), year_cost_yuan=zeros.copy(),
         year_benefit_yuan=zeros.copy(), year_apprentice_weeks=zeros.copy(), total_cost_yuan=zeros.copy(),
-        total_benefit_yuan=zeros.copy(), total_apprentice_weeks=zeros.copy(), satisfaction_sum=zeros.copy(), satisfaction_count=zeros.copy(),
+        total_benefit_yuan=zeros.copy(), total_apprentice_weeks=zeros.copy(), satisfaction_sum=zeros.copy(),
+        satisfaction_count=zeros.copy(),
         last_net_cost_per_apprentice_year=np.full(n, np.nan))

@@ -1,8 +1,9 @@
-"""Evaluation: the composite student score and the skill index enterprises judge.
+"""Evaluation: the composite student score, and what a host judges of its apprentices.
 
 Seed 003 (section 5.3) scores students as 30% theory + 50% skill + 20%
-professionalism; the weights are parameters. Enterprises judge apprentices on the job,
-so their satisfaction uses practical skill and professionalism only.
+professionalism; the weights are parameters. The evaluation folds the internship
+appraisal into the composite score, so a host's satisfaction with the skills of an
+apprentice it trained is read from the same score.
 """
 
 from __future__ import annotations
@@ -12,9 +13,6 @@ import numpy as np
 from sim.engine.population import Students
 from sim.scenario.schema import EvaluationParams
 
-SATISFACTION_PRACTICAL_WEIGHT = 0.7
-"""Weight of practical skill in an enterprise's judgement (rest professionalism); assumption."""
-
 
 def composite_score(students: Students, params: EvaluationParams, idx: np.ndarray | slice = slice(None)) -> np.ndarray:
     """The weighted composite score, points 0-100."""
@@ -23,7 +21,6 @@ def composite_score(students: Students, params: EvaluationParams, idx: np.ndarra
             + params.professionalism_weight * students.professionalism[idx])
 
 
-def skill_index(students: Students, idx: np.ndarray | slice = slice(None)) -> np.ndarray:
-    """What a host sees of an apprentice's skills, 0-1."""
-    w = SATISFACTION_PRACTICAL_WEIGHT
-    return (w * students.practical_skill[idx] + (1.0 - w) * students.professionalism[idx]) / 100.0
+def skill_index(students: Students, params: EvaluationParams, idx: np.ndarray | slice = slice(None)) -> np.ndarray:
+    """A host's satisfaction with an apprentice it trained, 0-1: the composite score / 100."""
+    return composite_score(students, params, idx) / 100.0

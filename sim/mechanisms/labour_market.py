@@ -2,7 +2,8 @@
 
 ``job_search_weeks_before_graduation`` before a cohort graduates, each host decides:
 ``further_study_share`` of the cohort choose a bachelor's (Chinese headline employment
-rates count them as employed, calibration.md); then each host offers a job to the
+rates count them as employed, calibration.md), and ``not_seeking_share`` do not look for work in their first year (MyCOS
+counts 7.5% "not placed" half a year on); then each host offers a job to the
 other apprentices it hosts whose composite score reaches its bar
 (``host_hire_bar_points + host_bar_per_post_level_points x post level``), best first,
 while it has vacancies this year. The others search the open market from then on: weekly job-finding
@@ -38,8 +39,10 @@ def _host_decisions(world: World, cohort: slice) -> None:
     ev = world.scenario.evaluation
     idx = np.arange(cohort.start, cohort.stop)
     idx = idx[s.in_programme()[idx]]
+    lm = world.scenario.labour_market
     u = world.streams.uniform("labour_market.further_study", world.week, s.n)[idx]
-    s.further_study[idx[u < world.scenario.labour_market.further_study_share]] = True
+    s.further_study[idx[u < lm.further_study_share]] = True
+    s.not_seeking[idx[(u >= lm.further_study_share) & (u < lm.further_study_share + lm.not_seeking_share)]] = True
     hosted = idx[s.host[idx] >= 0]
     s.host_at_decision[hosted] = s.host[hosted]
     hosted = hosted[~s.further_study[hosted]]
@@ -87,7 +90,7 @@ def _graduate(world: World, cohort: slice) -> None:
     np.add.at(ent.total_benefit_yuan, s.employer[retained], saving)
     world.counters.hiring_savings_yuan += saving * len(retained)
     rated = idx[s.host[idx] >= 0]
-    sat = skill_index(s, rated)
+    sat = skill_index(s, world.scenario.evaluation, rated)
     np.add.at(ent.satisfaction_sum, s.host[rated], sat)
     np.add.at(ent.satisfaction_count, s.host[rated], 1.0)
     employed = s.week_job_found[idx] >= 0
@@ -120,6 +123,7 @@ def run_labour_market(world: World) -> None:
     candidates = s.in_programme() & decision_passed & ~s.offered_by_host & ~s.further_study & \
         (s.week_job_found < 0)
     candidates |= s.stage == Stage.UNEMPLOYED
+    candidates &= ~s.not_seeking | (world.week > s.week_graduated + FOLLOW_UP_12M_WEEKS) & (s.week_graduated >= 0)
     found = _search(world, np.flatnonzero(candidates))
     if len(found):
         s.week_job_found[found] = world.week

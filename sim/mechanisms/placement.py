@@ -1,8 +1,8 @@
 """Placement: matching apprentices to enterprises and to enterprise mentors.
 
-A placement round opens at the start of each half-year for students whose plan puts
-them in an enterprise and who have no host (new apprentices, and those whose
-apprenticeship ended early). Places are limited by what each participating firm
+A placement round opens when a cohort's enterprise period starts, and again at each
+half-year start within it, for students without a host (new apprentices, and those
+whose apprenticeship ended early). Places are limited by what each participating firm
 offers under the internship caps (10% of staff, 20% of the post's staff) and, under
 the dual-mentor system, by its active mentors' capacity. Students are matched to
 firms of their own sector first, then to any firm (a poorer fit, which raises
@@ -17,6 +17,7 @@ import numpy as np
 
 from sim.engine.population import NO_ONE, Location
 from sim.engine.world import World
+from sim.mechanisms.intake import cohort_slice
 
 
 def hosted_counts(world: World) -> np.ndarray:
@@ -55,17 +56,30 @@ def _interleaved_places(firms: np.ndarray, free: np.ndarray, firm_order: np.ndar
     return places[np.argsort(rank, kind="stable")]
 
 
-def place_apprentices(world: World) -> None:
-    """Run a placement round at a half-year start."""
-    if not world.calendar.is_half_year_start(world.week):
-        return
-    s = world.students
+def cohorts_in_placement_round(world: World) -> list[int]:
+    """Cohorts whose enterprise period starts this week, or who are in one at a half-year start."""
     cal = world.calendar
-    pw = world.programme_week()
-    in_plan = (pw >= 0) & (pw < cal.programme_weeks)
-    planned = np.zeros(s.n, dtype=bool)
-    planned[in_plan] = cal.location[pw[in_plan]] == Location.ENTERPRISE
-    needing = np.flatnonzero(planned & s.in_programme() & (s.host < 0))
+    half_start = cal.is_half_year_start(world.week)
+    cohorts = []
+    for c in range(world.scenario.intake.n_cohorts):
+        pw = world.week - int(world.students.enrol_week[cohort_slice(world.scenario, c).start])
+        if not 0 <= pw < cal.programme_weeks or cal.location[pw] != Location.ENTERPRISE:
+            continue
+        if half_start or pw == 0 or cal.location[pw - 1] != Location.ENTERPRISE:
+            cohorts.append(c)
+    return cohorts
+
+
+def place_apprentices(world: World) -> None:
+    """Run a placement round for the cohorts starting (or halfway through) an enterprise period."""
+    s = world.students
+    needing_parts = []
+    for c in cohorts_in_placement_round(world):
+        sl = cohort_slice(world.scenario, c)
+        needing_parts.append(np.flatnonzero(s.in_programme()[sl] & (s.host[sl] < 0)) + sl.start)
+    if not needing_parts:
+        return
+    needing = np.concatenate(needing_parts)
     if len(needing) == 0:
         return
     u_order = world.streams.uniform("placement.student_order", world.week, s.n)

@@ -34,8 +34,8 @@ from sim.errors import UserError
 from sim.scenario.params import LIST_ITEM, model_at, param_index, settable_keys
 from sim.scenario.schema import Scenario
 
-MAX_FILE_BYTES = 1_000_000
-"""Largest scenario file read; a real scenario is a few kilobytes."""
+MAX_FILE_BYTES = 100_000
+"""Largest scenario file read (bytes); a real scenario is a few kilobytes."""
 
 MAX_YAML_NODES = 20_000
 """Most YAML values a document may hold once aliases are expanded (a scenario has a few hundred)."""
@@ -75,6 +75,10 @@ class ScenarioError(UserError):
 
     def __str__(self) -> str:
         return str(self.args[0])
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle by the constructor's arguments, so the error can cross process boundaries."""
+        return (self.__class__, (self.file, self.key, self.problem), self.__dict__)
 
 
 # ---------------------------------------------------------------------------- public API
@@ -322,27 +326,21 @@ def _parse_yaml(text: str, label: str, key: str | None = None) -> Any:
     Returns:
         The value, or ``_EMPTY`` when the text holds no document.
     """
-    loader = yaml.SafeLoader(text)
     try:
-        try:
-            node = loader.get_single_node()
-        except yaml.MarkedYAMLError as exc:
-            raise ScenarioError(label, key, _syntax_message(exc, text)) from None
-        except yaml.YAMLError as exc:  # ReaderError: a character YAML does not accept
-            raise ScenarioError(label, key, f"is not valid YAML: {_reader_message(exc, text)}") from None
-        except RecursionError:
-            raise ScenarioError(label, key, "is nested too deeply to be a scenario") from None
+        loader = yaml.SafeLoader(text)  # not CSafeLoader: libyaml crashes on deeply nested input
+        node = loader.get_single_node()
         if node is None:
             return _EMPTY
         _check_nodes(node, label, key)
-        try:
-            return loader.construct_document(node)
-        except (yaml.YAMLError, ValueError, TypeError, AttributeError, OverflowError) as exc:
-            raise ScenarioError(label, key, f"holds a value that cannot be read: {exc}") from None
-        except RecursionError:
-            raise ScenarioError(label, key, "is nested too deeply to be a scenario") from None
-    finally:
-        loader.dispose()
+        return loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        raise ScenarioError(label, key, _syntax_message(exc, text)) from None
+    except yaml.YAMLError as exc:  # ReaderError: a character YAML does not accept
+        raise ScenarioError(label, key, f"is not valid YAML: {_reader_message(exc, text)}") from None
+    except (ValueError, TypeError, AttributeError, OverflowError) as exc:  # e.g. "!!int abc"
+        raise ScenarioError(label, key, f"holds a value that cannot be read as its tag says: {exc}") from None
+    except RecursionError:
+        raise ScenarioError(label, key, "is nested too deeply to be a scenario") from None
 
 
 def _check_nodes(root: Node, label: str, key: str | None) -> None:
@@ -350,39 +348,55 @@ def _check_nodes(root: Node, label: str, key: str | None) -> None:
 
     Aliases (``*name``) point at the node of their anchor, so walking the graph visits
     each alias as its full copy; counting visits caps the expanded size, which makes
-    "billion laughs" fail after ``MAX_YAML_NODES`` steps instead of running out of memory.
+    "billion laughs" (and a self-referencing alias) fail after ``MAX_YAML_NODES`` steps
+    instead of running out of memory. Key paths are kept as parent links and only
+    spelt out for an error, so deep nesting stays linear.
     """
-    stack: list[tuple[Node, tuple[str | int, ...]]] = [(root, ())]
+    stack: list[tuple[Node, _PathLink]] = [(root, None)]
     visited = 0
     while stack:
-        node, path = stack.pop()
+        node, link = stack.pop()
         visited += 1
-        where = _join_key(key, path)
         if visited > MAX_YAML_NODES:
-            raise ScenarioError(label, None, f"holds more than {MAX_YAML_NODES:,} values once its "
-                                "aliases (*name) are expanded; a scenario needs a few hundred, so "
-                                "this looks like an alias bomb and is refused")
+            raise ScenarioError(label, _join_key(key, _unlink(link)[:1]),
+                                f"holds more than {MAX_YAML_NODES:,} values, counting each alias "
+                                "(*name) as a full copy; a scenario needs a few hundred, so the file "
+                                "is refused (aliases that multiply like this are an 'alias bomb')")
         if node.tag not in _ALLOWED_TAGS:
-            raise ScenarioError(label, where, f"uses the YAML tag {node.tag!r} (line "
-                                f"{node.start_mark.line + 1}); scenario files hold only plain values "
+            tag = node.tag.replace(_YAML_TAG, "!!")
+            raise ScenarioError(label, _join_key(key, _unlink(link)),
+                                f"uses the YAML tag {tag!r} (line {node.start_mark.line + 1}); "
+                                "scenario files hold only plain values "
                                 "(numbers, text, true/false, lists, mappings), and tags such as "
                                 "!!python/object that would build program objects are refused")
         if isinstance(node, MappingNode):
             first_lines: dict[str, int] = {}
             for key_node, value_node in node.value:
-                name: str | int = "?"
+                name = "?"
                 if isinstance(key_node, ScalarNode) and key_node.tag != _YAML_TAG + "merge":
                     name = key_node.value
                     line = key_node.start_mark.line + 1
                     if name in first_lines:
-                        raise ScenarioError(label, _join_key(key, (*path, name)),
+                        raise ScenarioError(label, _join_key(key, (*_unlink(link), name)),
                                             f"is given twice, on lines {first_lines[name]} and {line}; "
                                             "YAML would silently keep only the last one, so remove one")
                     first_lines[name] = line
-                stack.append((key_node, path))
-                stack.append((value_node, (*path, name)))
+                stack.append((key_node, link))
+                stack.append((value_node, (link, name)))
         elif isinstance(node, SequenceNode):
-            stack.extend((item, (*path, index)) for index, item in enumerate(node.value))
+            stack.extend((item, (link, index)) for index, item in enumerate(node.value))
+
+
+_PathLink = tuple[Any, str | int] | None
+"""A key path as a chain of (parent link, key or list index), None at the top."""
+
+
+def _unlink(link: _PathLink) -> tuple[str | int, ...]:
+    parts: list[str | int] = []
+    while link is not None:
+        link, part = link
+        parts.append(part)
+    return tuple(reversed(parts))
 
 
 def _syntax_message(exc: yaml.MarkedYAMLError, text: str) -> str:
@@ -401,13 +415,12 @@ def _syntax_message(exc: yaml.MarkedYAMLError, text: str) -> str:
 
 def _reader_message(exc: yaml.YAMLError, text: str) -> str:
     position = getattr(exc, "position", None)
-    reason = getattr(exc, "reason", str(exc))
     character = getattr(exc, "character", None)
-    if isinstance(position, int) and isinstance(character, str):
-        line = text.count("\n", 0, position) + 1
-        column = position - (text.rfind("\n", 0, position) + 1) + 1
-        return f"character {character!r} at line {line}, column {column}: {reason}"
-    return str(exc)
+    if not isinstance(position, int) or not isinstance(character, int):
+        return str(exc)
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    return f"the character {character:#06x} at line {line}, column {column} is not allowed in YAML text"
 
 
 def _parse_value(text: str, source: str, key: str) -> Any:
@@ -465,7 +478,8 @@ def _plain(value: Any) -> Any:
 
 def _validate(data: dict[str, Any], source: str, overridden: Mapping[str, str]) -> Scenario:
     """Validate strictly (no text-to-number or number-to-bool coercion) and explain failures."""
-    problems = [(key, "expected a finite number, found " + _show(value)) for key, value in _non_finite(data, ())]
+    problems = [(key, f"expected a finite number, found {_show(value)}")
+                for key, value in _non_finite(data, ())]
     if not problems:
         try:
             return Scenario.model_validate(data, strict=True)
@@ -574,7 +588,7 @@ def _unknown_key_message(loc: tuple[str | int, ...]) -> str:
     elif elsewhere:
         message += f"; {name} is a parameter of {' and '.join(key.rsplit('.', 1)[0] for key in elsewhere)}"
     if valid:
-        message += f" Valid keys here: {', '.join(valid)}."
+        message += f" (valid keys here: {', '.join(valid)})"
     return message
 
 

@@ -155,7 +155,8 @@ class EnterpriseMentorParams(StrictModel):
         **NonNegative)
     hourly_cost_yuan: float = param(
         60.0, "yuan/hour", "what an hour of a mentor's time costs the enterprise", **NonNegative)
-    turnover_rate_per_year: float = param(0.10, "1/year", "annual hazard that an enterprise mentor leaves", **NonNegative)
+    turnover_rate_per_year: float = param(
+        0.10, "1/year", "annual hazard that an enterprise mentor leaves", **NonNegative)
     replacement_delay_weeks: int = param(
         8, "weeks", "weeks a vacated enterprise-mentor post stays empty", ge=0, le=104)
 
@@ -223,10 +224,10 @@ class CertificationParams(StrictModel):
     """1+X skill certificates: exam sessions at the end of each semester."""
 
     thresholds_points: list[float] = param(
-        [50.0, 62.0], "points", "exam-score pass mark of each X certificate, in order", min_length=1, max_length=5)
+        [52.0, 66.0], "points", "exam-score pass mark of each X certificate, in order", min_length=1, max_length=5)
     difficulty_scale_points: float = param(
         5.0, "points", "logistic spread of the pass probability around the mark", **Positive)
-    practical_weight: float = param(0.6, "share", "weight of practical skill in the exam score (rest theory)", **Share)
+    practical_weight: float = param(0.8, "share", "weight of practical skill in the exam score (rest theory)", **Share)
     first_exam_year: int = param(2, "programme year", "first programme year with exam sessions", ge=1, le=6)
     max_attempts: int = param(3, "attempts", "sittings allowed per certificate (first try + retakes)", ge=1, le=10)
     exam_fee_yuan: float = param(200.0, "yuan", "fee per sitting, paid from programme funds", **NonNegative)
@@ -252,15 +253,18 @@ class LabourMarketParams(StrictModel):
     """Graduation, host offers, the open market and further study."""
 
     job_search_weeks_before_graduation: int = param(
-        12, "weeks", "weeks before graduation when hosts decide and others start searching", ge=0, le=52)
+        16, "weeks", "weeks before graduation when hosts decide and others start searching", ge=0, le=52)
     host_hire_bar_points: float = param(
         50.0, "points", "composite score a host needs to offer a job, for a post of level 0", **NonNegative)
     host_bar_per_post_level_points: float = param(
         20.0, "points", "extra composite needed per unit of the post's technical level", **NonNegative)
+    not_seeking_share: float = param(
+        0.05, "share", "share of graduates not seeking work in their first year (e.g. preparing for exams)",
+        **Share)
     further_study_share: float = param(
         0.063, "share", "share of graduates going on to a bachelor's (counted as employed)", **Share)
     open_market_job_rate_per_week: float = param(
-        0.03, "1/week", "weekly job-finding hazard on the open market at composite 50", **NonNegative)
+        0.06, "1/week", "weekly job-finding hazard on the open market at composite 50", **NonNegative)
     composite_effect_per_point: float = param(
         0.02, "log-hazard/point", "change in job-finding log-hazard per composite point above 50", **NonNegative)
     certificate_effect: float = param(

@@ -1,0 +1,393 @@
+"""Reading an output folder for the charts and the report: which command wrote it, and its tables.
+
+A folder is recognised by the files in it:
+
+* ``results.parquet``: a sweep (``talentsim sweep``);
+* ``comparison.csv``: a comparison (``talentsim compare``);
+* ``summary.json``: a single run (``talentsim run``; ``replications.parquet`` with ``--reps``).
+
+Whatever the kind, :func:`load_folder` returns the same :class:`ResultsFolder`: a
+per-scenario outcome table with confidence intervals (``stats``, the shape of
+``comparison.csv``), the scenarios with their question and file comment, and the
+tables only some kinds have (time series, students, differences, sweep results,
+sensitivity indices). A comparison stores outcomes only; its time series and student
+tables are re-simulated from replication 0 of each scenario (same scenario, same seed,
+so the same run) and used only when the re-run reproduces the stored outcomes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.errors import UserError
+
+KIND_FILES = {"sweep": "results.parquet", "compare": "comparison.csv", "run": "summary.json"}
+"""The file whose presence marks each kind of folder (checked in this order)."""
+
+TALENT_MODEL = "sim.experiments.models:talent_model"
+"""How an experiment's manifest names the talent simulation (``sim.experiments.runner.model_name``)."""
+
+RUN_COLUMNS = ("scenario", "point", "rep", "seed", "error")
+"""Columns of a per-run table that are not outcomes."""
+
+EMPLOYMENT_OUTCOMES = ("employment_rate_at_graduation", "employment_rate_6m", "employment_rate_12m",
+                       "host_retention_rate")
+"""The outcomes of the employment chart, in the order drawn."""
+
+KEY_OUTCOMES = (
+    "completion_rate", "dropout_rate", "certificate_pass_rate", *EMPLOYMENT_OUTCOMES,
+    "enterprise_satisfaction", "mean_composite_score", "cost_per_employed_graduate_yuan", "total_cost_yuan",
+)
+"""The outcomes a planner reads first: tables, forest plot and sweep charts start with these."""
+
+_LABELS = {
+    "employment_rate_at_graduation": "employed at graduation",
+    "employment_rate_6m": "employed at 6 months",
+    "employment_rate_12m": "employed at 12 months",
+    "host_retention_rate": "retained by host enterprise",
+    "cost_per_employed_graduate_yuan": "cost per employed graduate",
+    "mean_composite_score": "composite score (graduates)",
+    "enterprise_satisfaction": "enterprise satisfaction",
+}
+_SCORES = ("mean_composite_score", "mean_theory", "mean_practical_skill", "mean_professionalism")
+_INDICES = ("enterprise_satisfaction", "mean_school_mentor_workload", "mean_enterprise_mentor_workload")
+
+
+class ReportError(UserError):
+    """An output folder that charts or a report cannot be made from."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How an outcome is shown: its label, the factor applied to values, and units.
+
+    Attributes:
+        name: The outcome's public name (``summary.json``, ``comparison.csv``).
+        label: Words for axes and tables.
+        scale: Shown value = stored value x scale (rates are stored as shares, shown as %).
+        unit: Unit of a shown value.
+        diff_unit: Unit of a shown difference between two scenarios.
+    """
+
+    name: str
+    label: str
+    scale: float = 1.0
+    unit: str = ""
+    diff_unit: str = ""
+
+    def axis(self, difference: bool = False) -> str:
+        """An axis label with the unit in parentheses."""
+        unit = self.diff_unit if difference else self.unit
+        return f"{self.label} ({unit})" if unit else self.label
+
+
+def outcome_info(name: str) -> Outcome:
+    """Label, scale and units of an outcome, from its name (rates, yuan, scores, counts)."""
+    label = _LABELS.get(name, name.removesuffix("_yuan").replace("_", " "))
+    if name.endswith("_yuan"):
+        return Outcome(name, label, 1.0, "yuan", "yuan")
+    if name.endswith("_rate") or "_rate_" in name or name.startswith("share_"):
+        return Outcome(name, label, 100.0, "%", "percentage points")
+    if name in _SCORES:
+        return Outcome(name, label, 1.0, "points, 0-100", "points")
+    if name in _INDICES:
+        return Outcome(name, label, 1.0, "index", "index")
+    if name.startswith("n_"):
+        return Outcome(name, label.removeprefix("n "), 1.0, "persons", "persons")
+    return Outcome(name, label)
+
+
+@dataclass(frozen=True)
+class ScenarioInfo:
+    """One scenario of a folder.
+
+    Attributes:
+        label: Its name in the folder's tables (file stem, else scenario name).
+        resolved: The whole resolved scenario (nested dict), or empty if not recorded.
+        file: The scenario file, if it came from one.
+        hash: SHA-256 of the resolved scenario, if recorded.
+        question: The ``question`` field.
+        comment: The comment at the top of its file (empty if none or unreadable).
+    """
+
+    label: str
+    resolved: dict[str, Any]
+    file: str | None
+    hash: str | None
+    question: str
+    comment: str
+
+
+@dataclass
+class ResultsFolder:
+    """What the charts and the report need from one output folder.
+
+    Attributes:
+        path: The folder.
+        kind: ``run``, ``compare`` or ``sweep``.
+        manifest: ``manifest.json`` (empty if missing).
+        scenarios: The scenarios, the reference (first) first; a sweep has its base.
+        reps: Replications per scenario (per point for a sweep).
+        seed: The run's seed, or the experiment's master seed.
+        seed_name: ``seed`` or ``master seed``.
+        stats: Per scenario and outcome: ``mean``, ``sd``, ``n``, ``ci_low``, ``ci_high``.
+        per_run: One row per replication: ``scenario``, ``rep``, ``seed``, outcomes (or None).
+        differences: Each scenario minus the first, per outcome, with CIs (compare only).
+        timeseries: Weekly time series by scenario label (one run each).
+        students: Per-student records by scenario label (one run each).
+        results: A sweep's one row per run (sweep only).
+        sensitivity: A sobol or morris sweep's indices (sweep only).
+        parameters: The parameters a sweep varied.
+        design: The sweep's design (``grid``, ``lhs``, ``sobol``, ``morris``).
+        created: When the experiment was started (ISO time), if recorded.
+        notes: Why something is missing, for the report.
+    """
+
+    path: Path
+    kind: str
+    manifest: dict[str, Any]
+    scenarios: list[ScenarioInfo]
+    reps: int
+    seed: int | None
+    seed_name: str = "seed"
+    stats: pd.DataFrame | None = None
+    per_run: pd.DataFrame | None = None
+    differences: pd.DataFrame | None = None
+    timeseries: dict[str, pd.DataFrame] = field(default_factory=dict)
+    students: dict[str, pd.DataFrame] = field(default_factory=dict)
+    results: pd.DataFrame | None = None
+    sensitivity: pd.DataFrame | None = None
+    parameters: list[str] = field(default_factory=list)
+    design: str | None = None
+    created: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def labels(self) -> list[str]:
+        """Scenario labels in order."""
+        return [s.label for s in self.scenarios]
+
+    def context(self) -> str:
+        """One line for chart titles: scenarios, replications, seed."""
+        names = ", ".join(self.labels) if len(self.labels) <= 4 else f"{len(self.labels)} scenarios"
+        reps = f"{self.reps} replication{'s' if self.reps != 1 else ''}"
+        seed = f"{self.seed_name} {self.seed}" if self.seed is not None else "seed not recorded"
+        if self.kind == "sweep":
+            return f"sweep of {names} · {self.design} design · {reps} per point · {seed}"
+        return f"{names} · {reps} · {seed}"
+
+
+def detect_kind(path: str | os.PathLike[str]) -> str:
+    """``run``, ``compare`` or ``sweep``, from the files in the folder.
+
+    Raises:
+        ReportError: The folder is missing, empty, or holds none of the marking files.
+    """
+    folder = Path(path)
+    if not folder.is_dir():
+        what = "is a file, not a folder" if folder.exists() else "does not exist"
+        raise ReportError(f"{folder} {what}; give the output folder of talentsim run, compare or sweep")
+    if not any(folder.iterdir()):
+        raise ReportError(f"{folder} is empty; give the output folder of talentsim run, compare or sweep")
+    for kind, name in KIND_FILES.items():
+        if (folder / name).is_file():
+            return kind
+    expected = ", ".join(f"{name} ({kind})" for kind, name in KIND_FILES.items())
+    raise ReportError(f"{folder} is not a talentsim output folder: it has none of {expected}; "
+                      f"an interrupted experiment writes them only when it finishes - rerun it with --out {folder}")
+
+
+def leading_comment(path: str | os.PathLike[str] | None) -> str:
+    """The comment lines at the top of a scenario file, without the ``#`` (empty if none or unreadable)."""
+    if not path:
+        return ""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+    lines: list[str] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped and not lines:
+            continue
+        if not stripped.startswith("#"):
+            break
+        lines.append(stripped.lstrip("#").strip())
+    return "\n".join(lines).strip()
+
+
+def outcome_columns(table: pd.DataFrame) -> list[str]:
+    """The numeric outcome columns of a per-run table (not its keys, parameters or error)."""
+    return [c for c in table.columns if c not in RUN_COLUMNS and pd.api.types.is_numeric_dtype(table[c])]
+
+
+def stats_table(per_run: pd.DataFrame, outcomes: Sequence[str]) -> pd.DataFrame:
+    """Per scenario and outcome: mean, sd, n and 95% CI over the successful replications."""
+    from sim.experiments.stats import summarise
+
+    ok = per_run[per_run["error"].fillna("") == ""] if "error" in per_run else per_run
+    return summarise(ok, "scenario", list(outcomes))
+
+
+def stats_from_summary(label: str, summary: Mapping[str, float]) -> pd.DataFrame:
+    """A one-run stats table: the values as means, ``n`` 1, no CI."""
+    rows = [{"scenario": label, "outcome": k, "mean": float(v), "sd": math.nan, "n": 1,
+             "ci_low": math.nan, "ci_high": math.nan}
+            for k, v in summary.items() if isinstance(v, int | float) and not isinstance(v, bool)]
+    return pd.DataFrame(rows, columns=["scenario", "outcome", "mean", "sd", "n", "ci_low", "ci_high"])
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        raise ReportError(f"{path} cannot be read ({exc})") from None
+    return data if isinstance(data, dict) else {}
+
+
+def _read_table(path: Path) -> pd.DataFrame | None:
+    if not path.is_file():
+        return None
+    try:
+        return pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+    except Exception as exc:  # pyarrow and the CSV parser raise many kinds
+        raise ReportError(f"{path} cannot be read as a table ({type(exc).__name__}: {exc})") from None
+
+
+def _scenario(resolved: Mapping[str, Any] | None, file: str | None, digest: str | None,
+              label: str | None = None) -> ScenarioInfo:
+    resolved = dict(resolved or {})
+    name = label or (Path(file).stem if file else str(resolved.get("name") or "scenario"))
+    return ScenarioInfo(name, resolved, file, digest, str(resolved.get("question") or ""), leading_comment(file))
+
+
+def load_folder(path: str | os.PathLike[str], *, resimulate: bool = True) -> ResultsFolder:
+    """Read an output folder of ``talentsim run``, ``compare`` or ``sweep``.
+
+    Args:
+        path: The folder.
+        resimulate: For a comparison of the talent model, re-run replication 0 of each
+            scenario to get its time series and students (about a second per scenario
+            of 2,000 students). False leaves those charts out.
+
+    Returns:
+        The folder's scenarios and tables.
+
+    Raises:
+        ReportError: The folder is missing, empty, not an output folder, or a file in it
+            cannot be read.
+    """
+    folder = Path(path)
+    kind = detect_kind(folder)
+    manifest = _read_json(folder / "manifest.json")
+    created = _read_json(folder / "experiment.json").get("created")
+    loaders = {"run": _load_run, "compare": _load_compare, "sweep": _load_sweep}
+    result = loaders[kind](folder, manifest)
+    result.created = created or manifest.get("created")
+    if not manifest:
+        result.notes.append("manifest.json is missing: scenarios, seeds and versions are not recorded.")
+    if kind == "compare" and resimulate:
+        _resimulate(result)
+    return result
+
+
+def _load_run(folder: Path, manifest: dict[str, Any]) -> ResultsFolder:
+    summary = _read_json(folder / "summary.json")
+    info = _scenario(manifest.get("scenario"), manifest.get("scenario_file"), manifest.get("scenario_hash"))
+    reps_table = _read_table(folder / "replications.parquet")
+    result = ResultsFolder(folder, "run", manifest, [info], 1, manifest.get("seed"))
+    if reps_table is not None and len(reps_table):
+        per_run = reps_table.copy()
+        per_run.insert(0, "scenario", info.label)
+        result.per_run = per_run
+        result.reps = len(per_run)
+        result.stats = stats_table(per_run, outcome_columns(per_run))
+    else:
+        result.stats = stats_from_summary(info.label, summary)
+    for name, target in (("timeseries.parquet", result.timeseries), ("students.parquet", result.students)):
+        table = _read_table(folder / name)
+        if table is not None:
+            target[info.label] = table
+        else:
+            result.notes.append(f"{name} is missing: the charts that need it are left out.")
+    return result
+
+
+def _load_compare(folder: Path, manifest: dict[str, Any]) -> ResultsFolder:
+    stats = _read_table(folder / "comparison.csv")
+    per_run = _read_table(folder / "runs.parquet")
+    described = manifest.get("scenarios") or []
+    scenarios = [_scenario(s.get("resolved"), s.get("file"), s.get("hash"), s.get("label")) for s in described]
+    if not scenarios and stats is not None:
+        scenarios = [_scenario(None, None, None, str(label)) for label in dict.fromkeys(stats["scenario"])]
+    reps = int(manifest.get("reps") or (per_run["rep"].nunique() if per_run is not None else 1))
+    result = ResultsFolder(folder, "compare", manifest, scenarios, reps, manifest.get("master_seed"),
+                           "master seed", stats=stats, per_run=per_run,
+                           differences=_read_table(folder / "differences.csv"))
+    if manifest.get("common_random_numbers") is False:
+        result.notes.append("Common random numbers were off: differences include noise between runs.")
+    return result
+
+
+def _load_sweep(folder: Path, manifest: dict[str, Any]) -> ResultsFolder:
+    results = _read_table(folder / "results.parquet")
+    spec = manifest.get("sweep") or {}
+    if not spec:
+        spec = _read_json(folder / "experiment.json").get("definition") or {}
+    parameters = list(spec.get("parameters") or {})
+    if results is not None and not parameters:
+        parameters = [c for c in results.columns if "." in c]
+    base = _scenario(manifest.get("base_scenario"), manifest.get("base_file"), manifest.get("base_scenario_hash"))
+    reps = int(spec.get("reps") or (results["rep"].nunique() if results is not None and len(results) else 1))
+    return ResultsFolder(folder, "sweep", manifest, [base], reps, spec.get("seed"), "master seed",
+                         results=results, sensitivity=_read_table(folder / "sensitivity.csv"),
+                         parameters=parameters, design=spec.get("design"))
+
+
+def _resimulate(result: ResultsFolder) -> None:
+    """Time series and students of replication 0 of each compared scenario, re-run and checked."""
+    if result.manifest.get("model") != TALENT_MODEL or result.per_run is None:
+        return
+    from sim.model import run_one
+    from sim.scenario import ScenarioError, scenario_from_dict
+
+    for info in result.scenarios:
+        rows = result.per_run[(result.per_run["scenario"] == info.label) & (result.per_run["rep"] == 0)]
+        if not info.resolved or rows.empty or str(rows["error"].iloc[0] or ""):
+            continue
+        stored = rows.iloc[0]
+        try:
+            run = run_one(scenario_from_dict(info.resolved, info.label), int(stored["seed"]))
+        except ScenarioError as exc:
+            result.notes.append(f"{info.label}: the recorded scenario no longer loads ({exc}); its time "
+                                "series and distributions are left out.")
+            continue
+        if not _same_outcomes(run.summary, stored):
+            result.notes.append(f"{info.label}: re-running replication 0 no longer reproduces the stored "
+                                "outcomes (the model changed since the comparison ran); its time series and "
+                                "distributions are left out.")
+            continue
+        result.timeseries[info.label] = run.timeseries
+        if run.students is not None:
+            result.students[info.label] = run.students
+
+
+def _same_outcomes(summary: Mapping[str, float], stored: pd.Series) -> bool:
+    """True when every outcome of the re-run matches the stored run (NaN matches NaN)."""
+    names = [k for k in summary if k in stored.index]
+    if not names:
+        return False
+    new = np.array([summary[k] for k in names], dtype=float)
+    old = stored[names].to_numpy(dtype=float)
+    return bool(np.allclose(new, old, rtol=1e-9, atol=1e-9, equal_nan=True))

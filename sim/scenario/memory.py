@@ -1,0 +1,125 @@
+"""A memory estimate for a run, checked before the run starts.
+
+A scenario with too many students must be refused with a clear message, not end in
+the operating system killing the process (or the machine swapping) hours later.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+from sim.scenario.loading import ScenarioError
+from sim.scenario.schema import Scenario
+
+BYTES_PER_STUDENT = 400
+"""Bytes of memory one student needs during a run.
+
+Measured from the population arrays (one row of every per-student array the engine
+keeps, plus the per-student share of the weekly outputs). This number must be kept
+true: whoever adds a per-student array or record must measure again and update it.
+"""
+
+BYTES_PER_ENTERPRISE = 300
+"""Bytes of memory one enterprise needs during a run."""
+
+BYTES_PER_MENTOR = 300
+"""Bytes of memory one mentor (school or enterprise) needs during a run."""
+
+BASE_BYTES = 150 * 2**20
+"""Fixed memory of the interpreter and the libraries (numpy, pandas, simpy, mesa): 150 MiB."""
+
+DEFAULT_LIMIT_SHARE = 0.75
+"""Share of the machine's memory a run may use by default."""
+
+FALLBACK_MEMORY_BYTES = 8 * 2**30
+"""Memory assumed when the operating system does not report it (8 GiB)."""
+
+GIB = 2**30
+
+
+def estimate_run_bytes(scenario: Scenario) -> int:
+    """Estimate the peak memory of one run of a scenario.
+
+    Args:
+        scenario: the scenario to run.
+
+    Returns:
+        Bytes: students x ``BYTES_PER_STUDENT`` + (enterprises + mentors) x 300 +
+        ``BASE_BYTES``. School mentors follow ``students_per_mentor``; enterprise
+        mentors are counted as if every apprentice place were taken.
+    """
+    students = scenario.n_students
+    school_mentors = math.ceil(students / scenario.school_mentors.students_per_mentor)
+    places = min(students, math.ceil(scenario.enterprises.count * scenario.enterprises.slots_offered_mean))
+    enterprise_mentors = math.ceil(places / scenario.enterprise_mentors.apprentices_per_mentor)
+    return (
+        students * BYTES_PER_STUDENT
+        + scenario.enterprises.count * BYTES_PER_ENTERPRISE
+        + (school_mentors + enterprise_mentors) * BYTES_PER_MENTOR
+        + BASE_BYTES
+    )
+
+
+def default_memory_limit_bytes() -> int:
+    """The memory a run may use unless told otherwise: 75% of the machine's memory.
+
+    The machine's memory is the physical memory (``os.sysconf``), or the container's
+    memory limit (cgroup) when that is smaller; 8 GiB when neither can be read.
+    """
+    total = _physical_memory_bytes()
+    cgroup = _cgroup_limit_bytes()
+    if cgroup is not None:
+        total = min(total, cgroup)
+    return int(total * DEFAULT_LIMIT_SHARE)
+
+
+def check_memory(scenario: Scenario, limit_bytes: int | None = None, source: str = "<scenario>") -> int:
+    """Refuse a scenario whose run would not fit in memory.
+
+    Args:
+        scenario: the scenario to run.
+        limit_bytes: the most a run may use; None means ``default_memory_limit_bytes()``.
+        source: the file (or other source) named in the error message.
+
+    Returns:
+        The estimate in bytes, when it fits.
+
+    Raises:
+        ScenarioError: the estimate exceeds the limit (key ``intake.cohort_size``).
+    """
+    limit = default_memory_limit_bytes() if limit_bytes is None else limit_bytes
+    estimate = estimate_run_bytes(scenario)
+    if estimate > limit:
+        where = "75% of this machine's memory" if limit_bytes is None else "the limit given"
+        raise ScenarioError(
+            source, "intake.cohort_size",
+            f"{scenario.intake.cohort_size:,} students a year x {scenario.intake.n_cohorts} cohorts = "
+            f"{scenario.n_students:,} students need about {estimate / GIB:,.1f} GiB of memory, more than "
+            f"{limit / GIB:,.1f} GiB ({where}); use fewer students (intake.cohort_size or "
+            "intake.n_cohorts) or, if the machine has the memory, raise the limit with --max-memory GiB")
+    return estimate
+
+
+def _physical_memory_bytes() -> int:
+    try:
+        pages = os.sysconf("SC_PHYS_PAGES")
+        page_size = os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):
+        return FALLBACK_MEMORY_BYTES
+    if pages <= 0 or page_size <= 0:
+        return FALLBACK_MEMORY_BYTES
+    return pages * page_size
+
+
+def _cgroup_limit_bytes() -> int | None:
+    """The container's memory limit (cgroup v2, then v1), or None when there is none."""
+    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            text = Path(path).read_text().strip()
+        except OSError:
+            continue
+        if text.isdigit() and int(text) < 2**60:  # "max" or a huge number means no limit
+            return int(text)
+    return None
