@@ -7,24 +7,37 @@ Public API::
     sim.TalentModel(scenario=..., seed=...)  # the mesa.Model, one step() per simulated week
     sim.compare([...], reps, master_seed)    # scenarios side by side with CIs (common random numbers)
     sim.sweep(sweep_file, out=...)           # grid / LHS / Sobol / Morris sweeps with SALib
+
+The names are imported on first use, so ``talentsim validate`` and ``params`` start
+without loading the model, pandas or SciPy.
 """
 
-from sim.experiments import compare, replicate, sweep
-from sim.model import TalentModel, run_one
-from sim.results import RunResult
-from sim.scenario import Scenario, ScenarioError, load_scenario
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "RunResult",
-    "Scenario",
-    "ScenarioError",
-    "TalentModel",
-    "__version__",
-    "compare",
-    "load_scenario",
-    "replicate",
-    "run_one",
-    "sweep",
-]
+_EXPORTS = {
+    "RunResult": "sim.results",
+    "Scenario": "sim.scenario",
+    "ScenarioError": "sim.scenario",
+    "TalentModel": "sim.model",
+    "compare": "sim.experiments",
+    "load_scenario": "sim.scenario",
+    "replicate": "sim.experiments",
+    "run_one": "sim.model",
+    "sweep": "sim.experiments",
+}
+
+__all__ = ["__version__", *sorted(_EXPORTS)]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module on first use."""
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    globals()[name] = value
+    return value

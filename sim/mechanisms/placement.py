@@ -114,8 +114,9 @@ def place_apprentices(world: World) -> None:
     world.counters.placements += len(who)
     if world.scenario.programme.dual_mentor:
         s.enterprise_mentor[who] = _assign_enterprise_mentors(world, who)
-    world.events.add(world.week, who, "placement", "same_sector", 0)
-    world.events.add(world.week, who[~fit[placed]], "placement_outside_sector", "other_sector")
+    own = fit[placed]
+    world.events.add(world.week, who[own], "placement", "own_sector", s.host[who[own]])
+    world.events.add(world.week, who[~own], "placement", "other_sector", s.host[who[~own]])
 
 
 def _assign_enterprise_mentors(world: World, who: np.ndarray) -> np.ndarray:

@@ -55,7 +55,7 @@ _LABELS = {
     "employment_rate_12m": "employed at 12 months",
     "host_retention_rate": "retained by host enterprise",
     "cost_per_employed_graduate_yuan": "cost per employed graduate",
-    "mean_composite_score": "composite score (graduates)",
+    "mean_composite_score": "graduates' composite score",
     "enterprise_satisfaction": "enterprise satisfaction",
 }
 _SCORES = ("mean_composite_score", "mean_theory", "mean_practical_skill", "mean_professionalism")
@@ -182,8 +182,15 @@ class ResultsFolder:
         reps = f"{self.reps} replication{'s' if self.reps != 1 else ''}"
         seed = f"{self.seed_name} {self.seed}" if self.seed is not None else "seed not recorded"
         if self.kind == "sweep":
-            return f"sweep of {names} · {self.design} design · {reps} per point · {seed}"
+            return f"{names} · {self.design} sweep · {reps} per point · {seed}"
         return f"{names} · {reps} · {seed}"
+
+    def run_context(self) -> str:
+        """The title line of charts drawn from one run per scenario (time series, distributions)."""
+        if self.kind != "compare" or self.per_run is None:
+            return self.context()
+        names = ", ".join(self.labels) if len(self.labels) <= 4 else f"{len(self.labels)} scenarios"
+        return f"{names} · replication 0 of {self.reps} (re-simulated) · {self.seed_name} {self.seed}"
 
 
 def detect_kind(path: str | os.PathLike[str]) -> str:
@@ -391,3 +398,125 @@ def _same_outcomes(summary: Mapping[str, float], stored: pd.Series) -> bool:
     new = np.array([summary[k] for k in names], dtype=float)
     old = stored[names].to_numpy(dtype=float)
     return bool(np.allclose(new, old, rtol=1e-9, atol=1e-9, equal_nan=True))
+
+
+HEADLINE_OUTCOMES = ("employment_rate_at_graduation", "mean_composite_score", "cost_per_employed_graduate_yuan",
+                     *(o for o in KEY_OUTCOMES if o not in ("employment_rate_at_graduation", "mean_composite_score",
+                                                            "cost_per_employed_graduate_yuan")))
+"""The key outcomes in the order a sweep's charts and ranking pick them."""
+
+
+def chart_outcomes(names: Sequence[str], limit: int, table: pd.DataFrame | None = None,
+                   column: str | None = None, preferred: Sequence[str] = HEADLINE_OUTCOMES) -> list[str]:
+    """The outcomes worth a chart: the key outcomes among ``names`` (else all of them), at most ``limit``.
+
+    Args:
+        names: The outcomes available.
+        limit: How many to return.
+        table: If given, keep only outcomes with finite values that vary: a per-run
+            table (``column`` None: the outcome's own column), or a long table with an
+            ``outcome`` column whose ``column`` must hold a finite value.
+        column: See ``table``.
+        preferred: The order key outcomes are picked in.
+    """
+    candidates = [n for n in names if n not in RUN_COLUMNS]
+    key = [n for n in preferred if n in candidates]
+    ordered = key + [n for n in candidates if n not in key]
+    if table is not None:
+        ordered = [n for n in ordered if _informative(table, n, column)]
+    key = [n for n in ordered if n in preferred]
+    return (key or ordered)[:limit]
+
+
+def _informative(table: pd.DataFrame, name: str, column: str | None) -> bool:
+    if column is None:
+        if name not in table or not pd.api.types.is_numeric_dtype(table[name]):
+            return False
+        values = table[name].to_numpy(dtype=float)
+        values = values[np.isfinite(values)]
+        return values.size > 0 and float(values.max() - values.min()) > 0
+    if column not in table:
+        return False
+    values = table.loc[table["outcome"] == name, column].to_numpy(dtype=float)
+    return bool(np.isfinite(values).any())
+
+
+MAX_LEVELS = 12
+"""A parameter with more distinct values than this is binned for response curves."""
+
+
+def binned_means(x: pd.Series, y: pd.Series, bins: int = 10) -> pd.DataFrame:
+    """Mean of ``y`` and its 95% CI per value of ``x`` (or per equal-count bin when ``x`` has many values).
+
+    Returns:
+        Columns ``x`` (the value, or the mean of ``x`` in the bin), ``mean``, ``ci_low``,
+        ``ci_high``, ``n``; sorted by ``x``. Pairs with a missing value are left out.
+    """
+    from sim.experiments.stats import mean_ci
+
+    frame = pd.DataFrame({"x": pd.to_numeric(x, errors="coerce"), "y": pd.to_numeric(y, errors="coerce")})
+    frame = frame[np.isfinite(frame["x"]) & np.isfinite(frame["y"])]
+    columns = ["x", "mean", "ci_low", "ci_high", "n"]
+    if frame.empty:
+        return pd.DataFrame(columns=columns, dtype=float)
+    if frame["x"].nunique() > MAX_LEVELS:
+        groups = frame.groupby(pd.qcut(frame["x"], bins, duplicates="drop"), observed=True)
+    else:
+        groups = frame.groupby("x")
+    rows = [{"x": float(g["x"].mean()), **mean_ci(g["y"].to_numpy())} for _, g in groups]
+    table = pd.DataFrame(rows)
+    return table[["x", "mean", "ci_low", "ci_high", "n"]].sort_values("x").reset_index(drop=True)
+
+
+RANKING_COLUMNS = ["outcome", "rank", "parameter", "measure", "value", "conf", "detail"]
+
+
+def sensitivity_ranking(folder: ResultsFolder, limit: int = 6) -> pd.DataFrame:
+    """Parameters ranked by influence on each charted outcome of a sweep.
+
+    Sobol' sweeps rank by the total index ST, Morris sweeps by mu*; grid and lhs sweeps,
+    which have no variance-based indices, by the absolute Spearman rank correlation
+    between the parameter and the outcome over the runs.
+
+    Returns:
+        Columns ``outcome``, ``rank`` (1 = most influential), ``parameter``, ``measure``,
+        ``value``, ``conf`` (half-width of its 95% CI, NaN if none) and ``detail`` (the
+        other index, as text); empty for a folder that is not a sweep.
+    """
+    sens, results = folder.sensitivity, folder.results
+    if folder.kind != "sweep" or results is None or not folder.parameters:
+        return pd.DataFrame(columns=RANKING_COLUMNS)
+    if sens is not None and len(sens) and ("ST" in sens or "mu_star" in sens):
+        sobol = "ST" in sens
+        measure, conf = ("ST", "ST_conf") if sobol else ("mu_star", "mu_star_conf")
+        outcomes = chart_outcomes(list(dict.fromkeys(sens["outcome"])), limit, sens, measure)
+        rows = [{"outcome": o, "parameter": r["parameter"], "measure": measure, "value": float(r[measure]),
+                 "conf": float(r[conf]),
+                 "detail": f"S1 {r['S1']:.3f} ± {r['S1_conf']:.3f}" if sobol else f"sigma {r['sigma']:.4g}"}
+                for o in outcomes for _, r in sens[sens["outcome"] == o].iterrows()]
+    else:
+        ok = results[results["error"].fillna("") == ""] if "error" in results else results
+        names = [c for c in results.columns if c not in folder.parameters]
+        outcomes = chart_outcomes(names, limit, ok)
+        rows = []
+        for o in outcomes:
+            for p in folder.parameters:
+                rho = _spearman(ok[p], ok[o])
+                rows.append({"outcome": o, "parameter": p, "measure": "|Spearman rho|", "value": abs(rho),
+                             "conf": math.nan, "detail": f"rho {rho:+.3f}" if math.isfinite(rho) else ""})
+    table = pd.DataFrame(rows, columns=[c for c in RANKING_COLUMNS if c != "rank"])
+    if table.empty:
+        return pd.DataFrame(columns=RANKING_COLUMNS)
+    table["order"] = table["outcome"].map({o: i for i, o in enumerate(dict.fromkeys(table["outcome"]))})
+    table = table.sort_values(["order", "value"], ascending=[True, False], na_position="last")
+    table["rank"] = table.groupby("outcome", sort=False).cumcount() + 1
+    return table[RANKING_COLUMNS].reset_index(drop=True)
+
+
+def _spearman(x: pd.Series, y: pd.Series) -> float:
+    a, b = pd.to_numeric(x, errors="coerce"), pd.to_numeric(y, errors="coerce")
+    keep = a.notna() & b.notna()
+    a, b = a[keep].rank(), b[keep].rank()
+    if len(a) < 3 or a.nunique() < 2 or b.nunique() < 2:
+        return math.nan
+    return float(np.corrcoef(a, b)[0, 1])

@@ -103,19 +103,22 @@ def load_scenario(path: str | os.PathLike[str] | None = None,
         ScenarioError: the file cannot be read or parsed, an ``extends`` parent is
             missing or circular, an override key is not a parameter, or a value is invalid.
     """
-    if path is None:
-        data: dict[str, Any] = {}
-        source = DEFAULTS_SOURCE
-    else:
+    data: dict[str, Any] = {}
+    origins: dict[str, str] = {}  # dotted key -> where its value was set, when not in the file itself
+    source = DEFAULTS_SOURCE
+    if path is not None:
         file = Path(path)
         source = str(file)
-        data = _read_chain(file, ())
-        data.setdefault("name", file.stem)
-    overridden: dict[str, str] = {}
+        layers = _read_layers(file, ())
+        for layer_file, layer in layers:  # the root parent first, this file last
+            data = _merge(data, layer)
+            origins.update(dict.fromkeys(_key_paths(layer), f"set in {layer_file}"))
+        data["name"] = layers[-1][1].get("name", file.stem)  # a name is never inherited
     if overrides:
         data = apply_overrides(data, overrides, overrides_source)
-        overridden = {_normalise_key(key): overrides_source for key in overrides}
-    return _validate(data, source, overridden)
+        origins.update(dict.fromkeys((_normalise_key(key) for key in overrides), f"set by {overrides_source}"))
+    origins = {key: origin for key, origin in origins.items() if origin != f"set in {source}"}
+    return _validate(data, source, origins)
 
 
 def scenario_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Scenario:
@@ -192,7 +195,7 @@ def apply_overrides(data: Mapping[str, Any], overrides: Mapping[str, Any], sourc
     Args:
         data: the scenario dict (not modified).
         overrides: values by dotted key, e.g. ``{"intake.cohort_size": 500}``; a key may
-            use ``__`` for ``.`` (``intake__cohort_size``) so it can be a Python keyword.
+            use ``__`` for ``.`` (``intake__cohort_size``) so it can be a Python keyword argument.
         source: how error messages name the overrides.
 
     Returns:
@@ -269,11 +272,19 @@ def load_yaml_file(path: str | os.PathLike[str]) -> dict[str, Any]:
 # ---------------------------------------------------------------------------- extends
 
 
-def _read_chain(file: Path, children: tuple[Path, ...]) -> dict[str, Any]:
-    """Read a file and, recursively, the files it ``extends``; merge parents under children."""
+def _read_layers(file: Path, children: tuple[Path, ...]) -> list[tuple[Path, dict[str, Any]]]:
+    """Read a file and, recursively, the files it ``extends``.
+
+    Args:
+        file: the file to read.
+        children: the files that led here through ``extends`` (to detect cycles).
+
+    Returns:
+        ``(file, data)`` pairs, the root parent first and ``file`` last, ``extends`` removed.
+    """
     data = load_yaml_file(file)
     if "extends" not in data:
-        return data
+        return [(file, data)]
     reference = data.pop("extends")
     if not isinstance(reference, str) or not reference.strip():
         raise ScenarioError(file, "extends", "expected the path of a parent scenario file, relative "
@@ -289,9 +300,19 @@ def _read_chain(file: Path, children: tuple[Path, ...]) -> dict[str, Any]:
     if not parent.is_file():
         raise ScenarioError(file, "extends", f"names {reference!r}, but {parent} does not exist or is "
                             "not a file (the path is relative to the folder of the extending file)")
-    base = _read_chain(parent, tuple(chain))
-    base.pop("name", None)  # a name belongs to its own file; the child's stem is used instead
-    return _merge(base, data)
+    return [*_read_layers(parent, tuple(chain)), (file, data)]
+
+
+def _key_paths(value: Any, path: tuple[str | int, ...] = ()) -> list[str]:
+    """Every dotted key inside a nested dict, containers included: ``intake``, ``intake.cohort_size``."""
+    keys = [_dotted(path)] if path else []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            keys += _key_paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            keys += _key_paths(item, (*path, index))
+    return keys
 
 
 def _merge(base: dict[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
@@ -476,8 +497,15 @@ def _plain(value: Any) -> Any:
 # ---------------------------------------------------------------------------- validation
 
 
-def _validate(data: dict[str, Any], source: str, overridden: Mapping[str, str]) -> Scenario:
-    """Validate strictly (no text-to-number or number-to-bool coercion) and explain failures."""
+def _validate(data: dict[str, Any], source: str, origins: Mapping[str, str]) -> Scenario:
+    """Validate strictly (no text-to-number or number-to-bool coercion) and explain failures.
+
+    Args:
+        data: the merged scenario dict.
+        source: the file named first in messages.
+        origins: for keys whose value came from elsewhere (a parent file, overrides),
+            where it was set, e.g. ``set in base.yaml``; added to the key's message.
+    """
     problems = [(key, f"expected a finite number, found {_show(value)}")
                 for key, value in _non_finite(data, ())]
     if not problems:
@@ -487,8 +515,8 @@ def _validate(data: dict[str, Any], source: str, overridden: Mapping[str, str]) 
             problems = [(_dotted(error["loc"]), _describe(error)) for error in exc.errors(include_url=False)]
     described = []
     for key, problem in problems:
-        if key in overridden:
-            problem += f" (value set by {overridden[key]})"
+        if key in origins:
+            problem += f" ({origins[key]})"
         described.append((key, problem))
     first_key, first_problem = described[0]
     message = "; also ".join([first_problem] + [f"{key or 'top level'}: {problem}"

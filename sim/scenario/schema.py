@@ -27,7 +27,7 @@ def param(default: Any, unit: str, description: str, **constraints: Any) -> Any:
 class StrictModel(BaseModel):
     """Base of every scenario section: unknown keys forbidden, assignment validated."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
 
 Share = dict(ge=0.0, le=1.0)

@@ -1,0 +1,1128 @@
+"""The talentsim model written the way a Mesa user would write it: one object per agent.
+
+This is the *peer* the engine is benchmarked against (issue 5), and a readable
+reference of the model. Every student, school mentor, enterprise mentor and
+enterprise is a ``mesa.Agent`` with plain Python attributes (floats, ints, references
+to other agents); ``PeerModel.step()`` is one simulated week, and each phase of the
+week calls a method on every agent of a type with ``model.agents_by_type[...].do`` or
+``shuffle_do``. Random numbers are drawn per agent from ``model.random`` (Python's
+``random.Random``) and ``model.rng`` (NumPy), so the peer does *not* reproduce the
+engine's random streams bit for bit; it reproduces the model's behaviour, which
+``tests/test_peer_agreement.py`` checks statistically over replications.
+
+What is shared with the engine: the scenario schema and its parameters
+(``sim.scenario``), the calendar tables built from the scenario
+(``sim.engine.calendar.build_calendar``: scenario data, not a mechanism), and the
+vocabulary of stages and locations (``Stage``, ``Location``). Everything else -
+intake, calendar stages, placement with caps, mentor capacity and sector matching,
+the funding ledger with priorities, incentives and effort, contact and coordination,
+the mentoring share of hours, learning, certification with retakes, attrition and
+termination, exits, the labour market (host offers, further study, search, job loss,
+6- and 12-month snapshots), participation decisions and enterprise accounts, mentor
+development and turnover - is re-implemented here, agent by agent.
+
+The phases of a week, in order (the engine's ``sim.phases.WEEKLY_PHASES``):
+calendar, intake, participation, mentor development, placement, funding, incentives,
+contact, mentoring, learning, certification, attrition, exits, labour market,
+enterprise accounts, record.
+
+Usage::
+
+    from benchmarks.peer_mesa import run_peer
+    summary = run_peer(None, seed=1)  # the baseline scenario's defaults
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import mesa
+
+from sim.engine.calendar import build_calendar
+from sim.engine.population import Location, Stage
+from sim.scenario import Scenario, apply_overrides, load_scenario, scenario_from_dict, scenario_to_dict
+from sim.scenario.schema import WEEKS_PER_YEAR
+
+HALF_YEAR_WEEKS = WEEKS_PER_YEAR // 2
+MONTHS_PER_WEEK = 12.0 / 52.0
+WEEKS_PER_MONTH = 52.0 / 12.0
+FOLLOW_UP_6M_WEEKS = 26
+FOLLOW_UP_12M_WEEKS = 52
+
+# The model's fixed constants (assumptions documented in the engine's mechanisms).
+HOURS_PER_SCHOOL_SESSION = 3.0  # hours one enterprise-mentor session at school takes
+RULE_VISITS_PER_MONTH = 2.0  # seed 003's minimum school-mentor visits per month
+RULE_SESSIONS_PER_SEMESTER = 4.0  # seed 003's minimum enterprise-mentor sessions per semester
+ENTERPRISE_THEORY_INPUT = 0.1  # theory input of an enterprise week, relative to school
+SCHOOL_PROFESSIONALISM_INPUT = 0.4  # professionalism input of a school week, relative to a firm
+POST_NEED_BASE_POINTS = 30.0  # practical skill a post of technical level 0 needs
+POST_NEED_PER_LEVEL_POINTS = 40.0  # extra practical skill per unit of post level
+TITLE_SATISFACTION_BAR = 0.5  # satisfaction a host needs for the demonstration-unit title
+
+SOURCES = ("school_special_fund", "government", "enterprise_cost_sharing")
+USES = ("training_base", "school_mentor_remuneration", "enterprise_mentor_remuneration",
+        "contact_visits", "exam_fees", "apprentice_subsidy")
+"""Uses of the programme's money in priority order: the first is paid first."""
+
+OPEN_MARKET = "open_market"
+"""The employer of a job found on the open labour market (not an enterprise agent)."""
+
+IN_PROGRAMME = (Stage.BASIC, Stage.SKILL, Stage.INTERNSHIP)
+
+VARIANTS = ("double_learning_rate", "no_mentor_capacity_limit")
+"""Deliberately wrong versions of the model, used to show the agreement check can fail."""
+
+
+def weekly_probability(rate_per_year: float, log_multiplier: float = 0.0) -> float:
+    """Probability of an event within one week from a yearly hazard and a log-multiplier."""
+    return -math.expm1(-(rate_per_year / 52.0) * math.exp(log_multiplier))
+
+
+def clip(x: float, lo: float, hi: float) -> float:
+    """``x`` limited to ``[lo, hi]``."""
+    return lo if x < lo else hi if x > hi else x
+
+
+class Ledger:
+    """The programme's money: balances by source, spending by source and use (yuan)."""
+
+    def __init__(self) -> None:
+        self.balance = dict.fromkeys(SOURCES, 0.0)
+        self.paid_in = dict.fromkeys(SOURCES, 0.0)
+        self.spent = {(src, use): 0.0 for src in SOURCES for use in USES}
+
+    def pay_in(self, source: str, yuan: float) -> None:
+        """Money arriving from one source."""
+        self.balance[source] += yuan
+        self.paid_in[source] += yuan
+
+    def pay_out(self, needs: Mapping[str, float]) -> dict[str, float]:
+        """Pay the needs in priority order, each from the sources in proportion to their balance.
+
+        Returns:
+            The share of each use's need that was paid.
+        """
+        shares = {}
+        for use in USES:
+            need = needs.get(use, 0.0)
+            if need <= 0.0:
+                shares[use] = 1.0
+                continue
+            available = sum(self.balance.values())
+            paid = min(need, available)
+            if paid > 0.0:
+                for src in SOURCES:
+                    amount = self.balance[src] * (paid / available)
+                    self.balance[src] = max(self.balance[src] - amount, 0.0)
+                    self.spent[src, use] += amount
+            shares[use] = paid / need
+        return shares
+
+    def total_spent(self) -> float:
+        """Everything paid out so far."""
+        return sum(self.spent.values())
+
+
+class SchoolMentor(mesa.Agent):
+    """An on-campus mentor post: teaches, guides mentees at school, visits their hosts."""
+
+    def __init__(self, model: PeerModel) -> None:
+        super().__init__(model)
+        self.draw_attributes()
+        self.effort = model.scenario.school_mentors.base_effort
+        self.vacant_until = -1
+        self.workload = 0.0
+        self.mentees: list[Student] = []
+
+    def draw_attributes(self) -> None:
+        """Attributes of a newly selected mentor (selection rules of seed 003)."""
+        p = self.model.scenario.school_mentors
+        r = self.random
+        self.teaching_years = p.min_teaching_years + r.expovariate(1.0 / 8.0)
+        self.dual_qualified = r.random() < p.dual_qualified_share
+        self.teaching_quality = clip(p.teaching_quality_mean + 0.1 * r.gauss(0.0, 1.0), 0.02, 1.0)
+        mean = p.practical_skill_dual_qualified if self.dual_qualified else p.practical_skill_other
+        self.practical_skill = clip(mean + 0.1 * r.gauss(0.0, 1.0), 0.02, 1.0)
+
+    def is_active(self) -> bool:
+        """The post is filled this week."""
+        return self.vacant_until <= self.model.week
+
+    def train(self) -> None:
+        """Yearly enterprise practice for a share of mentors: more practical skill, dual-qualified."""
+        p = self.model.scenario.mentor_development
+        if self.random.random() < p.school_mentor_practice_share_per_year:
+            self.practical_skill += p.practice_gain * (1.0 - self.practical_skill)
+            self.dual_qualified = True
+
+    def turn_over(self) -> None:
+        """Leave with the weekly turnover hazard; the post stays vacant, then a new mentor starts."""
+        p = self.model.scenario.school_mentors
+        if self.is_active() and self.random.random() < weekly_probability(p.turnover_rate_per_year):
+            self.draw_attributes()
+            self.vacant_until = self.model.week + p.replacement_delay_weeks
+
+    def set_effort(self, allowance_share_paid: float) -> None:
+        """Effort from the base level and the incentives actually received."""
+        sc = self.model.scenario
+        self.effort = mentor_effort(sc, sc.school_mentors.base_effort, sc.school_mentors.remuneration_yuan_per_month,
+                                    allowance_share_paid)
+
+    def has_mentee_at_firm(self) -> bool:
+        """Any of the mentees is in an enterprise this week (the mentor then visits)."""
+        return any(m.location == Location.ENTERPRISE for m in self.mentees)
+
+    def share_hours(self) -> None:
+        """Share this week's guidance hours equally among the mentees at school."""
+        sc = self.model.scenario
+        at_school = [m for m in self.mentees if m.location == Location.SCHOOL]
+        demand = sc.school_mentors.desired_hours_per_student_week * len(at_school)
+        visit_hours = 0.0
+        if self.has_mentee_at_firm():
+            visit_hours = self.model.visits_per_month / WEEKS_PER_MONTH * sc.contact.hours_per_visit
+        capacity = sc.school_mentors.guidance_hours_per_week * self.effort if self.is_active() else 0.0
+        supply = max(capacity - visit_hours, 0.0)
+        share = clip(supply / demand, 0.0, 1.0) if demand > 0 else 1.0
+        for m in at_school:
+            m.guidance_school = share
+        self.workload = (demand + visit_hours) / capacity if capacity > 0 else 0.0
+
+
+class EnterpriseMentor(mesa.Agent):
+    """A master craftsman in one enterprise who guides up to a few apprentices."""
+
+    def __init__(self, model: PeerModel, enterprise: Enterprise) -> None:
+        super().__init__(model)
+        self.enterprise = enterprise
+        self.draw_attributes()
+        self.effort = model.scenario.enterprise_mentors.base_effort
+        self.vacant_until = -1
+        self.workload = 0.0
+        self.apprentices: set[Student] = set()
+
+    def draw_attributes(self) -> None:
+        """Attributes of a newly selected mentor: technically strong, often weak at teaching."""
+        p = self.model.scenario.enterprise_mentors
+        r = self.random
+        self.frontline_years = p.min_frontline_years + r.expovariate(1.0 / 6.0)
+        self.technical_skill = clip(p.technical_skill_mean + 0.1 * r.gauss(0.0, 1.0), 0.02, 1.0)
+        self.pedagogical_skill = clip(p.pedagogical_skill_mean + 0.1 * r.gauss(0.0, 1.0), 0.02, 1.0)
+
+    def is_active(self) -> bool:
+        """The post is filled this week."""
+        return self.vacant_until <= self.model.week
+
+    def free_places(self) -> int:
+        """Apprentices this mentor can still take (none while the post is vacant)."""
+        if not self.is_active():
+            return 0
+        if "no_mentor_capacity_limit" in self.model.variants:
+            return 10**6
+        return max(self.model.scenario.enterprise_mentors.apprentices_per_mentor - len(self.apprentices), 0)
+
+    def train(self) -> None:
+        """Yearly training in teaching methods for a share of mentors."""
+        p = self.model.scenario.mentor_development
+        if self.random.random() < p.enterprise_mentor_training_share_per_year:
+            self.pedagogical_skill += p.pedagogy_gain * (1.0 - self.pedagogical_skill)
+
+    def turn_over(self) -> None:
+        """Leave with the weekly turnover hazard; the post stays vacant, then a new mentor starts."""
+        p = self.model.scenario.enterprise_mentors
+        if self.is_active() and self.random.random() < weekly_probability(p.turnover_rate_per_year):
+            self.draw_attributes()
+            self.vacant_until = self.model.week + p.replacement_delay_weeks
+
+    def set_effort(self, allowance_share_paid: float) -> None:
+        """Effort from the base level and the incentives actually received."""
+        sc = self.model.scenario
+        allowance = sc.enterprise_mentors.remuneration_yuan_per_month + \
+            sc.incentives.enterprise_mentor_salary_subsidy_yuan_per_month
+        self.effort = mentor_effort(sc, sc.enterprise_mentors.base_effort, allowance, allowance_share_paid)
+
+    def present_apprentices(self) -> list[Student]:
+        """The apprentices working in the enterprise this week."""
+        return [a for a in self.apprentices if a.location == Location.ENTERPRISE]
+
+    def share_hours(self) -> None:
+        """Share this week's guidance hours equally among the apprentices present."""
+        sc = self.model.scenario
+        present = self.present_apprentices()
+        demand = sc.enterprise_mentors.desired_hours_per_apprentice_week * len(present)
+        capacity = sc.enterprise_mentors.guidance_hours_per_week * self.effort if self.is_active() else 0.0
+        session_hours = self.model.sessions_per_semester * HOURS_PER_SCHOOL_SESSION / 26.0 if demand > 0 else 0.0
+        supply = max(capacity - session_hours, 0.0)
+        share = clip(supply / demand, 0.0, 1.0) if demand > 0 else 1.0
+        for a in present:
+            a.guidance_enterprise = share
+        self.workload = demand / capacity if capacity > 0 else 0.0
+
+
+def mentor_effort(scenario: Scenario, base: float, allowance_yuan_per_month: float, share_paid: float) -> float:
+    """A mentor's effort (0-1): base + allowance actually paid + honours + career development."""
+    inc = scenario.incentives
+    honours = inc.honours_effort if inc.mentor_honours else 0.0
+    career = inc.career_effort if inc.career_development else 0.0
+    paid = allowance_yuan_per_month * share_paid
+    return clip(base + inc.effort_per_1000_yuan_month * paid / 1000.0 + honours + career, 0.0, 1.0)
+
+
+class Enterprise(mesa.Agent):
+    """A host enterprise: its places, mentors, vacancies, accounts and participation."""
+
+    def __init__(self, model: PeerModel) -> None:
+        super().__init__(model)
+        sc = model.scenario
+        p = sc.enterprises
+        r = self.random
+        self.sector = r.randrange(sc.intake.n_sectors)
+        self.staff = max(10, round(p.staff_median * math.exp(p.staff_log_sd * r.gauss(0.0, 1.0))))
+        self.post_staff = max(1, round(p.post_staff_share * self.staff))
+        self.post_level = r.betavariate(p.post_level_alpha, p.post_level_beta)
+        slots = 1 + int(model.rng.poisson(max(p.slots_offered_mean - 1.0, 0.0)))
+        # Chinese internship rules: interns at most 10% of staff and 20% of the post's staff
+        self.capacity = min(slots, math.floor(p.firm_intern_cap_share * self.staff + 1e-9),
+                            math.floor(p.post_intern_cap_share * self.post_staff + 1e-9))
+        self.willingness = sc.participation.willingness_log_odds + sc.participation.willingness_sd * r.gauss(0.0, 1.0)
+        self.participating = r.random() < p.initial_participation_share
+        self.vacancies = 0
+        self.coordination = 0.0
+        self.apprentices: set[Student] = set()
+        self.mentors: list[EnterpriseMentor] = []
+        self.year_cost = self.year_benefit = self.year_apprentice_weeks = 0.0
+        self.total_cost = self.total_benefit = self.total_apprentice_weeks = 0.0
+        self.satisfaction_sum = self.satisfaction_count = 0.0
+        self.last_net_cost_per_apprentice_year: float | None = None
+
+    # --- yearly decisions -------------------------------------------------------------
+    def draw_vacancies(self) -> None:
+        """Job vacancies for the coming year."""
+        rate = self.model.scenario.enterprises.vacancy_rate_per_year
+        self.vacancies = int(self.model.rng.poisson(rate * self.post_staff))
+
+    def close_year(self) -> None:
+        """Turn last year's accounts into a net cost per apprentice-year, and start afresh."""
+        years = self.year_apprentice_weeks / 52.0
+        if years > 0:
+            self.last_net_cost_per_apprentice_year = (self.year_cost - self.year_benefit) / years
+        self.year_cost = self.year_benefit = self.year_apprentice_weeks = 0.0
+
+    def satisfaction(self) -> float:
+        """Mean rating of the graduates trained here (0.5 before any)."""
+        return self.satisfaction_sum / self.satisfaction_count if self.satisfaction_count > 0 else 0.5
+
+    def decide_participation(self, fallback_net_cost: float) -> None:
+        """Join, stay or leave: logistic in willingness, inertia, expected net cost and satisfaction."""
+        sc = self.model.scenario
+        pp = sc.participation
+        net_cost = self.last_net_cost_per_apprentice_year
+        if net_cost is None:
+            net_cost = fallback_net_cost
+        inc = sc.incentives
+        if inc.demonstration_unit_titles and self.satisfaction_count > 0 and \
+                self.satisfaction_sum >= TITLE_SATISFACTION_BAR * max(self.satisfaction_count, 1.0):
+            net_cost -= inc.demonstration_unit_value_yuan
+        log_odds = (self.willingness + pp.stay_bonus_log_odds * self.participating
+                    - pp.net_cost_sensitivity_per_10k_yuan * net_cost / 10_000.0
+                    + pp.satisfaction_effect * (self.satisfaction() - 0.5))
+        was = self.participating
+        self.participating = self.random.random() < 1.0 / (1.0 + math.exp(-log_odds))
+        if was and not self.participating:
+            for a in self.apprentices:
+                if a.in_programme():
+                    a.termination_requested = True
+
+    # --- placement --------------------------------------------------------------------
+    def free_places(self) -> int:
+        """Places the firm can fill now: its capacity, and under dual mentoring its mentors' places."""
+        if not self.participating:
+            return 0
+        free = max(self.capacity - len(self.apprentices), 0)
+        if self.model.scenario.programme.dual_mentor:
+            free = min(free, sum(m.free_places() for m in self.mentors))
+        return free
+
+    def take_apprentice(self, student: Student, same_sector: bool) -> None:
+        """Host a new apprentice."""
+        self.apprentices.add(student)
+        student.host = self
+        student.sector_fit = same_sector
+        student.ever_placed = True
+        student.location = Location.ENTERPRISE
+        self.model.counters["placements"] += 1
+
+    def assign_mentor(self, student: Student) -> None:
+        """Give a new apprentice the first mentor with a free place (the round's places guarantee one)."""
+        mentor = next(m for m in self.mentors if m.free_places() > 0)
+        mentor.apprentices.add(student)
+        student.enterprise_mentor = mentor
+
+    # --- weekly -----------------------------------------------------------------------
+    def hosting_this_week(self) -> bool:
+        """An apprentice is on site this week."""
+        return any(a.location == Location.ENTERPRISE for a in self.apprentices)
+
+    def update_coordination(self) -> None:
+        """Coordination with the school follows the contact made (decays without apprentices)."""
+        c = self.model.scenario.contact
+        target = contact_target(self.model.visits_per_month, self.model.sessions_per_semester) \
+            if self.hosting_this_week() else 0.0
+        self.coordination += c.adjustment_rate_per_week * (target - self.coordination)
+
+    def alignment(self) -> float:
+        """Curriculum alignment of this firm's training, 0-1."""
+        return alignment(self.model.scenario, self.coordination)
+
+    def book_week(self) -> None:
+        """Costs (wages, consumables, mentor hours) and returns (output, subsidy, tax relief)."""
+        sc = self.model.scenario
+        pp = sc.participation
+        present = [a for a in self.apprentices if a.location == Location.ENTERPRISE]
+        if not present:
+            return
+        n = len(present)
+        mentor_hours = sum(sc.enterprise_mentors.desired_hours_per_apprentice_week * a.guidance_enterprise
+                           for a in present if a.enterprise_mentor is not None)
+        cost = n * (pp.apprentice_wage_yuan_per_week + pp.consumables_yuan_per_apprentice_week) + \
+            mentor_hours * sc.enterprise_mentors.hourly_cost_yuan
+        output = sum(pp.productive_time_share * a.practical_skill / 100.0 * pp.skilled_output_yuan_per_week
+                     for a in present)
+        subsidy = n * sc.incentives.apprentice_subsidy_yuan_per_year / 52.0 * \
+            self.model.funded["apprentice_subsidy"]
+        tax_relief = sc.incentives.tax_relief_share * cost
+        benefit = output + subsidy + tax_relief
+        self.year_cost += cost
+        self.year_benefit += benefit
+        self.year_apprentice_weeks += n
+        self.total_cost += cost
+        self.total_benefit += benefit
+        self.total_apprentice_weeks += n
+        self.model.counters["tax_relief_yuan"] += tax_relief
+
+    def offer_jobs(self, cohort_apprentices: list[Student]) -> None:
+        """Offer jobs to the best apprentices who reach the post's bar, while vacancies last."""
+        lm = self.model.scenario.labour_market
+        bar = lm.host_hire_bar_points + lm.host_bar_per_post_level_points * self.post_level
+        candidates = [a for a in cohort_apprentices if a.composite_score() >= bar]
+        candidates.sort(key=lambda a: -a.composite_score())
+        for a in candidates[: max(self.vacancies, 0)]:
+            a.offered_by_host = True
+            self.vacancies -= 1
+            self.model.counters["host_offers"] += 1
+
+
+def contact_target(visits_per_month: float, sessions_per_semester: float) -> float:
+    """Coordination a level of contact sustains (1 when both of seed 003's rules are met)."""
+    return min(1.0, 0.5 * visits_per_month / RULE_VISITS_PER_MONTH
+               + 0.5 * sessions_per_semester / RULE_SESSIONS_PER_SEMESTER)
+
+
+def alignment(scenario: Scenario, coordination: float) -> float:
+    """Curriculum alignment given coordination: the base moved towards 1 by contact."""
+    base = scenario.programme.curriculum_alignment
+    return base + scenario.contact.alignment_gain * coordination * (1.0 - base)
+
+
+class Student(mesa.Agent):
+    """A student on the student - apprentice - employee path."""
+
+    def __init__(self, model: PeerModel, cohort: int) -> None:
+        super().__init__(model)
+        p = model.scenario.intake
+        r = self.random
+        self.cohort = cohort
+        self.enrol_week = cohort * WEEKS_PER_YEAR
+        self.graduation_week = self.enrol_week + model.programme_weeks - 1
+        self.sector = r.randrange(p.n_sectors)
+        self.ability = p.ability_sd * r.gauss(0.0, 1.0)
+        conc = p.motivation_concentration
+        self.motivation = r.betavariate(p.motivation_mean * conc, (1.0 - p.motivation_mean) * conc)
+        self.theory = clip(p.initial_theory_mean + p.initial_skill_sd * r.gauss(0.0, 1.0), 0.0, 100.0)
+        self.practical_skill = clip(p.initial_practical_skill_mean + p.initial_skill_sd * r.gauss(0.0, 1.0),
+                                    0.0, 100.0)
+        self.professionalism = clip(p.initial_professionalism_mean + p.initial_skill_sd * r.gauss(0.0, 1.0),
+                                    0.0, 100.0)
+        self.stage = Stage.NOT_ENROLLED
+        self.location = Location.AWAY
+        self.school_mentor: SchoolMentor | None = None
+        self.enterprise_mentor: EnterpriseMentor | None = None
+        self.host: Enterprise | None = None
+        self.sector_fit = False
+        self.certificates = 0
+        self.attempts = 0
+        self.guidance_school = 0.0
+        self.guidance_enterprise = 0.0
+        self.ever_placed = False
+        self.n_terminations = 0
+        self.offered_by_host = False
+        self.host_at_decision: Enterprise | None = None
+        self.further_study = False
+        self.not_seeking = False
+        self.employer: Enterprise | str | None = None
+        self.week_job_found = -1
+        self.week_left = -1
+        self.week_graduated = -1
+        self.stage_at_graduation: Stage | None = None
+        self.stage_at_6m: Stage | None = None
+        self.stage_at_12m: Stage | None = None
+        self.termination_requested = False
+        self.dropout_requested = False
+
+    def in_programme(self) -> bool:
+        """Enrolled and not yet graduated or dropped out."""
+        return Stage.BASIC <= self.stage <= Stage.INTERNSHIP
+
+    def programme_week(self) -> int:
+        """Weeks since enrolment."""
+        return self.model.week - self.enrol_week
+
+    def composite_score(self) -> float:
+        """The weighted composite score (seed 003: theory, skill, professionalism), 0-100."""
+        ev = self.model.scenario.evaluation
+        return (ev.theory_weight * self.theory + ev.practical_skill_weight * self.practical_skill
+                + ev.professionalism_weight * self.professionalism)
+
+    # --- calendar ---------------------------------------------------------------------
+    def follow_calendar(self) -> None:
+        """This week's stage and location from the programme plan (school if planned at a firm but unplaced)."""
+        pw = self.programme_week()
+        model = self.model
+        if not 0 <= pw < model.programme_weeks:
+            return
+        if not self.in_programme():
+            self.location = Location.AWAY
+            return
+        self.stage = model.cal_stage[pw]
+        planned = model.cal_location[pw]
+        if planned == Location.ENTERPRISE and self.host is None:
+            planned = model.cal_fallback[pw]
+        self.location = planned
+
+    def enrol(self, mentor: SchoolMentor) -> None:
+        """Start the basic stage at school with a school mentor."""
+        self.stage = Stage.BASIC
+        self.location = Location.SCHOOL
+        self.school_mentor = mentor
+        mentor.mentees.append(self)
+
+    # --- learning ---------------------------------------------------------------------
+    def personal_factor(self) -> float:
+        """Ability, motivation and this week's luck (one normal draw)."""
+        lp = self.model.scenario.learning
+        f = math.exp(lp.ability_effect_per_sd * self.ability)
+        f *= 1.0 + lp.motivation_effect * (self.motivation - 0.5) / 0.5
+        f *= max(0.0, 1.0 + lp.noise_sd * self.random.gauss(0.0, 1.0))
+        return f
+
+    def learn(self) -> None:
+        """Grow theory, practical skill and professionalism with diminishing returns; drift motivation."""
+        if self.location == Location.AWAY:
+            return
+        model = self.model
+        sc = model.scenario
+        lp = sc.learning
+        f = self.personal_factor() * model.learning_rate_factor
+        if self.location == Location.SCHOOL:
+            mentor = self.school_mentor
+            g = self.guidance_school
+            theory_in = mentor.teaching_quality * (lp.classroom_share + (1.0 - lp.classroom_share) * g)
+            practice = sc.programme.school_practice_hours_share * model.funded["training_base"]
+            practical_in = practice * mentor.practical_skill * (0.5 + 0.5 * g) * (0.5 + 0.5 * model.school_alignment)
+            prof_in = SCHOOL_PROFESSIONALISM_INPUT * (0.5 + 0.5 * g)
+            support, fit = g, 1.0
+        else:  # in the enterprise
+            host = self.host
+            mentor = self.enterprise_mentor
+            ums = lp.unmentored_practice_share
+            if mentor is not None:
+                g = self.guidance_enterprise
+                quality = mentor.technical_skill * (0.3 + 0.7 * mentor.pedagogical_skill)
+                prof_in = 0.6 + 0.4 * g
+                support = g
+            else:
+                g = quality = 0.0
+                prof_in = 0.6
+                support = ums
+            post = 0.5 + host.post_level
+            practical_in = post * (0.5 + 0.5 * host.alignment()) * (ums + (1.0 - ums) * g * quality)
+            theory_in = ENTERPRISE_THEORY_INPUT * self.school_mentor.teaching_quality
+            fit = 1.0 if self.sector_fit else 0.0
+        self.theory = grow(self.theory, lp.theory_points_per_week * theory_in * f)
+        self.practical_skill = grow(self.practical_skill, lp.practical_skill_points_per_week * practical_in * f)
+        self.professionalism = grow(self.professionalism, lp.professionalism_points_per_week * prof_in * f)
+        target = 0.35 + 0.45 * support + 0.2 * fit
+        self.motivation += lp.motivation_adjustment_per_week * (target - self.motivation)
+
+    # --- certification ----------------------------------------------------------------
+    def may_sit_exam(self) -> bool:
+        """Skill or internship stage, exam year reached, certificates left, sittings left."""
+        p = self.model.scenario.certification
+        return (self.stage in (Stage.SKILL, Stage.INTERNSHIP)
+                and self.programme_week() // WEEKS_PER_YEAR + 1 >= p.first_exam_year
+                and self.certificates < len(p.thresholds_points) and self.attempts < p.max_attempts)
+
+    def sit_exam(self) -> None:
+        """Sit the next certificate (if the fee is funded); logistic pass probability around the mark."""
+        if not self.may_sit_exam() or self.random.random() >= self.model.funded["exam_fees"]:
+            return
+        p = self.model.scenario.certification
+        score = p.practical_weight * self.practical_skill + (1.0 - p.practical_weight) * self.theory
+        threshold = p.thresholds_points[self.certificates]
+        passed = self.random.random() < 1.0 / (1.0 + math.exp(-(score - threshold) / p.difficulty_scale_points))
+        self.model.counters["exam_sittings"] += 1
+        if passed:
+            self.certificates += 1
+            self.attempts = 0
+            self.model.counters["exam_passes"] += 1
+        else:
+            self.attempts += 1
+
+    # --- attrition and exits ----------------------------------------------------------
+    def consider_leaving(self) -> None:
+        """Request a dropout (hazard raised by poor support, misfit, low motivation) or a termination."""
+        if not self.in_programme():
+            return
+        sc = self.model.scenario
+        p = sc.attrition
+        at_firm = self.location == Location.ENTERPRISE
+        if at_firm:
+            support = self.guidance_enterprise if self.enterprise_mentor is not None \
+                else sc.learning.unmentored_practice_share
+        else:
+            support = self.guidance_school
+        misfit = 1.0 if at_firm and not self.sector_fit else 0.0
+        log_m = (p.support_effect * (1.0 - support) + p.fit_effect * misfit
+                 + p.motivation_effect * max(0.0, 0.5 - self.motivation))
+        if self.random.random() < weekly_probability(p.dropout_rate_per_year, log_m):
+            self.dropout_requested = True
+        if at_firm:
+            need = POST_NEED_BASE_POINTS + POST_NEED_PER_LEVEL_POINTS * self.host.post_level
+            gap = max(0.0, need - self.practical_skill)
+            if self.random.random() < weekly_probability(p.termination_rate_per_year,
+                                                         p.termination_skill_gap_effect * gap):
+                self.termination_requested = True
+
+    def leave_host(self) -> None:
+        """Lose host and enterprise mentor (termination, dropout or graduation)."""
+        if self.host is not None:
+            self.host.apprentices.discard(self)
+        if self.enterprise_mentor is not None:
+            self.enterprise_mentor.apprentices.discard(self)
+        self.host = None
+        self.enterprise_mentor = None
+
+    def apply_exit_requests(self) -> None:
+        """Apply this week's requests: a termination first (which may lead to a dropout), then a dropout."""
+        if self.termination_requested:
+            self.termination_requested = False
+            if self.host is not None and self.in_programme():
+                self.leave_host()
+                self.offered_by_host = False
+                self.n_terminations += 1
+                pw = min(max(self.programme_week(), 0), self.model.programme_weeks - 1)
+                self.location = self.model.cal_fallback[pw]
+                self.model.counters["terminations"] += 1
+                if self.random.random() < self.model.scenario.attrition.dropout_after_termination:
+                    self.dropout_requested = True
+        if self.dropout_requested:
+            self.dropout_requested = False
+            if self.in_programme():
+                self.stage = Stage.DROPPED_OUT
+                self.location = Location.AWAY
+                self.week_left = self.model.week
+                self.leave_host()
+                self.offered_by_host = False
+
+    # --- labour market ----------------------------------------------------------------
+    def choose_path(self) -> None:
+        """At the decision week: a bachelor's, not seeking work for a year, or the labour market."""
+        lm = self.model.scenario.labour_market
+        u = self.random.random()
+        if u < lm.further_study_share:
+            self.further_study = True
+        elif u < lm.further_study_share + lm.not_seeking_share:
+            self.not_seeking = True
+        if self.host is not None:
+            self.host_at_decision = self.host
+
+    def is_searching(self) -> bool:
+        """Final-year students past the decision week without an offer, and unemployed graduates."""
+        lm = self.model.scenario.labour_market
+        week = self.model.week
+        if self.stage == Stage.UNEMPLOYED:
+            searching = True
+        else:
+            searching = (self.in_programme() and week >= self.graduation_week - lm.job_search_weeks_before_graduation
+                         and not self.offered_by_host and not self.further_study and self.week_job_found < 0)
+        if searching and self.not_seeking:
+            searching = self.week_graduated >= 0 and week > self.week_graduated + FOLLOW_UP_12M_WEEKS
+        return searching
+
+    def work_week(self) -> None:
+        """Search the open market (hazard rising with the composite score and certificates); lose a job."""
+        lm = self.model.scenario.labour_market
+        if self.is_searching():
+            log_m = lm.composite_effect_per_point * (self.composite_score() - 50.0) + \
+                lm.certificate_effect * self.certificates
+            if self.random.random() < -math.expm1(-lm.open_market_job_rate_per_week * math.exp(log_m)):
+                self.week_job_found = self.model.week
+                self.employer = OPEN_MARKET
+                if self.stage == Stage.UNEMPLOYED:
+                    self.stage = Stage.EMPLOYED
+        if self.stage == Stage.EMPLOYED and self.random.random() < weekly_probability(lm.job_loss_rate_per_year):
+            self.stage = Stage.UNEMPLOYED
+            self.employer = None
+            self.week_job_found = -1
+
+    def graduate(self) -> None:
+        """Leave the programme: retained by the host, employed, in further study or unemployed."""
+        model = self.model
+        if self.offered_by_host:
+            self.employer = self.host_at_decision
+            self.week_job_found = model.week
+            saving = model.scenario.participation.hiring_cost_saved_yuan
+            self.employer.year_benefit += saving
+            self.employer.total_benefit += saving
+            model.counters["hiring_savings_yuan"] += saving
+        if self.host is not None:  # the host rates the graduate it trained
+            self.host.satisfaction_sum += self.composite_score() / 100.0
+            self.host.satisfaction_count += 1.0
+        if self.week_job_found >= 0:
+            self.stage = Stage.EMPLOYED
+        elif self.further_study:
+            self.stage = Stage.FURTHER_STUDY
+        else:
+            self.stage = Stage.UNEMPLOYED
+        self.location = Location.AWAY
+        self.week_graduated = model.week
+        self.leave_host()
+        self.stage_at_graduation = self.stage
+
+
+def grow(score: float, gain: float) -> float:
+    """A score after a weekly gain with diminishing returns near 100."""
+    return min(100.0, score + gain * (1.0 - score / 100.0))
+
+
+class PeerModel(mesa.Model):
+    """The per-agent Mesa version of the model; ``step()`` simulates one week.
+
+    Args:
+        scenario: the validated scenario.
+        seed: the run's seed (seeds ``self.random`` and ``self.rng``).
+        variants: names from ``VARIANTS``, deliberately wrong mechanisms (for tests).
+    """
+
+    def __init__(self, scenario: Scenario, seed: int, variants: frozenset[str] = frozenset()) -> None:
+        super().__init__(seed=seed)
+        unknown = set(variants) - set(VARIANTS)
+        if unknown:
+            raise ValueError(f"unknown variants {sorted(unknown)}; known: {VARIANTS}")
+        self.scenario = scenario
+        self.variants = frozenset(variants)
+        self.learning_rate_factor = 2.0 if "double_learning_rate" in self.variants else 1.0
+        cal = build_calendar(scenario.calendar)
+        self.cal_stage = [Stage(int(x)) for x in cal.stage]
+        self.cal_location = [Location(int(x)) for x in cal.location]
+        self.cal_fallback = [Location(int(x)) for x in cal.fallback_location]
+        self.teaching_weeks = cal.teaching_weeks
+        self.programme_weeks = cal.programme_weeks
+        self.week = 0
+        self.ledger = Ledger()
+        self.counters = dict.fromkeys(("placements", "terminations", "exam_sittings", "exam_passes", "host_offers",
+                                       "hiring_savings_yuan", "tax_relief_yuan", "apprentice_weeks_billed"), 0.0)
+        self.funded = dict.fromkeys(USES, 1.0)
+        self.visits_per_month = 0.0
+        self.sessions_per_semester = 0.0
+        self.school_alignment = 0.0
+        self.participation_years: list[float] = []
+        self.mentees_per_school_mentor: list[float] = []
+        self.apprentices_per_enterprise_mentor: list[float] = []
+        self.school_mentor_workload: list[float] = []
+        self.enterprise_mentor_workload: list[float] = []
+
+        self.enterprises = [Enterprise(self) for _ in range(scenario.enterprises.count)]
+        per_mentor = scenario.enterprise_mentors.apprentices_per_mentor
+        for firm in self.enterprises:
+            firm.mentors = [EnterpriseMentor(self, firm) for _ in range(math.ceil(firm.capacity / per_mentor))]
+        concurrent = scenario.intake.cohort_size * min(scenario.intake.n_cohorts, scenario.calendar.programme_years)
+        n_posts = max(1, math.ceil(concurrent / scenario.school_mentors.students_per_mentor))
+        self.school_mentors = [SchoolMentor(self) for _ in range(n_posts)]
+        self.cohorts = [[Student(self, c) for _ in range(scenario.intake.cohort_size)]
+                        for c in range(scenario.intake.n_cohorts)]
+        self.running = True
+
+    @property
+    def students(self) -> mesa.agent.AgentSet:
+        """All students (a Mesa AgentSet)."""
+        return self.agents_by_type[Student]
+
+    def step(self) -> None:
+        """Simulate one week: the phases in their fixed order, then record."""
+        by_type = self.agents_by_type
+        students = by_type[Student]
+        students.do("follow_calendar")  # calendar
+        self.enrol_cohort()  # intake
+        self.decide_participation()  # participation
+        self.develop_mentors()  # mentor development
+        self.place_apprentices()  # placement
+        self.pay_weekly_needs()  # funding
+        self.set_mentor_effort()  # incentives
+        self.make_contact()  # contact
+        by_type[SchoolMentor].do("share_hours")  # mentoring
+        if EnterpriseMentor in by_type:
+            by_type[EnterpriseMentor].do("share_hours")
+        self.school_alignment = self.programme_alignment()
+        students.shuffle_do("learn")  # learning
+        if self.is_exam_week():  # certification
+            students.shuffle_do("sit_exam")
+        students.shuffle_do("consider_leaving")  # attrition
+        students.do("apply_exit_requests")  # exits
+        self.run_labour_market()  # labour market
+        by_type[Enterprise].do("book_week")  # enterprise accounts
+        self.record()
+        self.week += 1
+        if self.week >= self.scenario.horizon_weeks:
+            self.running = False
+
+    # --- calendar helpers -------------------------------------------------------------
+    def is_year_start(self) -> bool:
+        """First week of an academic year."""
+        return self.week % WEEKS_PER_YEAR == 0
+
+    def is_exam_week(self) -> bool:
+        """The last teaching week of a semester."""
+        return self.week % HALF_YEAR_WEEKS == self.teaching_weeks - 1
+
+    # --- intake -----------------------------------------------------------------------
+    def enrol_cohort(self) -> None:
+        """At a year start, enrol that year's cohort; new students go to the least-loaded mentor posts."""
+        c = self.week // WEEKS_PER_YEAR
+        if not self.is_year_start() or c >= len(self.cohorts):
+            return
+        new = self.cohorts[c]
+        posts = self.school_mentors
+        load = [sum(1 for m in post.mentees if m.in_programme()) for post in posts]
+        target = -(-(sum(load) + len(new)) // len(posts))  # every post filled up to the same level
+        i = 0
+        for post, n in zip(posts, load, strict=True):
+            for _ in range(max(target - n, 0)):
+                if i == len(new):
+                    return
+                new[i].enrol(post)
+                i += 1
+
+    # --- participation ----------------------------------------------------------------
+    def ex_ante_net_cost(self) -> float:
+        """Net cost per apprentice-year a firm expects before anyone has hosted, yuan."""
+        sc = self.scenario
+        pp = sc.participation
+        weekly_cost = pp.apprentice_wage_yuan_per_week + pp.consumables_yuan_per_apprentice_week + \
+            sc.enterprise_mentors.desired_hours_per_apprentice_week * sc.enterprise_mentors.hourly_cost_yuan
+        productivity = sc.intake.initial_practical_skill_mean / 100.0 + 0.25
+        weekly_return = pp.productive_time_share * productivity * pp.skilled_output_yuan_per_week + \
+            sc.incentives.apprentice_subsidy_yuan_per_year / 52.0 + sc.incentives.tax_relief_share * weekly_cost
+        return (weekly_cost - weekly_return) * 52.0
+
+    def decide_participation(self) -> None:
+        """Yearly: vacancies, then (after the first year) every firm decides to join, stay or leave."""
+        if not self.is_year_start():
+            return
+        firms = self.agents_by_type[Enterprise]
+        firms.do("draw_vacancies")
+        if self.week > 0:
+            firms.do("close_year")
+            known = [f.last_net_cost_per_apprentice_year for f in self.enterprises
+                     if f.last_net_cost_per_apprentice_year is not None]
+            fallback = sum(known) / len(known) if known else self.ex_ante_net_cost()
+            firms.shuffle_do("decide_participation", fallback)
+        self.participation_years.append(sum(f.participating for f in self.enterprises) / len(self.enterprises))
+
+    # --- mentor development -----------------------------------------------------------
+    def develop_mentors(self) -> None:
+        """Two-way training at year starts (after the first); turnover every week."""
+        by_type = self.agents_by_type
+        mentor_types = [t for t in (SchoolMentor, EnterpriseMentor) if t in by_type]
+        if self.week > 0 and self.is_year_start():
+            for t in mentor_types:
+                by_type[t].do("train")
+        for t in mentor_types:
+            by_type[t].shuffle_do("turn_over")
+
+    # --- placement --------------------------------------------------------------------
+    def cohorts_in_placement_round(self) -> list[int]:
+        """Cohorts whose enterprise period starts this week, or who are in one at a half-year start."""
+        out = []
+        half_start = self.week % HALF_YEAR_WEEKS == 0
+        for c in range(len(self.cohorts)):
+            pw = self.week - c * WEEKS_PER_YEAR
+            if not 0 <= pw < self.programme_weeks or self.cal_location[pw] != Location.ENTERPRISE:
+                continue
+            if half_start or pw == 0 or self.cal_location[pw - 1] != Location.ENTERPRISE:
+                out.append(c)
+        return out
+
+    def place_apprentices(self) -> None:
+        """Match students without a host to firms: own sector first, then any; firms fill evenly."""
+        needing = [s for c in self.cohorts_in_placement_round() for s in self.cohorts[c]
+                   if s.in_programme() and s.host is None]
+        if not needing:
+            return
+        self.random.shuffle(needing)
+        firms = list(self.enterprises)
+        self.random.shuffle(firms)  # the order in which firms take their turns this round
+        free = {f: f.free_places() for f in firms}
+        unplaced = []
+        for sector in sorted({s.sector for s in needing}):
+            queue = [s for s in needing if s.sector == sector]
+            places = round_robin([f for f in firms if f.sector == sector], free)
+            for student, firm in zip(queue, places, strict=False):
+                free[firm] -= 1
+                firm.take_apprentice(student, same_sector=True)
+            unplaced.extend(queue[len(places):])
+        position = {s: i for i, s in enumerate(needing)}
+        unplaced.sort(key=position.__getitem__)
+        for student, firm in zip(unplaced, round_robin(firms, free), strict=False):
+            firm.take_apprentice(student, same_sector=False)
+        if self.scenario.programme.dual_mentor:  # mentors for the new apprentices, in the round's order
+            for student in needing:
+                if student.host is not None:
+                    student.host.assign_mentor(student)
+
+    # --- funding, incentives, contact -------------------------------------------------
+    def pay_in_yearly(self) -> None:
+        """Budgets at each year start; enterprises pay their share for the apprentice-years hosted."""
+        if not self.is_year_start():
+            return
+        p = self.scenario.funding
+        self.ledger.pay_in("school_special_fund", p.school_special_fund_yuan_per_year)
+        self.ledger.pay_in("government", p.government_yuan_per_year)
+        hosted_weeks = sum(f.total_apprentice_weeks for f in self.enterprises)
+        unbilled_years = (hosted_weeks - self.counters["apprentice_weeks_billed"]) / 52.0
+        self.counters["apprentice_weeks_billed"] = hosted_weeks
+        self.ledger.pay_in("enterprise_cost_sharing",
+                           p.enterprise_cost_sharing_yuan_per_apprentice_year * unbilled_years)
+
+    def pay_weekly_needs(self) -> None:
+        """Each use states its need; the ledger pays in priority order and says what share was paid."""
+        self.pay_in_yearly()
+        sc = self.scenario
+        students = self.agents_by_type[Student]
+        at_school = sum(1 for s in students if s.location == Location.SCHOOL)
+        at_firm = sum(1 for s in students if s.location == Location.ENTERPRISE)
+        active_sm = [m for m in self.school_mentors if m.is_active()]
+        teaching_em = 0
+        if sc.programme.dual_mentor:
+            teaching_em = sum(1 for f in self.enterprises for m in f.mentors
+                              if m.is_active() and m.present_apprentices())
+        visiting = sum(1 for m in active_sm if m.has_mentee_at_firm())
+        em_pay = sc.enterprise_mentors.remuneration_yuan_per_month + \
+            sc.incentives.enterprise_mentor_salary_subsidy_yuan_per_month
+        needs = {
+            "training_base": at_school * sc.funding.training_base_yuan_per_student_week,
+            "school_mentor_remuneration": len(active_sm) * sc.school_mentors.remuneration_yuan_per_month
+            * MONTHS_PER_WEEK,
+            "enterprise_mentor_remuneration": teaching_em * em_pay * MONTHS_PER_WEEK,
+            "contact_visits": visiting * sc.contact.school_mentor_visits_per_month * MONTHS_PER_WEEK
+            * sc.contact.cost_yuan_per_visit,
+            "exam_fees": 0.0,
+            "apprentice_subsidy": at_firm * sc.incentives.apprentice_subsidy_yuan_per_year / 52.0,
+        }
+        if self.is_exam_week():
+            needs["exam_fees"] = sum(1 for s in students if s.may_sit_exam()) * sc.certification.exam_fee_yuan
+        self.funded = self.ledger.pay_out(needs)
+
+    def set_mentor_effort(self) -> None:
+        """Mentor effort from the allowances actually paid this week."""
+        by_type = self.agents_by_type
+        by_type[SchoolMentor].do("set_effort", self.funded["school_mentor_remuneration"])
+        if EnterpriseMentor in by_type:
+            by_type[EnterpriseMentor].do("set_effort", self.funded["enterprise_mentor_remuneration"])
+
+    def make_contact(self) -> None:
+        """Visits and sessions happen as far as funded; each host's coordination follows them."""
+        sc = self.scenario
+        self.visits_per_month = sc.contact.school_mentor_visits_per_month * self.funded["contact_visits"]
+        self.sessions_per_semester = 0.0
+        if sc.programme.dual_mentor:
+            self.sessions_per_semester = sc.contact.enterprise_mentor_school_sessions_per_semester * \
+                self.funded["enterprise_mentor_remuneration"]
+        self.agents_by_type[Enterprise].do("update_coordination")
+
+    def programme_alignment(self) -> float:
+        """Alignment of school teaching: from the mean coordination of the firms in contact."""
+        coordinated = [f.coordination for f in self.enterprises if f.coordination > 0]
+        return alignment(self.scenario, sum(coordinated) / len(coordinated) if coordinated else 0.0)
+
+    # --- labour market ----------------------------------------------------------------
+    def run_labour_market(self) -> None:
+        """Host decisions, search and job loss, graduation and the follow-up snapshots."""
+        lm = self.scenario.labour_market
+        for cohort in self.cohorts:
+            if self.week == cohort[0].graduation_week - lm.job_search_weeks_before_graduation:
+                current = [s for s in cohort if s.in_programme()]
+                for s in current:
+                    s.choose_path()
+                for firm in self.enterprises:
+                    firm.offer_jobs([s for s in current if s.host is firm and not s.further_study])
+        self.agents_by_type[Student].do("work_week")
+        for cohort in self.cohorts:
+            grad_week = cohort[0].graduation_week
+            if self.week == grad_week:
+                for s in cohort:
+                    if s.in_programme():
+                        s.graduate()
+            elif self.week in (grad_week + FOLLOW_UP_6M_WEEKS, grad_week + FOLLOW_UP_12M_WEEKS):
+                for s in cohort:
+                    if s.week_graduated >= 0:
+                        if self.week == grad_week + FOLLOW_UP_6M_WEEKS:
+                            s.stage_at_6m = s.stage
+                        else:
+                            s.stage_at_12m = s.stage
+
+    # --- record and summary -----------------------------------------------------------
+    def record(self) -> None:
+        """This week's mentor ratios and workloads (what the summary averages over weeks)."""
+        students = self.agents_by_type[Student]
+        enrolled = sum(1 for s in students if s.in_programme())
+        active_sm = sum(1 for m in self.school_mentors if m.is_active())
+        if enrolled and active_sm:
+            self.mentees_per_school_mentor.append(enrolled / active_sm)
+        mentors = [m for f in self.enterprises for m in f.mentors]
+        with_apprentices = [len(m.present_apprentices()) for m in mentors]
+        if any(with_apprentices):
+            self.apprentices_per_enterprise_mentor.append(
+                sum(with_apprentices) / sum(1 for n in with_apprentices if n))
+        loads = [m.workload for m in self.school_mentors if m.workload > 0]
+        self.school_mentor_workload.append(sum(loads) / len(loads) if loads else 0.0)
+        loads = [m.workload for m in mentors if m.workload > 0]
+        self.enterprise_mentor_workload.append(sum(loads) / len(loads) if loads else 0.0)
+
+    def summary(self) -> dict[str, float]:
+        """The outcomes under the same names as ``sim.results.summarise``."""
+        return summarise_peer(self)
+
+
+def round_robin(firms: list[Enterprise], free: Mapping[Enterprise, int]) -> list[Enterprise]:
+    """One entry per free place: each firm in turn takes one place, round after round."""
+    places = []
+    counts = {f: free[f] for f in firms if free[f] > 0}
+    rnd = 0
+    while counts:
+        for f in list(counts):
+            places.append(f)
+            if counts[f] == rnd + 1:
+                del counts[f]
+        rnd += 1
+    return places
+
+
+def _rate(numerator: float, denominator: float) -> float:
+    return numerator / denominator if denominator > 0 else float("nan")
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else float("nan")
+
+
+def summarise_peer(model: PeerModel) -> dict[str, float]:
+    """The run's outcomes (the same names and definitions as the engine's summary)."""
+    students = list(model.agents_by_type[Student])
+    last_week = model.week - 1
+    grads = [s for s in students if s.week_graduated >= 0]
+    observed = [s for s in students if s.graduation_week <= last_week and s.stage != Stage.NOT_ENROLLED]
+    finished = [s for s in students if s.week_graduated >= 0 or s.week_left >= 0]
+    n_grads = len(grads)
+    c = model.counters
+
+    def employment(snapshot: str, jobs_only: bool) -> float:
+        seen = [getattr(s, snapshot) for s in students if getattr(s, snapshot) is not None]
+        ok = (Stage.EMPLOYED,) if jobs_only else (Stage.EMPLOYED, Stage.FURTHER_STUDY)
+        return _rate(sum(1 for x in seen if x in ok), len(seen))
+
+    hosted_at_decision = [s for s in grads if s.host_at_decision is not None]
+    retained = sum(1 for s in hosted_at_decision if s.employer is s.host_at_decision)
+    employed_at_grad = sum(1 for s in grads if s.stage_at_graduation in (Stage.EMPLOYED, Stage.FURTHER_STUDY))
+    firms = model.enterprises
+    apprentice_years = sum(f.total_apprentice_weeks for f in firms) / 52.0
+    net = {f: f.total_benefit - f.total_cost for f in firms}
+    retaining = {s.employer for s in students if isinstance(s.employer, Enterprise)}
+    total_cost = model.ledger.total_spent()
+    summary = {
+        "n_students": float(len(students)),
+        "n_enrolled": float(sum(1 for s in students if s.stage != Stage.NOT_ENROLLED)),
+        "n_graduates": float(n_grads),
+        "completion_rate": _rate(sum(1 for s in observed if s.week_graduated >= 0), len(observed)),
+        "dropout_rate": _rate(sum(1 for s in observed if s.stage == Stage.DROPPED_OUT), len(observed)),
+        "early_termination_rate": _rate(c["terminations"], c["placements"]),
+        "placement_rate": _rate(sum(1 for s in finished if s.ever_placed), len(finished)),
+        "certificate_pass_rate": _rate(sum(1 for s in grads if s.certificates >= 1), n_grads),
+        "mean_certificates_per_graduate": _mean([s.certificates for s in grads]),
+        "exam_pass_rate_per_sitting": _rate(c["exam_passes"], c["exam_sittings"]),
+        "mean_composite_score": _mean([s.composite_score() for s in grads]),
+        "mean_theory": _mean([s.theory for s in grads]),
+        "mean_practical_skill": _mean([s.practical_skill for s in grads]),
+        "mean_professionalism": _mean([s.professionalism for s in grads]),
+        "employment_rate_at_graduation": employment("stage_at_graduation", jobs_only=False),
+        "employment_rate_6m": employment("stage_at_6m", jobs_only=False),
+        "employment_rate_12m": employment("stage_at_12m", jobs_only=False),
+        "job_employment_rate_at_graduation": employment("stage_at_graduation", jobs_only=True),
+        "job_employment_rate_6m": employment("stage_at_6m", jobs_only=True),
+        "job_employment_rate_12m": employment("stage_at_12m", jobs_only=True),
+        "further_study_rate": _rate(sum(1 for s in grads if s.stage_at_graduation == Stage.FURTHER_STUDY), n_grads),
+        "host_retention_rate": _rate(retained, len(hosted_at_decision)),
+        "enterprise_participation_rate": _mean(model.participation_years),
+        "enterprise_satisfaction": _rate(sum(f.satisfaction_sum for f in firms),
+                                         sum(f.satisfaction_count for f in firms)),
+        "mean_mentees_per_school_mentor": _mean(model.mentees_per_school_mentor),
+        "mean_apprentices_per_enterprise_mentor": _mean(model.apprentices_per_enterprise_mentor),
+        "mean_school_mentor_workload": _mean(model.school_mentor_workload),
+        "mean_enterprise_mentor_workload": _mean(model.enterprise_mentor_workload),
+        "total_cost_yuan": total_cost,
+        "cost_per_graduate_yuan": _rate(total_cost, n_grads),
+        "cost_per_employed_graduate_yuan": _rate(total_cost, employed_at_grad),
+        "enterprise_net_benefit_yuan_per_apprentice": _rate(sum(net.values()), apprentice_years),
+        "share_of_retaining_hosts_in_net_benefit": _rate(sum(1 for f in retaining if net[f] > 0), len(retaining)),
+        "tax_relief_yuan": c["tax_relief_yuan"],
+        "hiring_savings_yuan": c["hiring_savings_yuan"],
+        "money_in_yuan": sum(model.ledger.paid_in.values()),
+        "balance_yuan": sum(model.ledger.balance.values()),
+    }
+    for use in USES:
+        summary[f"spent_{use}_yuan"] = sum(model.ledger.spent[src, use] for src in SOURCES)
+    for src in SOURCES:
+        summary[f"spent_{src}_yuan"] = sum(model.ledger.spent[src, use] for use in USES)
+    return {k: float(v) for k, v in summary.items()}
+
+
+def resolve(scenario: Scenario | str | os.PathLike[str] | None,
+            overrides: Mapping[str, Any] | None = None) -> Scenario:
+    """A validated scenario from an object, a YAML path or None (the defaults), plus dotted overrides."""
+    if isinstance(scenario, Scenario):
+        if not overrides:
+            return scenario
+        return scenario_from_dict(apply_overrides(scenario_to_dict(scenario), overrides, "<overrides>"))
+    return load_scenario(scenario, overrides)
+
+
+def run_peer(scenario: Scenario | str | os.PathLike[str] | None, seed: int, *,
+             overrides: Mapping[str, Any] | None = None, variants: frozenset[str] | set[str] = frozenset(),
+             ) -> dict[str, float]:
+    """Run the per-agent peer model to the horizon and return its summary outcomes.
+
+    Args:
+        scenario: a Scenario, a scenario YAML path, or None for the defaults.
+        seed: the run's seed.
+        overrides: parameter values by dotted key, applied to the scenario.
+        variants: deliberately changed mechanisms (``VARIANTS``), to test the agreement check.
+
+    Returns:
+        The outcomes by the names of ``sim.results.summarise``.
+    """
+    model = PeerModel(resolve(scenario, overrides), seed, frozenset(variants))
+    while model.running:
+        model.step()
+    return model.summary()

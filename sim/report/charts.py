@@ -1,0 +1,730 @@
+"""Charts of runs, comparisons and sweeps: each function takes results and returns a Figure.
+
+The chart functions never touch pyplot's global state: they build a
+``matplotlib.figure.Figure`` directly (saving it uses the Agg renderer behind
+``Figure.savefig``). Every title ends with a context line naming the scenario(s), the
+replications and the seed (see :meth:`sim.report.data.ResultsFolder.context`); every
+axis names its unit.
+
+``charts_for_run``, ``charts_for_compare`` and ``charts_for_sweep`` read an output
+folder and write ``DIR/charts/NAME.png`` and ``NAME.svg``; :func:`figures_for` gives
+the same figures without writing (the HTML report embeds them).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+import tempfile
+import textwrap
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from sim.report.data import (
+    EMPLOYMENT_OUTCOMES,
+    KEY_OUTCOMES,
+    ReportError,
+    ResultsFolder,
+    binned_means,
+    chart_outcomes,
+    load_folder,
+    outcome_info,
+    sensitivity_ranking,
+)
+
+WEEKS_PER_YEAR = 52
+PNG_DPI = 150
+CHARTS_DIR = "charts"
+TITLE_CHARS_PER_INCH = 10.5
+"""Characters of an 11-point bold title that fit in one inch (titles wrap beyond)."""
+MAX_RESPONSE_CHARTS = 6
+"""A sweep gets response curves for at most this many parameters (the highest ranked)."""
+
+STAGES = (("n_student", "student"), ("n_apprentice", "apprentice"), ("n_employee", "employee"),
+          ("n_further_study", "further study"), ("n_unemployed", "unemployed"),
+          ("n_dropped_out", "dropped out"))
+SKILLS = (("theory", "theory"), ("practical_skill", "practical skill"),
+          ("professionalism", "professionalism"), ("composite_score", "composite score"))
+SOURCES_LABEL = "by source"
+USES_LABEL = "by use"
+
+# Okabe-Ito: distinguishable with colour-vision deficiency and in greyscale print.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+LINESTYLES = ("-", "--", "-.", ":")
+MARKERS = ("o", "s", "D", "^", "v", "P", "X", "*")
+STAGE_COLOURS = dict(zip([s for s, _ in STAGES], ("#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#D55E00",
+                                                   "#555555"), strict=True))
+STYLE = {
+    "font.size": 9, "axes.titlesize": 10, "axes.labelsize": 9, "legend.fontsize": 8,
+    "xtick.labelsize": 8, "ytick.labelsize": 8, "figure.titlesize": 11,
+    "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True, "grid.alpha": 0.3,
+    "grid.linewidth": 0.6, "svg.fonttype": "none", "svg.hashsalt": "talentsim", "figure.facecolor": "white",
+}
+"""Applied with ``matplotlib.rc_context`` while a chart is built (restored afterwards)."""
+
+
+def _styled(chart: Callable[..., Figure]) -> Callable[..., Figure]:
+    """Build the chart under :data:`STYLE` without changing matplotlib's settings for anyone else."""
+    @functools.wraps(chart)
+    def wrapper(*args: Any, **kwargs: Any) -> Figure:
+        with mpl.rc_context(STYLE):
+            return chart(*args, **kwargs)
+    return wrapper
+
+
+def _colour(i: int) -> str:
+    return PALETTE[i % len(PALETTE)]
+
+
+def _panels(n: int, ncols: int = 3, size: tuple[float, float] = (3.6, 2.7), **share: Any) -> tuple[Figure, list[Axes]]:
+    """A figure with ``n`` panels in a grid (unused cells removed)."""
+    ncols = max(1, min(ncols, n))
+    nrows = math.ceil(n / ncols)
+    fig = Figure(figsize=(max(6.4, size[0] * ncols), size[1] * nrows + 0.9), layout="constrained")
+    grid = fig.subplots(nrows, ncols, squeeze=False, **share)
+    axes = list(grid.ravel())
+    for ax in axes[n:]:
+        ax.remove()
+    return fig, axes[:n]
+
+
+def _title(fig: Figure, what: str, context: str) -> None:
+    """The chart's title and, below it, its context line, wrapped to the figure's width."""
+    width = max(40, int(fig.get_figwidth() * TITLE_CHARS_PER_INCH))
+    lines = textwrap.wrap(what, width) + textwrap.wrap(context, width)
+    fig.suptitle("\n".join(lines), fontweight="bold")
+
+
+def _thousands(ax: Axes, axis: str = "y") -> None:
+    fmt = FuncFormatter(lambda v, _pos: f"{v:,.0f}" if abs(v) >= 1000 else f"{v:g}")
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+
+
+def _years(timeseries: pd.DataFrame) -> np.ndarray:
+    return timeseries["week"].to_numpy(dtype=float) / WEEKS_PER_YEAR
+
+
+def _money_scale(max_yuan: float) -> tuple[float, str]:
+    """Divisor and unit for an axis of yuan."""
+    if max_yuan >= 2e6:
+        return 1e6, "million yuan"
+    if max_yuan >= 2e3:
+        return 1e3, "thousand yuan"
+    return 1.0, "yuan"
+
+
+def _finite(values: Any) -> np.ndarray:
+    array = np.asarray(values, dtype=float)
+    return array[np.isfinite(array)]
+
+
+def _errors(mean: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Error-bar lengths below and above (0 where the interval is unknown)."""
+    return np.nan_to_num(np.vstack([mean - low, high - mean]), nan=0.0).clip(min=0.0)
+
+
+def _no_data(ax: Axes, text: str = "no data") -> None:
+    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, color="0.4")
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+# ---------------------------------------------------------------------------- single runs and comparisons
+
+
+@_styled
+def stages_chart(timeseries: Mapping[str, pd.DataFrame], *, context: str) -> Figure:
+    """Students in each stage, week by week: one panel per scenario.
+
+    Args:
+        timeseries: Weekly time series (``sim.results.TIMESERIES_COLUMNS``) by scenario label.
+        context: The title's context line (scenarios, replications, seed).
+    """
+    fig, axes = _panels(max(1, len(timeseries)), sharex=True, sharey=True)
+    for ax, (label, ts) in zip(axes, timeseries.items(), strict=False):
+        for column, name in STAGES:
+            if column in ts:
+                ax.plot(_years(ts), ts[column], label=name, color=STAGE_COLOURS[column], linewidth=1.6)
+        ax.set_title(label)
+        ax.set_xlabel("time since first intake (years)")
+        ax.set_ylabel("students (persons)")
+        ax.set_ylim(bottom=0)
+        _thousands(ax)
+    if not timeseries:
+        _no_data(axes[0], "no time series recorded")
+    else:
+        handles, labels = axes[0].get_legend_handles_labels()
+        ncols = len(labels) if fig.get_figwidth() >= 9 else math.ceil(len(labels) / 2)
+        fig.legend(handles, labels, loc="outside lower center", ncols=ncols, frameon=False)
+    _title(fig, "Students by stage over time", context)
+    return fig
+
+
+def _skill_values(students: pd.DataFrame, column: str) -> tuple[np.ndarray, str]:
+    """The graduates' values (else every enrolled student's) and which population that is."""
+    graduated = students["week_graduated"] >= 0 if "week_graduated" in students else None
+    if graduated is not None and graduated.any():
+        return _finite(students.loc[graduated, column]), "graduates"
+    enrolled = students["stage"].astype(str) != "not_enrolled" if "stage" in students else slice(None)
+    return _finite(students.loc[enrolled, column]), "enrolled students"
+
+
+@_styled
+def distributions_chart(students: Mapping[str, pd.DataFrame], *, context: str) -> Figure:
+    """Distributions of theory, practical skill, professionalism and composite score per scenario.
+
+    Violins show the shape, the box the quartiles and the white dot the median, for the
+    graduates of each scenario (every enrolled student when nobody has graduated).
+
+    Args:
+        students: Per-student records (``sim.results.student_records``) by scenario label.
+        context: The title's context line.
+    """
+    labels = list(students)
+    fig, axes = _panels(len(SKILLS), ncols=2, size=(4.4, 0.9 + 0.45 * max(1, len(labels))), sharey=True)
+    population = "graduates"
+    for ax, (column, name) in zip(axes, SKILLS, strict=True):
+        data, ticks = [], []
+        for label in labels:
+            values, population = _skill_values(students[label], column)
+            data.append(values if values.size else np.array([np.nan]))
+            ticks.append(f"{label} (n={values.size})")
+        positions = np.arange(1, len(labels) + 1)
+        drawable = [i for i, d in enumerate(data) if np.isfinite(d).sum() >= 2]
+        if drawable:
+            parts = ax.violinplot([data[i] for i in drawable], positions=positions[drawable],
+                                  orientation="horizontal", showextrema=False, widths=0.8)
+            for i, body in zip(drawable, parts["bodies"], strict=True):
+                body.set_facecolor(_colour(i))
+                body.set_alpha(0.35)
+            ax.boxplot([data[i] for i in drawable], positions=positions[drawable], orientation="horizontal",
+                       widths=0.18, showfliers=False, patch_artist=True,
+                       boxprops={"facecolor": "0.25", "linewidth": 0},
+                       medianprops={"color": "white", "linewidth": 1.6},
+                       whiskerprops={"color": "0.25"}, capprops={"linewidth": 0})
+        ax.set_yticks(positions, ticks)
+        ax.set_ylim(0.4, len(labels) + 0.6)
+        ax.invert_yaxis()
+        low, high = ax.get_xlim()
+        ax.set_xlim(max(0.0, low), min(100.0, high))
+        ax.set_xlabel(f"{name} (points, 0-100)")
+        ax.set_title(name)
+        ax.grid(axis="y", visible=False)
+    _title(fig, f"Final scores of {population}", context)
+    return fig
+
+
+def _stat(stats: pd.DataFrame, label: str, outcome: str) -> tuple[float, float, float]:
+    row = stats[(stats["scenario"] == label) & (stats["outcome"] == outcome)]
+    if row.empty:
+        return math.nan, math.nan, math.nan
+    first = row.iloc[0]
+    return float(first["mean"]), float(first["ci_low"]), float(first["ci_high"])
+
+
+def _scenarios(stats: pd.DataFrame) -> list[str]:
+    return [str(s) for s in dict.fromkeys(stats["scenario"])]
+
+
+@_styled
+def employment_chart(stats: pd.DataFrame, *, context: str) -> Figure:
+    """Employment at graduation, 6 and 12 months and host retention per scenario, with 95% CIs.
+
+    Args:
+        stats: Per scenario and outcome ``mean``, ``ci_low``, ``ci_high`` (``comparison.csv``).
+        context: The title's context line.
+    """
+    labels = _scenarios(stats)
+    outcomes = [outcome_info(o) for o in EMPLOYMENT_OUTCOMES]
+    fig = Figure(figsize=(max(6.4, 1.2 + 0.45 * len(labels) * len(outcomes)), 4.2), layout="constrained")
+    ax = fig.add_subplot()
+    width = 0.8 / max(1, len(labels))
+    x = np.arange(len(outcomes))
+    for i, label in enumerate(labels):
+        mean, low, high = (np.array(v) * 100 for v in zip(*(_stat(stats, label, o.name) for o in outcomes),
+                                                           strict=True))
+        offset = (i - (len(labels) - 1) / 2) * width
+        bars = ax.bar(x + offset, mean, width * 0.92, yerr=_errors(mean, low, high), capsize=3,
+                      color=_colour(i), label=label, error_kw={"elinewidth": 1, "ecolor": "0.2"})
+        if len(labels) <= 3:
+            ax.bar_label(bars, labels=[f"{v:.0f}" if np.isfinite(v) else "" for v in mean], padding=2,
+                         fontsize=7, label_type="edge")
+    ax.set_xticks(x, [o.label.replace(" at ", "\nat ").replace(" by ", "\nby ") for o in outcomes])
+    ax.set_ylabel("share of graduates (%)")
+    ax.set_ylim(0, max(105.0, ax.get_ylim()[1]))
+    ax.grid(axis="x", visible=False)
+    if len(labels) > 1:
+        fig.legend(loc="outside lower center", ncols=min(len(labels), 5), frameon=False)
+    whiskers = "whiskers: 95% CI" if stats["ci_low"].notna().any() else "one replication: no CI"
+    _title(fig, f"Employment and host retention ({whiskers})", context)
+    return fig
+
+
+@_styled
+def forest_chart(differences: pd.DataFrame, *, context: str, outcomes: Sequence[str] | None = None) -> Figure:
+    """Each scenario's difference from the first, one panel per outcome, with 95% CIs.
+
+    A filled marker: the interval excludes zero; hollow: it does not.
+
+    Args:
+        differences: ``differences.csv``: ``scenario``, ``baseline``, ``outcome``, ``mean``,
+            ``ci_low``, ``ci_high`` (scenario minus baseline, paired by replication).
+        context: The title's context line.
+        outcomes: Outcomes to show (default: the key outcomes present).
+    """
+    names = list(outcomes or chart_outcomes(list(dict.fromkeys(differences["outcome"])), limit=12,
+                                            preferred=KEY_OUTCOMES))
+    labels = _scenarios(differences) if len(differences) else []
+    baseline = str(differences["baseline"].iloc[0]) if len(differences) else "the first scenario"
+    fig, axes = _panels(max(1, len(names)), ncols=3, size=(3.5, 0.9 + 0.35 * max(1, len(labels))), sharey=True)
+    y = np.arange(len(labels))
+    for ax, name in zip(axes, names, strict=False):
+        info = outcome_info(name)
+        for i, label in enumerate(labels):
+            mean, low, high = (v * info.scale for v in _stat(differences, label, name))
+            clear = np.isfinite(low) and (low > 0 or high < 0)
+            ax.errorbar([mean], [i], xerr=_errors(np.array([mean]), np.array([low]), np.array([high])),
+                        fmt="o", color=_colour(i + 1), markerfacecolor=_colour(i + 1) if clear else "white",
+                        capsize=3, markersize=5)
+        ax.axvline(0, color="0.3", linewidth=0.8)
+        ax.set_yticks(y, labels)
+        ax.set_ylim(len(labels) - 0.5, -0.5)
+        ax.set_title(info.label)
+        ax.set_xlabel(f"difference ({info.diff_unit})" if info.diff_unit else "difference")
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
+        _thousands(ax, "x")
+    if not names or not labels:
+        _no_data(axes[0], "one scenario only: nothing to compare")
+    _title(fig, f"Difference from {baseline}, paired by replication (95% CI; filled: excludes 0)", context)
+    return fig
+
+
+@_styled
+def cost_effectiveness_chart(stats: pd.DataFrame, *, context: str) -> Figure:
+    """Cost per employed graduate against employment at graduation, one point per scenario with CIs.
+
+    Args:
+        stats: Per scenario and outcome ``mean``, ``ci_low``, ``ci_high``.
+        context: The title's context line.
+    """
+    fig = Figure(figsize=(6.4, 4.6), layout="constrained")
+    ax = fig.add_subplot()
+    placed: list[tuple[float, float]] = []
+    for i, label in enumerate(_scenarios(stats)):
+        ex, exl, exh = (v * 100 for v in _stat(stats, label, "employment_rate_at_graduation"))
+        cy, cyl, cyh = _stat(stats, label, "cost_per_employed_graduate_yuan")
+        if not (np.isfinite(ex) and np.isfinite(cy)):
+            continue
+        ax.errorbar([ex], [cy], xerr=_errors(np.array([ex]), np.array([exl]), np.array([exh])),
+                    yerr=_errors(np.array([cy]), np.array([cyl]), np.array([cyh])), fmt=MARKERS[i % len(MARKERS)],
+                    color=_colour(i), capsize=3, markersize=7, markeredgecolor="white", elinewidth=1.2)
+        same = sum(1 for px, py in placed if math.isclose(px, ex, rel_tol=0.01) and math.isclose(py, cy, rel_tol=0.01))
+        placed.append((ex, cy))
+        ax.annotate(label, (ex, cy), xytext=(7, 6 + 11 * same), textcoords="offset points", fontsize=8,
+                    color=_colour(i), fontweight="bold")
+    ax.set_xlabel("employed or in further study at graduation (% of graduates)")
+    ax.set_ylabel("cost per employed graduate (yuan)")
+    _thousands(ax)
+    ax.margins(0.25)
+    _title(fig, "Cost-effectiveness (whiskers: 95% CI; lower right is better)", context)
+    return fig
+
+
+def _stack(ax: Axes, ts: pd.DataFrame, prefix_names: Sequence[str], scale: float) -> None:
+    columns = [f"spent_{n}_yuan" for n in prefix_names if f"spent_{n}_yuan" in ts]
+    values = [ts[c].fillna(0).to_numpy(float) / scale for c in columns]
+    colours = [_colour(i) for i in range(len(columns))]
+    ax.stackplot(_years(ts), values, labels=[c[6:-5].replace("_", " ") for c in columns], colors=colours,
+                 alpha=0.85, linewidth=0)
+
+
+@_styled
+def money_chart(timeseries: Mapping[str, pd.DataFrame], *, context: str) -> Figure:
+    """Cumulative spending by source and by use over time (stacked areas), one row per scenario.
+
+    Args:
+        timeseries: Weekly time series by scenario label (``spent_<source>_yuan`` and
+            ``spent_<use>_yuan`` are cumulative).
+        context: The title's context line.
+    """
+    from sim.engine.ledger import SOURCES, USES
+
+    labels = list(timeseries)
+    top = max([float(np.nanmax(ts["spent_yuan"])) for ts in timeseries.values() if len(ts)] or [0.0])
+    scale, unit = _money_scale(top)
+    fig = Figure(figsize=(9.6, 0.9 + 2.6 * max(1, len(labels))), layout="constrained")
+    grid = fig.subplots(max(1, len(labels)), 2, squeeze=False, sharex=True, sharey=True)
+    for row, label in zip(grid, labels, strict=False):
+        for ax, names, how in ((row[0], SOURCES, SOURCES_LABEL), (row[1], USES, USES_LABEL)):
+            _stack(ax, timeseries[label], names, scale)
+            ax.set_title(f"{label}: {how}")
+            ax.set_ylabel(f"cumulative spending ({unit})")
+            _thousands(ax)
+    for ax in grid[-1]:
+        ax.set_xlabel("time since first intake (years)")
+    if labels:
+        for col in (0, 1):
+            handles, names = grid[0][col].get_legend_handles_labels()
+            grid[-1][col].legend(handles, names, loc="upper left", frameon=False, fontsize=7)
+    else:
+        _no_data(grid[0][0], "no time series recorded")
+    _title(fig, "Money spent by source and by use", context)
+    return fig
+
+
+@_styled
+def workload_chart(timeseries: Mapping[str, pd.DataFrame], *, context: str) -> Figure:
+    """Mean mentor workload (demanded / available guidance hours) week by week, per scenario.
+
+    Weeks without guidance demand (holidays) show 0; the dashed line marks full capacity.
+
+    Args:
+        timeseries: Weekly time series by scenario label.
+        context: The title's context line.
+    """
+    fig, axes = _panels(2, ncols=2, size=(4.6, 3.2))
+    for ax, column, who in ((axes[0], "school_mentor_workload", "school mentors"),
+                            (axes[1], "enterprise_mentor_workload", "enterprise mentors")):
+        for i, (label, ts) in enumerate(timeseries.items()):
+            if column in ts:
+                ax.plot(_years(ts), ts[column], color=_colour(i), label=label, linewidth=1.2,
+                        linestyle=LINESTYLES[i % len(LINESTYLES)])
+        ax.axhline(1.0, color="0.3", linestyle="--", linewidth=0.8)
+        ax.set_title(who)
+        ax.set_xlabel("time since first intake (years)")
+        ax.set_ylabel("workload (demanded / available hours)")
+        ax.set_ylim(bottom=0)
+    if len(timeseries) > 1:
+        fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center",
+                   ncols=min(len(timeseries), 5), frameon=False)
+    _title(fig, "Mentor workload (dashed: full capacity)", context)
+    return fig
+
+
+# ---------------------------------------------------------------------------- sweeps
+
+
+@_styled
+def response_chart(results: pd.DataFrame, parameter: str, outcomes: Sequence[str], *, context: str) -> Figure:
+    """How outcomes respond to one parameter: mean and 95% CI band, runs as dots.
+
+    Runs are grouped by the parameter's value (a grid), or by equal-count bins of it when
+    it takes many values; other varied parameters are averaged over.
+
+    Args:
+        results: One row per run (``results.parquet``): the parameter and outcome columns.
+        parameter: The varied parameter (dotted key).
+        outcomes: Outcomes to draw, one panel each.
+        context: The title's context line.
+    """
+    fig, axes = _panels(max(1, len(outcomes)), ncols=2, size=(4.2, 3.0), sharex=True)
+    ok = results[results["error"].fillna("") == ""] if "error" in results else results
+    for ax, name in zip(axes, outcomes, strict=False):
+        info = outcome_info(name)
+        x = pd.to_numeric(ok[parameter], errors="coerce")
+        y = ok[name].astype(float) * info.scale
+        ax.scatter(x, y, s=8, color="0.55", alpha=0.5, linewidths=0, label="one run")
+        band = binned_means(x, y)
+        ax.fill_between(band["x"], band["ci_low"], band["ci_high"], color=_colour(0), alpha=0.2, linewidth=0,
+                        label="95% CI of the mean")
+        ax.plot(band["x"], band["mean"], color=_colour(0), marker="o", markersize=3.5, label="mean")
+        ax.set_xlabel(parameter)
+        ax.set_ylabel(info.axis())
+        ax.set_title(info.label)
+        _thousands(ax)
+    if not outcomes:
+        _no_data(axes[0], "no outcome varies")
+    else:
+        fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=3, frameon=False)
+    _title(fig, f"Response to {parameter}", context)
+    return fig
+
+
+@_styled
+def heatmap_chart(results: pd.DataFrame, x_param: str, y_param: str, outcome: str, *, context: str) -> Figure:
+    """Mean of one outcome over two parameters (levels, or equal-count bins), cells annotated.
+
+    Args:
+        results: One row per run with both parameters and the outcome.
+        x_param: Parameter across.
+        y_param: Parameter up.
+        outcome: The outcome coloured.
+        context: The title's context line.
+    """
+    info = outcome_info(outcome)
+    ok = results[results["error"].fillna("") == ""] if "error" in results else results
+    table = pd.DataFrame({"x": _levels(ok[x_param]), "y": _levels(ok[y_param]),
+                          "v": ok[outcome].astype(float) * info.scale})
+    grid = table.pivot_table(index="y", columns="x", values="v", aggfunc="mean", observed=False)
+    fig = Figure(figsize=(max(5.6, 1.6 + 0.9 * grid.shape[1]), max(3.8, 1.6 + 0.5 * grid.shape[0])),
+                 layout="constrained")
+    ax = fig.add_subplot()
+    image = ax.imshow(grid.to_numpy(float), origin="lower", aspect="auto", cmap="viridis")
+    ax.set_xticks(range(grid.shape[1]), [str(c) for c in grid.columns], rotation=30, ha="right")
+    ax.set_yticks(range(grid.shape[0]), [str(r) for r in grid.index])
+    ax.grid(False)
+    values = grid.to_numpy(float)
+    middle = np.nanmean(values) if np.isfinite(values).any() else 0.0
+    for (r, c), v in np.ndenumerate(values):
+        if np.isfinite(v):
+            ax.text(c, r, f"{v:,.3g}", ha="center", va="center", fontsize=7,
+                    color="black" if v > middle else "white")
+    ax.set_xlabel(x_param)
+    ax.set_ylabel(y_param)
+    fig.colorbar(image, ax=ax, label=f"mean {info.axis()}")
+    _title(fig, f"{info.label}: mean over runs", context)
+    return fig
+
+
+def _levels(values: pd.Series) -> pd.Series:
+    """The values themselves when few, else equal-count bins (about two runs per cell) labelled by range."""
+    numbers = pd.to_numeric(values, errors="coerce")
+    bins = max(3, min(6, int(math.sqrt(len(values) / 2))))
+    if numbers.nunique() <= 10 or numbers.isna().all():
+        return values.map(lambda v: f"{v:g}" if isinstance(v, float) else str(v)).astype(
+            pd.CategoricalDtype([f"{v:g}" if isinstance(v, float) else str(v) for v in sorted(values.unique())],
+                                ordered=True))
+    cut = pd.qcut(numbers, bins, duplicates="drop")
+    names = [f"{i.left:.3g}–{i.right:.3g}" for i in cut.cat.categories]
+    return cut.cat.rename_categories(names)
+
+
+def _index_panels(sensitivity: pd.DataFrame, outcomes: Sequence[str] | None) -> tuple[Figure, list[Axes],
+                                                                                           list[str]]:
+    column = "ST" if "ST" in sensitivity else "mu_star"
+    names = list(outcomes or chart_outcomes(list(dict.fromkeys(sensitivity["outcome"])), limit=4,
+                                            table=sensitivity, column=column))
+    n_params = sensitivity["parameter"].nunique()
+    fig, axes = _panels(max(1, len(names)), ncols=2, size=(4.6, 1.0 + 0.42 * max(2, n_params)))
+    return fig, axes, names
+
+
+@_styled
+def sobol_chart(sensitivity: pd.DataFrame, *, context: str, outcomes: Sequence[str] | None = None) -> Figure:
+    """Sobol' first-order (S1) and total (ST) indices per parameter, one panel per outcome.
+
+    Args:
+        sensitivity: ``sensitivity.csv`` of a sobol sweep (``parameter``, ``outcome``,
+            ``S1``, ``S1_conf``, ``ST``, ``ST_conf``).
+        context: The title's context line.
+        outcomes: Outcomes to show (default: up to four, key outcomes first).
+    """
+    fig, axes, names = _index_panels(sensitivity, outcomes)
+    for ax, name in zip(axes, names, strict=False):
+        rows = sensitivity[sensitivity["outcome"] == name].sort_values("ST", ascending=True, na_position="first")
+        y = np.arange(len(rows))
+        ax.barh(y + 0.2, rows["ST"], 0.38, xerr=rows["ST_conf"].fillna(0), color=_colour(0), label="ST (total)",
+                error_kw={"elinewidth": 0.8, "capsize": 2})
+        ax.barh(y - 0.2, rows["S1"], 0.38, xerr=rows["S1_conf"].fillna(0), color=_colour(1),
+                label="S1 (first order)", error_kw={"elinewidth": 0.8, "capsize": 2})
+        ax.set_yticks(y, rows["parameter"])
+        ax.axvline(0, color="0.3", linewidth=0.8)
+        ax.set_xlabel("Sobol' index (share of output variance)")
+        ax.set_title(outcome_info(name).label)
+        ax.grid(axis="y", visible=False)
+    if names:
+        fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=2, frameon=False)
+    else:
+        _no_data(axes[0], "no sensitivity indices")
+    _title(fig, "Sobol' sensitivity indices (whiskers: 95% bootstrap CI)", context)
+    return fig
+
+
+@_styled
+def morris_chart(sensitivity: pd.DataFrame, *, context: str, outcomes: Sequence[str] | None = None) -> Figure:
+    """Morris screening: mu* (overall effect) against sigma (non-linearity, interactions).
+
+    Args:
+        sensitivity: ``sensitivity.csv`` of a morris sweep (``parameter``, ``outcome``,
+            ``mu_star``, ``mu_star_conf``, ``sigma``).
+        context: The title's context line.
+        outcomes: Outcomes to show (default: up to four, key outcomes first).
+    """
+    fig, axes, names = _index_panels(sensitivity, outcomes)
+    for ax, name in zip(axes, names, strict=False):
+        info = outcome_info(name)
+        rows = sensitivity[sensitivity["outcome"] == name]
+        mu, sigma = rows["mu_star"].to_numpy(float) * info.scale, rows["sigma"].to_numpy(float) * info.scale
+        ax.errorbar(mu, sigma, xerr=rows["mu_star_conf"].fillna(0).to_numpy(float) * info.scale, fmt="o",
+                    color=_colour(0), capsize=2, markersize=5)
+        for m, s, p in zip(mu, sigma, rows["parameter"], strict=True):
+            if np.isfinite(m) and np.isfinite(s):
+                ax.annotate(p, (m, s), xytext=(4, 4), textcoords="offset points", fontsize=7)
+        top = float(np.nanmax(np.r_[mu, sigma, 0.0])) * 1.15 or 1.0
+        ax.plot([0, top], [0, top], linestyle="--", color="0.5", linewidth=0.8)
+        ax.annotate("σ = μ*", (top, top), xytext=(-4, -10), textcoords="offset points", ha="right",
+                    fontsize=7, color="0.4")
+        ax.set_xlim(0, top)
+        ax.set_ylim(0, top)
+        unit = f" ({info.diff_unit} per parameter range)" if info.diff_unit else " (per parameter range)"
+        ax.set_xlabel("μ* (mean absolute effect)" + unit)
+        ax.set_ylabel("σ (spread of effects)" + unit)
+        ax.set_title(info.label)
+    if not names:
+        _no_data(axes[0], "no sensitivity indices")
+    _title(fig, "Morris screening (right: strong effect; up: non-linear or interacting)", context)
+    return fig
+
+
+# ---------------------------------------------------------------------------- folders
+
+
+def save_figure(fig: Figure, path_without_suffix: str | os.PathLike[str]) -> list[Path]:
+    """Write ``PATH.png`` and ``PATH.svg`` atomically (temporary file in the folder, then ``os.replace``).
+
+    Args:
+        fig: The figure.
+        path_without_suffix: Where to write, without ``.png`` / ``.svg``; the folder is created.
+
+    Returns:
+        The PNG and SVG paths.
+    """
+    base = Path(path_without_suffix)
+    base.parent.mkdir(parents=True, exist_ok=True)
+    written = []
+    for suffix in ("png", "svg"):
+        target = base.with_name(f"{base.name}.{suffix}")
+        handle = tempfile.NamedTemporaryFile(dir=base.parent, prefix=".tmp-", suffix=f".{suffix}", delete=False)
+        try:
+            with handle, mpl.rc_context(STYLE):
+                fig.savefig(handle, format=suffix, dpi=PNG_DPI, metadata=_metadata(suffix))
+            os.replace(handle.name, target)
+        except BaseException:
+            Path(handle.name).unlink(missing_ok=True)
+            raise
+        written.append(target)
+    return written
+
+
+def _metadata(suffix: str) -> dict[str, Any]:
+    """No creation date in the files, so the same results give the same bytes."""
+    return {"Date": None} if suffix == "svg" else {"Software": "talentsim"}
+
+
+def figures_for_run(folder: ResultsFolder) -> dict[str, Figure]:
+    """The charts of a single run (with ``--reps``, outcome charts carry CIs)."""
+    context, one_run = folder.context(), folder.run_context()
+    figures: dict[str, Figure] = {}
+    if folder.timeseries:
+        figures["stages"] = stages_chart(folder.timeseries, context=one_run)
+    if folder.students:
+        figures["distributions"] = distributions_chart(folder.students, context=one_run)
+    if folder.stats is not None and len(folder.stats):
+        figures["employment"] = employment_chart(folder.stats, context=context)
+        figures["cost_effectiveness"] = cost_effectiveness_chart(folder.stats, context=context)
+    if folder.timeseries:
+        figures["money"] = money_chart(folder.timeseries, context=one_run)
+        figures["workload"] = workload_chart(folder.timeseries, context=one_run)
+    return figures
+
+
+def figures_for_compare(folder: ResultsFolder) -> dict[str, Figure]:
+    """The charts of a comparison (time series from the re-simulated replication 0, if any)."""
+    figures = figures_for_run(folder)
+    if folder.differences is not None and len(folder.differences):
+        figures["differences"] = forest_chart(folder.differences, context=folder.context())
+    order = ("employment", "differences", "cost_effectiveness", "distributions", "stages", "money", "workload")
+    return {name: figures[name] for name in order if name in figures}
+
+
+def figures_for_sweep(folder: ResultsFolder) -> dict[str, Figure]:
+    """The charts of a sweep: response curves, a heat map, and Sobol' or Morris indices."""
+    results, context = folder.results, folder.context()
+    figures: dict[str, Figure] = {}
+    if results is None or not len(results):
+        return figures
+    outcomes = chart_outcomes([c for c in results.columns if c not in folder.parameters], limit=4, table=results)
+    ranked = [p for p in dict.fromkeys(sensitivity_ranking(folder)["parameter"]) if p in folder.parameters]
+    parameters = ranked + [p for p in folder.parameters if p not in ranked]
+    for parameter in parameters[:MAX_RESPONSE_CHARTS]:
+        safe = parameter.replace(".", "_")
+        figures[f"response_{safe}"] = response_chart(results, parameter, outcomes, context=context)
+    if len(parameters) >= 2 and outcomes:
+        figures["heatmap"] = heatmap_chart(results, parameters[0], parameters[1], outcomes[0], context=context)
+    sensitivity = folder.sensitivity
+    if sensitivity is not None and len(sensitivity):
+        if "ST" in sensitivity:
+            figures["sobol"] = sobol_chart(sensitivity, context=context)
+        elif "mu_star" in sensitivity:
+            figures["morris"] = morris_chart(sensitivity, context=context)
+    return figures
+
+
+def figures_for(folder: ResultsFolder) -> dict[str, Figure]:
+    """The charts of any folder, by its kind."""
+    makers = {"run": figures_for_run, "compare": figures_for_compare, "sweep": figures_for_sweep}
+    return makers[folder.kind](folder)
+
+
+def write_charts(folder: ResultsFolder) -> list[Path]:
+    """Save every chart of a loaded folder into ``DIR/charts/``; return the PNG and SVG paths."""
+    paths: list[Path] = []
+    for name, figure in figures_for(folder).items():
+        paths += save_figure(figure, folder.path / CHARTS_DIR / name)
+    return paths
+
+
+def _charts_for(out_dir: str | os.PathLike[str], kind: str, **load: Any) -> list[Path]:
+    folder = load_folder(out_dir, **load)
+    if folder.kind != kind:
+        raise ReportError(f"{out_dir} holds the output of talentsim {folder.kind}, not {kind}")
+    return write_charts(folder)
+
+
+def charts_for_run(out_dir: str | os.PathLike[str]) -> list[Path]:
+    """Write the charts of a ``talentsim run`` folder into ``DIR/charts/``.
+
+    Args:
+        out_dir: The run's folder (``summary.json``, ``timeseries.parquet``, ``students.parquet``,
+            ``manifest.json``, optionally ``replications.parquet``).
+
+    Returns:
+        The PNG and SVG files written.
+
+    Raises:
+        ReportError: The folder is missing, empty, or not a run folder.
+    """
+    return _charts_for(out_dir, "run")
+
+
+def charts_for_compare(out_dir: str | os.PathLike[str], *, resimulate: bool = True) -> list[Path]:
+    """Write the charts of a ``talentsim compare`` folder into ``DIR/charts/``.
+
+    Args:
+        out_dir: The comparison's folder (``comparison.csv``, ``differences.csv``,
+            ``runs.parquet``, ``manifest.json``).
+        resimulate: Re-run replication 0 of each scenario for the time-series and
+            distribution charts (about a second per scenario of 2,000 students).
+
+    Returns:
+        The PNG and SVG files written.
+
+    Raises:
+        ReportError: The folder is missing, empty, or not a comparison folder.
+    """
+    return _charts_for(out_dir, "compare", resimulate=resimulate)
+
+
+def charts_for_sweep(out_dir: str | os.PathLike[str]) -> list[Path]:
+    """Write the charts of a ``talentsim sweep`` folder into ``DIR/charts/``.
+
+    Args:
+        out_dir: The sweep's folder (``results.parquet``, ``manifest.json``, and
+            ``sensitivity.csv`` for sobol and morris designs).
+
+    Returns:
+        The PNG and SVG files written.
+
+    Raises:
+        ReportError: The folder is missing, empty, or not a sweep folder.
+    """
+    return _charts_for(out_dir, "sweep")
