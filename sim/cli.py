@@ -201,6 +201,33 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return cmd_run(args, scenario_from_args(args.scenario, args), max_memory_bytes(args))
 
 
+# ---------------------------------------------------------------------------- compare, sweep
+
+
+def _add_compare_command(subparsers: Subparsers) -> None:
+    from sim.experiments.commands import add_compare_command
+
+    add_compare_command(subparsers).set_defaults(handler=_cmd_compare)
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from sim.experiments.commands import cmd_compare
+
+    return cmd_compare(args)
+
+
+def _add_sweep_command(subparsers: Subparsers) -> None:
+    from sim.experiments.commands import add_sweep_command
+
+    add_sweep_command(subparsers).set_defaults(handler=_cmd_sweep)
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from sim.experiments.commands import cmd_sweep
+
+    return cmd_sweep(args)
+
+
 # ---------------------------------------------------------------------------- phases
 
 
@@ -223,6 +250,8 @@ def _cmd_phases(args: argparse.Namespace) -> int:
 
 COMMANDS: list[Callable[[Subparsers], object]] = [
     _add_run_command,
+    _add_compare_command,
+    _add_sweep_command,
     _add_validate_command,
     _add_params_command,
     _add_phases_command,

@@ -85,9 +85,9 @@ class Recorder:
         c["n_active_enterprise_mentors"][r] = np.count_nonzero(em_active)
         wk = world.this_week
         sm_load = world.school_mentors.workload
-        c["school_mentor_workload"][r] = sm_load[sm_load > 0].mean() if (sm_load > 0).any() else 0.0
+        c["school_mentor_workload"][r] = sm_load[sm_load > 0].mean() if (sm_load > 0).any() else np.nan
         em_load = world.enterprise_mentors.workload
-        c["enterprise_mentor_workload"][r] = em_load[em_load > 0].mean() if (em_load > 0).any() else 0.0
+        c["enterprise_mentor_workload"][r] = em_load[em_load > 0].mean() if (em_load > 0).any() else np.nan
         c["school_guidance_share"][r] = (wk.school_mentor_supply_hours / wk.school_mentor_demand_hours
                                          if wk.school_mentor_demand_hours > 0 else np.nan)
         c["enterprise_guidance_share"][r] = (wk.enterprise_mentor_supply_hours / wk.enterprise_mentor_demand_hours
@@ -99,6 +99,10 @@ class Recorder:
             n_mentors = np.count_nonzero(np.bincount(s.enterprise_mentor[mentored]))
             self.apprentices_per_enterprise_mentor.append(np.count_nonzero(mentored) / n_mentors)
         self._row += 1
+
+    def recorded(self, column: str) -> np.ndarray:
+        """The weeks recorded so far of one column."""
+        return self.columns[column][: self._row]
 
     def frame(self) -> pd.DataFrame:
         """The weekly time series recorded so far."""
@@ -112,6 +116,11 @@ def _rate(numerator: float, denominator: float) -> float:
 
 def _mean(values: np.ndarray | list[float]) -> float:
     return float(np.mean(values)) if len(values) else float("nan")
+
+
+def _finite_mean(values: np.ndarray) -> float:
+    finite = values[np.isfinite(values)]
+    return float(finite.mean()) if len(finite) else float("nan")
 
 
 def summarise(world: World, recorder: Recorder) -> dict[str, float]:
@@ -133,15 +142,15 @@ def summarise(world: World, recorder: Recorder) -> dict[str, float]:
         return _rate(np.count_nonzero(ok), len(seen))
 
     hosted_at_decision = grads[s.host_at_decision[grads] >= 0]
-    retained = np.count_nonzero(s.employer[hosted_at_decision] == s.host_at_decision[hosted_at_decision])
+    retained_by = s.host_at_decision[hosted_at_decision[s.offered_by_host[hosted_at_decision]]]
     employed_at_grad = int(np.count_nonzero(
         (s.stage_at_graduation == Stage.EMPLOYED) | (s.stage_at_graduation == Stage.FURTHER_STUDY)))
     ent = world.enterprises
     apprentice_years = ent.total_apprentice_weeks.sum() / 52.0
     net = ent.total_benefit_yuan - ent.total_cost_yuan
     retaining = np.zeros(ent.n, dtype=bool)
-    hired_by_host = s.employer[(s.employer >= 0)]
-    retaining[hired_by_host] = True
+    retaining[retained_by] = True
+    first_year = ent.first_year_net_cost_per_apprentice
     total_cost = world.ledger.total_spent
     summary: dict[str, float] = {
         "n_students": float(s.n),
@@ -165,18 +174,18 @@ def summarise(world: World, recorder: Recorder) -> dict[str, float]:
         "job_employment_rate_6m": employment(s.stage_at_6m, jobs_only=True),
         "job_employment_rate_12m": employment(s.stage_at_12m, jobs_only=True),
         "further_study_rate": _rate(np.count_nonzero(s.stage_at_graduation == Stage.FURTHER_STUDY), n_grads),
-        "host_retention_rate": _rate(retained, len(hosted_at_decision)),
+        "host_retention_rate": _rate(len(retained_by), len(hosted_at_decision)),
         "enterprise_participation_rate": _mean(world.counters.participation_years),
         "enterprise_satisfaction": _rate(ent.satisfaction_sum.sum(), ent.satisfaction_count.sum()),
         "mean_mentees_per_school_mentor": _mean(recorder.mentees_per_school_mentor),
         "mean_apprentices_per_enterprise_mentor": _mean(recorder.apprentices_per_enterprise_mentor),
-        "mean_school_mentor_workload": float(np.nanmean(recorder.columns["school_mentor_workload"][: recorder._row])),
-        "mean_enterprise_mentor_workload": float(
-            np.nanmean(recorder.columns["enterprise_mentor_workload"][: recorder._row])),
+        "mean_school_mentor_workload": _finite_mean(recorder.recorded("school_mentor_workload")),
+        "mean_enterprise_mentor_workload": _finite_mean(recorder.recorded("enterprise_mentor_workload")),
         "total_cost_yuan": total_cost,
         "cost_per_graduate_yuan": _rate(total_cost, n_grads),
         "cost_per_employed_graduate_yuan": _rate(total_cost, employed_at_grad),
         "enterprise_net_benefit_yuan_per_apprentice": _rate(net.sum(), apprentice_years),
+        "enterprise_first_year_net_cost_yuan_per_apprentice": _mean(first_year[~np.isnan(first_year)]),
         "share_of_retaining_hosts_in_net_benefit": _rate(np.count_nonzero(retaining & (net > 0)),
                                                          np.count_nonzero(retaining)),
         "tax_relief_yuan": world.counters.tax_relief_yuan,

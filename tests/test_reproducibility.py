@@ -54,15 +54,20 @@ print(json.dumps({"digest": h.hexdigest(), "mean_theory": r.summary["mean_theory
 """
 
 
-def _digest_in_fresh_process(hash_seed: str) -> dict[str, object]:
-    env = {**os.environ, "PYTHONHASHSEED": hash_seed}
-    out = subprocess.run([sys.executable, "-c", _DIGEST_SCRIPT, json.dumps(SMALL)], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=120, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+def _digests_in_fresh_processes(hash_seeds: tuple[str, ...]) -> list[dict[str, object]]:
+    procs = [subprocess.Popen([sys.executable, "-c", _DIGEST_SCRIPT, json.dumps(SMALL)], cwd=ROOT,
+                              env={**os.environ, "PYTHONHASHSEED": seed}, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for seed in hash_seeds]
+    digests = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        digests.append(json.loads(out.strip().splitlines()[-1]))
+    return digests
 
 
 def test_identical_across_processes_with_different_hash_seeds():
-    one, two = _digest_in_fresh_process("1"), _digest_in_fresh_process("2")
+    one, two = _digests_in_fresh_processes(("1", "2"))
     assert one == two
     here = run_one(None, seed=5, **SMALL)
     assert one["mean_theory"] == here.summary["mean_theory"]

@@ -132,7 +132,7 @@ class SchoolMentors:
     practical_skill: np.ndarray  # float64, 0-1
     effort: np.ndarray  # float64, 0-1
     vacant_until: np.ndarray  # int32, week the post is filled again (-1: filled)
-    workload: np.ndarray  # float64, last week's demanded / available hours
+    workload: np.ndarray  # float64, this week's hours demanded (guidance + contact) / hours at full effort
 
     @property
     def n(self) -> int:
@@ -154,7 +154,7 @@ class EnterpriseMentors:
     pedagogical_skill: np.ndarray  # float64, 0-1
     effort: np.ndarray  # float64, 0-1
     vacant_until: np.ndarray  # int32
-    workload: np.ndarray  # float64, last week's demanded / available hours
+    workload: np.ndarray  # float64, this week's hours demanded (guidance + contact) / hours at full effort
 
     @property
     def n(self) -> int:
@@ -179,7 +179,6 @@ class Enterprises:
     participating: np.ndarray  # bool
     vacancies: np.ndarray  # int32, job vacancies left this year
     coordination: np.ndarray  # float64, 0-1, school-enterprise coordination from contact
-    satisfaction: np.ndarray  # float64, 0-1, with the apprentices' skills
     year_cost_yuan: np.ndarray  # float64, this year's training cost
     year_benefit_yuan: np.ndarray  # float64, this year's productive value + support
     year_apprentice_weeks: np.ndarray  # float64
@@ -189,6 +188,12 @@ class Enterprises:
     satisfaction_sum: np.ndarray  # float64, sum of graduates' skill index rated by their host
     satisfaction_count: np.ndarray  # float64, graduates rated
     last_net_cost_per_apprentice_year: np.ndarray  # float64, yuan, NaN when unknown
+    first_year_net_cost_per_apprentice: np.ndarray  # float64, yuan, the first year the firm hosted; NaN before
+
+    def satisfaction(self) -> np.ndarray:
+        """Mean satisfaction (0-1) with the graduates each firm trained; 0.5 before any."""
+        return np.where(self.satisfaction_count > 0,
+                        self.satisfaction_sum / np.maximum(self.satisfaction_count, 1.0), 0.5)
 
     @property
     def n(self) -> int:

@@ -47,7 +47,6 @@ class WeekState:
     school_mentor_supply_hours: float = 0.0
     enterprise_mentor_demand_hours: float = 0.0
     enterprise_mentor_supply_hours: float = 0.0
-    school_practice_students: int = 0
 
 
 @dataclass(slots=True)

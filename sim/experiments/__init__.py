@@ -15,35 +15,43 @@ Pieces, one module each: ``seeds`` (seeds keyed to point and replication), ``bac
 (serial, local processes, Dask), ``store`` (the resumable, crash-safe run folder),
 ``runner`` (the one loop), ``replicate``, ``compare``, ``spec``/``design``/``sweep``/
 ``sensitivity`` (sweeps with SALib), ``progress``, ``commands`` (the CLI subcommands).
-Importing this package starts nothing and changes no global state.
+Importing this package starts nothing, changes no global state and loads nothing heavy:
+each name is imported from its module on first use (so the CLI starts fast).
 """
 
-from sim.experiments.backends import DaskBackend, ProcessBackend, RunError, SerialBackend, make_backend
-from sim.experiments.compare import Comparison, compare
-from sim.experiments.models import ishigami, talent_model
-from sim.experiments.replicate import replicate
-from sim.experiments.seeds import run_seed
-from sim.experiments.spec import SweepFileError, SweepSpec, load_spec
-from sim.experiments.store import StoreError
-from sim.experiments.sweep import SweepResult, plan_sweep, sweep
+from __future__ import annotations
 
-__all__ = [
-    "Comparison",
-    "DaskBackend",
-    "ProcessBackend",
-    "RunError",
-    "SerialBackend",
-    "StoreError",
-    "SweepFileError",
-    "SweepResult",
-    "SweepSpec",
-    "compare",
-    "ishigami",
-    "load_spec",
-    "make_backend",
-    "plan_sweep",
-    "replicate",
-    "run_seed",
-    "sweep",
-    "talent_model",
-]
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "Comparison": "sim.experiments.compare",
+    "DaskBackend": "sim.experiments.backends",
+    "ProcessBackend": "sim.experiments.backends",
+    "RunError": "sim.experiments.backends",
+    "SerialBackend": "sim.experiments.backends",
+    "StoreError": "sim.experiments.store",
+    "SweepFileError": "sim.experiments.spec",
+    "SweepResult": "sim.experiments.sweep",
+    "SweepSpec": "sim.experiments.spec",
+    "compare": "sim.experiments.compare",
+    "ishigami": "sim.experiments.models",
+    "load_spec": "sim.experiments.spec",
+    "make_backend": "sim.experiments.backends",
+    "plan_sweep": "sim.experiments.sweep",
+    "replicate": "sim.experiments.replicate",
+    "run_seed": "sim.experiments.seeds",
+    "sweep": "sim.experiments.sweep",
+    "talent_model": "sim.experiments.models",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module on first use."""
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'sim.experiments' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    globals()[name] = value
+    return value

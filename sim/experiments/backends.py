@@ -33,6 +33,9 @@ from typing import Any, Literal, Protocol, Self
 from sim.errors import UserError
 
 ErrorKind = Literal["exception", "worker_lost"]
+READY = b"ready"
+"""A worker's first message: it started and imported what it needs."""
+STARTUP_TIMEOUT_S = 300.0
 
 
 class SchedulerUnreachableError(UserError):
@@ -99,8 +102,13 @@ class SerialBackend:
 
 
 def _worker_main(conn: multiprocessing.connection.Connection) -> None:
-    """Body of a worker process: receive a pickled ``(fn, task)``, send back the result."""
+    """Body of a worker process: receive ``(pickled fn or None, task)``, send back the result.
+
+    The function comes with the first task of each ``map`` call and is kept for the next ones.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
+    conn.send_bytes(READY)
+    fn: Any = None
     while True:
         try:
             payload = conn.recv_bytes()
@@ -109,7 +117,12 @@ def _worker_main(conn: multiprocessing.connection.Connection) -> None:
         if not payload:
             return
         try:
-            fn, task = pickle.loads(payload)
+            fn_bytes, task = pickle.loads(payload)
+            if fn_bytes is not None:
+                fn = None
+                fn = pickle.loads(fn_bytes)
+            if fn is None:
+                raise RuntimeError("the run's function could not be loaded earlier")
         except Exception as exc:
             result: Any = RunError(f"the worker could not load the run: {type(exc).__name__}: {exc}",
                                    "exception", traceback.format_exc())
@@ -138,6 +151,7 @@ class _Worker:
     process: Any
     conn: multiprocessing.connection.Connection
     job: _Job | None = field(default=None)
+    fn_bytes: bytes | None = field(default=None)  # the pickled function this worker holds
 
 
 def _death_text(exitcode: int | None) -> str:
@@ -181,15 +195,33 @@ class ProcessBackend:
         elif self._depth == 0:
             self._stop_all()
 
-    def _start_worker(self) -> _Worker:
-        parent_end, child_end = self._context.Pipe(duplex=True)
-        process = self._context.Process(target=_worker_main, args=(child_end,), daemon=True,
-                                        name="talentsim-worker")
-        process.start()
-        child_end.close()
-        worker = _Worker(process, parent_end)
-        self._pool.append(worker)
-        return worker
+    def _start_workers(self, n: int) -> None:
+        """Start ``n`` workers and wait until each says it is ready.
+
+        Raises:
+            RuntimeError: A worker died or hung while starting (a broken environment, or
+                a script that starts workers without ``if __name__ == "__main__":``).
+        """
+        started = []
+        for _ in range(n):
+            parent_end, child_end = self._context.Pipe(duplex=True)
+            process = self._context.Process(target=_worker_main, args=(child_end,), daemon=True,
+                                            name="talentsim-worker")
+            process.start()
+            child_end.close()
+            worker = _Worker(process, parent_end)
+            self._pool.append(worker)
+            started.append(worker)
+        for worker in started:
+            ready = multiprocessing.connection.wait([worker.conn, worker.process.sentinel], STARTUP_TIMEOUT_S)
+            if worker.conn in ready and worker.conn.poll() and worker.conn.recv_bytes() == READY:
+                continue
+            worker.process.join(timeout=1)
+            how = _death_text(worker.process.exitcode) if ready else "still not ready"
+            raise RuntimeError(
+                f"a worker process {how} while starting (before running anything). If a script starts "
+                "the experiment, put the call under 'if __name__ == \"__main__\":' (worker processes "
+                "are started with the spawn method, which imports the main module again)")
 
     def _discard(self, worker: _Worker) -> None:
         """Forget a dead (or doomed) worker, making sure its process is gone."""
@@ -226,17 +258,17 @@ class ProcessBackend:
     def map(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> Iterator[tuple[Any, Any]]:
         """Run the tasks on the pool; yield each result as soon as a worker returns it."""
         pending: deque[_Job] = deque(_Job(task) for task in tasks)
+        fn_bytes = pickle.dumps(fn)
         try:
-            while len(self._pool) < min(self.workers, len(pending)):
-                self._start_worker()
+            self._start_workers(min(self.workers, len(pending)) - len(self._pool))
             while pending or any(w.job is not None for w in self._pool):
-                self._dispatch(fn, pending)
+                self._dispatch(fn_bytes, pending)
                 yield from self._collect(pending)
         except BaseException:
             self._terminate_all()
             raise
 
-    def _dispatch(self, fn: Callable[[Any], Any], pending: deque[_Job]) -> None:
+    def _dispatch(self, fn_bytes: bytes, pending: deque[_Job]) -> None:
         """Give a waiting task to every idle worker."""
         for worker in list(self._pool):
             if not pending:
@@ -244,14 +276,16 @@ class ProcessBackend:
             if worker.job is not None:
                 continue
             job = pending.popleft()
+            send_fn = None if worker.fn_bytes is fn_bytes else fn_bytes
             try:
-                worker.conn.send_bytes(pickle.dumps((fn, job.task)))
+                worker.conn.send_bytes(pickle.dumps((send_fn, job.task)))
             except (BrokenPipeError, ConnectionResetError, EOFError):
                 pending.appendleft(job)  # the worker died idle: the run never started
                 self._discard(worker)
-                self._start_worker()
+                self._start_workers(1)
                 continue
             worker.job = job
+            worker.fn_bytes = fn_bytes
 
     def _collect(self, pending: deque[_Job]) -> Iterator[tuple[Any, Any]]:
         """Wait for at least one busy worker to answer or die; yield what finished."""
@@ -286,7 +320,7 @@ class ProcessBackend:
             logging.getLogger(__name__).warning("a worker process was %s; retrying its run once", how)
             pending.appendleft(job)
         if pending:
-            self._start_worker()
+            self._start_workers(1)
 
 
 class DaskBackend:

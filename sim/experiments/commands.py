@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sim.cli import add_scenario_options
 from sim.errors import UserError
 from sim.experiments.backends import make_backend
 from sim.experiments.manifest import new_output_dir
@@ -29,17 +30,6 @@ where the runs execute: --workers N local processes (default: the machine's core
 1 runs in this process), or --scheduler ADDRESS for a Dask cluster ('dask scheduler'
 then 'dask worker ADDRESS' on each machine), or --scheduler local for a Dask
 LocalCluster on this machine. Results are identical, bit for bit, on every backend."""
-
-
-def _scenario_options(parser: argparse.ArgumentParser) -> None:
-    """``--set KEY=VALUE`` (and what else the main CLI adds to every scenario command)."""
-    try:
-        from sim.cli import add_scenario_options
-    except ImportError:  # the main CLI is not there (yet): add --set ourselves
-        parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                            help="change a scenario parameter, e.g. intake.cohort_size=100 (repeatable)")
-        return
-    add_scenario_options(parser)
 
 
 def add_experiment_options(parser: argparse.ArgumentParser) -> None:
@@ -117,29 +107,35 @@ def _report_failures(failed: int, total: int, where: Path, table: str) -> int:
 
 
 def add_compare_command(subparsers: Any) -> argparse.ArgumentParser:
-    """Register ``talentsim compare``."""
+    """Add the ``talentsim compare`` parser (the CLI sets its handler, which calls :func:`cmd_compare`)."""
     parser = subparsers.add_parser(
         "compare", help="compare scenarios over replications, with confidence intervals",
-        description="Run each scenario --reps times with common random numbers (replication k of every "
-                    "scenario uses the same seed) and compare each with the first: means with 95%% "
-                    "confidence intervals, and paired differences with theirs. Writes DIR/comparison.csv, "
-                    "DIR/differences.csv, DIR/runs.parquet and DIR/manifest.json.",
+        description="Run each scenario --reps times with common random numbers (replication k of every\n"
+                    "scenario uses the same seed) and compare each with the first: means with 95% confidence\n"
+                    "intervals, and differences paired by replication with theirs. Prints the table and writes\n"
+                    "DIR/comparison.csv, DIR/differences.csv, DIR/runs.parquet (one row per run) and\n"
+                    "DIR/manifest.json. Exit status 1 if any run failed, 130 if interrupted (rerun with the\n"
+                    "same --out to resume).",
+        epilog="examples:\n"
+               "  talentsim compare scenarios/baseline.yaml scenarios/mentor_ratio_low.yaml --reps 20\n"
+               "  talentsim compare scenarios/baseline.yaml scenarios/funding_cut.yaml --reps 50 --seed 7 \\\n"
+               "      --out outputs/funding --workers 8\n"
+               "  talentsim compare A.yaml B.yaml --reps 200 --scheduler tcp://10.0.0.5:8786",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("scenarios", nargs="+", metavar="SCENARIO.yaml",
                         help="scenario files; the first is the reference")
     parser.add_argument("--reps", type=int, default=10, metavar="R",
                         help="replications per scenario (default 10)")
-    parser.add_argument("--seed", type=int, default=0, metavar="S", help="master seed (default 0)")
-    _scenario_options(parser)
+    parser.add_argument("--seed", type=int, default=1, metavar="S", help="master seed (default 1)")
+    add_scenario_options(parser)
     add_experiment_options(parser)
-    parser.set_defaults(handler=cmd_compare)
     return parser
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Run ``talentsim compare``; print the table; exit code 0, 1 (failed runs) or 130."""
+    from sim.cli import scenario_from_args
     from sim.experiments.compare import compare
-    from sim.experiments.replicate import resolve_scenario
 
     if args.reps < 1:
         raise UserError(f"--reps must be at least 1, got {args.reps}")
@@ -147,8 +143,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise UserError(f"--seed must be a non-negative integer, got {args.seed}")
     model = import_model(args.model)
     overrides = _overrides(args)
-    for path in args.scenarios:  # read every file before any run or folder is made
-        resolve_scenario(path, overrides)
+    for path in args.scenarios:  # read every file (and check its memory) before any run or folder
+        scenario_from_args(path, args)
 
     def body(out: Path, backend: Any) -> int:
         result = compare(args.scenarios, args.reps, args.seed, out=out, backend=backend, model=model,
@@ -164,28 +160,36 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def add_sweep_command(subparsers: Any) -> argparse.ArgumentParser:
-    """Register ``talentsim sweep``."""
+    """Add the ``talentsim sweep`` parser (the CLI sets its handler, which calls :func:`cmd_sweep`)."""
     parser = subparsers.add_parser(
         "sweep", help="run a parameter sweep (grid, lhs, sobol, morris) with sensitivity analysis",
-        description="Run the design of a sweep file (base scenario, parameters with levels or bounds, "
-                    "design, samples, reps, seed) and write DIR/results.parquet (one row per run) and, for "
-                    "sobol and morris designs, DIR/sensitivity.csv. Every run is stored as it finishes: "
-                    "rerun the same command with the same --out to resume.",
+        description="Run the design of a sweep file (base scenario, parameters with levels or bounds,\n"
+                    "design grid|lhs|sobol|morris, samples, reps, seed) and write DIR/results.parquet (one row\n"
+                    "per run) and, for sobol and morris designs, DIR/sensitivity.csv (indices on the mean over\n"
+                    "replications). Every run is stored as it finishes: rerun the same command with the same\n"
+                    "--out to resume. Exit status 1 if any run failed, 2 for a bad sweep file, 130 if interrupted.",
+        epilog="examples:\n"
+               "  talentsim sweep scenarios/sweeps/mentor_ratio_funding_grid.yaml --out outputs/grid\n"
+               "  talentsim sweep scenarios/sweeps/policy_levers_sobol.yaml --workers 8 --quiet\n"
+               "  talentsim sweep scenarios/sweeps/policy_levers_sobol.yaml --scheduler local\n"
+               "  talentsim sweep my_sweep.yaml --set intake.cohort_size=100",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sweep_file", metavar="SWEEP.yaml", help="the sweep file (see scenarios/sweeps/)")
-    _scenario_options(parser)
+    add_scenario_options(parser)
     add_experiment_options(parser)
-    parser.set_defaults(handler=cmd_sweep)
     return parser
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Run ``talentsim sweep``; print the sensitivity table; exit code 0, 1 (failed runs) or 130."""
+    from sim.cli import max_memory_bytes
     from sim.experiments.sweep import plan_sweep, sweep
+    from sim.scenario.memory import check_memory
 
     model = import_model(args.model)
     overrides = _overrides(args)
-    plan_sweep(args.sweep_file, model=model, overrides=overrides)  # bad input: refused before any folder
+    plan = plan_sweep(args.sweep_file, model=model, overrides=overrides)  # bad input: refused before any folder
+    check_memory(plan.base, max_memory_bytes(args), source=str(plan.base_file or "<defaults>"))
 
     def body(out: Path, backend: Any) -> int:
         result = sweep(args.sweep_file, out=out, backend=backend, model=model, overrides=overrides,

@@ -3,7 +3,8 @@
 Weekly dropout hazard of a student in the programme:
 ``dropout_rate_per_year / 52 x exp(support_effect x (1 - support) + fit_effect x
 misfit + motivation_effect x max(0, 0.5 - motivation))``, where support is the share of
-needed guidance received and misfit marks a placement outside the student's sector.
+needed guidance received (for an unmentored apprentice: ``unmentored_practice_share``)
+and misfit marks a placement outside the student's sector.
 A host ends an apprenticeship with hazard ``termination_rate_per_year / 52 x
 exp(termination_skill_gap_effect x points of practical skill below the post's need)``.
 Both are requests; ``exits.apply_exits`` applies them in one place.

@@ -55,8 +55,12 @@ def alignment(world: World, coordination: np.ndarray | float) -> np.ndarray | fl
 
 
 def programme_alignment(world: World) -> float:
-    """Alignment of school teaching: the mean coordination of the firms hosting apprentices."""
+    """Alignment of school teaching: from the mean coordination of the participating enterprises.
+
+    The school co-develops its curriculum with its partner firms, so school teaching is
+    as aligned as the programme's partnerships are coordinated on average.
+    """
     ent = world.enterprises
-    hosting = ent.coordination > 0
-    mean_c = float(ent.coordination[hosting].mean()) if hosting.any() else 0.0
+    partners = ent.participating
+    mean_c = float(ent.coordination[partners].mean()) if partners.any() else 0.0
     return float(alignment(world, mean_c))

@@ -40,8 +40,8 @@ def create_enterprises(scenario: Scenario, streams: RandomStreams) -> Enterprise
     return Enterprises(
         sector=sector, staff=staff, post_staff=post_staff, post_level=post_level, capacity=capacity,
         willingness=willingness, participating=participating, vacancies=np.zeros(n, np.int32),
-        coordination=zeros.copy(), satisfaction=np.full(n, 0.5), year_cost_yuan=zeros.copy(),
+        coordination=zeros.copy(), year_cost_yuan=zeros.copy(),
         year_benefit_yuan=zeros.copy(), year_apprentice_weeks=zeros.copy(), total_cost_yuan=zeros.copy(),
         total_benefit_yuan=zeros.copy(), total_apprentice_weeks=zeros.copy(), satisfaction_sum=zeros.copy(),
         satisfaction_count=zeros.copy(),
-        last_net_cost_per_apprentice_year=np.full(n, np.nan))
+        last_net_cost_per_apprentice_year=np.full(n, np.nan), first_year_net_cost_per_apprentice=np.full(n, np.nan))

@@ -53,7 +53,6 @@ def weekly_needs(world: World) -> dict[str, float]:
     s = world.students
     at_school = int(np.count_nonzero(s.location == Location.SCHOOL))
     at_firm = int(np.count_nonzero(s.location == Location.ENTERPRISE))
-    world.this_week.school_practice_students = at_school
     sm_active = world.school_mentors.active(world.week)
     em_active = active_enterprise_mentors(world) if sc.programme.dual_mentor else np.zeros(0, bool)
     visiting = school_mentors_with_apprentices(world) & sm_active

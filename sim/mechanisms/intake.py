@@ -72,7 +72,7 @@ def assign_school_mentors(world: World, n_new: int) -> np.ndarray:
     n_posts = world.school_mentors.n
     enrolled = s.in_programme() & (s.school_mentor >= 0)
     load = np.bincount(s.school_mentor[enrolled], minlength=n_posts)
-    target = -(-(load.sum() + n_new) // n_posts)  # ceiling division
-    free = np.maximum(target - load, 0)
-    posts = np.repeat(np.arange(n_posts, dtype=np.int32), free)
-    return posts[:n_new]
+    target = -(-(load.sum() + n_new) // n_posts)  # ceiling division: an equal share each
+    order = np.argsort(load, kind="stable").astype(np.int32)  # least loaded first
+    free = np.maximum(target - load[order], 0)
+    return np.repeat(order, free)[:n_new]

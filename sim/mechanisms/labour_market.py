@@ -4,7 +4,7 @@
 ``further_study_share`` of the cohort choose a bachelor's (Chinese headline employment
 rates count them as employed, calibration.md), and ``not_seeking_share`` do not look for work in their first year (MyCOS
 counts 7.5% "not placed" half a year on); then each host offers a job to the
-other apprentices it hosts whose composite score reaches its bar
+other apprentices it hosts (those not seeking work on the open market included) whose composite score reaches its bar
 (``host_hire_bar_points + host_bar_per_post_level_points x post level``), best first,
 while it has vacancies this year. The others search the open market from then on: weekly job-finding
 hazard ``open_market_job_rate_per_week x exp(composite_effect x (composite - 50) +

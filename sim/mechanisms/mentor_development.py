@@ -2,7 +2,7 @@
 
 Each year a share of school mentors practise in enterprises (closing part of the gap
 to full practical skill and becoming dual-qualified) and a share of enterprise mentors
-are trained in teaching methods (closing part of the gap to full pedagogical skill).
+are trained in teaching methods (closing part of the gap to full pedagogical skill); vacant posts are not trained.
 Each week a mentor leaves with the yearly turnover hazard; the post stays vacant for
 ``replacement_delay_weeks`` and is then filled by a newly selected mentor, who has not
 had the training. Mentees keep their post and get no guidance while it is vacant.
@@ -23,13 +23,13 @@ def train_mentors(world: World) -> None:
         return
     p = world.scenario.mentor_development
     sm = world.school_mentors
-    practising = world.streams.uniform("mentor_development.practice", world.week, sm.n) < \
-        p.school_mentor_practice_share_per_year
+    practising = sm.active(world.week) & (world.streams.uniform("mentor_development.practice", world.week, sm.n)
+                                          < p.school_mentor_practice_share_per_year)
     sm.practical_skill[practising] += p.practice_gain * (1.0 - sm.practical_skill[practising])
     sm.dual_qualified[practising] = True
     em = world.enterprise_mentors
-    trained = world.streams.uniform("mentor_development.pedagogy", world.week, em.n) < \
-        p.enterprise_mentor_training_share_per_year
+    trained = em.active(world.week) & (world.streams.uniform("mentor_development.pedagogy", world.week, em.n)
+                                       < p.enterprise_mentor_training_share_per_year)
     em.pedagogical_skill[trained] += p.pedagogy_gain * (1.0 - em.pedagogical_skill[trained])
 
 

@@ -18,9 +18,16 @@ from sim.engine.population import EnterpriseMentors, SchoolMentors
 from sim.engine.streams import RandomStreams
 from sim.scenario.schema import Scenario
 
+ATTRIBUTE_SD = 0.1
+"""Spread of mentors' 0-1 attributes (quality, skills) around their means; assumption."""
+EXTRA_TEACHING_YEARS_MEAN = 8.0
+"""Mean years of teaching beyond the selection minimum (exponential); assumption."""
+EXTRA_FRONTLINE_YEARS_MEAN = 6.0
+"""Mean years of frontline work beyond the selection minimum (exponential); assumption."""
 
-def _share_noise(rng: np.random.Generator, mean: np.ndarray | float, n: int, sd: float = 0.1) -> np.ndarray:
-    return np.clip(mean + sd * rng.standard_normal(n), 0.02, 1.0)
+
+def _share_noise(rng: np.random.Generator, mean: np.ndarray | float, n: int) -> np.ndarray:
+    return np.clip(mean + ATTRIBUTE_SD * rng.standard_normal(n), 0.02, 1.0)
 
 
 def n_school_mentor_posts(scenario: Scenario) -> int:
@@ -34,7 +41,7 @@ def draw_school_mentor_attributes(scenario: Scenario, rng: np.random.Generator, 
     p = scenario.school_mentors
     dual = rng.random(n) < p.dual_qualified_share
     return {
-        "teaching_years": p.min_teaching_years + rng.exponential(8.0, n),
+        "teaching_years": p.min_teaching_years + rng.exponential(EXTRA_TEACHING_YEARS_MEAN, n),
         "dual_qualified": dual,
         "teaching_quality": _share_noise(rng, p.teaching_quality_mean, n),
         "practical_skill": _share_noise(rng, np.where(dual, p.practical_skill_dual_qualified,
@@ -57,7 +64,7 @@ def draw_enterprise_mentor_attributes(scenario: Scenario, rng: np.random.Generat
     """Attributes of ``n`` newly selected enterprise mentors."""
     p = scenario.enterprise_mentors
     return {
-        "frontline_years": p.min_frontline_years + rng.exponential(6.0, n),
+        "frontline_years": p.min_frontline_years + rng.exponential(EXTRA_FRONTLINE_YEARS_MEAN, n),
         "technical_skill": _share_noise(rng, p.technical_skill_mean, n),
         "pedagogical_skill": _share_noise(rng, p.pedagogical_skill_mean, n),
     }

@@ -6,7 +6,8 @@ school). Each mentee present needs ``desired_hours_per_...`` hours. When demand
 exceeds supply, the hours are shared equally (processor sharing), so each mentee
 receives ``min(1, supply / demand)`` of what they need. A vacant post gives nothing
 until it is filled. So the mentor ratio, turnover and effort change the guidance each
-student actually receives, and the overload shows as workload (demand / supply).
+student actually receives, and the overload shows as workload: the hours demanded
+(guidance plus contact) over the hours the mentor has at full effort (1 = fully used).
 """
 
 from __future__ import annotations
@@ -64,7 +65,8 @@ def guide_students(world: World) -> None:
     supply = np.maximum(capacity - np.where(teaching, session_hours, 0.0), 0.0)
     share = share_of_need(supply, demand)
     s.guidance_enterprise[mentored] = share[s.enterprise_mentor[mentored]]
-    em.workload[:] = np.where(capacity > 0, demand / np.where(capacity > 0, capacity, 1.0), 0.0)
+    contact_hours = np.where(teaching, session_hours, 0.0)
+    em.workload[:] = np.where(capacity > 0, (demand + contact_hours) / np.where(capacity > 0, capacity, 1.0), 0.0)
     wk.enterprise_mentor_demand_hours = float(demand.sum())
     wk.enterprise_mentor_supply_hours = float(np.minimum(supply, demand).sum())
 

@@ -20,6 +20,8 @@ from sim.engine.population import Location
 from sim.engine.world import World
 
 ENTERPRISE_WEEKS_PER_APPRENTICE_YEAR = 52.0
+EX_ANTE_SKILL_GAIN_POINTS = 25.0
+"""Practical skill a firm expects an apprentice to have gained by the time it hosts one; assumption."""
 TITLE_SATISFACTION_BAR = 0.5
 """Satisfaction a host needs to earn the demonstration-unit title; assumption."""
 
@@ -28,9 +30,10 @@ def ex_ante_net_cost(world: World) -> float:
     """Net cost per apprentice-year a firm expects before anyone has hosted, yuan."""
     sc = world.scenario
     pp = sc.participation
+    mentor_hours = sc.enterprise_mentors.desired_hours_per_apprentice_week if sc.programme.dual_mentor else 0.0
     weekly_cost = pp.apprentice_wage_yuan_per_week + pp.consumables_yuan_per_apprentice_week + \
-        sc.enterprise_mentors.desired_hours_per_apprentice_week * sc.enterprise_mentors.hourly_cost_yuan
-    productivity = sc.intake.initial_practical_skill_mean / 100.0 + 0.25
+        mentor_hours * sc.enterprise_mentors.hourly_cost_yuan
+    productivity = (sc.intake.initial_practical_skill_mean + EX_ANTE_SKILL_GAIN_POINTS) / 100.0
     weekly_return = pp.productive_time_share * productivity * pp.skilled_output_yuan_per_week + \
         sc.incentives.apprentice_subsidy_yuan_per_year / 52.0 + sc.incentives.tax_relief_share * weekly_cost
     return (weekly_cost - weekly_return) * ENTERPRISE_WEEKS_PER_APPRENTICE_YEAR
@@ -41,9 +44,10 @@ def close_year(world: World) -> None:
     ent = world.enterprises
     years = ent.year_apprentice_weeks / 52.0
     hosted = years > 0
-    ent.last_net_cost_per_apprentice_year = np.where(
-        hosted, (ent.year_cost_yuan - ent.year_benefit_yuan) / np.where(hosted, years, 1.0),
-        ent.last_net_cost_per_apprentice_year)
+    net_cost = (ent.year_cost_yuan - ent.year_benefit_yuan) / np.where(hosted, years, 1.0)
+    first = hosted & np.isnan(ent.first_year_net_cost_per_apprentice)
+    ent.first_year_net_cost_per_apprentice[first] = net_cost[first]
+    ent.last_net_cost_per_apprentice_year = np.where(hosted, net_cost, ent.last_net_cost_per_apprentice_year)
     ent.year_cost_yuan[:] = 0.0
     ent.year_benefit_yuan[:] = 0.0
     ent.year_apprentice_weeks[:] = 0.0
@@ -61,8 +65,7 @@ def participation_probability(world: World, net_cost_yuan: np.ndarray) -> np.nda
     """Probability each firm takes part this year."""
     pp = world.scenario.participation
     ent = world.enterprises
-    satisfaction = np.where(ent.satisfaction_count > 0,
-                            ent.satisfaction_sum / np.maximum(ent.satisfaction_count, 1.0), 0.5)
+    satisfaction = ent.satisfaction()
     log_odds = (ent.willingness + pp.stay_bonus_log_odds * ent.participating
                 - pp.net_cost_sensitivity_per_10k_yuan * net_cost_yuan / 10_000.0
                 + pp.satisfaction_effect * (satisfaction - 0.5))

@@ -253,7 +253,8 @@ def employment_chart(stats: pd.DataFrame, *, context: str) -> Figure:
         mean, low, high = (np.array(v) * 100 for v in zip(*(_stat(stats, label, o.name) for o in outcomes),
                                                            strict=True))
         offset = (i - (len(labels) - 1) / 2) * width
-        bars = ax.bar(x + offset, mean, width * 0.92, yerr=_errors(mean, low, high), capsize=3,
+        yerr = _errors(mean, low, high) if np.isfinite(low).any() else None
+        bars = ax.bar(x + offset, mean, width * 0.92, yerr=yerr, capsize=3,
                       color=_colour(i), label=label, error_kw={"elinewidth": 1, "ecolor": "0.2"})
         if len(labels) <= 3:
             ax.bar_label(bars, labels=[f"{v:.0f}" if np.isfinite(v) else "" for v in mean], padding=2,
@@ -335,7 +336,8 @@ def cost_effectiveness_chart(stats: pd.DataFrame, *, context: str) -> Figure:
     ax.set_ylabel("cost per employed graduate (yuan)")
     _thousands(ax)
     ax.margins(0.25)
-    _title(fig, "Cost-effectiveness (whiskers: 95% CI; lower right is better)", context)
+    whiskers = "whiskers: 95% CI" if stats["ci_low"].notna().any() else "one replication: no CI"
+    _title(fig, f"Cost-effectiveness ({whiskers}; lower right is better)", context)
     return fig
 
 

@@ -95,6 +95,10 @@ def outcome_info(name: str) -> Outcome:
     label = _LABELS.get(name, name.removesuffix("_yuan").replace("_", " "))
     if name.endswith("_yuan"):
         return Outcome(name, label, 1.0, "yuan", "yuan")
+    if "_yuan_per_" in name:
+        head, per = name.split("_yuan_per_", 1)
+        unit = f"yuan per {per.replace('_', ' ')}"
+        return Outcome(name, _LABELS.get(name, head.replace("_", " ")), 1.0, unit, unit)
     if name.endswith("_rate") or "_rate_" in name or name.startswith("share_"):
         return Outcome(name, label, 100.0, "%", "percentage points")
     if name in _SCORES:
@@ -148,6 +152,7 @@ class ResultsFolder:
         sensitivity: A sobol or morris sweep's indices (sweep only).
         parameters: The parameters a sweep varied.
         design: The sweep's design (``grid``, ``lhs``, ``sobol``, ``morris``).
+        sweep: The sweep itself: its name, ``description`` (as the question), file and comment.
         created: When the experiment was started (ISO time), if recorded.
         notes: Why something is missing, for the report.
     """
@@ -168,6 +173,7 @@ class ResultsFolder:
     sensitivity: pd.DataFrame | None = None
     parameters: list[str] = field(default_factory=list)
     design: str | None = None
+    sweep: ScenarioInfo | None = None
     created: str | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -229,7 +235,20 @@ def leading_comment(path: str | os.PathLike[str] | None) -> str:
         if not stripped.startswith("#"):
             break
         lines.append(stripped.lstrip("#").strip())
-    return "\n".join(lines).strip()
+    return _paragraphs(lines)
+
+
+def _paragraphs(lines: Sequence[str]) -> str:
+    """Comment lines re-flowed: a line continues the previous one unless it is empty or starts a sentence."""
+    paragraphs: list[str] = []
+    for line in lines:
+        starts = not paragraphs or not line or not paragraphs[-1] or (
+            paragraphs[-1].endswith((".", "?", "!", ":")) and line[:1].isupper())
+        if starts:
+            paragraphs.append(line)
+        else:
+            paragraphs[-1] += " " + line
+    return "\n".join(p for p in paragraphs if p).strip()
 
 
 def outcome_columns(table: pd.DataFrame) -> list[str]:
@@ -357,9 +376,14 @@ def _load_sweep(folder: Path, manifest: dict[str, Any]) -> ResultsFolder:
         parameters = [c for c in results.columns if "." in c]
     base = _scenario(manifest.get("base_scenario"), manifest.get("base_file"), manifest.get("base_scenario_hash"))
     reps = int(spec.get("reps") or (results["rep"].nunique() if results is not None and len(results) else 1))
+    file = manifest.get("sweep_file")
+    file = file if file and file != "<sweep>" else None
+    name = spec.get("name") or (Path(file).stem if file else "sweep")
+    sweep = ScenarioInfo(f"sweep {name}", {}, file, None, str(spec.get("description") or ""),
+                         leading_comment(file))
     return ResultsFolder(folder, "sweep", manifest, [base], reps, spec.get("seed"), "master seed",
                          results=results, sensitivity=_read_table(folder / "sensitivity.csv"),
-                         parameters=parameters, design=spec.get("design"))
+                         parameters=parameters, design=spec.get("design"), sweep=sweep)
 
 
 def _resimulate(result: ResultsFolder) -> None:

@@ -195,7 +195,7 @@ class LearningParams(StrictModel):
     ability_effect_per_sd: float = param(
         0.15, "1/sd", "relative change in learning per standard deviation of ability", **NonNegative)
     motivation_effect: float = param(
-        0.5, "1", "relative change in learning between motivation 0.5 and 1", **NonNegative)
+        0.5, "1", "relative change in learning between motivation 0.5 and 1", ge=0.0, le=1.0)
     noise_sd: float = param(0.3, "1", "sd of the weekly multiplicative learning shock", **NonNegative)
     motivation_adjustment_per_week: float = param(
         0.02, "1/week", "speed at which motivation follows the support received", **Share)

@@ -1,0 +1,447 @@
+"""Performance benchmarks of the engine (issue 5): prints a table, writes benchmarks/results.json.
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/run.py            # the full run (about 10-15 minutes)
+    .venv/bin/python benchmarks/run.py --quick    # smaller sizes, writes benchmarks/results_quick.json
+
+What is measured (every figure is the median of several runs; every ratio is formed
+from figures measured in the same invocation):
+
+1. The baseline scenario scaled to 10,000 students (cohorts, enterprises and yearly
+   budgets scaled in proportion, everything else the defaults, six-year horizon): the
+   engine against the per-agent Mesa peer (``benchmarks/peer_mesa.py``), wall time and
+   peak memory. ``speedup_vs_peer`` = peer time / engine time.
+2. The engine at 10k, 100k and 1,000,000 students (three cohorts, three-year horizon,
+   one enterprise per 30 students): wall time, peak RSS, student-weeks per second
+   (students x simulated weeks / wall time). ``scaling_ratio_1m_over_100k``.
+3. The limit: a bare NumPy loop doing the same number of student-week updates of three
+   skill arrays (one normal draw and a few array operations per student-week).
+   ``fraction_of_numpy_limit`` = engine student-weeks/s / loop student-weeks/s at 1M.
+4. Sweep throughput: runs per second of the 2,100-student baseline (``run_one(None,
+   seed)``, the defaults) on 1 and 2 worker processes (``ProcessPoolExecutor`` with a
+   ``spawn`` context, workers warmed up before timing). ``parallel_efficiency_2_workers``
+   = rate(2) / (2 x rate(1)).
+
+Each engine, peer and NumPy measurement runs in a fresh subprocess (``--worker``), so
+its peak RSS is its own; the time is taken around the run only (not the interpreter
+start or the imports), after a small warm-up run in the same process. CPU time is
+recorded beside wall time, and the load average before and after: on a shared machine
+wall time also measures the neighbours.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import datetime as dt
+import json
+import math
+import multiprocessing
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+WEEKS_PER_YEAR = 52
+STUDENTS_PER_ENTERPRISE = 30
+
+TARGETS = {
+    "speedup_vs_peer": (">=", 50.0),
+    "scaling_ratio_1m_over_100k": ("<=", 11.0),
+    "fraction_of_numpy_limit": (">=", 0.1),
+    "parallel_efficiency_2_workers": (">=", 0.8),
+    "engine_1m_wall_seconds": ("<=", 60.0),
+    "engine_1m_peak_rss_gib": ("<=", 4.0),
+    "baseline_run_seconds": ("<=", 0.5),
+}
+
+
+# --------------------------------------------------------------------------------------
+# scenarios
+# --------------------------------------------------------------------------------------
+def scaled_overrides(n_students: int, horizon_years: int | None = None) -> dict[str, Any]:
+    """The baseline defaults scaled to about ``n_students`` (three cohorts).
+
+    Cohort size, enterprises (one per 30 students) and the yearly budgets scale with
+    the number of students, so each student meets the same ratios and the same money
+    as in the baseline; the school-mentor pool follows from ``students_per_mentor``.
+    """
+    from sim.scenario import load_scenario
+
+    base = load_scenario(None)
+    cohort = math.ceil(n_students / base.intake.n_cohorts)
+    scale = cohort * base.intake.n_cohorts / base.n_students
+    out: dict[str, Any] = {
+        "intake.cohort_size": cohort,
+        "enterprises.count": max(1, round(cohort * base.intake.n_cohorts / STUDENTS_PER_ENTERPRISE)),
+        "funding.school_special_fund_yuan_per_year": base.funding.school_special_fund_yuan_per_year * scale,
+        "funding.government_yuan_per_year": base.funding.government_yuan_per_year * scale,
+    }
+    if horizon_years is not None:
+        out["simulation.horizon_years"] = horizon_years
+    return out
+
+
+WARM_UP = {"intake.cohort_size": 60, "enterprises.count": 4, "simulation.horizon_years": 1}
+
+
+# --------------------------------------------------------------------------------------
+# worker side: one measurement in a fresh process
+# --------------------------------------------------------------------------------------
+def peak_rss_bytes() -> int:
+    """This process's peak resident set size (VmHWM, or ru_maxrss)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def numpy_limit_loop(n: int, weeks: int, seed: int) -> float:
+    """The bare loop: per week one normal draw per student and a few updates of three skill arrays.
+
+    Returns:
+        The mean of one skill (so the work cannot be optimised away).
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    factor = np.exp(0.15 * rng.standard_normal(n))  # ability: fixed per student
+    theory = np.full(n, 30.0)
+    practical = np.full(n, 15.0)
+    professionalism = np.full(n, 30.0)
+    for _week in range(weeks):
+        f = factor * np.maximum(0.0, 1.0 + 0.3 * rng.standard_normal(n))
+        for score, rate in ((theory, 1.3), (practical, 2.4), (professionalism, 1.2)):
+            score += rate * f * (1.0 - score / 100.0)
+            np.minimum(score, 100.0, out=score)
+    return float(practical.mean())
+
+
+def run_task(task: dict[str, Any]) -> dict[str, Any]:
+    """Do one measurement (in this process) and describe it."""
+    kind = task["kind"]
+    if kind == "engine":
+        from sim.model import run_one
+
+        run_one(None, 0, students=False, **WARM_UP)
+        overrides = task["overrides"]
+        rss_before = peak_rss_bytes()
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = run_one(None, task["seed"], students=task.get("students", False), **overrides)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        n, weeks = int(result.summary["n_students"]), len(result.timeseries)
+    elif kind == "peer":
+        sys.path.insert(0, str(HERE))
+        from peer_mesa import run_peer
+
+        run_peer(None, 0, overrides=WARM_UP)
+        rss_before = peak_rss_bytes()
+        wall, cpu = time.perf_counter(), time.process_time()
+        summary = run_peer(None, task["seed"], overrides=task["overrides"])
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        from sim.scenario import load_scenario
+
+        n, weeks = int(summary["n_students"]), load_scenario(None, task["overrides"]).horizon_weeks
+    elif kind == "numpy":
+        numpy_limit_loop(1000, 10, 0)
+        rss_before = peak_rss_bytes()
+        wall, cpu = time.perf_counter(), time.process_time()
+        numpy_limit_loop(task["n"], task["weeks"], task["seed"])
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        n, weeks = task["n"], task["weeks"]
+    elif kind == "baseline":
+        from sim.model import run_one
+
+        run_one(None, 0, students=False, **WARM_UP)
+        rss_before = peak_rss_bytes()
+        times = []
+        for seed in range(task["repeats"]):
+            t = time.perf_counter()
+            run_one(None, seed)
+            times.append(time.perf_counter() - t)
+        return {"times": times, "peak_rss": peak_rss_bytes(), "rss_before": rss_before}
+    else:
+        raise ValueError(f"unknown task kind {kind!r}")
+    return {"wall": wall, "cpu": cpu, "peak_rss": peak_rss_bytes(), "rss_before": rss_before,
+            "n_students": n, "weeks": weeks}
+
+
+def in_subprocess(task: dict[str, Any]) -> dict[str, Any]:
+    """Run one task in a fresh interpreter and return its measurement."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--worker", json.dumps(task)],
+                          capture_output=True, text=True, env=env, cwd=ROOT, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"benchmark worker failed ({task}):\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def measure(task: dict[str, Any], repeats: int, label: str) -> dict[str, Any]:
+    """Median wall and CPU time, and the largest peak RSS, over ``repeats`` fresh processes."""
+    runs = []
+    for i in range(repeats):
+        r = in_subprocess({**task, "seed": task.get("seed", 0) + i + 1})
+        runs.append(r)
+        print(f"  {label}: run {i + 1}/{repeats} {r['wall']:.2f} s wall, {r['cpu']:.2f} s cpu, "
+              f"peak {r['peak_rss'] / 2**20:.0f} MiB", flush=True)
+    wall = statistics.median(r["wall"] for r in runs)
+    return {
+        "n_students": runs[0]["n_students"],
+        "weeks": runs[0]["weeks"],
+        "runs": repeats,
+        "wall_seconds": wall,
+        "cpu_seconds": statistics.median(r["cpu"] for r in runs),
+        "wall_seconds_all": [r["wall"] for r in runs],
+        "peak_rss_bytes": max(r["peak_rss"] for r in runs),
+        "rss_before_run_bytes": statistics.median(r["rss_before"] for r in runs),
+        "student_weeks_per_second": runs[0]["n_students"] * runs[0]["weeks"] / wall,
+    }
+
+
+# --------------------------------------------------------------------------------------
+# sweep throughput
+# --------------------------------------------------------------------------------------
+def baseline_summary(seed: int) -> dict[str, float]:
+    """One run of the baseline scenario (the defaults), as a sweep does it; small result."""
+    from sim.model import run_one
+
+    return run_one(None, seed).summary
+
+
+def _warm_worker() -> None:
+    from sim.model import run_one
+
+    run_one(None, 0, students=False, **WARM_UP)
+
+
+def sweep_rate(workers: int, runs: int, first_seed: int) -> float:
+    """Runs per second of ``runs`` baseline runs on ``workers`` spawned processes (warmed up)."""
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                                initializer=_warm_worker) as pool:
+        list(pool.map(baseline_summary, range(10_000, 10_000 + 2 * workers)))  # start and warm every worker
+        t = time.perf_counter()
+        results = list(pool.map(baseline_summary, range(first_seed, first_seed + runs)))
+        elapsed = time.perf_counter() - t
+    assert len(results) == runs
+    return runs / elapsed
+
+
+# --------------------------------------------------------------------------------------
+# the machine
+# --------------------------------------------------------------------------------------
+def machine() -> dict[str, Any]:
+    """What the benchmarks ran on."""
+    import mesa
+    import numpy as np
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory = int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=ROOT,
+                                check=False).stdout.strip()
+        dirty = bool(subprocess.run(["git", "status", "--porcelain", "sim"], capture_output=True, text=True,
+                                    cwd=ROOT, check=False).stdout.strip())
+    except OSError:
+        commit, dirty = "", False
+    return {
+        "cpu_model": cpu,
+        "logical_cores": os.cpu_count(),
+        "cores_available": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "memory_bytes": memory,
+        "memory_gib": round(memory / 2**30, 1) if memory else None,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "mesa": mesa.__version__,
+        "git_commit": commit,
+        "sim_has_uncommitted_changes": dirty,
+    }
+
+
+def load_average() -> list[float]:
+    """The 1-, 5- and 15-minute load averages (other work on the machine)."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return []
+
+
+# --------------------------------------------------------------------------------------
+# the benchmark
+# --------------------------------------------------------------------------------------
+def run_benchmarks(quick: bool) -> dict[str, Any]:
+    """Run every measurement; return the results document."""
+    started = time.perf_counter()
+    if quick:
+        peer_n, sizes, reps, peer_reps, limit_reps, sweep_runs, sweep_reps = 2_000, (3_000, 10_000, 100_000), \
+            {3_000: 3, 10_000: 3, 100_000: 2}, 1, 2, 6, 1
+    else:
+        peer_n, sizes, reps, peer_reps, limit_reps, sweep_runs, sweep_reps = 10_000, (10_000, 100_000, 1_000_000), \
+            {10_000: 5, 100_000: 5, 1_000_000: 3}, 3, 3, 24, 3
+    doc: dict[str, Any] = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "command": " ".join([Path(sys.executable).name, *sys.argv]),
+        "quick": quick,
+        "machine": machine(),
+        "load_average_before": load_average(),
+    }
+
+    # 1. engine vs the per-agent Mesa peer
+    print(f"[1/4] baseline scaled to {peer_n:,} students: engine vs per-agent Mesa peer", flush=True)
+    ov = scaled_overrides(peer_n)
+    engine = measure({"kind": "engine", "overrides": ov}, 5, "engine")
+    peer = measure({"kind": "peer", "overrides": ov}, peer_reps, "peer")
+    doc["peer_comparison"] = {"overrides": ov, "engine": engine, "peer": peer,
+                              "speedup_wall": peer["wall_seconds"] / engine["wall_seconds"],
+                              "speedup_cpu": peer["cpu_seconds"] / engine["cpu_seconds"],
+                              "memory_ratio": peer["peak_rss_bytes"] / engine["peak_rss_bytes"]}
+    doc["speedup_vs_peer"] = doc["peer_comparison"]["speedup_wall"]
+
+    # 2. scaling, three cohorts over three years
+    print("[2/4] engine scaling (three cohorts, three-year horizon)", flush=True)
+    scaling = {}
+    for n in sizes:
+        scaling[str(n)] = measure({"kind": "engine", "overrides": scaled_overrides(n, 3)}, reps[n], f"engine {n:,}")
+    big, mid = str(sizes[-1]), str(sizes[-2])
+    doc["scaling"] = {"horizon_years": 3, "sizes": scaling,
+                      "repeats_note": "median of 5 runs at 10k and 100k, 3 at 1M" if not quick else "quick run"}
+    doc["scaling_ratio_1m_over_100k"] = scaling[big]["wall_seconds"] / scaling[mid]["wall_seconds"]
+    doc["scaling_ratio_cpu"] = scaling[big]["cpu_seconds"] / scaling[mid]["cpu_seconds"]
+    print(f"  {'default outputs (per-student table too)'} at {sizes[-1]:,}", flush=True)
+    with_students = measure({"kind": "engine", "overrides": scaled_overrides(sizes[-1], 3), "students": True}, 1,
+                            f"engine {sizes[-1]:,} students=True")
+    tiny = measure({"kind": "engine", "overrides": WARM_UP}, 1, "engine (tiny: interpreter and libraries)")
+    per_student = (with_students["peak_rss_bytes"] - tiny["peak_rss_bytes"]) / with_students["n_students"]
+    doc["memory"] = {
+        "peak_rss_bytes_largest_summary_only": scaling[big]["peak_rss_bytes"],
+        "peak_rss_bytes_largest_with_student_table": with_students["peak_rss_bytes"],
+        "wall_seconds_largest_with_student_table": with_students["wall_seconds"],
+        "peak_rss_bytes_tiny_run": tiny["peak_rss_bytes"],
+        "bytes_per_student_measured": per_student,
+        "note": "(peak RSS of the largest run with the default outputs - peak RSS of a 180-student run) "
+                "/ students: the per-student memory for sim.scenario.memory.BYTES_PER_STUDENT",
+    }
+    doc["bytes_per_student_measured"] = per_student
+    doc["engine_1m_wall_seconds"] = scaling[big]["wall_seconds"]
+    doc["engine_1m_peak_rss_gib"] = scaling[big]["peak_rss_bytes"] / 2**30
+
+    # 3. the bare NumPy limit at the largest size
+    print("[3/4] bare NumPy loop (the limit)", flush=True)
+    limit = measure({"kind": "numpy", "n": scaling[big]["n_students"], "weeks": scaling[big]["weeks"]},
+                    limit_reps, f"numpy {sizes[-1]:,}")
+    doc["numpy_limit"] = {"loop": limit,
+                          "engine_student_weeks_per_second": scaling[big]["student_weeks_per_second"],
+                          "loop_student_weeks_per_second": limit["student_weeks_per_second"]}
+    doc["fraction_of_numpy_limit"] = scaling[big]["student_weeks_per_second"] / limit["student_weeks_per_second"]
+    doc["fraction_of_numpy_limit_cpu"] = limit["cpu_seconds"] / scaling[big]["cpu_seconds"]
+
+    # 4. sweep throughput and the baseline's single-run time
+    print("[4/4] sweep throughput of the baseline (run_one(None, seed))", flush=True)
+    base = in_subprocess({"kind": "baseline", "repeats": 9 if not quick else 3})
+    doc["baseline_run_seconds"] = statistics.median(base["times"])
+    doc["baseline_run_seconds_all"] = base["times"]
+    rates: dict[str, list[float]] = {"1": [], "2": []}
+    for rep in range(sweep_reps):
+        for workers in (1, 2):
+            rate = sweep_rate(workers, sweep_runs, 1000 * rep + 100)
+            rates[str(workers)].append(rate)
+            print(f"  {workers} worker(s): {rate:.2f} runs/s", flush=True)
+    r1, r2 = statistics.median(rates["1"]), statistics.median(rates["2"])
+    doc["sweep"] = {"runs_per_measurement": sweep_runs, "measurements": sweep_reps, "runs_per_second": rates,
+                    "runs_per_second_1_worker": r1, "runs_per_second_2_workers": r2,
+                    "start_method": "spawn", "task": "run_one(None, seed).summary"}
+    doc["parallel_efficiency_2_workers"] = r2 / (2 * r1)
+
+    doc["load_average_after"] = load_average()
+    doc["total_benchmark_seconds"] = time.perf_counter() - started
+    doc["targets"] = {key: {"target": f"{op} {value:g}", "value": doc[key],
+                            "met": doc[key] >= value if op == ">=" else doc[key] <= value}
+                      for key, (op, value) in TARGETS.items()}
+    return doc
+
+
+def table(doc: dict[str, Any]) -> str:
+    """The results as a Markdown table (printed, and copied into docs/performance.md)."""
+    pc = doc["peer_comparison"]
+    rows = [
+        "| measurement | students | wall s | cpu s | peak RSS MiB | student-weeks/s |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+
+    def row(name: str, m: dict[str, Any]) -> str:
+        return (f"| {name} | {m['n_students']:,} | {m['wall_seconds']:.2f} | {m['cpu_seconds']:.2f} | "
+                f"{m['peak_rss_bytes'] / 2**20:,.0f} | {m['student_weeks_per_second']:,.0f} |")
+
+    rows.append(row(f"engine, baseline scaled, {pc['engine']['weeks'] // 52} y (median of {pc['engine']['runs']})",
+                    pc["engine"]))
+    rows.append(row(f"Mesa peer, same scenario (median of {pc['peer']['runs']})", pc["peer"]))
+    for n, m in doc["scaling"]["sizes"].items():
+        rows.append(row(f"engine, 3 cohorts, 3 y, {int(n):,} (median of {m['runs']})", m))
+    lim = doc["numpy_limit"]["loop"]
+    rows.append(row(f"bare NumPy loop, same student-weeks (median of {lim['runs']})", lim))
+    sw = doc["sweep"]
+    lines = ["\n".join(rows), "",
+             "| figure | value | target | met |", "|---|---:|---|---|"]
+    for key, t in doc["targets"].items():
+        lines.append(f"| {key} | {t['value']:.3g} | {t['target']} | {'yes' if t['met'] else 'no'} |")
+    lines += ["",
+              f"Sweep: {sw['runs_per_second_1_worker']:.2f} runs/s on 1 worker, "
+              f"{sw['runs_per_second_2_workers']:.2f} runs/s on 2 (median of {sw['measurements']} x "
+              f"{sw['runs_per_measurement']} runs). Peer memory / engine memory at "
+              f"{pc['engine']['n_students']:,} students: {pc['memory_ratio']:.2f}; speedup by CPU time "
+              f"{pc['speedup_cpu']:.0f}x. Measured bytes per student: {doc['bytes_per_student_measured']:.0f}.",
+              f"Machine: {doc['machine']['cpu_model']}, {doc['machine']['logical_cores']} cores, "
+              f"{doc['machine']['memory_gib']} GiB, Python {doc['machine']['python']}, NumPy "
+              f"{doc['machine']['numpy']}, Mesa {doc['machine']['mesa']}; {doc['date']}; load average "
+              f"{doc['load_average_before']} before, {doc['load_average_after']} after."]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the options, run the benchmarks (or one worker task), print and write the results."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--quick", action="store_true", help="smaller sizes and fewer runs, for development")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="where to write the JSON (default benchmarks/results.json, or results_quick.json)")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        print(json.dumps(run_task(json.loads(args.worker))))
+        return 0
+    doc = run_benchmarks(args.quick)
+    out = args.out or HERE / ("results_quick.json" if args.quick else "results.json")
+    out.write_text(json.dumps(doc, indent=2) + "\n")
+    print()
+    print(table(doc))
+    print(f"\nwrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
