@@ -61,6 +61,7 @@ SCHOOL_PROFESSIONALISM_INPUT = 0.4  # professionalism input of a school week, re
 POST_NEED_BASE_POINTS = 30.0  # practical skill a post of technical level 0 needs
 POST_NEED_PER_LEVEL_POINTS = 40.0  # extra practical skill per unit of post level
 TITLE_SATISFACTION_BAR = 0.5  # satisfaction a host needs for the demonstration-unit title
+EX_ANTE_SKILL_GAIN_POINTS = 25.0  # skill a firm expects an apprentice to have gained when hosted
 
 SOURCES = ("school_special_fund", "government", "enterprise_cost_sharing")
 USES = ("training_base", "school_mentor_remuneration", "enterprise_mentor_remuneration",
@@ -152,9 +153,9 @@ class SchoolMentor(mesa.Agent):
         return self.vacant_until <= self.model.week
 
     def train(self) -> None:
-        """Yearly enterprise practice for a share of mentors: more practical skill, dual-qualified."""
+        """Yearly enterprise practice for a share of filled posts: more practical skill, dual-qualified."""
         p = self.model.scenario.mentor_development
-        if self.random.random() < p.school_mentor_practice_share_per_year:
+        if self.random.random() < p.school_mentor_practice_share_per_year and self.is_active():
             self.practical_skill += p.practice_gain * (1.0 - self.practical_skill)
             self.dual_qualified = True
 
@@ -224,9 +225,9 @@ class EnterpriseMentor(mesa.Agent):
         return max(self.model.scenario.enterprise_mentors.apprentices_per_mentor - len(self.apprentices), 0)
 
     def train(self) -> None:
-        """Yearly training in teaching methods for a share of mentors."""
+        """Yearly training in teaching methods for a share of filled posts."""
         p = self.model.scenario.mentor_development
-        if self.random.random() < p.enterprise_mentor_training_share_per_year:
+        if self.random.random() < p.enterprise_mentor_training_share_per_year and self.is_active():
             self.pedagogical_skill += p.pedagogy_gain * (1.0 - self.pedagogical_skill)
 
     def turn_over(self) -> None:
@@ -248,7 +249,10 @@ class EnterpriseMentor(mesa.Agent):
         return [a for a in self.apprentices if a.location == Location.ENTERPRISE]
 
     def share_hours(self) -> None:
-        """Share this week's guidance hours equally among the apprentices present."""
+        """Share this week's guidance hours among the apprentices present.
+
+        Workload: the hours asked (guidance and sessions at school) over the hours at full effort.
+        """
         sc = self.model.scenario
         present = self.present_apprentices()
         demand = sc.enterprise_mentors.desired_hours_per_apprentice_week * len(present)
@@ -258,7 +262,7 @@ class EnterpriseMentor(mesa.Agent):
         share = clip(supply / demand, 0.0, 1.0) if demand > 0 else 1.0
         for a in present:
             a.guidance_enterprise = share
-        self.workload = demand / capacity if capacity > 0 else 0.0
+        self.workload = (demand + session_hours) / capacity if capacity > 0 else 0.0
 
 
 def mentor_effort(scenario: Scenario, base: float, allowance_yuan_per_month: float, share_paid: float) -> float:
@@ -296,6 +300,7 @@ class Enterprise(mesa.Agent):
         self.total_cost = self.total_benefit = self.total_apprentice_weeks = 0.0
         self.satisfaction_sum = self.satisfaction_count = 0.0
         self.last_net_cost_per_apprentice_year: float | None = None
+        self.first_year_net_cost_per_apprentice: float | None = None
 
     # --- yearly decisions -------------------------------------------------------------
     def draw_vacancies(self) -> None:
@@ -308,6 +313,8 @@ class Enterprise(mesa.Agent):
         years = self.year_apprentice_weeks / 52.0
         if years > 0:
             self.last_net_cost_per_apprentice_year = (self.year_cost - self.year_benefit) / years
+            if self.first_year_net_cost_per_apprentice is None:
+                self.first_year_net_cost_per_apprentice = self.last_net_cost_per_apprentice_year
         self.year_cost = self.year_benefit = self.year_apprentice_weeks = 0.0
 
     def satisfaction(self) -> float:
@@ -805,11 +812,11 @@ class PeerModel(mesa.Model):
             return
         new = self.cohorts[c]
         posts = self.school_mentors
-        load = [sum(1 for m in post.mentees if m.in_programme()) for post in posts]
-        target = -(-(sum(load) + len(new)) // len(posts))  # every post filled up to the same level
+        load = {post: sum(1 for m in post.mentees if m.in_programme()) for post in posts}
+        target = -(-(sum(load.values()) + len(new)) // len(posts))  # every post filled up to the same level
         i = 0
-        for post, n in zip(posts, load, strict=True):
-            for _ in range(max(target - n, 0)):
+        for post in sorted(posts, key=load.__getitem__):  # least loaded first
+            for _ in range(max(target - load[post], 0)):
                 if i == len(new):
                     return
                 new[i].enrol(post)
@@ -820,9 +827,10 @@ class PeerModel(mesa.Model):
         """Net cost per apprentice-year a firm expects before anyone has hosted, yuan."""
         sc = self.scenario
         pp = sc.participation
+        mentor_hours = sc.enterprise_mentors.desired_hours_per_apprentice_week if sc.programme.dual_mentor else 0.0
         weekly_cost = pp.apprentice_wage_yuan_per_week + pp.consumables_yuan_per_apprentice_week + \
-            sc.enterprise_mentors.desired_hours_per_apprentice_week * sc.enterprise_mentors.hourly_cost_yuan
-        productivity = sc.intake.initial_practical_skill_mean / 100.0 + 0.25
+            mentor_hours * sc.enterprise_mentors.hourly_cost_yuan
+        productivity = (sc.intake.initial_practical_skill_mean + EX_ANTE_SKILL_GAIN_POINTS) / 100.0
         weekly_return = pp.productive_time_share * productivity * pp.skilled_output_yuan_per_week + \
             sc.incentives.apprentice_subsidy_yuan_per_year / 52.0 + sc.incentives.tax_relief_share * weekly_cost
         return (weekly_cost - weekly_return) * 52.0
@@ -953,8 +961,8 @@ class PeerModel(mesa.Model):
         self.agents_by_type[Enterprise].do("update_coordination")
 
     def programme_alignment(self) -> float:
-        """Alignment of school teaching: from the mean coordination of the firms in contact."""
-        coordinated = [f.coordination for f in self.enterprises if f.coordination > 0]
+        """Alignment of school teaching: from the mean coordination of the participating firms."""
+        coordinated = [f.coordination for f in self.enterprises if f.participating]
         return alignment(self.scenario, sum(coordinated) / len(coordinated) if coordinated else 0.0)
 
     # --- labour market ----------------------------------------------------------------
@@ -997,9 +1005,11 @@ class PeerModel(mesa.Model):
             self.apprentices_per_enterprise_mentor.append(
                 sum(with_apprentices) / sum(1 for n in with_apprentices if n))
         loads = [m.workload for m in self.school_mentors if m.workload > 0]
-        self.school_mentor_workload.append(sum(loads) / len(loads) if loads else 0.0)
+        if loads:
+            self.school_mentor_workload.append(sum(loads) / len(loads))
         loads = [m.workload for m in mentors if m.workload > 0]
-        self.enterprise_mentor_workload.append(sum(loads) / len(loads) if loads else 0.0)
+        if loads:
+            self.enterprise_mentor_workload.append(sum(loads) / len(loads))
 
     def summary(self) -> dict[str, float]:
         """The outcomes under the same names as ``sim.results.summarise``."""
@@ -1044,12 +1054,14 @@ def summarise_peer(model: PeerModel) -> dict[str, float]:
         return _rate(sum(1 for x in seen if x in ok), len(seen))
 
     hosted_at_decision = [s for s in grads if s.host_at_decision is not None]
-    retained = sum(1 for s in hosted_at_decision if s.employer is s.host_at_decision)
+    retained_by = [s.host_at_decision for s in hosted_at_decision if s.offered_by_host]
     employed_at_grad = sum(1 for s in grads if s.stage_at_graduation in (Stage.EMPLOYED, Stage.FURTHER_STUDY))
     firms = model.enterprises
     apprentice_years = sum(f.total_apprentice_weeks for f in firms) / 52.0
     net = {f: f.total_benefit - f.total_cost for f in firms}
-    retaining = {s.employer for s in students if isinstance(s.employer, Enterprise)}
+    retaining = set(retained_by)
+    first_year = [f.first_year_net_cost_per_apprentice for f in firms
+                  if f.first_year_net_cost_per_apprentice is not None]
     total_cost = model.ledger.total_spent()
     summary = {
         "n_students": float(len(students)),
@@ -1073,7 +1085,7 @@ def summarise_peer(model: PeerModel) -> dict[str, float]:
         "job_employment_rate_6m": employment("stage_at_6m", jobs_only=True),
         "job_employment_rate_12m": employment("stage_at_12m", jobs_only=True),
         "further_study_rate": _rate(sum(1 for s in grads if s.stage_at_graduation == Stage.FURTHER_STUDY), n_grads),
-        "host_retention_rate": _rate(retained, len(hosted_at_decision)),
+        "host_retention_rate": _rate(len(retained_by), len(hosted_at_decision)),
         "enterprise_participation_rate": _mean(model.participation_years),
         "enterprise_satisfaction": _rate(sum(f.satisfaction_sum for f in firms),
                                          sum(f.satisfaction_count for f in firms)),
@@ -1085,6 +1097,7 @@ def summarise_peer(model: PeerModel) -> dict[str, float]:
         "cost_per_graduate_yuan": _rate(total_cost, n_grads),
         "cost_per_employed_graduate_yuan": _rate(total_cost, employed_at_grad),
         "enterprise_net_benefit_yuan_per_apprentice": _rate(sum(net.values()), apprentice_years),
+        "enterprise_first_year_net_cost_yuan_per_apprentice": _mean(first_year),
         "share_of_retaining_hosts_in_net_benefit": _rate(sum(1 for f in retaining if net[f] > 0), len(retaining)),
         "tax_relief_yuan": c["tax_relief_yuan"],
         "hiring_savings_yuan": c["hiring_savings_yuan"],

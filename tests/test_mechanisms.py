@@ -269,6 +269,29 @@ def test_school_guidance_share_known_answer(students_per_mentor):
     np.testing.assert_allclose(s.guidance_school, expected[s.school_mentor])
 
 
+def test_enterprise_visits_take_school_mentor_hours():
+    # week 106: cohort 0 is in firms (its school mentors visit them), cohort 1 at school
+    model = TalentModel(None, seed=3, mesa_agents=False, **{
+        **SMALL, "intake.n_cohorts": 2, "enterprises.count": 12, "school_mentors.students_per_mentor": 30,
+        "school_mentors.turnover_rate_per_year": 0.0, "contact.hours_per_visit": 6.0})
+    for _ in range(107):
+        model.step()
+    w = model.world
+    s, sm, sc = w.students, w.school_mentors, w.scenario
+    assert w.week == 106
+    at_school = (s.location == S) & (s.school_mentor >= 0)
+    at_firm = s.location == E
+    visiting = np.bincount(s.school_mentor[at_firm], minlength=sm.n) > 0
+    assert visiting.any() and at_school.any()
+    visit_hours = np.where(visiting, w.this_week.visits_per_month * 12 / 52 * 6.0, 0.0)
+    supply = np.maximum(sc.school_mentors.guidance_hours_per_week * sm.effort - visit_hours, 0.0)
+    demand = sc.school_mentors.desired_hours_per_student_week * np.bincount(s.school_mentor[at_school],
+                                                                            minlength=sm.n)
+    expected = np.minimum(1.0, supply / np.maximum(demand, 1e-12))
+    np.testing.assert_allclose(s.guidance_school[at_school], expected[s.school_mentor[at_school]])
+    assert (s.guidance_school[at_school] < 1.0).any()
+
+
 def _mean_guidance(key, value, weeks, attr):
     model = TalentModel(None, seed=5, mesa_agents=False, **{**SMALL, "enterprises.count": 12, key: value})
     for _ in range(weeks):

@@ -44,7 +44,7 @@ from sim.report.data import (
 WEEKS_PER_YEAR = 52
 PNG_DPI = 150
 CHARTS_DIR = "charts"
-TITLE_CHARS_PER_INCH = 10.5
+TITLE_CHARS_PER_INCH = 9.8
 """Characters of an 11-point bold title that fit in one inch (titles wrap beyond)."""
 MAX_RESPONSE_CHARTS = 6
 """A sweep gets response curves for at most this many parameters (the highest ranked)."""
@@ -317,7 +317,7 @@ def cost_effectiveness_chart(stats: pd.DataFrame, *, context: str) -> Figure:
         stats: Per scenario and outcome ``mean``, ``ci_low``, ``ci_high``.
         context: The title's context line.
     """
-    fig = Figure(figsize=(6.4, 4.6), layout="constrained")
+    fig = Figure(figsize=(7.0, 4.8), layout="constrained")
     ax = fig.add_subplot()
     placed: list[tuple[float, float]] = []
     for i, label in enumerate(_scenarios(stats)):
