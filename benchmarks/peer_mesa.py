@@ -298,6 +298,7 @@ class Enterprise(mesa.Agent):
         self.mentors: list[EnterpriseMentor] = []
         self.year_cost = self.year_benefit = self.year_apprentice_weeks = 0.0
         self.total_cost = self.total_benefit = self.total_apprentice_weeks = 0.0
+        self.year_hiring_savings = self.total_hiring_savings = 0.0
         self.satisfaction_sum = self.satisfaction_count = 0.0
         self.last_net_cost_per_apprentice_year: float | None = None
         self.first_year_net_cost_per_apprentice: float | None = None
@@ -309,13 +310,19 @@ class Enterprise(mesa.Agent):
         self.vacancies = int(self.model.rng.poisson(rate * self.post_staff))
 
     def close_year(self) -> None:
-        """Turn last year's accounts into a net cost per apprentice-year, and start afresh."""
+        """Turn last year's accounts into a net cost per apprentice-year, and start afresh.
+
+        The training net cost (costs less returns) is remembered the first year the firm
+        hosts; the figure it decides on also subtracts the hiring costs that retaining its
+        apprentices saved it.
+        """
         years = self.year_apprentice_weeks / 52.0
         if years > 0:
-            self.last_net_cost_per_apprentice_year = (self.year_cost - self.year_benefit) / years
+            training_net_cost = (self.year_cost - self.year_benefit) / years
             if self.first_year_net_cost_per_apprentice is None:
-                self.first_year_net_cost_per_apprentice = self.last_net_cost_per_apprentice_year
-        self.year_cost = self.year_benefit = self.year_apprentice_weeks = 0.0
+                self.first_year_net_cost_per_apprentice = training_net_cost
+            self.last_net_cost_per_apprentice_year = training_net_cost - self.year_hiring_savings / years
+        self.year_cost = self.year_benefit = self.year_apprentice_weeks = self.year_hiring_savings = 0.0
 
     def satisfaction(self) -> float:
         """Mean rating of the graduates trained here (0.5 before any)."""
@@ -691,8 +698,8 @@ class Student(mesa.Agent):
             self.employer = self.host_at_decision
             self.week_job_found = model.week
             saving = model.scenario.participation.hiring_cost_saved_yuan
-            self.employer.year_benefit += saving
-            self.employer.total_benefit += saving
+            self.employer.year_hiring_savings += saving
+            self.employer.total_hiring_savings += saving
             model.counters["hiring_savings_yuan"] += saving
         if self.host is not None:  # the host rates the graduate it trained
             self.host.satisfaction_sum += self.composite_score() / 100.0
@@ -785,8 +792,8 @@ class PeerModel(mesa.Model):
         self.school_alignment = self.programme_alignment()
         students.shuffle_do("learn")  # learning
         if self.is_exam_week():  # certification
-            students.shuffle_do("sit_exam")
-        students.shuffle_do("consider_leaving")  # attrition
+            students.do("sit_exam")
+        students.do("consider_leaving")  # attrition
         students.do("apply_exit_requests")  # exits
         self.run_labour_market()  # labour market
         by_type[Enterprise].do("book_week")  # enterprise accounts
@@ -1053,12 +1060,12 @@ def summarise_peer(model: PeerModel) -> dict[str, float]:
         ok = (Stage.EMPLOYED,) if jobs_only else (Stage.EMPLOYED, Stage.FURTHER_STUDY)
         return _rate(sum(1 for x in seen if x in ok), len(seen))
 
-    hosted_at_decision = [s for s in grads if s.host_at_decision is not None]
+    hosted_at_decision = [s for s in grads if s.host_at_decision is not None and not s.further_study]
     retained_by = [s.host_at_decision for s in hosted_at_decision if s.offered_by_host]
     employed_at_grad = sum(1 for s in grads if s.stage_at_graduation in (Stage.EMPLOYED, Stage.FURTHER_STUDY))
     firms = model.enterprises
     apprentice_years = sum(f.total_apprentice_weeks for f in firms) / 52.0
-    net = {f: f.total_benefit - f.total_cost for f in firms}
+    net = {f: f.total_benefit + f.total_hiring_savings - f.total_cost for f in firms}
     retaining = set(retained_by)
     first_year = [f.first_year_net_cost_per_apprentice for f in firms
                   if f.first_year_net_cost_per_apprentice is not None]

@@ -213,11 +213,13 @@ def measure(task: dict[str, Any], repeats: int, label: str) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------
 # sweep throughput
 # --------------------------------------------------------------------------------------
-def baseline_summary(seed: int) -> dict[str, float]:
-    """One run of the baseline scenario (the defaults), as a sweep does it; small result."""
+def baseline_summary(seed: int) -> tuple[dict[str, float], float]:
+    """One run of the baseline scenario (the defaults), as a sweep does it: its summary and CPU seconds."""
     from sim.model import run_one
 
-    return run_one(None, seed).summary
+    cpu = time.process_time()
+    summary = run_one(None, seed).summary
+    return summary, time.process_time() - cpu
 
 
 def _warm_worker() -> None:
@@ -226,8 +228,12 @@ def _warm_worker() -> None:
     run_one(None, 0, students=False, **WARM_UP)
 
 
-def sweep_rate(workers: int, runs: int, first_seed: int) -> float:
-    """Runs per second of ``runs`` baseline runs on ``workers`` spawned processes (warmed up)."""
+def sweep_rate(workers: int, runs: int, first_seed: int) -> tuple[float, float]:
+    """Runs per second of ``runs`` baseline runs on ``workers`` spawned processes (warmed up).
+
+    Returns:
+        Runs per second (wall clock), and the median CPU seconds of one run in a worker.
+    """
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                                 initializer=_warm_worker) as pool:
@@ -236,7 +242,7 @@ def sweep_rate(workers: int, runs: int, first_seed: int) -> float:
         results = list(pool.map(baseline_summary, range(first_seed, first_seed + runs)))
         elapsed = time.perf_counter() - t
     assert len(results) == runs
-    return runs / elapsed
+    return runs / elapsed, statistics.median(cpu for _summary, cpu in results)
 
 
 # --------------------------------------------------------------------------------------
@@ -367,14 +373,21 @@ def run_benchmarks(quick: bool) -> dict[str, Any]:
     doc["baseline_run_seconds"] = statistics.median(base["times"])
     doc["baseline_run_seconds_all"] = base["times"]
     rates: dict[str, list[float]] = {"1": [], "2": []}
+    cpu_per_run: dict[str, list[float]] = {"1": [], "2": []}
+    load_during = []
     for rep in range(sweep_reps):
         for workers in (1, 2):
-            rate = sweep_rate(workers, sweep_runs, 1000 * rep + 100)
+            rate, cpu = sweep_rate(workers, sweep_runs, 1000 * rep + 100)
             rates[str(workers)].append(rate)
-            print(f"  {workers} worker(s): {rate:.2f} runs/s", flush=True)
+            cpu_per_run[str(workers)].append(cpu)
+            load_during.append(load_average())
+            print(f"  {workers} worker(s): {rate:.2f} runs/s, {cpu:.3f} s CPU per run", flush=True)
     r1, r2 = statistics.median(rates["1"]), statistics.median(rates["2"])
+    c1, c2 = statistics.median(cpu_per_run["1"]), statistics.median(cpu_per_run["2"])
     doc["sweep"] = {"runs_per_measurement": sweep_runs, "measurements": sweep_reps, "runs_per_second": rates,
                     "runs_per_second_1_worker": r1, "runs_per_second_2_workers": r2,
+                    "cpu_seconds_per_run": cpu_per_run, "load_average_after_each": load_during,
+                    "cpu_efficiency_2_workers": c1 / c2,
                     "start_method": "spawn", "task": "run_one(None, seed).summary"}
     doc["parallel_efficiency_2_workers"] = r2 / (2 * r1)
 
@@ -413,7 +426,8 @@ def table(doc: dict[str, Any]) -> str:
     lines += ["",
               f"Sweep: {sw['runs_per_second_1_worker']:.2f} runs/s on 1 worker, "
               f"{sw['runs_per_second_2_workers']:.2f} runs/s on 2 (median of {sw['measurements']} x "
-              f"{sw['runs_per_measurement']} runs). Peer memory / engine memory at "
+              f"{sw['runs_per_measurement']} runs); CPU time per run on 2 workers vs 1: "
+              f"{sw['cpu_efficiency_2_workers']:.2f}. Peer memory / engine memory at "
               f"{pc['engine']['n_students']:,} students: {pc['memory_ratio']:.2f}; speedup by CPU time "
               f"{pc['speedup_cpu']:.0f}x. Measured bytes per student: {doc['bytes_per_student_measured']:.0f}.",
               f"Machine: {doc['machine']['cpu_model']}, {doc['machine']['logical_cores']} cores, "

@@ -141,13 +141,13 @@ def summarise(world: World, recorder: Recorder) -> dict[str, float]:
         ok = seen == Stage.EMPLOYED if jobs_only else (seen == Stage.EMPLOYED) | (seen == Stage.FURTHER_STUDY)
         return _rate(np.count_nonzero(ok), len(seen))
 
-    hosted_at_decision = grads[s.host_at_decision[grads] >= 0]
+    hosted_at_decision = grads[(s.host_at_decision[grads] >= 0) & ~s.further_study[grads]]
     retained_by = s.host_at_decision[hosted_at_decision[s.offered_by_host[hosted_at_decision]]]
     employed_at_grad = int(np.count_nonzero(
         (s.stage_at_graduation == Stage.EMPLOYED) | (s.stage_at_graduation == Stage.FURTHER_STUDY)))
     ent = world.enterprises
     apprentice_years = ent.total_apprentice_weeks.sum() / 52.0
-    net = ent.total_benefit_yuan - ent.total_cost_yuan
+    net = ent.total_benefit_yuan + ent.total_hiring_savings_yuan - ent.total_cost_yuan
     retaining = np.zeros(ent.n, dtype=bool)
     retaining[retained_by] = True
     first_year = ent.first_year_net_cost_per_apprentice

@@ -109,10 +109,6 @@ def test_common_random_numbers_school_lever_keeps_student_draws():
     assert not np.array_equal(a.world.students.theory, b.world.students.theory)  # the lever does act
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "sim/mechanisms/intake.py create_students draws the three initial skills as one (3, n) block, so "
-    "student i's practical skill and professionalism depend on n: adding a student changes everyone's "
-    "luck (breaks common random numbers across population sizes)"))
 def test_adding_a_student_leaves_the_others_unchanged():
     small = TalentModel(None, seed=35, mesa_agents=False, **{**SMALL, "intake.n_cohorts": 1})
     large = TalentModel(None, seed=35, mesa_agents=False, **{**SMALL, "intake.n_cohorts": 1,
@@ -120,6 +116,21 @@ def test_adding_a_student_leaves_the_others_unchanged():
     for attr in ("ability", "motivation", "sector", "theory", "practical_skill", "professionalism"):
         np.testing.assert_array_equal(getattr(small.world.students, attr),
                                       getattr(large.world.students, attr)[:40], err_msg=attr)
+
+
+def test_adding_firms_or_mentor_posts_leaves_the_others_unchanged():
+    base = TalentModel(None, seed=35, mesa_agents=False, **SMALL)
+    bigger = {**SMALL, "enterprises.count": SMALL["enterprises.count"] + 3, "school_mentors.students_per_mentor": 7}
+    more = TalentModel(None, seed=35, mesa_agents=False, **bigger)
+    n_firms = base.world.enterprises.n
+    for attr in ("sector", "staff", "post_level", "capacity", "willingness", "participating"):
+        np.testing.assert_array_equal(getattr(base.world.enterprises, attr),
+                                      getattr(more.world.enterprises, attr)[:n_firms], err_msg=attr)
+    n_posts = base.world.school_mentors.n
+    assert more.world.school_mentors.n > n_posts
+    for attr in ("teaching_years", "dual_qualified", "teaching_quality", "practical_skill"):
+        np.testing.assert_array_equal(getattr(base.world.school_mentors, attr),
+                                      getattr(more.world.school_mentors, attr)[:n_posts], err_msg=attr)
 
 
 def test_mesa_batch_run_matches_run_one():

@@ -81,6 +81,15 @@ def test_baseline_inside_published_bands(outcomes, key, low, high):
     assert low <= value[1] and value[2] <= high, f"baseline {key} {fmt(value)} outside [{low}, {high}]"
 
 
+def test_enterprise_net_cost_positive_in_first_year_then_offset(outcomes):
+    # calibration.md: net cost per apprentice-year positive in a firm's first year, offset for a
+    # majority of the firms that retain their apprentices
+    first_year = mean_ci(outcomes["baseline"]["enterprise_first_year_net_cost_yuan_per_apprentice"])
+    offset = mean_ci(outcomes["baseline"]["share_of_retaining_hosts_in_net_benefit"])
+    assert first_year[1] > 0, f"baseline first-year net cost per apprentice, yuan: {fmt(first_year)}"
+    assert offset[0] > 0.5, f"share of retaining hosts in net benefit: {fmt(offset)}"
+
+
 @pytest.mark.parametrize(("scenario", "key", "sign"), [
     ("mentor_ratio_low", "mean_practical_skill", +1),
     ("mentor_ratio_low", "mean_composite_score", +1),

@@ -185,6 +185,8 @@ class Enterprises:
     total_cost_yuan: np.ndarray  # float64, whole run
     total_benefit_yuan: np.ndarray  # float64, whole run
     total_apprentice_weeks: np.ndarray  # float64
+    year_hiring_savings_yuan: np.ndarray  # float64, this year's savings from retaining own apprentices
+    total_hiring_savings_yuan: np.ndarray  # float64, whole run
     satisfaction_sum: np.ndarray  # float64, sum of graduates' skill index rated by their host
     satisfaction_count: np.ndarray  # float64, graduates rated
     last_net_cost_per_apprentice_year: np.ndarray  # float64, yuan, NaN when unknown

@@ -110,7 +110,8 @@ def parse_spec(data: Any, file: str | os.PathLike[str] = "<sweep>") -> SweepSpec
     try:
         return SweepSpec.model_validate(dict(data), strict=True)
     except pydantic.ValidationError as exc:
-        problems = [(key_text(error["loc"]), _describe(error)) for error in exc.errors(include_url=False)]
+        errors = sorted(exc.errors(include_url=False), key=lambda e: e["type"] != "extra_forbidden")
+        problems = [(key_text(error["loc"]), _describe(error)) for error in errors]
     key, problem = problems[0]
     more = "".join(f"; also {k}: {p}" for k, p in problems[1:])
     raise SweepFileError(file, key or None, problem + more)
@@ -125,7 +126,7 @@ def _describe(error: Mapping[str, Any]) -> str:
         valid = list(model.model_fields)
         close = difflib.get_close_matches(str(loc[-1]), valid, n=1)
         hint = f"; did you mean {close[0]}?" if close else ""
-        return f"is not a key of a sweep file here{hint} Valid keys: {', '.join(valid)}."
+        return f"is not a key of a sweep file here{hint} (valid keys: {', '.join(valid)})"
     if kind == "missing":
         return "is required but missing"
     expected = str(error["msg"]).removeprefix("Input should be ").removeprefix("Value error, ")

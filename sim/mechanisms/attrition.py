@@ -43,7 +43,7 @@ def request_attrition(world: World) -> None:
     misfit = at_firm & ~s.sector_fit[active]
     log_m = (p.support_effect * (1.0 - support) + p.fit_effect * misfit
              + p.motivation_effect * np.maximum(0.0, 0.5 - s.motivation[active]))
-    u = world.streams.uniform("attrition.dropout", world.week, s.n)[active]
+    u = world.streams.uniform("attrition.dropout", world.week, int(active[-1]) + 1)[active]  # draws 0..last
     leaving = active[u < weekly_probability(p.dropout_rate_per_year, log_m)]
     if len(leaving):
         world.pending_dropouts.append((leaving, "dropout"))
@@ -53,7 +53,7 @@ def request_attrition(world: World) -> None:
         ent = world.enterprises
         need = POST_NEED_BASE_POINTS + POST_NEED_PER_LEVEL_POINTS * ent.post_level[s.host[hosted]]
         gap = np.maximum(0.0, need - s.practical_skill[hosted])
-        u = world.streams.uniform("attrition.termination", world.week, s.n)[hosted]
+        u = world.streams.uniform("attrition.termination", world.week, int(hosted[-1]) + 1)[hosted]
         ended = hosted[u < weekly_probability(p.termination_rate_per_year, p.termination_skill_gap_effect * gap)]
         if len(ended):
             world.pending_terminations.append((ended, "host_ended"))

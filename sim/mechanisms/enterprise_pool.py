@@ -26,22 +26,24 @@ def create_enterprises(scenario: Scenario, streams: RandomStreams) -> Enterprise
     """Draw the enterprise pool."""
     p = scenario.enterprises
     n = p.count
-    rng = streams.generator("enterprises.setup")
-    sector = rng.integers(0, scenario.intake.n_sectors, n).astype(np.int16)
-    staff = np.maximum(10, np.round(p.staff_median * np.exp(p.staff_log_sd * rng.standard_normal(n)))).astype(np.int32)
+    g = streams.generator  # one stream per attribute: firm i keeps its draws when firms are added
+    sector = g("enterprises.sector").integers(0, scenario.intake.n_sectors, n).astype(np.int16)
+    log_size = p.staff_log_sd * g("enterprises.staff").standard_normal(n)
+    staff = np.maximum(10, np.round(p.staff_median * np.exp(log_size))).astype(np.int32)
     post_staff = np.maximum(1, np.round(p.post_staff_share * staff)).astype(np.int32)
-    post_level = rng.beta(p.post_level_alpha, p.post_level_beta, n)
-    slots = 1 + rng.poisson(max(p.slots_offered_mean - 1.0, 0.0), n)
+    post_level = g("enterprises.post_level").beta(p.post_level_alpha, p.post_level_beta, n)
+    slots = 1 + g("enterprises.slots").poisson(max(p.slots_offered_mean - 1.0, 0.0), n)
     capacity = apprentice_capacity(slots, staff, post_staff, p.firm_intern_cap_share, p.post_intern_cap_share)
     willingness = scenario.participation.willingness_log_odds + scenario.participation.willingness_sd * \
-        rng.standard_normal(n)
-    participating = rng.random(n) < p.initial_participation_share
+        g("enterprises.willingness").standard_normal(n)
+    participating = g("enterprises.initial_participation").random(n) < p.initial_participation_share
     zeros = np.zeros(n)
     return Enterprises(
         sector=sector, staff=staff, post_staff=post_staff, post_level=post_level, capacity=capacity,
         willingness=willingness, participating=participating, vacancies=np.zeros(n, np.int32),
         coordination=zeros.copy(), year_cost_yuan=zeros.copy(),
         year_benefit_yuan=zeros.copy(), year_apprentice_weeks=zeros.copy(), total_cost_yuan=zeros.copy(),
-        total_benefit_yuan=zeros.copy(), total_apprentice_weeks=zeros.copy(), satisfaction_sum=zeros.copy(),
+        total_benefit_yuan=zeros.copy(), total_apprentice_weeks=zeros.copy(), year_hiring_savings_yuan=zeros.copy(),
+        total_hiring_savings_yuan=zeros.copy(), satisfaction_sum=zeros.copy(),
         satisfaction_count=zeros.copy(),
         last_net_cost_per_apprentice_year=np.full(n, np.nan), first_year_net_cost_per_apprentice=np.full(n, np.nan))

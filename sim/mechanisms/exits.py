@@ -17,7 +17,7 @@ def apply_exits(world: World) -> None:
     """Apply this week's requested terminations and dropouts."""
     s = world.students
     for who, reason in world.pending_terminations:
-        who = who[(s.host[who] >= 0) & s.in_programme()[who]]
+        who = who[(s.host[who] >= 0) & (s.stage[who] >= Stage.BASIC) & (s.stage[who] <= Stage.INTERNSHIP)]
         if len(who) == 0:
             continue
         world.events.add(world.week, who, "termination", reason, s.host[who])
@@ -28,13 +28,13 @@ def apply_exits(world: World) -> None:
         s.location[who] = world.calendar.fallback_location[np.clip(world.week - s.enrol_week[who], 0,
                                                                    world.calendar.programme_weeks - 1)]
         world.counters.terminations += len(who)
-        u = world.streams.uniform("attrition.after_termination", world.week, s.n)[who]
+        u = world.streams.uniform("attrition.after_termination", world.week, int(who.max()) + 1)[who]
         quitting = who[u < world.scenario.attrition.dropout_after_termination]
         if len(quitting):
             world.pending_dropouts.append((quitting, "after_termination"))
     world.pending_terminations.clear()
     for who, reason in world.pending_dropouts:
-        who = who[s.in_programme()[who]]
+        who = who[(s.stage[who] >= Stage.BASIC) & (s.stage[who] <= Stage.INTERNSHIP)]  # still in the programme
         if len(who) == 0:
             continue
         s.stage[who] = Stage.DROPPED_OUT

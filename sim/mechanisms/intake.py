@@ -26,10 +26,9 @@ def create_students(scenario: Scenario, streams: RandomStreams) -> Students:
     n = scenario.n_students
     cohort = np.repeat(np.arange(p.n_cohorts, dtype=np.int16), p.cohort_size)
     g = streams.generator
-    skill_noise = g("intake.skills").standard_normal((3, n)) * p.initial_skill_sd
 
-    def skill(mean: float, row: int) -> np.ndarray:
-        return np.clip(mean + skill_noise[row], 0.0, 100.0)
+    def skill(mean: float, name: str) -> np.ndarray:
+        return np.clip(mean + p.initial_skill_sd * g(f"intake.{name}").standard_normal(n), 0.0, 100.0)
 
     return Students(
         n=n,
@@ -38,9 +37,9 @@ def create_students(scenario: Scenario, streams: RandomStreams) -> Students:
         sector=g("intake.sector").integers(0, p.n_sectors, n).astype(np.int16),
         ability=p.ability_sd * g("intake.ability").standard_normal(n),
         motivation=_beta_from_mean(g("intake.motivation"), p.motivation_mean, p.motivation_concentration, n),
-        theory=skill(p.initial_theory_mean, 0),
-        practical_skill=skill(p.initial_practical_skill_mean, 1),
-        professionalism=skill(p.initial_professionalism_mean, 2),
+        theory=skill(p.initial_theory_mean, "theory"),
+        practical_skill=skill(p.initial_practical_skill_mean, "practical_skill"),
+        professionalism=skill(p.initial_professionalism_mean, "professionalism"),
     )
 
 

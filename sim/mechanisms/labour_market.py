@@ -71,7 +71,7 @@ def _search(world: World, searching: np.ndarray) -> np.ndarray:
     score = composite_score(s, world.scenario.evaluation, searching)
     log_m = lm.composite_effect_per_point * (score - 50.0) + lm.certificate_effect * s.certificates[searching]
     p = -np.expm1(-lm.open_market_job_rate_per_week * np.exp(log_m))
-    u = world.streams.uniform("labour_market.search", world.week, s.n)[searching]
+    u = world.streams.uniform("labour_market.search", world.week, int(searching[-1]) + 1)[searching]
     return searching[u < p]
 
 
@@ -86,8 +86,8 @@ def _graduate(world: World, cohort: slice) -> None:
     s.employer[retained] = s.host_at_decision[retained]
     s.week_job_found[retained] = world.week
     saving = world.scenario.participation.hiring_cost_saved_yuan
-    np.add.at(ent.year_benefit_yuan, s.employer[retained], saving)
-    np.add.at(ent.total_benefit_yuan, s.employer[retained], saving)
+    np.add.at(ent.year_hiring_savings_yuan, s.employer[retained], saving)
+    np.add.at(ent.total_hiring_savings_yuan, s.employer[retained], saving)
     world.counters.hiring_savings_yuan += saving * len(retained)
     rated = idx[s.host[idx] >= 0]
     sat = skill_index(s, world.scenario.evaluation, rated)
@@ -134,7 +134,7 @@ def run_labour_market(world: World) -> None:
 
     employed = np.flatnonzero(s.stage == Stage.EMPLOYED)
     if len(employed):
-        u = world.streams.uniform("labour_market.job_loss", world.week, s.n)[employed]
+        u = world.streams.uniform("labour_market.job_loss", world.week, int(employed[-1]) + 1)[employed]
         lost = employed[u < weekly_probability(lm.job_loss_rate_per_year, np.zeros(len(employed)))]
         s.stage[lost] = Stage.UNEMPLOYED
         s.employer[lost] = NO_ONE

@@ -43,7 +43,13 @@ def personal_factor(world: World, idx: np.ndarray, shock: np.ndarray) -> np.ndar
 
 
 def _grow(score: np.ndarray, idx: np.ndarray, gain: np.ndarray) -> None:
-    score[idx] = np.minimum(100.0, score[idx] + gain * (1.0 - score[idx] / 100.0))
+    # score + gain x (1 - score / 100), capped at 100: one gather, the same operations in place
+    x = score[idx]
+    step = x / 100.0
+    np.subtract(1.0, step, out=step)
+    step *= gain
+    step += x
+    score[idx] = np.minimum(step, 100.0, out=step)
 
 
 def learn(world: World) -> None:
@@ -51,10 +57,12 @@ def learn(world: World) -> None:
     sc = world.scenario
     lp = sc.learning
     s = world.students
-    shock = world.streams.normal("learning.shock", world.week, s.n)
     sm = world.school_mentors
-
     school = np.flatnonzero(s.location == Location.SCHOOL)
+    firm = np.flatnonzero(s.location == Location.ENTERPRISE)
+    # draws for students 0..last learner: a stream's first k draws do not depend on how many follow
+    last = max(school[-1] if len(school) else -1, firm[-1] if len(firm) else -1)
+    shock = world.streams.normal("learning.shock", world.week, int(last) + 1)
     if len(school):
         f = personal_factor(world, school, shock)
         mentor = s.school_mentor[school]
@@ -70,7 +78,6 @@ def learn(world: World) -> None:
         _grow(s.professionalism, school, lp.professionalism_points_per_week * prof_in * f)
         _drift_motivation(world, school, support=g, fit=np.ones(len(school)))
 
-    firm = np.flatnonzero(s.location == Location.ENTERPRISE)
     if len(firm):
         f = personal_factor(world, firm, shock)
         host = s.host[firm]

@@ -26,8 +26,8 @@ EXTRA_FRONTLINE_YEARS_MEAN = 6.0
 """Mean years of frontline work beyond the selection minimum (exponential); assumption."""
 
 
-def _share_noise(rng: np.random.Generator, mean: np.ndarray | float, n: int) -> np.ndarray:
-    return np.clip(mean + ATTRIBUTE_SD * rng.standard_normal(n), 0.02, 1.0)
+def _share_noise(streams: RandomStreams, name: str, week: int, mean: np.ndarray | float, n: int) -> np.ndarray:
+    return np.clip(mean + ATTRIBUTE_SD * streams.normal(name, week, n), 0.02, 1.0)
 
 
 def n_school_mentor_posts(scenario: Scenario) -> int:
@@ -36,23 +36,29 @@ def n_school_mentor_posts(scenario: Scenario) -> int:
     return max(1, math.ceil(concurrent / scenario.school_mentors.students_per_mentor))
 
 
-def draw_school_mentor_attributes(scenario: Scenario, rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
-    """Attributes of ``n`` newly selected school mentors."""
+def draw_school_mentor_attributes(scenario: Scenario, streams: RandomStreams, purpose: str, week: int,
+                                  n: int) -> dict[str, np.ndarray]:
+    """Attributes of ``n`` newly selected school mentors, one named stream per attribute.
+
+    Element ``i`` belongs to post ``i`` whatever ``n`` is, so adding posts leaves the
+    others' draws unchanged (common random numbers across mentor ratios).
+    """
     p = scenario.school_mentors
-    dual = rng.random(n) < p.dual_qualified_share
+    dual = streams.uniform(f"{purpose}.dual_qualified", week, n) < p.dual_qualified_share
+    extra_years = EXTRA_TEACHING_YEARS_MEAN * -np.log1p(-streams.uniform(f"{purpose}.teaching_years", week, n))
     return {
-        "teaching_years": p.min_teaching_years + rng.exponential(EXTRA_TEACHING_YEARS_MEAN, n),
+        "teaching_years": p.min_teaching_years + extra_years,
         "dual_qualified": dual,
-        "teaching_quality": _share_noise(rng, p.teaching_quality_mean, n),
-        "practical_skill": _share_noise(rng, np.where(dual, p.practical_skill_dual_qualified,
-                                                      p.practical_skill_other), n),
+        "teaching_quality": _share_noise(streams, f"{purpose}.teaching_quality", week, p.teaching_quality_mean, n),
+        "practical_skill": _share_noise(streams, f"{purpose}.practical_skill", week,
+                                        np.where(dual, p.practical_skill_dual_qualified, p.practical_skill_other), n),
     }
 
 
 def select_school_mentors(scenario: Scenario, streams: RandomStreams) -> SchoolMentors:
     """The school's mentor pool at the start of the run."""
     n = n_school_mentor_posts(scenario)
-    a = draw_school_mentor_attributes(scenario, streams.generator("school_mentors.selection"), n)
+    a = draw_school_mentor_attributes(scenario, streams, "school_mentors.selection", -1, n)
     return SchoolMentors(
         teaching_years=a["teaching_years"], dual_qualified=a["dual_qualified"],
         teaching_quality=a["teaching_quality"], practical_skill=a["practical_skill"],
@@ -60,13 +66,15 @@ def select_school_mentors(scenario: Scenario, streams: RandomStreams) -> SchoolM
         workload=np.zeros(n))
 
 
-def draw_enterprise_mentor_attributes(scenario: Scenario, rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
-    """Attributes of ``n`` newly selected enterprise mentors."""
+def draw_enterprise_mentor_attributes(scenario: Scenario, streams: RandomStreams, purpose: str, week: int,
+                                      n: int) -> dict[str, np.ndarray]:
+    """Attributes of ``n`` newly selected enterprise mentors, one named stream per attribute."""
     p = scenario.enterprise_mentors
+    extra_years = EXTRA_FRONTLINE_YEARS_MEAN * -np.log1p(-streams.uniform(f"{purpose}.frontline_years", week, n))
     return {
-        "frontline_years": p.min_frontline_years + rng.exponential(EXTRA_FRONTLINE_YEARS_MEAN, n),
-        "technical_skill": _share_noise(rng, p.technical_skill_mean, n),
-        "pedagogical_skill": _share_noise(rng, p.pedagogical_skill_mean, n),
+        "frontline_years": p.min_frontline_years + extra_years,
+        "technical_skill": _share_noise(streams, f"{purpose}.technical_skill", week, p.technical_skill_mean, n),
+        "pedagogical_skill": _share_noise(streams, f"{purpose}.pedagogical_skill", week, p.pedagogical_skill_mean, n),
     }
 
 
@@ -75,7 +83,7 @@ def select_enterprise_mentors(scenario: Scenario, streams: RandomStreams, capaci
     per_firm = np.ceil(capacity / scenario.enterprise_mentors.apprentices_per_mentor).astype(np.int64)
     enterprise = np.repeat(np.arange(len(capacity), dtype=np.int32), per_firm)
     n = len(enterprise)
-    a = draw_enterprise_mentor_attributes(scenario, streams.generator("enterprise_mentors.selection"), n)
+    a = draw_enterprise_mentor_attributes(scenario, streams, "enterprise_mentors.selection", -1, n)
     return EnterpriseMentors(
         enterprise=enterprise, frontline_years=a["frontline_years"], technical_skill=a["technical_skill"],
         pedagogical_skill=a["pedagogical_skill"], effort=np.full(n, scenario.enterprise_mentors.base_effort),

@@ -40,17 +40,26 @@ def ex_ante_net_cost(world: World) -> float:
 
 
 def close_year(world: World) -> None:
-    """Turn last year's accounts into net cost per apprentice-year and start new ones."""
+    """Turn last year's accounts into net cost per apprentice-year and start new ones.
+
+    The training net cost (costs less productive returns, subsidy and tax relief, as
+    BIBB measures it) is kept as the firm's first-year figure the first time it hosts;
+    the figure the firm decides on also subtracts what retaining its apprentices saved
+    it in hiring costs.
+    """
     ent = world.enterprises
     years = ent.year_apprentice_weeks / 52.0
     hosted = years > 0
-    net_cost = (ent.year_cost_yuan - ent.year_benefit_yuan) / np.where(hosted, years, 1.0)
+    per_year = np.where(hosted, years, 1.0)
+    training_net_cost = (ent.year_cost_yuan - ent.year_benefit_yuan) / per_year
     first = hosted & np.isnan(ent.first_year_net_cost_per_apprentice)
-    ent.first_year_net_cost_per_apprentice[first] = net_cost[first]
+    ent.first_year_net_cost_per_apprentice[first] = training_net_cost[first]
+    net_cost = training_net_cost - ent.year_hiring_savings_yuan / per_year
     ent.last_net_cost_per_apprentice_year = np.where(hosted, net_cost, ent.last_net_cost_per_apprentice_year)
     ent.year_cost_yuan[:] = 0.0
     ent.year_benefit_yuan[:] = 0.0
     ent.year_apprentice_weeks[:] = 0.0
+    ent.year_hiring_savings_yuan[:] = 0.0
 
 
 def expected_net_cost(world: World) -> np.ndarray:

@@ -297,6 +297,10 @@ def forest_chart(differences: pd.DataFrame, *, context: str, outcomes: Sequence[
                         fmt="o", color=_colour(i + 1), markerfacecolor=_colour(i + 1) if clear else "white",
                         capsize=3, markersize=5)
         ax.axvline(0, color="0.3", linewidth=0.8)
+        ax.margins(x=0.12)
+        low, high = ax.get_xlim()
+        if high - low < 1e-6:  # no difference at all (up to rounding): a readable axis around 0
+            ax.set_xlim(-1, 1)
         ax.set_yticks(y, labels)
         ax.set_ylim(len(labels) - 0.5, -0.5)
         ax.set_title(info.label)
@@ -305,7 +309,9 @@ def forest_chart(differences: pd.DataFrame, *, context: str, outcomes: Sequence[
         _thousands(ax, "x")
     if not names or not labels:
         _no_data(axes[0], "one scenario only: nothing to compare")
-    _title(fig, f"Difference from {baseline}, paired by replication (95% CI; filled: excludes 0)", context)
+    has_ci = len(differences) and differences["ci_low"].notna().any()
+    whiskers = "95% CI; filled: excludes 0" if has_ci else "one replication: no CI"
+    _title(fig, f"Difference from {baseline}, paired by replication ({whiskers})", context)
     return fig
 
 
@@ -500,13 +506,13 @@ def _levels(values: pd.Series) -> pd.Series:
     return cut.cat.rename_categories(names)
 
 
-def _index_panels(sensitivity: pd.DataFrame, outcomes: Sequence[str] | None) -> tuple[Figure, list[Axes],
-                                                                                           list[str]]:
+def _index_panels(sensitivity: pd.DataFrame, outcomes: Sequence[str] | None,
+                  size: tuple[float, float] | None = None) -> tuple[Figure, list[Axes], list[str]]:
     column = "ST" if "ST" in sensitivity else "mu_star"
     names = list(outcomes or chart_outcomes(list(dict.fromkeys(sensitivity["outcome"])), limit=4,
                                             table=sensitivity, column=column))
     n_params = sensitivity["parameter"].nunique()
-    fig, axes = _panels(max(1, len(names)), ncols=2, size=(4.6, 1.0 + 0.42 * max(2, n_params)))
+    fig, axes = _panels(max(1, len(names)), ncols=2, size=size or (4.6, 1.0 + 0.42 * max(2, n_params)))
     return fig, axes, names
 
 
@@ -551,7 +557,7 @@ def morris_chart(sensitivity: pd.DataFrame, *, context: str, outcomes: Sequence[
         context: The title's context line.
         outcomes: Outcomes to show (default: up to four, key outcomes first).
     """
-    fig, axes, names = _index_panels(sensitivity, outcomes)
+    fig, axes, names = _index_panels(sensitivity, outcomes, size=(4.6, 3.8))
     for ax, name in zip(axes, names, strict=False):
         info = outcome_info(name)
         rows = sensitivity[sensitivity["outcome"] == name]
@@ -563,17 +569,17 @@ def morris_chart(sensitivity: pd.DataFrame, *, context: str, outcomes: Sequence[
                 ax.annotate(p, (m, s), xytext=(4, 4), textcoords="offset points", fontsize=7)
         top = float(np.nanmax(np.r_[mu, sigma, 0.0])) * 1.15 or 1.0
         ax.plot([0, top], [0, top], linestyle="--", color="0.5", linewidth=0.8)
-        ax.annotate("σ = μ*", (top, top), xytext=(-4, -10), textcoords="offset points", ha="right",
+        ax.annotate("σ = μ*", (top, top), xytext=(-2, -22), textcoords="offset points", ha="right",
                     fontsize=7, color="0.4")
         ax.set_xlim(0, top)
         ax.set_ylim(0, top)
-        unit = f" ({info.diff_unit} per parameter range)" if info.diff_unit else " (per parameter range)"
-        ax.set_xlabel("μ* (mean absolute effect)" + unit)
-        ax.set_ylabel("σ (spread of effects)" + unit)
+        unit = f"{info.diff_unit} per parameter range" if info.diff_unit else "per parameter range"
+        ax.set_xlabel(f"μ*, mean absolute effect ({unit})")
+        ax.set_ylabel(f"σ, spread of effects ({unit})")
         ax.set_title(info.label)
     if not names:
         _no_data(axes[0], "no sensitivity indices")
-    _title(fig, "Morris screening (right: strong effect; up: non-linear or interacting)", context)
+    _title(fig, "Morris screening (right: strong effect; up: interactions)", context)
     return fig
 
 

@@ -187,12 +187,17 @@ class ResultsFolder:
         names = ", ".join(self.labels) if len(self.labels) <= 4 else f"{len(self.labels)} scenarios"
         reps = f"{self.reps} replication{'s' if self.reps != 1 else ''}"
         seed = f"{self.seed_name} {self.seed}" if self.seed is not None else "seed not recorded"
+        if self.kind == "run" and self.reps > 1 and self.seed_name == "seed":
+            seed = f"first replication's seed {self.seed}"  # the master seed is not recorded
         if self.kind == "sweep":
             return f"{names} · {self.design} sweep · {reps} per point · {seed}"
         return f"{names} · {reps} · {seed}"
 
     def run_context(self) -> str:
         """The title line of charts drawn from one run per scenario (time series, distributions)."""
+        if self.kind == "run" and self.reps > 1:
+            seed = self.manifest.get("files_from_seed", self.manifest.get("seed"))
+            return f"{self.labels[0]} · replication 0 of {self.reps} (seed {seed})"
         if self.kind != "compare" or self.per_run is None:
             return self.context()
         names = ", ".join(self.labels) if len(self.labels) <= 4 else f"{len(self.labels)} scenarios"
@@ -333,6 +338,8 @@ def _load_run(folder: Path, manifest: dict[str, Any]) -> ResultsFolder:
     info = _scenario(manifest.get("scenario"), manifest.get("scenario_file"), manifest.get("scenario_hash"))
     reps_table = _read_table(folder / "replications.parquet")
     result = ResultsFolder(folder, "run", manifest, [info], 1, manifest.get("seed"))
+    if manifest.get("master_seed") is not None:
+        result.seed, result.seed_name = manifest["master_seed"], "master seed"
     if reps_table is not None and len(reps_table):
         per_run = reps_table.copy()
         per_run.insert(0, "scenario", info.label)

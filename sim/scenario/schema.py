@@ -154,7 +154,7 @@ class EnterpriseMentorParams(StrictModel):
         300.0, "yuan/month", "teaching allowance per active enterprise mentor, paid from programme funds",
         **NonNegative)
     hourly_cost_yuan: float = param(
-        60.0, "yuan/hour", "what an hour of a mentor's time costs the enterprise", **NonNegative)
+        80.0, "yuan/hour", "what an hour of a mentor's time costs the enterprise", **NonNegative)
     turnover_rate_per_year: float = param(
         0.10, "1/year", "annual hazard that an enterprise mentor leaves", **NonNegative)
     replacement_delay_weeks: int = param(
@@ -301,7 +301,8 @@ class ParticipationParams(StrictModel):
     apprentice_wage_yuan_per_week: float = param(
         500.0, "yuan/week", "what a host pays an apprentice per enterprise week", **NonNegative)
     consumables_yuan_per_apprentice_week: float = param(
-        60.0, "yuan/week", "materials an apprentice uses per enterprise week", **NonNegative)
+        150.0, "yuan/week", "equipment, materials and other training costs per apprentice enterprise week",
+        **NonNegative)
     skilled_output_yuan_per_week: float = param(
         2000.0, "yuan/week", "value a skilled worker produces per week in the post", **NonNegative)
     productive_time_share: float = param(
@@ -309,7 +310,7 @@ class ParticipationParams(StrictModel):
     hiring_cost_saved_yuan: float = param(
         10000.0, "yuan", "recruitment and induction cost saved by hiring an own apprentice", **NonNegative)
     willingness_log_odds: float = param(
-        0.5, "log-odds", "mean willingness to take part beyond money ('enterprises cold' < 0)")
+        1.0, "log-odds", "mean willingness to take part beyond money ('enterprises cold' < 0)")
     willingness_sd: float = param(1.0, "log-odds", "spread of willingness across enterprises", **NonNegative)
     net_cost_sensitivity_per_10k_yuan: float = param(
         1.0, "log-odds", "fall in the log-odds of taking part per 10,000 yuan of expected net cost per apprentice",

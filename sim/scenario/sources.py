@@ -98,7 +98,8 @@ PARAMETER_SOURCES: dict[str, str] = {
     "enterprise_mentors.base_effort": "assumption (seed 003 §3.2: enterprise mentors lack incentives)",
     "enterprise_mentors.remuneration_yuan_per_month": "assumption (seed 003 §6.1 names mentor remuneration; "
                                                       "no amount)",
-    "enterprise_mentors.hourly_cost_yuan": _A,
+    "enterprise_mentors.hourly_cost_yuan": "assumption (with the apprentice wage, sets training staff at about a "
+                                           "quarter of gross cost, as BIBB CBS 2012/13 finds: 23%)",
     "enterprise_mentors.turnover_rate_per_year": _A,
     "enterprise_mentors.replacement_delay_weeks": _A,
     # contact
@@ -168,8 +169,9 @@ PARAMETER_SOURCES: dict[str, str] = {
     # participation
     "participation.apprentice_wage_yuan_per_week": "assumption (about 2,170 yuan/month; the national guideline "
                                                    "of 2021 requires at least the local minimum wage)",
-    "participation.consumables_yuan_per_apprentice_week": "assumption (BIBB CBS 2012/13: equipment and material "
-                                                          "are 5% of German firms' gross cost)",
+    "participation.consumables_yuan_per_apprentice_week": "assumption (BIBB CBS 2012/13: equipment and material 5% "
+                                                          "and other costs 10% of gross cost, against pay 62%: "
+                                                          "about 0.25-0.3 of the apprentice wage)",
     "participation.skilled_output_yuan_per_week": _A,
     "participation.productive_time_share": "Muehlemann & Wolter 2014, Table 3 (0.57-0.90 of firm time in "
                                            "productive work; low end)",
