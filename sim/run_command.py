@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from sim.errors import UserError
@@ -53,9 +53,8 @@ def cmd_run(args: argparse.Namespace, scenario: Scenario, limit: int | None) -> 
         summary = {k: s["mean"] for k, s in stats.items()}
         ci = {k: (s["ci_low"], s["ci_high"]) for k, s in stats.items()}
     wall = time.perf_counter() - started
-    dest = write_run_folder(dest, scenario, args.scenario, result, summary, seeds, wall, replications)
-    if not args.no_charts:
-        _draw_charts(dest)
+    dest = write_run_folder(dest, scenario, args.scenario, result, summary, seeds, wall, replications,
+                            master_seed=args.seed, finish=None if args.no_charts else _draw_charts)
     reps_text = f"{args.reps} replications, master seed {args.seed}" if args.reps > 1 else f"seed {args.seed}"
     print(f"talentsim run: {scenario.name} ({reps_text}), {wall:.1f} s")
     print(format_summary(summary, ci))
@@ -63,10 +62,7 @@ def cmd_run(args: argparse.Namespace, scenario: Scenario, limit: int | None) -> 
     return 0
 
 
-def _draw_charts(dest: Any) -> None:
-    try:
-        from sim.report.charts import charts_for_run
-    except ImportError:  # the report layer is optional at run time
-        print("talentsim: charts skipped (sim.report.charts not available)", file=sys.stderr)
-        return
+def _draw_charts(dest: Path) -> None:
+    from sim.report.charts import charts_for_run  # matplotlib is loaded only when charts are drawn
+
     charts_for_run(dest)

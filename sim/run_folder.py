@@ -12,7 +12,7 @@ import math
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -74,8 +74,13 @@ def manifest(scenario: Scenario, scenario_file: str | None, seeds: list[int], wa
 
 def write_run_folder(dest: Path, scenario: Scenario, scenario_file: str | None, result: RunResult,
                      summary: Mapping[str, float], seeds: list[int], wall_seconds: float,
-                     replications: pd.DataFrame | None = None) -> Path:
-    """Write summary, time series, students, events and manifest; rename into place at the end."""
+                     replications: pd.DataFrame | None = None, master_seed: int | None = None,
+                     finish: Callable[[Path], object] | None = None) -> Path:
+    """Write summary, time series, students, events and manifest; rename into place at the end.
+
+    ``finish(folder)`` runs on the complete temporary folder just before the rename (the
+    run command draws its charts there), so the folder appears whole or not at all.
+    """
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".partial", dir=dest.parent))
     try:
@@ -89,7 +94,10 @@ def write_run_folder(dest: Path, scenario: Scenario, scenario_file: str | None, 
             replications.to_parquet(tmp / "replications.parquet", index=False)
         (tmp / "manifest.json").write_text(json.dumps(
             manifest(scenario, scenario_file, seeds, wall_seconds,
-                     {"replications": len(seeds), "files_from_seed": seeds[0]}), indent=2) + "\n")
+                     {"replications": len(seeds), "master_seed": master_seed if master_seed is not None
+                      else seeds[0], "files_from_seed": seeds[0]}), indent=2) + "\n")
+        if finish is not None:
+            finish(tmp)
         if dest.exists():  # an empty folder named by --out
             dest.rmdir()
         os.replace(tmp, dest)

@@ -3,7 +3,8 @@
 At each year start the school special fund and the government pay in their yearly
 amounts and enterprises pay their cost share for the apprentice-years hosted since the last bill. Each
 week every use states its need (training-base running costs for students at school,
-mentor allowances, visit travel, exam fees, the per-apprentice subsidy) and the ledger
+allowances of the mentors with mentees in the programme (school) or apprentices on site
+(enterprise), visit travel, exam fees, the per-apprentice subsidy) and the ledger
 says what share it could pay; the mechanisms scale what they do by that share.
 """
 
@@ -54,14 +55,16 @@ def weekly_needs(world: World) -> dict[str, float]:
     at_school = int(np.count_nonzero(s.location == Location.SCHOOL))
     at_firm = int(np.count_nonzero(s.location == Location.ENTERPRISE))
     sm_active = world.school_mentors.active(world.week)
+    mentoring = np.bincount(s.school_mentor[s.in_programme() & (s.school_mentor >= 0)],
+                            minlength=world.school_mentors.n) > 0
     em_active = active_enterprise_mentors(world) if sc.programme.dual_mentor else np.zeros(0, bool)
     visiting = school_mentors_with_apprentices(world) & sm_active
     em_pay = sc.enterprise_mentors.remuneration_yuan_per_month + \
         sc.incentives.enterprise_mentor_salary_subsidy_yuan_per_month
     needs = {
         "training_base": at_school * sc.funding.training_base_yuan_per_student_week,
-        "school_mentor_remuneration": np.count_nonzero(sm_active) * sc.school_mentors.remuneration_yuan_per_month
-        * MONTHS_PER_WEEK,
+        "school_mentor_remuneration": np.count_nonzero(sm_active & mentoring)
+        * sc.school_mentors.remuneration_yuan_per_month * MONTHS_PER_WEEK,
         "enterprise_mentor_remuneration": np.count_nonzero(em_active) * em_pay * MONTHS_PER_WEEK,
         "contact_visits": np.count_nonzero(visiting) * sc.contact.school_mentor_visits_per_month
         * MONTHS_PER_WEEK * sc.contact.cost_yuan_per_visit,

@@ -42,7 +42,8 @@ def turn_over_mentors(world: World) -> None:
                                                 < weekly_probability(sc.school_mentors.turnover_rate_per_year,
                                                                      np.zeros(sm.n))))
     if len(leaving):
-        new = draw_school_mentor_attributes(sc, world.streams, "mentor_turnover.school_new", week, sm.n)
+        # draws for posts 0..last leaver only (one stream per attribute: the first k draws do not depend on n)
+        new = draw_school_mentor_attributes(sc, world.streams, "mentor_turnover.school_new", week, int(leaving[-1]) + 1)
         for name, values in new.items():
             getattr(sm, name)[leaving] = values[leaving]
         sm.vacant_until[leaving] = week + sc.school_mentors.replacement_delay_weeks
@@ -53,7 +54,8 @@ def turn_over_mentors(world: World) -> None:
                                                 < weekly_probability(sc.enterprise_mentors.turnover_rate_per_year,
                                                                      np.zeros(em.n))))
     if len(leaving):
-        new = draw_enterprise_mentor_attributes(sc, world.streams, "mentor_turnover.enterprise_new", week, em.n)
+        new = draw_enterprise_mentor_attributes(sc, world.streams, "mentor_turnover.enterprise_new", week,
+                                                int(leaving[-1]) + 1)
         for name, values in new.items():
             getattr(em, name)[leaving] = values[leaving]
         em.vacant_until[leaving] = week + sc.enterprise_mentors.replacement_delay_weeks
