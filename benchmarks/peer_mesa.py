@@ -26,10 +26,11 @@ calendar, intake, participation, mentor development, placement, funding, incenti
 contact, mentoring, learning, certification, attrition, exits, labour market,
 enterprise accounts, record.
 
-Usage::
+Usage (from the repository root, with ``benchmarks`` on ``sys.path``)::
 
-    from benchmarks.peer_mesa import run_peer
+    from peer_mesa import run_peer
     summary = run_peer(None, seed=1)  # the baseline scenario's defaults
+    summary = run_peer("scenarios/funding_cut.yaml", seed=1, overrides={"intake.cohort_size": 300})
 """
 
 from __future__ import annotations
@@ -62,6 +63,9 @@ POST_NEED_BASE_POINTS = 30.0  # practical skill a post of technical level 0 need
 POST_NEED_PER_LEVEL_POINTS = 40.0  # extra practical skill per unit of post level
 TITLE_SATISFACTION_BAR = 0.5  # satisfaction a host needs for the demonstration-unit title
 EX_ANTE_SKILL_GAIN_POINTS = 25.0  # skill a firm expects an apprentice to have gained when hosted
+ATTRIBUTE_SD = 0.1  # spread of mentors' 0-1 attributes around their means
+EXTRA_TEACHING_YEARS_MEAN = 8.0  # mean teaching years beyond the selection minimum (exponential)
+EXTRA_FRONTLINE_YEARS_MEAN = 6.0  # mean frontline years beyond the selection minimum (exponential)
 
 SOURCES = ("school_special_fund", "government", "enterprise_cost_sharing")
 USES = ("training_base", "school_mentor_remuneration", "enterprise_mentor_remuneration",
@@ -70,8 +74,6 @@ USES = ("training_base", "school_mentor_remuneration", "enterprise_mentor_remune
 
 OPEN_MARKET = "open_market"
 """The employer of a job found on the open labour market (not an enterprise agent)."""
-
-IN_PROGRAMME = (Stage.BASIC, Stage.SKILL, Stage.INTERNSHIP)
 
 VARIANTS = ("double_learning_rate", "no_mentor_capacity_limit")
 """Deliberately wrong versions of the model, used to show the agreement check can fail."""
@@ -142,11 +144,11 @@ class SchoolMentor(mesa.Agent):
         """Attributes of a newly selected mentor (selection rules of seed 003)."""
         p = self.model.scenario.school_mentors
         r = self.random
-        self.teaching_years = p.min_teaching_years + r.expovariate(1.0 / 8.0)
+        self.teaching_years = p.min_teaching_years + r.expovariate(1.0 / EXTRA_TEACHING_YEARS_MEAN)
         self.dual_qualified = r.random() < p.dual_qualified_share
-        self.teaching_quality = clip(p.teaching_quality_mean + 0.1 * r.gauss(0.0, 1.0), 0.02, 1.0)
+        self.teaching_quality = clip(p.teaching_quality_mean + ATTRIBUTE_SD * r.gauss(0.0, 1.0), 0.02, 1.0)
         mean = p.practical_skill_dual_qualified if self.dual_qualified else p.practical_skill_other
-        self.practical_skill = clip(mean + 0.1 * r.gauss(0.0, 1.0), 0.02, 1.0)
+        self.practical_skill = clip(mean + ATTRIBUTE_SD * r.gauss(0.0, 1.0), 0.02, 1.0)
 
     def is_active(self) -> bool:
         """The post is filled this week."""
@@ -208,9 +210,9 @@ class EnterpriseMentor(mesa.Agent):
         """Attributes of a newly selected mentor: technically strong, often weak at teaching."""
         p = self.model.scenario.enterprise_mentors
         r = self.random
-        self.frontline_years = p.min_frontline_years + r.expovariate(1.0 / 6.0)
-        self.technical_skill = clip(p.technical_skill_mean + 0.1 * r.gauss(0.0, 1.0), 0.02, 1.0)
-        self.pedagogical_skill = clip(p.pedagogical_skill_mean + 0.1 * r.gauss(0.0, 1.0), 0.02, 1.0)
+        self.frontline_years = p.min_frontline_years + r.expovariate(1.0 / EXTRA_FRONTLINE_YEARS_MEAN)
+        self.technical_skill = clip(p.technical_skill_mean + ATTRIBUTE_SD * r.gauss(0.0, 1.0), 0.02, 1.0)
+        self.pedagogical_skill = clip(p.pedagogical_skill_mean + ATTRIBUTE_SD * r.gauss(0.0, 1.0), 0.02, 1.0)
 
     def is_active(self) -> bool:
         """The post is filled this week."""
@@ -929,6 +931,7 @@ class PeerModel(mesa.Model):
         at_school = sum(1 for s in students if s.location == Location.SCHOOL)
         at_firm = sum(1 for s in students if s.location == Location.ENTERPRISE)
         active_sm = [m for m in self.school_mentors if m.is_active()]
+        mentoring = sum(1 for m in active_sm if any(x.in_programme() for x in m.mentees))  # paid while mentoring
         teaching_em = 0
         if sc.programme.dual_mentor:
             teaching_em = sum(1 for f in self.enterprises for m in f.mentors
@@ -938,7 +941,7 @@ class PeerModel(mesa.Model):
             sc.incentives.enterprise_mentor_salary_subsidy_yuan_per_month
         needs = {
             "training_base": at_school * sc.funding.training_base_yuan_per_student_week,
-            "school_mentor_remuneration": len(active_sm) * sc.school_mentors.remuneration_yuan_per_month
+            "school_mentor_remuneration": mentoring * sc.school_mentors.remuneration_yuan_per_month
             * MONTHS_PER_WEEK,
             "enterprise_mentor_remuneration": teaching_em * em_pay * MONTHS_PER_WEEK,
             "contact_visits": visiting * sc.contact.school_mentor_visits_per_month * MONTHS_PER_WEEK

@@ -108,7 +108,7 @@ def test_ctrl_c_stops_every_worker_and_propagates() -> None:
 def test_workers_stop_after_a_normal_exit() -> None:
     evaluator = Evaluator(toys.noisy, (None,))
     tasks = [RunTask(p, 0, p + 1, 0, {"x": p}) for p in range(5)]
-    with ProcessBackend(3) as backend:
+    with ProcessBackend(2) as backend:
         results = list(backend.map(evaluator, tasks))
     assert our_workers() == []
     assert sorted(task.point for task, _ in results) == list(range(5))

@@ -115,7 +115,7 @@ def test_ctrl_c_stops_workers_exits_130_and_a_rerun_resumes(tmp_path: Path,
 
 def test_failed_runs_are_counted_and_exit_1(tmp_path: Path) -> None:
     sweep_file = write_sweep(tmp_path / "toy.yaml", base=None, reps=1, parameters={"x": {"levels": [1, 2, 3, 4]}})
-    result = talentsim("sweep", str(sweep_file), "--out", str(tmp_path / "out"), "--workers", "1",
+    result = talentsim("sweep", str(sweep_file), "--out", str(tmp_path / "out"), "--workers", "2",
                        "--model", "experiment_toys:flaky", cwd=tmp_path)
     assert result.returncode == 1
     assert "1 of 4 runs failed" in result.stderr and "4 runs done, 1 failed" in result.stderr

@@ -17,12 +17,14 @@ before ``KeyboardInterrupt`` propagates, so no orphan outlives the command.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import multiprocessing.connection
 import os
 import pickle
 import signal
+import threading
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -101,6 +103,24 @@ class SerialBackend:
             yield task, call_safely(fn, task)
 
 
+@contextlib.contextmanager
+def _children_ignore_ctrl_c() -> Iterator[None]:
+    """Ignore SIGINT while starting worker processes, so that they inherit 'ignore'.
+
+    Ctrl-C in a terminal signals the whole process group; the workers must leave it to
+    this process, which stops them in order (a worker that gets it while starting up
+    would die with a traceback instead). Only the main thread can change handlers.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _worker_main(conn: multiprocessing.connection.Connection) -> None:
     """Body of a worker process: receive ``(pickled fn or None, task)``, send back the result.
 
@@ -162,7 +182,7 @@ def _death_text(exitcode: int | None) -> str:
         except ValueError:
             name = f"signal {-exitcode}"
         hint = " (out of memory?)" if name == "SIGKILL" else ""
-        return f"killed by {name}{hint}"
+        return f"was killed by {name}{hint}"
     return f"exited with status {exitcode}"
 
 
@@ -207,7 +227,8 @@ class ProcessBackend:
             parent_end, child_end = self._context.Pipe(duplex=True)
             process = self._context.Process(target=_worker_main, args=(child_end,), daemon=True,
                                             name="talentsim-worker")
-            process.start()
+            with _children_ignore_ctrl_c():
+                process.start()
             child_end.close()
             worker = _Worker(process, parent_end)
             self._pool.append(worker)
@@ -314,10 +335,10 @@ class ProcessBackend:
         self._discard(worker)
         job.crashes += 1
         if job.crashes >= 2:
-            message = f"the worker process running this run was {how}, on both attempts"
+            message = f"the worker process running this run {how}, on both attempts"
             yield job.task, RunError(message, "worker_lost")
         else:
-            logging.getLogger(__name__).warning("a worker process was %s; retrying its run once", how)
+            logging.getLogger(__name__).warning("a worker process %s; retrying its run once", how)
             pending.appendleft(job)
         if pending:
             self._start_workers(1)
@@ -359,7 +380,7 @@ class DaskBackend:
 
         if self.address == "local":
             # One retry of a run whose worker died, as with local processes.
-            with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
+            with dask.config.set({"distributed.scheduler.allowed-failures": 1}), _children_ignore_ctrl_c():
                 self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
                                              dashboard_address=None, silence_logs=logging.ERROR)
             self._client = Client(self._cluster)
@@ -418,6 +439,9 @@ def make_backend(workers: int | None = None, scheduler: str | None = None) -> Ba
     """
     if workers is not None and workers < 1:
         raise UserError(f"--workers must be at least 1, got {workers}")
+    if scheduler and scheduler != "local" and workers is not None:
+        raise UserError(f"--workers {workers} cannot size the cluster at {scheduler}: its size is the number "
+                        "of 'dask worker' processes started for it; drop --workers (or use --scheduler local)")
     if scheduler:
         return DaskBackend(scheduler, workers=workers)
     if workers == 1:

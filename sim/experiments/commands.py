@@ -35,15 +35,17 @@ LocalCluster on this machine. Results are identical, bit for bit, on every backe
 def add_experiment_options(parser: argparse.ArgumentParser) -> None:
     """Options shared by ``compare`` and ``sweep``: backend, output folder, progress, model."""
     group = parser.add_argument_group("execution", BACKEND_HELP)
-    choice = group.add_mutually_exclusive_group()
-    choice.add_argument("--workers", type=int, default=None, metavar="N",
-                        help=f"local worker processes (default: {os.cpu_count() or 1} here)")
-    choice.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                        help="Dask scheduler address (tcp://HOST:8786), or 'local'")
+    group.add_argument("--workers", type=int, default=None, metavar="N",
+                       help=f"local worker processes, or the size of a --scheduler local cluster (default: "
+                            f"{os.cpu_count() or 1} here)")
+    group.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="Dask scheduler address (tcp://HOST:8786), or 'local'")
     parser.add_argument("--out", default=None, metavar="DIR",
                         help="experiment folder; rerunning with the same DIR skips stored runs and finishes "
                              "the rest (default: a new outputs/KIND-TIMESTAMP folder)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar, only the final summary line")
+    parser.add_argument("--no-charts", action="store_true",
+                        help="do not draw DIR/charts/ and DIR/report.html when every run succeeded")
     parser.add_argument("--model", default=None, metavar="MODULE:FUNCTION",
                         help="run another model function through the same machinery, called as "
                              "FUNCTION(params, scenario, seed) -> {outcome: value}; e.g. "
@@ -103,6 +105,16 @@ def _report_failures(failed: int, total: int, where: Path, table: str) -> int:
     return EXIT_RUNS_FAILED
 
 
+def _charts_and_report(args: argparse.Namespace, out: Path, n_failed: int) -> None:
+    """Draw DIR/charts/ and write DIR/report.html, unless --no-charts or some runs failed."""
+    if args.no_charts or n_failed:
+        return
+    from sim.report.html import write_charts_and_report  # matplotlib and Jinja2 only when drawing
+
+    _charts, report = write_charts_and_report(out, resimulate=args.model is None)
+    print(f"charts in {out / 'charts'}, report {report}", file=sys.stderr)
+
+
 # ---------------------------------------------------------------------------- compare
 
 
@@ -150,7 +162,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         result = compare(args.scenarios, args.reps, args.seed, out=out, backend=backend, model=model,
                          overrides=overrides, progress=True, quiet=args.quiet)
         print(result.table())
-        print(f"results in {out}", file=sys.stderr)
+        print(f"results in {out} (comparison.csv and differences.csv hold every outcome)", file=sys.stderr)
+        _charts_and_report(args, out, result.n_failed)
         return _report_failures(result.n_failed, result.n_runs, out, "runs.parquet")
 
     return _run_experiment(args, "compare", body)
@@ -198,6 +211,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             print(result.sensitivity.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
         print(f"{len(result.design)} points x {result.spec.reps} replications = {len(result.results)} runs; "
               f"results in {out}", file=sys.stderr)
+        _charts_and_report(args, out, result.n_failed)
         return _report_failures(result.n_failed, len(result.results), out, "results.parquet")
 
     return _run_experiment(args, f"sweep-{Path(args.sweep_file).stem}", body)

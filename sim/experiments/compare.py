@@ -28,6 +28,14 @@ from sim.experiments.store import RunStore
 from sim.experiments.tables import outcome_names, records_table
 from sim.scenario import Scenario, scenario_hash, scenario_to_dict
 
+HEADLINE_OUTCOMES = (
+    "completion_rate", "dropout_rate", "certificate_pass_rate", "mean_composite_score",
+    "employment_rate_at_graduation", "employment_rate_6m", "employment_rate_12m", "host_retention_rate",
+    "enterprise_participation_rate", "enterprise_satisfaction", "total_cost_yuan", "cost_per_graduate_yuan",
+    "cost_per_employed_graduate_yuan",
+)
+"""The outcomes the printed table shows; ``comparison.csv`` has every outcome."""
+
 
 @dataclass(frozen=True)
 class Comparison:
@@ -56,9 +64,18 @@ class Comparison:
         """Runs that raised or whose worker died."""
         return int((self.per_run["error"] != "").sum())
 
-    def table(self) -> str:
-        """The comparison as text: one line per outcome, ``mean [95% CI]`` per scenario and difference."""
-        return format_table(self.comparison, self.differences)
+    def table(self, outcomes: Sequence[str] | None = None) -> str:
+        """The comparison as text: one line per outcome, ``mean [95% CI]`` per scenario and difference.
+
+        Args:
+            outcomes: The outcomes to show (default: the headline outcomes the model
+                returned, or every outcome when it returned none of them).
+        """
+        present = list(dict.fromkeys(self.comparison["outcome"]))
+        if outcomes is None:
+            outcomes = [o for o in HEADLINE_OUTCOMES if o in present] or present
+        keep = self.comparison["outcome"].isin(outcomes)
+        return format_table(self.comparison[keep], self.differences[self.differences["outcome"].isin(outcomes)])
 
 
 def scenario_labels(scenarios: Sequence[ScenarioLike], resolved: Sequence[Scenario]) -> list[str]:
@@ -152,6 +169,8 @@ def _number(value: float) -> str:
     """A number for the printed table: 4 significant digits, thousands separators when large."""
     if not math.isfinite(value):
         return "nan"
+    if abs(value) < 1e-9:  # rounding noise of sums taken in another order
+        return "0"
     if abs(value) >= 10_000:
         return f"{value:,.0f}"
     return f"{value:.4g}"

@@ -38,7 +38,7 @@ def talent_model(params: Mapping[str, Any], scenario: Scenario, seed: int) -> di
     """Run the simulation once and return its summary outcomes (the default model)."""
     from sim.model import run_one  # imported here: workers import the model only when they run it
 
-    result = run_one(with_params(scenario, params), seed)
+    result = run_one(with_params(scenario, params), seed, students=False)
     return {str(name): float(value) for name, value in result.summary.items()}
 
 

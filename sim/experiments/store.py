@@ -22,7 +22,7 @@ import fcntl
 import hashlib
 import json
 import os
-import tempfile
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -103,18 +103,22 @@ def definition_hash(definition: Mapping[str, Any]) -> str:
 
 
 def _atomic_write(path: Path, write: Callable[[IO[bytes]], None]) -> None:
-    """Write a file by a temporary in the same folder and ``os.replace``; never half a file."""
+    """Write a file by a temporary in the same folder and ``os.replace``; never half a file.
+
+    The temporary is created with the usual permissions (``0o666`` less the umask), so
+    the final file is as readable as any other file the user writes.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=TEMP_PREFIX, suffix=path.suffix,
-                                         delete=False)
+    temporary = path.with_name(f"{TEMP_PREFIX}{path.name}-{os.getpid()}-{uuid.uuid4().hex[:12]}")
     try:
-        with handle:
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        with os.fdopen(descriptor, "wb") as handle:
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(handle.name, path)
+        os.replace(temporary, path)
     except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
 
 

@@ -135,7 +135,7 @@ def run_labour_market(world: World) -> None:
     employed = np.flatnonzero(s.stage == Stage.EMPLOYED)
     if len(employed):
         u = world.streams.uniform("labour_market.job_loss", world.week, int(employed[-1]) + 1)[employed]
-        lost = employed[u < weekly_probability(lm.job_loss_rate_per_year, np.zeros(len(employed)))]
+        lost = employed[u < weekly_probability(lm.job_loss_rate_per_year, np.zeros(1))]  # the same for everyone
         s.stage[lost] = Stage.UNEMPLOYED
         s.employer[lost] = NO_ONE
         s.week_job_found[lost] = -1

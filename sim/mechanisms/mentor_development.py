@@ -40,7 +40,7 @@ def turn_over_mentors(world: World) -> None:
     sm = world.school_mentors
     leaving = np.flatnonzero(sm.active(week) & (world.streams.uniform("mentor_turnover.school", week, sm.n)
                                                 < weekly_probability(sc.school_mentors.turnover_rate_per_year,
-                                                                     np.zeros(sm.n))))
+                                                                     np.zeros(1))))  # the same for every post
     if len(leaving):
         # draws for posts 0..last leaver only (one stream per attribute: the first k draws do not depend on n)
         new = draw_school_mentor_attributes(sc, world.streams, "mentor_turnover.school_new", week, int(leaving[-1]) + 1)
@@ -52,7 +52,7 @@ def turn_over_mentors(world: World) -> None:
         return
     leaving = np.flatnonzero(em.active(week) & (world.streams.uniform("mentor_turnover.enterprise", week, em.n)
                                                 < weekly_probability(sc.enterprise_mentors.turnover_rate_per_year,
-                                                                     np.zeros(em.n))))
+                                                                     np.zeros(1))))
     if len(leaving):
         new = draw_enterprise_mentor_attributes(sc, world.streams, "mentor_turnover.enterprise_new", week,
                                                 int(leaving[-1]) + 1)
