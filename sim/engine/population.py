@@ -122,8 +122,25 @@ class Students:
         return sum(getattr(self, f).nbytes for f in self.__slots__ if isinstance(getattr(self, f), np.ndarray))
 
 
+class MentorPosts:
+    """What both kinds of mentor posts share: a post is filled unless it is vacant."""
+
+    __slots__ = ()
+    effort: np.ndarray
+    vacant_until: np.ndarray
+
+    @property
+    def n(self) -> int:
+        """Number of mentor posts."""
+        return len(self.effort)
+
+    def active(self, week: int) -> np.ndarray:
+        """Mask of posts filled this week (vacant_until <= week)."""
+        return self.vacant_until <= week
+
+
 @dataclass(slots=True)
-class SchoolMentors:
+class SchoolMentors(MentorPosts):
     """On-campus mentors; each is an index into these arrays."""
 
     teaching_years: np.ndarray  # float64, years
@@ -134,18 +151,9 @@ class SchoolMentors:
     vacant_until: np.ndarray  # int32, week the post is filled again (-1: filled)
     workload: np.ndarray  # float64, this week's hours demanded (guidance + contact) / hours at full effort
 
-    @property
-    def n(self) -> int:
-        """Number of mentor posts."""
-        return len(self.effort)
-
-    def active(self, week: int) -> np.ndarray:
-        """Mask of posts filled this week."""
-        return self.vacant_until <= week
-
 
 @dataclass(slots=True)
-class EnterpriseMentors:
+class EnterpriseMentors(MentorPosts):
     """Enterprise mentors (master craftsmen); each belongs to one enterprise."""
 
     enterprise: np.ndarray  # int32
@@ -155,15 +163,6 @@ class EnterpriseMentors:
     effort: np.ndarray  # float64, 0-1
     vacant_until: np.ndarray  # int32
     workload: np.ndarray  # float64, this week's hours demanded (guidance + contact) / hours at full effort
-
-    @property
-    def n(self) -> int:
-        """Number of mentor posts."""
-        return len(self.effort)
-
-    def active(self, week: int) -> np.ndarray:
-        """Mask of posts filled this week."""
-        return self.vacant_until <= week
 
 
 @dataclass(slots=True)
