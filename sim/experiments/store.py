@@ -22,8 +22,7 @@ import fcntl
 import hashlib
 import json
 import os
-import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,12 +31,12 @@ from typing import IO, Any, Self
 
 import pandas as pd
 
+from sim.atomic import TEMP_PREFIX, atomic_write
 from sim.errors import UserError
 
 SPEC_FILE = "experiment.json"
 RUNS_DIR = "runs"
 LOCK_FILE = ".lock"
-TEMP_PREFIX = ".tmp-"
 
 
 class StoreError(UserError):
@@ -102,38 +101,18 @@ def definition_hash(definition: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical_json(definition).encode("utf-8")).hexdigest()
 
 
-def _atomic_write(path: Path, write: Callable[[IO[bytes]], None]) -> None:
-    """Write a file by a temporary in the same folder and ``os.replace``; never half a file.
-
-    The temporary is created with the usual permissions (``0o666`` less the umask), so
-    the final file is as readable as any other file the user writes.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f"{TEMP_PREFIX}{path.name}-{os.getpid()}-{uuid.uuid4().hex[:12]}")
-    try:
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        with os.fdopen(descriptor, "wb") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
 def write_json_atomic(path: Path, obj: Any) -> None:
     """Write ``obj`` as indented JSON, atomically."""
     text = json.dumps(obj, indent=2, allow_nan=True, default=str) + "\n"
-    _atomic_write(path, lambda f: f.write(text.encode("utf-8")))
+    atomic_write(path, lambda f: f.write(text.encode("utf-8")))
 
 
 def write_table_atomic(path: Path, table: pd.DataFrame) -> None:
     """Write a DataFrame as Parquet or CSV (by the file's suffix), atomically."""
     if path.suffix == ".parquet":
-        _atomic_write(path, lambda f: table.to_parquet(f, index=False))
+        atomic_write(path, lambda f: table.to_parquet(f, index=False))
     elif path.suffix == ".csv":
-        _atomic_write(path, lambda f: f.write(table.to_csv(index=False).encode("utf-8")))
+        atomic_write(path, lambda f: f.write(table.to_csv(index=False).encode("utf-8")))
     else:
         raise ValueError(f"no writer for a table named {path.name}")
 
@@ -250,7 +229,7 @@ class RunStore:
         """Store one finished run (atomically; replaces an earlier attempt of the same run)."""
         path = self.runs_dir / f"p{record.point:07d}-r{record.rep:05d}.json"
         text = json.dumps(record.to_json(), allow_nan=True, default=_json_default)
-        _atomic_write(path, lambda f: f.write(text.encode("utf-8")))
+        atomic_write(path, lambda f: f.write(text.encode("utf-8")))
 
     def write_table(self, name: str, table: pd.DataFrame) -> Path:
         """Write a consolidated table into the folder, atomically."""

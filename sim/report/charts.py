@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import math
 import os
-import tempfile
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -29,6 +28,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from sim.atomic import atomic_write
 from sim.report.data import (
     EMPLOYMENT_OUTCOMES,
     KEY_OUTCOMES,
@@ -601,14 +601,9 @@ def save_figure(fig: Figure, path_without_suffix: str | os.PathLike[str]) -> lis
     written = []
     for suffix in ("png", "svg"):
         target = base.with_name(f"{base.name}.{suffix}")
-        handle = tempfile.NamedTemporaryFile(dir=base.parent, prefix=".tmp-", suffix=f".{suffix}", delete=False)
-        try:
-            with handle, mpl.rc_context(STYLE):
-                fig.savefig(handle, format=suffix, dpi=PNG_DPI, metadata=_metadata(suffix))
-            os.replace(handle.name, target)
-        except BaseException:
-            Path(handle.name).unlink(missing_ok=True)
-            raise
+        with mpl.rc_context(STYLE):
+            atomic_write(target, lambda handle, s=suffix: fig.savefig(handle, format=s, dpi=PNG_DPI,
+                                                                      metadata=_metadata(s)))
         written.append(target)
     return written
 

@@ -15,7 +15,6 @@ import io
 import json
 import math
 import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +25,7 @@ import matplotlib as mpl
 import pandas as pd
 from matplotlib.figure import Figure
 
+from sim.atomic import atomic_write
 from sim.report.charts import CHARTS_DIR, PNG_DPI, STYLE, figures_for, save_figure
 from sim.report.data import (
     HEADLINE_OUTCOMES,
@@ -111,17 +111,7 @@ def write_charts_and_report(out_dir: str | os.PathLike[str], *,
 
 def _write_html(directory: Path, html: str) -> Path:
     """Write ``directory/report.html`` by a temporary file and ``os.replace`` (never half a file)."""
-    target = directory / REPORT_FILE
-    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=directory, prefix=".tmp-", suffix=".html",
-                                         delete=False)
-    try:
-        with handle:
-            handle.write(html)
-        os.replace(handle.name, target)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
-    return target
+    return atomic_write(directory / REPORT_FILE, lambda handle: handle.write(html.encode("utf-8")))
 
 
 def render_report(folder: ResultsFolder, figures: Mapping[str, Figure] | None = None) -> str:
