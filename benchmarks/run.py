@@ -2,8 +2,8 @@
 
 Run from the repository root::
 
-    .venv/bin/python benchmarks/run.py            # the full run (about 10-15 minutes)
-    .venv/bin/python benchmarks/run.py --quick    # smaller sizes, writes benchmarks/results_quick.json
+    .venv/bin/python benchmarks/run.py            # the full run (about 10 minutes), writes results.json
+    .venv/bin/python benchmarks/run.py --quick    # smaller sizes, prints only (or --out FILE)
 
 What is measured (every figure is the median of several runs; every ratio is formed
 from figures measured in the same invocation):
@@ -442,18 +442,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes and fewer runs, for development")
     parser.add_argument("--out", type=Path, default=None,
-                        help="where to write the JSON (default benchmarks/results.json, or results_quick.json)")
+                        help="where to write the JSON (default: benchmarks/results.json; with --quick, nowhere)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         print(json.dumps(run_task(json.loads(args.worker))))
         return 0
     doc = run_benchmarks(args.quick)
-    out = args.out or HERE / ("results_quick.json" if args.quick else "results.json")
-    out.write_text(json.dumps(doc, indent=2) + "\n")
+    out = args.out or (None if args.quick else HERE / "results.json")
     print()
     print(table(doc))
-    print(f"\nwrote {out}")
+    if out is not None:
+        out.write_text(json.dumps(doc, indent=2) + "\n")
+        print(f"\nwrote {out}")
     return 0
 
 
