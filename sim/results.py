@@ -15,7 +15,21 @@ import numpy as np
 import pandas as pd
 
 from sim.engine.ledger import SOURCES, USES
-from sim.engine.population import NO_ONE, OPEN_MARKET, Location, Stage
+from sim.engine.population import (
+    BASIC,
+    DROPPED_OUT,
+    EMPLOYED,
+    ENTERPRISE,
+    FURTHER_STUDY,
+    INTERNSHIP,
+    NO_ONE,
+    NOT_ENROLLED,
+    OPEN_MARKET,
+    SCHOOL,
+    SKILL,
+    UNEMPLOYED,
+    Stage,
+)
 from sim.engine.world import World
 from sim.mechanisms.evaluation import composite_score
 
@@ -52,21 +66,21 @@ class Recorder:
         counts = np.bincount(s.stage, minlength=len(Stage))
         in_prog = s.in_programme()
         apprentices = int(np.count_nonzero(in_prog & (s.host >= 0)))
-        enrolled = int(counts[Stage.BASIC] + counts[Stage.SKILL] + counts[Stage.INTERNSHIP])
+        enrolled = int(counts[BASIC] + counts[SKILL] + counts[INTERNSHIP])
         c["week"][r] = world.week
-        c["n_not_enrolled"][r] = counts[Stage.NOT_ENROLLED]
+        c["n_not_enrolled"][r] = counts[NOT_ENROLLED]
         c["n_student"][r] = enrolled - apprentices
         c["n_apprentice"][r] = apprentices
-        c["n_employee"][r] = counts[Stage.EMPLOYED]
-        c["n_further_study"][r] = counts[Stage.FURTHER_STUDY]
-        c["n_unemployed"][r] = counts[Stage.UNEMPLOYED]
-        c["n_dropped_out"][r] = counts[Stage.DROPPED_OUT]
-        c["n_basic"][r] = counts[Stage.BASIC]
-        c["n_skill"][r] = counts[Stage.SKILL]
-        c["n_internship"][r] = counts[Stage.INTERNSHIP]
+        c["n_employee"][r] = counts[EMPLOYED]
+        c["n_further_study"][r] = counts[FURTHER_STUDY]
+        c["n_unemployed"][r] = counts[UNEMPLOYED]
+        c["n_dropped_out"][r] = counts[DROPPED_OUT]
+        c["n_basic"][r] = counts[BASIC]
+        c["n_skill"][r] = counts[SKILL]
+        c["n_internship"][r] = counts[INTERNSHIP]
         where = np.bincount(s.location, minlength=3)
-        c["n_at_school"][r] = where[Location.SCHOOL]
-        c["n_at_enterprise"][r] = where[Location.ENTERPRISE]
+        c["n_at_school"][r] = where[SCHOOL]
+        c["n_at_enterprise"][r] = where[ENTERPRISE]
         if enrolled:
             c["mean_theory"][r] = s.theory[in_prog].mean()
             c["mean_practical_skill"][r] = s.practical_skill[in_prog].mean()
@@ -94,7 +108,7 @@ class Recorder:
                                              if wk.enterprise_mentor_demand_hours > 0 else np.nan)
         if enrolled and sm_active.any():
             self.mentees_per_school_mentor.append(enrolled / np.count_nonzero(sm_active))
-        mentored = (s.location == Location.ENTERPRISE) & (s.enterprise_mentor >= 0)
+        mentored = (s.location == ENTERPRISE) & (s.enterprise_mentor >= 0)
         if mentored.any():
             n_mentors = np.count_nonzero(np.bincount(s.enterprise_mentor[mentored]))
             self.apprentices_per_enterprise_mentor.append(np.count_nonzero(mentored) / n_mentors)
@@ -130,21 +144,21 @@ def summarise(world: World, recorder: Recorder) -> dict[str, float]:
     ev = sc.evaluation
     finished = (s.week_graduated >= 0) | (s.week_left >= 0)
     finished_cohorts = (s.enrol_week + world.calendar.programme_weeks - 1) <= world.week
-    observed = finished_cohorts & (s.stage != Stage.NOT_ENROLLED)
+    observed = finished_cohorts & (s.stage != NOT_ENROLLED)
     grads = np.flatnonzero(s.week_graduated >= 0)
     n_grads = len(grads)
-    dropped = int(np.count_nonzero(observed & (s.stage == Stage.DROPPED_OUT)))
+    dropped = int(np.count_nonzero(observed & (s.stage == DROPPED_OUT)))
     n_obs = int(np.count_nonzero(observed))
 
     def employment(snapshot: np.ndarray, jobs_only: bool) -> float:
         seen = snapshot[snapshot > 0]
-        ok = seen == Stage.EMPLOYED if jobs_only else (seen == Stage.EMPLOYED) | (seen == Stage.FURTHER_STUDY)
+        ok = seen == EMPLOYED if jobs_only else (seen == EMPLOYED) | (seen == FURTHER_STUDY)
         return _rate(np.count_nonzero(ok), len(seen))
 
     hosted_at_decision = grads[(s.host_at_decision[grads] >= 0) & ~s.further_study[grads]]
     retained_by = s.host_at_decision[hosted_at_decision[s.offered_by_host[hosted_at_decision]]]
     employed_at_grad = int(np.count_nonzero(
-        (s.stage_at_graduation == Stage.EMPLOYED) | (s.stage_at_graduation == Stage.FURTHER_STUDY)))
+        (s.stage_at_graduation == EMPLOYED) | (s.stage_at_graduation == FURTHER_STUDY)))
     ent = world.enterprises
     apprentice_years = ent.total_apprentice_weeks.sum() / 52.0
     net = ent.total_benefit_yuan + ent.total_hiring_savings_yuan - ent.total_cost_yuan
@@ -154,7 +168,7 @@ def summarise(world: World, recorder: Recorder) -> dict[str, float]:
     total_cost = world.ledger.total_spent
     summary: dict[str, float] = {
         "n_students": float(s.n),
-        "n_enrolled": float(np.count_nonzero(s.stage != Stage.NOT_ENROLLED)),
+        "n_enrolled": float(np.count_nonzero(s.stage != NOT_ENROLLED)),
         "n_graduates": float(n_grads),
         "completion_rate": _rate(np.count_nonzero(observed & (s.week_graduated >= 0)), n_obs),
         "dropout_rate": _rate(dropped, n_obs),
@@ -173,7 +187,7 @@ def summarise(world: World, recorder: Recorder) -> dict[str, float]:
         "job_employment_rate_at_graduation": employment(s.stage_at_graduation, jobs_only=True),
         "job_employment_rate_6m": employment(s.stage_at_6m, jobs_only=True),
         "job_employment_rate_12m": employment(s.stage_at_12m, jobs_only=True),
-        "further_study_rate": _rate(np.count_nonzero(s.stage_at_graduation == Stage.FURTHER_STUDY), n_grads),
+        "further_study_rate": _rate(np.count_nonzero(s.stage_at_graduation == FURTHER_STUDY), n_grads),
         "host_retention_rate": _rate(len(retained_by), len(hosted_at_decision)),
         "enterprise_participation_rate": _mean(world.counters.participation_years),
         "enterprise_satisfaction": _rate(ent.satisfaction_sum.sum(), ent.satisfaction_count.sum()),

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.population import Location
+from sim.engine.population import ENTERPRISE
 from sim.engine.world import World
 
 POST_NEED_BASE_POINTS = 30.0
@@ -35,25 +35,32 @@ def request_attrition(world: World) -> None:
     active = np.flatnonzero(s.in_programme())
     if len(active) == 0:
         return
-    at_firm = s.location[active] == Location.ENTERPRISE
-    mentored = s.enterprise_mentor[active] >= 0
-    ums = world.scenario.learning.unmentored_practice_share
-    support = np.where(at_firm, np.where(mentored, s.guidance_enterprise[active], ums),
-                       s.guidance_school[active])
-    misfit = at_firm & ~s.sector_fit[active]
-    log_m = (p.support_effect * (1.0 - support) + p.fit_effect * misfit
-             + p.motivation_effect * np.maximum(0.0, 0.5 - s.motivation[active]))
+    # Only students whose draw is below the largest possible probability can leave, so the
+    # hazard is computed for those few alone (the outcome is the same as for everyone).
     u = world.streams.uniform("attrition.dropout", world.week, int(active[-1]) + 1)[active]  # draws 0..last
-    leaving = active[u < weekly_probability(p.dropout_rate_per_year, log_m)]
+    most = weekly_probability(p.dropout_rate_per_year,
+                              np.asarray(p.support_effect + p.fit_effect + 0.5 * p.motivation_effect))
+    near = u < most
+    who, u = active[near], u[near]
+    at_firm = s.location[who] == ENTERPRISE
+    mentored = s.enterprise_mentor[who] >= 0
+    ums = world.scenario.learning.unmentored_practice_share
+    support = np.where(at_firm, np.where(mentored, s.guidance_enterprise[who], ums), s.guidance_school[who])
+    misfit = at_firm & ~s.sector_fit[who]
+    log_m = (p.support_effect * (1.0 - support) + p.fit_effect * misfit
+             + p.motivation_effect * np.maximum(0.0, 0.5 - s.motivation[who]))
+    leaving = who[u < weekly_probability(p.dropout_rate_per_year, log_m)]
     if len(leaving):
         world.pending_dropouts.append((leaving, "dropout"))
 
-    hosted = active[at_firm]
+    hosted = active[s.location[active] == ENTERPRISE]
     if len(hosted):
-        ent = world.enterprises
-        need = POST_NEED_BASE_POINTS + POST_NEED_PER_LEVEL_POINTS * ent.post_level[s.host[hosted]]
-        gap = np.maximum(0.0, need - s.practical_skill[hosted])
         u = world.streams.uniform("attrition.termination", world.week, int(hosted[-1]) + 1)[hosted]
-        ended = hosted[u < weekly_probability(p.termination_rate_per_year, p.termination_skill_gap_effect * gap)]
+        most_gap = np.asarray(POST_NEED_BASE_POINTS + POST_NEED_PER_LEVEL_POINTS)
+        near = u < weekly_probability(p.termination_rate_per_year, p.termination_skill_gap_effect * most_gap)
+        who, u = hosted[near], u[near]
+        need = POST_NEED_BASE_POINTS + POST_NEED_PER_LEVEL_POINTS * world.enterprises.post_level[s.host[who]]
+        gap = np.maximum(0.0, need - s.practical_skill[who])
+        ended = who[u < weekly_probability(p.termination_rate_per_year, p.termination_skill_gap_effect * gap)]
         if len(ended):
             world.pending_terminations.append((ended, "host_ended"))

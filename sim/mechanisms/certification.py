@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.population import Stage
+from sim.engine.population import INTERNSHIP, SKILL
 from sim.engine.world import World
 from sim.scenario.schema import WEEKS_PER_YEAR
 
@@ -27,7 +27,7 @@ def eligible(world: World) -> np.ndarray:
     p = world.scenario.certification
     s = world.students
     programme_year = (world.week - s.enrol_week) // WEEKS_PER_YEAR + 1
-    return ((s.stage == Stage.SKILL) | (s.stage == Stage.INTERNSHIP)) & (programme_year >= p.first_exam_year) \
+    return ((s.stage == SKILL) | (s.stage == INTERNSHIP)) & (programme_year >= p.first_exam_year) \
         & (s.certificates < len(p.thresholds_points)) & (s.attempts < p.max_attempts)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.population import Location
+from sim.engine.population import ENTERPRISE
 from sim.engine.world import World
 
 RULE_VISITS_PER_MONTH = 2.0
@@ -41,7 +41,7 @@ def make_contact(world: World) -> None:
     world.this_week.visits_per_month = visits
     world.this_week.school_sessions_per_semester = sessions
     s = world.students
-    at_firm = s.location == Location.ENTERPRISE
+    at_firm = s.location == ENTERPRISE
     hosting = np.bincount(s.host[at_firm], minlength=world.enterprises.n) > 0
     target = np.where(hosting, contact_target(visits, sessions), 0.0)
     c = world.enterprises.coordination

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.population import Location
+from sim.engine.population import ENTERPRISE
 from sim.engine.world import World
 from sim.mechanisms.mentoring import hours_given_by_enterprise
 
@@ -23,7 +23,7 @@ def book_enterprise_week(world: World) -> None:
     sc = world.scenario
     s = world.students
     ent = world.enterprises
-    at_firm = np.flatnonzero(s.location == Location.ENTERPRISE)
+    at_firm = np.flatnonzero(s.location == ENTERPRISE)
     if len(at_firm) == 0:
         return
     pp = sc.participation

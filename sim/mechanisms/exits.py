@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.population import NO_ONE, Location, Stage
+from sim.engine.population import AWAY, BASIC, DROPPED_OUT, INTERNSHIP, NO_ONE
 from sim.engine.world import World
 
 
@@ -17,7 +17,7 @@ def apply_exits(world: World) -> None:
     """Apply this week's requested terminations and dropouts."""
     s = world.students
     for who, reason in world.pending_terminations:
-        who = who[(s.host[who] >= 0) & (s.stage[who] >= Stage.BASIC) & (s.stage[who] <= Stage.INTERNSHIP)]
+        who = who[(s.host[who] >= 0) & (s.stage[who] >= BASIC) & (s.stage[who] <= INTERNSHIP)]
         if len(who) == 0:
             continue
         world.events.add(world.week, who, "termination", reason, s.host[who])
@@ -34,11 +34,11 @@ def apply_exits(world: World) -> None:
             world.pending_dropouts.append((quitting, "after_termination"))
     world.pending_terminations.clear()
     for who, reason in world.pending_dropouts:
-        who = who[(s.stage[who] >= Stage.BASIC) & (s.stage[who] <= Stage.INTERNSHIP)]  # still in the programme
+        who = who[(s.stage[who] >= BASIC) & (s.stage[who] <= INTERNSHIP)]  # still in the programme
         if len(who) == 0:
             continue
-        s.stage[who] = Stage.DROPPED_OUT
-        s.location[who] = Location.AWAY
+        s.stage[who] = DROPPED_OUT
+        s.location[who] = AWAY
         s.week_left[who] = world.week
         s.host[who] = NO_ONE
         s.enterprise_mentor[who] = NO_ONE

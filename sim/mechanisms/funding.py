@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.population import Location
+from sim.engine.population import ENTERPRISE, SCHOOL
 from sim.engine.world import World
 from sim.mechanisms import certification
 
@@ -22,7 +22,7 @@ MONTHS_PER_WEEK = 12.0 / 52.0
 def active_enterprise_mentors(world: World) -> np.ndarray:
     """Mask of filled enterprise-mentor posts with at least one apprentice in the firm this week."""
     s = world.students
-    at_firm = (s.location == Location.ENTERPRISE) & (s.enterprise_mentor >= 0)
+    at_firm = (s.location == ENTERPRISE) & (s.enterprise_mentor >= 0)
     has = np.bincount(s.enterprise_mentor[at_firm], minlength=world.enterprise_mentors.n) > 0
     return has & world.enterprise_mentors.active(world.week)
 
@@ -30,7 +30,7 @@ def active_enterprise_mentors(world: World) -> np.ndarray:
 def school_mentors_with_apprentices(world: World) -> np.ndarray:
     """Mask of school-mentor posts with at least one mentee placed in a firm this week."""
     s = world.students
-    away = (s.location == Location.ENTERPRISE) & (s.school_mentor >= 0)
+    away = (s.location == ENTERPRISE) & (s.school_mentor >= 0)
     return np.bincount(s.school_mentor[away], minlength=world.school_mentors.n) > 0
 
 
@@ -52,8 +52,8 @@ def weekly_needs(world: World) -> dict[str, float]:
     """What each use of the programme's money needs this week, yuan."""
     sc = world.scenario
     s = world.students
-    at_school = int(np.count_nonzero(s.location == Location.SCHOOL))
-    at_firm = int(np.count_nonzero(s.location == Location.ENTERPRISE))
+    at_school = int(np.count_nonzero(s.location == SCHOOL))
+    at_firm = int(np.count_nonzero(s.location == ENTERPRISE))
     sm_active = world.school_mentors.active(world.week)
     mentoring = np.bincount(s.school_mentor[s.in_programme() & (s.school_mentor >= 0)],
                             minlength=world.school_mentors.n) > 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.population import Location, Stage, Students
+from sim.engine.population import BASIC, SCHOOL, Students
 from sim.engine.streams import RandomStreams
 from sim.engine.world import World
 from sim.scenario.schema import WEEKS_PER_YEAR, Scenario
@@ -58,8 +58,8 @@ def enrol_cohort(world: World) -> None:
         return
     s = world.students
     sl = cohort_slice(world.scenario, c)
-    s.stage[sl] = Stage.BASIC
-    s.location[sl] = Location.SCHOOL
+    s.stage[sl] = BASIC
+    s.location[sl] = SCHOOL
     new = np.arange(sl.start, sl.stop)
     s.school_mentor[sl] = assign_school_mentors(world, len(new))
     world.events.add(world.week, new, "enrol", "intake")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.population import NO_ONE, OPEN_MARKET, Location, Stage
+from sim.engine.population import AWAY, EMPLOYED, FURTHER_STUDY, NO_ONE, OPEN_MARKET, UNEMPLOYED
 from sim.engine.world import World
 from sim.mechanisms.attrition import weekly_probability
 from sim.mechanisms.evaluation import composite_score, skill_index
@@ -94,10 +94,10 @@ def _graduate(world: World, cohort: slice) -> None:
     np.add.at(ent.satisfaction_sum, s.host[rated], sat)
     np.add.at(ent.satisfaction_count, s.host[rated], 1.0)
     employed = s.week_job_found[idx] >= 0
-    new_stage = np.where(employed, Stage.EMPLOYED,
-                         np.where(s.further_study[idx], Stage.FURTHER_STUDY, Stage.UNEMPLOYED))
+    new_stage = np.where(employed, EMPLOYED,
+                         np.where(s.further_study[idx], FURTHER_STUDY, UNEMPLOYED))
     s.stage[idx] = new_stage
-    s.location[idx] = Location.AWAY
+    s.location[idx] = AWAY
     s.week_graduated[idx] = world.week
     s.host[idx] = NO_ONE
     s.enterprise_mentor[idx] = NO_ONE
@@ -122,21 +122,21 @@ def run_labour_market(world: World) -> None:
     decision_passed = world.week >= world.graduation_week() - lm.job_search_weeks_before_graduation
     candidates = s.in_programme() & decision_passed & ~s.offered_by_host & ~s.further_study & \
         (s.week_job_found < 0)
-    candidates |= s.stage == Stage.UNEMPLOYED
+    candidates |= s.stage == UNEMPLOYED
     candidates &= ~s.not_seeking | (world.week > s.week_graduated + FOLLOW_UP_12M_WEEKS) & (s.week_graduated >= 0)
     found = _search(world, np.flatnonzero(candidates))
     if len(found):
         s.week_job_found[found] = world.week
         s.employer[found] = OPEN_MARKET
-        graduates = found[s.stage[found] == Stage.UNEMPLOYED]
-        s.stage[graduates] = Stage.EMPLOYED
+        graduates = found[s.stage[found] == UNEMPLOYED]
+        s.stage[graduates] = EMPLOYED
         world.events.add(world.week, found, "hire", "open_market")
 
-    employed = np.flatnonzero(s.stage == Stage.EMPLOYED)
+    employed = np.flatnonzero(s.stage == EMPLOYED)
     if len(employed):
         u = world.streams.uniform("labour_market.job_loss", world.week, int(employed[-1]) + 1)[employed]
         lost = employed[u < weekly_probability(lm.job_loss_rate_per_year, np.zeros(1))]  # the same for everyone
-        s.stage[lost] = Stage.UNEMPLOYED
+        s.stage[lost] = UNEMPLOYED
         s.employer[lost] = NO_ONE
         s.week_job_found[lost] = -1
         world.events.add(world.week, lost, "job_loss", "separation")

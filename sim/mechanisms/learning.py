@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.population import Location
+from sim.engine.population import ENTERPRISE, SCHOOL
 from sim.engine.world import World
 from sim.mechanisms.contact import alignment, programme_alignment
 
@@ -58,8 +58,8 @@ def learn(world: World) -> None:
     lp = sc.learning
     s = world.students
     sm = world.school_mentors
-    school = np.flatnonzero(s.location == Location.SCHOOL)
-    firm = np.flatnonzero(s.location == Location.ENTERPRISE)
+    school = np.flatnonzero(s.location == SCHOOL)
+    firm = np.flatnonzero(s.location == ENTERPRISE)
     # draws for students 0..last learner: a stream's first k draws do not depend on how many follow
     last = max(school[-1] if len(school) else -1, firm[-1] if len(firm) else -1)
     shock = world.streams.normal("learning.shock", world.week, int(last) + 1)

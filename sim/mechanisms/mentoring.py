@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.population import Location
+from sim.engine.population import ENTERPRISE, SCHOOL
 from sim.engine.world import World
 
 WEEKS_PER_MONTH = 52.0 / 12.0
@@ -24,9 +24,10 @@ HOURS_PER_SCHOOL_SESSION = 3.0
 
 def share_of_need(supply_hours: np.ndarray, demand_hours: np.ndarray) -> np.ndarray:
     """Share of each mentor's demand that the supply covers (1 where there is no demand)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(demand_hours > 0, supply_hours / np.where(demand_hours > 0, demand_hours, 1.0), 1.0)
-    return np.clip(share, 0.0, 1.0)
+    share = np.ones(len(demand_hours))
+    asked = demand_hours > 0
+    share[asked] = np.clip(supply_hours[asked] / demand_hours[asked], 0.0, 1.0)
+    return share
 
 
 def guide_students(world: World) -> None:
@@ -35,8 +36,8 @@ def guide_students(world: World) -> None:
     s = world.students
     wk = world.this_week
     sm = world.school_mentors
-    at_school = (s.location == Location.SCHOOL) & (s.school_mentor >= 0)
-    at_firm = s.location == Location.ENTERPRISE
+    at_school = (s.location == SCHOOL) & (s.school_mentor >= 0)
+    at_firm = s.location == ENTERPRISE
 
     # school mentors
     demand = sc.school_mentors.desired_hours_per_student_week * np.bincount(
@@ -74,6 +75,6 @@ def guide_students(world: World) -> None:
 def hours_given_by_enterprise(world: World) -> np.ndarray:
     """Guidance hours each enterprise's mentors gave this week (a cost to the firm)."""
     s = world.students
-    mentored = (s.location == Location.ENTERPRISE) & (s.enterprise_mentor >= 0)
+    mentored = (s.location == ENTERPRISE) & (s.enterprise_mentor >= 0)
     hours = world.scenario.enterprise_mentors.desired_hours_per_apprentice_week * s.guidance_enterprise[mentored]
     return np.bincount(s.host[mentored], weights=hours, minlength=world.enterprises.n)

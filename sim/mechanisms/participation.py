@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.population import Location
+from sim.engine.population import ENTERPRISE
 from sim.engine.world import World
 
 ENTERPRISE_WEEKS_PER_APPRENTICE_YEAR = 52.0
@@ -111,4 +111,4 @@ def decide_participation(world: World) -> None:
 def hosting_now(world: World) -> np.ndarray:
     """Mask of firms with an apprentice on site this week."""
     s = world.students
-    return np.bincount(s.host[s.location == Location.ENTERPRISE], minlength=world.enterprises.n) > 0
+    return np.bincount(s.host[s.location == ENTERPRISE], minlength=world.enterprises.n) > 0

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.population import NO_ONE, Location
+from sim.engine.population import ENTERPRISE, NO_ONE
 from sim.engine.world import World
 from sim.mechanisms.intake import cohort_slice
 
@@ -63,9 +63,9 @@ def cohorts_in_placement_round(world: World) -> list[int]:
     cohorts = []
     for c in range(world.scenario.intake.n_cohorts):
         pw = world.week - int(world.students.enrol_week[cohort_slice(world.scenario, c).start])
-        if not 0 <= pw < cal.programme_weeks or cal.location[pw] != Location.ENTERPRISE:
+        if not 0 <= pw < cal.programme_weeks or cal.location[pw] != ENTERPRISE:
             continue
-        if half_start or pw == 0 or cal.location[pw - 1] != Location.ENTERPRISE:
+        if half_start or pw == 0 or cal.location[pw - 1] != ENTERPRISE:
             cohorts.append(c)
     return cohorts
 
@@ -110,7 +110,7 @@ def place_apprentices(world: World) -> None:
     s.host[who] = hosts[placed]
     s.sector_fit[who] = fit[placed]
     s.ever_placed[who] = True
-    s.location[who] = Location.ENTERPRISE
+    s.location[who] = ENTERPRISE
     world.counters.placements += len(who)
     if world.scenario.programme.dual_mentor:
         s.enterprise_mentor[who] = _assign_enterprise_mentors(world, who)

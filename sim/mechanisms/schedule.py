@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.population import Location, Stage
+from sim.engine.population import AWAY, BASIC, ENTERPRISE, INTERNSHIP, Stage
 from sim.engine.world import World
 from sim.mechanisms.intake import cohort_slice
 
@@ -25,16 +25,16 @@ def advance_calendar(world: World) -> None:
         if pw < 0 or pw >= cal.programme_weeks:
             continue
         stage = s.stage[sl]
-        active = (stage >= Stage.BASIC) & (stage <= Stage.INTERNSHIP)
+        active = (stage >= BASIC) & (stage <= INTERNSHIP)
         new_stage = cal.stage[pw]
         if pw > 0 and new_stage != cal.stage[pw - 1]:
             world.events.add(world.week, np.flatnonzero(active) + sl.start, "stage_change",
                              Stage(new_stage).name.lower())
         stage[active] = new_stage
         planned = cal.location[pw]
-        if planned == Location.ENTERPRISE:
+        if planned == ENTERPRISE:
             placed = s.host[sl] >= 0
-            where = np.where(placed, Location.ENTERPRISE, cal.fallback_location[pw]).astype(np.int8)
+            where = np.where(placed, ENTERPRISE, cal.fallback_location[pw]).astype(np.int8)
         else:
             where = np.full(sl.stop - sl.start, planned, dtype=np.int8)
-        s.location[sl] = np.where(active, where, Location.AWAY)
+        s.location[sl] = np.where(active, where, AWAY)
