@@ -22,7 +22,6 @@ from sim.engine.population import (
     ENTERPRISE,
     FURTHER_STUDY,
     INTERNSHIP,
-    NO_ONE,
     NOT_ENROLLED,
     OPEN_MARKET,
     SCHOOL,
@@ -257,4 +256,4 @@ class RunResult:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-__all__ = ["NO_ONE", "TIMESERIES_COLUMNS", "Recorder", "RunResult", "student_records", "summarise"]
+__all__ = ["TIMESERIES_COLUMNS", "Recorder", "RunResult", "student_records", "summarise"]

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.population import ENTERPRISE
 from sim.engine.world import World
 
 ENTERPRISE_WEEKS_PER_APPRENTICE_YEAR = 52.0
@@ -107,8 +106,3 @@ def decide_participation(world: World) -> None:
             world.pending_terminations.append((np.flatnonzero(left), "enterprise_withdrew"))
     world.counters.participation_years.append(float(ent.participating.mean()))
 
-
-def hosting_now(world: World) -> np.ndarray:
-    """Mask of firms with an apprentice on site this week."""
-    s = world.students
-    return np.bincount(s.host[s.location == ENTERPRISE], minlength=world.enterprises.n) > 0
