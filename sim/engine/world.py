@@ -29,6 +29,7 @@ class Counters:
     exam_passes: int = 0
     placements: int = 0
     terminations: int = 0
+    host_offers: int = 0
     hiring_savings_yuan: float = 0.0
     tax_relief_yuan: float = 0.0
     apprentice_weeks_billed: float = 0.0

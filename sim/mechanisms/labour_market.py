@@ -58,6 +58,7 @@ def _host_decisions(world: World, cohort: slice) -> None:
         winners = cand[offered]
         s.offered_by_host[winners] = True
         np.subtract.at(world.enterprises.vacancies, cand_host[offered], 1)
+        world.counters.host_offers += len(winners)
         world.events.add(world.week, winners, "host_offer", "retained", s.host[winners])
 
 
