@@ -88,3 +88,16 @@ def test_common_random_numbers_narrow_the_confidence_interval_of_a_difference() 
     key = ["employment_rate_6m", "completion_rate", "mean_composite_score", "total_cost_yuan"]
     assert (ratio[key] < 1).all(), ratio[key]
     assert ratio.median() < 0.7, ratio.sort_values()
+
+
+def test_resuming_after_the_model_code_changed_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sim.experiments.compare as compare_module
+    from sim.errors import UserError
+
+    files = [ROOT / "scenarios" / "baseline.yaml"]
+    out = tmp_path / "cmp"
+    compare(files, 2, 3, out=out, model=toys.ratio_toy)
+    compare(files, 3, 3, out=out, model=toys.ratio_toy)  # same code: the folder grows
+    monkeypatch.setattr(compare_module, "model_source_hash", lambda: "0" * 64)
+    with pytest.raises(UserError, match="model_source_hash"):
+        compare(files, 3, 3, out=out, model=toys.ratio_toy)

@@ -132,3 +132,4 @@ def test_a_folder_in_use_is_refused(tmp_path: Path) -> None:
         pass
     with RunStore(tmp_path / "exp", "sweep", {"a": 1}, {}):  # free again
         pass
+

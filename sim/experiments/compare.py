@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from sim.experiments.backends import Backend
-from sim.experiments.manifest import software_versions
+from sim.experiments.manifest import model_source_hash, software_versions
 from sim.experiments.models import ModelFn, talent_model
 from sim.experiments.replicate import ScenarioLike, replication_tasks, resolve_scenario
 from sim.experiments.runner import Evaluator, execute, model_name
@@ -134,7 +134,8 @@ def compare(scenarios: Sequence[ScenarioLike], reps: int, master_seed: int, *,
         return _build(records, labels, None)
     definition = {"scenarios": [{"label": label, "hash": digest} for label, digest in zip(labels, hashes,
                                                                                             strict=True)],
-                  "master_seed": master_seed, "common_random_numbers": crn, "model": model_name(model)}
+                  "master_seed": master_seed, "common_random_numbers": crn, "model": model_name(model),
+                  "model_source_hash": model_source_hash()}
     store = RunStore(out, "compare", definition, {"scenarios": len(resolved), "reps": reps},
                      {"versions": software_versions()})
     with store:

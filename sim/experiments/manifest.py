@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.metadata
 import os
 import platform
@@ -21,6 +22,30 @@ def software_versions() -> dict[str, str]:
         except importlib.metadata.PackageNotFoundError:
             versions[package] = "not installed"
     return versions
+
+
+MODEL_SOURCES = ("engine", "mechanisms", "scenario/schema.py", "model.py", "phases.py", "results.py",
+                 "experiments/models.py")
+"""The parts of the package whose code decides a run's outcomes (relative to ``sim/``)."""
+
+
+def model_source_hash() -> str:
+    """SHA-256 of the source files that decide a run's outcomes.
+
+    Stored in an experiment's definition, so that resuming a sweep or comparison after the
+    model's code changed is refused instead of mixing runs of two different models (the
+    package version alone does not change with every edit).
+    """
+    root = Path(__file__).resolve().parent.parent
+    files: list[Path] = []
+    for part in MODEL_SOURCES:
+        path = root / part
+        files.extend(sorted(path.rglob("*.py")) if path.is_dir() else [path])
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(file.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        digest.update(file.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def new_output_dir(kind: str, root: str | os.PathLike[str] = "outputs") -> Path:

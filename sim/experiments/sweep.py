@@ -18,7 +18,7 @@ import pandas as pd
 
 from sim.experiments.backends import Backend
 from sim.experiments.design import Design, expand
-from sim.experiments.manifest import software_versions
+from sim.experiments.manifest import model_source_hash, software_versions
 from sim.experiments.models import ModelFn, talent_model, with_params
 from sim.experiments.runner import Evaluator, RunTask, execute, model_name
 from sim.experiments.seeds import run_seed
@@ -175,7 +175,7 @@ def sweep(sweep_def: SweepSpec | Mapping[str, Any] | str | os.PathLike[str], *,
         return SweepResult(spec, design, results, _sensitivity(spec, design, results, records, file))
     definition = {"base_scenario_hash": scenario_hash(base), "design": spec.design,
                   "parameters": {k: v.model_dump() for k, v in spec.parameters.items()}, "seed": spec.seed,
-                  "model": model_name(model)}
+                  "model": model_name(model), "model_source_hash": model_source_hash()}
     if spec.design == "morris":
         definition["morris_levels"] = spec.morris_levels
     if spec.design in ("lhs", "morris"):
