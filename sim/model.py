@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Mapping
 from typing import Any
 
 import mesa
@@ -31,19 +30,8 @@ from sim.mechanisms.intake import create_students
 from sim.mechanisms.mentor_selection import select_enterprise_mentors, select_school_mentors
 from sim.phases import WEEKLY_PHASES
 from sim.results import Recorder, RunResult, student_records, summarise
-from sim.scenario import Scenario, apply_overrides, load_scenario, scenario_from_dict, scenario_to_dict
+from sim.scenario import Scenario, resolve_scenario
 from sim.scenario.memory import check_memory
-
-
-def resolve_scenario(scenario: Scenario | str | os.PathLike[str] | None,
-                     overrides: Mapping[str, Any] | None = None) -> Scenario:
-    """A Scenario from an object, a file path or None (defaults), with dotted-key overrides."""
-    if isinstance(scenario, Scenario):
-        if not overrides:
-            return scenario
-        return scenario_from_dict(apply_overrides(scenario_to_dict(scenario), overrides, "<overrides>"),
-                                  source="<overrides>")
-    return load_scenario(scenario, overrides)
 
 
 def build_world(scenario: Scenario, seed: int | np.random.SeedSequence, events: bool = False) -> World:

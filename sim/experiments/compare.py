@@ -21,12 +21,12 @@ import pandas as pd
 from sim.experiments.backends import Backend
 from sim.experiments.manifest import model_source_hash, software_versions
 from sim.experiments.models import ModelFn, talent_model
-from sim.experiments.replicate import ScenarioLike, replication_tasks, resolve_scenario
+from sim.experiments.replicate import ScenarioLike, replication_tasks
 from sim.experiments.runner import Evaluator, execute, model_name
 from sim.experiments.stats import CONFIDENCE, paired_differences, summarise
 from sim.experiments.store import RunStore
 from sim.experiments.tables import outcome_names, records_table
-from sim.scenario import Scenario, scenario_hash, scenario_to_dict
+from sim.scenario import Scenario, resolve_scenario, scenario_hash, scenario_to_dict
 
 HEADLINE_OUTCOMES = (
     "completion_rate", "dropout_rate", "certificate_pass_rate", "mean_composite_score",

@@ -17,28 +17,17 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sim.scenario import Scenario, apply_overrides, scenario_from_dict, scenario_to_dict
+from sim.scenario import Scenario, with_overrides
 
 ModelFn = Callable[[Mapping[str, Any], Any, int], Mapping[str, float]]
 """``model(params, scenario, seed) -> outcomes``."""
-
-
-def with_params(scenario: Scenario, params: Mapping[str, Any], source: str = "sweep point") -> Scenario:
-    """A copy of ``scenario`` with values set by dotted key, validated like ``--set``.
-
-    Raises:
-        sim.scenario.ScenarioError: A key is not a parameter or a value is out of range.
-    """
-    if not params:
-        return scenario
-    return scenario_from_dict(apply_overrides(scenario_to_dict(scenario), params, source), source)
 
 
 def talent_model(params: Mapping[str, Any], scenario: Scenario, seed: int) -> dict[str, float]:
     """Run the simulation once and return its summary outcomes (the default model)."""
     from sim.model import run_one  # imported here: workers import the model only when they run it
 
-    result = run_one(with_params(scenario, params), seed, students=False)
+    result = run_one(with_overrides(scenario, params, "sweep point"), seed, students=False)
     return {str(name): float(value) for name, value in result.summary.items()}
 
 

@@ -13,24 +13,9 @@ from sim.experiments.models import ModelFn, talent_model
 from sim.experiments.runner import Evaluator, RunTask, execute
 from sim.experiments.seeds import run_seed
 from sim.experiments.tables import records_table
-from sim.scenario import Scenario, load_scenario
+from sim.scenario import Scenario, resolve_scenario
 
 ScenarioLike = Scenario | str | os.PathLike[str]
-
-
-def resolve_scenario(scenario: ScenarioLike, overrides: Mapping[str, Any] | None = None) -> Scenario:
-    """A scenario object from a scenario or a file path, with overrides applied.
-
-    Raises:
-        sim.scenario.ScenarioError: The file or an override is invalid.
-    """
-    if isinstance(scenario, Scenario):
-        if not overrides:
-            return scenario
-        from sim.experiments.models import with_params
-
-        return with_params(scenario, overrides, "overrides")
-    return load_scenario(scenario, overrides)
 
 
 def replication_tasks(reps: int, master_seed: int, scenario_index: int = 0, point: int = 0,

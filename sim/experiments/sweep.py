@@ -19,14 +19,14 @@ import pandas as pd
 from sim.experiments.backends import Backend
 from sim.experiments.design import Design, expand
 from sim.experiments.manifest import model_source_hash, software_versions
-from sim.experiments.models import ModelFn, talent_model, with_params
+from sim.experiments.models import ModelFn, talent_model
 from sim.experiments.runner import Evaluator, RunTask, execute, model_name
 from sim.experiments.seeds import run_seed
 from sim.experiments.sensitivity import analyse
 from sim.experiments.spec import SweepFileError, SweepSpec, base_path, check_spec, load_spec, parse_spec
 from sim.experiments.store import RunRecord, RunStore
 from sim.experiments.tables import outcome_names, records_table
-from sim.scenario import Scenario, ScenarioError, load_scenario, scenario_hash, scenario_to_dict
+from sim.scenario import Scenario, ScenarioError, load_scenario, scenario_hash, scenario_to_dict, with_overrides
 from sim.scenario.params import param_index
 
 MAX_VALUES_CHECKED = 20
@@ -94,7 +94,7 @@ def check_point_values(design: Design, base: Scenario, file: str) -> None:
             values = [min(values), max(values)]
         for value in values:
             try:
-                with_params(base, {name: value})
+                with_overrides(base, {name: value}, "sweep point")
             except ScenarioError as exc:
                 raise SweepFileError(file, f"parameters[{name}]", f"the design gives it the value {value!r}, "
                                      f"which the scenario refuses: {exc.problem}") from None

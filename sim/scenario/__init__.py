@@ -5,9 +5,11 @@ from sim.scenario.loading import (
     apply_overrides,
     load_scenario,
     parse_set_options,
+    resolve_scenario,
     scenario_from_dict,
     scenario_hash,
     scenario_to_dict,
+    with_overrides,
 )
 from sim.scenario.params import ParamInfo, format_params_table, list_params
 from sim.scenario.schema import Scenario
@@ -21,7 +23,9 @@ __all__ = [
     "list_params",
     "load_scenario",
     "parse_set_options",
+    "resolve_scenario",
     "scenario_from_dict",
     "scenario_hash",
     "scenario_to_dict",
+    "with_overrides",
 ]

@@ -121,6 +121,29 @@ def load_scenario(path: str | os.PathLike[str] | None = None,
     return _validate(data, source, origins)
 
 
+def with_overrides(scenario: Scenario, overrides: Mapping[str, Any], source: str = "overrides") -> Scenario:
+    """A copy of ``scenario`` with values set by dotted key, validated like ``--set``.
+
+    Raises:
+        ScenarioError: A key is not a parameter or a value is out of range.
+    """
+    if not overrides:
+        return scenario
+    return scenario_from_dict(apply_overrides(scenario_to_dict(scenario), overrides, source), source)
+
+
+def resolve_scenario(scenario: Scenario | str | os.PathLike[str] | None,
+                     overrides: Mapping[str, Any] | None = None) -> Scenario:
+    """A Scenario from an object, a file path or None (the defaults), with dotted-key overrides.
+
+    Raises:
+        ScenarioError: The file or an override is invalid.
+    """
+    if isinstance(scenario, Scenario):
+        return with_overrides(scenario, overrides or {})
+    return load_scenario(scenario, overrides)
+
+
 def scenario_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Scenario:
     """Validate a nested dict (as read from YAML) into a scenario.
 
