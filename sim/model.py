@@ -63,7 +63,10 @@ class _ArrayAgent(mesa.Agent):
     def __getattr__(self, name: str) -> Any:
         arrays = getattr(self.model.world, type(self)._arrays_attr)
         try:
-            return getattr(arrays, name)[self.index]
+            values = getattr(arrays, name)
+            if callable(values):  # a derived per-agent array, e.g. Enterprises.satisfaction()
+                values = values()
+            return values[self.index]
         except (AttributeError, TypeError) as exc:
             raise AttributeError(name) from exc
 

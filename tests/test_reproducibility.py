@@ -151,3 +151,20 @@ def test_mesa_batch_run_matches_run_one():
                        "n_participating_enterprises"):
             assert last[column] == pytest.approx(reference[column].iloc[-1], rel=1e-12, nan_ok=True), column
         np.testing.assert_allclose(runs["n_employee"].to_numpy(), reference["n_employee"].to_numpy())
+
+
+def test_mesa_agents_read_their_rows_including_derived_values():
+    from sim.model import EnterpriseAgent, SchoolMentorAgent
+
+    model = TalentModel(None, seed=3, **SMALL)
+    for _ in range(160):
+        model.step()
+    firms = list(model.agents_by_type[EnterpriseAgent])
+    assert len(firms) == model.world.enterprises.n
+    satisfaction = model.world.enterprises.satisfaction()
+    assert [f.satisfaction for f in firms] == list(satisfaction)
+    assert [f.staff for f in firms] == list(model.world.enterprises.staff)
+    mentors = list(model.agents_by_type[SchoolMentorAgent])
+    assert [m.teaching_quality for m in mentors] == list(model.world.school_mentors.teaching_quality)
+    with pytest.raises(AttributeError):
+        _ = firms[0].no_such_attribute
