@@ -1,53 +1,104 @@
-"""The weekly phase list: what happens in a simulated week, in order, in one place.
+"""The model's mechanisms, and the weekly phase list: what happens in a week, in order.
 
-``python -m sim phases`` prints it. Yearly and half-yearly mechanisms (intake,
-participation, placement rounds, budgets, exam sessions) run inside their phase only in
-the weeks the calendar says.
+``MECHANISMS`` is the one list of the model's mechanisms; each module declares what it
+owns in its ``MECHANISM`` (state, streams, reads and writes, outcomes, step). The ones
+with a weekly step are the phases, run in this order every week. ``talentsim phases``
+prints the list with what each phase reads and writes, from the declarations. Yearly and
+half-yearly mechanisms (intake, participation, placement rounds, budgets, exam sessions)
+act inside their phase only in the weeks the calendar says.
 """
 
 from __future__ import annotations
 
 from sim.engine.clock import Phase
-from sim.mechanisms.attrition import request_attrition
-from sim.mechanisms.certification import hold_exams
-from sim.mechanisms.contact import make_contact
-from sim.mechanisms.enterprise_accounts import book_enterprise_week
-from sim.mechanisms.exits import apply_exits
-from sim.mechanisms.funding import pay_weekly_needs
-from sim.mechanisms.incentives import update_mentor_effort
-from sim.mechanisms.intake import enrol_cohort
-from sim.mechanisms.labour_market import run_labour_market
-from sim.mechanisms.learning import learn
-from sim.mechanisms.mentor_development import develop_mentors
-from sim.mechanisms.mentoring import guide_students
-from sim.mechanisms.participation import decide_participation
-from sim.mechanisms.placement import place_apprentices
-from sim.mechanisms.schedule import advance_calendar
-
-WEEKLY_PHASES: tuple[Phase, ...] = (
-    ("calendar", advance_calendar),
-    ("intake", enrol_cohort),
-    ("participation", decide_participation),
-    ("mentor_development", develop_mentors),
-    ("placement", place_apprentices),
-    ("funding", pay_weekly_needs),
-    ("incentives", update_mentor_effort),
-    ("contact", make_contact),
-    ("mentoring", guide_students),
-    ("learning", learn),
-    ("certification", hold_exams),
-    ("attrition", request_attrition),
-    ("exits", apply_exits),
-    ("labour_market", run_labour_market),
-    ("enterprise_accounts", book_enterprise_week),
+from sim.engine.declarations import Mechanism, StateField, check_unique
+from sim.mechanisms import (
+    attrition,
+    certification,
+    contact,
+    enterprise_accounts,
+    enterprise_pool,
+    evaluation,
+    exits,
+    funding,
+    incentives,
+    intake,
+    labour_market,
+    learning,
+    mentor_development,
+    mentor_selection,
+    mentoring,
+    participation,
+    placement,
+    schedule,
 )
 
+SET_UP_MECHANISMS: tuple[Mechanism, ...] = (
+    enterprise_pool.MECHANISM,
+    mentor_selection.MECHANISM,
+    evaluation.MECHANISM,
+)
+"""Mechanisms without a weekly step: they set up state (or rate graduates for another phase)."""
 
-def describe_phases() -> str:
-    """The phase list as numbered lines with each phase's one-line purpose."""
+WEEKLY_MECHANISMS: tuple[Mechanism, ...] = (
+    schedule.MECHANISM,
+    intake.MECHANISM,
+    participation.MECHANISM,
+    mentor_development.MECHANISM,
+    placement.MECHANISM,
+    funding.MECHANISM,
+    incentives.MECHANISM,
+    contact.MECHANISM,
+    mentoring.MECHANISM,
+    learning.MECHANISM,
+    certification.MECHANISM,
+    attrition.MECHANISM,
+    exits.MECHANISM,
+    labour_market.MECHANISM,
+    enterprise_accounts.MECHANISM,
+)
+"""The phases, in the order they run each week (calendar first, the firms' books last)."""
+
+MECHANISMS: tuple[Mechanism, ...] = SET_UP_MECHANISMS + WEEKLY_MECHANISMS
+
+
+def weekly_phases(mechanisms: tuple[Mechanism, ...] = MECHANISMS) -> tuple[Phase, ...]:
+    """(name, step) of every mechanism with a weekly step, in order."""
+    return tuple((m.name, m.step) for m in mechanisms if m.step is not None)
+
+
+WEEKLY_PHASES: tuple[Phase, ...] = weekly_phases()
+
+
+def state_fields(mechanisms: tuple[Mechanism, ...] = MECHANISMS) -> tuple[StateField, ...]:
+    """Every per-agent attribute the mechanisms declare (each exactly once)."""
+    declared = tuple(f for m in mechanisms for f in m.state)
+    check_unique("state attribute", ((f"{f.population}.{f.name}", m.name) for m in mechanisms for f in m.state))
+    return declared
+
+
+def declared_streams(mechanisms: tuple[Mechanism, ...] = MECHANISMS) -> tuple[str, ...]:
+    """Every stream name and pattern the mechanisms declare (each exactly once)."""
+    check_unique("random stream", ((name, m.name) for m in mechanisms for name in m.streams))
+    return tuple(name for m in mechanisms for name in m.streams)
+
+
+def _paths(paths: tuple[str, ...]) -> str:
+    return ", ".join(paths) if paths else "-"
+
+
+def describe_phases(mechanisms: tuple[Mechanism, ...] = MECHANISMS) -> str:
+    """The phase list as numbered lines: purpose, then what each phase reads and writes."""
     lines = []
-    for i, (name, fn) in enumerate(WEEKLY_PHASES, start=1):
-        doc = (fn.__doc__ or "").strip().splitlines()[0]
-        lines.append(f"{i:2d}. {name:<20} {doc}")
-    lines.append(f"{len(WEEKLY_PHASES) + 1:2d}. {'record':<20} Record this week's time-series row (results).")
+    weekly = [m for m in mechanisms if m.step is not None]
+    for i, m in enumerate(weekly, start=1):
+        lines.append(f"{i:2d}. {m.name:<20} {m.purpose}")
+        lines.append(f"    {'reads':<20} {_paths(m.reads)}")
+        lines.append(f"    {'writes':<20} {_paths(m.writes)}")
+        if m.streams:
+            lines.append(f"    {'draws':<20} {_paths(m.streams)}")
+    lines.append(f"{len(weekly) + 1:2d}. {'record':<20} Record this week's time-series row (results).")
+    set_up = [m.name for m in mechanisms if m.step is None]
+    if set_up:
+        lines.append(f"set-up only (no weekly step): {', '.join(set_up)}")
     return "\n".join(lines)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from sim.engine.calendar import HALF_YEAR_WEEKS, build_calendar
-from sim.engine.ledger import SOURCES, USES, Ledger
+from sim.engine.ledger import SOURCES, USES, ByUse, Ledger
 from sim.engine.population import NO_ONE, Location, Stage
 from sim.engine.streams import RandomStreams, stream_key
 from sim.mechanisms.attrition import request_attrition, weekly_probability
@@ -116,16 +116,24 @@ def test_exam_weeks_close_each_semester(teach, exam_weeks):
 # --------------------------------------------------------------------------- ledger
 
 
+def needs(fill: float = 0.0, **by_use: float) -> ByUse:
+    """A ByUse with the named uses set and every other use at ``fill``."""
+    out = ByUse.filled(fill)
+    for use, value in by_use.items():
+        setattr(out, use, value)
+    return out
+
+
 def test_ledger_priority_order_when_short():
     ledger = Ledger()
     ledger.pay_in("government", 100.0)
-    shares = ledger.pay_out({"training_base": 60.0, "school_mentor_remuneration": 60.0,
-                             "enterprise_mentor_remuneration": 30.0, "apprentice_subsidy": 10.0})
-    assert shares["training_base"] == pytest.approx(1.0)
-    assert shares["school_mentor_remuneration"] == pytest.approx(40.0 / 60.0)
-    assert shares["enterprise_mentor_remuneration"] == 0.0
-    assert shares["apprentice_subsidy"] == 0.0
-    assert shares["exam_fees"] == 1.0  # no need: fully "funded"
+    shares = ledger.pay_out(needs(training_base=60.0, school_mentor_remuneration=60.0,
+                                  enterprise_mentor_remuneration=30.0, apprentice_subsidy=10.0))
+    assert shares.training_base == pytest.approx(1.0)
+    assert shares.school_mentor_remuneration == pytest.approx(40.0 / 60.0)
+    assert shares.enterprise_mentor_remuneration == 0.0
+    assert shares.apprentice_subsidy == 0.0
+    assert shares.exam_fees == 1.0  # no need: fully "funded"
     assert ledger.balance.sum() == pytest.approx(0.0, abs=1e-9)
     assert ledger.spent_by_use()["training_base"] == pytest.approx(60.0)
     assert ledger.spent_by_use()["school_mentor_remuneration"] == pytest.approx(40.0)
@@ -135,22 +143,29 @@ def test_ledger_uses_are_in_documented_priority():
     assert USES[0] == "training_base" and USES[-1] == "apprentice_subsidy"
     ledger = Ledger()
     ledger.pay_in("school_special_fund", 50.0)
-    needs = {use: 20.0 for use in USES}
-    shares = ledger.pay_out(needs)
-    assert [shares[u] for u in USES] == pytest.approx([1.0, 1.0, 0.5, 0.0, 0.0, 0.0])
+    shares = ledger.pay_out(ByUse.filled(20.0))
+    assert [shares.get(u) for u in USES] == pytest.approx([1.0, 1.0, 0.5, 0.0, 0.0, 0.0])
+
+
+def test_by_use_has_no_default_for_a_misspelt_use():
+    shares = ByUse.filled(1.0)
+    with pytest.raises(AttributeError):
+        shares.exam_fee  # noqa: B018  (misspelt: must fail, never read as "fully funded")
+    with pytest.raises(AttributeError):
+        shares.get("training")
 
 
 def test_ledger_conservation_and_source_shares():
     ledger = Ledger()
     ledger.pay_in("school_special_fund", 300.0)
     ledger.pay_in("government", 100.0)
-    ledger.pay_out({"training_base": 200.0})
+    ledger.pay_out(needs(training_base=200.0))
     by_source = ledger.spent_by_source()
     assert by_source["school_special_fund"] == pytest.approx(150.0)
     assert by_source["government"] == pytest.approx(50.0)
     assert by_source["enterprise_cost_sharing"] == 0.0
     ledger.pay_in("enterprise_cost_sharing", 40.0)
-    ledger.pay_out({"exam_fees": 70.0, "contact_visits": 5.5})
+    ledger.pay_out(needs(exam_fees=70.0, contact_visits=5.5))
     assert ledger.paid_in.sum() == pytest.approx(ledger.spent.sum() + ledger.balance.sum(), rel=1e-12)
     np.testing.assert_allclose(ledger.paid_in, ledger.spent.sum(axis=1) + ledger.balance, rtol=1e-12)
     assert ledger.total_spent == pytest.approx(275.5)
@@ -283,7 +298,7 @@ def test_enterprise_visits_take_school_mentor_hours():
     at_firm = s.location == E
     visiting = np.bincount(s.school_mentor[at_firm], minlength=sm.n) > 0
     assert visiting.any() and at_school.any()
-    visit_hours = np.where(visiting, w.this_week.visits_per_month * 12 / 52 * 6.0, 0.0)
+    visit_hours = np.where(visiting, w.this_week.contact.visits_per_month * 12 / 52 * 6.0, 0.0)
     supply = np.maximum(sc.school_mentors.guidance_hours_per_week * sm.effort - visit_hours, 0.0)
     demand = sc.school_mentors.desired_hours_per_student_week * np.bincount(s.school_mentor[at_school],
                                                                             minlength=sm.n)
@@ -555,12 +570,12 @@ def test_mentor_effort_known_values():
 def test_effort_falls_to_base_when_unfunded():
     world = small_world(12, **{"incentives.enterprise_mentor_salary_subsidy_yuan_per_month": 1000.0})
     sc = world.scenario
-    world.this_week.funded = {"school_mentor_remuneration": 1.0, "enterprise_mentor_remuneration": 1.0}
+    world.this_week.funded = ByUse.filled(1.0)
     update_mentor_effort(world)
     assert (world.school_mentors.effort > sc.school_mentors.base_effort).all()
     assert world.enterprise_mentors.effort == pytest.approx(
         sc.enterprise_mentors.base_effort + 0.15 * (sc.enterprise_mentors.remuneration_yuan_per_month + 1000) / 1000)
-    world.this_week.funded = {"school_mentor_remuneration": 0.0, "enterprise_mentor_remuneration": 0.0}
+    world.this_week.funded = needs(school_mentor_remuneration=0.0, enterprise_mentor_remuneration=0.0, fill=1.0)
     update_mentor_effort(world)
     np.testing.assert_allclose(world.school_mentors.effort, sc.school_mentors.base_effort)
     np.testing.assert_allclose(world.enterprise_mentors.effort, sc.enterprise_mentors.base_effort)

@@ -11,18 +11,41 @@ equals money out plus the balance (a property the tests check).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
+
 import numpy as np
 
 SOURCES = ("school_special_fund", "government", "enterprise_cost_sharing")
-USES = (
-    "training_base",
-    "school_mentor_remuneration",
-    "enterprise_mentor_remuneration",
-    "contact_visits",
-    "exam_fees",
-    "apprentice_subsidy",
-)
-"""Uses in priority order: the first is paid first when money is short."""
+"""Where the programme's money comes from."""
+
+
+@dataclass(slots=True)
+class ByUse:
+    """One number per use of the programme's money, in priority order (the first is paid first).
+
+    The funding phase hands the other phases a ``ByUse`` of funded shares (0-1; 1 when a
+    use needed nothing); a misspelt use is an AttributeError, never "fully funded".
+    """
+
+    training_base: float
+    school_mentor_remuneration: float
+    enterprise_mentor_remuneration: float
+    contact_visits: float
+    exam_fees: float
+    apprentice_subsidy: float
+
+    @classmethod
+    def filled(cls, value: float) -> ByUse:
+        """Every use at ``value``."""
+        return cls(*(value,) * len(USES))
+
+    def get(self, use: str) -> float:
+        """The value of the use named ``use`` (for loops over ``USES``)."""
+        return float(getattr(self, use))
+
+
+USES: tuple[str, ...] = tuple(f.name for f in fields(ByUse))
+"""Uses in priority order, as declared by ``ByUse``."""
 
 
 class Ledger:
@@ -43,13 +66,12 @@ class Ledger:
         self.balance[i] += yuan
         self.paid_in[i] += yuan
 
-    def pay_out(self, needs_yuan: dict[str, float]) -> dict[str, float]:
+    def pay_out(self, needs_yuan: ByUse) -> ByUse:
         """Pay this week's needs in priority order; return the share of each need paid."""
-        shares: dict[str, float] = {}
+        shares = ByUse.filled(1.0)
         for j, use in enumerate(USES):
-            need = needs_yuan.get(use, 0.0)
+            need = needs_yuan.get(use)
             if need <= 0.0:
-                shares[use] = 1.0
                 continue
             available = self.balance.sum()
             paid = min(need, available)
@@ -58,7 +80,7 @@ class Ledger:
                 self.balance -= by_source
                 np.maximum(self.balance, 0.0, out=self.balance)
                 self.spent[:, j] += by_source
-            shares[use] = paid / need
+            setattr(shares, use, paid / need)
         return shares
 
     @property

@@ -9,7 +9,7 @@ arrays too, and the model wraps them in thin Mesa agents for Mesa's tools.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import IntEnum
 
 import numpy as np
@@ -51,72 +51,57 @@ NOT_ENROLLED, BASIC, SKILL, INTERNSHIP, EMPLOYED, FURTHER_STUDY, UNEMPLOYED, DRO
 AWAY, SCHOOL, ENTERPRISE = (int(x) for x in Location)
 
 
-def _full(n: int, value: float | int, dtype: type) -> np.ndarray:
-    return np.full(n, value, dtype=dtype)
-
-
 @dataclass(slots=True)
 class Students:
-    """Per-student state; element ``i`` of each array belongs to student ``i``."""
+    """Per-student state; element ``i`` of each array belongs to student ``i``.
+
+    Each attribute is declared (dtype, initial value, meaning) by the mechanism that
+    owns it, in that mechanism's ``MECHANISM.state``; ``sim.model.build_world`` builds
+    the arrays from those declarations and fails if an attribute here has none (or a
+    declaration has no attribute here). The annotations below are the type checker's
+    view, grouped by owner.
+    """
 
     n: int
-    cohort: np.ndarray  # int16, 0-based cohort
-    enrol_week: np.ndarray  # int32, week of enrolment
-    sector: np.ndarray  # int16, major / industry sector
-    ability: np.ndarray  # float64, standardised
-    motivation: np.ndarray  # float64, 0-1
-    theory: np.ndarray  # float64, points 0-100
-    practical_skill: np.ndarray  # float64, points 0-100
-    professionalism: np.ndarray  # float64, points 0-100
-    stage: np.ndarray = field(init=False)  # int8 Stage
-    location: np.ndarray = field(init=False)  # int8 Location this week
-    school_mentor: np.ndarray = field(init=False)  # int32 index or NO_ONE
-    enterprise_mentor: np.ndarray = field(init=False)  # int32 index or NO_ONE
-    host: np.ndarray = field(init=False)  # int32 enterprise index or NO_ONE
-    sector_fit: np.ndarray = field(init=False)  # bool, host in the student's sector
-    certificates: np.ndarray = field(init=False)  # int8, X certificates held
-    attempts: np.ndarray = field(init=False)  # int8, sittings of the next certificate
-    guidance_school: np.ndarray = field(init=False)  # float64, share of needed guidance received
-    guidance_enterprise: np.ndarray = field(init=False)  # float64, share received
-    ever_placed: np.ndarray = field(init=False)  # bool
-    n_terminations: np.ndarray = field(init=False)  # int8, apprenticeships ended early
-    offered_by_host: np.ndarray = field(init=False)  # bool, host offered a job
-    host_at_decision: np.ndarray = field(init=False)  # int32, host when hosts decided
-    further_study: np.ndarray = field(init=False)  # bool, chose a bachelor's
-    not_seeking: np.ndarray = field(init=False)  # bool, not looking for work in the first year
-    employer: np.ndarray = field(init=False)  # int32 enterprise, OPEN_MARKET or NO_ONE
-    week_job_found: np.ndarray = field(init=False)  # int32 or -1
-    week_left: np.ndarray = field(init=False)  # int32 dropout week or -1
-    week_graduated: np.ndarray = field(init=False)  # int32 or -1
-    stage_at_graduation: np.ndarray = field(init=False)  # int8 Stage or 0 (not observed)
-    stage_at_6m: np.ndarray = field(init=False)  # int8 Stage or 0
-    stage_at_12m: np.ndarray = field(init=False)  # int8 Stage or 0
-
-    def __post_init__(self) -> None:
-        n = self.n
-        self.stage = _full(n, NOT_ENROLLED, np.int8)
-        self.location = _full(n, AWAY, np.int8)
-        self.school_mentor = _full(n, NO_ONE, np.int32)
-        self.enterprise_mentor = _full(n, NO_ONE, np.int32)
-        self.host = _full(n, NO_ONE, np.int32)
-        self.sector_fit = _full(n, False, bool)
-        self.certificates = _full(n, 0, np.int8)
-        self.attempts = _full(n, 0, np.int8)
-        self.guidance_school = _full(n, 0.0, np.float64)
-        self.guidance_enterprise = _full(n, 0.0, np.float64)
-        self.ever_placed = _full(n, False, bool)
-        self.n_terminations = _full(n, 0, np.int8)
-        self.offered_by_host = _full(n, False, bool)
-        self.host_at_decision = _full(n, NO_ONE, np.int32)
-        self.further_study = _full(n, False, bool)
-        self.not_seeking = _full(n, False, bool)
-        self.employer = _full(n, NO_ONE, np.int32)
-        self.week_job_found = _full(n, -1, np.int32)
-        self.week_left = _full(n, -1, np.int32)
-        self.week_graduated = _full(n, -1, np.int32)
-        self.stage_at_graduation = _full(n, 0, np.int8)
-        self.stage_at_6m = _full(n, 0, np.int8)
-        self.stage_at_12m = _full(n, 0, np.int8)
+    # intake (drawn at set-up)
+    cohort: np.ndarray
+    enrol_week: np.ndarray
+    sector: np.ndarray
+    ability: np.ndarray
+    motivation: np.ndarray
+    theory: np.ndarray
+    practical_skill: np.ndarray
+    professionalism: np.ndarray
+    # schedule
+    stage: np.ndarray
+    location: np.ndarray
+    # intake (mentor assignment)
+    school_mentor: np.ndarray
+    # placement
+    enterprise_mentor: np.ndarray
+    host: np.ndarray
+    sector_fit: np.ndarray
+    ever_placed: np.ndarray
+    # certification
+    certificates: np.ndarray
+    attempts: np.ndarray
+    # mentoring
+    guidance_school: np.ndarray
+    guidance_enterprise: np.ndarray
+    # exits
+    n_terminations: np.ndarray
+    week_left: np.ndarray
+    # labour_market
+    offered_by_host: np.ndarray
+    host_at_decision: np.ndarray
+    further_study: np.ndarray
+    not_seeking: np.ndarray
+    employer: np.ndarray
+    week_job_found: np.ndarray
+    week_graduated: np.ndarray
+    stage_at_graduation: np.ndarray
+    stage_at_6m: np.ndarray
+    stage_at_12m: np.ndarray
 
     def in_programme(self) -> np.ndarray:
         """Mask of students enrolled and not yet graduated or dropped out."""

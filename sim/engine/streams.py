@@ -10,16 +10,25 @@ when the policy changes who is eligible for a decision. Stream names are turned 
 integers with CRC-32, never with the built-in ``hash()``, which is salted per process
 and would break reproducibility across processes.
 
+Every stream a run draws is declared by the mechanism that draws it (``Mechanism.streams``;
+a name built at run time as a pattern such as ``school_mentors.selection.{attribute}``).
+The model passes the declarations in; a draw from an undeclared name raises at the draw,
+so a misspelt name cannot silently open a fresh stream.
+
 Positioning a stream costs a state copy and an ``advance`` (a few microseconds), not a
 new SeedSequence, which matters when a run asks for a dozen streams every week.
 """
 
 from __future__ import annotations
 
+import re
 import zlib
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+
+from sim.engine.declarations import stream_pattern
 
 WEEK_BLOCK_BITS = 64
 """Each week of a stream owns 2**64 draws: far more than any week uses."""
@@ -33,20 +42,32 @@ def stream_key(name: str) -> int:
 class RandomStreams:
     """The run's random numbers: one SeedSequence, spawned into named, weekly streams."""
 
-    __slots__ = ("_streams", "root")
+    __slots__ = ("_declared", "_patterns", "_streams", "root")
 
-    def __init__(self, seed: int | np.random.SeedSequence) -> None:
+    def __init__(self, seed: int | np.random.SeedSequence, declared: Iterable[str] | None = None) -> None:
+        """Streams of one run; ``declared``: the stream names and patterns that may be drawn (None: any)."""
         self.root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
         self._streams: dict[str, tuple[np.random.SeedSequence, dict[str, Any], np.random.PCG64,
                                        np.random.Generator]] = {}
+        names = None if declared is None else tuple(declared)
+        self._declared = None if names is None else frozenset(n for n in names if "{" not in n)
+        self._patterns: tuple[re.Pattern[str], ...] = tuple(stream_pattern(n) for n in names or () if "{" in n)
+
+    def _check_declared(self, name: str) -> None:
+        if self._declared is None or name in self._declared or any(p.match(name) for p in self._patterns):
+            return
+        raise KeyError(f"random stream {name!r} is not declared by any mechanism (add it to the "
+                       "mechanism's Mechanism(streams=...) declaration)")
 
     def _stream(self, name: str) -> tuple[np.random.SeedSequence, dict[str, Any], np.random.PCG64,
                                           np.random.Generator]:
         found = self._streams.get(name)
         if found is None:
+            self._check_declared(name)
             seq = np.random.SeedSequence(self.root.entropy, spawn_key=(*self.root.spawn_key, stream_key(name)))
             bitgen = np.random.PCG64(seq)
-            found = (seq, bitgen.state, bitgen, np.random.Generator(bitgen))
+            state: dict[str, Any] = dict(bitgen.state)
+            found = (seq, state, bitgen, np.random.Generator(bitgen))
             self._streams[name] = found
         return found
 

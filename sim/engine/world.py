@@ -9,13 +9,14 @@ population while another mechanism loops over it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from sim.engine.calendar import ProgrammeCalendar
 from sim.engine.events import EventLog
-from sim.engine.ledger import Ledger
+from sim.engine.ledger import ByUse, Ledger
 from sim.engine.population import EnterpriseMentors, Enterprises, SchoolMentors, Students
 from sim.engine.streams import RandomStreams
 from sim.scenario.schema import Scenario
@@ -23,30 +24,60 @@ from sim.scenario.schema import Scenario
 
 @dataclass(slots=True)
 class Counters:
-    """Running tallies the outcomes are computed from."""
+    """Running tallies the outcomes are computed from (the owning mechanism in brackets)."""
 
-    exam_sittings: int = 0
-    exam_passes: int = 0
-    placements: int = 0
-    terminations: int = 0
-    host_offers: int = 0
-    hiring_savings_yuan: float = 0.0
-    tax_relief_yuan: float = 0.0
-    apprentice_weeks_billed: float = 0.0
-    participation_years: list[float] = field(default_factory=list)
+    exam_sittings: int = 0  # certification
+    exam_passes: int = 0  # certification
+    placements: int = 0  # placement
+    terminations: int = 0  # exits
+    host_offers: int = 0  # labour_market
+    hiring_savings_yuan: float = 0.0  # labour_market
+    tax_relief_yuan: float = 0.0  # enterprise_accounts
+    apprentice_weeks_billed: float = 0.0  # funding
+    participation_years: list[float] = field(default_factory=list)  # participation
+
+
+@dataclass(slots=True)
+class ContactMade:
+    """The contact phase's hand-over: contact actually made this week (after funding)."""
+
+    visits_per_month: float = 0.0  # enterprise visits a school mentor with apprentices makes
+    school_sessions_per_semester: float = 0.0  # teaching sessions an enterprise mentor gives at school
+
+
+@dataclass(slots=True)
+class GuidanceHours:
+    """The mentoring phase's hand-over: guidance hours asked for and given this week."""
+
+    school_mentor_demand_hours: float = 0.0
+    school_mentor_supply_hours: float = 0.0  # hours given, at most the demand
+    enterprise_mentor_demand_hours: float = 0.0
+    enterprise_mentor_supply_hours: float = 0.0  # hours given, at most the demand
 
 
 @dataclass(slots=True)
 class WeekState:
-    """Quantities set early in a week and used by later phases of the same week."""
+    """Typed records one phase hands later phases of the same week."""
 
-    funded: dict[str, float] = field(default_factory=dict)  # share of each use's need paid
-    visits_per_month: float = 0.0  # contact visits a school mentor actually makes
-    school_sessions_per_semester: float = 0.0  # enterprise-mentor teaching at school
-    school_mentor_demand_hours: float = 0.0
-    school_mentor_supply_hours: float = 0.0
-    enterprise_mentor_demand_hours: float = 0.0
-    enterprise_mentor_supply_hours: float = 0.0
+    funded: ByUse = field(default_factory=lambda: ByUse.filled(1.0))  # share of each use's need paid (funding)
+    contact: ContactMade = field(default_factory=ContactMade)  # (contact)
+    guidance: GuidanceHours = field(default_factory=GuidanceHours)  # (mentoring)
+
+
+@dataclass(frozen=True, slots=True)
+class RunTotals:
+    """What the outcomes of a finished run are computed from, beside the world itself.
+
+    ``observed`` marks the students of cohorts whose programme has ended by the last
+    week simulated; ``series`` is the weekly time series recorded so far, by column.
+    """
+
+    graduates: np.ndarray  # indices of the students who graduated
+    observed: np.ndarray  # bool per student
+    finished: np.ndarray  # bool per student: graduated or left
+    series: Mapping[str, np.ndarray]
+    mentees_per_school_mentor: list[float]
+    apprentices_per_enterprise_mentor: list[float]
 
 
 @dataclass(slots=True)
@@ -75,3 +106,17 @@ class World:
     def graduation_week(self) -> np.ndarray:
         """The last programme week of every student."""
         return self.students.enrol_week + self.calendar.programme_weeks - 1
+
+    def cohort(self, c: int) -> slice:
+        """The index range of cohort ``c`` (cohorts are contiguous, cohort by cohort)."""
+        size = self.scenario.intake.cohort_size
+        return slice(c * size, (c + 1) * size)
+
+    def cohort_programme_week(self, c: int) -> int:
+        """This week's programme week of cohort ``c`` (negative before it enrols)."""
+        return self.week - int(self.students.enrol_week[c * self.scenario.intake.cohort_size])
+
+    def cohort_graduation_week(self, c: int) -> int:
+        """The last programme week of cohort ``c``, as a simulation week."""
+        return int(self.students.enrol_week[c * self.scenario.intake.cohort_size]) + \
+            self.calendar.programme_weeks - 1

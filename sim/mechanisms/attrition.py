@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.engine.declarations import Mechanism
 from sim.engine.population import ENTERPRISE
 from sim.engine.world import World
+from sim.scenario.schema import WEEKS_PER_YEAR
 
 POST_NEED_BASE_POINTS = 30.0
 """Practical skill a post of technical level 0 needs; assumption."""
@@ -25,7 +27,7 @@ POST_NEED_PER_LEVEL_POINTS = 40.0
 
 def weekly_probability(rate_per_year: float, log_multiplier: np.ndarray) -> np.ndarray:
     """Probability of an event within a week from a yearly hazard and a log-multiplier."""
-    return -np.expm1(-(rate_per_year / 52.0) * np.exp(log_multiplier))
+    return -np.expm1(-(rate_per_year / WEEKS_PER_YEAR) * np.exp(log_multiplier))
 
 
 def request_attrition(world: World) -> None:
@@ -64,3 +66,10 @@ def request_attrition(world: World) -> None:
         ended = who[u < weekly_probability(p.termination_rate_per_year, p.termination_skill_gap_effect * gap)]
         if len(ended):
             world.pending_terminations.append((ended, "host_ended"))
+
+
+MECHANISM = Mechanism(
+    name="attrition",
+    step=request_attrition,
+    streams=("attrition.dropout", "attrition.termination"),
+)

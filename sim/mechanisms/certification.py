@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.engine.declarations import Mechanism, Outcome, StateField, Unit, mean_of, rate
 from sim.engine.population import INTERNSHIP, SKILL
-from sim.engine.world import World
+from sim.engine.world import RunTotals, World
 from sim.scenario.schema import WEEKS_PER_YEAR
 
 
@@ -38,7 +39,7 @@ def hold_exams(world: World) -> None:
     p = world.scenario.certification
     s = world.students
     u_sit = world.streams.uniform("certification.fee_funded", world.week, s.n)
-    sitting = np.flatnonzero(eligible(world) & (u_sit < world.this_week.funded.get("exam_fees", 1.0)))
+    sitting = np.flatnonzero(eligible(world) & (u_sit < world.this_week.funded.exam_fees))
     if len(sitting) == 0:
         return
     score = p.practical_weight * s.practical_skill[sitting] + (1.0 - p.practical_weight) * s.theory[sitting]
@@ -53,3 +54,30 @@ def hold_exams(world: World) -> None:
     world.counters.exam_passes += len(winners)
     world.events.add(world.week, winners, "exam_pass", "certificate")
     world.events.add(world.week, losers, "exam_fail", "certificate")
+
+
+def _certificate_pass_rate(world: World, totals: RunTotals) -> float:
+    grads = totals.graduates
+    return rate(np.count_nonzero(world.students.certificates[grads] >= 1), len(grads))
+
+
+MECHANISM = Mechanism(
+    name="certification",
+    step=hold_exams,
+    state=(
+        StateField("students", "certificates", np.int8, 0, "X certificates held"),
+        StateField("students", "attempts", np.int8, 0, "sittings of the next certificate so far"),
+    ),
+    streams=("certification.fee_funded", "certification.exam"),
+    outcomes=(
+        Outcome("certificate_pass_rate", "Certificate pass rate",
+                "Share of graduates holding at least one X certificate.", Unit.SHARE, _certificate_pass_rate,
+                headline=True),
+        Outcome("mean_certificates_per_graduate", "Certificates per graduate",
+                "Mean number of X certificates a graduate holds.", Unit.COUNT,
+                lambda world, totals: mean_of(world.students.certificates[totals.graduates])),
+        Outcome("exam_pass_rate_per_sitting", "Exam pass rate per sitting",
+                "Share of certificate exam sittings that passed.", Unit.SHARE,
+                lambda world, totals: rate(world.counters.exam_passes, world.counters.exam_sittings)),
+    ),
+)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.engine.declarations import Mechanism, StateField
 from sim.engine.population import ENTERPRISE
 from sim.engine.world import World
 
@@ -33,13 +34,14 @@ def make_contact(world: World) -> None:
     """This week's visits and sessions, and the coordination they sustain in each host."""
     sc = world.scenario
     funded = world.this_week.funded
-    visits = sc.contact.school_mentor_visits_per_month * funded.get("contact_visits", 1.0)
+    visits = sc.contact.school_mentor_visits_per_month * funded.contact_visits
     sessions = 0.0
     if sc.programme.dual_mentor:
         sessions = sc.contact.enterprise_mentor_school_sessions_per_semester * \
-            funded.get("enterprise_mentor_remuneration", 1.0)
-    world.this_week.visits_per_month = visits
-    world.this_week.school_sessions_per_semester = sessions
+            funded.enterprise_mentor_remuneration
+    made = world.this_week.contact
+    made.visits_per_month = visits
+    made.school_sessions_per_semester = sessions
     s = world.students
     at_firm = s.location == ENTERPRISE
     hosting = np.bincount(s.host[at_firm], minlength=world.enterprises.n) > 0
@@ -64,3 +66,13 @@ def programme_alignment(world: World) -> float:
     partners = ent.participating
     mean_c = float(ent.coordination[partners].mean()) if partners.any() else 0.0
     return float(alignment(world, mean_c))
+
+
+MECHANISM = Mechanism(
+    name="contact",
+    step=make_contact,
+    state=(
+        StateField("enterprises", "coordination", np.float64, 0.0,
+                   "school-enterprise coordination sustained by contact, 0-1"),
+    ),
+)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.population import Enterprises
+from sim.engine.declarations import SET_UP, Mechanism, StateField
 from sim.engine.streams import RandomStreams
 from sim.scenario.schema import Scenario
 
@@ -22,8 +22,8 @@ def apprentice_capacity(slots_offered: np.ndarray, staff: np.ndarray, post_staff
     return np.minimum(slots_offered, np.minimum(firm_cap, post_cap)).astype(np.int32)
 
 
-def create_enterprises(scenario: Scenario, streams: RandomStreams) -> Enterprises:
-    """Draw the enterprise pool."""
+def create_enterprises(scenario: Scenario, streams: RandomStreams) -> dict[str, np.ndarray]:
+    """Draw the enterprise pool: the set-up attributes, by name."""
     p = scenario.enterprises
     n = p.count
     g = streams.generator  # one stream per attribute: firm i keeps its draws when firms are added
@@ -37,13 +37,22 @@ def create_enterprises(scenario: Scenario, streams: RandomStreams) -> Enterprise
     willingness = scenario.participation.willingness_log_odds + scenario.participation.willingness_sd * \
         g("enterprises.willingness").standard_normal(n)
     participating = g("enterprises.initial_participation").random(n) < p.initial_participation_share
-    zeros = np.zeros(n)
-    return Enterprises(
-        sector=sector, staff=staff, post_staff=post_staff, post_level=post_level, capacity=capacity,
-        willingness=willingness, participating=participating, vacancies=np.zeros(n, np.int32),
-        coordination=zeros.copy(), year_cost_yuan=zeros.copy(),
-        year_benefit_yuan=zeros.copy(), year_apprentice_weeks=zeros.copy(), total_cost_yuan=zeros.copy(),
-        total_benefit_yuan=zeros.copy(), total_apprentice_weeks=zeros.copy(), year_hiring_savings_yuan=zeros.copy(),
-        total_hiring_savings_yuan=zeros.copy(), satisfaction_sum=zeros.copy(),
-        satisfaction_count=zeros.copy(),
-        last_net_cost_per_apprentice_year=np.full(n, np.nan), first_year_net_cost_per_apprentice=np.full(n, np.nan))
+    return {"sector": sector, "staff": staff, "post_staff": post_staff, "post_level": post_level,
+            "capacity": capacity, "willingness": willingness, "participating": participating}
+
+
+MECHANISM = Mechanism(
+    name="enterprise_pool",
+    step=None,
+    state=(
+        StateField("enterprises", "sector", np.int16, SET_UP, "industry sector"),
+        StateField("enterprises", "staff", np.int32, SET_UP, "all staff"),
+        StateField("enterprises", "post_staff", np.int32, SET_UP, "staff in the apprentice post"),
+        StateField("enterprises", "post_level", np.float64, SET_UP, "technical level of the post, 0-1"),
+        StateField("enterprises", "capacity", np.int32, SET_UP, "apprentice places under the internship rules"),
+        StateField("enterprises", "willingness", np.float64, SET_UP, "log-odds of taking part beyond money"),
+        StateField("enterprises", "participating", bool, SET_UP, "takes part in the programme this year"),
+    ),
+    streams=("enterprises.sector", "enterprises.staff", "enterprises.post_level", "enterprises.slots",
+             "enterprises.willingness", "enterprises.initial_participation"),
+)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.engine.declarations import Mechanism, Outcome, StateField, Unit, mean_of, rate
 from sim.engine.population import Students
+from sim.engine.world import RunTotals, World
 from sim.scenario.schema import EvaluationParams
 
 
@@ -24,3 +26,33 @@ def composite_score(students: Students, params: EvaluationParams, idx: np.ndarra
 def skill_index(students: Students, params: EvaluationParams, idx: np.ndarray | slice = slice(None)) -> np.ndarray:
     """A host's satisfaction with an apprentice it trained, 0-1: the composite score / 100."""
     return composite_score(students, params, idx) / 100.0
+
+
+def rate_by_hosts(world: World, rated: np.ndarray) -> None:
+    """Each host rates the graduates ``rated`` it hosted at graduation (adds to its satisfaction)."""
+    s = world.students
+    ent = world.enterprises
+    sat = skill_index(s, world.scenario.evaluation, rated)
+    np.add.at(ent.satisfaction_sum, s.host[rated], sat)
+    np.add.at(ent.satisfaction_count, s.host[rated], 1.0)
+
+
+MECHANISM = Mechanism(
+    name="evaluation",
+    step=None,
+    state=(
+        StateField("enterprises", "satisfaction_sum", np.float64, 0.0,
+                   "sum of the skill index of the graduates the firm rated"),
+        StateField("enterprises", "satisfaction_count", np.float64, 0.0, "graduates the firm rated"),
+    ),
+    outcomes=(
+        Outcome("mean_composite_score", "Composite score of graduates",
+                "Graduates' mean composite score (30% theory + 50% skill + 20% professionalism by default).",
+                Unit.POINTS, lambda world, totals: mean_of(
+                    composite_score(world.students, world.scenario.evaluation, totals.graduates)), headline=True),
+        Outcome("enterprise_satisfaction", "Enterprise satisfaction",
+                "Hosts' mean rating (0-1) of the graduates they trained.", Unit.INDEX,
+                lambda world, totals: rate(world.enterprises.satisfaction_sum.sum(),
+                                           world.enterprises.satisfaction_count.sum()), headline=True),
+    ),
+)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.population import AWAY, BASIC, DROPPED_OUT, INTERNSHIP, NO_ONE
-from sim.engine.world import World
+from sim.engine.declarations import Mechanism, Outcome, StateField, Unit, rate
+from sim.engine.population import AWAY, BASIC, DROPPED_OUT, INTERNSHIP
+from sim.engine.world import RunTotals, World
+from sim.mechanisms.placement import release
 
 
 def apply_exits(world: World) -> None:
@@ -21,9 +23,7 @@ def apply_exits(world: World) -> None:
         if len(who) == 0:
             continue
         world.events.add(world.week, who, "termination", reason, s.host[who])
-        s.host[who] = NO_ONE
-        s.enterprise_mentor[who] = NO_ONE
-        s.offered_by_host[who] = False
+        release(s, who, keep_job_offer=False)
         s.n_terminations[who] += 1
         s.location[who] = world.calendar.fallback_location[np.clip(world.week - s.enrol_week[who], 0,
                                                                    world.calendar.programme_weeks - 1)]
@@ -40,8 +40,30 @@ def apply_exits(world: World) -> None:
         s.stage[who] = DROPPED_OUT
         s.location[who] = AWAY
         s.week_left[who] = world.week
-        s.host[who] = NO_ONE
-        s.enterprise_mentor[who] = NO_ONE
-        s.offered_by_host[who] = False
+        release(s, who, keep_job_offer=False)
         world.events.add(world.week, who, "dropout", reason)
     world.pending_dropouts.clear()
+
+
+def _dropout_rate(world: World, totals: RunTotals) -> float:
+    dropped = int(np.count_nonzero(totals.observed & (world.students.stage == DROPPED_OUT)))
+    return rate(dropped, int(np.count_nonzero(totals.observed)))
+
+
+MECHANISM = Mechanism(
+    name="exits",
+    step=apply_exits,
+    state=(
+        StateField("students", "n_terminations", np.int8, 0, "apprenticeships ended early"),
+        StateField("students", "week_left", np.int32, -1, "week of dropping out, or -1"),
+    ),
+    streams=("attrition.after_termination",),
+    outcomes=(
+        Outcome("dropout_rate", "Dropout rate",
+                "Share of the students of finished cohorts who left the programme early.", Unit.SHARE,
+                _dropout_rate, headline=True),
+        Outcome("early_termination_rate", "Early termination rate",
+                "Apprenticeships ended early (by the host, or because it withdrew) per placement made.",
+                Unit.SHARE, lambda world, totals: rate(world.counters.terminations, world.counters.placements)),
+    ),
+)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.engine.declarations import Mechanism
 from sim.engine.world import World
 
 
@@ -30,8 +31,11 @@ def update_mentor_effort(world: World) -> None:
     funded = world.this_week.funded
     world.school_mentors.effort[:] = mentor_effort(
         sc.school_mentors.base_effort, sc.school_mentors.remuneration_yuan_per_month,
-        funded.get("school_mentor_remuneration", 1.0), inc.effort_per_1000_yuan_month, honours, career)
+        funded.school_mentor_remuneration, inc.effort_per_1000_yuan_month, honours, career)
     world.enterprise_mentors.effort[:] = mentor_effort(
         sc.enterprise_mentors.base_effort,
         sc.enterprise_mentors.remuneration_yuan_per_month + inc.enterprise_mentor_salary_subsidy_yuan_per_month,
-        funded.get("enterprise_mentor_remuneration", 1.0), inc.effort_per_1000_yuan_month, honours, career)
+        funded.enterprise_mentor_remuneration, inc.effort_per_1000_yuan_month, honours, career)
+
+
+MECHANISM = Mechanism(name="incentives", step=update_mentor_effort)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.population import BASIC, SCHOOL, Students
+from sim.engine.declarations import SET_UP, Mechanism, Outcome, StateField, Unit
+from sim.engine.population import BASIC, NO_ONE, NOT_ENROLLED, SCHOOL
 from sim.engine.streams import RandomStreams
-from sim.engine.world import World
+from sim.engine.world import RunTotals, World
 from sim.scenario.schema import WEEKS_PER_YEAR, Scenario
 
 
@@ -20,8 +21,8 @@ def _beta_from_mean(rng: np.random.Generator, mean: float, concentration: float,
     return rng.beta(mean * concentration, (1.0 - mean) * concentration, n)
 
 
-def create_students(scenario: Scenario, streams: RandomStreams) -> Students:
-    """Every student of every cohort, not yet enrolled."""
+def draw_students(scenario: Scenario, streams: RandomStreams) -> dict[str, np.ndarray]:
+    """The drawn attributes of every student of every cohort (not yet enrolled), by name."""
     p = scenario.intake
     n = scenario.n_students
     cohort = np.repeat(np.arange(p.n_cohorts, dtype=np.int16), p.cohort_size)
@@ -30,23 +31,16 @@ def create_students(scenario: Scenario, streams: RandomStreams) -> Students:
     def skill(mean: float, name: str) -> np.ndarray:
         return np.clip(mean + p.initial_skill_sd * g(f"intake.{name}").standard_normal(n), 0.0, 100.0)
 
-    return Students(
-        n=n,
-        cohort=cohort,
-        enrol_week=(cohort.astype(np.int32) * WEEKS_PER_YEAR),
-        sector=g("intake.sector").integers(0, p.n_sectors, n).astype(np.int16),
-        ability=p.ability_sd * g("intake.ability").standard_normal(n),
-        motivation=_beta_from_mean(g("intake.motivation"), p.motivation_mean, p.motivation_concentration, n),
-        theory=skill(p.initial_theory_mean, "theory"),
-        practical_skill=skill(p.initial_practical_skill_mean, "practical_skill"),
-        professionalism=skill(p.initial_professionalism_mean, "professionalism"),
-    )
-
-
-def cohort_slice(scenario: Scenario, cohort: int) -> slice:
-    """The index range of one cohort."""
-    size = scenario.intake.cohort_size
-    return slice(cohort * size, (cohort + 1) * size)
+    return {
+        "cohort": cohort,
+        "enrol_week": (cohort.astype(np.int32) * WEEKS_PER_YEAR),
+        "sector": g("intake.sector").integers(0, p.n_sectors, n).astype(np.int16),
+        "ability": p.ability_sd * g("intake.ability").standard_normal(n),
+        "motivation": _beta_from_mean(g("intake.motivation"), p.motivation_mean, p.motivation_concentration, n),
+        "theory": skill(p.initial_theory_mean, "theory"),
+        "practical_skill": skill(p.initial_practical_skill_mean, "practical_skill"),
+        "professionalism": skill(p.initial_professionalism_mean, "professionalism"),
+    }
 
 
 def enrol_cohort(world: World) -> None:
@@ -57,7 +51,7 @@ def enrol_cohort(world: World) -> None:
     if c >= world.scenario.intake.n_cohorts:
         return
     s = world.students
-    sl = cohort_slice(world.scenario, c)
+    sl = world.cohort(c)
     s.stage[sl] = BASIC
     s.location[sl] = SCHOOL
     new = np.arange(sl.start, sl.stop)
@@ -75,3 +69,32 @@ def assign_school_mentors(world: World, n_new: int) -> np.ndarray:
     order = np.argsort(load, kind="stable").astype(np.int32)  # least loaded first
     free = np.maximum(target - load[order], 0)
     return np.repeat(order, free)[:n_new]
+
+
+def _n_enrolled(world: World, totals: RunTotals) -> float:
+    return float(np.count_nonzero(world.students.stage != NOT_ENROLLED))
+
+
+MECHANISM = Mechanism(
+    name="intake",
+    step=enrol_cohort,
+    state=(
+        StateField("students", "cohort", np.int16, SET_UP, "0-based cohort"),
+        StateField("students", "enrol_week", np.int32, SET_UP, "week of enrolment"),
+        StateField("students", "sector", np.int16, SET_UP, "major / industry sector"),
+        StateField("students", "ability", np.float64, SET_UP, "ability, standardised"),
+        StateField("students", "motivation", np.float64, SET_UP, "motivation, 0-1"),
+        StateField("students", "theory", np.float64, SET_UP, "theory, points 0-100"),
+        StateField("students", "practical_skill", np.float64, SET_UP, "practical skill, points 0-100"),
+        StateField("students", "professionalism", np.float64, SET_UP, "professionalism, points 0-100"),
+        StateField("students", "school_mentor", np.int32, NO_ONE, "school-mentor post, or NO_ONE"),
+    ),
+    streams=("intake.sector", "intake.ability", "intake.motivation", "intake.theory", "intake.practical_skill",
+             "intake.professionalism"),
+    outcomes=(
+        Outcome("n_students", "Students", "Students in all cohorts of the run, enrolled or not yet.",
+                Unit.PERSONS, lambda world, totals: float(world.students.n)),
+        Outcome("n_enrolled", "Students enrolled", "Students whose cohort has enrolled by the end of the run.",
+                Unit.PERSONS, _n_enrolled),
+    ),
+)

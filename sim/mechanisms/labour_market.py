@@ -18,14 +18,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.engine.declarations import Mechanism, Outcome, StateField, Unit, rate
 from sim.engine.population import AWAY, EMPLOYED, FURTHER_STUDY, NO_ONE, OPEN_MARKET, UNEMPLOYED
-from sim.engine.world import World
+from sim.engine.world import RunTotals, World
 from sim.mechanisms.attrition import weekly_probability
-from sim.mechanisms.evaluation import composite_score, skill_index
-from sim.mechanisms.intake import cohort_slice
+from sim.mechanisms.evaluation import composite_score, rate_by_hosts
+from sim.mechanisms.placement import release
+from sim.scenario.schema import WEEKS_PER_YEAR
 
-FOLLOW_UP_6M_WEEKS = 26
-FOLLOW_UP_12M_WEEKS = 52
+FOLLOW_UP_6M_WEEKS = WEEKS_PER_YEAR // 2
+FOLLOW_UP_12M_WEEKS = WEEKS_PER_YEAR
 
 
 def host_bar(world: World, host: np.ndarray) -> np.ndarray:
@@ -89,18 +91,14 @@ def _graduate(world: World, cohort: slice) -> None:
     np.add.at(ent.year_hiring_savings_yuan, s.employer[retained], saving)
     np.add.at(ent.total_hiring_savings_yuan, s.employer[retained], saving)
     world.counters.hiring_savings_yuan += saving * len(retained)
-    rated = idx[s.host[idx] >= 0]
-    sat = skill_index(s, world.scenario.evaluation, rated)
-    np.add.at(ent.satisfaction_sum, s.host[rated], sat)
-    np.add.at(ent.satisfaction_count, s.host[rated], 1.0)
+    rate_by_hosts(world, idx[s.host[idx] >= 0])
     employed = s.week_job_found[idx] >= 0
     new_stage = np.where(employed, EMPLOYED,
                          np.where(s.further_study[idx], FURTHER_STUDY, UNEMPLOYED))
     s.stage[idx] = new_stage
     s.location[idx] = AWAY
     s.week_graduated[idx] = world.week
-    s.host[idx] = NO_ONE
-    s.enterprise_mentor[idx] = NO_ONE
+    release(s, idx, keep_job_offer=True)
     s.stage_at_graduation[idx] = new_stage
     world.events.add(world.week, idx, "graduation", "completed")
     world.events.add(world.week, retained, "hire", "host", s.employer[retained])
@@ -111,12 +109,9 @@ def run_labour_market(world: World) -> None:
     sc = world.scenario
     s = world.students
     lm = sc.labour_market
-    cal = world.calendar
     for c in range(sc.intake.n_cohorts):
-        sl = cohort_slice(sc, c)
-        grad_week = int(s.enrol_week[sl.start]) + cal.programme_weeks - 1
-        if world.week == grad_week - lm.job_search_weeks_before_graduation:
-            _host_decisions(world, sl)
+        if world.week == world.cohort_graduation_week(c) - lm.job_search_weeks_before_graduation:
+            _host_decisions(world, world.cohort(c))
 
     # open-market search: final-year students past the decision week, and unemployed graduates
     decision_passed = world.week >= world.graduation_week() - lm.job_search_weeks_before_graduation
@@ -142,11 +137,99 @@ def run_labour_market(world: World) -> None:
         world.events.add(world.week, lost, "job_loss", "separation")
 
     for c in range(sc.intake.n_cohorts):
-        sl = cohort_slice(sc, c)
-        grad_week = int(s.enrol_week[sl.start]) + cal.programme_weeks - 1
+        sl = world.cohort(c)
+        grad_week = world.cohort_graduation_week(c)
         if world.week == grad_week:
             _graduate(world, sl)
         elif world.week == grad_week + FOLLOW_UP_6M_WEEKS:
             s.stage_at_6m[sl] = np.where(s.week_graduated[sl] >= 0, s.stage[sl], 0)
         elif world.week == grad_week + FOLLOW_UP_12M_WEEKS:
             s.stage_at_12m[sl] = np.where(s.week_graduated[sl] >= 0, s.stage[sl], 0)
+
+
+def _employment(snapshot: np.ndarray, jobs_only: bool) -> float:
+    """Employment among the graduates observed in a snapshot (headline: further study counts)."""
+    seen = snapshot[snapshot > 0]
+    ok = seen == EMPLOYED if jobs_only else (seen == EMPLOYED) | (seen == FURTHER_STUDY)
+    return rate(np.count_nonzero(ok), len(seen))
+
+
+def _hosted_at_decision(world: World, totals: RunTotals) -> np.ndarray:
+    """Graduates who had a host when hosts decided and did not choose further study."""
+    s = world.students
+    grads = totals.graduates
+    return grads[(s.host_at_decision[grads] >= 0) & ~s.further_study[grads]]
+
+
+def retaining_hosts(world: World, totals: RunTotals) -> np.ndarray:
+    """The host of each graduate it retained (one entry per retained graduate)."""
+    s = world.students
+    hosted = _hosted_at_decision(world, totals)
+    return s.host_at_decision[hosted[s.offered_by_host[hosted]]]
+
+
+def _host_retention_rate(world: World, totals: RunTotals) -> float:
+    return rate(len(retaining_hosts(world, totals)), len(_hosted_at_decision(world, totals)))
+
+
+def _completion_rate(world: World, totals: RunTotals) -> float:
+    graduated = np.count_nonzero(totals.observed & (world.students.week_graduated >= 0))
+    return rate(graduated, int(np.count_nonzero(totals.observed)))
+
+
+def _employment_outcome(name: str, label: str, snapshot: str, jobs_only: bool, headline: bool) -> Outcome:
+    """An employment rate read from one follow-up snapshot of ``Students``."""
+    what = "in a job (further study not counted)" if jobs_only else \
+        "in a job or in further study (the headline rate of Chinese statistics, as MyCOS counts it)"
+    when = {"stage_at_graduation": "at graduation", "stage_at_6m": "6 months after graduation",
+            "stage_at_12m": "12 months after graduation"}[snapshot]
+    return Outcome(name, label, f"Share of the graduates observed {when} who are {what}.", Unit.SHARE,
+                   lambda world, totals: _employment(getattr(world.students, snapshot), jobs_only), headline=headline)
+
+
+MECHANISM = Mechanism(
+    name="labour_market",
+    step=run_labour_market,
+    state=(
+        StateField("students", "offered_by_host", bool, False, "the host offered a job"),
+        StateField("students", "host_at_decision", np.int32, NO_ONE, "host when hosts decided, or NO_ONE"),
+        StateField("students", "further_study", bool, False, "chose a bachelor's (专升本)"),
+        StateField("students", "not_seeking", bool, False, "not looking for work in the first year"),
+        StateField("students", "employer", np.int32, NO_ONE, "enterprise, OPEN_MARKET or NO_ONE"),
+        StateField("students", "week_job_found", np.int32, -1, "week the current job was found, or -1"),
+        StateField("students", "week_graduated", np.int32, -1, "week of graduation, or -1"),
+        StateField("students", "stage_at_graduation", np.int8, 0, "Stage at graduation, 0 if not observed"),
+        StateField("students", "stage_at_6m", np.int8, 0, "Stage 6 months after graduation, 0 if not observed"),
+        StateField("students", "stage_at_12m", np.int8, 0, "Stage 12 months after graduation, 0 if not observed"),
+    ),
+    streams=("labour_market.further_study", "labour_market.search", "labour_market.job_loss"),
+    outcomes=(
+        Outcome("n_graduates", "Graduates", "Students who graduated during the run.", Unit.PERSONS,
+                lambda world, totals: float(len(totals.graduates))),
+        Outcome("completion_rate", "Completion rate",
+                "Share of the students of finished cohorts who graduated.", Unit.SHARE, _completion_rate,
+                headline=True),
+        _employment_outcome("employment_rate_at_graduation", "Employment rate at graduation",
+                            "stage_at_graduation", jobs_only=False, headline=True),
+        _employment_outcome("employment_rate_6m", "Employment rate at 6 months", "stage_at_6m",
+                            jobs_only=False, headline=True),
+        _employment_outcome("employment_rate_12m", "Employment rate at 12 months", "stage_at_12m",
+                            jobs_only=False, headline=True),
+        _employment_outcome("job_employment_rate_at_graduation", "Job-only employment rate at graduation",
+                            "stage_at_graduation", jobs_only=True, headline=True),
+        _employment_outcome("job_employment_rate_6m", "Job-only employment rate at 6 months", "stage_at_6m",
+                            jobs_only=True, headline=False),
+        _employment_outcome("job_employment_rate_12m", "Job-only employment rate at 12 months", "stage_at_12m",
+                            jobs_only=True, headline=False),
+        Outcome("further_study_rate", "Further study rate",
+                "Share of graduates who went on to a bachelor's at graduation.", Unit.SHARE,
+                lambda world, totals: rate(np.count_nonzero(world.students.stage_at_graduation == FURTHER_STUDY),
+                                           len(totals.graduates))),
+        Outcome("host_retention_rate", "Host retention rate",
+                "Share of the graduates hosted when hosts decided (further study aside) whom their host hired.",
+                Unit.SHARE, _host_retention_rate, headline=True),
+        Outcome("hiring_savings_yuan", "Hiring savings of hosts",
+                "Recruitment costs hosts saved by hiring their own apprentices, whole run.", Unit.YUAN,
+                lambda world, totals: world.counters.hiring_savings_yuan),
+    ),
+)

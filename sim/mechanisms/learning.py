@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.engine.declarations import Mechanism, Outcome, Unit, mean_of
 from sim.engine.population import ENTERPRISE, SCHOOL
 from sim.engine.world import World
 from sim.mechanisms.contact import alignment, programme_alignment
@@ -69,7 +70,7 @@ def learn(world: World) -> None:
         g = s.guidance_school[school]
         q = sm.teaching_quality[mentor]
         theory_in = q * (lp.classroom_share + (1.0 - lp.classroom_share) * g)
-        practice = sc.programme.school_practice_hours_share * world.this_week.funded.get("training_base", 1.0)
+        practice = sc.programme.school_practice_hours_share * world.this_week.funded.training_base
         align = programme_alignment(world)
         practical_in = practice * sm.practical_skill[mentor] * (0.5 + 0.5 * g) * (0.5 + 0.5 * align)
         prof_in = SCHOOL_PROFESSIONALISM_INPUT * (0.5 + 0.5 * g)
@@ -107,3 +108,20 @@ def _drift_motivation(world: World, idx: np.ndarray, support: np.ndarray, fit: n
     target = 0.35 + 0.45 * support + 0.2 * fit
     m = world.students.motivation
     m[idx] += rate * (target - m[idx])
+
+
+def _graduates_mean(attr: str, label: str) -> Outcome:
+    return Outcome(f"mean_{attr}", label, f"Graduates' mean {label.lower()}, points 0-100.", Unit.POINTS,
+                   lambda world, totals: mean_of(getattr(world.students, attr)[totals.graduates]))
+
+
+MECHANISM = Mechanism(
+    name="learning",
+    step=learn,
+    streams=("learning.shock",),
+    outcomes=(
+        _graduates_mean("theory", "Theory"),
+        _graduates_mean("practical_skill", "Practical skill"),
+        _graduates_mean("professionalism", "Professionalism"),
+    ),
+)

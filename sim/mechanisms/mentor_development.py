@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.engine.declarations import Mechanism, StateField
 from sim.engine.world import World
 from sim.mechanisms.attrition import weekly_probability
 from sim.mechanisms.mentor_selection import draw_enterprise_mentor_attributes, draw_school_mentor_attributes
@@ -65,3 +66,16 @@ def develop_mentors(world: World) -> None:
     """The mentor-development phase: training at year starts, turnover every week."""
     train_mentors(world)
     turn_over_mentors(world)
+
+
+MECHANISM = Mechanism(
+    name="mentor_development",
+    step=develop_mentors,
+    state=(
+        StateField("school_mentors", "vacant_until", np.int32, -1, "week the post is filled again (-1: filled)"),
+        StateField("enterprise_mentors", "vacant_until", np.int32, -1, "week the post is filled again (-1: filled)"),
+    ),
+    streams=("mentor_development.practice", "mentor_development.pedagogy", "mentor_turnover.school",
+             "mentor_turnover.enterprise", "mentor_turnover.school_new.{attribute}",
+             "mentor_turnover.enterprise_new.{attribute}"),
+)

@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from sim.engine.population import EnterpriseMentors, SchoolMentors
+from sim.engine.declarations import SET_UP, Mechanism, StateField
 from sim.engine.streams import RandomStreams
 from sim.scenario.schema import Scenario
 
@@ -55,15 +55,11 @@ def draw_school_mentor_attributes(scenario: Scenario, streams: RandomStreams, pu
     }
 
 
-def select_school_mentors(scenario: Scenario, streams: RandomStreams) -> SchoolMentors:
-    """The school's mentor pool at the start of the run."""
+def select_school_mentors(scenario: Scenario, streams: RandomStreams) -> dict[str, np.ndarray]:
+    """The school's mentor pool at the start of the run: the set-up attributes, by name."""
     n = n_school_mentor_posts(scenario)
-    a = draw_school_mentor_attributes(scenario, streams, "school_mentors.selection", -1, n)
-    return SchoolMentors(
-        teaching_years=a["teaching_years"], dual_qualified=a["dual_qualified"],
-        teaching_quality=a["teaching_quality"], practical_skill=a["practical_skill"],
-        effort=np.full(n, scenario.school_mentors.base_effort), vacant_until=np.full(n, -1, np.int32),
-        workload=np.zeros(n))
+    return {**draw_school_mentor_attributes(scenario, streams, "school_mentors.selection", -1, n),
+            "effort": np.full(n, scenario.school_mentors.base_effort)}
 
 
 def draw_enterprise_mentor_attributes(scenario: Scenario, streams: RandomStreams, purpose: str, week: int,
@@ -78,13 +74,31 @@ def draw_enterprise_mentor_attributes(scenario: Scenario, streams: RandomStreams
     }
 
 
-def select_enterprise_mentors(scenario: Scenario, streams: RandomStreams, capacity: np.ndarray) -> EnterpriseMentors:
-    """Enough mentors in each enterprise for its apprentice places."""
+def select_enterprise_mentors(scenario: Scenario, streams: RandomStreams,
+                              capacity: np.ndarray) -> dict[str, np.ndarray]:
+    """Enough mentors in each enterprise for its apprentice places: the set-up attributes, by name."""
     per_firm = np.ceil(capacity / scenario.enterprise_mentors.apprentices_per_mentor).astype(np.int64)
     enterprise = np.repeat(np.arange(len(capacity), dtype=np.int32), per_firm)
     n = len(enterprise)
-    a = draw_enterprise_mentor_attributes(scenario, streams, "enterprise_mentors.selection", -1, n)
-    return EnterpriseMentors(
-        enterprise=enterprise, frontline_years=a["frontline_years"], technical_skill=a["technical_skill"],
-        pedagogical_skill=a["pedagogical_skill"], effort=np.full(n, scenario.enterprise_mentors.base_effort),
-        vacant_until=np.full(n, -1, np.int32), workload=np.zeros(n))
+    return {"enterprise": enterprise,
+            **draw_enterprise_mentor_attributes(scenario, streams, "enterprise_mentors.selection", -1, n),
+            "effort": np.full(n, scenario.enterprise_mentors.base_effort)}
+
+
+MECHANISM = Mechanism(
+    name="mentor_selection",
+    step=None,
+    state=(
+        StateField("school_mentors", "teaching_years", np.float64, SET_UP, "years of teaching"),
+        StateField("school_mentors", "dual_qualified", bool, SET_UP, "has enterprise practice (双师型)"),
+        StateField("school_mentors", "teaching_quality", np.float64, SET_UP, "teaching quality, 0-1"),
+        StateField("school_mentors", "practical_skill", np.float64, SET_UP, "practical skill, 0-1"),
+        StateField("school_mentors", "effort", np.float64, SET_UP, "effort, 0-1 (base effort at selection)"),
+        StateField("enterprise_mentors", "enterprise", np.int32, SET_UP, "the mentor's enterprise"),
+        StateField("enterprise_mentors", "frontline_years", np.float64, SET_UP, "years of frontline work"),
+        StateField("enterprise_mentors", "technical_skill", np.float64, SET_UP, "technical skill, 0-1"),
+        StateField("enterprise_mentors", "pedagogical_skill", np.float64, SET_UP, "pedagogical skill, 0-1"),
+        StateField("enterprise_mentors", "effort", np.float64, SET_UP, "effort, 0-1 (base effort at selection)"),
+    ),
+    streams=("school_mentors.selection.{attribute}", "enterprise_mentors.selection.{attribute}"),
+)

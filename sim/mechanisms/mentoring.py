@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.engine.declarations import Mechanism, Outcome, StateField, Unit, finite_mean, mean_of
 from sim.engine.population import ENTERPRISE, SCHOOL
 from sim.engine.world import World
+from sim.scenario.schema import WEEKS_PER_YEAR
 
-WEEKS_PER_MONTH = 52.0 / 12.0
+WEEKS_PER_MONTH = WEEKS_PER_YEAR / 12.0
 HOURS_PER_SCHOOL_SESSION = 3.0
 """Hours one enterprise-mentor teaching session at school takes; assumption."""
 
@@ -34,7 +36,8 @@ def guide_students(world: World) -> None:
     """Allocate this week's guidance hours of every mentor to the mentees present."""
     sc = world.scenario
     s = world.students
-    wk = world.this_week
+    contact = world.this_week.contact
+    given = world.this_week.guidance
     sm = world.school_mentors
     at_school = (s.location == SCHOOL) & (s.school_mentor >= 0)
     at_firm = s.location == ENTERPRISE
@@ -43,14 +46,14 @@ def guide_students(world: World) -> None:
     demand = sc.school_mentors.desired_hours_per_student_week * np.bincount(
         s.school_mentor[at_school], minlength=sm.n)
     visiting = np.bincount(s.school_mentor[at_firm & (s.school_mentor >= 0)], minlength=sm.n) > 0
-    visit_hours = np.where(visiting, wk.visits_per_month / WEEKS_PER_MONTH * sc.contact.hours_per_visit, 0.0)
+    visit_hours = np.where(visiting, contact.visits_per_month / WEEKS_PER_MONTH * sc.contact.hours_per_visit, 0.0)
     capacity = np.where(sm.active(world.week), sc.school_mentors.guidance_hours_per_week * sm.effort, 0.0)
     supply = np.maximum(capacity - visit_hours, 0.0)
     share = share_of_need(supply, demand)
     s.guidance_school[at_school] = share[s.school_mentor[at_school]]
     sm.workload[:] = np.where(capacity > 0, (demand + visit_hours) / np.where(capacity > 0, capacity, 1.0), 0.0)
-    wk.school_mentor_demand_hours = float(demand.sum())
-    wk.school_mentor_supply_hours = float(np.minimum(supply, demand).sum())
+    given.school_mentor_demand_hours = float(demand.sum())
+    given.school_mentor_supply_hours = float(np.minimum(supply, demand).sum())
 
     # enterprise mentors
     em = world.enterprise_mentors
@@ -60,7 +63,7 @@ def guide_students(world: World) -> None:
         return
     demand = sc.enterprise_mentors.desired_hours_per_apprentice_week * np.bincount(
         s.enterprise_mentor[mentored], minlength=em.n)
-    session_hours = wk.school_sessions_per_semester * HOURS_PER_SCHOOL_SESSION / 26.0
+    session_hours = contact.school_sessions_per_semester * HOURS_PER_SCHOOL_SESSION / (WEEKS_PER_YEAR / 2)
     capacity = np.where(em.active(world.week), sc.enterprise_mentors.guidance_hours_per_week * em.effort, 0.0)
     teaching = demand > 0
     supply = np.maximum(capacity - np.where(teaching, session_hours, 0.0), 0.0)
@@ -68,8 +71,8 @@ def guide_students(world: World) -> None:
     s.guidance_enterprise[mentored] = share[s.enterprise_mentor[mentored]]
     contact_hours = np.where(teaching, session_hours, 0.0)
     em.workload[:] = np.where(capacity > 0, (demand + contact_hours) / np.where(capacity > 0, capacity, 1.0), 0.0)
-    wk.enterprise_mentor_demand_hours = float(demand.sum())
-    wk.enterprise_mentor_supply_hours = float(np.minimum(supply, demand).sum())
+    given.enterprise_mentor_demand_hours = float(demand.sum())
+    given.enterprise_mentor_supply_hours = float(np.minimum(supply, demand).sum())
 
 
 def hours_given_by_enterprise(world: World) -> np.ndarray:
@@ -78,3 +81,35 @@ def hours_given_by_enterprise(world: World) -> np.ndarray:
     mentored = (s.location == ENTERPRISE) & (s.enterprise_mentor >= 0)
     hours = world.scenario.enterprise_mentors.desired_hours_per_apprentice_week * s.guidance_enterprise[mentored]
     return np.bincount(s.host[mentored], weights=hours, minlength=world.enterprises.n)
+
+
+MECHANISM = Mechanism(
+    name="mentoring",
+    step=guide_students,
+    state=(
+        StateField("students", "guidance_school", np.float64, 0.0,
+                   "share of the needed school-mentor guidance received this week"),
+        StateField("students", "guidance_enterprise", np.float64, 0.0,
+                   "share of the needed enterprise-mentor guidance received this week"),
+        StateField("school_mentors", "workload", np.float64, 0.0,
+                   "this week's hours demanded (guidance + contact) / hours at full effort"),
+        StateField("enterprise_mentors", "workload", np.float64, 0.0,
+                   "this week's hours demanded (guidance + contact) / hours at full effort"),
+    ),
+    outcomes=(
+        Outcome("mean_mentees_per_school_mentor", "Students per active school mentor",
+                "Students in the programme per filled school-mentor post, mean over the weeks.", Unit.RATIO,
+                lambda world, totals: mean_of(totals.mentees_per_school_mentor)),
+        Outcome("mean_apprentices_per_enterprise_mentor", "Apprentices per enterprise mentor",
+                "Mentored apprentices on site per enterprise mentor with apprentices, mean over the weeks.",
+                Unit.RATIO, lambda world, totals: mean_of(totals.apprentices_per_enterprise_mentor)),
+        Outcome("mean_school_mentor_workload", "School-mentor workload",
+                "Hours demanded over hours available at full effort, mean over loaded school mentors and weeks "
+                "(1 = fully used).", Unit.RATIO,
+                lambda world, totals: finite_mean(totals.series["school_mentor_workload"])),
+        Outcome("mean_enterprise_mentor_workload", "Enterprise-mentor workload",
+                "Hours demanded over hours available at full effort, mean over loaded enterprise mentors and "
+                "weeks (1 = fully used).", Unit.RATIO,
+                lambda world, totals: finite_mean(totals.series["enterprise_mentor_workload"])),
+    ),
+)

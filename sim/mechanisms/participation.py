@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.engine.declarations import Mechanism, Outcome, StateField, Unit, mean_of
 from sim.engine.world import World
+from sim.scenario.schema import WEEKS_PER_YEAR
 
-ENTERPRISE_WEEKS_PER_APPRENTICE_YEAR = 52.0
 EX_ANTE_SKILL_GAIN_POINTS = 25.0
 """Practical skill a firm expects an apprentice to have gained by the time it hosts one; assumption."""
 TITLE_SATISFACTION_BAR = 0.5
@@ -34,8 +35,8 @@ def ex_ante_net_cost(world: World) -> float:
         mentor_hours * sc.enterprise_mentors.hourly_cost_yuan
     productivity = (sc.intake.initial_practical_skill_mean + EX_ANTE_SKILL_GAIN_POINTS) / 100.0
     weekly_return = pp.productive_time_share * productivity * pp.skilled_output_yuan_per_week + \
-        sc.incentives.apprentice_subsidy_yuan_per_year / 52.0 + sc.incentives.tax_relief_share * weekly_cost
-    return (weekly_cost - weekly_return) * ENTERPRISE_WEEKS_PER_APPRENTICE_YEAR
+        sc.incentives.apprentice_subsidy_yuan_per_year / WEEKS_PER_YEAR + sc.incentives.tax_relief_share * weekly_cost
+    return (weekly_cost - weekly_return) * WEEKS_PER_YEAR  # apprentices work through school holidays
 
 
 def close_year(world: World) -> None:
@@ -47,7 +48,7 @@ def close_year(world: World) -> None:
     it in hiring costs.
     """
     ent = world.enterprises
-    years = ent.year_apprentice_weeks / 52.0
+    years = ent.year_apprentice_weeks / WEEKS_PER_YEAR
     hosted = years > 0
     per_year = np.where(hosted, years, 1.0)
     training_net_cost = (ent.year_cost_yuan - ent.year_benefit_yuan) / per_year
@@ -106,3 +107,22 @@ def decide_participation(world: World) -> None:
             world.pending_terminations.append((np.flatnonzero(left), "enterprise_withdrew"))
     world.counters.participation_years.append(float(ent.participating.mean()))
 
+
+
+MECHANISM = Mechanism(
+    name="participation",
+    step=decide_participation,
+    state=(
+        StateField("enterprises", "vacancies", np.int32, 0, "job vacancies left this year"),
+        StateField("enterprises", "last_net_cost_per_apprentice_year", np.float64, np.nan,
+                   "the firm's last known net cost per apprentice-year, yuan; NaN before it hosted"),
+        StateField("enterprises", "first_year_net_cost_per_apprentice", np.float64, np.nan,
+                   "training net cost per apprentice-year in the first year the firm hosted, yuan; NaN before"),
+    ),
+    streams=("labour_market.vacancies", "participation.decision"),
+    outcomes=(
+        Outcome("enterprise_participation_rate", "Enterprise participation",
+                "Share of the enterprise pool taking part, mean over the years.", Unit.SHARE,
+                lambda world, totals: mean_of(world.counters.participation_years), headline=True),
+    ),
+)

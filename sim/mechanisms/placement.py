@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.population import ENTERPRISE, NO_ONE
-from sim.engine.world import World
-from sim.mechanisms.intake import cohort_slice
+from sim.engine.declarations import Mechanism, Outcome, StateField, Unit, rate
+from sim.engine.population import ENTERPRISE, NO_ONE, Students
+from sim.engine.world import RunTotals, World
 
 
 def hosted_counts(world: World) -> np.ndarray:
@@ -62,7 +62,7 @@ def cohorts_in_placement_round(world: World) -> list[int]:
     half_start = cal.is_half_year_start(world.week)
     cohorts = []
     for c in range(world.scenario.intake.n_cohorts):
-        pw = world.week - int(world.students.enrol_week[cohort_slice(world.scenario, c).start])
+        pw = world.cohort_programme_week(c)
         if not 0 <= pw < cal.programme_weeks or cal.location[pw] != ENTERPRISE:
             continue
         if half_start or pw == 0 or cal.location[pw - 1] != ENTERPRISE:
@@ -75,7 +75,7 @@ def place_apprentices(world: World) -> None:
     s = world.students
     needing_parts = []
     for c in cohorts_in_placement_round(world):
-        sl = cohort_slice(world.scenario, c)
+        sl = world.cohort(c)
         needing_parts.append(np.flatnonzero(s.in_programme()[sl] & (s.host[sl] < 0)) + sl.start)
     if not needing_parts:
         return
@@ -119,6 +119,20 @@ def place_apprentices(world: World) -> None:
     world.events.add(world.week, who[~own], "placement", "other_sector", s.host[who[~own]])
 
 
+def release(students: Students, who: np.ndarray, *, keep_job_offer: bool) -> None:
+    """End the placements of ``who``: no host, no enterprise mentor.
+
+    The one way a placement ends (early termination, dropout, graduation). A host's job
+    offer is withdrawn when the placement ends early (``keep_job_offer=False``) but kept
+    at graduation (``keep_job_offer=True``): graduation is when the offer is taken up,
+    and resetting it there would bring host retention to 0.
+    """
+    students.host[who] = NO_ONE
+    students.enterprise_mentor[who] = NO_ONE
+    if not keep_job_offer:
+        students.offered_by_host[who] = False
+
+
 def _assign_enterprise_mentors(world: World, who: np.ndarray) -> np.ndarray:
     """A mentor with a free place in each new apprentice's host (capacity guaranteed by free_places)."""
     em = world.enterprise_mentors
@@ -138,3 +152,25 @@ def _assign_enterprise_mentors(world: World, who: np.ndarray) -> np.ndarray:
     mentors = np.empty(len(who), dtype=np.int32)
     mentors[order] = places[firm_start + rank]
     return mentors
+
+
+def _placement_rate(world: World, totals: RunTotals) -> float:
+    return rate(np.count_nonzero(world.students.ever_placed & totals.finished), np.count_nonzero(totals.finished))
+
+
+MECHANISM = Mechanism(
+    name="placement",
+    step=place_apprentices,
+    state=(
+        StateField("students", "host", np.int32, NO_ONE, "host enterprise, or NO_ONE"),
+        StateField("students", "enterprise_mentor", np.int32, NO_ONE, "enterprise-mentor post, or NO_ONE"),
+        StateField("students", "sector_fit", bool, False, "host in the student's own sector"),
+        StateField("students", "ever_placed", bool, False, "placed with a host at least once"),
+    ),
+    streams=("placement.student_order", "placement.firm_order"),
+    outcomes=(
+        Outcome("placement_rate", "Placement rate",
+                "Share of the students who finished (graduated or left) that were ever placed with a host.",
+                Unit.SHARE, _placement_rate),
+    ),
+)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.population import AWAY, BASIC, ENTERPRISE, INTERNSHIP, Stage
+from sim.engine.declarations import Mechanism, StateField
+from sim.engine.population import AWAY, BASIC, ENTERPRISE, INTERNSHIP, NOT_ENROLLED, Stage
 from sim.engine.world import World
-from sim.mechanisms.intake import cohort_slice
 
 
 def advance_calendar(world: World) -> None:
@@ -20,8 +20,8 @@ def advance_calendar(world: World) -> None:
     s = world.students
     cal = world.calendar
     for c in range(world.scenario.intake.n_cohorts):
-        sl = cohort_slice(world.scenario, c)
-        pw = world.week - int(s.enrol_week[sl.start])
+        sl = world.cohort(c)
+        pw = world.cohort_programme_week(c)
         if pw < 0 or pw >= cal.programme_weeks:
             continue
         stage = s.stage[sl]
@@ -38,3 +38,13 @@ def advance_calendar(world: World) -> None:
         else:
             where = np.full(sl.stop - sl.start, planned, dtype=np.int8)
         s.location[sl] = np.where(active, where, AWAY)
+
+
+MECHANISM = Mechanism(
+    name="schedule",
+    step=advance_calendar,
+    state=(
+        StateField("students", "stage", np.int8, NOT_ENROLLED, "Stage code (exactly one)"),
+        StateField("students", "location", np.int8, AWAY, "Location code this week"),
+    ),
+)
