@@ -19,6 +19,47 @@ TEMPLATES: dict[str, str] = {
     # Sections are added by the layer that raises the message (scenario, experiments,
     # writing outputs, command line). Keep each entry a whole sentence with named
     # placeholders; never build a message by joining fragments.
+
+    # ------------------------------------------------------------ writing outputs (sim.atomic and its callers)
+    # {path}: the file or folder that could not be written; {reason}: the operating
+    # system's words for the cause (strerror), e.g. "No space left on device".
+    "output.no_space": (
+        "Cannot write {path}: {reason}. Free some space on that disk, or choose an output folder (--out) on "
+        "another disk, and run the command again; nothing was left half-written."),
+    "output.not_permitted": (
+        "Cannot write {path}: {reason}. Choose an output folder (--out) you are allowed to write to, or change "
+        "the folder's permissions, and run the command again; nothing was left half-written."),
+    "output.not_a_folder": (
+        "Cannot write {path}: {folder} is a file, not a folder. Choose another output folder (--out), or move "
+        "that file away, and run the command again; nothing was left half-written."),
+    "output.out_is_a_file": (
+        "--out {path} is an existing file, not a folder: talentsim writes its results into a folder. Choose a "
+        "folder that does not exist yet (talentsim creates it) or an empty one; the file was left untouched."),
+    "output.folder_not_empty": (
+        "--out {path}: the folder already holds files; talentsim never overwrites an earlier run. Choose a new "
+        "folder, or leave --out out for a fresh one under outputs/."),
+    "output.os_error": (
+        "Cannot write {path}: {reason}. Fix the cause or choose another output folder (--out), and run the "
+        "command again; nothing was left half-written."),
+    "output.store_kept": (
+        "Cannot write {path}: {reason}. The runs already stored in {folder} are kept and nothing was left "
+        "half-written: fix the cause (free some space, or allow writing there), then run the same command "
+        "with --out {folder} again to finish the rest."),
+
+    # ------------------------------------------------------------ Mesa agent views (sim.model._ArrayAgent)
+    # {agent}: the agent class; {population}: where its arrays live, e.g. "model.world.enterprises";
+    # {names}: the attributes that can be set, comma-separated.
+    "agents.unknown_attribute": (
+        "{agent} has no attribute {name!r} to set. An agent's attributes are its row of the arrays in "
+        "{population}: {names}."),
+    "agents.derived_attribute": (
+        "{agent}.{name} is computed from the attributes {population} stores and cannot be set; set those "
+        "instead: {names}."),
+    "agents.not_a_whole_number": (
+        "{agent}.{name} holds whole numbers ({dtype}) and cannot hold {value!r} unchanged; give a whole number "
+        "in its range."),
+    "agents.not_true_or_false": (
+        "{agent}.{name} holds True or False and cannot hold {value!r} unchanged; give True or False."),
 }
 
 

@@ -12,55 +12,93 @@ mentors and enterprises are also Mesa agents - thin views onto their arrays - so
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
-from typing import Any
+from typing import Any, ClassVar
 
 import mesa
 import numpy as np
 
 from sim.engine.calendar import build_calendar
 from sim.engine.clock import WeeklyClock
+from sim.engine.declarations import StateField, build_arrays
 from sim.engine.events import EventLog
 from sim.engine.ledger import Ledger
+from sim.engine.population import EnterpriseMentors, Enterprises, SchoolMentors, Students
 from sim.engine.streams import RandomStreams
 from sim.engine.world import World
 from sim.mechanisms.enterprise_pool import create_enterprises
-from sim.mechanisms.intake import create_students
+from sim.mechanisms.intake import draw_students
 from sim.mechanisms.mentor_selection import select_enterprise_mentors, select_school_mentors
-from sim.phases import WEEKLY_PHASES
+from sim.messages import text
+from sim.phases import MECHANISMS, WEEKLY_PHASES, declared_streams, state_fields
 from sim.results import Recorder, RunResult, student_records, summarise
 from sim.scenario import Scenario, resolve_scenario
 from sim.scenario.memory import check_memory
 
 
 def build_world(scenario: Scenario, seed: int | np.random.SeedSequence, events: bool = False) -> World:
-    """Draw the initial population, mentors and enterprises of one run."""
-    streams = RandomStreams(seed)
-    enterprises = create_enterprises(scenario, streams)
+    """Draw the initial population, mentors and enterprises of one run.
+
+    The arrays are built from the mechanisms' state declarations (``sim.phases``); the
+    set-up mechanisms (intake, mentor selection, the enterprise pool) give the values
+    they draw, every other attribute starts at its declared initial value.
+    """
+    declared = state_fields(MECHANISMS)
+    streams = RandomStreams(seed, declared_streams(MECHANISMS))
+
+    def of(population: str) -> list[StateField]:
+        return [f for f in declared if f.population == population]
+
+    firms = create_enterprises(scenario, streams)
+    school_mentors = select_school_mentors(scenario, streams)
+    enterprise_mentors = select_enterprise_mentors(scenario, streams, firms["capacity"])
     return World(
         scenario=scenario,
         streams=streams,
         calendar=build_calendar(scenario.calendar),
-        students=create_students(scenario, streams),
-        school_mentors=select_school_mentors(scenario, streams),
-        enterprise_mentors=select_enterprise_mentors(scenario, streams, enterprises.capacity),
-        enterprises=enterprises,
+        students=build_arrays(Students, scenario.n_students, of("students"), draw_students(scenario, streams),
+                              n=scenario.n_students),
+        school_mentors=build_arrays(SchoolMentors, len(school_mentors["effort"]), of("school_mentors"),
+                                    school_mentors),
+        enterprise_mentors=build_arrays(EnterpriseMentors, len(enterprise_mentors["effort"]),
+                                        of("enterprise_mentors"), enterprise_mentors),
+        enterprises=build_arrays(Enterprises, len(firms["staff"]), of("enterprises"), firms),
         ledger=Ledger(),
         events=EventLog(events),
     )
 
 
 class _ArrayAgent(mesa.Agent):
-    """A Mesa agent that is a view onto row ``index`` of some state arrays."""
+    """A Mesa agent that is a view onto row ``index`` of some state arrays.
 
-    _arrays_attr = ""
+    Reading ``agent.name`` gives element ``index`` of ``model.world.<arrays>.name`` (a
+    derived per-agent value such as ``Enterprises.satisfaction()`` is computed first).
+    Setting ``agent.name = value`` writes that element, so the model's next ``step()``
+    uses it (``AgentSet.set`` works the same way); an integer or boolean array takes only
+    values it can hold exactly. A derived value or an unknown name cannot be set: that
+    raises ``AttributeError`` rather than leaving a Python attribute the model never reads.
+    A value some mechanism recomputes every week (mentors' ``effort`` from the incentives,
+    ``workload``) is overwritten by that mechanism in the next step; drawn traits such as
+    ``technical_skill`` or ``teaching_quality`` keep what was written.
+
+    The agent's own attributes are ordinary ones: Mesa's (``model``, ``unique_id``,
+    ``pos``, set by ``mesa.Agent.__init__``; ``meta_agent``, set by Mesa's meta-agents),
+    ``index``, and anything the class defines (properties such as ``random``). A subclass
+    that keeps more state of its own lists the names in ``_own_attributes``.
+    """
+
+    _arrays_attr: ClassVar[str] = ""
+    _own_attributes: ClassVar[frozenset[str]] = frozenset({"model", "unique_id", "pos", "meta_agent", "index"})
 
     def __init__(self, model: TalentModel, index: int) -> None:
         super().__init__(model)
         self.index = index
 
     def __getattr__(self, name: str) -> Any:
+        if name in type(self)._own_attributes or name.startswith("__"):
+            raise AttributeError(name)  # not set yet (e.g. while unpickling): never look in the arrays
         arrays = getattr(self.model.world, type(self)._arrays_attr)
         try:
             values = getattr(arrays, name)
@@ -69,6 +107,39 @@ class _ArrayAgent(mesa.Agent):
             return values[self.index]
         except (AttributeError, TypeError) as exc:
             raise AttributeError(name) from exc
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        cls = type(self)
+        if name in cls._own_attributes or hasattr(cls, name):
+            super().__setattr__(name, value)
+            return
+        arrays = getattr(self.model.world, cls._arrays_attr)
+        stored = _stored_arrays(arrays)
+        if name not in stored:
+            template = "agents.derived_attribute" if hasattr(arrays, name) else "agents.unknown_attribute"
+            raise AttributeError(text(template, agent=cls.__name__, name=name, names=", ".join(stored),
+                                      population=f"model.world.{cls._arrays_attr}"), name=name, obj=self)
+        array = getattr(arrays, name)
+        if array.dtype.kind in "biu" and not _holds_exactly(array.dtype, value):
+            template = "agents.not_true_or_false" if array.dtype.kind == "b" else "agents.not_a_whole_number"
+            raise ValueError(text(template, agent=cls.__name__, name=name, value=value, dtype=array.dtype))
+        array[self.index] = value
+
+
+def _stored_arrays(arrays: Any) -> list[str]:
+    """The names of the per-agent arrays ``arrays`` stores (not its derived values), in declaration order."""
+    names = [f.name for f in dataclasses.fields(arrays)] if dataclasses.is_dataclass(arrays) else list(vars(arrays))
+    return [name for name in names if isinstance(getattr(arrays, name, None), np.ndarray)]
+
+
+def _holds_exactly(dtype: np.dtype[Any], value: Any) -> bool:
+    """True when an element of an integer or boolean array of ``dtype`` can hold ``value`` unchanged."""
+    if isinstance(value, str | bytes) or not np.isscalar(value):
+        return False
+    try:
+        return bool(dtype.type(value) == value)
+    except (TypeError, ValueError, OverflowError):
+        return False
 
 
 class SchoolMentorAgent(_ArrayAgent):
