@@ -12,19 +12,27 @@ engine's random streams bit for bit; it reproduces the model's behaviour, which
 
 What is shared with the engine: the scenario schema and its parameters
 (``sim.scenario``), the calendar tables built from the scenario
-(``sim.engine.calendar.build_calendar``: scenario data, not a mechanism), and the
-vocabulary of stages and locations (``Stage``, ``Location``). Everything else -
-intake, calendar stages, placement with caps, mentor capacity and sector matching,
-the funding ledger with priorities, incentives and effort, contact and coordination,
-the mentoring share of hours, learning, certification with retakes, attrition and
-termination, exits, the labour market (host offers, further study, search, job loss,
-6- and 12-month snapshots), participation decisions and enterprise accounts, mentor
-development and turnover - is re-implemented here, agent by agent.
+(``sim.engine.calendar.build_calendar``: scenario data, not a mechanism), the
+vocabulary of stages and locations (``Stage``, ``Location``), the ledger's sources and
+uses in priority order (``sim.engine.ledger.SOURCES``, ``USES``), and the model's fixed
+constants, imported from the modules that define them rather than copied: the time
+units (``WEEKS_PER_YEAR``, ``HALF_YEAR_WEEKS``, ``WEEKS_PER_MONTH``,
+``MONTHS_PER_WEEK``, the 6- and 12-month follow-up weeks) and the assumptions the
+mechanisms document as module constants (post skill needs, contact rules, session
+hours, learning inputs, mentor attribute spreads, the ex-ante skill gain, the title's
+satisfaction bar), so a change to one of them changes both models. No function of a
+mechanism is used. Everything else - intake, calendar stages, placement with caps,
+mentor capacity and sector matching, the funding ledger with priorities, incentives
+and effort, contact and coordination, the mentoring share of hours, learning,
+certification with retakes, attrition and termination, exits, the labour market (host
+offers, further study, search, job loss, 6- and 12-month snapshots), participation
+decisions and enterprise accounts, mentor development and turnover - is
+re-implemented here, agent by agent.
 
-The phases of a week, in order (the engine's ``sim.phases.WEEKLY_PHASES``):
-calendar, intake, participation, mentor development, placement, funding, incentives,
-contact, mentoring, learning, certification, attrition, exits, labour market,
-enterprise accounts, record.
+The phases of a week, in order (the mechanism names of the engine's
+``sim.phases.WEEKLY_PHASES``): schedule, intake, participation, mentor development,
+placement, funding, incentives, contact, mentoring, learning, certification,
+attrition, exits, labour market, enterprise accounts; then record.
 
 Usage (from the repository root, with ``benchmarks`` on ``sys.path``)::
 
@@ -42,38 +50,19 @@ from typing import Any
 
 import mesa
 
-from sim.engine.calendar import build_calendar
-from sim.engine.population import Location, Stage
+from sim.engine.calendar import HALF_YEAR_WEEKS, build_calendar
+from sim.engine.ledger import SOURCES, USES
+from sim.engine.population import OPEN_MARKET, Location, Stage
+from sim.mechanisms.attrition import POST_NEED_BASE_POINTS, POST_NEED_PER_LEVEL_POINTS
+from sim.mechanisms.contact import RULE_SESSIONS_PER_SEMESTER, RULE_VISITS_PER_MONTH
+from sim.mechanisms.funding import MONTHS_PER_WEEK
+from sim.mechanisms.labour_market import FOLLOW_UP_6M_WEEKS, FOLLOW_UP_12M_WEEKS
+from sim.mechanisms.learning import ENTERPRISE_THEORY_INPUT, SCHOOL_PROFESSIONALISM_INPUT
+from sim.mechanisms.mentor_selection import ATTRIBUTE_SD, EXTRA_FRONTLINE_YEARS_MEAN, EXTRA_TEACHING_YEARS_MEAN
+from sim.mechanisms.mentoring import HOURS_PER_SCHOOL_SESSION, WEEKS_PER_MONTH
+from sim.mechanisms.participation import EX_ANTE_SKILL_GAIN_POINTS, TITLE_SATISFACTION_BAR
 from sim.scenario import Scenario, apply_overrides, load_scenario, scenario_from_dict, scenario_to_dict
 from sim.scenario.schema import WEEKS_PER_YEAR
-
-HALF_YEAR_WEEKS = WEEKS_PER_YEAR // 2
-MONTHS_PER_WEEK = 12.0 / 52.0
-WEEKS_PER_MONTH = 52.0 / 12.0
-FOLLOW_UP_6M_WEEKS = 26
-FOLLOW_UP_12M_WEEKS = 52
-
-# The model's fixed constants (assumptions documented in the engine's mechanisms).
-HOURS_PER_SCHOOL_SESSION = 3.0  # hours one enterprise-mentor session at school takes
-RULE_VISITS_PER_MONTH = 2.0  # seed 003's minimum school-mentor visits per month
-RULE_SESSIONS_PER_SEMESTER = 4.0  # seed 003's minimum enterprise-mentor sessions per semester
-ENTERPRISE_THEORY_INPUT = 0.1  # theory input of an enterprise week, relative to school
-SCHOOL_PROFESSIONALISM_INPUT = 0.4  # professionalism input of a school week, relative to a firm
-POST_NEED_BASE_POINTS = 30.0  # practical skill a post of technical level 0 needs
-POST_NEED_PER_LEVEL_POINTS = 40.0  # extra practical skill per unit of post level
-TITLE_SATISFACTION_BAR = 0.5  # satisfaction a host needs for the demonstration-unit title
-EX_ANTE_SKILL_GAIN_POINTS = 25.0  # skill a firm expects an apprentice to have gained when hosted
-ATTRIBUTE_SD = 0.1  # spread of mentors' 0-1 attributes around their means
-EXTRA_TEACHING_YEARS_MEAN = 8.0  # mean teaching years beyond the selection minimum (exponential)
-EXTRA_FRONTLINE_YEARS_MEAN = 6.0  # mean frontline years beyond the selection minimum (exponential)
-
-SOURCES = ("school_special_fund", "government", "enterprise_cost_sharing")
-USES = ("training_base", "school_mentor_remuneration", "enterprise_mentor_remuneration",
-        "contact_visits", "exam_fees", "apprentice_subsidy")
-"""Uses of the programme's money in priority order: the first is paid first."""
-
-OPEN_MARKET = "open_market"
-"""The employer of a job found on the open labour market (not an enterprise agent)."""
 
 VARIANTS = ("double_learning_rate", "no_mentor_capacity_limit")
 """Deliberately wrong versions of the model, used to show the agreement check can fail."""
@@ -81,7 +70,7 @@ VARIANTS = ("double_learning_rate", "no_mentor_capacity_limit")
 
 def weekly_probability(rate_per_year: float, log_multiplier: float = 0.0) -> float:
     """Probability of an event within one week from a yearly hazard and a log-multiplier."""
-    return -math.expm1(-(rate_per_year / 52.0) * math.exp(log_multiplier))
+    return -math.expm1(-(rate_per_year / WEEKS_PER_YEAR) * math.exp(log_multiplier))
 
 
 def clip(x: float, lo: float, hi: float) -> float:
@@ -259,7 +248,8 @@ class EnterpriseMentor(mesa.Agent):
         present = self.present_apprentices()
         demand = sc.enterprise_mentors.desired_hours_per_apprentice_week * len(present)
         capacity = sc.enterprise_mentors.guidance_hours_per_week * self.effort if self.is_active() else 0.0
-        session_hours = self.model.sessions_per_semester * HOURS_PER_SCHOOL_SESSION / 26.0 if demand > 0 else 0.0
+        session_hours = self.model.sessions_per_semester * HOURS_PER_SCHOOL_SESSION / HALF_YEAR_WEEKS \
+            if demand > 0 else 0.0
         supply = max(capacity - session_hours, 0.0)
         share = clip(supply / demand, 0.0, 1.0) if demand > 0 else 1.0
         for a in present:
@@ -318,7 +308,7 @@ class Enterprise(mesa.Agent):
         hosts; the figure it decides on also subtracts the hiring costs that retaining its
         apprentices saved it.
         """
-        years = self.year_apprentice_weeks / 52.0
+        years = self.year_apprentice_weeks / WEEKS_PER_YEAR
         if years > 0:
             training_net_cost = (self.year_cost - self.year_benefit) / years
             if self.first_year_net_cost_per_apprentice is None:
@@ -406,7 +396,7 @@ class Enterprise(mesa.Agent):
             mentor_hours * sc.enterprise_mentors.hourly_cost_yuan
         output = sum(pp.productive_time_share * a.practical_skill / 100.0 * pp.skilled_output_yuan_per_week
                      for a in present)
-        subsidy = n * sc.incentives.apprentice_subsidy_yuan_per_year / 52.0 * \
+        subsidy = n * sc.incentives.apprentice_subsidy_yuan_per_year / WEEKS_PER_YEAR * \
             self.model.funded["apprentice_subsidy"]
         tax_relief = sc.incentives.tax_relief_share * cost
         benefit = output + subsidy + tax_relief
@@ -477,7 +467,7 @@ class Student(mesa.Agent):
         self.host_at_decision: Enterprise | None = None
         self.further_study = False
         self.not_seeking = False
-        self.employer: Enterprise | str | None = None
+        self.employer: Enterprise | int | None = None  # OPEN_MARKET: a job on the open market
         self.week_job_found = -1
         self.week_left = -1
         self.week_graduated = -1
@@ -780,7 +770,7 @@ class PeerModel(mesa.Model):
         """Simulate one week: the phases in their fixed order, then record."""
         by_type = self.agents_by_type
         students = by_type[Student]
-        students.do("follow_calendar")  # calendar
+        students.do("follow_calendar")  # schedule
         self.enrol_cohort()  # intake
         self.decide_participation()  # participation
         self.develop_mentors()  # mentor development
@@ -841,8 +831,9 @@ class PeerModel(mesa.Model):
             mentor_hours * sc.enterprise_mentors.hourly_cost_yuan
         productivity = (sc.intake.initial_practical_skill_mean + EX_ANTE_SKILL_GAIN_POINTS) / 100.0
         weekly_return = pp.productive_time_share * productivity * pp.skilled_output_yuan_per_week + \
-            sc.incentives.apprentice_subsidy_yuan_per_year / 52.0 + sc.incentives.tax_relief_share * weekly_cost
-        return (weekly_cost - weekly_return) * 52.0
+            sc.incentives.apprentice_subsidy_yuan_per_year / WEEKS_PER_YEAR + \
+            sc.incentives.tax_relief_share * weekly_cost
+        return (weekly_cost - weekly_return) * WEEKS_PER_YEAR
 
     def decide_participation(self) -> None:
         """Yearly: vacancies, then (after the first year) every firm decides to join, stay or leave."""
@@ -918,7 +909,7 @@ class PeerModel(mesa.Model):
         self.ledger.pay_in("school_special_fund", p.school_special_fund_yuan_per_year)
         self.ledger.pay_in("government", p.government_yuan_per_year)
         hosted_weeks = sum(f.total_apprentice_weeks for f in self.enterprises)
-        unbilled_years = (hosted_weeks - self.counters["apprentice_weeks_billed"]) / 52.0
+        unbilled_years = (hosted_weeks - self.counters["apprentice_weeks_billed"]) / WEEKS_PER_YEAR
         self.counters["apprentice_weeks_billed"] = hosted_weeks
         self.ledger.pay_in("enterprise_cost_sharing",
                            p.enterprise_cost_sharing_yuan_per_apprentice_year * unbilled_years)
@@ -947,7 +938,7 @@ class PeerModel(mesa.Model):
             "contact_visits": visiting * sc.contact.school_mentor_visits_per_month * MONTHS_PER_WEEK
             * sc.contact.cost_yuan_per_visit,
             "exam_fees": 0.0,
-            "apprentice_subsidy": at_firm * sc.incentives.apprentice_subsidy_yuan_per_year / 52.0,
+            "apprentice_subsidy": at_firm * sc.incentives.apprentice_subsidy_yuan_per_year / WEEKS_PER_YEAR,
         }
         if self.is_exam_week():
             needs["exam_fees"] = sum(1 for s in students if s.may_sit_exam()) * sc.certification.exam_fee_yuan
@@ -1067,7 +1058,7 @@ def summarise_peer(model: PeerModel) -> dict[str, float]:
     retained_by = [s.host_at_decision for s in hosted_at_decision if s.offered_by_host]
     employed_at_grad = sum(1 for s in grads if s.stage_at_graduation in (Stage.EMPLOYED, Stage.FURTHER_STUDY))
     firms = model.enterprises
-    apprentice_years = sum(f.total_apprentice_weeks for f in firms) / 52.0
+    apprentice_years = sum(f.total_apprentice_weeks for f in firms) / WEEKS_PER_YEAR
     net = {f: f.total_benefit + f.total_hiring_savings - f.total_cost for f in firms}
     retaining = set(retained_by)
     first_year = [f.first_year_net_cost_per_apprentice for f in firms

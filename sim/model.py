@@ -22,7 +22,7 @@ import numpy as np
 
 from sim.engine.calendar import build_calendar
 from sim.engine.clock import WeeklyClock
-from sim.engine.declarations import StateField, build_arrays
+from sim.engine.declarations import Mechanism, StateField, build_arrays
 from sim.engine.events import EventLog
 from sim.engine.ledger import Ledger
 from sim.engine.population import EnterpriseMentors, Enterprises, SchoolMentors, Students
@@ -32,21 +32,22 @@ from sim.mechanisms.enterprise_pool import create_enterprises
 from sim.mechanisms.intake import draw_students
 from sim.mechanisms.mentor_selection import select_enterprise_mentors, select_school_mentors
 from sim.messages import text
-from sim.phases import MECHANISMS, WEEKLY_PHASES, declared_streams, state_fields
+from sim.phases import MECHANISMS, declared_streams, state_fields, weekly_phases
 from sim.results import Recorder, RunResult, student_records, summarise
 from sim.scenario import Scenario, resolve_scenario
 from sim.scenario.memory import check_memory
 
 
-def build_world(scenario: Scenario, seed: int | np.random.SeedSequence, events: bool = False) -> World:
+def build_world(scenario: Scenario, seed: int | np.random.SeedSequence, events: bool = False,
+                mechanisms: tuple[Mechanism, ...] = MECHANISMS, students_type: type[Students] = Students) -> World:
     """Draw the initial population, mentors and enterprises of one run.
 
     The arrays are built from the mechanisms' state declarations (``sim.phases``); the
     set-up mechanisms (intake, mentor selection, the enterprise pool) give the values
     they draw, every other attribute starts at its declared initial value.
     """
-    declared = state_fields(MECHANISMS)
-    streams = RandomStreams(seed, declared_streams(MECHANISMS))
+    declared = state_fields(mechanisms)
+    streams = RandomStreams(seed, declared_streams(mechanisms))
 
     def of(population: str) -> list[StateField]:
         return [f for f in declared if f.population == population]
@@ -58,7 +59,7 @@ def build_world(scenario: Scenario, seed: int | np.random.SeedSequence, events: 
         scenario=scenario,
         streams=streams,
         calendar=build_calendar(scenario.calendar),
-        students=build_arrays(Students, scenario.n_students, of("students"), draw_students(scenario, streams),
+        students=build_arrays(students_type, scenario.n_students, of("students"), draw_students(scenario, streams),
                               n=scenario.n_students),
         school_mentors=build_arrays(SchoolMentors, len(school_mentors["effort"]), of("school_mentors"),
                                     school_mentors),
@@ -160,10 +161,13 @@ class EnterpriseAgent(_ArrayAgent):
     _arrays_attr = "enterprises"
 
 
-MODEL_REPORTERS = (
-    "n_student", "n_apprentice", "n_employee", "n_further_study", "n_unemployed", "n_dropped_out",
-    "mean_theory", "mean_practical_skill", "mean_professionalism", "spent_yuan", "n_participating_enterprises",
-)
+WEEKLY_REPORTERS = ("n_student", "n_apprentice", "n_employee", "n_further_study", "n_unemployed", "n_dropped_out",
+                    "spent_yuan", "n_participating_enterprises")
+"""Time-series columns the DataCollector collects every week (the whole series is ``recorder.frame()``).
+
+Beside them it carries every summary outcome of the registry; those are computed once,
+at the last step (NaN before it): computing them every week would slow a run by a fifth.
+"""
 
 
 class TalentModel(mesa.Model):
@@ -175,12 +179,17 @@ class TalentModel(mesa.Model):
         events: keep the event log (who moved where, when, why).
         max_memory_bytes: refuse populations whose estimated memory exceeds this.
         mesa_agents: also create Mesa agents for mentors and enterprises.
+        mechanisms: the model's mechanisms (default: ``sim.phases.MECHANISMS``); a test or an
+            extension adds its own, with ``students_type`` a ``Students`` subclass holding the
+            per-student arrays the added mechanisms declare.
+        students_type: the per-student arrays' dataclass.
         **overrides: parameter overrides by dotted key (``**{"school_mentors.students_per_mentor": 10}``)
             or with ``__`` for dots (``school_mentors__students_per_mentor=10``).
     """
 
     def __init__(self, scenario: Scenario | str | os.PathLike[str] | None = None, seed: int | None = None,
                  events: bool = False, max_memory_bytes: int | None = None, mesa_agents: bool = True,
+                 mechanisms: tuple[Mechanism, ...] = MECHANISMS, students_type: type[Students] = Students,
                  **overrides: Any) -> None:
         if seed is None:
             seed = int(np.random.SeedSequence().generate_state(1)[0])
@@ -188,8 +197,10 @@ class TalentModel(mesa.Model):
         self.scenario = resolve_scenario(scenario, overrides)
         check_memory(self.scenario, max_memory_bytes, source=self.scenario.name)
         self.seed = seed
-        self.world = build_world(self.scenario, seed, events)
-        self.clock = WeeklyClock(WEEKLY_PHASES, self.world)
+        self.mechanisms = mechanisms
+        self.outcomes = tuple(o for m in mechanisms for o in m.outcomes)
+        self.world = build_world(self.scenario, seed, events, mechanisms, students_type)
+        self.clock = WeeklyClock(weekly_phases(mechanisms), self.world)
         self.recorder = Recorder(self.scenario.horizon_weeks)
         if mesa_agents:
             for i in range(self.world.school_mentors.n):
@@ -198,17 +209,19 @@ class TalentModel(mesa.Model):
                 EnterpriseMentorAgent(self, i)
             for i in range(self.world.enterprises.n):
                 EnterpriseAgent(self, i)
-        self.datacollector = mesa.DataCollector(
-            model_reporters={name: _reporter(name) for name in MODEL_REPORTERS})
+        self._summary: tuple[int, dict[str, float]] | None = None
+        reporters: dict[str, Any] = {name: _weekly_reporter(name) for name in WEEKLY_REPORTERS}
+        reporters.update({o.name: _outcome_reporter(o.name) for o in self.outcomes})
+        self.datacollector = mesa.DataCollector(model_reporters=reporters)
         self.running = True
 
     def step(self) -> None:
-        """Simulate one week, record it, and stop at the horizon."""
+        """Simulate one week, record it, stop at the horizon, then collect (outcomes at the last step)."""
         self.clock.advance()
         self.recorder.record(self.world)
-        self.datacollector.collect(self)
         if self.clock.now >= self.scenario.horizon_weeks:
             self.running = False
+        self.datacollector.collect(self)
 
     def run(self) -> None:
         """Step until the horizon."""
@@ -216,13 +229,22 @@ class TalentModel(mesa.Model):
             self.step()
 
     def summary(self) -> dict[str, float]:
-        """The outcomes so far, by their public names."""
-        return summarise(self.world, self.recorder)
+        """The outcomes so far, by their public names (computed once per simulated week asked)."""
+        if self._summary is None or self._summary[0] != self.clock.now:
+            self._summary = (self.clock.now, summarise(self.world, self.recorder, self.outcomes))
+        return dict(self._summary[1])
 
 
-def _reporter(name: str) -> Any:
+def _weekly_reporter(name: str) -> Any:
     def report(model: TalentModel) -> float:
         return float(model.recorder.columns[name][model.recorder._row - 1]) if model.recorder._row else 0.0
+    report.__name__ = name
+    return report
+
+
+def _outcome_reporter(name: str) -> Any:
+    def report(model: TalentModel) -> float:
+        return float("nan") if model.running else model.summary()[name]
     report.__name__ = name
     return report
 

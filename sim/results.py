@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.engine.declarations import Outcome
 from sim.engine.population import (
     BASIC,
     DROPPED_OUT,
@@ -133,10 +134,10 @@ def run_totals(world: World, recorder: Recorder) -> RunTotals:
     )
 
 
-def summarise(world: World, recorder: Recorder) -> dict[str, float]:
+def summarise(world: World, recorder: Recorder, outcomes: tuple[Outcome, ...] = OUTCOMES) -> dict[str, float]:
     """The run's outcomes, by their public names, in registry order."""
     totals = run_totals(world, recorder)
-    return {o.name: o.compute(world, totals) for o in OUTCOMES}
+    return {o.name: o.compute(world, totals) for o in outcomes}
 
 
 def student_records(world: World) -> pd.DataFrame:

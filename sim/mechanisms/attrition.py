@@ -71,5 +71,9 @@ def request_attrition(world: World) -> None:
 MECHANISM = Mechanism(
     name="attrition",
     step=request_attrition,
+    reads=("enterprises.post_level", "students.enterprise_mentor", "students.guidance_enterprise",
+           "students.guidance_school", "students.host", "students.location", "students.motivation",
+           "students.practical_skill", "students.sector_fit", "students.stage"),
+    writes=("pending_dropouts", "pending_terminations"),
     streams=("attrition.dropout", "attrition.termination"),
 )

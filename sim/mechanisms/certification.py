@@ -64,6 +64,8 @@ def _certificate_pass_rate(world: World, totals: RunTotals) -> float:
 MECHANISM = Mechanism(
     name="certification",
     step=hold_exams,
+    reads=("students.enrol_week", "students.practical_skill", "students.stage", "students.theory", "this_week.funded"),
+    writes=("counters.exam_passes", "counters.exam_sittings", "students.attempts", "students.certificates"),
     state=(
         StateField("students", "certificates", np.int8, 0, "X certificates held"),
         StateField("students", "attempts", np.int8, 0, "sittings of the next certificate so far"),

@@ -71,6 +71,8 @@ def programme_alignment(world: World) -> float:
 MECHANISM = Mechanism(
     name="contact",
     step=make_contact,
+    reads=("students.host", "students.location", "this_week.funded"),
+    writes=("enterprises.coordination", "this_week.contact"),
     state=(
         StateField("enterprises", "coordination", np.float64, 0.0,
                    "school-enterprise coordination sustained by contact, 0-1"),

@@ -78,6 +78,11 @@ def _accounts(name: str, description: str) -> StateField:
 MECHANISM = Mechanism(
     name="enterprise_accounts",
     step=book_enterprise_week,
+    reads=("students.enterprise_mentor", "students.guidance_enterprise", "students.host", "students.location",
+           "students.practical_skill", "this_week.funded"),
+    writes=("counters.tax_relief_yuan", "enterprises.total_apprentice_weeks", "enterprises.total_benefit_yuan",
+            "enterprises.total_cost_yuan", "enterprises.year_apprentice_weeks", "enterprises.year_benefit_yuan",
+            "enterprises.year_cost_yuan"),
     state=(
         _accounts("year_cost_yuan", "this year's training cost, yuan"),
         _accounts("year_benefit_yuan", "this year's productive value + support, yuan"),

@@ -12,7 +12,7 @@ import numpy as np
 
 from sim.engine.declarations import Mechanism, Outcome, StateField, Unit, mean_of, rate
 from sim.engine.population import Students
-from sim.engine.world import RunTotals, World
+from sim.engine.world import World
 from sim.scenario.schema import EvaluationParams
 
 

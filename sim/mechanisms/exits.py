@@ -53,6 +53,10 @@ def _dropout_rate(world: World, totals: RunTotals) -> float:
 MECHANISM = Mechanism(
     name="exits",
     step=apply_exits,
+    reads=("students.enrol_week",),
+    writes=("counters.terminations", "pending_dropouts", "pending_terminations", "students.enterprise_mentor",
+            "students.host", "students.location", "students.n_terminations", "students.offered_by_host",
+            "students.stage", "students.week_left"),
     state=(
         StateField("students", "n_terminations", np.int8, 0, "apprenticeships ended early"),
         StateField("students", "week_left", np.int32, -1, "week of dropping out, or -1"),

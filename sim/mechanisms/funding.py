@@ -107,6 +107,10 @@ def _spent_from(source: str) -> Outcome:
 MECHANISM = Mechanism(
     name="funding",
     step=pay_weekly_needs,
+    reads=("enterprise_mentors.vacant_until", "enterprises.total_apprentice_weeks", "school_mentors.vacant_until",
+           "students.attempts", "students.certificates", "students.enrol_week", "students.enterprise_mentor",
+           "students.location", "students.school_mentor", "students.stage"),
+    writes=("counters.apprentice_weeks_billed", "ledger", "this_week.funded"),
     outcomes=(
         Outcome("total_cost_yuan", "Programme cost", "Programme money paid out, all uses, whole run.", Unit.YUAN,
                 lambda world, totals: world.ledger.total_spent, headline=True),

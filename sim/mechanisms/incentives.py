@@ -38,4 +38,9 @@ def update_mentor_effort(world: World) -> None:
         funded.enterprise_mentor_remuneration, inc.effort_per_1000_yuan_month, honours, career)
 
 
-MECHANISM = Mechanism(name="incentives", step=update_mentor_effort)
+MECHANISM = Mechanism(
+    name="incentives",
+    step=update_mentor_effort,
+    reads=("this_week.funded",),
+    writes=("enterprise_mentors.effort", "school_mentors.effort"),
+)

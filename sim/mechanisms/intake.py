@@ -78,6 +78,7 @@ def _n_enrolled(world: World, totals: RunTotals) -> float:
 MECHANISM = Mechanism(
     name="intake",
     step=enrol_cohort,
+    writes=("students.location", "students.school_mentor", "students.stage"),
     state=(
         StateField("students", "cohort", np.int16, SET_UP, "0-based cohort"),
         StateField("students", "enrol_week", np.int32, SET_UP, "week of enrolment"),

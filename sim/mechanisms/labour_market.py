@@ -190,6 +190,15 @@ def _employment_outcome(name: str, label: str, snapshot: str, jobs_only: bool, h
 MECHANISM = Mechanism(
     name="labour_market",
     step=run_labour_market,
+    reads=("enterprises.post_level", "students.certificates", "students.enrol_week", "students.practical_skill",
+           "students.professionalism", "students.theory"),
+    writes=("counters.hiring_savings_yuan", "counters.host_offers", "enterprises.satisfaction_count",
+            "enterprises.satisfaction_sum", "enterprises.total_hiring_savings_yuan", "enterprises.vacancies",
+            "enterprises.year_hiring_savings_yuan", "students.employer", "students.enterprise_mentor",
+            "students.further_study", "students.host", "students.host_at_decision", "students.location",
+            "students.not_seeking", "students.offered_by_host", "students.stage", "students.stage_at_12m",
+            "students.stage_at_6m", "students.stage_at_graduation", "students.week_graduated",
+            "students.week_job_found"),
     state=(
         StateField("students", "offered_by_host", bool, False, "the host offered a job"),
         StateField("students", "host_at_decision", np.int32, NO_ONE, "host when hosts decided, or NO_ONE"),

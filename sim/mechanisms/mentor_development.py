@@ -71,6 +71,10 @@ def develop_mentors(world: World) -> None:
 MECHANISM = Mechanism(
     name="mentor_development",
     step=develop_mentors,
+    writes=("enterprise_mentors.frontline_years", "enterprise_mentors.pedagogical_skill",
+            "enterprise_mentors.technical_skill", "enterprise_mentors.vacant_until", "school_mentors.dual_qualified",
+            "school_mentors.practical_skill", "school_mentors.teaching_quality", "school_mentors.teaching_years",
+            "school_mentors.vacant_until"),
     state=(
         StateField("school_mentors", "vacant_until", np.int32, -1, "week the post is filled again (-1: filled)"),
         StateField("enterprise_mentors", "vacant_until", np.int32, -1, "week the post is filled again (-1: filled)"),

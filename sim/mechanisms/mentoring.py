@@ -86,6 +86,11 @@ def hours_given_by_enterprise(world: World) -> np.ndarray:
 MECHANISM = Mechanism(
     name="mentoring",
     step=guide_students,
+    reads=("enterprise_mentors.effort", "enterprise_mentors.vacant_until", "school_mentors.effort",
+           "school_mentors.vacant_until", "students.enterprise_mentor", "students.location",
+           "students.school_mentor", "this_week.contact"),
+    writes=("enterprise_mentors.workload", "school_mentors.workload", "students.guidance_enterprise",
+            "students.guidance_school", "this_week.guidance"),
     state=(
         StateField("students", "guidance_school", np.float64, 0.0,
                    "share of the needed school-mentor guidance received this week"),

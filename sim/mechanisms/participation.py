@@ -112,6 +112,12 @@ def decide_participation(world: World) -> None:
 MECHANISM = Mechanism(
     name="participation",
     step=decide_participation,
+    reads=("enterprises.post_staff", "enterprises.satisfaction_count", "enterprises.satisfaction_sum",
+           "enterprises.willingness", "students.host", "students.stage"),
+    writes=("counters.participation_years", "enterprises.first_year_net_cost_per_apprentice",
+            "enterprises.last_net_cost_per_apprentice_year", "enterprises.participating", "enterprises.vacancies",
+            "enterprises.year_apprentice_weeks", "enterprises.year_benefit_yuan", "enterprises.year_cost_yuan",
+            "enterprises.year_hiring_savings_yuan", "pending_terminations"),
     state=(
         StateField("enterprises", "vacancies", np.int32, 0, "job vacancies left this year"),
         StateField("enterprises", "last_net_cost_per_apprentice_year", np.float64, np.nan,

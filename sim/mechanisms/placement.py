@@ -161,6 +161,11 @@ def _placement_rate(world: World, totals: RunTotals) -> float:
 MECHANISM = Mechanism(
     name="placement",
     step=place_apprentices,
+    reads=("enterprise_mentors.enterprise", "enterprise_mentors.vacant_until", "enterprises.capacity",
+           "enterprises.participating", "enterprises.sector", "students.enrol_week", "students.sector",
+           "students.stage"),
+    writes=("counters.placements", "students.enterprise_mentor", "students.ever_placed", "students.host",
+            "students.location", "students.sector_fit"),
     state=(
         StateField("students", "host", np.int32, NO_ONE, "host enterprise, or NO_ONE"),
         StateField("students", "enterprise_mentor", np.int32, NO_ONE, "enterprise-mentor post, or NO_ONE"),

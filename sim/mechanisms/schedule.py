@@ -43,6 +43,8 @@ def advance_calendar(world: World) -> None:
 MECHANISM = Mechanism(
     name="schedule",
     step=advance_calendar,
+    reads=("students.enrol_week", "students.host"),
+    writes=("students.location", "students.stage"),
     state=(
         StateField("students", "stage", np.int8, NOT_ENROLLED, "Stage code (exactly one)"),
         StateField("students", "location", np.int8, AWAY, "Location code this week"),

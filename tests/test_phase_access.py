@@ -1,0 +1,85 @@
+"""Every read and write of world state by a phase is declared by its mechanism.
+
+Each phase runs through a recording proxy of the World (tests/phase_access.py) for the
+whole horizon of small shipped scenarios (yearly and half-yearly mechanisms act only in
+some weeks), and the test fails on any state path a phase touched without declaring it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from phase_access import record_phases
+
+from sim.engine.declarations import Mechanism
+from sim.model import build_world
+from sim.phases import MECHANISMS, WEEKLY_PHASES, describe_phases
+from sim.scenario import resolve_scenario
+
+SCENARIOS = ("baseline", "traditional", "alternating", "funding_cut", "enterprise_incentives")
+
+
+@pytest.fixture(scope="module")
+def recorded():
+    by_scenario = {}
+    for name in SCENARIOS:
+        scenario = resolve_scenario(f"scenarios/{name}.yaml", {"intake.cohort_size": 40})
+        by_scenario[name] = record_phases(build_world(scenario, seed=3), WEEKLY_PHASES, scenario.horizon_weeks)
+    return by_scenario
+
+
+def _mechanism(name: str) -> Mechanism:
+    return next(m for m in MECHANISMS if m.name == name)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_every_read_and_write_is_declared(recorded, scenario):
+    problems = []
+    for phase, access in recorded[scenario].items():
+        m = _mechanism(phase)
+        undeclared_reads = access.reads - set(m.reads) - set(m.writes)
+        undeclared_writes = access.writes - set(m.writes)
+        problems += [f"{phase} reads {p} but does not declare it" for p in sorted(undeclared_reads)]
+        problems += [f"{phase} writes {p} but does not declare it" for p in sorted(undeclared_writes)]
+    assert not problems, "\n".join(problems)
+
+
+def test_declared_paths_name_real_state():
+    world = build_world(resolve_scenario("scenarios/baseline.yaml", {"intake.cohort_size": 10}), seed=1)
+    for m in MECHANISMS:
+        for path in (*m.reads, *m.writes):
+            part, _, attr = path.partition(".")
+            assert hasattr(world, part), f"{m.name}: {path} names no part of the world"
+            if attr:
+                assert hasattr(getattr(world, part), attr), f"{m.name}: {path} names no state"
+
+
+def test_every_declared_write_happens_somewhere(recorded):
+    # a declared write that no phase ever makes is a stale declaration
+    made = {phase: set() for phase, _ in WEEKLY_PHASES}
+    for accesses in recorded.values():
+        for phase, access in accesses.items():
+            made[phase] |= access.writes
+    stale = [f"{m.name}: {p}" for m in MECHANISMS if m.step is not None for p in m.writes if p not in made[m.name]]
+    assert not stale, stale
+
+
+def test_the_recorder_catches_an_undeclared_write():
+    scenario = resolve_scenario("scenarios/baseline.yaml", {"intake.cohort_size": 10})
+    world = build_world(scenario, seed=1)
+
+    def sneaky(w):
+        """Changes a firm's coordination, which it does not declare."""
+        w.enterprises.coordination[0] += 1.0
+
+    access = record_phases(world, (("sneaky", sneaky),), weeks=1)["sneaky"]
+    assert "enterprises.coordination" in access.reads
+    assert "enterprises.coordination" in access.writes
+
+
+def test_phases_listing_shows_reads_and_writes():
+    text = describe_phases()
+    for m in MECHANISMS:
+        if m.step is not None:
+            assert m.name in text
+            for path in m.writes:
+                assert path in text
