@@ -32,7 +32,7 @@ from sim.mechanisms.enterprise_pool import create_enterprises
 from sim.mechanisms.intake import draw_students
 from sim.mechanisms.mentor_selection import select_enterprise_mentors, select_school_mentors
 from sim.messages import text
-from sim.phases import MECHANISMS, declared_streams, state_fields, weekly_phases
+from sim.phases import MECHANISMS, declared_outcomes, declared_streams, state_fields, weekly_phases
 from sim.results import Recorder, RunResult, student_records, summarise
 from sim.scenario import Scenario, resolve_scenario
 from sim.scenario.memory import check_memory
@@ -198,7 +198,7 @@ class TalentModel(mesa.Model):
         check_memory(self.scenario, max_memory_bytes, source=self.scenario.name)
         self.seed = seed
         self.mechanisms = mechanisms
-        self.outcomes = tuple(o for m in mechanisms for o in m.outcomes)
+        self.outcomes = declared_outcomes(mechanisms)
         self.world = build_world(self.scenario, seed, events, mechanisms, students_type)
         self.clock = WeeklyClock(weekly_phases(mechanisms), self.world)
         self.recorder = Recorder(self.scenario.horizon_weeks)

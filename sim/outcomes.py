@@ -14,12 +14,10 @@ from __future__ import annotations
 
 from sim.engine.declarations import Outcome, Series, Unit, check_unique
 from sim.engine.ledger import SOURCES, USES
-from sim.phases import MECHANISMS
+from sim.phases import MECHANISMS, declared_outcomes
 
-OUTCOMES: tuple[Outcome, ...] = tuple(o for m in MECHANISMS for o in m.outcomes)
+OUTCOMES: tuple[Outcome, ...] = declared_outcomes(MECHANISMS)
 """Every summary outcome, in mechanism order."""
-
-check_unique("outcome", ((o.name, m.name) for m in MECHANISMS for o in m.outcomes))
 
 BY_NAME: dict[str, Outcome] = {o.name: o for o in OUTCOMES}
 

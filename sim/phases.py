@@ -11,7 +11,7 @@ act inside their phase only in the weeks the calendar says.
 from __future__ import annotations
 
 from sim.engine.clock import Phase
-from sim.engine.declarations import Mechanism, StateField, check_unique
+from sim.engine.declarations import Mechanism, Outcome, StateField, check_unique
 from sim.mechanisms import (
     attrition,
     certification,
@@ -81,6 +81,12 @@ def declared_streams(mechanisms: tuple[Mechanism, ...] = MECHANISMS) -> tuple[st
     """Every stream name and pattern the mechanisms declare (each exactly once)."""
     check_unique("random stream", ((name, m.name) for m in mechanisms for name in m.streams))
     return tuple(name for m in mechanisms for name in m.streams)
+
+
+def declared_outcomes(mechanisms: tuple[Mechanism, ...] = MECHANISMS) -> tuple[Outcome, ...]:
+    """Every outcome the mechanisms declare, in mechanism order (each name exactly once)."""
+    check_unique("outcome", ((o.name, m.name) for m in mechanisms for o in m.outcomes))
+    return tuple(o for m in mechanisms for o in m.outcomes)
 
 
 def _paths(paths: tuple[str, ...]) -> str:
