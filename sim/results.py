@@ -140,6 +140,11 @@ def summarise(world: World, recorder: Recorder, outcomes: tuple[Outcome, ...] = 
     return {o.name: o.compute(world, totals) for o in outcomes}
 
 
+def _codes(values: np.ndarray) -> np.ndarray[tuple[int], np.dtype[np.int8]]:
+    """Category codes (the int8 stage arrays, typed as such)."""
+    return np.asarray(values, dtype=np.int8)
+
+
 def student_records(world: World) -> pd.DataFrame:
     """One row per student: attributes, final skills, certificates, stage, employer, dates."""
     s = world.students
@@ -156,7 +161,7 @@ def student_records(world: World) -> pd.DataFrame:
         "professionalism": s.professionalism,
         "composite_score": composite_score(s, world.scenario.evaluation),
         "certificates": s.certificates,
-        "stage": pd.Categorical.from_codes(s.stage, [STAGE_NAMES[i] for i in range(len(Stage))]),
+        "stage": pd.Categorical.from_codes(_codes(s.stage), pd.Index([STAGE_NAMES[i] for i in range(len(Stage))])),
         "ever_placed": s.ever_placed,
         "host_at_job_decision": s.host_at_decision,
         "early_terminations": s.n_terminations,
@@ -165,9 +170,9 @@ def student_records(world: World) -> pd.DataFrame:
         "week_left": s.week_left,
         "week_graduated": s.week_graduated,
         "week_job_found": s.week_job_found,
-        "stage_at_graduation": pd.Categorical.from_codes(s.stage_at_graduation, SNAPSHOT_NAMES),
-        "stage_at_6m": pd.Categorical.from_codes(s.stage_at_6m, SNAPSHOT_NAMES),
-        "stage_at_12m": pd.Categorical.from_codes(s.stage_at_12m, SNAPSHOT_NAMES),
+        "stage_at_graduation": pd.Categorical.from_codes(_codes(s.stage_at_graduation), pd.Index(SNAPSHOT_NAMES)),
+        "stage_at_6m": pd.Categorical.from_codes(_codes(s.stage_at_6m), pd.Index(SNAPSHOT_NAMES)),
+        "stage_at_12m": pd.Categorical.from_codes(_codes(s.stage_at_12m), pd.Index(SNAPSHOT_NAMES)),
     })
 
 

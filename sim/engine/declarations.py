@@ -1,5 +1,4 @@
-"""What a mechanism declares: the state it adds, the streams it draws, what it reads and
-writes, the outcomes it contributes, and its weekly step.
+"""What a mechanism declares: its state, streams, reads and writes, outcomes and step.
 
 Why declarations: a reader (and ``talentsim phases``) should learn from one module what
 a mechanism owns, and the engine should build the population arrays, register the random
@@ -20,7 +19,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
 from enum import Enum
-from typing import TYPE_CHECKING, Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, SupportsFloat, TypeVar
 
 import numpy as np
 
@@ -169,9 +168,10 @@ def build_arrays(cls: type[T], size: int, declared: Iterable[StateField], set_up
     return cls(**values)
 
 
-def rate(numerator: float, denominator: float) -> float:
+def rate(numerator: SupportsFloat, denominator: SupportsFloat) -> float:
     """``numerator / denominator`` as a float, NaN when the denominator is 0 (an outcome helper)."""
-    return float(numerator / denominator) if denominator > 0 else float("nan")
+    d = float(denominator)
+    return float(numerator) / d if d > 0 else float("nan")
 
 
 def mean_of(values: np.ndarray | list[float]) -> float:

@@ -24,11 +24,14 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.engine.declarations import stream_pattern
+
+if TYPE_CHECKING:
+    from numpy.random._pcg64 import _PCG64State as PCG64State  # the type of PCG64.state (typing only)
 
 WEEK_BLOCK_BITS = 64
 """Each week of a stream owns 2**64 draws: far more than any week uses."""
@@ -47,7 +50,7 @@ class RandomStreams:
     def __init__(self, seed: int | np.random.SeedSequence, declared: Iterable[str] | None = None) -> None:
         """Streams of one run; ``declared``: the stream names and patterns that may be drawn (None: any)."""
         self.root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-        self._streams: dict[str, tuple[np.random.SeedSequence, dict[str, Any], np.random.PCG64,
+        self._streams: dict[str, tuple[np.random.SeedSequence, PCG64State, np.random.PCG64,
                                        np.random.Generator]] = {}
         names = None if declared is None else tuple(declared)
         self._declared = None if names is None else frozenset(n for n in names if "{" not in n)
@@ -59,15 +62,14 @@ class RandomStreams:
         raise KeyError(f"random stream {name!r} is not declared by any mechanism (add it to the "
                        "mechanism's Mechanism(streams=...) declaration)")
 
-    def _stream(self, name: str) -> tuple[np.random.SeedSequence, dict[str, Any], np.random.PCG64,
+    def _stream(self, name: str) -> tuple[np.random.SeedSequence, PCG64State, np.random.PCG64,
                                           np.random.Generator]:
         found = self._streams.get(name)
         if found is None:
             self._check_declared(name)
             seq = np.random.SeedSequence(self.root.entropy, spawn_key=(*self.root.spawn_key, stream_key(name)))
             bitgen = np.random.PCG64(seq)
-            state: dict[str, Any] = dict(bitgen.state)
-            found = (seq, state, bitgen, np.random.Generator(bitgen))
+            found = (seq, bitgen.state, bitgen, np.random.Generator(bitgen))  # the getter returns a fresh copy
             self._streams[name] = found
         return found
 

@@ -84,7 +84,7 @@ def learn(world: World) -> None:
         host = s.host[firm]
         ent = world.enterprises
         post = 0.5 + ent.post_level[host]
-        align = alignment(world, ent.coordination[host])
+        firm_align = alignment(world, ent.coordination[host])
         mentor = s.enterprise_mentor[firm]
         mentored = mentor >= 0
         em = world.enterprise_mentors
@@ -93,7 +93,7 @@ def learn(world: World) -> None:
         quality = np.where(mentored, em.technical_skill[safe] * (0.3 + 0.7 * em.pedagogical_skill[safe]), 0.0) \
             if em.n else np.zeros(len(firm))
         ums = lp.unmentored_practice_share
-        practical_in = post * (0.5 + 0.5 * align) * (ums + (1.0 - ums) * g * quality)
+        practical_in = post * (0.5 + 0.5 * firm_align) * (ums + (1.0 - ums) * g * quality)
         prof_in = np.where(mentored, 0.6 + 0.4 * g, 0.6)
         school_q = sm.teaching_quality[s.school_mentor[firm]]
         _grow(s.theory, firm, lp.theory_points_per_week * ENTERPRISE_THEORY_INPUT * school_q * f)
