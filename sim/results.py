@@ -123,7 +123,7 @@ class Recorder:
 def run_totals(world: World, recorder: Recorder) -> RunTotals:
     """What the registry's outcome functions read besides the world (computed once)."""
     s = world.students
-    finished_cohorts = (s.enrol_week + world.calendar.programme_weeks - 1) <= world.week
+    finished_cohorts = world.graduation_week() <= world.week
     return RunTotals(
         graduates=np.flatnonzero(s.week_graduated >= 0),
         observed=finished_cohorts & (s.stage != NOT_ENROLLED),

@@ -27,7 +27,7 @@ def eligible(world: World) -> np.ndarray:
     """Mask of students who may sit an exam this session."""
     p = world.scenario.certification
     s = world.students
-    programme_year = (world.week - s.enrol_week) // WEEKS_PER_YEAR + 1
+    programme_year = world.programme_week() // WEEKS_PER_YEAR + 1
     return ((s.stage == SKILL) | (s.stage == INTERNSHIP)) & (programme_year >= p.first_exam_year) \
         & (s.certificates < len(p.thresholds_points)) & (s.attempts < p.max_attempts)
 

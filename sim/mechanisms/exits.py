@@ -25,7 +25,7 @@ def apply_exits(world: World) -> None:
         world.events.add(world.week, who, "termination", reason, s.host[who])
         release(s, who, keep_job_offer=False)
         s.n_terminations[who] += 1
-        s.location[who] = world.calendar.fallback_location[np.clip(world.week - s.enrol_week[who], 0,
+        s.location[who] = world.calendar.fallback_location[np.clip(world.programme_week()[who], 0,
                                                                    world.calendar.programme_weeks - 1)]
         world.counters.terminations += len(who)
         u = world.streams.uniform("attrition.after_termination", world.week, int(who.max()) + 1)[who]
