@@ -22,9 +22,10 @@ import numpy as np
 
 from sim.engine.calendar import build_calendar
 from sim.engine.clock import WeeklyClock
-from sim.engine.declarations import Mechanism, StateField, build_arrays
+from sim.engine.declarations import StateField, build_arrays
 from sim.engine.events import EventLog
 from sim.engine.ledger import Ledger
+from sim.engine.mechanism import Mechanism
 from sim.engine.population import EnterpriseMentors, Enterprises, SchoolMentors, Students
 from sim.engine.streams import RandomStreams
 from sim.engine.world import World

@@ -12,8 +12,9 @@ turned into display text by the presentation layer.
 
 from __future__ import annotations
 
-from sim.engine.declarations import Outcome, Series, Unit, check_unique
+from sim.engine.declarations import Series, Unit, check_unique
 from sim.engine.ledger import SOURCES, USES
+from sim.engine.mechanism import Outcome
 from sim.phases import MECHANISMS, declared_outcomes
 
 OUTCOMES: tuple[Outcome, ...] = declared_outcomes(MECHANISMS)

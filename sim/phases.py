@@ -11,7 +11,8 @@ act inside their phase only in the weeks the calendar says.
 from __future__ import annotations
 
 from sim.engine.clock import Phase
-from sim.engine.declarations import Mechanism, Outcome, StateField, check_unique
+from sim.engine.declarations import StateField, check_unique
+from sim.engine.mechanism import Mechanism, Outcome
 from sim.mechanisms import (
     attrition,
     certification,

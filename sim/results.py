@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.engine.declarations import Outcome
+from sim.engine.mechanism import Outcome
 from sim.engine.population import (
     BASIC,
     DROPPED_OUT,

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from sim.engine.declarations import DeclarationError, Mechanism, Outcome, StateField, Unit, mean_of
+from sim.engine.declarations import DeclarationError, StateField, Unit, mean_of
+from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import SCHOOL, Students
 from sim.model import TalentModel, run_one
 from sim.phases import MECHANISMS

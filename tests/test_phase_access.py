@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from phase_access import record_phases
 
-from sim.engine.declarations import Mechanism
+from sim.engine.mechanism import Mechanism
 from sim.model import build_world
 from sim.phases import MECHANISMS, WEEKLY_PHASES, describe_phases
 from sim.scenario import resolve_scenario

@@ -1,30 +1,21 @@
-"""What a mechanism declares: its state, streams, reads and writes, outcomes and step.
+"""The world-free parts of a mechanism's declaration, and the population-array builder.
 
-Why declarations: a reader (and ``talentsim phases``) should learn from one module what
-a mechanism owns, and the engine should build the population arrays, register the random
-streams and check the phase order from that same data, so that adding a mechanism is
-local. These are plain frozen dataclasses, read by small builders (``build_arrays`` here,
-``RandomStreams`` for streams, ``sim.outcomes`` for the outcome registry); nothing
-registers itself at import time.
+State fields, unit kinds, stream patterns, ``build_arrays`` and the outcome helpers.
 
-State paths name world state as ``<part>.<attribute>``: ``students.stage``,
-``enterprises.coordination``, ``this_week.funded``, ``counters.exam_sittings``,
-``ledger``, ``pending_dropouts``. The scenario, the calendar, the clock's week, the
-streams and the event log are services every phase may use and are not declared.
+``sim.engine.mechanism`` has the declaration itself (``Mechanism``, ``Outcome``), which
+refers to the World; this module does not, so the engine's lower modules (streams, the
+population arrays) can use it without an import cycle.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from enum import Enum
-from typing import TYPE_CHECKING, Literal, SupportsFloat, TypeVar
+from typing import Literal, SupportsFloat, TypeVar
 
 import numpy as np
-
-if TYPE_CHECKING:
-    from sim.engine.world import RunTotals, World
 
 Population = Literal["students", "school_mentors", "enterprise_mentors", "enterprises"]
 """The four kinds of agent whose state is held in arrays (one element per agent)."""
@@ -63,56 +54,12 @@ class Unit(Enum):
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
-    """One outcome of a run, declared once.
-
-    ``label`` and ``description`` are message ids (plain English, the keys of a
-    translation catalogue). ``over_replications`` says how replications are summarised
-    (the mean, with a 95% confidence interval). ``compute`` reads the finished world.
-    """
-
-    name: str
-    label: str
-    description: str
-    unit: Unit
-    compute: Callable[[World, RunTotals], float]
-    headline: bool = False
-    over_replications: Literal["mean"] = "mean"
-
-
-@dataclass(frozen=True, slots=True)
 class Series:
     """One column of the weekly time series, declared once (``label``: a message id)."""
 
     name: str
     label: str
     unit: Unit
-
-
-@dataclass(frozen=True, slots=True)
-class Mechanism:
-    """Everything one mechanism module owns, beside its step.
-
-    ``step`` is None for a mechanism that acts only at set-up (drawing the enterprise
-    pool, selecting mentors). ``streams`` are stream names; a name built at run time is
-    declared as a pattern with ``{placeholder}`` parts (``"{purpose}.dual_qualified"``).
-    ``reads`` and ``writes`` are state paths (see the module docstring); a path written
-    is also readable.
-    """
-
-    name: str
-    step: Callable[[World], None] | None
-    state: tuple[StateField, ...] = ()
-    streams: tuple[str, ...] = ()
-    reads: tuple[str, ...] = ()
-    writes: tuple[str, ...] = ()
-    outcomes: tuple[Outcome, ...] = ()
-
-    @property
-    def purpose(self) -> str:
-        """The first line of the step's docstring (or of the mechanism's)."""
-        doc = (self.step.__doc__ if self.step is not None else None) or ""
-        return doc.strip().splitlines()[0] if doc.strip() else "(set-up only)"
 
 
 def stream_pattern(declared: str) -> re.Pattern[str]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.declarations import Mechanism
+from sim.engine.mechanism import Mechanism
 from sim.engine.population import ENTERPRISE
 from sim.engine.world import World
 from sim.scenario.schema import WEEKS_PER_YEAR

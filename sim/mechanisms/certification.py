@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.declarations import Mechanism, Outcome, StateField, Unit, mean_of, rate
+from sim.engine.declarations import StateField, Unit, mean_of, rate
+from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import INTERNSHIP, SKILL
 from sim.engine.world import RunTotals, World
 from sim.scenario.schema import WEEKS_PER_YEAR

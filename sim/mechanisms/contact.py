@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.declarations import Mechanism, StateField
+from sim.engine.declarations import StateField
+from sim.engine.mechanism import Mechanism
 from sim.engine.population import ENTERPRISE
 from sim.engine.world import World
 

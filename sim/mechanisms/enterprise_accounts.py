@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.declarations import Mechanism, Outcome, StateField, Unit, mean_of, rate
+from sim.engine.declarations import StateField, Unit, mean_of, rate
+from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import ENTERPRISE
 from sim.engine.world import RunTotals, World
 from sim.mechanisms.labour_market import retaining_hosts

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.declarations import Mechanism, Outcome, StateField, Unit, rate
+from sim.engine.declarations import StateField, Unit, rate
+from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import AWAY, BASIC, DROPPED_OUT, INTERNSHIP
 from sim.engine.world import RunTotals, World
 from sim.mechanisms.placement import release

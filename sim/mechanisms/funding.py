@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.declarations import Mechanism, Outcome, Unit, rate
+from sim.engine.declarations import Unit, rate
 from sim.engine.ledger import SOURCES, USES, ByUse
+from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import EMPLOYED, ENTERPRISE, FURTHER_STUDY, SCHOOL
 from sim.engine.world import RunTotals, World
 from sim.mechanisms import certification

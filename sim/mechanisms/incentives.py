@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.declarations import Mechanism
+from sim.engine.mechanism import Mechanism
 from sim.engine.world import World
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.declarations import SET_UP, Mechanism, Outcome, StateField, Unit
+from sim.engine.declarations import SET_UP, StateField, Unit
+from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import BASIC, NO_ONE, NOT_ENROLLED, SCHOOL
 from sim.engine.streams import RandomStreams
 from sim.engine.world import RunTotals, World

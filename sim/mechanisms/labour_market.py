@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.declarations import Mechanism, Outcome, StateField, Unit, rate
+from sim.engine.declarations import StateField, Unit, rate
+from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import AWAY, EMPLOYED, FURTHER_STUDY, NO_ONE, OPEN_MARKET, UNEMPLOYED
 from sim.engine.world import RunTotals, World
 from sim.mechanisms.attrition import weekly_probability

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.declarations import Mechanism, Outcome, Unit, mean_of
+from sim.engine.declarations import Unit, mean_of
+from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import ENTERPRISE, SCHOOL
 from sim.engine.world import World
 from sim.mechanisms.contact import alignment, programme_alignment

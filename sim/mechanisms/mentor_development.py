@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.declarations import Mechanism, StateField
+from sim.engine.declarations import StateField
+from sim.engine.mechanism import Mechanism
 from sim.engine.world import World
 from sim.mechanisms.attrition import weekly_probability
 from sim.mechanisms.mentor_selection import draw_enterprise_mentor_attributes, draw_school_mentor_attributes

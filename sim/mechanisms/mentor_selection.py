@@ -14,7 +14,8 @@ import math
 
 import numpy as np
 
-from sim.engine.declarations import SET_UP, Mechanism, StateField
+from sim.engine.declarations import SET_UP, StateField
+from sim.engine.mechanism import Mechanism
 from sim.engine.streams import RandomStreams
 from sim.scenario.schema import Scenario
 

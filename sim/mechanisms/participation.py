@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.declarations import Mechanism, Outcome, StateField, Unit, mean_of
+from sim.engine.declarations import StateField, Unit, mean_of
+from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.world import World
 from sim.scenario.schema import WEEKS_PER_YEAR
 

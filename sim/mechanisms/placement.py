@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.declarations import Mechanism, Outcome, StateField, Unit, rate
+from sim.engine.declarations import StateField, Unit, rate
+from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import ENTERPRISE, NO_ONE, Students
 from sim.engine.world import RunTotals, World
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.declarations import Mechanism, StateField
+from sim.engine.declarations import StateField
+from sim.engine.mechanism import Mechanism
 from sim.engine.population import AWAY, BASIC, ENTERPRISE, INTERNSHIP, NOT_ENROLLED, Stage
 from sim.engine.world import World
 
