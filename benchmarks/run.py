@@ -48,9 +48,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from sim.scenario.schema import WEEKS_PER_YEAR
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-WEEKS_PER_YEAR = 52
 STUDENTS_PER_ENTERPRISE = 30
 
 TARGETS = {
@@ -411,8 +412,8 @@ def table(doc: dict[str, Any]) -> str:
         return (f"| {name} | {m['n_students']:,} | {m['wall_seconds']:.2f} | {m['cpu_seconds']:.2f} | "
                 f"{m['peak_rss_bytes'] / 2**20:,.0f} | {m['student_weeks_per_second']:,.0f} |")
 
-    rows.append(row(f"engine, baseline scaled, {pc['engine']['weeks'] // 52} y (median of {pc['engine']['runs']})",
-                    pc["engine"]))
+    years = pc["engine"]["weeks"] // WEEKS_PER_YEAR
+    rows.append(row(f"engine, baseline scaled, {years} y (median of {pc['engine']['runs']})", pc["engine"]))
     rows.append(row(f"Mesa peer, same scenario (median of {pc['peer']['runs']})", pc["peer"]))
     for n, m in doc["scaling"]["sizes"].items():
         rows.append(row(f"engine, 3 cohorts, 3 y, {int(n):,} (median of {m['runs']})", m))

@@ -5,6 +5,7 @@ Public API::
     sim.load_scenario(path, overrides)      # a validated Scenario
     sim.run_one(scenario, seed, **overrides) # one run -> RunResult (summary, timeseries, students)
     sim.TalentModel(scenario=..., seed=...)  # the mesa.Model, one step() per simulated week
+    sim.run_replications(scenario, reps, master_seed)  # first run, replications, means and CIs
     sim.compare([...], reps, master_seed)    # scenarios side by side with CIs (common random numbers)
     sim.sweep(sweep_file, out=...)           # grid / LHS / Sobol / Morris sweeps with SALib
 
@@ -28,6 +29,7 @@ _EXPORTS = {
     "load_scenario": "sim.scenario",
     "replicate": "sim.experiments",
     "run_one": "sim.model",
+    "run_replications": "sim.experiments",
     "sweep": "sim.experiments",
 }
 

@@ -20,6 +20,248 @@ TEMPLATES: dict[str, str] = {
     # writing outputs, command line). Keep each entry a whole sentence with named
     # placeholders; never build a message by joining fragments.
 
+    # ------------------------------------------------------------ values in files (sim.scenario.explain)
+    # Shared by scenario files and sweep files. {file}: the file (or --set, or another
+    # source); {key}: the dotted key; {found}: the value as the user wrote it (YAML);
+    # {unit}: the parameter's unit; {allowed}: its allowed values, e.g. [0, 1];
+    # {limit}: one bound. {where} is "{file}: {key}", or "{file}" when no key applies.
+    "value.where": "{file}: {key}",
+    "value.top_level": "(top level)",
+    "value.also": "{message}; also {key}: {problem}",
+    "value.problem": "{file}: {key}: {problem}",
+    "value.problem_no_key": "{file}: {problem}",
+    "value.shown_null": "nothing (null)",
+    "value.shown_mapping": "a mapping",
+    "value.shown_empty_mapping": "an empty mapping",
+    "value.missing": "{file}: {key}: is required but missing",
+    "value.invalid_key": "{file}: {key}: keys must be text, found the key {found}",
+    "value.refused": "{file}: {key}: {reason}",
+    "value.invalid": "{file}: {key}: the value {found} is not valid here: {reason}",
+    "value.whole_number": "{file}: {key}: expected a whole number, found {found}",
+    "value.whole_number_unit": "{file}: {key}: expected a whole number ({unit}), found {found}",
+    "value.whole_number_quoted": (
+        "{file}: {key}: expected a whole number, found {found} (write numbers without quotes)"),
+    "value.whole_number_quoted_unit": (
+        "{file}: {key}: expected a whole number ({unit}), found {found} (write numbers without quotes)"),
+    "value.number": "{file}: {key}: expected a number, found {found}",
+    "value.number_unit": "{file}: {key}: expected a number ({unit}), found {found}",
+    "value.number_quoted": "{file}: {key}: expected a number, found {found} (write numbers without quotes)",
+    "value.number_quoted_unit": (
+        "{file}: {key}: expected a number ({unit}), found {found} (write numbers without quotes)"),
+    "value.finite_number": "{file}: {key}: expected a finite number, found {found}",
+    "value.finite_number_unit": "{file}: {key}: expected a finite number ({unit}), found {found}",
+    "value.true_or_false": "{file}: {key}: expected true or false, found {found}",
+    "value.text": "{file}: {key}: expected text, found {found}",
+    "value.text_unquoted": (
+        "{file}: {key}: expected text, found {found} (put quotes around text that YAML would read as a "
+        "number, date or true/false)"),
+    "value.list": "{file}: {key}: expected a list, found {found}",
+    "value.list_too_short": "{file}: {key}: expected a list of at least {min_length} item(s), found {found}",
+    "value.list_too_long": "{file}: {key}: expected a list of at most {max_length} item(s), found {found}",
+    "value.mapping": "{file}: {key}: expected a mapping of keys under it, found {found}",
+    "value.choice": "{file}: {key}: expected one of {choices}, found {found}",
+    "value.whole_number_in": "{file}: {key}: expected a whole number in {allowed}, found {found}",
+    "value.whole_number_in_unit": "{file}: {key}: expected a whole number in {allowed} ({unit}), found {found}",
+    "value.whole_number_gt": "{file}: {key}: expected a whole number greater than {limit}, found {found}",
+    "value.whole_number_gt_unit": (
+        "{file}: {key}: expected a whole number greater than {limit} ({unit}), found {found}"),
+    "value.whole_number_ge": "{file}: {key}: expected a whole number of at least {limit}, found {found}",
+    "value.whole_number_ge_unit": (
+        "{file}: {key}: expected a whole number of at least {limit} ({unit}), found {found}"),
+    "value.whole_number_lt": "{file}: {key}: expected a whole number less than {limit}, found {found}",
+    "value.whole_number_lt_unit": (
+        "{file}: {key}: expected a whole number less than {limit} ({unit}), found {found}"),
+    "value.whole_number_le": "{file}: {key}: expected a whole number of at most {limit}, found {found}",
+    "value.whole_number_le_unit": (
+        "{file}: {key}: expected a whole number of at most {limit} ({unit}), found {found}"),
+    "value.number_in": "{file}: {key}: expected a number in {allowed}, found {found}",
+    "value.number_in_unit": "{file}: {key}: expected a number in {allowed} ({unit}), found {found}",
+    "value.number_gt": "{file}: {key}: expected a number greater than {limit}, found {found}",
+    "value.number_gt_unit": "{file}: {key}: expected a number greater than {limit} ({unit}), found {found}",
+    "value.number_ge": "{file}: {key}: expected a number of at least {limit}, found {found}",
+    "value.number_ge_unit": "{file}: {key}: expected a number of at least {limit} ({unit}), found {found}",
+    "value.number_lt": "{file}: {key}: expected a number less than {limit}, found {found}",
+    "value.number_lt_unit": "{file}: {key}: expected a number less than {limit} ({unit}), found {found}",
+    "value.number_le": "{file}: {key}: expected a number of at most {limit}, found {found}",
+    "value.number_le_unit": "{file}: {key}: expected a number of at most {limit} ({unit}), found {found}",
+
+    # ------------------------------------------------------------ scenario files (sim.scenario)
+    # {file}, {key}, {where}, {found} as for values above.
+    "scenario.set_in_file": "{message} (set in {origin})",
+    "scenario.set_by_overrides": "{message} (set by {origin})",
+    "scenario.no_such_file": "{file}: no such file",
+    "scenario.is_a_directory": "{file}: is a directory, expected a YAML scenario file",
+    "scenario.cannot_read": "{file}: cannot be read: {reason}",
+    "scenario.too_large": (
+        "{file}: is larger than {limit:,} bytes; a scenario file holds a few hundred values at most"),
+    "scenario.binary": "{file}: is a binary file (it contains NUL bytes), expected YAML text",
+    "scenario.not_utf8": "{file}: is not UTF-8 text (byte 0x{byte:02x} at offset {offset}); save it as UTF-8",
+    "scenario.empty": (
+        "{file}: is empty; expected YAML with at least one key, for example 'intake: {{cohort_size: 500}}'"),
+    "scenario.only_comments": (
+        "{file}: is empty (only comments); expected at least one key, for example "
+        "'intake: {{cohort_size: 500}}'"),
+    "scenario.top_level_not_a_mapping": (
+        "{file}: expected a mapping of sections at the top level (such as 'intake:' with keys under it), "
+        "found {found}"),
+    "scenario.not_a_mapping": "{file}: expected a mapping of scenario sections, found {found}",
+    "scenario.extends_not_a_path": (
+        "{file}: {key}: expected the path of a parent scenario file, relative to this file's folder, "
+        "found {found}"),
+    "scenario.extends_cycle": (
+        "{file}: {key}: makes a cycle of extends: {cycle}; a file cannot extend itself, directly or "
+        "through others"),
+    "scenario.extends_missing": (
+        "{file}: {key}: names {reference!r}, but {parent} does not exist or is not a file (the path is "
+        "relative to the folder of the extending file)"),
+    "scenario.yaml_syntax": (
+        "{where}: YAML syntax error at line {line}, column {column}: {problem}; the line reads {source!r}"),
+    "scenario.yaml_syntax_no_source": "{where}: YAML syntax error at line {line}, column {column}: {problem}",
+    "scenario.yaml_syntax_in_context": (
+        "{where}: YAML syntax error at line {line}, column {column}: {problem} ({context} at line "
+        "{context_line}); the line reads {source!r}"),
+    "scenario.yaml_syntax_in_context_no_source": (
+        "{where}: YAML syntax error at line {line}, column {column}: {problem} ({context} at line "
+        "{context_line})"),
+    "scenario.yaml_invalid": "{where}: is not valid YAML: {problem}",
+    "scenario.yaml_bad_character": (
+        "{where}: is not valid YAML: the character {character:#06x} at line {line}, column {column} is not "
+        "allowed in YAML text"),
+    "scenario.yaml_tag_value": "{where}: holds a value that cannot be read as its tag says: {reason}",
+    "scenario.yaml_too_deep": "{where}: is nested too deeply to be a scenario",
+    "scenario.yaml_alias_bomb": (
+        "{where}: holds more than {limit:,} values, counting each alias (*name) as a full copy; a scenario "
+        "needs a few hundred, so the file is refused (aliases that multiply like this are an 'alias bomb')"),
+    "scenario.yaml_tag": (
+        "{where}: uses the YAML tag {tag!r} (line {line}); scenario files hold only plain values (numbers, "
+        "text, true/false, lists, mappings), and tags such as !!python/object that would build program "
+        "objects are refused"),
+    "scenario.duplicate_key": (
+        "{file}: {key}: is given twice, on lines {first} and {second}; YAML would silently keep only the "
+        "last one, so remove one"),
+    "scenario.set_not_key_value": (
+        "{file}: expected KEY=VALUE, for example school_mentors.students_per_mentor=10, found {found!r}"),
+    "scenario.set_bad_key": (
+        "{file}: {key}: expected a dotted key of letters, digits and underscores, for example "
+        "intake.cohort_size"),
+    "scenario.set_twice": "{file}: {key}: is given more than once; give each key once",
+    "scenario.override_twice": "{file}: {key}: is given twice (as {first!r} and {second!r})",
+    "scenario.override_not_a_section": (
+        "{file}: {key}: cannot be set because {section} is {found}, not a mapping of keys"),
+    "scenario.unknown_parameter": (
+        "{file}: {key}: is not a parameter of the scenario (talentsim params lists every key)"),
+    "scenario.unknown_parameter_suggest": (
+        "{file}: {key}: is not a parameter of the scenario; did you mean {suggestion}? (talentsim params "
+        "lists every key)"),
+    # {section}: the dotted section; {valid}: its keys, comma-separated; {suggestion}: close
+    # matches joined with "or"; {name}: the unknown key's last part; {sections}: the
+    # sections that do have it, joined with "and".
+    "scenario.unknown_key": "{file}: {key}: is not a parameter of the {section} section (valid keys here: {valid})",
+    "scenario.unknown_key_suggest": (
+        "{file}: {key}: is not a parameter of the {section} section; did you mean {suggestion}? (valid keys "
+        "here: {valid})"),
+    "scenario.unknown_key_elsewhere": (
+        "{file}: {key}: is not a parameter of the {section} section; {name} is a parameter of {sections} "
+        "(valid keys here: {valid})"),
+    "scenario.unknown_top_level_key": (
+        "{file}: {key}: is not a parameter of a scenario (top level) (valid keys here: {valid})"),
+    "scenario.unknown_top_level_key_suggest": (
+        "{file}: {key}: is not a parameter of a scenario (top level); did you mean {suggestion}? (valid keys "
+        "here: {valid})"),
+    "scenario.unknown_top_level_key_elsewhere": (
+        "{file}: {key}: is not a parameter of a scenario (top level); {name} is a parameter of {sections} "
+        "(valid keys here: {valid})"),
+    # {students}: cohort size x cohorts; {estimate}, {limit}: GiB.
+    "scenario.too_many_students": (
+        "{file}: {key}: {cohort_size:,} students a year x {n_cohorts} cohorts = {students:,} students need "
+        "about {estimate:,.1f} GiB of memory, more than {limit:,.1f} GiB (75% of this machine's memory); use "
+        "fewer students (intake.cohort_size or intake.n_cohorts) or, if the machine has the memory, raise "
+        "the limit with --max-memory GiB"),
+    "scenario.too_many_students_for_limit": (
+        "{file}: {key}: {cohort_size:,} students a year x {n_cohorts} cohorts = {students:,} students need "
+        "about {estimate:,.1f} GiB of memory, more than {limit:,.1f} GiB (the limit given); use fewer "
+        "students (intake.cohort_size or intake.n_cohorts) or, if the machine has the memory, raise the "
+        "limit with --max-memory GiB"),
+
+    # ------------------------------------------------------------ sweep files (sim.experiments.spec)
+    # {file}: the sweep file; {key}: where in it, e.g. parameters[intake.cohort_size].bounds.
+    "sweep.not_a_mapping": (
+        "{file}: expected a mapping with keys such as design, parameters, reps, seed; found {found}"),
+    "sweep.unknown_key": "{file}: {key}: is not a key of a sweep file here (valid keys: {valid})",
+    "sweep.unknown_key_suggest": (
+        "{file}: {key}: is not a key of a sweep file here; did you mean {suggestion}? (valid keys: {valid})"),
+    "sweep.base_missing": (
+        "{file}: {key}: names {base!r}, but {path} does not exist or is not a file (the path is relative to "
+        "the sweep file's folder)"),
+    "sweep.not_variable": "{file}: {key}: is a {kind} and cannot be varied by a sweep",
+    "sweep.grid_needs_levels": "{file}: {key}: a grid needs 'levels: [...]' for every parameter",
+    "sweep.grid_takes_levels_only": (
+        "{file}: {key}: a grid takes levels only; bounds and distribution are for lhs, sobol and morris "
+        "designs"),
+    "sweep.repeated_level": "{file}: {key}: repeats a level: {levels}",
+    "sweep.levels_need_a_grid": (
+        "{file}: {key}: a {design} design samples values within 'bounds: [low, high]'; levels are for a "
+        "grid design"),
+    "sweep.needs_bounds": "{file}: {key}: a {design} design needs 'bounds: [low, high]' for every parameter",
+    "sweep.not_a_number": (
+        "{file}: {key}: is a {kind} parameter, not a number; vary it in a grid with levels"),
+    # {shape}: what the values mean, e.g. [low, high] or [mean, sd].
+    "sweep.bounds_count": "{file}: {key}: a {distribution} distribution takes {count} values {shape}, found {bounds}",
+    "sweep.bounds_reversed": (
+        "{file}: {key}: are reversed: low {low:g} is above high {high:g}; write [{high:g}, {low:g}]"),
+    "sweep.bounds_equal": (
+        "{file}: {key}: low and high are both {low:g}; a parameter that does not vary belongs in the base "
+        "scenario, not in the sweep"),
+    "sweep.bounds_one_whole_number": "{file}: {key}: [{low:g}, {high:g}] holds a single whole number once rounded",
+    "sweep.peak_not_a_share": "{file}: {key}: the peak {peak:g} must be a share of the width, in [0, 1)",
+    "sweep.sd_not_positive": "{file}: {key}: the standard deviation {sd:g} must be above 0",
+    "sweep.grid_has_no_samples": (
+        "{file}: {key}: a grid has one point per combination of levels; remove samples (use lhs or sobol to "
+        "choose the number of points)"),
+    "sweep.needs_samples": "{file}: {key}: a {design} design needs 'samples: N'",
+    "sweep.sobol_power_of_two": (
+        "{file}: {key}: sobol (Saltelli) needs samples to be a power of 2 for its Sobol' sequence to keep its "
+        "properties; found {samples}, use {lower} or {higher}"),
+    "sweep.sobol_two_parameters": "{file}: {key}: a sobol design needs at least 2 parameters",
+    "sweep.morris_trajectories": "{file}: {key}: a morris design needs at least 2 trajectories, found {samples}",
+    "sweep.morris_levels_odd": "{file}: {key}: must be even (SALib's Morris grid), found {levels}",
+    # Running a sweep (sim.experiments.sweep). {problem}: the scenario's own message
+    # after its key; {unknown}, {outcomes}: outcome names, comma-separated.
+    "sweep.value_refused": (
+        "{file}: {key}: the design gives it the value {value!r}, which the scenario refuses: {problem}"),
+    "sweep.unknown_outcomes": (
+        "{file}: {key}: lists outcomes the model does not produce: {unknown} (its outcomes are {outcomes}); "
+        "the runs are stored, so fix the list and rerun"),
+
+    # ------------------------------------------------------------ command line (sim.cli)
+    # {prog}: the program's name, talentsim.
+    "cli.error": "{prog}: error: {message}",
+    "cli.interrupted": "{prog}: interrupted",
+    "cli.interrupted_resumable": (
+        "{prog}: interrupted; the finished runs are stored in {folder}: rerun with --out {folder} to finish "
+        "the rest"),
+    "cli.runs_failed": (
+        "{prog}: {failed} of {total} runs failed; their errors are in the 'error' column of {table} and "
+        "their tracebacks in {tracebacks}"),
+    "cli.max_memory_not_a_number": "expected a number of GiB such as 16 or 0.5, found {found!r}",
+    "cli.max_memory_not_positive": "expected a positive number of GiB, found {found!r}",
+    "cli.no_parameter_matches": "--match {match!r}: no parameter key contains it; 'talentsim params' lists every key",
+    "cli.reps_too_few": "--reps {reps}: expected a whole number of replications, at least 1",
+    "cli.seed_negative": "--seed {seed}: expected a whole number of at least 0",
+    "cli.model_not_module_function": (
+        "--model expects MODULE:FUNCTION, e.g. sim.experiments.models:ishigami; found {found!r}"),
+    "cli.model_cannot_import": "--model {model}: cannot import module {module!r} ({reason})",
+    "cli.model_no_function": "--model {model}: module {module!r} has no function {function!r}",
+    # What the commands print when they succeed.
+    "cli.file_valid": "ok  {file}",
+    "cli.run_done": "{prog} run: {scenario} (seed {seed}), {seconds:.1f} s",
+    "cli.run_done_replications": (
+        "{prog} run: {scenario} ({reps} replications, master seed {seed}), {seconds:.1f} s"),
+    "cli.output_folder": "output folder: {folder}",
+    "cli.compare_done": "results in {folder} (comparison.csv and differences.csv hold every outcome)",
+    "cli.sweep_done": "{points} points x {reps} replications = {runs} runs; results in {folder}",
+    "cli.charts_and_report": "charts in {charts}, report {report}",
+
     # ------------------------------------------------------------ writing outputs (sim.atomic and its callers)
     # {path}: the file or folder that could not be written; {reason}: the operating
     # system's words for the cause (strerror), e.g. "No space left on device".
@@ -45,6 +287,121 @@ TEMPLATES: dict[str, str] = {
         "Cannot write {path}: {reason}. The runs already stored in {folder} are kept and nothing was left "
         "half-written: fix the cause (free some space, or allow writing there), then run the same command "
         "with --out {folder} again to finish the rest."),
+    # {attempts}: how many names were tried (sim.experiments.manifest.new_output_dir).
+    "output.no_fresh_folder": (
+        "Cannot create a new output folder next to {path}: the names {path}, {path}-2 ... {path}-{attempts} "
+        "are all taken. Move old output folders away, or choose a folder with --out, and run the command "
+        "again."),
+
+    # ------------------------------------------------------------ experiment folders (sim.experiments.store, .runner)
+    # {folder}: the experiment folder (--out); {path}: a file in it; {reason}: why it could
+    # not be read; {kind}, {found}, {expected}: experiment kinds (sweep, compare).
+    "store.in_use": (
+        "{folder} is in use by another talentsim process; wait for it to finish or choose another --out"),
+    "store.not_an_experiment": (
+        "{folder} already exists and holds files that are not a talentsim experiment ({spec_file} is "
+        "missing); choose a new --out"),
+    "store.unreadable_definition": "{path} cannot be read ({reason}); choose a new --out",
+    "store.other_kind": "{folder} holds a {found} experiment, not a {expected}; choose a new --out",
+    # {changed}: the definition's keys that differ, comma-separated.
+    "store.different_definition": (
+        "{folder} holds runs of a different {kind} (changed since it was started: {changed}); mixing them "
+        "would corrupt the results. Choose a new --out, or restore the original definition to resume"),
+    "store.different_definition_unnamed": (
+        "{folder} holds runs of a different {kind} (its definition changed since it was started); mixing "
+        "them would corrupt the results. Choose a new --out, or restore the original definition to resume"),
+    "store.unreadable_run": (
+        "{path} is not a readable run file ({reason}); remove it to rerun that run, or choose a new --out"),
+    # {point}, {rep}: the run; {stored_params}, {stored_seed}: what the folder holds;
+    # {params}, {seed}: what this experiment gives the run.
+    "store.run_mismatch": (
+        "{folder} holds run (point {point}, replication {rep}) with other parameter values or another seed "
+        "than this experiment gives it (stored {stored_params}, seed {stored_seed}; now {params}, seed "
+        "{seed}); choose a new --out"),
+    "store.run_mismatch_unnamed": (
+        "A stored run (point {point}, replication {rep}) has other parameter values or another seed than "
+        "this experiment gives it (stored {stored_params}, seed {stored_seed}; now {params}, seed {seed}); "
+        "choose a new --out"),
+
+    # ------------------------------------------------------------ where runs execute (sim.experiments.backends)
+    # Failed runs' messages go into the 'error' column of the results. {exception}: the
+    # exception's class name; {message}, {reason}: its text; {signal}: the signal's name
+    # (SIGKILL) or number; {status}: a process's exit status.
+    "backends.raised": "{exception}: {message}",
+    "backends.function_not_loaded": "the run's function could not be loaded earlier",
+    "backends.cannot_load_run": "the worker could not load the run: {exception}: {message}",
+    "backends.result_not_sent": "the run's result could not be sent back: {reason}",
+    "backends.lost_killed": "the worker process running this run was killed by signal {signal}, on both attempts",
+    "backends.lost_killed_out_of_memory": (
+        "the worker process running this run was killed by signal {signal} (out of memory?), on both attempts"),
+    "backends.lost_exited": "the worker process running this run exited with status {status}, on both attempts",
+    "backends.retry_killed": "a worker process was killed by signal {signal}; retrying its run once",
+    "backends.retry_killed_out_of_memory": (
+        "a worker process was killed by signal {signal} (out of memory?); retrying its run once"),
+    "backends.retry_exited": "a worker process exited with status {status}; retrying its run once",
+    "backends.start_killed": (
+        "a worker process was killed by signal {signal} while starting (before running anything). If a "
+        "script starts the experiment, put the call under 'if __name__ == \"__main__\":' (worker processes "
+        "are started with the spawn method, which imports the main module again)"),
+    "backends.start_killed_out_of_memory": (
+        "a worker process was killed by signal {signal} (out of memory?) while starting (before running "
+        "anything). If a script starts the experiment, put the call under 'if __name__ == \"__main__\":' "
+        "(worker processes are started with the spawn method, which imports the main module again)"),
+    "backends.start_exited": (
+        "a worker process exited with status {status} while starting (before running anything). If a "
+        "script starts the experiment, put the call under 'if __name__ == \"__main__\":' (worker processes "
+        "are started with the spawn method, which imports the main module again)"),
+    "backends.start_not_ready": (
+        "a worker process was still not ready {seconds:g} s after it was started (before running anything). "
+        "If a script starts the experiment, put the call under 'if __name__ == \"__main__\":' (worker "
+        "processes are started with the spawn method, which imports the main module again)"),
+    # {address}: the --scheduler address; {seconds}: how long it was tried.
+    "backends.scheduler_unreachable": (
+        "no Dask scheduler answered at '{address}' within {seconds:g} s ({exception}: {reason}); start one "
+        "with 'dask scheduler' and 'dask worker ADDRESS', check the address, or use '--scheduler local' or "
+        "'--workers N'"),
+    "backends.workers_too_few": "--workers {workers}: expected a whole number of worker processes, at least 1",
+    "backends.workers_with_scheduler": (
+        "--workers {workers} cannot size the cluster at {scheduler}: its size is the number of 'dask worker' "
+        "processes started for it; drop --workers (or use --scheduler local)"),
+
+    # ------------------------------------------------------------ progress of runs (sim.experiments.progress)
+    # The closing line on stderr. {finished}, {failed}: runs of this session; {skipped}:
+    # runs stored before it; {to_go}: runs not done when Ctrl-C stopped it.
+    "progress.done": "{finished} runs done, {failed} failed, in {seconds:.1f} s",
+    "progress.done_resumed": "{finished} runs done, {failed} failed, in {seconds:.1f} s ({skipped} already stored)",
+    "progress.interrupted": (
+        "{finished} runs done, {failed} failed, in {seconds:.1f} s; interrupted with {to_go} runs to go"),
+    "progress.interrupted_resumed": (
+        "{finished} runs done, {failed} failed, in {seconds:.1f} s ({skipped} already stored); interrupted "
+        "with {to_go} runs to go"),
+
+    # ------------------------------------------------------------ charts and reports (sim.report)
+    # {folder}: the output folder given; {path}: a file in it; {expected}: the files that
+    # mark an output folder, with their kind; {found}, {expected} in wrong_kind: commands.
+    "reporting.no_such_folder": (
+        "{folder} does not exist; give the output folder of talentsim run, compare or sweep"),
+    "reporting.not_a_folder": (
+        "{folder} is a file, not a folder; give the output folder of talentsim run, compare or sweep"),
+    "reporting.empty_folder": "{folder} is empty; give the output folder of talentsim run, compare or sweep",
+    "reporting.not_an_output_folder": (
+        "{folder} is not a talentsim output folder: it has none of {expected}; an interrupted experiment "
+        "writes them only when it finishes - rerun it with --out {folder}"),
+    "reporting.unreadable_file": "{path} cannot be read ({reason})",
+    "reporting.unreadable_table": "{path} cannot be read as a table ({exception}: {reason})",
+    "reporting.wrong_kind": "{folder} holds the output of talentsim {found}, not {expected}",
+    # Notes shown in the report: why a part of it is missing. {name}: a file;
+    # {scenario}: a scenario's label.
+    "reporting.manifest_missing": "{name} is missing: scenarios, seeds and versions are not recorded.",
+    "reporting.table_missing": "{name} is missing: the charts that need it are left out.",
+    "reporting.no_common_random_numbers": (
+        "Common random numbers were off: differences include noise between runs."),
+    "reporting.scenario_no_longer_loads": (
+        "{scenario}: the recorded scenario no longer loads ({reason}); its time series and distributions are "
+        "left out."),
+    "reporting.not_reproduced": (
+        "{scenario}: re-running replication 0 no longer reproduces the stored outcomes (the model changed "
+        "since the comparison ran); its time series and distributions are left out."),
 
     # ------------------------------------------------------------ Mesa agent views (sim.model._ArrayAgent)
     # {agent}: the agent class; {population}: where its arrays live, e.g. "model.world.enterprises";

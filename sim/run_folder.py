@@ -7,6 +7,8 @@ half-written folder, and an existing folder is never overwritten.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import math
 import os
@@ -18,18 +20,14 @@ from typing import Any
 
 import pandas as pd
 
-from sim.errors import UserError
+from sim.atomic import check_writable, file_in_the_way, output_error, writing
+from sim.engine.declarations import Unit
+from sim.errors import OutputError, UserError
 from sim.experiments.manifest import new_output_dir, software_versions
+from sim.messages import text
+from sim.outcomes import HEADLINE, unit
 from sim.results import RunResult
 from sim.scenario import Scenario, scenario_hash, scenario_to_dict
-
-HEADLINE_OUTCOMES = (
-    "completion_rate", "dropout_rate", "certificate_pass_rate", "mean_composite_score",
-    "employment_rate_at_graduation", "job_employment_rate_at_graduation", "employment_rate_12m",
-    "host_retention_rate", "enterprise_participation_rate", "enterprise_satisfaction",
-    "total_cost_yuan", "cost_per_employed_graduate_yuan", "enterprise_net_benefit_yuan_per_apprentice",
-)
-"""The outcomes printed after a run (summary.json has them all)."""
 
 
 def json_ready(value: Any) -> Any:
@@ -44,15 +42,29 @@ def json_ready(value: Any) -> Any:
 
 
 def prepare_output_dir(out: str | os.PathLike[str] | None, kind: str) -> Path:
-    """The destination folder: a fresh one under outputs/, or ``out`` if it does not exist yet."""
+    """The destination folder: a fresh one under outputs/, or ``out`` if it does not exist yet.
+
+    Checked before the run starts, so a bad ``--out`` is reported at once rather than
+    after the simulation.
+
+    Raises:
+        OutputError: ``out`` is an existing file, a file stands where one of its parent
+            folders should be, or the folder could not be written.
+        UserError: ``out`` is a folder that already holds files.
+    """
     if out is None:
         path = new_output_dir(kind)
-        path.rmdir()  # re-created by the final rename
+        with writing(path):
+            path.rmdir()  # re-created by the final rename
         return path
     path = Path(out)
-    if path.exists() and any(path.iterdir()):
-        raise UserError(f"--out {path}: the folder already holds files; talentsim never overwrites an "
-                        "earlier run. Choose a new folder, or leave --out out for a fresh one under outputs/.")
+    if file_in_the_way(path) == path:
+        raise OutputError(text("output.out_is_a_file", path=path), path, os.strerror(errno.ENOTDIR),
+                          errno.ENOTDIR)
+    with writing(path):
+        if path.is_dir() and any(path.iterdir()):
+            raise UserError(text("output.folder_not_empty", path=path))
+    check_writable(path.parent if path.exists() else path)  # the run is written beside it, then renamed
     return path
 
 
@@ -80,42 +92,83 @@ def write_run_folder(dest: Path, scenario: Scenario, scenario_file: str | None, 
 
     ``finish(folder)`` runs on the complete temporary folder just before the rename (the
     run command draws its charts there), so the folder appears whole or not at all.
+
+    Raises:
+        OutputError: Any file could not be written (a full disk, no permission ...); the
+            temporary folder is removed first, so nothing is left half-written, and the
+            message names the file as it would have been called in ``dest``.
     """
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".partial", dir=dest.parent))
+    with writing(dest):
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".partial", dir=dest.parent))
+    current = tmp  # what is being written, for the message if it fails
+    emptied = False
+
+    def target(name: str) -> Path:
+        nonlocal current
+        current = tmp / name
+        return current
+
     try:
-        (tmp / "summary.json").write_text(json.dumps(json_ready(dict(summary)), indent=2) + "\n")
-        result.timeseries.to_parquet(tmp / "timeseries.parquet", index=False)
+        target("summary.json").write_text(json.dumps(json_ready(dict(summary)), indent=2) + "\n")
+        result.timeseries.to_parquet(target("timeseries.parquet"), index=False)
         if result.students is not None:
-            result.students.to_parquet(tmp / "students.parquet", index=False)
+            result.students.to_parquet(target("students.parquet"), index=False)
         if result.events is not None:
-            result.events.to_parquet(tmp / "events.parquet", index=False)
+            result.events.to_parquet(target("events.parquet"), index=False)
         if replications is not None:
-            replications.to_parquet(tmp / "replications.parquet", index=False)
-        (tmp / "manifest.json").write_text(json.dumps(
+            replications.to_parquet(target("replications.parquet"), index=False)
+        target("manifest.json").write_text(json.dumps(
             manifest(scenario, scenario_file, seeds, wall_seconds,
                      {"replications": len(seeds), "master_seed": master_seed if master_seed is not None
                       else seeds[0], "files_from_seed": seeds[0]}), indent=2) + "\n")
+        current = tmp
         if finish is not None:
             finish(tmp)
+        current = dest
         if dest.exists():  # an empty folder named by --out
             dest.rmdir()
+            emptied = True
         os.replace(tmp, dest)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
+        if emptied:  # give the user back the empty folder they named
+            with contextlib.suppress(OSError):
+                dest.mkdir()
+        if isinstance(exc, OSError):
+            raise output_error(exc, _named_in(current, tmp, dest)) from None
+        if isinstance(exc, OutputError):  # from finish(), naming a file in the temporary folder
+            raise output_error(None, _named_in(exc.path, tmp, dest), code=exc.errno, reason=exc.reason) from None
         raise
     return dest
 
 
+def _named_in(path: Path, tmp: Path, dest: Path) -> Path:
+    """``path`` inside the temporary folder ``tmp`` as it is called once renamed to ``dest``."""
+    try:
+        return dest / path.relative_to(tmp)
+    except ValueError:
+        return path
+
+
+def _summary_number(value: float, kind: Unit | None) -> str:
+    """A value of an outcome of unit kind ``kind`` for the printed summary."""
+    if kind is Unit.YUAN:
+        return f"{value:,.0f}"
+    if kind in (Unit.PERSONS, Unit.COUNT, Unit.WEEKS):  # counts: whole numbers unless a mean over runs
+        return f"{value:,.0f}" if math.isfinite(value) and value == round(value) else f"{value:,.2f}"
+    return f"{value:.3f}"  # shares, points, ratios, indices
+
+
 def format_summary(summary: Mapping[str, float], ci: Mapping[str, tuple[float, float]] | None = None) -> str:
-    """A short aligned table of the headline outcomes."""
+    """A short aligned table of the headline outcomes (``sim.outcomes.HEADLINE``), each in its unit's format."""
     lines = []
-    for key in HEADLINE_OUTCOMES:
+    for key in HEADLINE:
+        kind = unit(key)
         value = summary.get(key, float("nan"))
-        text = f"{value:,.0f}" if "_yuan" in key else f"{value:.3f}"
+        shown = _summary_number(value, kind)
         if ci and key in ci:
             lo, hi = ci[key]
-            text += f"  (95% CI {lo:,.0f} to {hi:,.0f})" if "_yuan" in key else \
-                f"  (95% CI {lo:.3f} to {hi:.3f})"
-        lines.append(f"  {key:<45} {text}")
+            shown += f"  (95% CI {_summary_number(lo, kind)} to {_summary_number(hi, kind)})"
+        lines.append(f"  {key:<45} {shown}")
     return "\n".join(lines)

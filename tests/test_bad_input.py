@@ -282,7 +282,7 @@ def test_keyboard_interrupt_returns_130(monkeypatch: pytest.MonkeyPatch, capsys:
     def interrupted(args: object) -> int:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "_cmd_params", interrupted)
+    monkeypatch.setattr(cli.params, "handle", interrupted)
     assert main(["params"]) == 130
     assert "Traceback" not in capsys.readouterr().err
 

@@ -25,6 +25,7 @@ from sim.experiments.compare import compare
 from sim.experiments.models import ishigami
 from sim.experiments.sweep import sweep
 from sim.model import run_one
+from sim.outcomes import SERIES_BY_NAME
 from sim.report import charts
 from sim.report.data import KEY_OUTCOMES, ReportError, load_folder, outcome_info
 from sim.run_folder import write_run_folder
@@ -32,7 +33,8 @@ from sim.scenario import load_scenario
 
 SMALL = {"intake.cohort_size": 60, "intake.n_cohorts": 1, "simulation.horizon_years": 4, "enterprises.count": 6}
 CONTEXT = "baseline, other · 3 replications · seed 1"
-STAGE_LABELS = ["student", "apprentice", "employee", "further study", "unemployed", "dropped out"]
+STAGE_COLUMNS = ("n_student", "n_apprentice", "n_employee", "n_further_study", "n_unemployed", "n_dropped_out")
+STAGE_LABELS = [SERIES_BY_NAME[c].label for c in STAGE_COLUMNS]
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +112,8 @@ def test_employment_chart_draws_each_mean_with_its_ci():
     assert heights == [80, 85, 90, 50, 70, 75, 80, 40]
     assert "(%)" in ax.get_ylabel()
     assert [t.get_text().replace("\n", " ") for t in ax.get_xticklabels()] == [
-        "employed at graduation", "employed at 6 months", "employed at 12 months", "retained by host enterprise"]
+        "Employment rate at graduation", "Employment rate at 6 months", "Employment rate at 12 months",
+        "Host retention rate"]
     bars = [c for c in ax.containers if isinstance(c, BarContainer)]
     assert len(bars) == 2 and all(c.errorbar is not None for c in bars)
     first_whisker = bars[0].errorbar.lines[2][0].get_segments()[0]
@@ -131,10 +134,11 @@ def test_forest_chart_has_a_panel_per_key_outcome_with_scaled_differences():
                                     "n_students": 0.0}}, 0.01)
     differences.insert(1, "baseline", "baseline")
     fig = charts.forest_chart(differences, context=CONTEXT)
-    assert [ax.get_title() for ax in fig.axes] == ["employed at graduation", "total cost"]
-    assert fig.axes[0].get_xlabel() == "difference (percentage points)"
-    assert fig.axes[1].get_xlabel() == "difference (yuan)"
-    point = fig.axes[0].get_lines()[0]
+    # The key outcomes present, in the registry's order (n_students is not a headline outcome).
+    assert [ax.get_title() for ax in fig.axes] == ["Programme cost", "Employment rate at graduation"]
+    assert fig.axes[0].get_xlabel() == "difference (yuan)"
+    assert fig.axes[1].get_xlabel() == "difference (percentage points)"
+    point = fig.axes[1].get_lines()[0]
     assert point.get_xdata()[0] == pytest.approx(5.0)
     assert "Difference from baseline" in _title(fig)
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["other"]
@@ -164,14 +168,14 @@ def test_money_chart_stacks_every_source_and_use(small_run):
     assert len([c for c in by_use.collections if isinstance(c, PolyCollection)]) == len(USES)
     assert "yuan" in by_source.get_ylabel() and "years" in by_use.get_xlabel()
     legend = [t.get_text() for t in by_use.get_legend().get_texts()]
-    assert legend == [u.replace("_", " ") for u in USES]
+    assert legend == [SERIES_BY_NAME[f"spent_{u}_yuan"].label for u in USES]  # "Spent on exam fees so far"
 
 
 def test_workload_chart_has_school_and_enterprise_panels(small_run):
     fig = charts.workload_chart({"baseline": small_run.timeseries, "other": small_run.timeseries},
                                 context=CONTEXT)
     school, enterprise = fig.axes
-    assert school.get_title() == "school mentors" and enterprise.get_title() == "enterprise mentors"
+    assert school.get_title() == "School-mentor workload" and enterprise.get_title() == "Enterprise-mentor workload"
     assert [line.get_label() for line in school.get_lines()][:2] == ["baseline", "other"]
     np.testing.assert_array_equal(enterprise.get_lines()[0].get_ydata(),
                                   small_run.timeseries["enterprise_mentor_workload"])
@@ -283,7 +287,10 @@ def test_charts_for_sweep_of_one_parameter(tmp_path):
     figures = charts.figures_for_sweep(load_folder(tmp_path / "sw"))
     assert list(figures) == ["response_school_mentors_students_per_mentor"]  # no heat map, no indices
     fig = figures["response_school_mentors_students_per_mentor"]
-    assert fig.axes[0].get_title() == "employed at graduation" and len(fig.axes) == 4
+    key_labels = [outcome_info(o).label for o in KEY_OUTCOMES]  # the registry's headline outcomes, in order
+    titles = [ax.get_title() for ax in fig.axes]
+    assert len(titles) == 4 and titles == sorted(titles, key=key_labels.index)
+    assert titles[0] == "Composite score of graduates"
     np.testing.assert_allclose(fig.axes[0].get_lines()[0].get_xdata(), [10, 30])
 
 

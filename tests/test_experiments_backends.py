@@ -80,7 +80,7 @@ def test_a_killed_worker_is_replaced_and_its_run_retried_once_then_failed() -> N
     results = sweep(toy_sweep(levels=4, reps=1), model=toys.killer, backend=ProcessBackend(2)).results
     assert time.perf_counter() - started < 60
     assert results.loc[results["error"] != "", "point"].tolist() == [2]
-    assert "killed by SIGKILL" in results.loc[2, "error"] and "both attempts" in results.loc[2, "error"]
+    assert "killed by signal SIGKILL" in results.loc[2, "error"] and "both attempts" in results.loc[2, "error"]
     expected = sweep(toy_sweep(levels=4, reps=1), model=toys.noisy).results
     pd.testing.assert_frame_equal(results.drop(index=2), expected.drop(index=2).astype(results.dtypes))
 

@@ -11,6 +11,7 @@ import experiment_toys as toys
 import pandas as pd
 import pytest
 
+from sim.errors import OutputError
 from sim.experiments.store import (
     RunRecord,
     RunStore,
@@ -48,7 +49,7 @@ def test_a_failed_atomic_write_keeps_the_old_file(tmp_path: Path, monkeypatch: p
     target = tmp_path / "results.parquet"
     write_table_atomic(target, pd.DataFrame({"a": [1.0]}))
     monkeypatch.setattr(pd.DataFrame, "to_parquet", lambda *a, **k: (_ for _ in ()).throw(OSError("disk full")))
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputError, match=f"Cannot write {target}: disk full"):  # the OS error, named and wrapped
         write_table_atomic(target, pd.DataFrame({"a": [2.0]}))
     monkeypatch.undo()
     assert pd.read_parquet(target)["a"].tolist() == [1.0]

@@ -83,7 +83,7 @@ def test_indices_use_the_mean_over_replications_and_listed_outcomes() -> None:
 def test_an_unknown_outcome_is_reported_after_the_runs_are_stored(tmp_path: Path) -> None:
     spec = ishigami_sweep("sobol", 4)
     spec["outcomes"] = ["y", "z"]
-    with pytest.raises(SweepFileError, match="outcomes: z not among the model's outcomes"):
+    with pytest.raises(SweepFileError, match="outcomes: lists outcomes the model does not produce: z "):
         sweep(spec, model=ishigami, out=tmp_path / "out")
     assert (tmp_path / "out" / "results.parquet").is_file()
     spec["outcomes"] = ["y"]

@@ -111,7 +111,7 @@ def test_compare_report_shows_questions_diff_outcomes_and_provenance(compare_rep
     diff = html[html.index('id="parameters"'):html.index('id="outcomes"')]
     assert "school_mentors.students_per_mentor" in diff and "intake.cohort_size" not in diff
     outcomes = html[html.index('id="outcomes"'):html.index('id="charts"')]
-    assert "employed at graduation" in outcomes and "groups10 − base" in outcomes
+    assert "Employment rate at graduation" in outcomes and "groups10 − base" in outcomes
     assert re.search(r'<span class="ci">\[[^\]]+\]</span>', outcomes)  # CIs shown
     manifest = json.loads((compare_folder / "manifest.json").read_text())
     provenance = html[html.index('id="provenance"'):]

@@ -5,6 +5,7 @@ Python API (each returns pandas DataFrames, for notebooks)::
     from sim.experiments import replicate, compare, sweep, ProcessBackend
 
     runs = replicate("scenarios/baseline.yaml", reps=10, master_seed=1)
+    first, runs, means, cis, seeds = run_replications("scenarios/baseline.yaml", 10, 1)
     result = compare(["scenarios/baseline.yaml", "scenarios/small_groups.yaml"], reps=20,
                      master_seed=1, backend=ProcessBackend(4))
     result.comparison, result.differences, result.per_run
@@ -14,7 +15,8 @@ Python API (each returns pandas DataFrames, for notebooks)::
 Pieces, one module each: ``seeds`` (seeds keyed to point and replication), ``backends``
 (serial, local processes, Dask), ``store`` (the resumable, crash-safe run folder),
 ``runner`` (the one loop), ``replicate``, ``compare``, ``spec``/``design``/``sweep``/
-``sensitivity`` (sweeps with SALib), ``progress``, ``commands`` (the CLI subcommands).
+``sensitivity`` (sweeps with SALib), ``progress``. The command line (``sim.cli``) is
+built on these; nothing here imports it.
 Importing this package starts nothing, changes no global state and loads nothing heavy:
 each name is imported from its module on first use (so the CLI starts fast).
 """
@@ -28,6 +30,7 @@ _EXPORTS = {
     "Comparison": "sim.experiments.compare",
     "DaskBackend": "sim.experiments.backends",
     "ProcessBackend": "sim.experiments.backends",
+    "ReplicatedRun": "sim.experiments.replicate",
     "RunError": "sim.experiments.backends",
     "SerialBackend": "sim.experiments.backends",
     "StoreError": "sim.experiments.store",
@@ -40,6 +43,7 @@ _EXPORTS = {
     "make_backend": "sim.experiments.backends",
     "plan_sweep": "sim.experiments.sweep",
     "replicate": "sim.experiments.replicate",
+    "run_replications": "sim.experiments.replicate",
     "run_seed": "sim.experiments.seeds",
     "sweep": "sim.experiments.sweep",
     "talent_model": "sim.experiments.models",

@@ -33,6 +33,7 @@ from types import TracebackType
 from typing import Any, Literal, Protocol, Self
 
 from sim.errors import UserError
+from sim.messages import text
 
 ErrorKind = Literal["exception", "worker_lost"]
 READY = b"ready"
@@ -65,7 +66,8 @@ def call_safely(fn: Callable[[Any], Any], task: Any) -> Any:
     try:
         return fn(task)
     except Exception as exc:
-        return RunError(f"{type(exc).__name__}: {exc}", "exception", traceback.format_exc())
+        return RunError(text("backends.raised", exception=type(exc).__name__, message=exc), "exception",
+                        traceback.format_exc())
 
 
 class Backend(Protocol):
@@ -142,16 +144,16 @@ def _worker_main(conn: multiprocessing.connection.Connection) -> None:
                 fn = None
                 fn = pickle.loads(fn_bytes)
             if fn is None:
-                raise RuntimeError("the run's function could not be loaded earlier")
+                raise RuntimeError(text("backends.function_not_loaded"))
         except Exception as exc:
-            result: Any = RunError(f"the worker could not load the run: {type(exc).__name__}: {exc}",
+            result: Any = RunError(text("backends.cannot_load_run", exception=type(exc).__name__, message=exc),
                                    "exception", traceback.format_exc())
         else:
             result = call_safely(fn, task)
         try:
             conn.send(result)
         except (pickle.PicklingError, TypeError, AttributeError) as exc:
-            conn.send(RunError(f"the run's result could not be sent back: {exc}", "exception"))
+            conn.send(RunError(text("backends.result_not_sent", reason=exc), "exception"))
         except (BrokenPipeError, OSError):
             return
 
@@ -174,16 +176,32 @@ class _Worker:
     fn_bytes: bytes | None = field(default=None)  # the pickled function this worker holds
 
 
-def _death_text(exitcode: int | None) -> str:
-    """How a worker process ended, in words."""
+_DEATH_TEMPLATES = {
+    # (when, how the worker ended) -> template
+    ("starting", "signal"): "backends.start_killed",
+    ("starting", "out_of_memory"): "backends.start_killed_out_of_memory",
+    ("starting", "status"): "backends.start_exited",
+    ("retrying", "signal"): "backends.retry_killed",
+    ("retrying", "out_of_memory"): "backends.retry_killed_out_of_memory",
+    ("retrying", "status"): "backends.retry_exited",
+    ("lost", "signal"): "backends.lost_killed",
+    ("lost", "out_of_memory"): "backends.lost_killed_out_of_memory",
+    ("lost", "status"): "backends.lost_exited",
+}
+
+
+def _death_text(when: str, exitcode: int | None) -> str:
+    """The message for a worker process that ended ``when`` (starting, retrying, lost), by how it ended."""
     if exitcode is not None and exitcode < 0:
         try:
             name = signal.Signals(-exitcode).name
         except ValueError:
-            name = f"signal {-exitcode}"
-        hint = " (out of memory?)" if name == "SIGKILL" else ""
-        return f"was killed by {name}{hint}"
-    return f"exited with status {exitcode}"
+            name = str(-exitcode)
+        how = "out_of_memory" if name == "SIGKILL" else "signal"
+        template = _DEATH_TEMPLATES[(when, how)]
+        return text(template, signal=name)
+    template = _DEATH_TEMPLATES[(when, "status")]
+    return text(template, status=exitcode)
 
 
 class ProcessBackend:
@@ -238,11 +256,9 @@ class ProcessBackend:
             if worker.conn in ready and worker.conn.poll() and worker.conn.recv_bytes() == READY:
                 continue
             worker.process.join(timeout=1)
-            how = _death_text(worker.process.exitcode) if ready else "still not ready"
-            raise RuntimeError(
-                f"a worker process {how} while starting (before running anything). If a script starts "
-                "the experiment, put the call under 'if __name__ == \"__main__\":' (worker processes "
-                "are started with the spawn method, which imports the main module again)")
+            if not ready:
+                raise RuntimeError(text("backends.start_not_ready", seconds=STARTUP_TIMEOUT_S))
+            raise RuntimeError(_death_text("starting", worker.process.exitcode))
 
     def _discard(self, worker: _Worker) -> None:
         """Forget a dead (or doomed) worker, making sure its process is gone."""
@@ -331,14 +347,13 @@ class ProcessBackend:
     def _handle_death(self, worker: _Worker, job: _Job, pending: deque[_Job]) -> Iterator[tuple[Any, Any]]:
         """A worker died holding ``job``: retry it once on a fresh worker, then give up."""
         worker.process.join(timeout=5)
-        how = _death_text(worker.process.exitcode)
+        exitcode = worker.process.exitcode
         self._discard(worker)
         job.crashes += 1
         if job.crashes >= 2:
-            message = f"the worker process running this run {how}, on both attempts"
-            yield job.task, RunError(message, "worker_lost")
+            yield job.task, RunError(_death_text("lost", exitcode), "worker_lost")
         else:
-            logging.getLogger(__name__).warning("a worker process %s; retrying its run once", how)
+            logging.getLogger(__name__).warning(_death_text("retrying", exitcode))
             pending.appendleft(job)
         if pending:
             self._start_workers(1)
@@ -388,10 +403,9 @@ class DaskBackend:
         try:
             self._client = Client(self.address, timeout=f"{self.timeout_s}s")
         except Exception as exc:  # OSError, TimeoutError, ValueError for a malformed address
-            raise SchedulerUnreachableError(
-                f"no Dask scheduler answered at '{self.address}' within {self.timeout_s:g} s "
-                f"({type(exc).__name__}: {exc}); start one with 'dask scheduler' and 'dask worker "
-                f"ADDRESS', check the address, or use '--scheduler local' or '--workers N'") from None
+            raise SchedulerUnreachableError(text("backends.scheduler_unreachable", address=self.address,
+                                                 seconds=self.timeout_s, exception=type(exc).__name__,
+                                                 reason=exc)) from None
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
@@ -421,7 +435,7 @@ class DaskBackend:
                     result = future.result()
                 except Exception as exc:  # KilledWorker and friends: the run never returned
                     kind: ErrorKind = "worker_lost" if type(exc).__name__ == "KilledWorker" else "exception"
-                    result = RunError(f"{type(exc).__name__}: {exc}", kind)
+                    result = RunError(text("backends.raised", exception=type(exc).__name__, message=exc), kind)
                 future.release()
                 yield task, result
         except BaseException:
@@ -438,10 +452,9 @@ def make_backend(workers: int | None = None, scheduler: str | None = None) -> Ba
         scheduler: ``--scheduler``: ``"local"`` or a Dask scheduler address.
     """
     if workers is not None and workers < 1:
-        raise UserError(f"--workers must be at least 1, got {workers}")
+        raise UserError(text("backends.workers_too_few", workers=workers))
     if scheduler and scheduler != "local" and workers is not None:
-        raise UserError(f"--workers {workers} cannot size the cluster at {scheduler}: its size is the number "
-                        "of 'dask worker' processes started for it; drop --workers (or use --scheduler local)")
+        raise UserError(text("backends.workers_with_scheduler", workers=workers, scheduler=scheduler))
     if scheduler:
         return DaskBackend(scheduler, workers=workers)
     if workers == 1:

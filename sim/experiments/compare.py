@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,15 +26,8 @@ from sim.experiments.runner import Evaluator, execute, model_name
 from sim.experiments.stats import CONFIDENCE, paired_differences, summarise
 from sim.experiments.store import RunStore
 from sim.experiments.tables import outcome_names, records_table
+from sim.outcomes import HEADLINE
 from sim.scenario import Scenario, resolve_scenario, scenario_hash, scenario_to_dict
-
-HEADLINE_OUTCOMES = (
-    "completion_rate", "dropout_rate", "certificate_pass_rate", "mean_composite_score",
-    "employment_rate_at_graduation", "employment_rate_6m", "employment_rate_12m", "host_retention_rate",
-    "enterprise_participation_rate", "enterprise_satisfaction", "total_cost_yuan", "cost_per_graduate_yuan",
-    "cost_per_employed_graduate_yuan",
-)
-"""The outcomes the printed table shows; ``comparison.csv`` has every outcome."""
 
 
 @dataclass(frozen=True)
@@ -68,12 +61,13 @@ class Comparison:
         """The comparison as text: one line per outcome, ``mean [95% CI]`` per scenario and difference.
 
         Args:
-            outcomes: The outcomes to show (default: the headline outcomes the model
-                returned, or every outcome when it returned none of them).
+            outcomes: The outcomes to show (default: the outcome registry's headline
+                outcomes the model returned, in registry order, or every outcome when it
+                returned none of them; ``comparison.csv`` has every outcome).
         """
         present = list(dict.fromkeys(self.comparison["outcome"]))
         if outcomes is None:
-            outcomes = [o for o in HEADLINE_OUTCOMES if o in present] or present
+            outcomes = [o for o in HEADLINE if o in present] or present
         keep = self.comparison["outcome"].isin(outcomes)
         return format_table(self.comparison[keep], self.differences[self.differences["outcome"].isin(outcomes)])
 
@@ -177,7 +171,7 @@ def _number(value: float) -> str:
     return f"{value:.4g}"
 
 
-def _cell(row: Mapping[str, Any], signed: bool = False) -> str:
+def _cell(row: Mapping[Hashable, Any], signed: bool = False) -> str:
     mean = _number(row["mean"])
     if signed and math.isfinite(row["mean"]) and row["mean"] >= 0:
         mean = "+" + mean

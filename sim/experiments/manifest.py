@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import importlib.metadata
 import os
@@ -9,6 +10,10 @@ import platform
 import sys
 from datetime import datetime
 from pathlib import Path
+
+from sim.atomic import output_error, writing
+from sim.errors import OutputError
+from sim.messages import text
 
 _PACKAGES = ("talentsim", "numpy", "pandas", "scipy", "SALib", "pydantic", "dask", "distributed", "mesa")
 
@@ -48,19 +53,31 @@ def model_source_hash() -> str:
     return digest.hexdigest()
 
 
+MAX_ATTEMPTS = 999
+"""How many names (``KIND-...``, ``KIND-...-2`` ...) :func:`new_output_dir` tries."""
+
+
 def new_output_dir(kind: str, root: str | os.PathLike[str] = "outputs") -> Path:
     """Create and return ``ROOT/KIND-YYYYmmdd-HHMMSS`` (with ``-2``, ``-3`` ... if taken).
 
     The folder is created exclusively, so two commands started in the same second
     never share one and an earlier experiment is never overwritten.
+
+    Raises:
+        sim.errors.OutputError: ``ROOT`` could not be made or written (a file in the
+            way, no permission, a full disk), or every one of the names is taken.
     """
     base = Path(root) / f"{kind}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
-    base.parent.mkdir(parents=True, exist_ok=True)
-    for attempt in range(1, 1000):
+    with writing(base.parent):
+        base.parent.mkdir(parents=True, exist_ok=True)
+    for attempt in range(1, MAX_ATTEMPTS + 1):
         candidate = base if attempt == 1 else base.with_name(f"{base.name}-{attempt}")
         try:
             candidate.mkdir()
         except FileExistsError:
             continue
+        except OSError as exc:
+            raise output_error(exc, candidate) from None
         return candidate
-    raise RuntimeError(f"could not create a new folder next to {base}")
+    raise OutputError(text("output.no_fresh_folder", path=base, attempts=MAX_ATTEMPTS), base,
+                      os.strerror(errno.EEXIST), errno.EEXIST)

@@ -3,7 +3,9 @@
 The bar (runs done / total, rate, time left, failures so far) is shown only when stderr
 is a terminal and the user did not ask for ``--quiet``; the closing line
 ``"N runs done, F failed, in T s"`` is printed whenever a summary is wanted, so logs of
-unattended jobs still say what happened.
+unattended jobs still say what happened: also after Ctrl-C, with the runs still to go,
+but not when the batch stopped on an error the user can fix (a ``UserError``, such as
+an output that could not be written), whose message is then the one the user sees.
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ from types import TracebackType
 from typing import Any, Self, TextIO
 
 from tqdm import tqdm
+
+from sim.errors import UserError
+from sim.messages import text
 
 
 class Progress:
@@ -47,7 +52,7 @@ class Progress:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self._bar.close()
-        if self.summary:
+        if self.summary and not isinstance(exc, UserError):  # a user error is reported alone
             print(self.line(interrupted=exc_type is not None), file=self.stream, flush=True)
 
     def update(self, failed: bool = False) -> None:
@@ -60,13 +65,18 @@ class Progress:
 
     def line(self, interrupted: bool = False) -> str:
         """The closing summary line."""
-        seconds = time.perf_counter() - self._start
-        text = f"{self.finished} runs done, {self.failed} failed, in {seconds:.1f} s"
-        if self.skipped:
-            text += f" ({self.skipped} already stored)"
-        if interrupted:
-            text += f"; interrupted with {self.total - self.skipped - self.finished} runs to go"
-        return text
+        fields = {"finished": self.finished, "failed": self.failed, "seconds": time.perf_counter() - self._start,
+                  "skipped": self.skipped, "to_go": self.total - self.skipped - self.finished}
+        return text(_LINES[(bool(self.skipped), interrupted)], **fields)
+
+
+_LINES = {
+    # (some runs were stored before?, interrupted?) -> template
+    (False, False): "progress.done",
+    (True, False): "progress.done_resumed",
+    (False, True): "progress.interrupted",
+    (True, True): "progress.interrupted_resumed",
+}
 
 
 def _is_terminal(stream: TextIO) -> bool:

@@ -16,6 +16,7 @@ from sim.experiments.backends import Backend, RunError, SerialBackend
 from sim.experiments.models import ModelFn
 from sim.experiments.progress import Progress
 from sim.experiments.store import RunRecord, RunStore, StoreError
+from sim.messages import text
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,11 +83,11 @@ def reusable(stored: Mapping[tuple[int, int], RunRecord], tasks: Sequence[RunTas
         if record is None or record.failed:
             continue
         if record.seed != task.seed or record.params != task.params:
-            where = store.directory if store is not None else "the store"
-            raise StoreError(
-                f"{where} holds run (point {task.point}, replication {task.rep}) with other parameter values "
-                f"or another seed than this experiment gives it (stored {record.params}, seed {record.seed}; "
-                f"now {task.params}, seed {task.seed}); choose a new --out")
+            fields = {"point": task.point, "rep": task.rep, "stored_params": record.params,
+                      "stored_seed": record.seed, "params": task.params, "seed": task.seed}
+            if store is not None:
+                raise StoreError(text("store.run_mismatch", folder=store.directory, **fields))
+            raise StoreError(text("store.run_mismatch_unnamed", **fields))
         found[record.key] = record
     return found
 

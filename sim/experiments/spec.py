@@ -24,12 +24,14 @@ import difflib
 import os
 from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field
 
 from sim.errors import UserError
+from sim.messages import text
+from sim.scenario.explain import located, validation_template
 from sim.scenario.loading import load_yaml_file
 
 DesignName = Literal["grid", "lhs", "sobol", "morris"]
@@ -47,9 +49,20 @@ class SweepFileError(UserError):
         problem: The message without the file and key.
     """
 
-    def __init__(self, file: str | os.PathLike[str], key: str | None, problem: str) -> None:
+    def __init__(self, file: str | os.PathLike[str], key: str | None, problem: str,
+                 *, message: str | None = None) -> None:
         self.file, self.key, self.problem = str(file), key, problem
-        super().__init__(f"{self.file}: {key}: {problem}" if key else f"{self.file}: {problem}")
+        if message is None:
+            message = (text("value.problem", file=self.file, key=key, problem=problem) if key
+                       else text("value.problem_no_key", file=self.file, problem=problem))
+        super().__init__(message)
+
+    @classmethod
+    def from_template(cls, template_id: str, file: str | os.PathLike[str], key: str | None = None,
+                      **fields: Any) -> Self:
+        """The error worded by the template ``template_id`` of ``sim.messages`` (``{file}: {key}: ...``)."""
+        message, problem = located(template_id, str(file), key, **fields)
+        return cls(file, key, problem, message=message)
 
 
 class ParameterSpec(BaseModel):
@@ -105,32 +118,36 @@ def parse_spec(data: Any, file: str | os.PathLike[str] = "<sweep>") -> SweepSpec
         SweepFileError: Unknown or missing keys, values of the wrong type.
     """
     if not isinstance(data, Mapping):
-        raise SweepFileError(file, None, "expected a mapping with keys such as design, parameters, reps, "
-                             f"seed; found {type(data).__name__}")
+        raise SweepFileError.from_template("sweep.not_a_mapping", file, found=type(data).__name__)
     try:
         return SweepSpec.model_validate(dict(data), strict=True)
     except pydantic.ValidationError as exc:
         errors = sorted(exc.errors(include_url=False), key=lambda e: e["type"] != "extra_forbidden")
-        problems = [(key_text(error["loc"]), _describe(error)) for error in errors]
-    key, problem = problems[0]
-    more = "".join(f"; also {k}: {p}" for k, p in problems[1:])
-    raise SweepFileError(file, key or None, problem + more)
+    described = [(key_text(error["loc"]), *_template(error)) for error in errors]
+    key, template_id, fields = described[0]
+    message, problem = located(template_id, str(file), key or None, **fields)
+    for other_key, other_id, other_fields in described[1:]:
+        _, other_problem = located(other_id, str(file), other_key or None, **other_fields)
+        other_key = other_key or text("value.top_level")
+        message = text("value.also", message=message, key=other_key, problem=other_problem)
+        problem = text("value.also", message=problem, key=other_key, problem=other_problem)
+    raise SweepFileError(file, key or None, problem, message=message)
 
 
-def _describe(error: Mapping[str, Any]) -> str:
-    """A pydantic error in the words of a sweep file."""
-    kind = error["type"]
+_WHOLE_NUMBER_FIELDS = frozenset({"samples", "reps", "seed", "morris_levels"})
+
+
+def _template(error: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The message template of a pydantic error in a sweep file, and its fields."""
     loc = tuple(error["loc"])
-    if kind == "extra_forbidden":
+    if error["type"] == "extra_forbidden":
         model = ParameterSpec if len(loc) > 2 and loc[0] == "parameters" else SweepSpec
         valid = list(model.model_fields)
         close = difflib.get_close_matches(str(loc[-1]), valid, n=1)
-        hint = f"; did you mean {close[0]}?" if close else ""
-        return f"is not a key of a sweep file here{hint} (valid keys: {', '.join(valid)})"
-    if kind == "missing":
-        return "is required but missing"
-    expected = str(error["msg"]).removeprefix("Input should be ").removeprefix("Value error, ")
-    return f"expected {expected}, found {error.get('input')!r}"
+        if close:
+            return "sweep.unknown_key_suggest", {"suggestion": close[0], "valid": ", ".join(valid)}
+        return "sweep.unknown_key", {"valid": ", ".join(valid)}
+    return validation_template(error, whole_number=len(loc) == 1 and loc[0] in _WHOLE_NUMBER_FIELDS)
 
 
 def load_spec(path: str | os.PathLike[str]) -> SweepSpec:
@@ -154,8 +171,7 @@ def base_path(spec: SweepSpec, file: str | os.PathLike[str] | None) -> Path | No
     folder = Path(file).parent if file is not None and str(file) != "<sweep>" else Path.cwd()
     path = folder / spec.base
     if not path.is_file():
-        raise SweepFileError(file or "<sweep>", "base", f"names {spec.base!r}, but {path} does not exist or "
-                             "is not a file (the path is relative to the sweep file's folder)")
+        raise SweepFileError.from_template("sweep.base_missing", file or "<sweep>", "base", base=spec.base, path=path)
     return path
 
 
@@ -176,42 +192,40 @@ def check_spec(spec: SweepSpec, file: str | os.PathLike[str], types: Mapping[str
         kind = "float"
         if types is not None:
             if key not in types:
-                raise SweepFileError(file, where, _unknown_key(key, types))
+                raise _unknown_key(key, types, file, where)
             kind = types[key]
             if kind not in VARIABLE_TYPES:
-                raise SweepFileError(file, where, f"is a {kind} and cannot be varied by a sweep")
+                raise SweepFileError.from_template("sweep.not_variable", file, where, kind=kind)
         _check_parameter(spec.design, parameter, kind, file, where)
     _check_size(spec, file)
 
 
-def _unknown_key(key: str, types: Collection[str]) -> str:
+def _unknown_key(key: str, types: Collection[str], file: str | os.PathLike[str], where: str) -> SweepFileError:
     close = difflib.get_close_matches(key, list(types), n=3, cutoff=0.6)
     last = key.rsplit(".", 1)[-1]
     close += [k for k in types if k.rsplit(".", 1)[-1] == last and k not in close]
-    hint = f"; did you mean {' or '.join(close[:3])}?" if close else ""
-    return f"is not a parameter of the scenario{hint} (talentsim params lists every key)"
+    if close:
+        return SweepFileError.from_template("scenario.unknown_parameter_suggest", file, where,
+                                            suggestion=" or ".join(close[:3]))
+    return SweepFileError.from_template("scenario.unknown_parameter", file, where)
 
 
 def _check_parameter(design: str, parameter: ParameterSpec, kind: str, file: str | os.PathLike[str],
                      where: str) -> None:
     if design == "grid":
         if parameter.levels is None:
-            raise SweepFileError(file, where, "a grid needs 'levels: [...]' for every parameter")
+            raise SweepFileError.from_template("sweep.grid_needs_levels", file, where)
         if parameter.bounds is not None or parameter.distribution != "unif":
-            raise SweepFileError(file, where, "a grid takes levels only; bounds and distribution are for "
-                                 "lhs, sobol and morris designs")
+            raise SweepFileError.from_template("sweep.grid_takes_levels_only", file, where)
         if len(set(map(repr, parameter.levels))) != len(parameter.levels):
-            raise SweepFileError(file, f"{where}.levels", f"repeats a level: {parameter.levels}")
+            raise SweepFileError.from_template("sweep.repeated_level", file, f"{where}.levels", levels=parameter.levels)
         return
     if parameter.levels is not None:
-        raise SweepFileError(file, where, f"a {design} design samples values within 'bounds: [low, high]'; "
-                             "levels are for a grid design")
+        raise SweepFileError.from_template("sweep.levels_need_a_grid", file, where, design=design)
     if parameter.bounds is None:
-        raise SweepFileError(file, where, f"a {design} design needs 'bounds: [low, high]' for every "
-                             "parameter")
+        raise SweepFileError.from_template("sweep.needs_bounds", file, where, design=design)
     if kind not in NUMERIC_TYPES:
-        raise SweepFileError(file, where, f"is a {kind} parameter, not a number; vary it in a grid with "
-                             "levels")
+        raise SweepFileError.from_template("sweep.not_a_number", file, where, kind=kind)
     _check_bounds(parameter, kind, file, f"{where}.bounds")
 
 
@@ -221,23 +235,20 @@ def _check_bounds(parameter: ParameterSpec, kind: str, file: str | os.PathLike[s
     shapes = {"unif": "[low, high]", "triang": "[low, high, peak as a share of the width, 0-1]",
               "norm": "[mean, sd]", "lognorm": "[mean, sd] of the logarithm"}
     if len(bounds) != expected:
-        raise SweepFileError(file, where, f"a {distribution} distribution takes {expected} values "
-                             f"{shapes[distribution]}, found {bounds}")
+        raise SweepFileError.from_template("sweep.bounds_count", file, where, distribution=distribution, count=expected,
+                                          shape=shapes[distribution], bounds=bounds)
     if distribution in ("unif", "triang"):
         low, high = bounds[0], bounds[1]
         if low > high:
-            raise SweepFileError(file, where, f"are reversed: low {low:g} is above high {high:g}; "
-                                 f"write [{high:g}, {low:g}]")
+            raise SweepFileError.from_template("sweep.bounds_reversed", file, where, low=low, high=high)
         if low == high:
-            raise SweepFileError(file, where, f"low and high are both {low:g}; a parameter that does not "
-                                 "vary belongs in the base scenario, not in the sweep")
+            raise SweepFileError.from_template("sweep.bounds_equal", file, where, low=low)
         if kind == "int" and round(low) == round(high):
-            raise SweepFileError(file, where, f"[{low:g}, {high:g}] holds a single whole number once rounded")
+            raise SweepFileError.from_template("sweep.bounds_one_whole_number", file, where, low=low, high=high)
         if distribution == "triang" and not 0 <= bounds[2] < 1:
-            raise SweepFileError(file, where, f"the peak {bounds[2]:g} must be a share of the width, in "
-                                 "[0, 1)")
+            raise SweepFileError.from_template("sweep.peak_not_a_share", file, where, peak=bounds[2])
     elif bounds[1] <= 0:
-        raise SweepFileError(file, where, f"the standard deviation {bounds[1]:g} must be above 0")
+        raise SweepFileError.from_template("sweep.sd_not_positive", file, where, sd=bounds[1])
 
 
 def _check_size(spec: SweepSpec, file: str | os.PathLike[str]) -> None:
@@ -245,20 +256,19 @@ def _check_size(spec: SweepSpec, file: str | os.PathLike[str]) -> None:
     n = spec.samples
     if spec.design == "grid":
         if n is not None:
-            raise SweepFileError(file, "samples", "a grid has one point per combination of levels; remove "
-                                 "samples (use lhs or sobol to choose the number of points)")
+            raise SweepFileError.from_template("sweep.grid_has_no_samples", file, "samples")
         return
     if n is None:
-        raise SweepFileError(file, "samples", f"a {spec.design} design needs 'samples: N'")
+        raise SweepFileError.from_template("sweep.needs_samples", file, "samples", design=spec.design)
     if spec.design == "sobol" and n & (n - 1):
         low = 1 << (n.bit_length() - 1)
-        raise SweepFileError(file, "samples", f"sobol (Saltelli) needs samples to be a power of 2 for its "
-                             f"Sobol' sequence to keep its properties; found {n}, use {low} or {low * 2}")
+        raise SweepFileError.from_template("sweep.sobol_power_of_two", file, "samples", samples=n, lower=low,
+                                           higher=low * 2)
     if spec.design == "sobol" and len(spec.parameters) < 2:
-        raise SweepFileError(file, "parameters", "a sobol design needs at least 2 parameters")
+        raise SweepFileError.from_template("sweep.sobol_two_parameters", file, "parameters")
     if spec.design == "morris":
         if n < 2:
-            raise SweepFileError(file, "samples", f"a morris design needs at least 2 trajectories, found {n}")
+            raise SweepFileError.from_template("sweep.morris_trajectories", file, "samples", samples=n)
         if spec.morris_levels % 2:
-            raise SweepFileError(file, "morris_levels", f"must be even (SALib's Morris grid), found "
-                                 f"{spec.morris_levels}")
+            raise SweepFileError.from_template("sweep.morris_levels_odd", file, "morris_levels",
+                                               levels=spec.morris_levels)

@@ -22,7 +22,9 @@ import fcntl
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+import shutil
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,8 +33,9 @@ from typing import IO, Any, Self
 
 import pandas as pd
 
-from sim.atomic import TEMP_PREFIX, atomic_write
-from sim.errors import UserError
+from sim.atomic import TEMP_PREFIX, atomic_write, file_in_the_way, output_error, writing
+from sim.errors import OutputError, UserError
+from sim.messages import text
 
 SPEC_FILE = "experiment.json"
 RUNS_DIR = "runs"
@@ -131,6 +134,10 @@ class RunStore:
     Raises:
         StoreError: On entry, when the folder holds another experiment, holds files
             that are not an experiment, or is open in another process.
+        sim.errors.OutputError: On entry, or from a method that writes, when the folder
+            or a file could not be written (a full disk, no permission, a file in the
+            way). Nothing is left half-written: runs stored earlier are kept, and a
+            folder this store had just created is removed again.
     """
 
     def __init__(self, directory: str | os.PathLike[str], kind: str, definition: Mapping[str, Any],
@@ -150,37 +157,62 @@ class RunStore:
 
     def __enter__(self) -> Self:
         self._check_folder()
-        self.runs_dir.mkdir(parents=True, exist_ok=True)
-        self._lock = open(self.directory / LOCK_FILE, "w")  # held until __exit__
+        created, locked = not self.directory.exists(), False
         try:
-            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self._lock.close()
-            self._lock = None
-            raise StoreError(f"{self.directory} is in use by another talentsim process; wait for it to "
-                             f"finish or choose another --out") from None
-        self._check_definition()
-        for stale in [*self.directory.glob(TEMP_PREFIX + "*"), *self.runs_dir.glob(TEMP_PREFIX + "*")]:
-            stale.unlink(missing_ok=True)  # left by a killed process; never a whole file
-        self._write_spec()
+            with writing(self.directory):
+                self.runs_dir.mkdir(parents=True, exist_ok=True)
+            with writing(self.directory / LOCK_FILE):
+                self._lock = open(self.directory / LOCK_FILE, "w")  # held until __exit__
+            try:
+                fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise StoreError(text("store.in_use", folder=self.directory)) from None
+            except OSError as exc:  # e.g. no locks on this file system
+                raise output_error(exc, self.directory / LOCK_FILE) from None
+            locked = True
+            self._check_definition()
+            for stale in [*self.directory.glob(TEMP_PREFIX + "*"), *self.runs_dir.glob(TEMP_PREFIX + "*")]:
+                with writing(stale):
+                    stale.unlink(missing_ok=True)  # left by a killed process; never a whole file
+            self._write_spec()
+        except BaseException:
+            if created and locked:  # a folder this call made and nobody else uses: remove it again
+                shutil.rmtree(self.directory, ignore_errors=True)
+            self._unlock()
+            raise
         return self
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        self._unlock()
+
+    def _unlock(self) -> None:
         if self._lock is not None:
-            fcntl.flock(self._lock, fcntl.LOCK_UN)
-            self._lock.close()
+            with suppress(OSError):
+                fcntl.flock(self._lock, fcntl.LOCK_UN)
+            with suppress(OSError):
+                self._lock.close()
             self._lock = None
 
     def _check_folder(self) -> None:
-        """Refuse a folder that exists, is not empty and is not an experiment folder."""
-        if self.directory.exists() and not self.directory.is_dir():
-            raise StoreError(f"--out {self.directory} is a file, not a folder; choose a new --out")
-        if self.directory.is_dir() and not (self.directory / SPEC_FILE).exists():
-            if any(p.name != LOCK_FILE for p in self.directory.iterdir()):
-                raise StoreError(f"{self.directory} already exists and holds files that are not a talentsim "
-                                 f"experiment ({SPEC_FILE} is missing); choose a new --out")
+        """Refuse a folder that exists, is not empty and is not an experiment folder.
+
+        A folder holding only the lock file and an empty ``runs/`` is taken as empty: it
+        is what an experiment that could not write its definition leaves behind.
+        """
+        if file_in_the_way(self.directory) == self.directory:
+            raise StoreError(text("output.out_is_a_file", path=self.directory))
+        with writing(self.directory):
+            if self.directory.is_dir() and not (self.directory / SPEC_FILE).exists():
+                if any(not self._left_by_a_failed_start(p) for p in self.directory.iterdir()):
+                    raise StoreError(text("store.not_an_experiment", folder=self.directory, spec_file=SPEC_FILE))
+
+    @staticmethod
+    def _left_by_a_failed_start(path: Path) -> bool:
+        if path.name == LOCK_FILE:
+            return True
+        return path.name == RUNS_DIR and path.is_dir() and not any(path.iterdir())
 
     def _check_definition(self) -> None:
         """Refuse an existing experiment folder whose definition differs from ours."""
@@ -191,17 +223,16 @@ class RunStore:
             spec = json.loads(path.read_text(encoding="utf-8"))
             old_kind, old_hash, old_definition = spec["kind"], spec["definition_hash"], spec["definition"]
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise StoreError(f"{path} cannot be read ({exc}); choose a new --out") from None
+            raise StoreError(text("store.unreadable_definition", path=path, reason=exc)) from None
         if old_kind != self.kind:
-            raise StoreError(f"{self.directory} holds a {old_kind} experiment, not a {self.kind}; "
-                             f"choose a new --out")
+            raise StoreError(text("store.other_kind", folder=self.directory, found=old_kind, expected=self.kind))
         if old_hash != self.hash:
             changed = sorted(k for k in {*old_definition, *self.definition}
                              if old_definition.get(k) != self.definition.get(k))
-            raise StoreError(
-                f"{self.directory} holds runs of a different {self.kind} (changed since it was started: "
-                f"{', '.join(changed) or 'definition'}); mixing them would corrupt the results. Choose a new "
-                f"--out, or restore the original definition to resume")
+            if changed:
+                raise StoreError(text("store.different_definition", folder=self.directory, kind=self.kind,
+                                      changed=", ".join(changed)))
+            raise StoreError(text("store.different_definition_unnamed", folder=self.directory, kind=self.kind))
 
     def _write_spec(self) -> None:
         path = self.directory / SPEC_FILE
@@ -220,28 +251,39 @@ class RunStore:
             try:
                 record = RunRecord.from_json(json.loads(path.read_text(encoding="utf-8")))
             except (OSError, ValueError, KeyError, TypeError) as exc:
-                raise StoreError(f"{path} is not a readable run file ({exc}); remove it to rerun that run, "
-                                 f"or choose a new --out") from None
+                raise StoreError(text("store.unreadable_run", path=path, reason=exc)) from None
             records[record.key] = record
         return records
 
     def save(self, record: RunRecord) -> None:
         """Store one finished run (atomically; replaces an earlier attempt of the same run)."""
         path = self.runs_dir / f"p{record.point:07d}-r{record.rep:05d}.json"
-        text = json.dumps(record.to_json(), allow_nan=True, default=_json_default)
-        atomic_write(path, lambda f: f.write(text.encode("utf-8")))
+        content = json.dumps(record.to_json(), allow_nan=True, default=_json_default)
+        with self._keeping_runs():
+            atomic_write(path, lambda f: f.write(content.encode("utf-8")))
 
     def write_table(self, name: str, table: pd.DataFrame) -> Path:
         """Write a consolidated table into the folder, atomically."""
         path = self.directory / name
-        write_table_atomic(path, table)
+        with self._keeping_runs():
+            write_table_atomic(path, table)
         return path
 
     def write_json(self, name: str, obj: Any) -> Path:
         """Write a JSON file (e.g. the manifest) into the folder, atomically."""
         path = self.directory / name
-        write_json_atomic(path, obj)
+        with self._keeping_runs():
+            write_json_atomic(path, obj)
         return path
+
+    @contextmanager
+    def _keeping_runs(self) -> Iterator[None]:
+        """An :class:`OutputError` in the block says that the stored runs are kept and how to resume."""
+        try:
+            yield
+        except OutputError as err:
+            raise OutputError(text("output.store_kept", path=err.path, reason=err.reason, folder=self.directory),
+                              err.path, err.reason, err.errno) from None
 
 
 def _json_default(value: Any) -> Any:

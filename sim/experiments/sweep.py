@@ -96,8 +96,8 @@ def check_point_values(design: Design, base: Scenario, file: str) -> None:
             try:
                 with_overrides(base, {name: value}, "sweep point")
             except ScenarioError as exc:
-                raise SweepFileError(file, f"parameters[{name}]", f"the design gives it the value {value!r}, "
-                                     f"which the scenario refuses: {exc.problem}") from None
+                raise SweepFileError.from_template("sweep.value_refused", file, f"parameters[{name}]",
+                                                   value=value, problem=exc.problem) from None
 
 
 def sweep_tasks(spec: SweepSpec, design: Design) -> list[RunTask]:
@@ -205,8 +205,8 @@ def _sensitivity(spec: SweepSpec, design: Design, results: pd.DataFrame, records
     outcomes = outcome_names(records)
     unknown = [name for name in spec.outcomes if name not in outcomes]
     if unknown and outcomes:
-        raise SweepFileError(file, "outcomes", f"{', '.join(unknown)} not among the model's outcomes "
-                             f"({', '.join(outcomes)}); the runs are stored, so fix the list and rerun")
+        raise SweepFileError.from_template("sweep.unknown_outcomes", file, "outcomes", unknown=", ".join(unknown),
+                                           outcomes=", ".join(outcomes))
     if spec.design not in ("sobol", "morris"):
         return None
     means = results.groupby("point")[outcomes].mean()

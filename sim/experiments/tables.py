@@ -23,7 +23,7 @@ def records_table(records: Sequence[RunRecord], parameters: Sequence[str] = ()) 
     outcomes = outcome_names(records)
     rows = []
     for record in sorted(records, key=lambda r: r.key):
-        row = {"point": record.point, "rep": record.rep, "seed": record.seed}
+        row: dict[str, object] = {"point": record.point, "rep": record.rep, "seed": record.seed}
         row.update({name: record.params.get(name) for name in parameters})
         row.update({name: record.outcomes.get(name, float("nan")) for name in outcomes})
         row["error"] = record.error or ""

@@ -19,7 +19,7 @@ import os
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 import matplotlib as mpl
 import numpy as np
@@ -28,7 +28,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from sim.atomic import atomic_write
+from sim.atomic import atomic_write, writing
+from sim.messages import text
 from sim.report.data import (
     EMPLOYMENT_OUTCOMES,
     KEY_OUTCOMES,
@@ -39,9 +40,14 @@ from sim.report.data import (
     load_folder,
     outcome_info,
     sensitivity_ranking,
+    series_label,
 )
+from sim.scenario.schema import WEEKS_PER_YEAR
 
-WEEKS_PER_YEAR = 52
+if TYPE_CHECKING:
+    from matplotlib.collections import Collection
+    from matplotlib.typing import RcKeyType
+
 PNG_DPI = 150
 CHARTS_DIR = "charts"
 TITLE_CHARS_PER_INCH = 9.8
@@ -49,9 +55,8 @@ TITLE_CHARS_PER_INCH = 9.8
 MAX_RESPONSE_CHARTS = 6
 """A sweep gets response curves for at most this many parameters (the highest ranked)."""
 
-STAGES = (("n_student", "student"), ("n_apprentice", "apprentice"), ("n_employee", "employee"),
-          ("n_further_study", "further study"), ("n_unemployed", "unemployed"),
-          ("n_dropped_out", "dropped out"))
+STAGES = ("n_student", "n_apprentice", "n_employee", "n_further_study", "n_unemployed", "n_dropped_out")
+"""The time-series columns of the stages chart (labelled from the outcome registry's ``SERIES``)."""
 SKILLS = (("theory", "theory"), ("practical_skill", "practical skill"),
           ("professionalism", "professionalism"), ("composite_score", "composite score"))
 SOURCES_LABEL = "by source"
@@ -61,9 +66,8 @@ USES_LABEL = "by use"
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 LINESTYLES = ("-", "--", "-.", ":")
 MARKERS = ("o", "s", "D", "^", "v", "P", "X", "*")
-STAGE_COLOURS = dict(zip([s for s, _ in STAGES], ("#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#D55E00",
-                                                   "#555555"), strict=True))
-STYLE = {
+STAGE_COLOURS = dict(zip(STAGES, ("#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#555555"), strict=True))
+STYLE: dict[RcKeyType, Any] = {
     "font.size": 9, "axes.titlesize": 10, "axes.labelsize": 9, "legend.fontsize": 8,
     "xtick.labelsize": 8, "ytick.labelsize": 8, "figure.titlesize": 11,
     "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True, "grid.alpha": 0.3,
@@ -151,9 +155,10 @@ def stages_chart(timeseries: Mapping[str, pd.DataFrame], *, context: str) -> Fig
     """
     fig, axes = _panels(max(1, len(timeseries)), sharex=True, sharey=True)
     for ax, (label, ts) in zip(axes, timeseries.items(), strict=False):
-        for column, name in STAGES:
+        for column in STAGES:
             if column in ts:
-                ax.plot(_years(ts), ts[column], label=name, color=STAGE_COLOURS[column], linewidth=1.6)
+                ax.plot(_years(ts), ts[column], label=series_label(column), color=STAGE_COLOURS[column],
+                        linewidth=1.6)
         ax.set_title(label)
         ax.set_xlabel("time since first intake (years)")
         ax.set_ylabel("students (persons)")
@@ -203,7 +208,9 @@ def distributions_chart(students: Mapping[str, pd.DataFrame], *, context: str) -
         if drawable:
             parts = ax.violinplot([data[i] for i in drawable], positions=positions[drawable],
                                   orientation="horizontal", showextrema=False, widths=0.8)
-            for i, body in zip(drawable, parts["bodies"], strict=True):
+            # The stub types "bodies" as one Collection; it is a list of them, one per violin.
+            bodies = cast("list[Collection]", parts["bodies"])
+            for i, body in zip(drawable, bodies, strict=True):
                 body.set_facecolor(_colour(i))
                 body.set_alpha(0.35)
             ax.boxplot([data[i] for i in drawable], positions=positions[drawable], orientation="horizontal",
@@ -338,8 +345,8 @@ def cost_effectiveness_chart(stats: pd.DataFrame, *, context: str) -> Figure:
         placed.append((ex, cy))
         ax.annotate(label, (ex, cy), xytext=(7, 6 + 11 * same), textcoords="offset points", fontsize=8,
                     color=_colour(i), fontweight="bold")
-    ax.set_xlabel("employed or in further study at graduation (% of graduates)")
-    ax.set_ylabel("cost per employed graduate (yuan)")
+    ax.set_xlabel(outcome_info("employment_rate_at_graduation").axis())
+    ax.set_ylabel(outcome_info("cost_per_employed_graduate_yuan").axis())
     _thousands(ax)
     ax.margins(0.25)
     whiskers = "whiskers: 95% CI" if stats["ci_low"].notna().any() else "one replication: no CI"
@@ -351,7 +358,7 @@ def _stack(ax: Axes, ts: pd.DataFrame, prefix_names: Sequence[str], scale: float
     columns = [f"spent_{n}_yuan" for n in prefix_names if f"spent_{n}_yuan" in ts]
     values = [ts[c].fillna(0).to_numpy(float) / scale for c in columns]
     colours = [_colour(i) for i in range(len(columns))]
-    ax.stackplot(_years(ts), values, labels=[c[6:-5].replace("_", " ") for c in columns], colors=colours,
+    ax.stackplot(_years(ts), values, labels=[series_label(c) for c in columns], colors=colours,
                  alpha=0.85, linewidth=0)
 
 
@@ -400,14 +407,13 @@ def workload_chart(timeseries: Mapping[str, pd.DataFrame], *, context: str) -> F
         context: The title's context line.
     """
     fig, axes = _panels(2, ncols=2, size=(4.6, 3.2))
-    for ax, column, who in ((axes[0], "school_mentor_workload", "school mentors"),
-                            (axes[1], "enterprise_mentor_workload", "enterprise mentors")):
+    for ax, column in ((axes[0], "school_mentor_workload"), (axes[1], "enterprise_mentor_workload")):
         for i, (label, ts) in enumerate(timeseries.items()):
             if column in ts:
                 ax.plot(_years(ts), ts[column], color=_colour(i), label=label, linewidth=1.2,
                         linestyle=LINESTYLES[i % len(LINESTYLES)])
         ax.axhline(1.0, color="0.3", linestyle="--", linewidth=0.8)
-        ax.set_title(who)
+        ax.set_title(series_label(column))
         ax.set_xlabel("time since first intake (years)")
         ax.set_ylabel("workload (demanded / available hours)")
         ax.set_ylim(bottom=0)
@@ -595,15 +601,23 @@ def save_figure(fig: Figure, path_without_suffix: str | os.PathLike[str]) -> lis
 
     Returns:
         The PNG and SVG paths.
+
+    Raises:
+        sim.errors.OutputError: A file could not be written (a full disk, no permission);
+            no temporary is left and an earlier chart of that name is kept.
     """
     base = Path(path_without_suffix)
-    base.parent.mkdir(parents=True, exist_ok=True)
+    with writing(base.parent):
+        base.parent.mkdir(parents=True, exist_ok=True)
     written = []
     for suffix in ("png", "svg"):
         target = base.with_name(f"{base.name}.{suffix}")
+
+        def write(handle: IO[bytes], s: str = suffix) -> None:
+            fig.savefig(handle, format=s, dpi=PNG_DPI, metadata=_metadata(s))
+
         with mpl.rc_context(STYLE):
-            atomic_write(target, lambda handle, s=suffix: fig.savefig(handle, format=s, dpi=PNG_DPI,
-                                                                      metadata=_metadata(s)))
+            atomic_write(target, write)
         written.append(target)
     return written
 
@@ -679,7 +693,7 @@ def write_charts(folder: ResultsFolder) -> list[Path]:
 def _charts_for(out_dir: str | os.PathLike[str], kind: str, **load: Any) -> list[Path]:
     folder = load_folder(out_dir, **load)
     if folder.kind != kind:
-        raise ReportError(f"{out_dir} holds the output of talentsim {folder.kind}, not {kind}")
+        raise ReportError(text("reporting.wrong_kind", folder=out_dir, found=folder.kind, expected=kind))
     return write_charts(folder)
 
 

@@ -28,7 +28,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.engine.declarations import Unit
 from sim.errors import UserError
+from sim.messages import text
+from sim.outcomes import HEADLINE, SERIES_BY_NAME
+from sim.outcomes import label as registry_label
+from sim.outcomes import unit as registry_unit
 
 KIND_FILES = {"sweep": "results.parquet", "compare": "comparison.csv", "run": "summary.json"}
 """The file whose presence marks each kind of folder (checked in this order)."""
@@ -41,25 +46,23 @@ RUN_COLUMNS = ("scenario", "point", "rep", "seed", "error")
 
 EMPLOYMENT_OUTCOMES = ("employment_rate_at_graduation", "employment_rate_6m", "employment_rate_12m",
                        "host_retention_rate")
-"""The outcomes of the employment chart, in the order drawn."""
+"""The outcomes of the employment chart, in the order drawn (names of the outcome registry)."""
 
-KEY_OUTCOMES = (
-    "completion_rate", "dropout_rate", "certificate_pass_rate", *EMPLOYMENT_OUTCOMES,
-    "enterprise_satisfaction", "mean_composite_score", "cost_per_employed_graduate_yuan", "total_cost_yuan",
-)
-"""The outcomes a planner reads first: tables, forest plot and sweep charts start with these."""
+KEY_OUTCOMES: tuple[str, ...] = HEADLINE
+"""The outcomes a planner reads first (the registry's headline outcomes, in registry order): tables,
+forest plot and sweep charts start with these."""
 
-_LABELS = {
-    "employment_rate_at_graduation": "employed at graduation",
-    "employment_rate_6m": "employed at 6 months",
-    "employment_rate_12m": "employed at 12 months",
-    "host_retention_rate": "retained by host enterprise",
-    "cost_per_employed_graduate_yuan": "cost per employed graduate",
-    "mean_composite_score": "graduates' composite score",
-    "enterprise_satisfaction": "enterprise satisfaction",
+UNIT_DISPLAY: dict[Unit, tuple[float, str, str]] = {
+    Unit.SHARE: (100.0, "%", "percentage points"),
+    Unit.POINTS: (1.0, "points, 0-100", "points"),
+    Unit.YUAN: (1.0, "yuan", "yuan"),
+    Unit.PERSONS: (1.0, "persons", "persons"),
+    Unit.COUNT: (1.0, "count", "count"),
+    Unit.RATIO: (1.0, "ratio", "ratio"),
+    Unit.INDEX: (1.0, "index", "index"),
+    Unit.WEEKS: (1.0, "weeks", "weeks"),
 }
-_SCORES = ("mean_composite_score", "mean_theory", "mean_practical_skill", "mean_professionalism")
-_INDICES = ("enterprise_satisfaction", "mean_school_mentor_workload", "mean_enterprise_mentor_workload")
+"""How each unit kind is shown: (scale, unit of a value, unit of a difference)."""
 
 
 class ReportError(UserError):
@@ -91,23 +94,27 @@ class Outcome:
 
 
 def outcome_info(name: str) -> Outcome:
-    """Label, scale and units of an outcome, from its name (rates, yuan, scores, counts)."""
-    label = _LABELS.get(name, name.removesuffix("_yuan").replace("_", " "))
-    if name.endswith("_yuan"):
-        return Outcome(name, label, 1.0, "yuan", "yuan")
-    if "_yuan_per_" in name:
-        head, per = name.split("_yuan_per_", 1)
-        unit = f"yuan per {per.replace('_', ' ')}"
-        return Outcome(name, _LABELS.get(name, head.replace("_", " ")), 1.0, unit, unit)
-    if name.endswith("_rate") or "_rate_" in name or name.startswith("share_"):
-        return Outcome(name, label, 100.0, "%", "percentage points")
-    if name in _SCORES:
-        return Outcome(name, label, 1.0, "points, 0-100", "points")
-    if name in _INDICES:
-        return Outcome(name, label, 1.0, "index", "index")
-    if name.startswith("n_"):
-        return Outcome(name, label.removeprefix("n "), 1.0, "persons", "persons")
-    return Outcome(name, label)
+    """Label, scale and units of an outcome, from the outcome registry.
+
+    A name the registry does not declare (a toy model's outcome, a sweep parameter) is
+    shown as itself, unscaled and without a unit.
+    """
+    kind = registry_unit(name)
+    if kind is None:
+        return Outcome(name, name)
+    scale, unit, diff_unit = UNIT_DISPLAY[kind]
+    return Outcome(name, registry_label(name), scale, unit, diff_unit)
+
+
+def series_label(column: str) -> str:
+    """The label of a time-series column (``sim.outcomes.SERIES``; the name itself if undeclared).
+
+    Some columns share an outcome's name (``spent_<use>_yuan``, ``balance_yuan``): the
+    column is the running value week by week, the outcome the value at the end, and
+    each has its own label.
+    """
+    found = SERIES_BY_NAME.get(column)
+    return found.label if found is not None else column
 
 
 @dataclass(frozen=True)
@@ -212,16 +219,15 @@ def detect_kind(path: str | os.PathLike[str]) -> str:
     """
     folder = Path(path)
     if not folder.is_dir():
-        what = "is a file, not a folder" if folder.exists() else "does not exist"
-        raise ReportError(f"{folder} {what}; give the output folder of talentsim run, compare or sweep")
+        template = "reporting.not_a_folder" if folder.exists() else "reporting.no_such_folder"
+        raise ReportError(text(template, folder=folder))
     if not any(folder.iterdir()):
-        raise ReportError(f"{folder} is empty; give the output folder of talentsim run, compare or sweep")
+        raise ReportError(text("reporting.empty_folder", folder=folder))
     for kind, name in KIND_FILES.items():
         if (folder / name).is_file():
             return kind
     expected = ", ".join(f"{name} ({kind})" for kind, name in KIND_FILES.items())
-    raise ReportError(f"{folder} is not a talentsim output folder: it has none of {expected}; "
-                      f"an interrupted experiment writes them only when it finishes - rerun it with --out {folder}")
+    raise ReportError(text("reporting.not_an_output_folder", folder=folder, expected=expected))
 
 
 def leading_comment(path: str | os.PathLike[str] | None) -> str:
@@ -229,11 +235,11 @@ def leading_comment(path: str | os.PathLike[str] | None) -> str:
     if not path:
         return ""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        content = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return ""
     lines: list[str] = []
-    for line in text.splitlines():
+    for line in content.splitlines():
         stripped = line.strip()
         if not stripped and not lines:
             continue
@@ -283,7 +289,7 @@ def _read_json(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except (OSError, ValueError) as exc:
-        raise ReportError(f"{path} cannot be read ({exc})") from None
+        raise ReportError(text("reporting.unreadable_file", path=path, reason=exc)) from None
     return data if isinstance(data, dict) else {}
 
 
@@ -293,7 +299,8 @@ def _read_table(path: Path) -> pd.DataFrame | None:
     try:
         return pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
     except Exception as exc:  # pyarrow and the CSV parser raise many kinds
-        raise ReportError(f"{path} cannot be read as a table ({type(exc).__name__}: {exc})") from None
+        raise ReportError(text("reporting.unreadable_table", path=path, exception=type(exc).__name__,
+                               reason=exc)) from None
 
 
 def _scenario(resolved: Mapping[str, Any] | None, file: str | None, digest: str | None,
@@ -327,7 +334,7 @@ def load_folder(path: str | os.PathLike[str], *, resimulate: bool = True) -> Res
     result = loaders[kind](folder, manifest)
     result.created = created or manifest.get("created")
     if not manifest:
-        result.notes.append("manifest.json is missing: scenarios, seeds and versions are not recorded.")
+        result.notes.append(text("reporting.manifest_missing", name="manifest.json"))
     if kind == "compare" and resimulate:
         _resimulate(result)
     return result
@@ -353,7 +360,7 @@ def _load_run(folder: Path, manifest: dict[str, Any]) -> ResultsFolder:
         if table is not None:
             target[info.label] = table
         else:
-            result.notes.append(f"{name} is missing: the charts that need it are left out.")
+            result.notes.append(text("reporting.table_missing", name=name))
     return result
 
 
@@ -369,7 +376,7 @@ def _load_compare(folder: Path, manifest: dict[str, Any]) -> ResultsFolder:
                            "master seed", stats=stats, per_run=per_run,
                            differences=_read_table(folder / "differences.csv"))
     if manifest.get("common_random_numbers") is False:
-        result.notes.append("Common random numbers were off: differences include noise between runs.")
+        result.notes.append(text("reporting.no_common_random_numbers"))
     return result
 
 
@@ -408,13 +415,10 @@ def _resimulate(result: ResultsFolder) -> None:
         try:
             run = run_one(scenario_from_dict(info.resolved, info.label), int(stored["seed"]))
         except ScenarioError as exc:
-            result.notes.append(f"{info.label}: the recorded scenario no longer loads ({exc}); its time "
-                                "series and distributions are left out.")
+            result.notes.append(text("reporting.scenario_no_longer_loads", scenario=info.label, reason=exc))
             continue
         if not _same_outcomes(run.summary, stored):
-            result.notes.append(f"{info.label}: re-running replication 0 no longer reproduces the stored "
-                                "outcomes (the model changed since the comparison ran); its time series and "
-                                "distributions are left out.")
+            result.notes.append(text("reporting.not_reproduced", scenario=info.label))
             continue
         result.timeseries[info.label] = run.timeseries
         if run.students is not None:
@@ -431,14 +435,8 @@ def _same_outcomes(summary: Mapping[str, float], stored: pd.Series) -> bool:
     return bool(np.allclose(new, old, rtol=1e-9, atol=1e-9, equal_nan=True))
 
 
-HEADLINE_OUTCOMES = ("employment_rate_at_graduation", "mean_composite_score", "cost_per_employed_graduate_yuan",
-                     *(o for o in KEY_OUTCOMES if o not in ("employment_rate_at_graduation", "mean_composite_score",
-                                                            "cost_per_employed_graduate_yuan")))
-"""The key outcomes in the order a sweep's charts and ranking pick them."""
-
-
 def chart_outcomes(names: Sequence[str], limit: int, table: pd.DataFrame | None = None,
-                   column: str | None = None, preferred: Sequence[str] = HEADLINE_OUTCOMES) -> list[str]:
+                   column: str | None = None, preferred: Sequence[str] = KEY_OUTCOMES) -> list[str]:
     """The outcomes worth a chart: the key outcomes among ``names`` (else all of them), at most ``limit``.
 
     Args:

@@ -18,7 +18,7 @@ import os
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 import matplotlib as mpl
@@ -28,7 +28,6 @@ from matplotlib.figure import Figure
 from sim.atomic import atomic_write
 from sim.report.charts import CHARTS_DIR, PNG_DPI, STYLE, figures_for, save_figure
 from sim.report.data import (
-    HEADLINE_OUTCOMES,
     KEY_OUTCOMES,
     Outcome,
     ResultsFolder,
@@ -85,6 +84,8 @@ def write_report(out_dir: str | os.PathLike[str], *, resimulate: bool = True) ->
 
     Raises:
         sim.report.data.ReportError: The folder is missing, empty or not an output folder.
+        sim.errors.OutputError: The report could not be written (a full disk, no permission);
+            an earlier report is kept.
     """
     folder = load_folder(out_dir, resimulate=resimulate)
     return _write_html(folder.path, render_report(folder))
@@ -102,6 +103,8 @@ def write_charts_and_report(out_dir: str | os.PathLike[str], *,
 
     Raises:
         sim.report.data.ReportError: The folder is missing, empty or not an output folder.
+        sim.errors.OutputError: A chart or the report could not be written (a full disk, no
+            permission); each file is written whole or not at all.
     """
     folder = load_folder(out_dir, resimulate=resimulate)
     figures = figures_for(folder)
@@ -187,7 +190,9 @@ def _cell(row: Mapping[str, Any] | None, info: Outcome, signed: bool = False) ->
 def _lookup(table: pd.DataFrame | None) -> dict[tuple[str, str], dict[str, Any]]:
     if table is None or table.empty:
         return {}
-    return {(str(r["scenario"]), str(r["outcome"])): r for r in table.to_dict("records")}
+    # The stub keys each record by Hashable; these tables' column labels are all strings.
+    records = cast("list[dict[str, Any]]", table.to_dict("records"))
+    return {(str(r["scenario"]), str(r["outcome"])): r for r in records}
 
 
 # ---------------------------------------------------------------------------- sections
@@ -317,7 +322,7 @@ def _point_table(folder: ResultsFolder) -> dict[str, Any]:
 
     ok = results[results["error"].fillna("") == ""] if "error" in results else results
     names = chart_outcomes([c for c in results.columns if c not in folder.parameters], POINT_OUTCOMES, ok,
-                           preferred=HEADLINE_OUTCOMES)
+                           preferred=KEY_OUTCOMES)
     infos = [outcome_info(n) for n in names]
     n_points = results["point"].nunique() if "point" in results else len(results)
     if folder.design == "grid" and n_points <= MAX_POINT_ROWS and "point" in results:

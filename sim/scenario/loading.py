@@ -15,7 +15,6 @@ alias bombs ("billion laughs") before they are expanded.
 
 from __future__ import annotations
 
-import datetime
 import difflib
 import hashlib
 import json
@@ -24,13 +23,15 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import pydantic
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from sim.errors import UserError
+from sim.messages import text
+from sim.scenario.explain import dotted, located, show, validation_template
 from sim.scenario.params import LIST_ITEM, model_at, param_index, settable_keys
 from sim.scenario.schema import Scenario
 
@@ -49,32 +50,57 @@ _ALLOWED_TAGS = frozenset(
 )
 _SET_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 
+Origin = tuple[str, str]
+"""Where a value was set when not in the file being read: a template (``scenario.set_in_file``
+or ``scenario.set_by_overrides``) and the parent file or the overrides' name."""
+
 
 class ScenarioError(UserError):
     """A scenario file, override or value that cannot be used.
 
     ``str(err)`` is one paragraph: ``FILE: KEY: what was expected, what was found``
     (``FILE: problem`` when no key applies). When several keys are wrong, the paragraph
-    lists them all and ``key`` is the first.
+    lists them all and ``key`` is the first. Raise it with ``from_template``, which words
+    the message with a template of ``sim.messages``.
 
     Attributes:
         file: the file (or other source such as ``--set``) the problem is in.
         key: dotted key of the (first) wrong value, or None when no key applies.
         keys: dotted keys of every wrong value (empty when no key applies).
         problem: the message without the file and key prefix.
+        message: the whole paragraph, ``str(err)``.
     """
 
     def __init__(self, file: str | os.PathLike[str], key: str | None, problem: str,
-                 *, keys: Sequence[str] | None = None) -> None:
+                 *, keys: Sequence[str] | None = None, message: str | None = None) -> None:
         self.file = str(file)
         self.key = key
         self.problem = problem
         self.keys: tuple[str, ...] = tuple(keys) if keys is not None else ((key,) if key else ())
-        paragraph = f"{self.file}: {key}: {problem}" if key else f"{self.file}: {problem}"
-        super().__init__(paragraph)
+        if message is None:
+            message = (text("value.problem", file=self.file, key=key, problem=problem) if key
+                       else text("value.problem_no_key", file=self.file, problem=problem))
+        self.message = message
+        super().__init__(message)
+
+    @classmethod
+    def from_template(cls, template_id: str, file: str | os.PathLike[str], key: str | None = None,
+                      *, keys: Sequence[str] | None = None, **fields: Any) -> Self:
+        """The error worded by the template ``template_id`` of ``sim.messages``.
+
+        Args:
+            template_id: a template that starts with ``{file}: {key}: ``, ``{file}: `` or
+                ``{where}: ``.
+            file: the file (or other source) the problem is in.
+            key: the dotted key, or None when no key applies.
+            keys: every wrong key, when the message lists several.
+            fields: the template's other placeholders.
+        """
+        message, problem = located(template_id, str(file), key, **fields)
+        return cls(file, key, problem, keys=keys, message=message)
 
     def __str__(self) -> str:
-        return str(self.args[0])
+        return self.message
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle by the constructor's arguments, so the error can cross process boundaries."""
@@ -104,7 +130,7 @@ def load_scenario(path: str | os.PathLike[str] | None = None,
             missing or circular, an override key is not a parameter, or a value is invalid.
     """
     data: dict[str, Any] = {}
-    origins: dict[str, str] = {}  # dotted key -> where its value was set, when not in the file itself
+    origins: dict[str, Origin] = {}  # dotted key -> where its value was set, when not in the file itself
     source = DEFAULTS_SOURCE
     if path is not None:
         file = Path(path)
@@ -112,12 +138,13 @@ def load_scenario(path: str | os.PathLike[str] | None = None,
         layers = _read_layers(file, ())
         for layer_file, layer in layers:  # the root parent first, this file last
             data = _merge(data, layer)
-            origins.update(dict.fromkeys(_key_paths(layer), f"set in {layer_file}"))
+            origins.update(dict.fromkeys(_key_paths(layer), ("scenario.set_in_file", str(layer_file))))
         data["name"] = layers[-1][1].get("name", file.stem)  # a name is never inherited
     if overrides:
         data = apply_overrides(data, overrides, overrides_source)
-        origins.update(dict.fromkeys((_normalise_key(key) for key in overrides), f"set by {overrides_source}"))
-    origins = {key: origin for key, origin in origins.items() if origin != f"set in {source}"}
+        origins.update(dict.fromkeys((_normalise_key(key) for key in overrides),
+                                     ("scenario.set_by_overrides", overrides_source)))
+    origins = {key: origin for key, origin in origins.items() if origin != ("scenario.set_in_file", source)}
     return _validate(data, source, origins)
 
 
@@ -158,7 +185,7 @@ def scenario_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Scena
         ScenarioError: a key is unknown or a value is invalid.
     """
     if not isinstance(data, Mapping):
-        raise ScenarioError(source, None, f"expected a mapping of scenario sections, found {_show(data)}")
+        raise ScenarioError.from_template("scenario.not_a_mapping", source, found=show(data))
     return _validate(_plain(data), source, {})
 
 
@@ -199,15 +226,13 @@ def parse_set_options(items: Sequence[str]) -> dict[str, Any]:
         raw_key, equals, text = item.partition("=")
         raw_key = raw_key.strip()
         if not equals or not raw_key:
-            raise ScenarioError(source, None, f"expected KEY=VALUE, for example "
-                                f"school_mentors.students_per_mentor=10, found {item!r}")
+            raise ScenarioError.from_template("scenario.set_not_key_value", source, found=item)
         if not _SET_KEY.fullmatch(raw_key):
-            raise ScenarioError(source, raw_key, "expected a dotted key of letters, digits and "
-                                "underscores, for example intake.cohort_size")
+            raise ScenarioError.from_template("scenario.set_bad_key", source, raw_key)
         key = _normalise_key(raw_key)
         _check_override_key(key, source)
         if key in result:
-            raise ScenarioError(source, key, "is given more than once; give each key once")
+            raise ScenarioError.from_template("scenario.set_twice", source, key)
         result[key] = _parse_value(text, source, key)
     return result
 
@@ -235,7 +260,8 @@ def apply_overrides(data: Mapping[str, Any], overrides: Mapping[str, Any], sourc
         key = _normalise_key(str(raw_key))
         _check_override_key(key, source)
         if key in seen:
-            raise ScenarioError(source, key, f"is given twice (as {seen[key]!r} and {raw_key!r})")
+            raise ScenarioError.from_template("scenario.override_twice", source, key, first=seen[key],
+                                              second=str(raw_key))
         seen[key] = str(raw_key)
         parts = key.split(".")
         node = result
@@ -243,8 +269,8 @@ def apply_overrides(data: Mapping[str, Any], overrides: Mapping[str, Any], sourc
             child = node.setdefault(part, {})
             if not isinstance(child, dict):
                 section = ".".join(parts[: depth + 1])
-                raise ScenarioError(source, key, f"cannot be set because {section} is "
-                                    f"{_show(child)}, not a mapping of keys")
+                raise ScenarioError.from_template("scenario.override_not_a_section", source, key, section=section,
+                                                  found=show(child))
             node = child
         node[parts[-1]] = _plain(value)
     return result
@@ -264,31 +290,26 @@ def load_yaml_file(path: str | os.PathLike[str]) -> dict[str, Any]:
         with file.open("rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
-        raise ScenarioError(label, None, "no such file") from None
+        raise ScenarioError.from_template("scenario.no_such_file", label) from None
     except IsADirectoryError:
-        raise ScenarioError(label, None, "is a directory, expected a YAML scenario file") from None
+        raise ScenarioError.from_template("scenario.is_a_directory", label) from None
     except OSError as exc:
-        raise ScenarioError(label, None, f"cannot be read: {exc.strerror or exc}") from None
+        raise ScenarioError.from_template("scenario.cannot_read", label, reason=exc.strerror or exc) from None
     if len(raw) > MAX_FILE_BYTES:
-        raise ScenarioError(label, None, f"is larger than {MAX_FILE_BYTES:,} bytes; a scenario file "
-                            "holds a few hundred values at most")
+        raise ScenarioError.from_template("scenario.too_large", label, limit=MAX_FILE_BYTES)
     if b"\x00" in raw:
-        raise ScenarioError(label, None, "is a binary file (it contains NUL bytes), expected YAML text")
+        raise ScenarioError.from_template("scenario.binary", label)
     try:
-        text = raw.decode("utf-8-sig")
+        content = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ScenarioError(label, None, f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset "
-                            f"{exc.start}); save it as UTF-8") from None
-    if not text.strip():
-        raise ScenarioError(label, None, "is empty; expected YAML with at least one key, "
-                            "for example 'intake: {cohort_size: 500}'")
-    data = _parse_yaml(text, label)
+        raise ScenarioError.from_template("scenario.not_utf8", label, byte=raw[exc.start], offset=exc.start) from None
+    if not content.strip():
+        raise ScenarioError.from_template("scenario.empty", label)
+    data = _parse_yaml(content, label)
     if data is _EMPTY:
-        raise ScenarioError(label, None, "is empty (only comments); expected at least one key, "
-                            "for example 'intake: {cohort_size: 500}'")
+        raise ScenarioError.from_template("scenario.only_comments", label)
     if not isinstance(data, dict):
-        raise ScenarioError(label, None, "expected a mapping of sections at the top level "
-                            f"(such as 'intake:' with keys under it), found {_show(data)}")
+        raise ScenarioError.from_template("scenario.top_level_not_a_mapping", label, found=show(data))
     return data
 
 
@@ -310,25 +331,23 @@ def _read_layers(file: Path, children: tuple[Path, ...]) -> list[tuple[Path, dic
         return [(file, data)]
     reference = data.pop("extends")
     if not isinstance(reference, str) or not reference.strip():
-        raise ScenarioError(file, "extends", "expected the path of a parent scenario file, relative "
-                            f"to this file's folder, found {_show(reference)}")
+        raise ScenarioError.from_template("scenario.extends_not_a_path", file, "extends", found=show(reference))
     parent = file.parent / reference
     chain = [*children, file]
     resolved_chain = [item.resolve() for item in chain]
     if parent.resolve() in resolved_chain:
         start = resolved_chain.index(parent.resolve())
         cycle = " -> ".join(str(item) for item in [*chain[start:], parent])
-        raise ScenarioError(file, "extends", f"makes a cycle of extends: {cycle}; a file cannot "
-                            "extend itself, directly or through others")
+        raise ScenarioError.from_template("scenario.extends_cycle", file, "extends", cycle=cycle)
     if not parent.is_file():
-        raise ScenarioError(file, "extends", f"names {reference!r}, but {parent} does not exist or is "
-                            "not a file (the path is relative to the folder of the extending file)")
+        raise ScenarioError.from_template("scenario.extends_missing", file, "extends", reference=reference,
+                                          parent=parent)
     return [*_read_layers(parent, tuple(chain)), (file, data)]
 
 
 def _key_paths(value: Any, path: tuple[str | int, ...] = ()) -> list[str]:
     """Every dotted key inside a nested dict, containers included: ``intake``, ``intake.cohort_size``."""
-    keys = [_dotted(path)] if path else []
+    keys = [dotted(path)] if path else []
     if isinstance(value, dict):
         for key, item in value.items():
             keys += _key_paths(item, (*path, key))
@@ -359,11 +378,11 @@ class _Empty:
 _EMPTY: Any = _Empty()
 
 
-def _parse_yaml(text: str, label: str, key: str | None = None) -> Any:
+def _parse_yaml(content: str, label: str, key: str | None = None) -> Any:
     """Safely parse YAML text: check the node graph first, then build plain values.
 
     Args:
-        text: the YAML text.
+        content: the YAML text.
         label: the file named in error messages.
         key: the key named in error messages when the text is one value (``--set``).
 
@@ -371,20 +390,20 @@ def _parse_yaml(text: str, label: str, key: str | None = None) -> Any:
         The value, or ``_EMPTY`` when the text holds no document.
     """
     try:
-        loader = yaml.SafeLoader(text)  # not CSafeLoader: libyaml crashes on deeply nested input
+        loader = yaml.SafeLoader(content)  # not CSafeLoader: libyaml crashes on deeply nested input
         node = loader.get_single_node()
         if node is None:
             return _EMPTY
         _check_nodes(node, label, key)
         return loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        raise ScenarioError(label, key, _syntax_message(exc, text)) from None
+        raise _syntax_error(exc, content, label, key) from None
     except yaml.YAMLError as exc:  # ReaderError: a character YAML does not accept
-        raise ScenarioError(label, key, f"is not valid YAML: {_reader_message(exc, text)}") from None
+        raise _reader_error(exc, content, label, key) from None
     except (ValueError, TypeError, AttributeError, OverflowError) as exc:  # e.g. "!!int abc"
-        raise ScenarioError(label, key, f"holds a value that cannot be read as its tag says: {exc}") from None
+        raise ScenarioError.from_template("scenario.yaml_tag_value", label, key, reason=exc) from None
     except RecursionError:
-        raise ScenarioError(label, key, "is nested too deeply to be a scenario") from None
+        raise ScenarioError.from_template("scenario.yaml_too_deep", label, key) from None
 
 
 def _check_nodes(root: Node, label: str, key: str | None) -> None:
@@ -402,17 +421,11 @@ def _check_nodes(root: Node, label: str, key: str | None) -> None:
         node, link = stack.pop()
         visited += 1
         if visited > MAX_YAML_NODES:
-            raise ScenarioError(label, _join_key(key, _unlink(link)[:1]),
-                                f"holds more than {MAX_YAML_NODES:,} values, counting each alias "
-                                "(*name) as a full copy; a scenario needs a few hundred, so the file "
-                                "is refused (aliases that multiply like this are an 'alias bomb')")
+            raise ScenarioError.from_template("scenario.yaml_alias_bomb", label, _join_key(key, _unlink(link)[:1]),
+                                              limit=MAX_YAML_NODES)
         if node.tag not in _ALLOWED_TAGS:
-            tag = node.tag.replace(_YAML_TAG, "!!")
-            raise ScenarioError(label, _join_key(key, _unlink(link)),
-                                f"uses the YAML tag {tag!r} (line {node.start_mark.line + 1}); "
-                                "scenario files hold only plain values "
-                                "(numbers, text, true/false, lists, mappings), and tags such as "
-                                "!!python/object that would build program objects are refused")
+            raise ScenarioError.from_template("scenario.yaml_tag", label, _join_key(key, _unlink(link)),
+                                              tag=node.tag.replace(_YAML_TAG, "!!"), line=node.start_mark.line + 1)
         if isinstance(node, MappingNode):
             first_lines: dict[str, int] = {}
             for key_node, value_node in node.value:
@@ -421,9 +434,9 @@ def _check_nodes(root: Node, label: str, key: str | None) -> None:
                     name = key_node.value
                     line = key_node.start_mark.line + 1
                     if name in first_lines:
-                        raise ScenarioError(label, _join_key(key, (*_unlink(link), name)),
-                                            f"is given twice, on lines {first_lines[name]} and {line}; "
-                                            "YAML would silently keep only the last one, so remove one")
+                        raise ScenarioError.from_template(
+                            "scenario.duplicate_key", label, _join_key(key, (*_unlink(link), name)),
+                            first=first_lines[name], second=line)
                     first_lines[name] = line
                 stack.append((key_node, link))
                 stack.append((value_node, (link, name)))
@@ -443,32 +456,38 @@ def _unlink(link: _PathLink) -> tuple[str | int, ...]:
     return tuple(reversed(parts))
 
 
-def _syntax_message(exc: yaml.MarkedYAMLError, text: str) -> str:
+def _syntax_error(exc: yaml.MarkedYAMLError, content: str, label: str, key: str | None) -> ScenarioError:
+    """PyYAML's syntax error (its own English words) with the line and column and the line's text."""
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or exc.context or "invalid YAML"
     if mark is None:
-        return f"is not valid YAML: {problem}"
-    message = f"YAML syntax error at line {mark.line + 1}, column {mark.column + 1}: {problem}"
+        return ScenarioError.from_template("scenario.yaml_invalid", label, key, problem=problem)
+    fields: dict[str, Any] = {"line": mark.line + 1, "column": mark.column + 1, "problem": problem}
+    lines = content.splitlines()
+    source = lines[mark.line].strip()[:80] if 0 <= mark.line < len(lines) else ""
+    if source:
+        fields["source"] = source
     if exc.context and exc.problem and exc.context_mark is not None:
-        message += f" ({exc.context} at line {exc.context_mark.line + 1})"
-    lines = text.splitlines()
-    if 0 <= mark.line < len(lines) and lines[mark.line].strip():
-        message += f"; the line reads {lines[mark.line].strip()[:80]!r}"
-    return message
+        fields.update(context=exc.context, context_line=exc.context_mark.line + 1)
+        template = "scenario.yaml_syntax_in_context" if source else "scenario.yaml_syntax_in_context_no_source"
+    else:
+        template = "scenario.yaml_syntax" if source else "scenario.yaml_syntax_no_source"
+    return ScenarioError.from_template(template, label, key, **fields)
 
 
-def _reader_message(exc: yaml.YAMLError, text: str) -> str:
+def _reader_error(exc: yaml.YAMLError, content: str, label: str, key: str | None) -> ScenarioError:
     position = getattr(exc, "position", None)
     character = getattr(exc, "character", None)
     if not isinstance(position, int) or not isinstance(character, int):
-        return str(exc)
-    line = text.count("\n", 0, position) + 1
-    column = position - (text.rfind("\n", 0, position) + 1) + 1
-    return f"the character {character:#06x} at line {line}, column {column} is not allowed in YAML text"
+        return ScenarioError.from_template("scenario.yaml_invalid", label, key, problem=exc)
+    line = content.count("\n", 0, position) + 1
+    column = position - (content.rfind("\n", 0, position) + 1) + 1
+    return ScenarioError.from_template("scenario.yaml_bad_character", label, key, character=character, line=line,
+                                      column=column)
 
 
-def _parse_value(text: str, source: str, key: str) -> Any:
-    value = _parse_yaml(text, source, key)
+def _parse_value(content: str, source: str, key: str) -> Any:
+    value = _parse_yaml(content, source, key)
     return None if value is _EMPTY else _plain(value)
 
 
@@ -484,9 +503,10 @@ def _check_override_key(key: str, source: str) -> None:
     if key in keys:
         return
     suggestions = _suggest(key, keys)
-    hint = f"; did you mean {' or '.join(suggestions)}?" if suggestions else ""
-    raise ScenarioError(source, key, f"is not a parameter of the scenario{hint} "
-                        "(talentsim params lists every key)")
+    if suggestions:
+        raise ScenarioError.from_template("scenario.unknown_parameter_suggest", source, key,
+                                          suggestion=" or ".join(suggestions))
+    raise ScenarioError.from_template("scenario.unknown_parameter", source, key)
 
 
 def _suggest(key: str, candidates: Sequence[str]) -> list[str]:
@@ -520,36 +540,42 @@ def _plain(value: Any) -> Any:
 # ---------------------------------------------------------------------------- validation
 
 
-def _validate(data: dict[str, Any], source: str, origins: Mapping[str, str]) -> Scenario:
+def _validate(data: dict[str, Any], source: str, origins: Mapping[str, Origin]) -> Scenario:
     """Validate strictly (no text-to-number or number-to-bool coercion) and explain failures.
 
     Args:
         data: the merged scenario dict.
         source: the file named first in messages.
         origins: for keys whose value came from elsewhere (a parent file, overrides),
-            where it was set, e.g. ``set in base.yaml``; added to the key's message.
+            where it was set; added to the key's message, e.g. ``(set in base.yaml)``.
     """
-    problems = [(key, f"expected a finite number, found {_show(value)}")
-                for key, value in _non_finite(data, ())]
+    problems: list[tuple[str, str, dict[str, Any]]] = [
+        (key, "value.finite_number", {"found": show(value)}) for key, value in _non_finite(data, ())]
     if not problems:
         try:
             return Scenario.model_validate(data, strict=True)
         except pydantic.ValidationError as exc:
-            problems = [(_dotted(error["loc"]), _describe(error)) for error in exc.errors(include_url=False)]
-    described = []
-    for key, problem in problems:
+            problems = [(dotted(error["loc"]), *_template(error)) for error in exc.errors(include_url=False)]
+    described: list[tuple[str, str, str]] = []  # key, message, the message after the file and key
+    for key, template_id, fields in problems:
+        message, problem = located(template_id, source, key or None, **fields)
         if key in origins:
-            problem += f" ({origins[key]})"
-        described.append((key, problem))
-    first_key, first_problem = described[0]
-    message = "; also ".join([first_problem] + [f"{key or 'top level'}: {problem}"
-                                                for key, problem in described[1:]])
-    raise ScenarioError(source, first_key or None, message, keys=[key for key, _ in described if key])
+            origin_template, origin = origins[key]
+            message = text(origin_template, message=message, origin=origin)
+            problem = text(origin_template, message=problem, origin=origin)
+        described.append((key, message, problem))
+    first_key, message, first_problem = described[0]
+    for key, _, problem in described[1:]:  # "FILE: KEY: problem; also KEY2: problem2 ..."
+        more = {"key": key or text("value.top_level"), "problem": problem}
+        message = text("value.also", message=message, **more)
+        first_problem = text("value.also", message=first_problem, **more)
+    raise ScenarioError(source, first_key or None, first_problem, message=message,
+                        keys=[key for key, _, _ in described if key])
 
 
 def _non_finite(value: Any, path: tuple[str | int, ...]) -> list[tuple[str, Any]]:
     if isinstance(value, float) and not math.isfinite(value):
-        return [(_dotted(path), value)]
+        return [(dotted(path), value)]
     found: list[tuple[str, Any]] = []
     if isinstance(value, dict):
         for key, item in value.items():
@@ -560,126 +586,43 @@ def _non_finite(value: Any, path: tuple[str | int, ...]) -> list[tuple[str, Any]
     return found
 
 
-def _describe(error: Mapping[str, Any]) -> str:
-    """What a pydantic error means for the user: what was expected, what was found."""
-    kind: str = error["type"]
-    loc: tuple[str | int, ...] = tuple(error["loc"])
-    ctx: Mapping[str, Any] = error.get("ctx") or {}
-    if kind == "extra_forbidden":
-        return _unknown_key_message(loc)
-    if kind == "invalid_key":
-        return f"keys must be text, found the key {_show(error['input'])}"
-    if kind == "missing":
-        return "is required but missing"
-    if kind in ("value_error", "assertion_error"):
-        return str(error["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
-    info = param_index().get(re.sub(r"\[\d+\]", LIST_ITEM, _dotted(loc)))
-    expected = _expected(kind, ctx, str(error["msg"]), loc)
-    if kind in _BOUND_ERRORS:
-        noun = "a whole number" if info is not None and info.type == "int" else "a number"
-        if info is not None and info.allowed and "inf" not in info.allowed:
-            expected = f"{noun} in {info.allowed}"
-        else:
-            expected = f"{noun} {expected}"
-    if info is not None and info.unit not in ("", "-"):
-        expected += f" ({info.unit})"
-    found = error["input"]
-    message = f"expected {expected}, found {_show(found)}"
-    if kind == "string_type" and isinstance(found, (bool, int, float, datetime.date)):
-        message += " (put quotes around text that YAML would read as a number, date or true/false)"
-    if kind in ("int_type", "float_type") and isinstance(found, str):
-        message += " (write numbers without quotes)"
-    return message
+def _template(error: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The message template of a pydantic error, with the parameter's unit and allowed values."""
+    if error["type"] == "extra_forbidden":
+        return _unknown_key_template(tuple(error["loc"]))
+    info = param_index().get(re.sub(r"\[\d+\]", LIST_ITEM, dotted(error["loc"])))
+    if info is None:
+        return validation_template(error)
+    return validation_template(error, whole_number=info.type == "int", allowed=info.allowed, unit=info.unit)
 
 
-_BOUND_ERRORS = frozenset({"greater_than", "greater_than_equal", "less_than", "less_than_equal"})
-
-
-def _expected(kind: str, ctx: Mapping[str, Any], msg: str, loc: tuple[str | int, ...]) -> str:
-    simple = {
-        "int_type": "a whole number",
-        "int_from_float": "a whole number",
-        "float_type": "a number",
-        "bool_type": "true or false",
-        "string_type": "text",
-        "list_type": "a list",
-        "dict_type": "a mapping of keys",
-        "model_type": f"a mapping of {_dotted(loc) or 'scenario'} keys",
-        "model_attributes_type": f"a mapping of {_dotted(loc) or 'scenario'} keys",
-        "finite_number": "a finite number",
-    }
-    if kind in simple:
-        return simple[kind]
-    if kind in _BOUND_ERRORS:
-        phrases = {"greater_than": "greater than {gt}", "greater_than_equal": "of at least {ge}",
-                   "less_than": "less than {lt}", "less_than_equal": "of at most {le}"}
-        return phrases[kind].format(**ctx)
-    if kind == "literal_error":
-        return f"one of {ctx.get('expected', '')}"
-    if kind == "too_short":
-        return f"a list of at least {ctx.get('min_length')} item(s)"
-    if kind == "too_long":
-        return f"a list of at most {ctx.get('max_length')} item(s)"
-    return msg.removeprefix("Input should be ")
-
-
-def _unknown_key_message(loc: tuple[str | int, ...]) -> str:
+def _unknown_key_template(loc: tuple[str | int, ...]) -> tuple[str, dict[str, Any]]:
+    """An unknown key: the close matches among the valid keys here, or the sections that have it."""
     name = str(loc[-1])
-    section = _dotted(loc[:-1])
+    section = dotted(loc[:-1])
     model = model_at(loc[:-1])
     valid = list(model.model_fields) if model is not None else []
     if not section:
         valid.append("extends")
-    where = f"the {section} section" if section else "a scenario (top level)"
-    message = f"is not a parameter of {where}"
+    fields: dict[str, Any] = {"section": section, "valid": ", ".join(valid)}
     close = difflib.get_close_matches(name, valid, n=2, cutoff=0.6)
-    elsewhere = [key for key in settable_keys() if key.rsplit(".", 1)[-1] == name]
+    elsewhere = [key.rsplit(".", 1)[0] for key in settable_keys() if key.rsplit(".", 1)[-1] == name]
     if close:
-        message += f"; did you mean {' or '.join(close)}?"
+        template = "scenario.unknown_key_suggest" if section else "scenario.unknown_top_level_key_suggest"
+        fields["suggestion"] = " or ".join(close)
     elif elsewhere:
-        message += f"; {name} is a parameter of {' and '.join(key.rsplit('.', 1)[0] for key in elsewhere)}"
-    if valid:
-        message += f" (valid keys here: {', '.join(valid)})"
-    return message
-
-
-def _dotted(loc: Sequence[str | int]) -> str:
-    """``("calendar", "custom_blocks", 0, "weeks")`` -> ``calendar.custom_blocks[0].weeks``."""
-    text = ""
-    for part in loc:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else str(part)
-    return text
+        template = "scenario.unknown_key_elsewhere" if section else "scenario.unknown_top_level_key_elsewhere"
+        fields.update(name=name, sections=" and ".join(elsewhere))
+    else:
+        template = "scenario.unknown_key" if section else "scenario.unknown_top_level_key"
+    return template, fields
 
 
 def _join_key(prefix: str | None, path: tuple[str | int, ...]) -> str | None:
-    dotted = _dotted(path)
-    if prefix and dotted:
-        return f"{prefix}{dotted}" if dotted.startswith("[") else f"{prefix}.{dotted}"
-    return prefix or dotted or None
-
-
-def _show(value: Any) -> str:
-    """A found value as the user wrote it, shortened to 60 characters."""
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        text = "true" if value else "false"
-    elif isinstance(value, str):
-        text = json.dumps(value, ensure_ascii=False)
-    elif isinstance(value, (datetime.date, datetime.datetime)):
-        text = value.isoformat()
-    elif isinstance(value, dict):
-        return "a mapping" if value else "an empty mapping"
-    elif isinstance(value, list):
-        text = json.dumps(value, ensure_ascii=False, default=str)
-    elif isinstance(value, float) and not math.isfinite(value):
-        text = {math.inf: ".inf", -math.inf: "-.inf"}.get(value, ".nan")
-    else:
-        text = str(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    joined = dotted(path)
+    if prefix and joined:
+        return f"{prefix}{joined}" if joined.startswith("[") else f"{prefix}.{joined}"
+    return prefix or joined or None
 
 
 __all__ = [

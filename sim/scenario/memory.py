@@ -94,13 +94,11 @@ def check_memory(scenario: Scenario, limit_bytes: int | None = None, source: str
     limit = default_memory_limit_bytes() if limit_bytes is None else limit_bytes
     estimate = estimate_run_bytes(scenario)
     if estimate > limit:
-        where = "75% of this machine's memory" if limit_bytes is None else "the limit given"
-        raise ScenarioError(
-            source, "intake.cohort_size",
-            f"{scenario.intake.cohort_size:,} students a year x {scenario.intake.n_cohorts} cohorts = "
-            f"{scenario.n_students:,} students need about {estimate / GIB:,.1f} GiB of memory, more than "
-            f"{limit / GIB:,.1f} GiB ({where}); use fewer students (intake.cohort_size or "
-            "intake.n_cohorts) or, if the machine has the memory, raise the limit with --max-memory GiB")
+        raise ScenarioError.from_template(
+            "scenario.too_many_students" if limit_bytes is None else "scenario.too_many_students_for_limit",
+            source, "intake.cohort_size", cohort_size=scenario.intake.cohort_size,
+            n_cohorts=scenario.intake.n_cohorts, students=scenario.n_students, estimate=estimate / GIB,
+            limit=limit / GIB)
     return estimate
 
 

@@ -1,0 +1,41 @@
+"""``talentsim params``: every model parameter with its default, unit and meaning."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from sim.cli.exit_codes import EXIT_OK
+from sim.errors import UserError
+from sim.messages import text
+from sim.scenario import list_params
+from sim.scenario.params import format_params_csv, format_params_table
+
+
+def add_command(subparsers: Any) -> argparse.ArgumentParser:
+    """Add the ``params`` parser; its handler is :func:`handle`."""
+    parser = subparsers.add_parser(
+        "params", help="list every model parameter with its default, unit and meaning",
+        description="List the parameters a scenario file or --set may change: dotted key, type,\n"
+                    "default, unit, allowed values ([a, b] closed, (a, b) open) and a one-line description.",
+        epilog="examples:\n"
+               "  talentsim params\n"
+               "  talentsim params --match school_mentors\n"
+               "  talentsim params --format csv > params.csv",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--format", choices=["table", "csv"], default="table",
+                        help="aligned plain text (default) or CSV")
+    parser.add_argument("--match", default=None, metavar="TEXT",
+                        help="only parameters whose key contains TEXT, e.g. school_mentors")
+    parser.set_defaults(handler=handle)
+    return parser
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Print the parameter list (or those whose key contains ``--match``)."""
+    rows = [row for row in list_params() if args.match is None or args.match in row.key]
+    if not rows:
+        raise UserError(text("cli.no_parameter_matches", match=args.match))
+    sys.stdout.write(format_params_csv(rows) if args.format == "csv" else format_params_table(rows))
+    return EXIT_OK

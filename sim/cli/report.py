@@ -1,0 +1,38 @@
+"""``talentsim report``: one self-contained HTML page of a run, compare or sweep folder."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from sim.cli.exit_codes import EXIT_OK
+
+
+def add_command(subparsers: Any) -> argparse.ArgumentParser:
+    """Add the ``report`` parser; its handler is :func:`handle`."""
+    parser = subparsers.add_parser(
+        "report", help="write DIR/report.html: one self-contained page of a run, compare or sweep folder",
+        description="Write DIR/report.html for an output folder of 'talentsim run', 'compare' or 'sweep'\n"
+                    "(recognised by its files): the question each scenario answers, the parameters that\n"
+                    "differ, outcome tables with 95% confidence intervals, the charts, the sensitivity\n"
+                    "ranking of a sweep, and the provenance (versions, seeds, scenario hashes, dates).\n"
+                    "One file with everything embedded: it opens offline and can be mailed on.\n"
+                    "Prints the report's path.",
+        epilog="examples:\n"
+               "  talentsim report outputs/run-baseline-20250101-120000\n"
+               "  talentsim report outputs/compare-20250101-120000 --no-resimulate",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("folder", metavar="DIR", help="the output folder of talentsim run, compare or sweep")
+    parser.add_argument("--no-resimulate", action="store_true",
+                        help="for a comparison: leave out the time-series and distribution charts instead of "
+                             "re-running replication 0 of each scenario to draw them")
+    parser.set_defaults(handler=handle)
+    return parser
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Write the report; print its path."""
+    from sim.report.html import write_report  # matplotlib and Jinja2 only for this command
+
+    print(write_report(args.folder, resimulate=not args.no_resimulate))
+    return EXIT_OK

@@ -1,0 +1,74 @@
+"""``talentsim run``: one scenario, one run or R replications, written to a run folder."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+from typing import Any
+
+from sim.cli.exit_codes import EXIT_OK, PROG
+from sim.cli.scenario_options import add_scenario_options, max_memory_bytes, scenario_from_args
+from sim.errors import UserError
+from sim.messages import text
+
+
+def add_command(subparsers: Any) -> argparse.ArgumentParser:
+    """Add the ``run`` parser; its handler is :func:`handle`."""
+    parser = subparsers.add_parser(
+        "run", help="run one scenario (one run or --reps replications) and write its output folder",
+        description="Run a scenario to its horizon and write OUT/summary.json (outcomes), timeseries.parquet\n"
+                    "(weekly), students.parquet (one row per student), manifest.json (scenario, seed, versions,\n"
+                    "hash, wall time), events.parquet with --events, and charts in OUT/charts/.\n"
+                    "Prints the headline outcomes and the output folder.",
+        epilog="examples:\n"
+               "  talentsim run scenarios/baseline.yaml\n"
+               "  talentsim run scenarios/baseline.yaml --reps 20 --seed 7 --out outputs/base20\n"
+               "  talentsim run scenarios/baseline.yaml --set school_mentors.students_per_mentor=12 --events",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("scenario", help="scenario YAML file, e.g. scenarios/baseline.yaml")
+    parser.add_argument("--seed", type=int, default=1, help="master seed (default 1)")
+    parser.add_argument("--reps", type=int, default=1,
+                        help="replications; summary.json then holds their means, replications.parquet each one")
+    parser.add_argument("--out", help="output folder (must not exist or be empty; default: a new one under outputs/)")
+    parser.add_argument("--events", action="store_true", help="also write events.parquet (the event log)")
+    parser.add_argument("--workers", type=int, default=None, help="local worker processes for --reps")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--no-charts", action="store_true", help="do not draw charts into OUT/charts/")
+    add_scenario_options(parser)
+    parser.set_defaults(handler=handle)
+    return parser
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Run the scenario and write its folder; print the headline outcomes and the folder."""
+    from sim.experiments.backends import make_backend
+    from sim.experiments.replicate import run_replications
+    from sim.run_folder import format_summary, prepare_output_dir, write_run_folder
+
+    scenario = scenario_from_args(args.scenario, args)
+    if args.reps < 1:
+        raise UserError(text("cli.reps_too_few", reps=args.reps))
+    dest = prepare_output_dir(args.out, f"run-{scenario.name}")
+    started = time.perf_counter()
+    with make_backend(workers=args.workers) as backend:
+        runs = run_replications(scenario, args.reps, args.seed, backend=backend, events=args.events,
+                                max_memory_bytes=max_memory_bytes(args), progress=True, quiet=args.quiet)
+    wall = time.perf_counter() - started
+    dest = write_run_folder(dest, scenario, args.scenario, runs.first, runs.summary, runs.seeds, wall,
+                            runs.replications, master_seed=args.seed,
+                            finish=None if args.no_charts else _draw_charts)
+    if args.reps > 1:
+        print(text("cli.run_done_replications", prog=PROG, scenario=scenario.name, reps=args.reps, seed=args.seed,
+                   seconds=wall))
+    else:
+        print(text("cli.run_done", prog=PROG, scenario=scenario.name, seed=args.seed, seconds=wall))
+    print(format_summary(runs.summary, runs.ci))
+    print(text("cli.output_folder", folder=dest))
+    return EXIT_OK
+
+
+def _draw_charts(dest: Path) -> None:
+    from sim.report.charts import charts_for_run  # matplotlib is loaded only when charts are drawn
+
+    charts_for_run(dest)
