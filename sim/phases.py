@@ -10,6 +10,8 @@ act inside their phase only in the weeks the calendar says.
 
 from __future__ import annotations
 
+import textwrap
+
 from sim.engine.clock import Phase
 from sim.engine.declarations import StateField, check_unique
 from sim.engine.mechanism import Mechanism, Outcome
@@ -90,8 +92,14 @@ def declared_outcomes(mechanisms: tuple[Mechanism, ...] = MECHANISMS) -> tuple[O
     return tuple(o for m in mechanisms for o in m.outcomes)
 
 
-def _paths(paths: tuple[str, ...]) -> str:
-    return ", ".join(paths) if paths else "-"
+LISTING_WIDTH = 100
+"""Characters per line of ``describe_phases`` (the declared paths are wrapped to it)."""
+
+
+def _paths(label: str, paths: tuple[str, ...]) -> str:
+    head = f"    {label:<20} "
+    return textwrap.fill(", ".join(paths) if paths else "-", width=LISTING_WIDTH, initial_indent=head,
+                         subsequent_indent=" " * len(head), break_on_hyphens=False)
 
 
 def describe_phases(mechanisms: tuple[Mechanism, ...] = MECHANISMS) -> str:
@@ -100,10 +108,10 @@ def describe_phases(mechanisms: tuple[Mechanism, ...] = MECHANISMS) -> str:
     weekly = [m for m in mechanisms if m.step is not None]
     for i, m in enumerate(weekly, start=1):
         lines.append(f"{i:2d}. {m.name:<20} {m.purpose}")
-        lines.append(f"    {'reads':<20} {_paths(m.reads)}")
-        lines.append(f"    {'writes':<20} {_paths(m.writes)}")
+        lines.append(_paths("reads", m.reads))
+        lines.append(_paths("writes", m.writes))
         if m.streams:
-            lines.append(f"    {'draws':<20} {_paths(m.streams)}")
+            lines.append(_paths("draws", m.streams))
     lines.append(f"{len(weekly) + 1:2d}. {'record':<20} Record this week's time-series row (results).")
     set_up = [m.name for m in mechanisms if m.step is None]
     if set_up:
