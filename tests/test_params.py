@@ -21,7 +21,7 @@ def test_listing_includes_students_per_mentor() -> None:
     assert "student" in row.description
     assert row.default == 20.0
     assert row.type == "float"
-    assert row.allowed == "(0, 1000]"
+    assert row.allowed == "[1, 1000]"
 
 
 def test_every_listed_param_has_a_unit_and_a_description() -> None:
@@ -30,6 +30,26 @@ def test_every_listed_param_has_a_unit_and_a_description() -> None:
     for row in rows:
         assert row.unit.strip(), row.key
         assert row.description.strip(), row.key
+
+
+def test_every_param_has_a_short_unique_label() -> None:
+    rows = list_params()
+    labels = [row.label for row in rows]
+    assert all(label.strip() for label in labels), [row.key for row in rows if not row.label.strip()]
+    duplicates = sorted({label for label in labels if labels.count(label) > 1})
+    assert duplicates == [], f"labels must be unique: {duplicates}"
+    for row in rows:
+        assert row.label != row.key, row.key
+        assert row.label == row.label.strip() and len(row.label) <= 60, row.key
+        assert row.label[0].isupper(), f"{row.key}: labels are in sentence case"
+        assert not row.label.endswith("."), row.key
+        assert f"({row.unit})" not in row.label, f"{row.key}: the unit is a column of its own"
+
+
+def test_label_is_the_schema_title() -> None:
+    row = param_index()["school_mentors.students_per_mentor"]
+    assert row.label == "Students per school mentor"
+    assert schema_module.SchoolMentorParams.model_fields["students_per_mentor"].title == row.label
 
 
 def _section_fields(model: type[BaseModel]) -> typing.Iterator[tuple[str, typing.Any]]:
@@ -50,6 +70,7 @@ def test_every_schema_field_has_a_unit_and_a_description() -> None:
             extra = field.json_schema_extra
             assert isinstance(extra, dict) and str(extra.get("unit", "")).strip(), f"{model.__name__}.{name}"
             assert (field.description or "").strip(), f"{model.__name__}.{name}"
+            assert (field.title or "").strip(), f"{model.__name__}.{name} has no label (title)"
 
 
 def test_keys_are_unique_and_defaults_match_the_schema() -> None:
@@ -96,7 +117,8 @@ def test_cli_params_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["params"]) == 0
     out = capsys.readouterr().out
     line = next(line for line in out.splitlines() if line.startswith("school_mentors.students_per_mentor "))
-    assert "students/mentor" in line and "20.0" in line
+    assert "students/mentor" in line and "20.0" in line and "Students per school mentor" in line
+    assert out.splitlines()[0].split() == ["key", "type", "default", "unit", "allowed", "label", "description"]
 
 
 def test_cli_params_csv(capsys: pytest.CaptureFixture[str]) -> None:
@@ -105,6 +127,8 @@ def test_cli_params_csv(capsys: pytest.CaptureFixture[str]) -> None:
     assert len(table) == len(list_params())
     row = next(r for r in table if r["key"] == "school_mentors.students_per_mentor")
     assert row["unit"] == "students/mentor" and row["default"] == "20.0"
+    assert row["label"] == "Students per school mentor"
+    assert list(table[0]) == ["key", "type", "default", "unit", "allowed", "label", "description"]
 
 
 def test_cli_params_match(capsys: pytest.CaptureFixture[str]) -> None:

@@ -50,11 +50,12 @@ def estimate_run_bytes(scenario: Scenario) -> int:
     Returns:
         Bytes: students x ``BYTES_PER_STUDENT`` + (enterprises + mentors) x 300 +
         ``BASE_BYTES``. School mentors follow ``students_per_mentor``; enterprise
-        mentors are counted as if every apprentice place were taken.
+        mentors are counted for every apprentice place offered (the model selects a mentor
+        for each place at set-up, taken or not).
     """
     students = scenario.n_students
     school_mentors = math.ceil(students / scenario.school_mentors.students_per_mentor)
-    places = min(students, math.ceil(scenario.enterprises.count * scenario.enterprises.slots_offered_mean))
+    places = math.ceil(scenario.enterprises.count * scenario.enterprises.slots_offered_mean)
     enterprise_mentors = math.ceil(places / scenario.enterprise_mentors.apprentices_per_mentor)
     return (
         students * BYTES_PER_STUDENT

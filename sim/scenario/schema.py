@@ -1,9 +1,15 @@
 """The scenario schema: every parameter of the model, its default, unit and meaning.
 
 A scenario file says only what differs from these defaults. Every field carries a
-unit (``json_schema_extra={"unit": ...}``) and a one-line description, which
-``talentsim params`` lists and ``docs/model.md`` cites with its source. Unknown keys
-are errors at every depth (``extra="forbid"``): a typo must never be silently ignored.
+unit (``json_schema_extra={"unit": ...}``), a short label (the field's ``title``, e.g.
+"Students per school mentor") and a one-line description, which ``talentsim params``
+lists and ``docs/model.md`` cites with its source. Unknown keys are errors at every
+depth (``extra="forbid"``): a typo must never be silently ignored.
+
+Bounds are what the model can honour: every value inside them runs to the horizon
+(``tests/test_valid_input.py`` draws scenarios from these bounds). Where a bound is
+narrower than the quantity's natural range (a money cap, a largest firm size), the
+reason is written beside it.
 
 Units: weeks and years of simulated time, yuan (CNY), hours, points on a 0-100 skill
 scale, shares in [0, 1]. Abilities are standardised (mean 0, sd 1).
@@ -19,9 +25,19 @@ WEEKS_PER_YEAR = 52
 """Simulated weeks in one academic year (a fixed convention, not a parameter)."""
 
 
-def param(default: Any, unit: str, description: str, **constraints: Any) -> Any:
-    """A model parameter: a pydantic Field with a unit and a one-line description."""
-    return Field(default, description=description, json_schema_extra={"unit": unit}, **constraints)
+def param(default: Any, unit: str, label: str, description: str, **constraints: Any) -> Any:
+    """A model parameter: a pydantic Field with a unit, a short label and a one-line description.
+
+    Args:
+        default: the baseline value.
+        unit: unit of the value (``-`` for none).
+        label: a short human name in sentence case, without the unit (stored as the
+            field's ``title``): what a report or a chart shows, and the message id of
+            the parameter's name in a translation catalogue.
+        description: one-line meaning.
+        **constraints: bounds and lengths (``ge``, ``gt``, ``le``, ``lt``, ``min_length``, ...).
+    """
+    return Field(default, title=label, description=description, json_schema_extra={"unit": unit}, **constraints)
 
 
 class StrictModel(BaseModel):
@@ -33,58 +49,88 @@ class StrictModel(BaseModel):
 Share = dict(ge=0.0, le=1.0)
 Positive = dict(gt=0)
 NonNegative = dict(ge=0)
+Money = dict(ge=0, le=1e10)
+"""A yuan amount (per week, month, year, visit, sitting or apprentice): at most 10 billion yuan.
+
+Far beyond any real figure (the baseline's largest is 1.4 million a year), and it keeps the
+ledger and the enterprises' accounts finite: amounts near the float maximum (1e308) overflow
+to inf when summed, and inf - inf or 0 x inf turns a balance, a cost or the tax relief into NaN."""
 
 
 class SimulationParams(StrictModel):
     """How long the run lasts."""
 
     horizon_years: int = param(
-        6, "years", "simulated time; 6 follows three yearly cohorts of a 3-year programme "
-        "to 12 months after the last graduation", ge=1, le=40)
+        6, "years", "Simulated horizon",
+        "simulated time; 6 follows three yearly cohorts of a 3-year programme to 12 months after the last graduation",
+        ge=1, le=40)
 
 
 class IntakeParams(StrictModel):
     """Who enrols: one cohort at the start of each academic year."""
 
-    cohort_size: int = param(700, "students", "students enrolling each year", **Positive)
-    n_cohorts: int = param(3, "cohorts", "number of yearly cohorts enrolled", ge=1, le=30)
-    ability_sd: float = param(1.0, "sd", "spread of standardised ability (mean 0)", **NonNegative)
-    motivation_mean: float = param(0.6, "share", "mean initial motivation (0-1)", gt=0.0, lt=1.0)
+    cohort_size: int = param(700, "students", "Students enrolled per year", "students enrolling each year", **Positive)
+    n_cohorts: int = param(3, "cohorts", "Number of cohorts", "number of yearly cohorts enrolled", ge=1, le=30)
+    # ability_sd <= 5: learning scales with exp(ability_effect x ability); a spread of 1e300 made it
+    # overflow to inf and the graduates' mean scores NaN. 5 standard units is far beyond any cohort.
+    ability_sd: float = param(
+        1.0, "sd", "Spread of student ability",
+        "spread of standardised ability (mean 0)", ge=0, le=5)
+    motivation_mean: float = param(
+        0.6, "share", "Mean initial motivation",
+        "mean initial motivation (0-1)", gt=0.0, lt=1.0)
+    # ge=1: below 1 the Beta is U-shaped (nearly every student at motivation 0 or 1), and a tiny
+    # concentration underflows the Beta parameters (mean x concentration) to 0, which numpy refuses
     motivation_concentration: float = param(
-        8.0, "1", "Beta concentration of initial motivation (higher = less spread)", **Positive)
-    initial_theory_mean: float = param(30.0, "points", "mean theory score at enrolment", ge=0, le=100)
+        8.0, "1", "Concentration of initial motivation",
+        "Beta concentration of initial motivation (higher = less spread)", ge=1.0)
+    initial_theory_mean: float = param(
+        30.0, "points", "Mean theory score at enrolment",
+        "mean theory score at enrolment", ge=0, le=100)
     initial_practical_skill_mean: float = param(
-        15.0, "points", "mean practical-skill score at enrolment", ge=0, le=100)
+        15.0, "points", "Mean practical skill at enrolment",
+        "mean practical-skill score at enrolment", ge=0, le=100)
     initial_professionalism_mean: float = param(
-        30.0, "points", "mean professionalism score at enrolment", ge=0, le=100)
-    initial_skill_sd: float = param(8.0, "points", "spread of the three initial skill scores", **NonNegative)
-    n_sectors: int = param(4, "sectors", "majors / industry sectors students and firms belong to", ge=1, le=50)
+        30.0, "points", "Mean professionalism at enrolment",
+        "mean professionalism score at enrolment", ge=0, le=100)
+    initial_skill_sd: float = param(
+        8.0, "points", "Spread of initial skill scores",
+        "spread of the three initial skill scores", **NonNegative)
+    n_sectors: int = param(
+        4, "sectors", "Number of sectors",
+        "majors / industry sectors students and firms belong to", ge=1, le=50)
 
 
 class Block(StrictModel):
     """One stretch of a custom programme calendar."""
 
-    weeks: int = param(20, "weeks", "length of this block", ge=1, le=520)
+    weeks: int = param(20, "weeks", "Block length", "length of this block", ge=1, le=520)
     location: Literal["school", "enterprise", "holiday"] = param(
-        "school", "-", "where the student is during the block")
+        "school", "-", "Block location",
+        "where the student is during the block")
     stage: Literal["basic", "skill", "internship"] = param(
-        "basic", "-", "programme stage during the block")
+        "basic", "-", "Block stage",
+        "programme stage during the block")
 
 
 class CalendarParams(StrictModel):
     """The programme's schedule pattern in weeks since enrolment."""
 
     schedule: Literal["2+1", "1.5+1.5", "alternating", "school_only", "custom"] = param(
-        "2+1", "-", "schedule pattern: years at school + years in the enterprise, alternating "
-        "semesters, school only with a short internship, or custom blocks")
-    programme_years: int = param(3, "years", "length of the programme", ge=1, le=6)
+        "2+1", "-", "Schedule pattern",
+        "schedule pattern: years at school + years in the enterprise, alternating semesters, school only with a short "
+        "internship, or custom blocks")
+    programme_years: int = param(3, "years", "Programme length", "length of the programme", ge=1, le=6)
     teaching_weeks_per_semester: int = param(
-        20, "weeks", "teaching weeks in each of the two semesters; the rest of a 26-week "
-        "half-year is holiday", ge=4, le=26)
+        20, "weeks", "Teaching weeks per semester",
+        f"teaching weeks in each of the two semesters; the rest of a {WEEKS_PER_YEAR // 2}-week half-year is holiday",
+        ge=4, le=WEEKS_PER_YEAR // 2)
     internship_weeks: int = param(
-        12, "weeks", "length of the final internship under the school_only pattern", ge=1, le=52)
+        12, "weeks", "School-only internship length",
+        "length of the final internship under the school_only pattern", ge=1, le=WEEKS_PER_YEAR)
     custom_blocks: list[Block] = param(
-        [], "-", "the calendar when schedule is custom: blocks in order from enrolment")
+        [], "-", "Custom calendar blocks",
+        "the calendar when schedule is custom: blocks in order from enrolment")
 
     @model_validator(mode="after")
     def validate_custom_blocks(self) -> CalendarParams:
@@ -95,7 +141,7 @@ class CalendarParams(StrictModel):
         if total > self.programme_years * WEEKS_PER_YEAR:
             raise ValueError(
                 f"calendar.custom_blocks last {total} weeks, longer than "
-                f"programme_years x 52 = {self.programme_years * WEEKS_PER_YEAR}")
+                f"programme_years x {WEEKS_PER_YEAR} = {self.programme_years * WEEKS_PER_YEAR}")
         return self
 
 
@@ -103,142 +149,213 @@ class ProgrammeParams(StrictModel):
     """The school-enterprise programme itself."""
 
     dual_mentor: bool = param(
-        True, "-", "apprentices get an enterprise mentor (false: unmentored internship posts)")
+        True, "-", "Dual-mentor system",
+        "apprentices get an enterprise mentor (false: unmentored internship posts)")
     curriculum_alignment: float = param(
-        0.6, "share", "how well the curriculum matches enterprise post standards (co-developed "
-        "curricula raise it)", **Share)
+        0.6, "share", "Curriculum alignment with posts",
+        "how well the curriculum matches enterprise post standards (co-developed curricula raise it)", **Share)
     school_practice_hours_share: float = param(
-        0.3, "share", "share of school weeks spent in on-campus practical training", **Share)
+        0.3, "share", "School time in practical training",
+        "share of school weeks spent in on-campus practical training", **Share)
 
 
 class SchoolMentorParams(StrictModel):
     """On-campus mentors (professional teachers)."""
 
+    # ge=1: fewer than one student per mentor is not a mentoring ratio, and a tiny ratio makes the
+    # pool (students / ratio) infinite
     students_per_mentor: float = param(
-        20.0, "students/mentor", "enrolled students per school mentor (sets the pool size)", gt=0, le=1000)
+        20.0, "students/mentor", "Students per school mentor",
+        "enrolled students per school mentor (sets the pool size)", ge=1, le=1000)
     guidance_hours_per_week: float = param(
-        10.0, "hours/week", "mentoring hours one school mentor can give per week at full effort", **Positive)
+        10.0, "hours/week", "School mentor guidance capacity",
+        "mentoring hours one school mentor can give per week at full effort", **Positive)
     desired_hours_per_student_week: float = param(
-        0.5, "hours/week", "guidance a student needs per week for full benefit", **Positive)
+        0.5, "hours/week", "Guidance each student needs",
+        "guidance a student needs per week for full benefit", **Positive)
     dual_qualified_share: float = param(
-        0.5, "share", "share of school mentors who are dual-qualified (have enterprise practice)", **Share)
-    teaching_quality_mean: float = param(0.7, "share", "mean teaching quality (0-1)", **Share)
+        0.5, "share", "Dual-qualified school mentors",
+        "share of school mentors who are dual-qualified (have enterprise practice)", **Share)
+    teaching_quality_mean: float = param(
+        0.7, "share", "School mentor teaching quality",
+        "mean teaching quality (0-1)", **Share)
     practical_skill_dual_qualified: float = param(
-        0.7, "share", "mean practical skill of a dual-qualified school mentor (0-1)", **Share)
+        0.7, "share", "Practical skill of dual-qualified school mentors",
+        "mean practical skill of a dual-qualified school mentor (0-1)", **Share)
     practical_skill_other: float = param(
-        0.35, "share", "mean practical skill of a school mentor without enterprise practice (0-1)", **Share)
-    min_teaching_years: float = param(3.0, "years", "selection rule: minimum years of teaching", **NonNegative)
-    base_effort: float = param(0.75, "share", "effort without incentives (0-1)", **Share)
+        0.35, "share", "Practical skill of other school mentors",
+        "mean practical skill of a school mentor without enterprise practice (0-1)", **Share)
+    min_teaching_years: float = param(
+        3.0, "years", "Minimum teaching experience",
+        "selection rule: minimum years of teaching", **NonNegative)
+    base_effort: float = param(0.75, "share", "School mentor base effort", "effort without incentives (0-1)", **Share)
     remuneration_yuan_per_month: float = param(
-        300.0, "yuan/month", "mentoring allowance per school mentor, paid from programme funds", **NonNegative)
-    turnover_rate_per_year: float = param(0.05, "1/year", "annual hazard that a school mentor leaves", **NonNegative)
+        300.0, "yuan/month", "School mentor allowance",
+        "mentoring allowance per school mentor, paid from programme funds", **Money)
+    turnover_rate_per_year: float = param(
+        0.05, "1/year", "School mentor turnover",
+        "annual hazard that a school mentor leaves", **NonNegative)
     replacement_delay_weeks: int = param(
-        8, "weeks", "weeks a vacated mentor post stays empty before a replacement starts", ge=0, le=104)
+        8, "weeks", "School mentor replacement delay",
+        "weeks a vacated mentor post stays empty before a replacement starts", ge=0, le=104)
 
 
 class EnterpriseMentorParams(StrictModel):
     """Enterprise mentors (master craftsmen)."""
 
     apprentices_per_mentor: int = param(
-        4, "apprentices/mentor", "most apprentices one enterprise mentor may take", ge=1, le=100)
+        4, "apprentices/mentor", "Apprentices per enterprise mentor",
+        "most apprentices one enterprise mentor may take", ge=1, le=100)
     guidance_hours_per_week: float = param(
-        6.0, "hours/week", "guidance hours one enterprise mentor can give per week at full effort", **Positive)
+        6.0, "hours/week", "Enterprise mentor guidance capacity",
+        "guidance hours one enterprise mentor can give per week at full effort", **Positive)
     desired_hours_per_apprentice_week: float = param(
-        2.0, "hours/week", "guidance an apprentice needs per week for full benefit", **Positive)
-    technical_skill_mean: float = param(0.8, "share", "mean technical skill (0-1)", **Share)
+        2.0, "hours/week", "Guidance each apprentice needs",
+        "guidance an apprentice needs per week for full benefit", **Positive)
+    technical_skill_mean: float = param(
+        0.8, "share", "Enterprise mentor technical skill",
+        "mean technical skill (0-1)", **Share)
     pedagogical_skill_mean: float = param(
-        0.4, "share", "mean pedagogical skill (0-1): 'can do but cannot teach'", **Share)
-    min_frontline_years: float = param(5.0, "years", "selection rule: minimum years of frontline work", **NonNegative)
-    base_effort: float = param(0.55, "share", "effort without incentives (0-1)", **Share)
+        0.4, "share", "Enterprise mentor teaching skill",
+        "mean pedagogical skill (0-1): 'can do but cannot teach'", **Share)
+    min_frontline_years: float = param(
+        5.0, "years", "Minimum frontline experience",
+        "selection rule: minimum years of frontline work", **NonNegative)
+    base_effort: float = param(
+        0.55, "share", "Enterprise mentor base effort",
+        "effort without incentives (0-1)", **Share)
     remuneration_yuan_per_month: float = param(
-        300.0, "yuan/month", "teaching allowance per active enterprise mentor, paid from programme funds",
-        **NonNegative)
+        300.0, "yuan/month", "Enterprise mentor allowance",
+        "teaching allowance per active enterprise mentor, paid from programme funds", **Money)
     hourly_cost_yuan: float = param(
-        80.0, "yuan/hour", "what an hour of a mentor's time costs the enterprise", **NonNegative)
+        80.0, "yuan/hour", "Enterprise mentor hourly cost",
+        "what an hour of a mentor's time costs the enterprise", **Money)
     turnover_rate_per_year: float = param(
-        0.10, "1/year", "annual hazard that an enterprise mentor leaves", **NonNegative)
+        0.10, "1/year", "Enterprise mentor turnover",
+        "annual hazard that an enterprise mentor leaves", **NonNegative)
     replacement_delay_weeks: int = param(
-        8, "weeks", "weeks a vacated enterprise-mentor post stays empty", ge=0, le=104)
+        8, "weeks", "Enterprise mentor replacement delay",
+        "weeks a vacated enterprise-mentor post stays empty", ge=0, le=104)
 
 
 class ContactParams(StrictModel):
     """Seed 003's contact rules between the two kinds of mentor."""
 
     school_mentor_visits_per_month: float = param(
-        2.0, "visits/month", "enterprise visits per school mentor with apprentices placed", **NonNegative)
+        2.0, "visits/month", "School mentor visits to enterprises",
+        "enterprise visits per school mentor with apprentices placed", **NonNegative)
     enterprise_mentor_school_sessions_per_semester: float = param(
-        4.0, "sessions/semester", "teaching sessions at school per enterprise mentor", **NonNegative)
-    hours_per_visit: float = param(4.0, "hours", "school-mentor hours one enterprise visit takes", **NonNegative)
-    cost_yuan_per_visit: float = param(150.0, "yuan", "travel cost of one visit, paid from programme funds",
-                                       **NonNegative)
+        4.0, "sessions/semester", "Enterprise mentor sessions at school",
+        "teaching sessions at school per enterprise mentor", **NonNegative)
+    hours_per_visit: float = param(
+        4.0, "hours", "Time per enterprise visit",
+        "school-mentor hours one enterprise visit takes", **NonNegative)
+    cost_yuan_per_visit: float = param(
+        150.0, "yuan", "Travel cost per visit",
+        "travel cost of one visit, paid from programme funds", **Money)
     alignment_gain: float = param(
-        0.35, "share", "most that full contact adds to curriculum alignment (towards 1)", **Share)
+        0.35, "share", "Alignment gain from full contact",
+        "most that full contact adds to curriculum alignment (towards 1)", **Share)
     adjustment_rate_per_week: float = param(
-        0.05, "1/week", "speed at which coordination follows the contact actually made", **Share)
+        0.05, "1/week", "Coordination adjustment speed",
+        "speed at which coordination follows the contact actually made", **Share)
 
 
 class LearningParams(StrictModel):
     """Weekly skill growth (points on the 0-100 scale)."""
 
     theory_points_per_week: float = param(
-        1.3, "points/week", "theory gain per teaching week at full input, before diminishing returns", **NonNegative)
+        1.3, "points/week", "Theory learning rate",
+        "theory gain per teaching week at full input, before diminishing returns", **NonNegative)
     practical_skill_points_per_week: float = param(
-        2.4, "points/week", "practical-skill gain per week at full input, before diminishing returns",
-        **NonNegative)
+        2.4, "points/week", "Practical-skill learning rate",
+        "practical-skill gain per week at full input, before diminishing returns", **NonNegative)
     professionalism_points_per_week: float = param(
-        1.2, "points/week", "professionalism gain per week at full input, before diminishing returns",
-        **NonNegative)
+        1.2, "points/week", "Professionalism learning rate",
+        "professionalism gain per week at full input, before diminishing returns", **NonNegative)
     classroom_share: float = param(
-        0.6, "share", "share of school theory input that comes from classes rather than mentoring", **Share)
+        0.6, "share", "Classroom part of theory input",
+        "share of school theory input that comes from classes rather than mentoring", **Share)
     unmentored_practice_share: float = param(
-        0.35, "share", "practical input of a post without a mentor, relative to a mentored one", **Share)
+        0.35, "share", "Practice input without a mentor",
+        "practical input of a post without a mentor, relative to a mentored one", **Share)
+    # ability_effect_per_sd <= 5: the same overflow of exp(ability_effect x ability); an effect of 5
+    # already makes a student one sd above the mean learn 150 times as fast.
     ability_effect_per_sd: float = param(
-        0.15, "1/sd", "relative change in learning per standard deviation of ability", **NonNegative)
+        0.15, "1/sd", "Effect of ability on learning",
+        "relative change in learning per standard deviation of ability", ge=0, le=5)
     motivation_effect: float = param(
-        0.5, "1", "relative change in learning between motivation 0.5 and 1", ge=0.0, le=1.0)
-    noise_sd: float = param(0.3, "1", "sd of the weekly multiplicative learning shock", **NonNegative)
+        0.5, "1", "Effect of motivation on learning",
+        "relative change in learning between motivation 0.5 and 1", ge=0.0, le=1.0)
+    noise_sd: float = param(
+        0.3, "1", "Weekly learning noise",
+        "sd of the weekly multiplicative learning shock", **NonNegative)
     motivation_adjustment_per_week: float = param(
-        0.02, "1/week", "speed at which motivation follows the support received", **Share)
+        0.02, "1/week", "Motivation adjustment speed",
+        "speed at which motivation follows the support received", **Share)
 
 
 class AttritionParams(StrictModel):
     """Dropout and early termination of apprenticeships."""
 
     dropout_rate_per_year: float = param(
-        0.03, "1/year", "dropout hazard of a well-supported, well-placed, motivated student", **NonNegative)
+        0.03, "1/year", "Base dropout rate",
+        "dropout hazard of a well-supported, well-placed, motivated student", **NonNegative)
     support_effect: float = param(
-        1.2, "log-hazard", "added log-hazard at zero guidance (scaled by the guidance shortfall)", **NonNegative)
-    fit_effect: float = param(0.6, "log-hazard", "added log-hazard of a placement outside the student's sector",
-                              **NonNegative)
+        1.2, "log-hazard", "Effect of missing guidance on dropout",
+        "added log-hazard at zero guidance (scaled by the guidance shortfall)", **NonNegative)
+    fit_effect: float = param(
+        0.6, "log-hazard", "Effect of out-of-sector placement on dropout",
+        "added log-hazard of a placement outside the student's sector", **NonNegative)
     motivation_effect: float = param(
-        2.0, "log-hazard", "added log-hazard per unit of motivation below 0.5", **NonNegative)
+        2.0, "log-hazard", "Effect of low motivation on dropout",
+        "added log-hazard per unit of motivation below 0.5", **NonNegative)
     termination_rate_per_year: float = param(
-        0.05, "1/year", "hazard that a host ends an apprenticeship whose skill meets its post", **NonNegative)
+        0.05, "1/year", "Base placement termination rate",
+        "hazard that a host ends an apprenticeship whose skill meets its post", **NonNegative)
     termination_skill_gap_effect: float = param(
-        0.05, "log-hazard/point", "added log-hazard per practical-skill point below the post's need", **NonNegative)
+        0.05, "log-hazard/point", "Effect of skill gap on placement termination",
+        "added log-hazard per practical-skill point below the post's need", **NonNegative)
     dropout_after_termination: float = param(
-        0.3, "share", "chance that a student whose apprenticeship ends leaves the programme", **Share)
+        0.3, "share", "Dropout after a placement ends",
+        "chance that a student whose apprenticeship ends leaves the programme", **Share)
 
 
 class CertificationParams(StrictModel):
     """1+X skill certificates: exam sessions at the end of each semester."""
 
     thresholds_points: list[float] = param(
-        [52.0, 66.0], "points", "exam-score pass mark of each X certificate, in order", min_length=1, max_length=5)
+        [52.0, 66.0], "points", "Certificate pass marks",
+        "exam-score pass mark of each X certificate, in order", min_length=1, max_length=5)
     difficulty_scale_points: float = param(
-        5.0, "points", "logistic spread of the pass probability around the mark", **Positive)
-    practical_weight: float = param(0.8, "share", "weight of practical skill in the exam score (rest theory)", **Share)
-    first_exam_year: int = param(2, "programme year", "first programme year with exam sessions", ge=1, le=6)
-    max_attempts: int = param(3, "attempts", "sittings allowed per certificate (first try + retakes)", ge=1, le=10)
-    exam_fee_yuan: float = param(200.0, "yuan", "fee per sitting, paid from programme funds", **NonNegative)
+        5.0, "points", "Exam difficulty spread",
+        "logistic spread of the pass probability around the mark", **Positive)
+    practical_weight: float = param(
+        0.8, "share", "Practical-skill weight in exams",
+        "weight of practical skill in the exam score (rest theory)", **Share)
+    first_exam_year: int = param(
+        2, "programme year", "First exam year",
+        "first programme year with exam sessions", ge=1, le=6)
+    max_attempts: int = param(
+        3, "attempts", "Sittings per certificate",
+        "sittings allowed per certificate (first try + retakes)", ge=1, le=10)
+    exam_fee_yuan: float = param(
+        200.0, "yuan", "Exam fee per sitting",
+        "fee per sitting, paid from programme funds", **Money)
 
 
 class EvaluationParams(StrictModel):
     """Composite student score (seed 003, section 5.3)."""
 
-    theory_weight: float = param(0.3, "share", "weight of theory in the composite score", **Share)
-    practical_skill_weight: float = param(0.5, "share", "weight of practical skill in the composite score", **Share)
-    professionalism_weight: float = param(0.2, "share", "weight of professionalism in the composite score", **Share)
+    theory_weight: float = param(
+        0.3, "share", "Theory weight in composite score",
+        "weight of theory in the composite score", **Share)
+    practical_skill_weight: float = param(
+        0.5, "share", "Practical-skill weight in composite score",
+        "weight of practical skill in the composite score", **Share)
+    professionalism_weight: float = param(
+        0.2, "share", "Professionalism weight in composite score",
+        "weight of professionalism in the composite score", **Share)
 
     @model_validator(mode="after")
     def validate_weights_sum_to_one(self) -> EvaluationParams:
@@ -253,130 +370,184 @@ class LabourMarketParams(StrictModel):
     """Graduation, host offers, the open market and further study."""
 
     job_search_weeks_before_graduation: int = param(
-        16, "weeks", "weeks before graduation when hosts decide and others start searching", ge=0, le=52)
+        16, "weeks", "Job search lead time",
+        "weeks before graduation when hosts decide and others start searching", ge=0, le=WEEKS_PER_YEAR)
     host_hire_bar_points: float = param(
-        50.0, "points", "composite score a host needs to offer a job, for a post of level 0", **NonNegative)
+        50.0, "points", "Host hiring bar",
+        "composite score a host needs to offer a job, for a post of level 0", **NonNegative)
     host_bar_per_post_level_points: float = param(
-        20.0, "points", "extra composite needed per unit of the post's technical level", **NonNegative)
+        20.0, "points", "Hiring bar rise per post level",
+        "extra composite needed per unit of the post's technical level", **NonNegative)
     not_seeking_share: float = param(
-        0.05, "share", "share of graduates not seeking work in their first year (e.g. preparing for exams)",
-        **Share)
+        0.05, "share", "Graduates not seeking work",
+        "share of graduates not seeking work in their first year (e.g. preparing for exams)", **Share)
     further_study_share: float = param(
-        0.063, "share", "share of graduates going on to a bachelor's (counted as employed)", **Share)
+        0.063, "share", "Graduates going on to further study",
+        "share of graduates going on to a bachelor's (counted as employed)", **Share)
     open_market_job_rate_per_week: float = param(
-        0.06, "1/week", "weekly job-finding hazard on the open market at composite 50", **NonNegative)
+        0.06, "1/week", "Open-market job-finding rate",
+        "weekly job-finding hazard on the open market at composite 50", **NonNegative)
     composite_effect_per_point: float = param(
-        0.02, "log-hazard/point", "change in job-finding log-hazard per composite point above 50", **NonNegative)
+        0.02, "log-hazard/point", "Effect of composite score on job finding",
+        "change in job-finding log-hazard per composite point above 50", **NonNegative)
     certificate_effect: float = param(
-        0.3, "log-hazard", "change in job-finding log-hazard per certificate held", **NonNegative)
-    job_loss_rate_per_year: float = param(0.08, "1/year", "hazard that an employed graduate loses the job",
-                                          **NonNegative)
+        0.3, "log-hazard", "Effect of certificates on job finding",
+        "change in job-finding log-hazard per certificate held", **NonNegative)
+    job_loss_rate_per_year: float = param(
+        0.08, "1/year", "Job loss rate",
+        "hazard that an employed graduate loses the job", **NonNegative)
 
 
 class EnterpriseParams(StrictModel):
     """Host enterprises and their posts."""
 
-    count: int = param(70, "enterprises", "enterprises the programme can work with", ge=1, le=1_000_000)
-    staff_median: float = param(250.0, "staff", "median staff of an enterprise (log-normal)", **Positive)
-    staff_log_sd: float = param(0.8, "log", "log-sd of enterprise staff", **NonNegative)
+    count: int = param(
+        70, "enterprises", "Number of enterprises",
+        "enterprises the programme can work with", ge=1, le=1_000_000)
+    # staff_median <= 10,000 and staff_log_sd <= 1.5: a firm's staff, median x exp(log-sd x z), is
+    # stored as an int32 and must stay below 2^31; at these bounds that takes z > 8.2 standard
+    # deviations (odds below 1e-15 per firm), while log-sd 6 overflowed and crashed the set-up
+    # ("repeats may not contain negative values"). A log-sd of 1.5 already puts the middle 95% of
+    # firms between 1/19 and 19 times the median (13 to 4,700 staff at the baseline's 250).
+    staff_median: float = param(
+        250.0, "staff", "Median enterprise staff",
+        "median staff of an enterprise (log-normal)", gt=0, le=10_000)
+    staff_log_sd: float = param(
+        0.8, "log", "Spread of enterprise size",
+        "log-sd of enterprise staff", ge=0, le=1.5)
     post_staff_share: float = param(
-        0.3, "share", "share of an enterprise's staff in the posts apprentices take", gt=0.0, le=1.0)
-    slots_offered_mean: float = param(20.0, "apprentices", "apprentice places an enterprise offers, mean",
-                                      **Positive)
+        0.3, "share", "Staff in apprentice posts",
+        "share of an enterprise's staff in the posts apprentices take", gt=0.0, le=1.0)
+    # le=1000: more than any one host takes; unbounded, the Poisson draw of places fails ('lam value too large')
+    slots_offered_mean: float = param(
+        20.0, "apprentices", "Placements offered per enterprise",
+        "apprentice places an enterprise offers, mean", gt=0, le=1000)
     firm_intern_cap_share: float = param(
-        0.10, "share", "interns may be at most this share of a firm's staff", **Share)
+        0.10, "share", "Intern cap per enterprise",
+        "interns may be at most this share of a firm's staff", **Share)
     post_intern_cap_share: float = param(
-        0.20, "share", "interns may be at most this share of one post's staff", **Share)
-    post_level_alpha: float = param(2.0, "1", "Beta alpha of the posts' technical level (0-1)", **Positive)
-    post_level_beta: float = param(4.0, "1", "Beta beta of the posts' technical level: mostly low", **Positive)
+        0.20, "share", "Intern cap per post",
+        "interns may be at most this share of one post's staff", **Share)
+    post_level_alpha: float = param(
+        2.0, "1", "Post technical level alpha",
+        "Beta alpha of the posts' technical level (0-1)", **Positive)
+    post_level_beta: float = param(
+        4.0, "1", "Post technical level beta",
+        "Beta beta of the posts' technical level: mostly low", **Positive)
     initial_participation_share: float = param(
-        0.8, "share", "share of enterprises taking part in the first year", **Share)
+        0.8, "share", "Initial enterprise participation",
+        "share of enterprises taking part in the first year", **Share)
+    # le=2: even high-churn assembly lines refill their posts about twice a year at most; unbounded, the
+    # Poisson draw of vacancies fails ('lam value too large') or overflows the int32 vacancy count
     vacancy_rate_per_year: float = param(
-        0.10, "share/year", "vacancies per year as a share of post staff", **NonNegative)
+        0.10, "share/year", "Vacancy rate",
+        "vacancies per year as a share of post staff", ge=0, le=2.0)
 
 
 class ParticipationParams(StrictModel):
     """The yearly decision of each enterprise to join, stay or leave."""
 
     apprentice_wage_yuan_per_week: float = param(
-        500.0, "yuan/week", "what a host pays an apprentice per enterprise week", **NonNegative)
+        500.0, "yuan/week", "Apprentice wage",
+        "what a host pays an apprentice per enterprise week", **Money)
     consumables_yuan_per_apprentice_week: float = param(
-        150.0, "yuan/week", "equipment, materials and other training costs per apprentice enterprise week",
-        **NonNegative)
+        150.0, "yuan/week", "Training consumables per apprentice",
+        "equipment, materials and other training costs per apprentice enterprise week", **Money)
     skilled_output_yuan_per_week: float = param(
-        2000.0, "yuan/week", "value a skilled worker produces per week in the post", **NonNegative)
+        2000.0, "yuan/week", "Skilled worker output",
+        "value a skilled worker produces per week in the post", **Money)
     productive_time_share: float = param(
-        0.6, "share", "share of an apprentice's enterprise time spent in productive work", **Share)
+        0.6, "share", "Apprentice productive time",
+        "share of an apprentice's enterprise time spent in productive work", **Share)
     hiring_cost_saved_yuan: float = param(
-        10000.0, "yuan", "recruitment and induction cost saved by hiring an own apprentice", **NonNegative)
+        10000.0, "yuan", "Hiring cost saved per apprentice hired",
+        "recruitment and induction cost saved by hiring an own apprentice", **Money)
     willingness_log_odds: float = param(
-        1.0, "log-odds", "mean willingness to take part beyond money ('enterprises cold' < 0)")
-    willingness_sd: float = param(1.0, "log-odds", "spread of willingness across enterprises", **NonNegative)
+        1.0, "log-odds", "Mean enterprise willingness",
+        "mean willingness to take part beyond money ('enterprises cold' < 0)")
+    willingness_sd: float = param(
+        1.0, "log-odds", "Spread of enterprise willingness",
+        "spread of willingness across enterprises", **NonNegative)
     net_cost_sensitivity_per_10k_yuan: float = param(
-        1.0, "log-odds", "fall in the log-odds of taking part per 10,000 yuan of expected net cost per apprentice",
-        **NonNegative)
+        1.0, "log-odds", "Sensitivity to net training cost",
+        "fall in the log-odds of taking part per 10,000 yuan of expected net cost per apprentice", **NonNegative)
     satisfaction_effect: float = param(
-        2.0, "log-odds", "rise in log-odds per unit of satisfaction above 0.5", **NonNegative)
-    stay_bonus_log_odds: float = param(1.5, "log-odds", "inertia: extra log-odds for a firm already taking part",
-                                       **NonNegative)
+        2.0, "log-odds", "Effect of satisfaction on participation",
+        "rise in log-odds per unit of satisfaction above 0.5", **NonNegative)
+    stay_bonus_log_odds: float = param(
+        1.5, "log-odds", "Stay bonus for participating enterprises",
+        "inertia: extra log-odds for a firm already taking part", **NonNegative)
 
 
 class FundingParams(StrictModel):
     """The programme ledger: money in by source, money out by use."""
 
     school_special_fund_yuan_per_year: float = param(
-        1_400_000.0, "yuan/year", "school special funds paid in at the start of each year", **NonNegative)
+        1_400_000.0, "yuan/year", "School special funds",
+        "school special funds paid in at the start of each year", **Money)
     government_yuan_per_year: float = param(
-        800_000.0, "yuan/year", "government programme funds paid in at the start of each year", **NonNegative)
+        800_000.0, "yuan/year", "Government programme funds",
+        "government programme funds paid in at the start of each year", **Money)
     enterprise_cost_sharing_yuan_per_apprentice_year: float = param(
-        300.0, "yuan/apprentice/year", "enterprise cost-sharing per apprentice hosted, paid in yearly",
-        **NonNegative)
+        300.0, "yuan/apprentice/year", "Enterprise cost sharing per apprentice",
+        "enterprise cost-sharing per apprentice hosted, paid in yearly", **Money)
     training_base_yuan_per_student_week: float = param(
-        25.0, "yuan/week", "on-campus training-base running cost per student per school teaching week", **NonNegative)
+        25.0, "yuan/week", "Training base running cost per student",
+        "on-campus training-base running cost per student per school teaching week", **Money)
 
 
 class IncentiveParams(StrictModel):
     """Incentives for mentors and enterprises (seed 003, section 6)."""
 
     apprentice_subsidy_yuan_per_year: float = param(
-        0.0, "yuan/apprentice/year", "government subsidy to a host per apprentice (national guideline >= 5,000)",
-        **NonNegative)
+        0.0, "yuan/apprentice/year", "Apprentice subsidy to host enterprises",
+        "government subsidy to a host per apprentice (national guideline >= 5,000)", **Money)
     tax_relief_share: float = param(
-        0.0, "share", "share of a host's training investment credited against education surcharges "
-        "(30% for certified firms)", **Share)
+        0.0, "share", "Tax relief on training investment",
+        "share of a host's training investment credited against education surcharges (30% for certified firms)",
+        **Share)
     enterprise_mentor_salary_subsidy_yuan_per_month: float = param(
-        0.0, "yuan/month", "extra salary subsidy per active enterprise mentor, paid from programme funds",
-        **NonNegative)
-    mentor_honours: bool = param(False, "-", "honours for good mentors (excellent-mentor titles)")
-    career_development: bool = param(False, "-", "mentoring counts towards promotion")
+        0.0, "yuan/month", "Enterprise mentor salary subsidy",
+        "extra salary subsidy per active enterprise mentor, paid from programme funds", **Money)
+    mentor_honours: bool = param(False, "-", "Mentor honours", "honours for good mentors (excellent-mentor titles)")
+    career_development: bool = param(False, "-", "Mentoring counts for promotion", "mentoring counts towards promotion")
     demonstration_unit_titles: bool = param(
-        False, "-", "hosts can earn the 'demonstration unit' title")
+        False, "-", "Demonstration unit titles",
+        "hosts can earn the 'demonstration unit' title")
     effort_per_1000_yuan_month: float = param(
-        0.15, "effort/(1000 yuan/month)", "effort added per 1,000 yuan/month of allowance and subsidy", **NonNegative)
-    honours_effort: float = param(0.05, "effort", "effort added by honours", **Share)
-    career_effort: float = param(0.05, "effort", "effort added by career development", **Share)
+        0.15, "effort/(1000 yuan/month)", "Effort gain from mentor pay",
+        "effort added per 1,000 yuan/month of allowance and subsidy", **NonNegative)
+    honours_effort: float = param(0.05, "effort", "Effort gain from honours", "effort added by honours", **Share)
+    career_effort: float = param(
+        0.05, "effort", "Effort gain from career development",
+        "effort added by career development", **Share)
     demonstration_unit_value_yuan: float = param(
-        3000.0, "yuan/apprentice", "what the title is worth to a host, per apprentice", **NonNegative)
+        3000.0, "yuan/apprentice", "Value of a demonstration unit title",
+        "what the title is worth to a host, per apprentice", **Money)
 
 
 class MentorDevelopmentParams(StrictModel):
     """Two-way training: school mentors practise in firms, enterprise mentors learn to teach."""
 
     school_mentor_practice_share_per_year: float = param(
-        0.2, "share/year", "share of school mentors doing enterprise practice each year", **Share)
+        0.2, "share/year", "School mentors in enterprise practice",
+        "share of school mentors doing enterprise practice each year", **Share)
     practice_gain: float = param(
-        0.25, "share", "share of the gap to full practical skill closed by a year's practice", **Share)
+        0.25, "share", "Skill gain from enterprise practice",
+        "share of the gap to full practical skill closed by a year's practice", **Share)
     enterprise_mentor_training_share_per_year: float = param(
-        0.5, "share/year", "share of enterprise mentors trained in teaching methods each year", **Share)
+        0.5, "share/year", "Enterprise mentors trained in teaching",
+        "share of enterprise mentors trained in teaching methods each year", **Share)
     pedagogy_gain: float = param(
-        0.2, "share", "share of the gap to full pedagogical skill closed by one training", **Share)
+        0.2, "share", "Teaching skill gain from training",
+        "share of the gap to full pedagogical skill closed by one training", **Share)
 
 
 class Scenario(StrictModel):
     """A whole scenario: the baseline defaults plus what a file changes."""
 
-    name: str = param("baseline", "-", "short name of the scenario")
-    question: str = param("", "-", "the policy question the scenario answers")
+    name: str = param("baseline", "-", "Scenario name", "short name of the scenario")
+    question: str = param("", "-", "Policy question", "the policy question the scenario answers")
     simulation: SimulationParams = Field(default_factory=SimulationParams)
     intake: IntakeParams = Field(default_factory=IntakeParams)
     calendar: CalendarParams = Field(default_factory=CalendarParams)
