@@ -19,15 +19,18 @@ constants, imported from the modules that define them rather than copied: the ti
 units (``WEEKS_PER_YEAR``, ``HALF_YEAR_WEEKS``, ``WEEKS_PER_MONTH``,
 ``MONTHS_PER_WEEK``, the 6- and 12-month follow-up weeks) and the assumptions the
 mechanisms document as module constants (post skill needs, contact rules, session
-hours, learning inputs, mentor attribute spreads, the ex-ante skill gain, the title's
-satisfaction bar), so a change to one of them changes both models. No function of a
+hours, learning inputs, mentor attribute spreads, the names of a host's satisfaction
+parts), so a change to one of them changes both models. No function of a
 mechanism is used. Everything else - intake, calendar stages, placement with caps,
-mentor capacity and sector matching, the funding ledger with priorities, incentives
-and effort, contact and coordination, the mentoring share of hours, learning,
-certification with retakes, attrition and termination, exits, the labour market (host
-offers, further study, search, job loss, 6- and 12-month snapshots), participation
-decisions and enterprise accounts, mentor development and turnover - is
-re-implemented here, agent by agent.
+mentor capacity and sector matching (fitting posts found by coordination), the funding
+ledger with priorities, incentives and effort, contact and coordination, the mentoring
+share of hours, learning, certification with retakes, attrition and termination (with
+problems caught by visits), exits, the labour market (host offers, further study,
+search, job loss, 6- and 12-month snapshots, the hiring decision once the host has seen
+the apprentice work), the host's own satisfaction, participation decisions at each
+firm's yearly review (with the ex-ante expectation from the planned skill path and
+demonstration-unit titles) and enterprise accounts, mentor development and turnover -
+is re-implemented here, agent by agent.
 
 The phases of a week, in order (the mechanism names of the engine's
 ``sim.phases.WEEKLY_PHASES``): schedule, intake, participation, mentor development,
@@ -55,12 +58,18 @@ from sim.engine.ledger import SOURCES, USES
 from sim.engine.population import OPEN_MARKET, Location, Stage
 from sim.mechanisms.attrition import POST_NEED_BASE_POINTS, POST_NEED_PER_LEVEL_POINTS
 from sim.mechanisms.contact import RULE_SESSIONS_PER_SEMESTER, RULE_VISITS_PER_MONTH
+from sim.mechanisms.evaluation import HOST_PARTS
 from sim.mechanisms.funding import MONTHS_PER_WEEK
 from sim.mechanisms.labour_market import FOLLOW_UP_6M_WEEKS, FOLLOW_UP_12M_WEEKS
-from sim.mechanisms.learning import ENTERPRISE_THEORY_INPUT, SCHOOL_PROFESSIONALISM_INPUT
-from sim.mechanisms.mentor_selection import ATTRIBUTE_SD, EXTRA_FRONTLINE_YEARS_MEAN, EXTRA_TEACHING_YEARS_MEAN
+from sim.mechanisms.learning import ENTERPRISE_THEORY_INPUT, SCHOOL_PROFESSIONALISM_INPUT, SCHOOL_WEEK_HOURS
+from sim.mechanisms.mentor_selection import (
+    ATTRIBUTE_SD,
+    FRONTLINE_EXPERIENCE_YEARS,
+    FRONTLINE_YEARS_MEAN,
+    TEACHING_EXPERIENCE_YEARS,
+    TEACHING_YEARS_MEAN,
+)
 from sim.mechanisms.mentoring import HOURS_PER_SCHOOL_SESSION, WEEKS_PER_MONTH
-from sim.mechanisms.participation import EX_ANTE_SKILL_GAIN_POINTS, TITLE_SATISFACTION_BAR
 from sim.scenario import Scenario, apply_overrides, load_scenario, scenario_from_dict, scenario_to_dict
 from sim.scenario.schema import WEEKS_PER_YEAR
 
@@ -73,18 +82,32 @@ def weekly_probability(rate_per_year: float, log_multiplier: float = 0.0) -> flo
     return -math.expm1(-(rate_per_year / WEEKS_PER_YEAR) * math.exp(log_multiplier))
 
 
+def resolved(log_multiplier: float, caught: float) -> float:
+    """Log-multiplier of a hazard once a share ``caught`` of what problems add to it is resolved."""
+    if caught <= 0.0:
+        return log_multiplier
+    return math.log1p(math.expm1(log_multiplier) * (1.0 - caught))
+
+
 def clip(x: float, lo: float, hi: float) -> float:
     """``x`` limited to ``[lo, hi]``."""
     return lo if x < lo else hi if x > hi else x
 
 
 class Ledger:
-    """The programme's money: balances by source, spending by source and use (yuan)."""
+    """The programme's money: balances by source, spending by source and use, shortfalls by use (yuan).
 
-    def __init__(self) -> None:
+    Each use is paid only from the sources earmarked for it (``funding.earmarks``), the
+    first listed drawn on first.
+    """
+
+    def __init__(self, earmarks: Mapping[str, list[str]]) -> None:
+        self.earmarks = {use: list(earmarks.get(use, [])) for use in USES}
         self.balance = dict.fromkeys(SOURCES, 0.0)
         self.paid_in = dict.fromkeys(SOURCES, 0.0)
         self.spent = {(src, use): 0.0 for src in SOURCES for use in USES}
+        self.weeks_short = dict.fromkeys(USES, 0)
+        self.unpaid = dict.fromkeys(USES, 0.0)
 
     def pay_in(self, source: str, yuan: float) -> None:
         """Money arriving from one source."""
@@ -92,7 +115,7 @@ class Ledger:
         self.paid_in[source] += yuan
 
     def pay_out(self, needs: Mapping[str, float]) -> dict[str, float]:
-        """Pay the needs in priority order, each from the sources in proportion to their balance.
+        """Pay the needs in priority order, each from its earmarked sources in their order.
 
         Returns:
             The share of each use's need that was paid.
@@ -103,14 +126,17 @@ class Ledger:
             if need <= 0.0:
                 shares[use] = 1.0
                 continue
-            available = sum(self.balance.values())
-            paid = min(need, available)
-            if paid > 0.0:
-                for src in SOURCES:
-                    amount = self.balance[src] * (paid / available)
-                    self.balance[src] = max(self.balance[src] - amount, 0.0)
-                    self.spent[src, use] += amount
-            shares[use] = paid / need
+            left = need
+            for src in self.earmarks[use]:
+                take = min(left, self.balance[src])
+                if take > 0.0:
+                    self.balance[src] -= take
+                    self.spent[src, use] += take
+                    left -= take
+            if left > need * 1e-9:
+                self.weeks_short[use] += 1
+                self.unpaid[use] += left
+            shares[use] = (need - left) / need
         return shares
 
     def total_spent(self) -> float:
@@ -123,19 +149,28 @@ class SchoolMentor(mesa.Agent):
 
     def __init__(self, model: PeerModel) -> None:
         super().__init__(model)
-        self.draw_attributes()
         self.effort = model.scenario.school_mentors.base_effort
-        self.vacant_until = -1
+        p = model.scenario.school_mentors
+        self.vacant_until = self.select(0, 0, p.min_teaching_years, p.candidates_per_post, p.replacement_delay_weeks)
         self.workload = 0.0
         self.mentees: list[Student] = []
 
+    def select(self, week: int, first_delay: int, min_years: float, at_hand: int, delay: int) -> int:
+        """Fill the post by seed 003's rule; return the week it is filled (-1: at once, at set-up)."""
+        years, outside = first_eligible_candidate(self.random, min_years, TEACHING_YEARS_MEAN, at_hand,
+                                                  self.model.scenario.horizon_weeks)
+        self.teaching_years = years
+        self.draw_attributes()
+        return filled_week(week, first_delay, outside, delay, self.model.scenario.horizon_weeks)
+
     def draw_attributes(self) -> None:
-        """Attributes of a newly selected mentor (selection rules of seed 003)."""
+        """Attributes of a newly selected mentor: teaching quality grows with years of teaching."""
         p = self.model.scenario.school_mentors
         r = self.random
-        self.teaching_years = p.min_teaching_years + r.expovariate(1.0 / EXTRA_TEACHING_YEARS_MEAN)
         self.dual_qualified = r.random() < p.dual_qualified_share
-        self.teaching_quality = clip(p.teaching_quality_mean + ATTRIBUTE_SD * r.gauss(0.0, 1.0), 0.02, 1.0)
+        quality = p.teaching_quality_mean - p.novice_quality_gap * math.exp(-self.teaching_years
+                                                                             / TEACHING_EXPERIENCE_YEARS)
+        self.teaching_quality = clip(quality + ATTRIBUTE_SD * r.gauss(0.0, 1.0), 0.02, 1.0)
         mean = p.practical_skill_dual_qualified if self.dual_qualified else p.practical_skill_other
         self.practical_skill = clip(mean + ATTRIBUTE_SD * r.gauss(0.0, 1.0), 0.02, 1.0)
 
@@ -154,8 +189,8 @@ class SchoolMentor(mesa.Agent):
         """Leave with the weekly turnover hazard; the post stays vacant, then a new mentor starts."""
         p = self.model.scenario.school_mentors
         if self.is_active() and self.random.random() < weekly_probability(p.turnover_rate_per_year):
-            self.draw_attributes()
-            self.vacant_until = self.model.week + p.replacement_delay_weeks
+            self.vacant_until = self.select(self.model.week, p.replacement_delay_weeks, p.min_teaching_years,
+                                            p.candidates_per_post, p.replacement_delay_weeks)
 
     def set_effort(self, allowance_share_paid: float) -> None:
         """Effort from the base level and the incentives actually received."""
@@ -189,18 +224,28 @@ class EnterpriseMentor(mesa.Agent):
     def __init__(self, model: PeerModel, enterprise: Enterprise) -> None:
         super().__init__(model)
         self.enterprise = enterprise
-        self.draw_attributes()
         self.effort = model.scenario.enterprise_mentors.base_effort
-        self.vacant_until = -1
+        self.vacant_until = -1  # selected once the firm's posts exist (PeerModel.__init__)
         self.workload = 0.0
         self.apprentices: set[Student] = set()
 
+    def select(self, week: int, first_delay: int) -> int:
+        """Fill the post from the firm's workers in the post (shared among its mentor posts), else from outside."""
+        p = self.model.scenario.enterprise_mentors
+        at_hand = max(1, self.enterprise.post_staff // len(self.enterprise.mentors))
+        years, outside = first_eligible_candidate(self.random, p.min_frontline_years, FRONTLINE_YEARS_MEAN, at_hand,
+                                                  self.model.scenario.horizon_weeks)
+        self.frontline_years = years
+        self.draw_attributes()
+        return filled_week(week, first_delay, outside, p.replacement_delay_weeks, self.model.scenario.horizon_weeks)
+
     def draw_attributes(self) -> None:
-        """Attributes of a newly selected mentor: technically strong, often weak at teaching."""
+        """Attributes of a newly selected mentor: technically strong (more so with years), often weak at teaching."""
         p = self.model.scenario.enterprise_mentors
         r = self.random
-        self.frontline_years = p.min_frontline_years + r.expovariate(1.0 / EXTRA_FRONTLINE_YEARS_MEAN)
-        self.technical_skill = clip(p.technical_skill_mean + ATTRIBUTE_SD * r.gauss(0.0, 1.0), 0.02, 1.0)
+        skill = p.technical_skill_mean - p.novice_skill_gap * math.exp(-self.frontline_years
+                                                                       / FRONTLINE_EXPERIENCE_YEARS)
+        self.technical_skill = clip(skill + ATTRIBUTE_SD * r.gauss(0.0, 1.0), 0.02, 1.0)
         self.pedagogical_skill = clip(p.pedagogical_skill_mean + ATTRIBUTE_SD * r.gauss(0.0, 1.0), 0.02, 1.0)
 
     def is_active(self) -> bool:
@@ -225,8 +270,7 @@ class EnterpriseMentor(mesa.Agent):
         """Leave with the weekly turnover hazard; the post stays vacant, then a new mentor starts."""
         p = self.model.scenario.enterprise_mentors
         if self.is_active() and self.random.random() < weekly_probability(p.turnover_rate_per_year):
-            self.draw_attributes()
-            self.vacant_until = self.model.week + p.replacement_delay_weeks
+            self.vacant_until = self.select(self.model.week, p.replacement_delay_weeks)
 
     def set_effort(self, allowance_share_paid: float) -> None:
         """Effort from the base level and the incentives actually received."""
@@ -257,6 +301,47 @@ class EnterpriseMentor(mesa.Agent):
         self.workload = (demand + session_hours) / capacity if capacity > 0 else 0.0
 
 
+def first_eligible_candidate(r: Any, min_years: float, mean_years: float, at_hand: int,
+                             horizon_weeks: int) -> tuple[float, int]:
+    """Look at candidates one by one - those at hand, then outside recruits - until one has ``min_years``.
+
+    Returns the chosen candidate's years and how many outside candidates were recruited.
+    Candidates' years are exponential with mean ``mean_years``. The search gives up after
+    more outside rounds than the run has weeks (the post is then not filled in the run).
+    """
+    seen = 0
+    while seen < at_hand + horizon_weeks + 1:
+        years = r.expovariate(1.0 / mean_years)
+        if years >= min_years:
+            return years, max(0, seen - at_hand + 1)
+        seen += 1
+    return min_years + r.expovariate(1.0 / mean_years), horizon_weeks + 1
+
+
+def filled_week(week: int, first_delay: int, outside: int, delay: int, horizon_weeks: int) -> int:
+    """Week a post being filled from ``week`` starts: after ``first_delay``, then ``delay`` per outside recruit."""
+    if first_delay == 0 and outside == 0:
+        return -1 if week == 0 else week
+    return min(week + first_delay + delay * outside, horizon_weeks)
+
+
+def week_accounts(scenario: Scenario, apprentices: float, mentor_hours: float, practical_skill_points: float,
+                  subsidy_paid_share: float, allowance_yuan: float) -> tuple[float, float, float, float]:
+    """A week of hosting, yuan: (cost, productive output, subsidy, tax relief).
+
+    The one formula the accounts book and a firm's ex-ante expectation applies: for a
+    firm's week (apprentices on site, their mentors' hours, the sum of their skill) or
+    one apprentice's week.
+    """
+    pp = scenario.participation
+    inc = scenario.incentives
+    cost = apprentices * (pp.apprentice_wage_yuan_per_week + pp.consumables_yuan_per_apprentice_week) + \
+        mentor_hours * scenario.enterprise_mentors.hourly_cost_yuan + allowance_yuan
+    output = pp.productive_time_share * practical_skill_points / 100.0 * pp.skilled_output_yuan_per_week
+    subsidy = apprentices * inc.apprentice_subsidy_yuan_per_year / WEEKS_PER_YEAR * subsidy_paid_share
+    return cost, output, subsidy, inc.tax_relief_share * cost
+
+
 def mentor_effort(scenario: Scenario, base: float, allowance_yuan_per_month: float, share_paid: float) -> float:
     """A mentor's effort (0-1): base + allowance actually paid + honours + career development."""
     inc = scenario.incentives
@@ -276,7 +361,10 @@ class Enterprise(mesa.Agent):
         r = self.random
         self.sector = r.randrange(sc.intake.n_sectors)
         self.staff = max(10, round(p.staff_median * math.exp(p.staff_log_sd * r.gauss(0.0, 1.0))))
-        self.post_staff = max(1, round(p.post_staff_share * self.staff))
+        k = p.post_staff_share_concentration
+        share = 1.0 if p.post_staff_share >= 1.0 else r.betavariate(max(p.post_staff_share * k, 1e-12),
+                                                                     max((1.0 - p.post_staff_share) * k, 1e-12))
+        self.post_staff = max(1, round(share * self.staff))
         self.post_level = r.betavariate(p.post_level_alpha, p.post_level_beta)
         slots = 1 + int(model.rng.poisson(max(p.slots_offered_mean - 1.0, 0.0)))
         # Chinese internship rules: interns at most 10% of staff and 20% of the post's staff
@@ -290,10 +378,15 @@ class Enterprise(mesa.Agent):
         self.mentors: list[EnterpriseMentor] = []
         self.year_cost = self.year_benefit = self.year_apprentice_weeks = 0.0
         self.total_cost = self.total_benefit = self.total_apprentice_weeks = 0.0
+        self.week_mentor_allowance = self.total_mentor_allowance = 0.0  # paid to its own mentors (funding)
         self.year_hiring_savings = self.total_hiring_savings = 0.0
         self.satisfaction_sum = self.satisfaction_count = 0.0
+        self.part_sums = dict.fromkeys(HOST_PARTS, 0.0)  # the host's ratings, part by part
         self.last_net_cost_per_apprentice_year: float | None = None
-        self.first_year_net_cost_per_apprentice: float | None = None
+        self.first_host_week = -1  # the first year of hosting: 52 weeks from this week
+        self.first_year_cost = self.first_year_benefit = self.first_year_apprentice_weeks = 0.0
+        self.review_week = r.randrange(WEEKS_PER_YEAR)  # agreements signed and renewed through the year
+        self.demonstration_unit = False
 
     # --- yearly decisions -------------------------------------------------------------
     def draw_vacancies(self) -> None:
@@ -302,44 +395,72 @@ class Enterprise(mesa.Agent):
         self.vacancies = int(self.model.rng.poisson(rate * self.post_staff))
 
     def close_year(self) -> None:
-        """Turn last year's accounts into a net cost per apprentice-year, and start afresh.
+        """At the review: the accounts since the last one as a net cost per apprentice-year, and start afresh.
 
-        The training net cost (costs less returns) is remembered the first year the firm
-        hosts; the figure it decides on also subtracts the hiring costs that retaining its
-        apprentices saved it.
+        The figure the firm decides on is the training net cost (costs less returns) less
+        the hiring costs that retaining its apprentices saved it.
         """
         years = self.year_apprentice_weeks / WEEKS_PER_YEAR
         if years > 0:
-            training_net_cost = (self.year_cost - self.year_benefit) / years
-            if self.first_year_net_cost_per_apprentice is None:
-                self.first_year_net_cost_per_apprentice = training_net_cost
-            self.last_net_cost_per_apprentice_year = training_net_cost - self.year_hiring_savings / years
+            self.last_net_cost_per_apprentice_year = (self.year_cost - self.year_benefit
+                                                      - self.year_hiring_savings) / years
         self.year_cost = self.year_benefit = self.year_apprentice_weeks = self.year_hiring_savings = 0.0
 
     def satisfaction(self) -> float:
-        """Mean rating of the graduates trained here (0.5 before any)."""
+        """Mean satisfaction index of the apprentices rated here (0.5 before any)."""
         return self.satisfaction_sum / self.satisfaction_count if self.satisfaction_count > 0 else 0.5
 
-    def decide_participation(self, fallback_net_cost: float) -> None:
-        """Join, stay or leave: logistic in willingness, inertia, expected net cost and satisfaction."""
+    def rate(self, apprentice: Student, retained: bool) -> None:
+        """Rate an apprentice whose placement here ends: skill fit, professionalism, contribution, staying on."""
+        ev = self.model.scenario.evaluation
+        need = POST_NEED_BASE_POINTS + POST_NEED_PER_LEVEL_POINTS * self.post_level
+        parts = {
+            "skill_fit": min(1.0, apprentice.practical_skill / max(need, 1e-9)),
+            "professionalism": apprentice.professionalism / 100.0,
+            "contribution": min(1.0, apprentice.hosted_output / apprentice.hosted_cost)
+            if apprentice.hosted_cost > 0 else 0.0,
+            "retention": 1.0 if retained else 0.0,
+        }
+        weights = {"skill_fit": ev.host_skill_fit_weight, "professionalism": ev.host_professionalism_weight,
+                   "contribution": ev.host_contribution_weight, "retention": ev.host_retention_weight}
+        self.satisfaction_sum += sum(weights[k] * parts[k] for k in HOST_PARTS) / sum(weights.values())
+        self.satisfaction_count += 1.0
+        for k in HOST_PARTS:
+            self.part_sums[k] += parts[k]
+
+    def earns_title(self, programme_mean_score: float) -> bool:
+        """The school names the firm a demonstration unit: its apprentices outscore the programme's."""
+        if not self.apprentices:
+            return False
+        mine = [a.composite_score() for a in self.apprentices]
+        return sum(mine) >= programme_mean_score * len(mine)
+
+    def decide_participation(self, fallback_net_cost: float, programme_mean_score: float | None) -> None:
+        """Review: join, stay or leave, logistic in willingness, inertia, expected net cost and satisfaction."""
         sc = self.model.scenario
         pp = sc.participation
+        model = self.model
+        model.counters["reviews"] += 1
         net_cost = self.last_net_cost_per_apprentice_year
         if net_cost is None:
             net_cost = fallback_net_cost
         inc = sc.incentives
-        if inc.demonstration_unit_titles and self.satisfaction_count > 0 and \
-                self.satisfaction_sum >= TITLE_SATISFACTION_BAR * max(self.satisfaction_count, 1.0):
-            net_cost -= inc.demonstration_unit_value_yuan
+        if inc.demonstration_unit_titles:
+            self.demonstration_unit = programme_mean_score is not None and self.earns_title(programme_mean_score)
+            if self.demonstration_unit:
+                model.counters["demonstration_unit_years"] += 1
+                net_cost -= inc.demonstration_unit_value_yuan
         log_odds = (self.willingness + pp.stay_bonus_log_odds * self.participating
                     - pp.net_cost_sensitivity_per_10k_yuan * net_cost / 10_000.0
                     + pp.satisfaction_effect * (self.satisfaction() - 0.5))
         was = self.participating
         self.participating = self.random.random() < 1.0 / (1.0 + math.exp(-log_odds))
+        if not self.participating:
+            self.demonstration_unit = False
         if was and not self.participating:
             for a in self.apprentices:
                 if a.in_programme():
-                    a.termination_requested = True
+                    a.withdrawal_requested = True
 
     # --- placement --------------------------------------------------------------------
     def free_places(self) -> int:
@@ -351,14 +472,18 @@ class Enterprise(mesa.Agent):
             free = min(free, sum(m.free_places() for m in self.mentors))
         return free
 
-    def take_apprentice(self, student: Student, same_sector: bool) -> None:
-        """Host a new apprentice."""
+    def take_apprentice(self, student: Student, fitting_post: bool) -> None:
+        """Host a new apprentice (on a post that fits their training, or a misfit)."""
         self.apprentices.add(student)
         student.host = self
-        student.sector_fit = same_sector
+        student.sector_fit = fitting_post
         student.ever_placed = True
         student.location = Location.ENTERPRISE
         self.model.counters["placements"] += 1
+
+    def placement_knowledge(self) -> float:
+        """Chance that the school, knowing this firm's posts, finds one that fits a student of another sector."""
+        return self.model.scenario.contact.placement_fit_gain * self.coordination
 
     def assign_mentor(self, student: Student) -> None:
         """Give a new apprentice the first mentor with a free place (the round's places guarantee one)."""
@@ -383,22 +508,23 @@ class Enterprise(mesa.Agent):
         return alignment(self.model.scenario, self.coordination)
 
     def book_week(self) -> None:
-        """Costs (wages, consumables, mentor hours) and returns (output, subsidy, tax relief)."""
-        sc = self.model.scenario
-        pp = sc.participation
+        """Costs (wages, consumables, mentor hours, allowance) and returns (output, subsidy, tax relief).
+
+        Each apprentice on site also keeps its own accounts with this host (its share of
+        the allowance included), which the host's rating of its contribution reads.
+        """
+        model = self.model
+        sc = model.scenario
         present = [a for a in self.apprentices if a.location == Location.ENTERPRISE]
-        if not present:
+        if not present and self.week_mentor_allowance == 0.0:
             return
         n = len(present)
-        mentor_hours = sum(sc.enterprise_mentors.desired_hours_per_apprentice_week * a.guidance_enterprise
-                           for a in present if a.enterprise_mentor is not None)
-        cost = n * (pp.apprentice_wage_yuan_per_week + pp.consumables_yuan_per_apprentice_week) + \
-            mentor_hours * sc.enterprise_mentors.hourly_cost_yuan
-        output = sum(pp.productive_time_share * a.practical_skill / 100.0 * pp.skilled_output_yuan_per_week
-                     for a in present)
-        subsidy = n * sc.incentives.apprentice_subsidy_yuan_per_year / WEEKS_PER_YEAR * \
-            self.model.funded["apprentice_subsidy"]
-        tax_relief = sc.incentives.tax_relief_share * cost
+        paid = model.funded["apprentice_subsidy"]
+        hours = {a: sc.enterprise_mentors.desired_hours_per_apprentice_week * a.guidance_enterprise
+                 if a.enterprise_mentor is not None else 0.0 for a in present}
+        cost, output, subsidy, tax_relief = week_accounts(sc, n, sum(hours.values()),
+                                                          sum(a.practical_skill for a in present), paid,
+                                                          self.week_mentor_allowance)
         benefit = output + subsidy + tax_relief
         self.year_cost += cost
         self.year_benefit += benefit
@@ -406,7 +532,24 @@ class Enterprise(mesa.Agent):
         self.total_cost += cost
         self.total_benefit += benefit
         self.total_apprentice_weeks += n
-        self.model.counters["tax_relief_yuan"] += tax_relief
+        model.counters["tax_relief_yuan"] += tax_relief
+        inc = sc.incentives
+        if inc.demonstration_unit_titles and self.demonstration_unit:  # the title's worth to the holder
+            self.total_benefit += n * inc.demonstration_unit_value_yuan / WEEKS_PER_YEAR
+        if self.first_host_week < 0 and n:
+            self.first_host_week = model.week
+        if self.first_host_week >= 0 and model.week < self.first_host_week + WEEKS_PER_YEAR:
+            self.first_year_cost += cost
+            self.first_year_benefit += benefit
+            self.first_year_apprentice_weeks += n
+        for a in present:
+            own_cost, own_output, _, _ = week_accounts(sc, 1.0, hours[a], a.practical_skill, paid,
+                                                       self.week_mentor_allowance / n)
+            if a.accounts_host is not self:
+                a.accounts_host = self
+                a.hosted_output = a.hosted_cost = 0.0
+            a.hosted_output += own_output
+            a.hosted_cost += own_cost
 
     def offer_jobs(self, cohort_apprentices: list[Student]) -> None:
         """Offer jobs to the best apprentices who reach the post's bar, while vacancies last."""
@@ -446,6 +589,8 @@ class Student(mesa.Agent):
         self.ability = p.ability_sd * r.gauss(0.0, 1.0)
         conc = p.motivation_concentration
         self.motivation = r.betavariate(p.motivation_mean * conc, (1.0 - p.motivation_mean) * conc)
+        self.disposition = self.motivation  # what motivation reverts to
+        self.luck = 1.0  # this week's multiplicative learning shock
         self.theory = clip(p.initial_theory_mean + p.initial_skill_sd * r.gauss(0.0, 1.0), 0.0, 100.0)
         self.practical_skill = clip(p.initial_practical_skill_mean + p.initial_skill_sd * r.gauss(0.0, 1.0),
                                     0.0, 100.0)
@@ -459,6 +604,8 @@ class Student(mesa.Agent):
         self.sector_fit = False
         self.certificates = 0
         self.attempts = 0
+        self.entered = False  # entered by a mentor for the coming exam session
+        self.score_at_failure = -math.inf  # exam score at the last failed sitting of the next certificate
         self.guidance_school = 0.0
         self.guidance_enterprise = 0.0
         self.ever_placed = False
@@ -475,7 +622,10 @@ class Student(mesa.Agent):
         self.stage_at_6m: Stage | None = None
         self.stage_at_12m: Stage | None = None
         self.termination_requested = False
+        self.withdrawal_requested = False  # the host left the programme
         self.dropout_requested = False
+        self.accounts_host: Enterprise | None = None  # the host its own accounts are with
+        self.hosted_output = self.hosted_cost = 0.0
 
     def in_programme(self) -> bool:
         """Enrolled and not yet graduated or dropped out."""
@@ -520,71 +670,112 @@ class Student(mesa.Agent):
         lp = self.model.scenario.learning
         f = math.exp(lp.ability_effect_per_sd * self.ability)
         f *= 1.0 + lp.motivation_effect * (self.motivation - 0.5) / 0.5
-        f *= max(0.0, 1.0 + lp.noise_sd * self.random.gauss(0.0, 1.0))
-        return f
+        self.luck = max(0.0, 1.0 + lp.noise_sd * self.random.gauss(0.0, 1.0))
+        return f * self.luck
 
     def learn(self) -> None:
-        """Grow theory, practical skill and professionalism with diminishing returns; drift motivation."""
+        """Grow theory, practical skill and professionalism with diminishing returns; update motivation."""
         if self.location == Location.AWAY:
             return
         model = self.model
         sc = model.scenario
         lp = sc.learning
         f = self.personal_factor() * model.learning_rate_factor
+        misfit = False
         if self.location == Location.SCHOOL:
             mentor = self.school_mentor
             g = self.guidance_school
-            theory_in = mentor.teaching_quality * (lp.classroom_share + (1.0 - lp.classroom_share) * g)
-            practice = sc.programme.school_practice_hours_share * model.funded["training_base"]
-            practical_in = practice * mentor.practical_skill * (0.5 + 0.5 * g) * (0.5 + 0.5 * model.school_alignment)
+            cs = lp.classroom_share
+            in_class, in_practice = self.school_week_shares(g)
+            theory_in = mentor.teaching_quality * (cs + (1.0 - cs) * g) * in_class
+            practice_quality = mentor.practical_skill * (0.5 + 0.5 * model.school_alignment)
+            practical_in = in_practice * model.funded["training_base"] * practice_quality * (0.5 + 0.5 * g)
             prof_in = SCHOOL_PROFESSIONALISM_INPUT * (0.5 + 0.5 * g)
-            support, fit = g, 1.0
+            plan_class, plan_practice = self.school_week_shares(1.0)  # the full guidance, a funded base
+            planned = (lp.theory_points_per_week * mentor.teaching_quality * plan_class
+                       + lp.practical_skill_points_per_week * practice_quality * plan_practice)
+            received = lp.theory_points_per_week * theory_in + lp.practical_skill_points_per_week * practical_in
         else:  # in the enterprise
             host = self.host
             mentor = self.enterprise_mentor
             ums = lp.unmentored_practice_share
             if mentor is not None:
                 g = self.guidance_enterprise
-                quality = mentor.technical_skill * (0.3 + 0.7 * mentor.pedagogical_skill)
+                quality = planned_quality = mentor.technical_skill * (0.3 + 0.7 * mentor.pedagogical_skill)
                 prof_in = 0.6 + 0.4 * g
-                support = g
             else:
                 g = quality = 0.0
+                em = sc.enterprise_mentors
+                planned_quality = em.technical_skill_mean * (0.3 + 0.7 * em.pedagogical_skill_mean) \
+                    if sc.programme.dual_mentor else 0.0
                 prof_in = 0.6
-                support = ums
+            received = ums + (1.0 - ums) * g * quality
+            planned = ums + (1.0 - ums) * planned_quality
             post = 0.5 + host.post_level
-            practical_in = post * (0.5 + 0.5 * host.alignment()) * (ums + (1.0 - ums) * g * quality)
+            practical_in = post * (0.5 + 0.5 * host.alignment()) * received
             theory_in = ENTERPRISE_THEORY_INPUT * self.school_mentor.teaching_quality
-            fit = 1.0 if self.sector_fit else 0.0
+            misfit = not self.sector_fit
         self.theory = grow(self.theory, lp.theory_points_per_week * theory_in * f)
         self.practical_skill = grow(self.practical_skill, lp.practical_skill_points_per_week * practical_in * f)
         self.professionalism = grow(self.professionalism, lp.professionalism_points_per_week * prof_in * f)
-        target = 0.35 + 0.45 * support + 0.2 * fit
-        self.motivation += lp.motivation_adjustment_per_week * (target - self.motivation)
+        progress = (received / planned if planned > 0 else 1.0) * self.luck
+        target = self.disposition + lp.motivation_progress_effect * (progress - 1.0) \
+            - lp.motivation_misfit_effect * misfit
+        self.motivation = clip(self.motivation + lp.motivation_adjustment_per_week * (target - self.motivation),
+                               0.0, 1.0)
+
+    def school_week_shares(self, guidance: float) -> tuple[float, float]:
+        """Shares of the school week in class and in practice: mentoring takes its hours, the rest is split."""
+        sc = self.model.scenario
+        mentoring = min(sc.school_mentors.desired_hours_per_student_week * guidance, SCHOOL_WEEK_HOURS)
+        rest = (SCHOOL_WEEK_HOURS - mentoring) / SCHOOL_WEEK_HOURS
+        practice = sc.programme.school_practice_hours_share
+        return (1.0 - practice) * rest, practice * rest
 
     # --- certification ----------------------------------------------------------------
-    def may_sit_exam(self) -> bool:
-        """Skill or internship stage, exam year reached, certificates left, sittings left."""
+    def exam_score(self) -> float:
+        """Practical skill and theory, weighted as the exam weighs them."""
         p = self.model.scenario.certification
-        return (self.stage in (Stage.SKILL, Stage.INTERNSHIP)
+        return p.practical_weight * self.practical_skill + (1.0 - p.practical_weight) * self.theory
+
+    def enter_for_exam(self) -> None:
+        """The week before a session: the mentor enters the student if ready and, after a failure, studied since."""
+        p = self.model.scenario.certification
+        score = self.exam_score()
+        threshold = p.thresholds_points[min(self.certificates, len(p.thresholds_points) - 1)]
+        expected = 1.0 / (1.0 + math.exp(-(score - threshold) / p.difficulty_scale_points))
+        self.entered = (self.in_programme() and expected >= p.readiness_pass_probability
+                        and score >= self.score_at_failure + p.retake_study_points)
+
+    def may_sit_exam(self) -> bool:
+        """Entered, skill or internship stage, exam year reached, certificates left, sittings left."""
+        p = self.model.scenario.certification
+        return (self.entered and self.stage in (Stage.SKILL, Stage.INTERNSHIP)
                 and self.programme_week() // WEEKS_PER_YEAR + 1 >= p.first_exam_year
                 and self.certificates < len(p.thresholds_points) and self.attempts < p.max_attempts)
 
     def sit_exam(self) -> None:
-        """Sit the next certificate (if the fee is funded); logistic pass probability around the mark."""
-        if not self.may_sit_exam() or self.random.random() >= self.model.funded["exam_fees"]:
+        """Sit the next certificate if entered and the fee is funded (else postponed); the entry then lapses."""
+        sits = self.may_sit_exam()
+        self.entered = False
+        if not sits or self.random.random() >= self.model.funded["exam_fees"]:
             return
         p = self.model.scenario.certification
-        score = p.practical_weight * self.practical_skill + (1.0 - p.practical_weight) * self.theory
+        score = self.exam_score()
         threshold = p.thresholds_points[self.certificates]
         passed = self.random.random() < 1.0 / (1.0 + math.exp(-(score - threshold) / p.difficulty_scale_points))
         self.model.counters["exam_sittings"] += 1
+        change = p.result_motivation_change
         if passed:
             self.certificates += 1
             self.attempts = 0
+            self.score_at_failure = -math.inf
+            self.motivation = min(self.motivation + change, 1.0)
             self.model.counters["exam_passes"] += 1
         else:
             self.attempts += 1
+            self.score_at_failure = score
+            self.motivation = max(self.motivation - change, 0.0)
 
     # --- attrition and exits ----------------------------------------------------------
     def consider_leaving(self) -> None:
@@ -600,16 +791,31 @@ class Student(mesa.Agent):
         else:
             support = self.guidance_school
         misfit = 1.0 if at_firm and not self.sector_fit else 0.0
+        caught = self.problems_caught() if at_firm else 0.0
         log_m = (p.support_effect * (1.0 - support) + p.fit_effect * misfit
                  + p.motivation_effect * max(0.0, 0.5 - self.motivation))
-        if self.random.random() < weekly_probability(p.dropout_rate_per_year, log_m):
+        if self.random.random() < weekly_probability(p.dropout_rate_per_year, resolved(log_m, caught)):
             self.dropout_requested = True
         if at_firm:
             need = POST_NEED_BASE_POINTS + POST_NEED_PER_LEVEL_POINTS * self.host.post_level
             gap = max(0.0, need - self.practical_skill)
             if self.random.random() < weekly_probability(p.termination_rate_per_year,
-                                                         p.termination_skill_gap_effect * gap):
+                                                         resolved(p.termination_skill_gap_effect * gap, caught)):
                 self.termination_requested = True
+
+    def problems_caught(self) -> float:
+        """Share of what problems add to this apprentice's hazards that the school mentor's visits catch and resolve.
+
+        A problem shows ``problem_warning_weeks`` before it ends the placement; visits come
+        at the rate made this week; at least one in that time notices it, and the two
+        mentors resolve ``problem_resolution_share`` of what is noticed. No visits while
+        the school mentor's post is vacant.
+        """
+        c = self.model.scenario.contact
+        visits = self.model.visits_per_month
+        if visits <= 0.0 or self.school_mentor is None or not self.school_mentor.is_active():
+            return 0.0
+        return c.problem_resolution_share * (1.0 - math.exp(-visits * c.problem_warning_weeks / WEEKS_PER_MONTH))
 
     def leave_host(self) -> None:
         """Lose host and enterprise mentor (termination, dropout or graduation)."""
@@ -621,10 +827,19 @@ class Student(mesa.Agent):
         self.enterprise_mentor = None
 
     def apply_exit_requests(self) -> None:
-        """Apply this week's requests: a termination first (which may lead to a dropout), then a dropout."""
-        if self.termination_requested:
-            self.termination_requested = False
+        """Apply this week's requests: a termination first (which may lead to a dropout), then a dropout.
+
+        The host rates an apprentice it lets go or who drops out (not staying on); a host
+        that withdrew from the programme does not rate the apprentices it sends back.
+        """
+        withdrew = self.withdrawal_requested
+        if self.termination_requested or withdrew:
+            self.termination_requested = self.withdrawal_requested = False
             if self.host is not None and self.in_programme():
+                if withdrew:
+                    self.model.counters["withdrawal_terminations"] += 1
+                else:
+                    self.host.rate(self, retained=False)
                 self.leave_host()
                 self.offered_by_host = False
                 self.n_terminations += 1
@@ -639,29 +854,33 @@ class Student(mesa.Agent):
                 self.stage = Stage.DROPPED_OUT
                 self.location = Location.AWAY
                 self.week_left = self.model.week
+                if self.host is not None:
+                    self.host.rate(self, retained=False)
                 self.leave_host()
                 self.offered_by_host = False
 
     # --- labour market ----------------------------------------------------------------
     def choose_path(self) -> None:
-        """At the decision week: a bachelor's, not seeking work for a year, or the labour market."""
+        """When the search starts: a bachelor's, not seeking work for a year, or the labour market."""
         lm = self.model.scenario.labour_market
         u = self.random.random()
         if u < lm.further_study_share:
             self.further_study = True
         elif u < lm.further_study_share + lm.not_seeking_share:
             self.not_seeking = True
-        if self.host is not None:
-            self.host_at_decision = self.host
 
     def is_searching(self) -> bool:
-        """Final-year students past the decision week without an offer, and unemployed graduates."""
-        lm = self.model.scenario.labour_market
+        """Final-year students past the search start without an offer, and unemployed graduates.
+
+        A hosted apprentice waits for its host's decision before it searches.
+        """
         week = self.model.week
+        pw = self.programme_week()
         if self.stage == Stage.UNEMPLOYED:
             searching = True
         else:
-            searching = (self.in_programme() and week >= self.graduation_week - lm.job_search_weeks_before_graduation
+            awaiting = self.host is not None and pw < self.model.decision_programme_week
+            searching = (self.in_programme() and pw >= self.model.search_programme_week and not awaiting
                          and not self.offered_by_host and not self.further_study and self.week_job_found < 0)
         if searching and self.not_seeking:
             searching = self.week_graduated >= 0 and week > self.week_graduated + FOLLOW_UP_12M_WEEKS
@@ -694,8 +913,7 @@ class Student(mesa.Agent):
             self.employer.total_hiring_savings += saving
             model.counters["hiring_savings_yuan"] += saving
         if self.host is not None:  # the host rates the graduate it trained
-            self.host.satisfaction_sum += self.composite_score() / 100.0
-            self.host.satisfaction_count += 1.0
+            self.host.rate(self, retained=self.offered_by_host and self.host_at_decision is self.host)
         if self.week_job_found >= 0:
             self.stage = Stage.EMPLOYED
         elif self.further_study:
@@ -737,9 +955,11 @@ class PeerModel(mesa.Model):
         self.teaching_weeks = cal.teaching_weeks
         self.programme_weeks = cal.programme_weeks
         self.week = 0
-        self.ledger = Ledger()
+        self.ledger = Ledger(scenario.funding.earmarks.model_dump())
         self.counters = dict.fromkeys(("placements", "terminations", "exam_sittings", "exam_passes", "host_offers",
-                                       "hiring_savings_yuan", "tax_relief_yuan", "apprentice_weeks_billed"), 0.0)
+                                       "hiring_savings_yuan", "tax_relief_yuan", "withdrawal_terminations",
+                                       "reviews", "demonstration_unit_years"), 0.0)
+        self.search_programme_week, self.decision_programme_week = self.labour_market_weeks()
         self.funded = dict.fromkeys(USES, 1.0)
         self.visits_per_month = 0.0
         self.sessions_per_semester = 0.0
@@ -749,11 +969,17 @@ class PeerModel(mesa.Model):
         self.apprentices_per_enterprise_mentor: list[float] = []
         self.school_mentor_workload: list[float] = []
         self.enterprise_mentor_workload: list[float] = []
+        self.active_school_mentors: list[int] = []
+        self.active_enterprise_mentors: list[int] = []
+        self.school_mentor_quality: list[float] = []
+        self.enterprise_mentor_skill: list[float] = []
 
         self.enterprises = [Enterprise(self) for _ in range(scenario.enterprises.count)]
         per_mentor = scenario.enterprise_mentors.apprentices_per_mentor
         for firm in self.enterprises:
             firm.mentors = [EnterpriseMentor(self, firm) for _ in range(math.ceil(firm.capacity / per_mentor))]
+            for m in firm.mentors:
+                m.vacant_until = m.select(0, 0)
         concurrent = scenario.intake.cohort_size * min(scenario.intake.n_cohorts, scenario.calendar.programme_years)
         n_posts = max(1, math.ceil(concurrent / scenario.school_mentors.students_per_mentor))
         self.school_mentors = [SchoolMentor(self) for _ in range(n_posts)]
@@ -785,6 +1011,8 @@ class PeerModel(mesa.Model):
         students.shuffle_do("learn")  # learning
         if self.is_exam_week():  # certification
             students.do("sit_exam")
+        if self.is_exam_week(self.week + 1):
+            students.do("enter_for_exam")
         students.do("consider_leaving")  # attrition
         students.do("apply_exit_requests")  # exits
         self.run_labour_market()  # labour market
@@ -799,9 +1027,9 @@ class PeerModel(mesa.Model):
         """First week of an academic year."""
         return self.week % WEEKS_PER_YEAR == 0
 
-    def is_exam_week(self) -> bool:
-        """The last teaching week of a semester."""
-        return self.week % HALF_YEAR_WEEKS == self.teaching_weeks - 1
+    def is_exam_week(self, week: int | None = None) -> bool:
+        """The last teaching week of a semester (this week, or ``week``)."""
+        return (self.week if week is None else week) % HALF_YEAR_WEEKS == self.teaching_weeks - 1
 
     # --- intake -----------------------------------------------------------------------
     def enrol_cohort(self) -> None:
@@ -822,32 +1050,80 @@ class PeerModel(mesa.Model):
                 i += 1
 
     # --- participation ----------------------------------------------------------------
-    def ex_ante_net_cost(self) -> float:
-        """Net cost per apprentice-year a firm expects before anyone has hosted, yuan."""
+    def planned_practical_skill(self) -> list[float]:
+        """Practical skill after each programme week of an apprentice whose programme goes as planned.
+
+        Average ability, the intake's mean motivation, no luck; all the guidance it needs,
+        a funded training base, mentors of the scenario's mean attributes, a post of the
+        mean technical level, the alignment the contact rules sustain.
+        """
         sc = self.scenario
-        pp = sc.participation
-        mentor_hours = sc.enterprise_mentors.desired_hours_per_apprentice_week if sc.programme.dual_mentor else 0.0
-        weekly_cost = pp.apprentice_wage_yuan_per_week + pp.consumables_yuan_per_apprentice_week + \
-            mentor_hours * sc.enterprise_mentors.hourly_cost_yuan
-        productivity = (sc.intake.initial_practical_skill_mean + EX_ANTE_SKILL_GAIN_POINTS) / 100.0
-        weekly_return = pp.productive_time_share * productivity * pp.skilled_output_yuan_per_week + \
-            sc.incentives.apprentice_subsidy_yuan_per_year / WEEKS_PER_YEAR + \
-            sc.incentives.tax_relief_share * weekly_cost
-        return (weekly_cost - weekly_return) * WEEKS_PER_YEAR
+        lp = sc.learning
+        sm, em, ep = sc.school_mentors, sc.enterprise_mentors, sc.enterprises
+        dual = sc.programme.dual_mentor
+        sessions = sc.contact.enterprise_mentor_school_sessions_per_semester if dual else 0.0
+        align = alignment(sc, contact_target(sc.contact.school_mentor_visits_per_month, sessions))
+        factor = 1.0 + lp.motivation_effect * (sc.intake.motivation_mean - 0.5) / 0.5
+        mentoring = min(sm.desired_hours_per_student_week, SCHOOL_WEEK_HOURS)
+        in_practice = sc.programme.school_practice_hours_share * (SCHOOL_WEEK_HOURS - mentoring) / SCHOOL_WEEK_HOURS
+        mentor_practice = sm.dual_qualified_share * sm.practical_skill_dual_qualified + \
+            (1.0 - sm.dual_qualified_share) * sm.practical_skill_other
+        quality = em.technical_skill_mean * (0.3 + 0.7 * em.pedagogical_skill_mean) if dual else 0.0
+        ums = lp.unmentored_practice_share
+        post = 0.5 + ep.post_level_alpha / (ep.post_level_alpha + ep.post_level_beta)
+        skill = sc.intake.initial_practical_skill_mean
+        path = []
+        for where in self.cal_location:
+            if where == Location.SCHOOL:
+                inputs = in_practice * mentor_practice * (0.5 + 0.5 * align)
+            elif where == Location.ENTERPRISE:
+                inputs = post * (0.5 + 0.5 * align) * (ums + (1.0 - ums) * quality)
+            else:
+                inputs = 0.0
+            skill = grow(skill, lp.practical_skill_points_per_week * inputs * factor)
+            path.append(skill)
+        return path
+
+    def ex_ante_net_cost(self) -> float:
+        """Net cost per apprentice-year a firm expects before anyone has hosted, yuan.
+
+        The accounts' formula, week by week, on the planned skill of the enterprise weeks
+        of an apprentice's first year in a firm.
+        """
+        sc = self.scenario
+        em = sc.enterprise_mentors
+        dual = sc.programme.dual_mentor
+        path = self.planned_practical_skill()
+        firm_weeks = [pw for pw, where in enumerate(self.cal_location) if where == Location.ENTERPRISE]
+        weeks = [pw for pw in firm_weeks if pw < firm_weeks[0] + WEEKS_PER_YEAR] or [len(path) - 1]
+        hours = em.desired_hours_per_apprentice_week if dual else 0.0
+        allowance = em.remuneration_yuan_per_month * MONTHS_PER_WEEK / em.apprentices_per_mentor \
+            if dual and sc.funding.firms_pay_mentor_allowance else 0.0
+        net = []
+        for pw in weeks:
+            cost, output, subsidy, tax_relief = week_accounts(sc, 1.0, hours, path[pw], 1.0, allowance)
+            net.append(cost - output - subsidy - tax_relief)
+        return sum(net) / len(net) * WEEKS_PER_YEAR
 
     def decide_participation(self) -> None:
-        """Yearly: vacancies, then (after the first year) every firm decides to join, stay or leave."""
-        if not self.is_year_start():
-            return
-        firms = self.agents_by_type[Enterprise]
-        firms.do("draw_vacancies")
+        """Vacancies at year starts; each firm in its review week (after week 0) joins, stays or leaves."""
+        if self.is_year_start():
+            self.agents_by_type[Enterprise].do("draw_vacancies")
         if self.week > 0:
-            firms.do("close_year")
-            known = [f.last_net_cost_per_apprentice_year for f in self.enterprises
-                     if f.last_net_cost_per_apprentice_year is not None]
-            fallback = sum(known) / len(known) if known else self.ex_ante_net_cost()
-            firms.shuffle_do("decide_participation", fallback)
-        self.participation_years.append(sum(f.participating for f in self.enterprises) / len(self.enterprises))
+            reviewing = [f for f in self.enterprises if f.review_week == self.week % WEEKS_PER_YEAR]
+            for f in reviewing:
+                f.close_year()
+            if reviewing:
+                known = [f.last_net_cost_per_apprentice_year for f in self.enterprises
+                         if f.last_net_cost_per_apprentice_year is not None]
+                fallback = sum(known) / len(known) if known else self.ex_ante_net_cost()
+                hosted = [a.composite_score() for f in self.enterprises for a in f.apprentices]
+                mean_score = sum(hosted) / len(hosted) if hosted else None
+                self.random.shuffle(reviewing)
+                for f in reviewing:
+                    f.decide_participation(fallback, mean_score)
+        if self.is_year_start():
+            self.participation_years.append(sum(f.participating for f in self.enterprises) / len(self.enterprises))
 
     # --- mentor development -----------------------------------------------------------
     def develop_mentors(self) -> None:
@@ -889,47 +1165,59 @@ class PeerModel(mesa.Model):
             places = round_robin([f for f in firms if f.sector == sector], free)
             for student, firm in zip(queue, places, strict=False):
                 free[firm] -= 1
-                firm.take_apprentice(student, same_sector=True)
+                firm.take_apprentice(student, fitting_post=True)
             unplaced.extend(queue[len(places):])
         position = {s: i for i, s in enumerate(needing)}
         unplaced.sort(key=position.__getitem__)
-        for student, firm in zip(unplaced, round_robin(firms, free), strict=False):
-            firm.take_apprentice(student, same_sector=False)
+        known_first = sorted(firms, key=lambda f: -f.placement_knowledge())  # stable: random among equals
+        for student, firm in zip(unplaced, round_robin(known_first, free), strict=False):
+            firm.take_apprentice(student, fitting_post=self.random.random() < firm.placement_knowledge())
         if self.scenario.programme.dual_mentor:  # mentors for the new apprentices, in the round's order
             for student in needing:
                 if student.host is not None:
                     student.host.assign_mentor(student)
 
     # --- funding, incentives, contact -------------------------------------------------
-    def pay_in_yearly(self) -> None:
-        """Budgets at each year start; enterprises pay their share for the apprentice-years hosted."""
-        if not self.is_year_start():
-            return
+    def pay_in(self, at_firm: int) -> None:
+        """Budgets at the start of a year with a cohort enrolled; the firms' share for this week's apprentices."""
         p = self.scenario.funding
-        self.ledger.pay_in("school_special_fund", p.school_special_fund_yuan_per_year)
-        self.ledger.pay_in("government", p.government_yuan_per_year)
-        hosted_weeks = sum(f.total_apprentice_weeks for f in self.enterprises)
-        unbilled_years = (hosted_weeks - self.counters["apprentice_weeks_billed"]) / WEEKS_PER_YEAR
-        self.counters["apprentice_weeks_billed"] = hosted_weeks
-        self.ledger.pay_in("enterprise_cost_sharing",
-                           p.enterprise_cost_sharing_yuan_per_apprentice_year * unbilled_years)
+        year_end = self.week + WEEKS_PER_YEAR
+        if self.is_year_start() and any(c[0].enrol_week < year_end and c[0].graduation_week >= self.week
+                                        for c in self.cohorts if c):
+            self.ledger.pay_in("school_special_fund", p.school_special_fund_yuan_per_year)
+            self.ledger.pay_in("government", p.government_yuan_per_year)
+        if at_firm:
+            self.ledger.pay_in("enterprise_cost_sharing",
+                               p.enterprise_cost_sharing_yuan_per_apprentice_year * at_firm / WEEKS_PER_YEAR)
 
     def pay_weekly_needs(self) -> None:
-        """Each use states its need; the ledger pays in priority order and says what share was paid."""
-        self.pay_in_yearly()
+        """Each use states its need; the ledger pays it from its earmarked sources and says what share was paid.
+
+        Each host pays its own active mentors' allowance (the 2018 and 2021 guidelines) unless
+        ``funding.firms_pay_mentor_allowance`` is false; that part is always paid.
+        """
         sc = self.scenario
         students = self.agents_by_type[Student]
         at_school = sum(1 for s in students if s.location == Location.SCHOOL)
         at_firm = sum(1 for s in students if s.location == Location.ENTERPRISE)
+        self.pay_in(at_firm)
         active_sm = [m for m in self.school_mentors if m.is_active()]
         mentoring = sum(1 for m in active_sm if any(x.in_programme() for x in m.mentees))  # paid while mentoring
         teaching_em = 0
-        if sc.programme.dual_mentor:
-            teaching_em = sum(1 for f in self.enterprises for m in f.mentors
-                              if m.is_active() and m.present_apprentices())
+        firm_pays = sc.funding.firms_pay_mentor_allowance
+        allowance = sc.enterprise_mentors.remuneration_yuan_per_month * MONTHS_PER_WEEK
+        firm_part = 0.0
+        for f in self.enterprises:
+            teaching = sum(1 for m in f.mentors if m.is_active() and m.present_apprentices()) \
+                if sc.programme.dual_mentor else 0
+            teaching_em += teaching
+            f.week_mentor_allowance = teaching * allowance if firm_pays else 0.0
+            f.total_mentor_allowance += f.week_mentor_allowance
+            firm_part += f.week_mentor_allowance
         visiting = sum(1 for m in active_sm if m.has_mentee_at_firm())
-        em_pay = sc.enterprise_mentors.remuneration_yuan_per_month + \
-            sc.incentives.enterprise_mentor_salary_subsidy_yuan_per_month
+        em_pay = sc.incentives.enterprise_mentor_salary_subsidy_yuan_per_month
+        if not firm_pays:
+            em_pay += sc.enterprise_mentors.remuneration_yuan_per_month
         needs = {
             "training_base": at_school * sc.funding.training_base_yuan_per_student_week,
             "school_mentor_remuneration": mentoring * sc.school_mentors.remuneration_yuan_per_month
@@ -943,6 +1231,10 @@ class PeerModel(mesa.Model):
         if self.is_exam_week():
             needs["exam_fees"] = sum(1 for s in students if s.may_sit_exam()) * sc.certification.exam_fee_yuan
         self.funded = self.ledger.pay_out(needs)
+        if firm_part > 0.0:  # the firms' part of the mentors' pay is always paid
+            programme_part = needs["enterprise_mentor_remuneration"]
+            paid = firm_part + programme_part * self.funded["enterprise_mentor_remuneration"]
+            self.funded["enterprise_mentor_remuneration"] = paid / (firm_part + programme_part)
 
     def set_mentor_effort(self) -> None:
         """Mentor effort from the allowances actually paid this week."""
@@ -967,14 +1259,38 @@ class PeerModel(mesa.Model):
         return alignment(self.scenario, sum(coordinated) / len(coordinated) if coordinated else 0.0)
 
     # --- labour market ----------------------------------------------------------------
+    def labour_market_weeks(self) -> tuple[int, int]:
+        """Programme weeks in which final-year students start searching, and in which hosts decide.
+
+        Hosts decide when the search starts, but not before they have seen the apprentice
+        work ``host_min_observation_weeks`` of the last enterprise period (at the latest in
+        its last week).
+        """
+        lm = self.scenario.labour_market
+        last = self.programme_weeks - 1
+        search = max(last - lm.job_search_weeks_before_graduation, 0)
+        firm_weeks = [pw for pw, where in enumerate(self.cal_location) if where == Location.ENTERPRISE]
+        if not firm_weeks:
+            return search, search
+        end = start = firm_weeks[-1]
+        while start > 0 and self.cal_location[start - 1] == Location.ENTERPRISE:
+            start -= 1
+        seen = min(start + lm.host_min_observation_weeks - 1, end)
+        return search, min(max(search, seen), last)
+
     def run_labour_market(self) -> None:
         """Host decisions, search and job loss, graduation and the follow-up snapshots."""
-        lm = self.scenario.labour_market
         for cohort in self.cohorts:
-            if self.week == cohort[0].graduation_week - lm.job_search_weeks_before_graduation:
+            pw = self.week - cohort[0].enrol_week
+            if pw == self.search_programme_week:
+                for s in cohort:
+                    if s.in_programme():
+                        s.choose_path()
+            if pw == self.decision_programme_week:
                 current = [s for s in cohort if s.in_programme()]
                 for s in current:
-                    s.choose_path()
+                    if s.host is not None:
+                        s.host_at_decision = s.host
                 for firm in self.enterprises:
                     firm.offer_jobs([s for s in current if s.host is firm and not s.further_study])
         self.agents_by_type[Student].do("work_week")
@@ -1008,6 +1324,14 @@ class PeerModel(mesa.Model):
         loads = [m.workload for m in self.school_mentors if m.workload > 0]
         if loads:
             self.school_mentor_workload.append(sum(loads) / len(loads))
+        active = [m for m in self.school_mentors if m.is_active()]
+        self.active_school_mentors.append(len(active))
+        if active:
+            self.school_mentor_quality.append(sum(m.teaching_quality for m in active) / len(active))
+        active_em = [m for m in mentors if m.is_active()]
+        self.active_enterprise_mentors.append(len(active_em))
+        if active_em:
+            self.enterprise_mentor_skill.append(sum(m.technical_skill for m in active_em) / len(active_em))
         loads = [m.workload for m in mentors if m.workload > 0]
         if loads:
             self.enterprise_mentor_workload.append(sum(loads) / len(loads))
@@ -1061,12 +1385,15 @@ def summarise_peer(model: PeerModel) -> dict[str, float]:
     apprentice_years = sum(f.total_apprentice_weeks for f in firms) / WEEKS_PER_YEAR
     net = {f: f.total_benefit + f.total_hiring_savings - f.total_cost for f in firms}
     retaining = set(retained_by)
-    first_year = [f.first_year_net_cost_per_apprentice for f in firms
-                  if f.first_year_net_cost_per_apprentice is not None]
+    first_year = [(f.first_year_cost - f.first_year_benefit) / (f.first_year_apprentice_weeks / WEEKS_PER_YEAR)
+                  for f in firms if f.first_year_apprentice_weeks > 0]
+    rated = sum(f.satisfaction_count for f in firms)
     total_cost = model.ledger.total_spent()
     summary = {
         "n_students": float(len(students)),
         "n_enrolled": float(sum(1 for s in students if s.stage != Stage.NOT_ENROLLED)),
+        "n_still_enrolled": float(sum(1 for s in students if s.in_programme())),
+        "n_dropped_out": float(sum(1 for s in students if s.stage == Stage.DROPPED_OUT)),
         "n_graduates": float(n_grads),
         "completion_rate": _rate(sum(1 for s in observed if s.week_graduated >= 0), len(observed)),
         "dropout_rate": _rate(sum(1 for s in observed if s.stage == Stage.DROPPED_OUT), len(observed)),
@@ -1088,12 +1415,19 @@ def summarise_peer(model: PeerModel) -> dict[str, float]:
         "further_study_rate": _rate(sum(1 for s in grads if s.stage_at_graduation == Stage.FURTHER_STUDY), n_grads),
         "host_retention_rate": _rate(len(retained_by), len(hosted_at_decision)),
         "enterprise_participation_rate": _mean(model.participation_years),
-        "enterprise_satisfaction": _rate(sum(f.satisfaction_sum for f in firms),
-                                         sum(f.satisfaction_count for f in firms)),
+        "enterprise_satisfaction": _rate(sum(f.satisfaction_sum for f in firms), rated),
+        **{f"enterprise_satisfaction_{k}": _rate(sum(f.part_sums[k] for f in firms), rated) for k in HOST_PARTS},
+        "withdrawal_terminations": c["withdrawal_terminations"],
+        "demonstration_unit_share": _rate(c["demonstration_unit_years"], c["reviews"]),
         "mean_mentees_per_school_mentor": _mean(model.mentees_per_school_mentor),
         "mean_apprentices_per_enterprise_mentor": _mean(model.apprentices_per_enterprise_mentor),
         "mean_school_mentor_workload": _mean(model.school_mentor_workload),
         "mean_enterprise_mentor_workload": _mean(model.enterprise_mentor_workload),
+        "school_mentor_vacancy_share": 1.0 - _rate(_mean(model.active_school_mentors), len(model.school_mentors)),
+        "enterprise_mentor_vacancy_share": 1.0 - _rate(_mean(model.active_enterprise_mentors),
+                                                       sum(len(f.mentors) for f in firms)),
+        "mean_school_mentor_teaching_quality": _mean(model.school_mentor_quality),
+        "mean_enterprise_mentor_technical_skill": _mean(model.enterprise_mentor_skill),
         "total_cost_yuan": total_cost,
         "cost_per_graduate_yuan": _rate(total_cost, n_grads),
         "cost_per_employed_graduate_yuan": _rate(total_cost, employed_at_grad),
@@ -1109,6 +1443,10 @@ def summarise_peer(model: PeerModel) -> dict[str, float]:
         summary[f"spent_{use}_yuan"] = sum(model.ledger.spent[src, use] for src in SOURCES)
     for src in SOURCES:
         summary[f"spent_{src}_yuan"] = sum(model.ledger.spent[src, use] for use in USES)
+    summary["unpaid_need_yuan"] = sum(model.ledger.unpaid.values())
+    for use in USES:
+        summary[f"weeks_short_{use}"] = model.ledger.weeks_short[use]
+    summary["mentor_allowance_paid_by_firms_yuan"] = sum(f.total_mentor_allowance for f in firms)
     return {k: float(v) for k, v in summary.items()}
 
 

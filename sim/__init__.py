@@ -8,6 +8,7 @@ Public API::
     sim.run_replications(scenario, reps, master_seed)  # first run, replications, means and CIs
     sim.compare([...], reps, master_seed)    # scenarios side by side with CIs (common random numbers)
     sim.sweep(sweep_file, out=...)           # grid / LHS / Sobol / Morris sweeps with SALib
+    sim.calibrate(calibration_file, out=...) # fit uncertain parameters to observed figures (ABC-SMC, Optuna)
 
 The names are imported on first use, so ``talentsim validate`` and ``params`` start
 without loading the model, pandas or SciPy.
@@ -25,6 +26,7 @@ _EXPORTS = {
     "Scenario": "sim.scenario",
     "ScenarioError": "sim.scenario",
     "TalentModel": "sim.model",
+    "calibrate": "sim.calibration",
     "compare": "sim.experiments",
     "load_scenario": "sim.scenario",
     "replicate": "sim.experiments",

@@ -7,13 +7,19 @@ a whole sentence or paragraph with named placeholders (``{path}``, ``{key}``,
 key on. ``text(template_id, **fields)`` fills one in; a placeholder left unfilled is a
 bug and raises ``KeyError`` at once.
 
+Translations: ``text`` looks the English template up in the catalogue of the current
+language (``sim.i18n``: ``--lang zh``); a translation keeps every placeholder of its
+template, and ``sim/locale/extract.py`` checks that it does.
+
 This module is at the bottom of the layer order: every layer may import it, and it
-imports nothing of talentsim.
+imports only ``sim.i18n`` (the same layer).
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from sim.i18n import translate
 
 TEMPLATES: dict[str, str] = {
     # Sections are added by the layer that raises the message (scenario, experiments,
@@ -171,6 +177,15 @@ TEMPLATES: dict[str, str] = {
     "scenario.unknown_top_level_key_elsewhere": (
         "{file}: {key}: is not a parameter of a scenario (top level); {name} is a parameter of {sections} "
         "(valid keys here: {valid})"),
+    # Checks across several values of a section (sim.scenario.schema); the reader puts
+    # "{file}: {key}: " before them. {total}: the sum found; {weeks}: programme_years x
+    # {weeks_per_year}.
+    "scenario.custom_without_blocks": "schedule 'custom' needs calendar.custom_blocks (a list of blocks)",
+    "scenario.custom_blocks_too_long": (
+        "calendar.custom_blocks last {total} weeks, longer than programme_years x {weeks_per_year} = {weeks}"),
+    "scenario.weights_not_one": "evaluation weights must add up to 1, they add up to {total:g}",
+    "scenario.host_weights_zero": "the four weights of a host's satisfaction (evaluation.host_*_weight) are all 0; "
+                                  "at least one must be positive",
     # {students}: cohort size x cohorts; {estimate}, {limit}: GiB.
     "scenario.too_many_students": (
         "{file}: {key}: {cohort_size:,} students a year x {n_cohorts} cohorts = {students:,} students need "
@@ -233,9 +248,199 @@ TEMPLATES: dict[str, str] = {
         "{file}: {key}: lists outcomes the model does not produce: {unknown} (its outcomes are {outcomes}); "
         "the runs are stored, so fix the list and rerun"),
 
+    # ------------------------------------------------------------ what a run's horizon leaves out (sim.results)
+    # {scenario}: the scenario's name; {horizon_years}: simulation.horizon_years;
+    # {cohorts}, {n_cohorts}: cohorts concerned, cohorts in all; {needed_years}: the
+    # shortest horizon that avoids it. Printed after "{prog}: warning: " and kept in manifest.json.
+    "horizon.cohorts_unfinished": (
+        "{scenario}: the horizon of {horizon_years} years ends before {cohorts} of the {n_cohorts} cohorts "
+        "finish the programme; their completion, dropout, certificate, score and employment figures are not "
+        "counted (the rates cover finished cohorts only, and are empty when none finished), and "
+        "n_still_enrolled and n_dropped_out say who was still enrolled and who left; set "
+        "simulation.horizon_years to at least {needed_years} to see every cohort finish"),
+    "horizon.follow_up_cut": (
+        "{scenario}: the horizon of {horizon_years} years ends before the 12-month follow-up of {cohorts} of "
+        "the {n_cohorts} cohorts; employment 6 and 12 months after graduation counts only the graduates "
+        "followed that long; set simulation.horizon_years to at least {needed_years} to follow every cohort"),
+
+    # ------------------------------------------------------------ calibration files (sim.calibration.spec)
+    # {file}: the calibration file; {key}: where in it, e.g. parameters[attrition.x].bounds, targets[0].se.
+    "calibration.not_a_mapping": (
+        "{file}: expected a mapping with keys such as method, seed, budget, scenarios, parameters, targets; "
+        "found {found}"),
+    "calibration.unknown_key": "{file}: {key}: is not a key of a calibration file here (valid keys: {valid})",
+    "calibration.unknown_key_suggest": (
+        "{file}: {key}: is not a key of a calibration file here; did you mean {suggestion}? (valid keys: {valid})"),
+    "calibration.not_a_number": (
+        "{file}: {key}: is a {kind} parameter, not a number; only numeric parameters can be calibrated"),
+    "calibration.unknown_scenario": (
+        "{file}: {key}: names the scenario {name!r}, which is not under 'scenarios:' (named there: {names})"),
+    "calibration.unknown_outcome": (
+        "{file}: {key}: is not an outcome of the model (the outcome registry, sim.outcomes, lists every one)"),
+    "calibration.unknown_outcome_suggest": (
+        "{file}: {key}: is not an outcome of the model; did you mean {suggestion}? (the outcome registry, "
+        "sim.outcomes, lists every one)"),
+    "calibration.target_twice": (
+        "{file}: {key}: repeats the scenario and outcome of targets[{first}]; give each figure once (as a band "
+        "if two sources differ)"),
+    "calibration.budget_missing": (
+        "{file}: {key}: needs 'simulations: N' (talentsim runs for the fit) or 'wall_time_minutes: M', or both"),
+    "calibration.budget_too_small": (
+        "{file}: {key}: {simulations} simulations cannot fit: one evaluation runs every scenario reps times "
+        "({per_evaluation} runs) and the method needs at least {needed}"),
+    "calibration.bounds_not_finite": "{file}: {key}: expected two finite numbers [low, high], found [{low}, {high}]",
+    "calibration.bounds_reversed": (
+        "{file}: {key}: are reversed: low {low:g} is above high {high:g}; write [{high:g}, {low:g}]"),
+    "calibration.bounds_equal": (
+        "{file}: {key}: low and high are both {low:g}; a parameter that is not uncertain belongs in the "
+        "scenario, not among the free parameters"),
+    "calibration.bounds_one_whole_number": (
+        "{file}: {key}: [{low:g}, {high:g}] holds fewer than two whole numbers, and the parameter takes whole "
+        "numbers"),
+    "calibration.normal_needs_mean_sd": "{file}: {key}: a normal prior needs 'mean' and 'sd' (and its 'bounds')",
+    "calibration.sd_not_positive": "{file}: {key}: the standard deviation {sd:g} must be above 0",
+    "calibration.mean_outside_bounds": "{file}: {key}: the mean {mean:g} lies outside the bounds [{low:g}, {high:g}]",
+    "calibration.mean_sd_only_normal": (
+        "{file}: {key}: 'mean' and 'sd' belong to a normal prior; a {prior} prior takes only 'bounds'"),
+    "calibration.log_uniform_not_positive": (
+        "{file}: {key}: a log-uniform prior needs bounds above 0, found low {low:g}"),
+    "calibration.value_or_band": (
+        "{file}: {key}: give either 'value' with its standard error 'se', or 'band: [low, high]', not both "
+        "and not neither"),
+    "calibration.band_empty": (
+        "{file}: {key}: low and high are both {low:g}; give a single figure as 'value' with its 'se'"),
+    "calibration.value_needs_se": (
+        "{file}: {key}: a 'value' needs its standard error 'se' (how far the observed figure may be from the "
+        "truth); without one, give a 'band'"),
+    "calibration.value_not_finite": "{file}: {key}: expected a finite number, found {value}",
+    "calibration.se_not_positive": "{file}: {key}: the standard error must be a finite number above 0, found {se}",
+    "calibration.scenario_missing": (
+        "{file}: {key}: names {scenario!r}, but {path} does not exist or is not a file (the path is relative "
+        "to the calibration file's folder)"),
+    "calibration.bound_refused": (
+        "{file}: {key}: the bound {value!r} is refused by the scenario {scenario}: {problem}"),
+    # Running a calibration (sim.calibration). {values}: parameter values by key; {seed}: the run's seed.
+    "calibration.run_failed": (
+        "a model run failed at the parameter values {values} with seed {seed}: {exception}: {message}"),
+    "calibration.optuna_local_only": (
+        "the optuna point fit runs on this machine only: use --workers N instead of --scheduler, or method "
+        "abc-smc for a Dask cluster"),
+    # Progress on stderr. {simulations}: talentsim runs so far; {seconds}: since this session started.
+    "calibration.progress_prior": (
+        "prior sample: {evaluations} evaluations ({simulations:,} simulations), {seconds:.0f} s"),
+    "calibration.progress_generation": (
+        "generation {generation} of at most {generations}: temperature {temperature:.3g} (1 gives the exact "
+        "posterior), {accepted} accepted of {evaluations} evaluated ({rate:.0%}); {simulations:,} simulations "
+        "so far, {seconds:.0f} s"),
+    "calibration.progress_cut": (
+        "generation {generation} stopped unfinished: the budget ran out after {evaluations} evaluations "
+        "({accepted} accepted); the posterior is the previous generation's"),
+    "calibration.resuming": (
+        "resuming the ABC-SMC history in {db}: {generations} generation(s) stored, {simulations:,} simulations "
+        "so far"),
+    "calibration.already_done": (
+        "the ABC-SMC history in {db} is finished ({generations} generation(s), {simulations:,} simulations); "
+        "writing the outputs again"),
+    "calibration.resuming_trials": (
+        "resuming the Optuna study in {db}: {trials} trial(s) stored, {simulations:,} simulations so far"),
+    "calibration.progress_trial": "trial {trial} of {trials}: score {score:.4g} (best {best:.4g}), {seconds:.0f} s",
+    "calibration.progress_checks": (
+        "predictive checks: {draws} posterior draws and {candidates} candidate point(s), {runs} runs"),
+    # The fitted scenario file's opening comment (lines of '# ...').
+    "calibration.fitted_header": (
+        "Fitted by talentsim calibrate {calibration} ({method}, master seed {seed}) on {date}.\n"
+        "The values below are the {point} of the parameters the targets identify; parameters they do not\n"
+        "identify keep the value of the scenario this file extends. Targets, posterior and checks: {folder}"),
+    # The printed summary.
+    "calibration.summary_abc": (
+        "ABC-SMC: {generations} generation(s), {evaluations:,} evaluations = {simulations:,} simulations in "
+        "{minutes:.1f} min on {sampler}; final temperature 1 (the exact posterior); effective sample size "
+        "{ess:.0f} of {particles} particles"),
+    "calibration.summary_abc_tempered": (
+        "ABC-SMC: {generations} generation(s), {evaluations:,} evaluations = {simulations:,} simulations in "
+        "{minutes:.1f} min on {sampler}; the budget ran out at temperature {temperature:.3g}, above 1, so the "
+        "posterior is wider than the exact one (raise the budget and rerun with the same --out to continue); "
+        "effective sample size {ess:.0f} of {particles} particles"),
+    "calibration.summary_point": (
+        "Optuna point fit: {evaluations:,} trials = {simulations:,} simulations in {minutes:.1f} min (a point, "
+        "no posterior)"),
+    "calibration.summary_targets_header": "targets, simulated at the fitted point ({point}):",
+    "calibration.target_value_met": (
+        "  met      {outcome} @ {scenario}: simulated {simulated} (90% predictive {low} to {high}); observed "
+        "{value} ± {se} (z = {z})"),
+    "calibration.target_value_below": (
+        "  NOT MET  {outcome} @ {scenario}: simulated {simulated} (90% predictive {low} to {high}); observed "
+        "{value} ± {se}: {gap} below it, {ses} standard errors"),
+    "calibration.target_value_above": (
+        "  NOT MET  {outcome} @ {scenario}: simulated {simulated} (90% predictive {low} to {high}); observed "
+        "{value} ± {se}: {gap} above it, {ses} standard errors"),
+    "calibration.target_band_met": (
+        "  met      {outcome} @ {scenario}: simulated {simulated} (90% predictive {low} to {high}); observed "
+        "band {band_low} to {band_high}"),
+    "calibration.target_band_below": (
+        "  NOT MET  {outcome} @ {scenario}: simulated {simulated} (90% predictive {low} to {high}); observed "
+        "band {band_low} to {band_high}: {gap} below the band ({widths} band widths)"),
+    "calibration.target_band_above": (
+        "  NOT MET  {outcome} @ {scenario}: simulated {simulated} (90% predictive {low} to {high}); observed "
+        "band {band_low} to {band_high}: {gap} above the band ({widths} band widths)"),
+    # The same for a point fit, which has no posterior draws: {mcse} is the simulated mean's Monte Carlo error.
+    "calibration.point_value_met": (
+        "  met      {outcome} @ {scenario}: simulated {simulated} (Monte Carlo se {mcse}); observed {value} ± {se} "
+        "(z = {z})"),
+    "calibration.point_value_below": (
+        "  NOT MET  {outcome} @ {scenario}: simulated {simulated} (Monte Carlo se {mcse}); observed {value} ± {se}: "
+        "{gap} below it, {ses} standard errors"),
+    "calibration.point_value_above": (
+        "  NOT MET  {outcome} @ {scenario}: simulated {simulated} (Monte Carlo se {mcse}); observed {value} ± {se}: "
+        "{gap} above it, {ses} standard errors"),
+    "calibration.point_band_met": (
+        "  met      {outcome} @ {scenario}: simulated {simulated} (Monte Carlo se {mcse}); observed band {band_low} "
+        "to {band_high}"),
+    "calibration.point_band_below": (
+        "  NOT MET  {outcome} @ {scenario}: simulated {simulated} (Monte Carlo se {mcse}); observed band {band_low} "
+        "to {band_high}: {gap} below the band ({widths} band widths)"),
+    "calibration.point_band_above": (
+        "  NOT MET  {outcome} @ {scenario}: simulated {simulated} (Monte Carlo se {mcse}); observed band {band_low} "
+        "to {band_high}: {gap} above the band ({widths} band widths)"),
+    "calibration.summary_parameters_header": "parameters:",
+    "calibration.parameter_identified": (
+        "  {key}: median {median} (90% credible {low} to {high}); posterior sd {ratio} of the prior's: "
+        "identified"),
+    "calibration.parameter_not_identified": (
+        "  {key}: median {median} (90% credible {low} to {high}); posterior sd {ratio} of the prior's: not "
+        "identified by these targets (keeps its assumption)"),
+    "calibration.parameter_point": "  {key}: {value} (point fit: identification not assessed)",
+    "calibration.summary_fitted_file": "fitted scenario: {path}",
+    "calibration.verdict_fitted": "fitted: all {met} targets met",
+    "calibration.verdict_not_fitted": "did not fit: {unmet} of {total} targets not met ({targets})",
+    # compare --posterior (sim.calibration.posterior). {folder}: the --posterior folder.
+    "calibration.posterior_not_a_calibration": (
+        "--posterior {folder}: is not the folder of a finished talentsim calibrate (its manifest.json is "
+        "missing or of another kind)"),
+    "calibration.posterior_point_fit": (
+        "--posterior {folder}: holds an optuna point fit, which has no posterior to draw from; calibrate with "
+        "method abc-smc"),
+    "calibration.posterior_unreadable": "--posterior: {path} cannot be read ({reason})",
+    "calibration.posterior_lever": (
+        "--posterior: the scenario {scenario} sets {key} to {value!r} and {reference} to {reference_value!r}, "
+        "but the calibration fits {key}, and its posterior draws would replace both; compare scenarios that "
+        "differ in other parameters"),
+    "calibration.posterior_table_header": (
+        "paired difference over posterior draws (replication k uses draw k in every scenario): median [5%, 95% "
+        "quantiles]"),
+    "calibration.posterior_table_row": (
+        "{scenario} - {baseline}  {outcome}: {median} [{low}, {high}] over {n} draws"),
+    # The command line (sim.cli.calibrate). {folder}: the calibration folder.
+    "cli.calibrate_done": "calibration folder: {folder} (manifest.json, targets.csv, parameters.csv)",
+    "cli.calibrate_not_fitted": (
+        "{prog}: did not fit: {unmet} of {total} targets are not met at the fitted point (see {folder}/targets.csv); "
+        "the model may not reach them with these parameters and priors"),
+    "cli.compare_posterior_done": "posterior quantiles in {path}",
+
     # ------------------------------------------------------------ command line (sim.cli)
     # {prog}: the program's name, talentsim.
     "cli.error": "{prog}: error: {message}",
+    "cli.warning": "{prog}: warning: {message}",
     "cli.interrupted": "{prog}: interrupted",
     "cli.interrupted_resumable": (
         "{prog}: interrupted; the finished runs are stored in {folder}: rerun with --out {folder} to finish "
@@ -420,10 +625,17 @@ TEMPLATES: dict[str, str] = {
 }
 
 
-def text(template_id: str, **fields: Any) -> str:
-    """The message ``template_id`` with its placeholders filled in.
+def text(template_id: str, lang: str | None = None, /, **fields: Any) -> str:
+    """The message ``template_id`` in ``lang`` with its placeholders filled in.
+
+    Args:
+        template_id: the template's id, e.g. ``value.number_unit``.
+        lang: the language (None: the current language of ``sim.i18n``); the English
+            template is the message id of its translations. ``text(id, "en", ...)`` is for
+            text stored with results (a failed run's ``error``), the same in every language.
+        **fields: the placeholders' values.
 
     Raises:
         KeyError: ``template_id`` is not a template, or a placeholder has no value.
     """
-    return TEMPLATES[template_id].format(**fields)
+    return translate(TEMPLATES[template_id], lang).format(**fields)

@@ -24,12 +24,12 @@ from sim.engine.calendar import build_calendar
 from sim.engine.clock import WeeklyClock
 from sim.engine.declarations import StateField, build_arrays
 from sim.engine.events import EventLog
-from sim.engine.ledger import Ledger
 from sim.engine.mechanism import Mechanism
 from sim.engine.population import EnterpriseMentors, Enterprises, SchoolMentors, Students
 from sim.engine.streams import RandomStreams
 from sim.engine.world import World
 from sim.mechanisms.enterprise_pool import create_enterprises
+from sim.mechanisms.funding import new_ledger
 from sim.mechanisms.intake import draw_students
 from sim.mechanisms.mentor_selection import select_enterprise_mentors, select_school_mentors
 from sim.messages import text
@@ -55,7 +55,7 @@ def build_world(scenario: Scenario, seed: int | np.random.SeedSequence, events: 
 
     firms = create_enterprises(scenario, streams)
     school_mentors = select_school_mentors(scenario, streams)
-    enterprise_mentors = select_enterprise_mentors(scenario, streams, firms["capacity"])
+    enterprise_mentors = select_enterprise_mentors(scenario, streams, firms["capacity"], firms["post_staff"])
     return World(
         scenario=scenario,
         streams=streams,
@@ -67,7 +67,7 @@ def build_world(scenario: Scenario, seed: int | np.random.SeedSequence, events: 
         enterprise_mentors=build_arrays(EnterpriseMentors, len(enterprise_mentors["effort"]),
                                         of("enterprise_mentors"), enterprise_mentors),
         enterprises=build_arrays(Enterprises, len(firms["staff"]), of("enterprises"), firms),
-        ledger=Ledger(),
+        ledger=new_ledger(scenario),
         events=EventLog(events),
     )
 

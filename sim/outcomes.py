@@ -51,15 +51,22 @@ SERIES: tuple[Series, ...] = (
     *(_money(f"spent_{use}_yuan", f"Spent on {use.replace('_', ' ')} so far") for use in USES),
     *(_money(f"spent_{source}_yuan", f"Spent from {source.replace('_', ' ')} so far") for source in SOURCES),
     _money("balance_yuan", "Balance"),
+    *(Series(f"funded_share_{use}", f"Share of {use.replace('_', ' ')} need paid", Unit.SHARE) for use in USES),
     Series("n_participating_enterprises", "Participating enterprises", Unit.COUNT),
     Series("n_active_school_mentors", "Active school mentors", Unit.PERSONS),
     Series("n_active_enterprise_mentors", "Active enterprise mentors", Unit.PERSONS),
+    Series("school_mentor_teaching_quality", "Teaching quality of active school mentors", Unit.INDEX),
+    Series("enterprise_mentor_technical_skill", "Technical skill of active enterprise mentors", Unit.INDEX),
     Series("school_mentor_workload", "School-mentor workload", Unit.RATIO),
     Series("enterprise_mentor_workload", "Enterprise-mentor workload", Unit.RATIO),
     Series("school_guidance_share", "Share of school guidance given", Unit.SHARE),
     Series("enterprise_guidance_share", "Share of enterprise guidance given", Unit.SHARE),
 )
-"""The weekly time-series columns, in order (``timeseries.parquet``)."""
+"""The weekly time-series columns, in order (``timeseries.parquet``).
+
+``funded_share_<use>`` is the share of that week's programme need for the use that its
+earmarked sources paid (empty in a week it needed nothing): below 1, the use went short.
+"""
 
 SERIES_BY_NAME: dict[str, Series] = {s.name: s for s in SERIES}
 check_unique("time-series column", ((s.name, "sim.outcomes") for s in SERIES))

@@ -9,12 +9,14 @@ the function its mechanism declares; their names are the public interface
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from sim.engine.calendar import build_calendar
 from sim.engine.mechanism import Outcome
 from sim.engine.population import (
     BASIC,
@@ -32,7 +34,10 @@ from sim.engine.population import (
 )
 from sim.engine.world import RunTotals, World
 from sim.mechanisms.evaluation import composite_score
+from sim.mechanisms.labour_market import FOLLOW_UP_12M_WEEKS
+from sim.messages import text
 from sim.outcomes import OUTCOMES, SERIES
+from sim.scenario.schema import WEEKS_PER_YEAR, Scenario
 
 STAGE_NAMES = {int(s): s.name.lower() for s in Stage}
 SNAPSHOT_NAMES = ["not_observed", *(STAGE_NAMES[i] for i in range(1, len(Stage)))]
@@ -87,11 +92,17 @@ class Recorder:
         for src, v in ledger.spent_by_source().items():
             c[f"spent_{src}_yuan"][r] = v
         c["balance_yuan"][r] = ledger.balance.sum()
+        for use, share in ledger.week_funded_share().items():
+            c[f"funded_share_{use}"][r] = share
         c["n_participating_enterprises"][r] = np.count_nonzero(world.enterprises.participating)
         sm_active = world.school_mentors.active(world.week)
         em_active = world.enterprise_mentors.active(world.week)
         c["n_active_school_mentors"][r] = np.count_nonzero(sm_active)
         c["n_active_enterprise_mentors"][r] = np.count_nonzero(em_active)
+        if sm_active.any():
+            c["school_mentor_teaching_quality"][r] = world.school_mentors.teaching_quality[sm_active].mean()
+        if em_active.any():
+            c["enterprise_mentor_technical_skill"][r] = world.enterprise_mentors.technical_skill[em_active].mean()
         given = world.this_week.guidance
         sm_load = world.school_mentors.workload
         c["school_mentor_workload"][r] = sm_load[sm_load > 0].mean() if (sm_load > 0).any() else np.nan
@@ -138,6 +149,37 @@ def summarise(world: World, recorder: Recorder, outcomes: tuple[Outcome, ...] = 
     """The run's outcomes, by their public names, in registry order."""
     totals = run_totals(world, recorder)
     return {o.name: o.compute(world, totals) for o in outcomes}
+
+
+def horizon_warnings(scenario: Scenario, lang: str | None = None) -> list[str]:
+    """Whole-sentence warnings for what a run of ``scenario`` cannot observe before its horizon.
+
+    Cohort ``c`` enrols in week ``52 c`` and finishes in week ``52 c + P - 1`` (``P`` the
+    programme's weeks); its 12-month follow-up is 52 weeks later. A cohort counts only
+    if that week is inside the horizon (at most ``52 x horizon_years - 1``). Empty when
+    every cohort finishes and is followed up. ``lang``: the language of the sentences
+    (None: the current one; manifests keep them in English).
+    """
+    last_week = scenario.horizon_weeks - 1
+    programme_weeks = build_calendar(scenario.calendar).programme_weeks
+    n_cohorts = scenario.intake.n_cohorts
+    finish = [c * WEEKS_PER_YEAR + programme_weeks - 1 for c in range(n_cohorts)]
+    unfinished = sum(week > last_week for week in finish)
+    unfollowed = sum(week <= last_week < week + FOLLOW_UP_12M_WEEKS for week in finish)
+    fields = {"scenario": scenario.name, "horizon_years": scenario.simulation.horizon_years, "n_cohorts": n_cohorts}
+    warnings = []
+    if unfinished:
+        warnings.append(text("horizon.cohorts_unfinished", lang, cohorts=unfinished,
+                             needed_years=-(-(finish[-1] + 1) // WEEKS_PER_YEAR), **fields))
+    if unfollowed:
+        warnings.append(text("horizon.follow_up_cut", lang, cohorts=unfollowed,
+                             needed_years=-(-(finish[-1] + 1 + FOLLOW_UP_12M_WEEKS) // WEEKS_PER_YEAR), **fields))
+    return warnings
+
+
+def scenarios_horizon_warnings(scenarios: Iterable[Scenario], lang: str | None = "en") -> list[str]:
+    """The horizon warnings of several scenarios, each sentence once (English by default: for manifests)."""
+    return list(dict.fromkeys(w for scenario in scenarios for w in horizon_warnings(scenario, lang)))
 
 
 def _codes(values: np.ndarray) -> np.ndarray[tuple[int], np.dtype[np.int8]]:
@@ -190,4 +232,5 @@ class RunResult:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-__all__ = ["TIMESERIES_COLUMNS", "Recorder", "RunResult", "student_records", "summarise"]
+__all__ = ["TIMESERIES_COLUMNS", "Recorder", "RunResult", "horizon_warnings", "scenarios_horizon_warnings",
+           "student_records", "summarise"]

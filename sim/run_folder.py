@@ -24,9 +24,10 @@ from sim.atomic import check_writable, file_in_the_way, output_error, writing
 from sim.engine.declarations import Unit
 from sim.errors import OutputError, UserError
 from sim.experiments.manifest import new_output_dir, software_versions
+from sim.i18n import display_width, format_number, format_percent, format_yuan, gettext, ljust, use_language
 from sim.messages import text
-from sim.outcomes import HEADLINE, unit
-from sim.results import RunResult
+from sim.outcomes import HEADLINE, label, unit
+from sim.results import RunResult, horizon_warnings
 from sim.scenario import Scenario, scenario_hash, scenario_to_dict
 
 
@@ -70,7 +71,11 @@ def prepare_output_dir(out: str | os.PathLike[str] | None, kind: str) -> Path:
 
 def manifest(scenario: Scenario, scenario_file: str | None, seeds: list[int], wall_seconds: float,
              extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """What a run folder records about how it was made."""
+    """What a run folder records about how it was made.
+
+    ``warnings``: what the run could not observe before its horizon
+    (``sim.results.horizon_warnings``, in English; empty when nothing was cut short).
+    """
     return json_ready({
         "scenario_file": scenario_file,
         "scenario_name": scenario.name,
@@ -79,6 +84,7 @@ def manifest(scenario: Scenario, scenario_file: str | None, seeds: list[int], wa
         "seeds": seeds,
         "versions": software_versions(),
         "wall_seconds": wall_seconds,
+        "warnings": horizon_warnings(scenario, lang="en"),
         "scenario": scenario_to_dict(scenario),
         **(extra or {}),
     })
@@ -151,8 +157,21 @@ def _named_in(path: Path, tmp: Path, dest: Path) -> Path:
         return path
 
 
-def _summary_number(value: float, kind: Unit | None) -> str:
-    """A value of an outcome of unit kind ``kind`` for the printed summary."""
+def _summary_number(value: float, kind: Unit | None, lang: str = "en") -> str:
+    """A value of an outcome of unit kind ``kind`` for the printed summary.
+
+    English: yuan whole, counts whole, the rest with three decimals. Another language:
+    Babel's locale digits, shares in percent, money in 万元 / 亿元 with two decimals.
+    """
+    if lang != "en":
+        if kind is Unit.YUAN:
+            return format_yuan(value, lang)
+        if kind is Unit.SHARE:
+            return format_percent(value, lang, 1)
+        if kind in (Unit.PERSONS, Unit.COUNT, Unit.WEEKS):
+            whole = math.isfinite(value) and value == round(value)
+            return format_number(value, lang, 0 if whole else 2)
+        return format_number(value, lang, 3)
     if kind is Unit.YUAN:
         return f"{value:,.0f}"
     if kind in (Unit.PERSONS, Unit.COUNT, Unit.WEEKS):  # counts: whole numbers unless a mean over runs
@@ -160,15 +179,27 @@ def _summary_number(value: float, kind: Unit | None) -> str:
     return f"{value:.3f}"  # shares, points, ratios, indices
 
 
-def format_summary(summary: Mapping[str, float], ci: Mapping[str, tuple[float, float]] | None = None) -> str:
-    """A short aligned table of the headline outcomes (``sim.outcomes.HEADLINE``), each in its unit's format."""
-    lines = []
-    for key in HEADLINE:
-        kind = unit(key)
-        value = summary.get(key, float("nan"))
-        shown = _summary_number(value, kind)
-        if ci and key in ci:
-            lo, hi = ci[key]
-            shown += f"  (95% CI {_summary_number(lo, kind)} to {_summary_number(hi, kind)})"
-        lines.append(f"  {key:<45} {shown}")
-    return "\n".join(lines)
+def format_summary(summary: Mapping[str, float], ci: Mapping[str, tuple[float, float]] | None = None, *,
+                   lang: str | None = None) -> str:
+    """A short aligned table of the headline outcomes (``sim.outcomes.HEADLINE``), each in its unit's format.
+
+    Args:
+        summary: outcome values by name.
+        ci: 95% confidence intervals by name (with replications).
+        lang: the language (None: the current language). English rows are the outcomes'
+            names; in another language their registry labels, aligned for CJK text.
+    """
+    with use_language(lang) as lang:
+        names = {key: key if lang == "en" else gettext(label(key)) for key in HEADLINE}
+        width = 45 if lang == "en" else max(display_width(name) for name in names.values())
+        lines = []
+        for key in HEADLINE:
+            kind = unit(key)
+            value = summary.get(key, float("nan"))
+            shown = _summary_number(value, kind, lang)
+            if ci and key in ci:
+                lo, hi = ci[key]
+                shown += "  " + gettext("(95% CI {low} to {high})").format(
+                    low=_summary_number(lo, kind, lang), high=_summary_number(hi, kind, lang))
+            lines.append(f"  {ljust(names[key], width)} {shown}")
+        return "\n".join(lines)

@@ -90,8 +90,8 @@ def test_stages_chart_has_one_panel_per_scenario_with_a_line_per_stage(small_run
 def test_distributions_chart_has_a_panel_per_score_and_a_row_per_scenario(small_run):
     fig = charts.distributions_chart({"baseline": small_run.students, "other": small_run.students},
                                      context=CONTEXT)
-    assert [ax.get_title() for ax in fig.axes] == ["theory", "practical skill", "professionalism",
-                                                   "composite score"]
+    assert [ax.get_title() for ax in fig.axes] == ["Theory", "Practical skill", "Professionalism",
+                                                   "Composite score"]
     graduates = int((small_run.students["week_graduated"] >= 0).sum())
     assert all("points, 0-100" in ax.get_xlabel() for ax in fig.axes)
     for ax in fig.axes[::2]:  # the left column carries the scenario labels (rows are shared)
@@ -156,9 +156,10 @@ def test_cost_effectiveness_chart_places_one_point_per_scenario():
     fig = charts.cost_effectiveness_chart(stats, context=CONTEXT)
     ax = fig.axes[0]
     points = [(c.lines[0].get_xdata()[0], c.lines[0].get_ydata()[0]) for c in ax.containers]
-    assert points == [(pytest.approx(80.0), pytest.approx(6000)), (pytest.approx(90.0), pytest.approx(7000))]
+    # money in readable units: 6,000 yuan is 6 thousand yuan
+    assert points == [(pytest.approx(80.0), pytest.approx(6.0)), (pytest.approx(90.0), pytest.approx(7.0))]
     assert sorted(t.get_text() for t in ax.texts) == ["baseline", "other"]
-    assert "yuan" in ax.get_ylabel() and "%" in ax.get_xlabel()
+    assert "(thousand yuan)" in ax.get_ylabel() and "%" in ax.get_xlabel()
 
 
 def test_money_chart_stacks_every_source_and_use(small_run):
@@ -260,7 +261,8 @@ def test_save_figure_writes_png_and_svg_and_no_temporary_file(tmp_path, small_ru
 def test_charts_for_run_writes_every_run_chart(run_folder):
     paths = charts.charts_for_run(run_folder)
     names = {p.stem for p in paths}
-    assert names == {"stages", "distributions", "employment", "cost_effectiveness", "money", "workload"}
+    assert names == {"stages", "distributions", "employment", "cost_effectiveness", "money", "shortfalls",
+                     "workload"}
     assert all(p.parent == Path(run_folder) / "charts" and p.stat().st_size > 0 for p in paths)
     assert len(paths) == 2 * len(names)
 
@@ -273,7 +275,7 @@ def test_charts_for_compare_includes_resimulated_time_series(tmp_path):
     assert folder.notes == [] and list(folder.timeseries) == ["baseline", "groups10"]
     figures = charts.figures_for_compare(folder)
     assert list(figures) == ["employment", "differences", "cost_effectiveness", "distributions", "stages",
-                             "money", "workload"]
+                             "money", "shortfalls", "workload"]
     assert "replication 0 of 2" in _title(figures["stages"])
     assert "2 replications" in _title(figures["employment"])
     forest = figures["differences"]
@@ -313,3 +315,20 @@ def test_charts_for_the_wrong_kind_or_a_missing_folder_are_user_errors(tmp_path,
     (tmp_path / "empty").mkdir()
     with pytest.raises(ReportError, match="is empty"):
         charts.charts_for_sweep(tmp_path / "empty")
+
+
+# ---------------------------------------------------------------- which uses went short (issue 10, funding)
+
+
+def test_shortfall_chart_shows_each_use_week_by_week_and_its_weeks_short():
+    short = run_one(None, seed=2, **SMALL, **{"funding.earmarks.exam_fees": []})  # exam fees: paid by nobody
+    fig = charts.shortfall_chart({"baseline": short.timeseries}, context="c")
+    (ax,) = [a for a in fig.axes if getattr(a, "_colorbar", None) is None]
+    assert [t.get_text() for t in ax.get_yticklabels()] == [SERIES_BY_NAME[f"funded_share_{u}"].label for u in USES]
+    notes = [t.get_text() for t in ax.texts]
+    weeks = int(short.summary["weeks_short_exam_fees"])
+    assert weeks > 0 and notes[USES.index("exam_fees")] == f"{weeks} weeks short"
+    assert notes[USES.index("training_base")] == "0 weeks short"
+    (image,) = ax.get_images()
+    row = image.get_array()[USES.index("exam_fees")]
+    assert (row.compressed() == 0.0).all() and row.mask.sum() > 0  # short every exam week, blank the others

@@ -20,6 +20,7 @@ PACKAGE = ROOT / "sim"
 LAYERS: dict[str, int] = {
     # 0: the base every layer may use
     "sim.messages": 0,
+    "sim.i18n": 0,
     "sim.errors": 0,
     "sim.atomic": 0,
     # 1: the parameters
@@ -41,6 +42,7 @@ LAYERS: dict[str, int] = {
     "sim.run_folder": 6,
     # 7: the command line, and the public facade as something imported
     "sim.cli": 7,
+    "sim.locale": 7,  # the catalogue extractor reads every layer's message ids
     "sim.__main__": 7,
     "sim": 7,
 }

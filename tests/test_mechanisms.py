@@ -11,13 +11,23 @@ from sim.engine.calendar import HALF_YEAR_WEEKS, build_calendar
 from sim.engine.ledger import SOURCES, USES, ByUse, Ledger
 from sim.engine.population import NO_ONE, Location, Stage
 from sim.engine.streams import RandomStreams, stream_key
-from sim.mechanisms.attrition import request_attrition, weekly_probability
+from sim.mechanisms import certification
+from sim.mechanisms.attrition import after_detection, request_attrition, weekly_probability
 from sim.mechanisms.certification import hold_exams, pass_probability
-from sim.mechanisms.enterprise_pool import apprentice_capacity
+from sim.mechanisms.contact import problems_caught
+from sim.mechanisms.enterprise_pool import apprentice_capacity, post_staff_shares
 from sim.mechanisms.incentives import mentor_effort, update_mentor_effort
 from sim.mechanisms.labour_market import _host_decisions, host_bar
-from sim.mechanisms.learning import _grow, learn
-from sim.mechanisms.mentor_development import train_mentors
+from sim.mechanisms.learning import SCHOOL_WEEK_HOURS, _grow, learn, school_week_shares
+from sim.mechanisms.mentor_development import train_mentors, turn_over_mentors
+from sim.mechanisms.mentor_selection import (
+    TEACHING_EXPERIENCE_YEARS,
+    candidates_before_eligible,
+    eligible_share,
+    filled_from,
+    outside_rounds,
+    workers_at_hand,
+)
 from sim.mechanisms.mentoring import share_of_need
 from sim.mechanisms.participation import decide_participation, ex_ante_net_cost, participation_probability
 from sim.mechanisms.placement import _interleaved_places, free_places, place_apprentices
@@ -155,22 +165,57 @@ def test_by_use_has_no_default_for_a_misspelt_use():
         shares.get("training")
 
 
-def test_ledger_conservation_and_source_shares():
-    ledger = Ledger()
+def test_ledger_conservation_and_source_order():
+    ledger = Ledger()  # every use may draw on every source, in SOURCES order
     ledger.pay_in("school_special_fund", 300.0)
     ledger.pay_in("government", 100.0)
     ledger.pay_out(needs(training_base=200.0))
     by_source = ledger.spent_by_source()
-    assert by_source["school_special_fund"] == pytest.approx(150.0)
-    assert by_source["government"] == pytest.approx(50.0)
+    assert by_source["school_special_fund"] == pytest.approx(200.0)  # the first listed source is drawn on first
+    assert by_source["government"] == 0.0
     assert by_source["enterprise_cost_sharing"] == 0.0
     ledger.pay_in("enterprise_cost_sharing", 40.0)
-    ledger.pay_out(needs(exam_fees=70.0, contact_visits=5.5))
+    ledger.pay_out(needs(exam_fees=170.0, contact_visits=5.5))
     assert ledger.paid_in.sum() == pytest.approx(ledger.spent.sum() + ledger.balance.sum(), rel=1e-12)
     np.testing.assert_allclose(ledger.paid_in, ledger.spent.sum(axis=1) + ledger.balance, rtol=1e-12)
-    assert ledger.total_spent == pytest.approx(275.5)
+    assert ledger.total_spent == pytest.approx(375.5)
     assert (ledger.balance >= 0).all()
     assert len(SOURCES) == ledger.spent.shape[0]
+
+
+def test_ledger_pays_a_use_only_from_its_earmarked_sources():
+    ledger = Ledger({"training_base": ["government"], "exam_fees": ["school_special_fund"]})
+    ledger.pay_in("school_special_fund", 100.0)
+    shares = ledger.pay_out(needs(training_base=50.0, exam_fees=30.0, contact_visits=10.0))
+    assert shares.training_base == 0.0  # the school fund holds 100, but the base is the government's to pay
+    assert shares.exam_fees == 1.0
+    assert shares.contact_visits == 0.0  # earmarked to no source: never paid
+    assert ledger.balance[SOURCES.index("school_special_fund")] == pytest.approx(70.0)
+    assert ledger.weeks_short.tolist() == [1, 0, 0, 1, 0, 0]
+    np.testing.assert_allclose(ledger.unpaid, [50.0, 0, 0, 10.0, 0, 0])
+    funded = ledger.week_funded_share()
+    assert funded["training_base"] == 0.0 and funded["exam_fees"] == 1.0
+    assert np.isnan(funded["school_mentor_remuneration"])  # no need this week
+
+
+def test_ledger_draws_a_uses_sources_in_their_listed_order():
+    ledger = Ledger({"training_base": ["enterprise_cost_sharing", "government", "school_special_fund"]})
+    for source, yuan in (("enterprise_cost_sharing", 10.0), ("government", 20.0), ("school_special_fund", 100.0)):
+        ledger.pay_in(source, yuan)
+    shares = ledger.pay_out(needs(training_base=50.0))
+    assert shares.training_base == 1.0
+    spent = dict(zip(SOURCES, ledger.spent[:, USES.index("training_base")], strict=True))
+    assert spent == pytest.approx({"enterprise_cost_sharing": 10.0, "government": 20.0, "school_special_fund": 20.0})
+    assert ledger.weeks_short.sum() == 0
+
+
+def test_the_schema_earmarks_every_use_and_names_the_ledgers_sources():
+    from sim.scenario.schema import EarmarkParams
+
+    assert tuple(EarmarkParams.model_fields) == USES
+    default = EarmarkParams().model_dump()
+    assert all(set(sources) <= set(SOURCES) and sources for sources in default.values())
+    assert default["apprentice_subsidy"] == ["government"]  # the employment subsidy fund (2018 and 2021 guidelines)
 
 
 def test_ledger_rejects_negative_payment():
@@ -387,6 +432,66 @@ def test_learn_direct_only_present_students_change():
     np.testing.assert_array_equal(s.theory[30:], before[30:])
 
 
+def test_school_week_hours_are_shared_by_mentoring_class_and_practice():
+    world = small_world(4, **{"programme.school_practice_hours_share": 0.3,
+                              "school_mentors.desired_hours_per_student_week": 2.0})
+    in_class, in_practice = school_week_shares(world, np.array([0.0, 0.5, 1.0]))
+    mentoring = np.array([0.0, 1.0, 2.0]) / SCHOOL_WEEK_HOURS
+    np.testing.assert_allclose(in_class + in_practice + mentoring, 1.0)  # every hour is used once
+    np.testing.assert_allclose(in_practice / (in_class + in_practice), 0.3)
+
+
+def _one_school_week(practice_share, **overrides):
+    world = small_world(4, **{"programme.school_practice_hours_share": practice_share, **overrides})
+    s = world.students
+    s.stage[:] = BASIC
+    s.location[:] = S
+    s.school_mentor[:] = 0
+    s.guidance_school[:] = 1.0
+    before = (s.theory.copy(), s.practical_skill.copy())
+    learn(world)
+    return s.theory - before[0], s.practical_skill - before[1], before
+
+
+def test_more_practice_is_less_theory_hour_for_hour():
+    theory_lo, practical_lo, start = _one_school_week(0.2)
+    theory_hi, practical_hi, start_hi = _one_school_week(0.5)
+    np.testing.assert_array_equal(start[0], start_hi[0])  # same students, same draws
+    grows = practical_lo > 0
+    np.testing.assert_allclose(practical_hi[grows] / practical_lo[grows], 0.5 / 0.2)
+    np.testing.assert_allclose(theory_hi / theory_lo, 0.5 / 0.8)
+
+
+def test_motivation_reverts_to_the_disposition_when_the_week_goes_as_planned():
+    world = small_world(4, **{"learning.noise_sd": 0.0})  # luck 1: progress is the input ratio
+    s = world.students
+    s.stage[:] = BASIC
+    s.location[:] = S
+    s.school_mentor[:] = 0
+    s.guidance_school[:] = 1.0  # the guidance planned, a funded base: progress 1
+    s.motivation_disposition[:] = 0.6
+    s.motivation[:] = 0.9
+    rate = world.scenario.learning.motivation_adjustment_per_week
+    learn(world)
+    np.testing.assert_allclose(s.motivation, 0.9 + rate * (0.6 - 0.9))
+    s.motivation[:] = 0.6
+    s.guidance_school[:] = 0.0  # no guidance: less progress than planned, motivation falls
+    learn(world)
+    assert (s.motivation < 0.6).all()
+
+
+def test_first_week_sets_the_disposition_to_the_enrolment_motivation():
+    world = small_world(4)
+    s = world.students
+    s.stage[:] = BASIC
+    s.location[:] = S
+    s.school_mentor[:] = 0
+    start = s.motivation.copy()
+    assert np.isnan(s.motivation_disposition).all()
+    learn(world)
+    np.testing.assert_array_equal(s.motivation_disposition, start)
+
+
 # --------------------------------------------------------------------------- certification
 
 
@@ -404,17 +509,28 @@ def _exam_world(n=2000, **overrides):
     return world
 
 
+ANY_READINESS = {"certification.readiness_pass_probability": 0.0, "certification.retake_study_points": 0.0}
+"""Entry rules that enter every eligible student (to test what happens at a sitting)."""
+
+
 def _set_scores(world, value):
     s = world.students
     s.practical_skill[:] = value
     s.theory[:] = value
 
 
+def _session(world, week):
+    """Entries the week before, then the session in ``week`` (an exam week)."""
+    world.week = week - 1
+    hold_exams(world)
+    world.week = week
+    hold_exams(world)
+
+
 def test_exam_pass_share_is_half_at_threshold():
     world = _exam_world(**{"certification.thresholds_points": [60.0, 95.0]})
-    _set_scores(world, 60.0)
-    world.week = 71  # first exam session of programme year 2
-    hold_exams(world)
+    _set_scores(world, 60.0)  # expected pass probability 0.5: exactly at the default readiness bar
+    _session(world, 71)  # first exam session of programme year 2
     share = world.students.certificates.mean()
     assert world.counters.exam_sittings == 2000
     assert abs(share - 0.5) < 4 * np.sqrt(0.25 / 2000)
@@ -423,20 +539,94 @@ def test_exam_pass_share_is_half_at_threshold():
 def test_no_exams_outside_exam_weeks_or_before_first_exam_year():
     world = _exam_world(n=100)
     _set_scores(world, 100.0)
-    for week in (19, 45, 70, 72):  # weeks 19 and 45 are exam weeks of programme year 1
+    for week in (19, 45):  # exam weeks of programme year 1
+        _session(world, week)
+    for week in (70, 72):  # not exam weeks
         world.week = week
         hold_exams(world)
     assert world.counters.exam_sittings == 0
 
 
+def test_nobody_sits_without_an_entry():
+    world = _exam_world(n=100)
+    _set_scores(world, 100.0)
+    world.week = 71  # a session, but nobody was entered the week before
+    hold_exams(world)
+    assert world.counters.exam_sittings == 0
+
+
+def test_mentor_enters_only_students_at_the_readiness_bar():
+    bar, mark, scale = 0.7, 60.0, 5.0
+    world = _exam_world(n=4, **{"certification.thresholds_points": [mark],
+                                "certification.readiness_pass_probability": bar})
+    at_bar = mark + scale * np.log(bar / (1 - bar))  # pass probability exactly 0.7
+    _set_scores(world, 0.0)
+    world.students.practical_skill[:] = world.students.theory[:] = [at_bar - 0.01, at_bar + 0.01, mark, 90.0]
+    world.week = 70
+    hold_exams(world)
+    np.testing.assert_array_equal(world.students.entered, [False, True, False, True])
+
+
+def test_retake_follows_further_study():
+    world = _exam_world(n=300, **{"certification.thresholds_points": [60.0],
+                                  "certification.retake_study_points": 5.0})
+    _set_scores(world, 62.0)
+    _session(world, 71)
+    s = world.students
+    failed = (s.certificates == 0) & (s.attempts == 1)
+    assert failed.any()
+    np.testing.assert_allclose(s.score_at_failure[failed], 62.0)
+    _set_scores(world, 66.0)  # 4 points of study: not enough for a retake
+    _session(world, 97)
+    assert world.counters.exam_sittings == 300  # only the first session's sittings
+    s.practical_skill[:] = s.theory[:] = 67.0  # 5 points since the failure: entered again
+    _session(world, 123)
+    assert world.counters.exam_sittings == 300 + int(failed.sum())
+
+
+def test_unfunded_session_postpones_the_sitting():
+    world = _exam_world(n=200)
+    _set_scores(world, 100.0)
+    world.this_week.funded.exam_fees = 0.0
+    _session(world, 71)
+    s = world.students
+    assert world.counters.exam_sittings == 0
+    assert (s.attempts == 0).all() and (s.certificates == 0).all()  # nothing used up
+    world.this_week.funded.exam_fees = 1.0
+    _session(world, 97)  # entered again for the next session, and sits it
+    assert world.counters.exam_sittings == 200
+
+
+def test_eligible_counts_the_entered_students_funding_pays_for():
+    world = _exam_world(n=100, **{"certification.thresholds_points": [60.0]})
+    _set_scores(world, 0.0)
+    world.students.practical_skill[:40] = world.students.theory[:40] = 80.0
+    world.week = 70
+    hold_exams(world)  # entries
+    world.week = 71
+    assert certification.eligible(world).sum() == 40  # the fee need of the session
+
+
+def test_exam_results_move_motivation():
+    change = 0.05
+    world = _exam_world(n=400, **{"certification.thresholds_points": [60.0],
+                                  "certification.result_motivation_change": change})
+    _set_scores(world, 60.0)
+    s = world.students
+    s.motivation[:] = 0.5
+    _session(world, 71)
+    passed = s.certificates == 1
+    np.testing.assert_allclose(s.motivation[passed], 0.5 + change)
+    np.testing.assert_allclose(s.motivation[~passed], 0.5 - change)
+
+
 @pytest.mark.parametrize("max_attempts", [1, 2, 3])
 def test_retakes_limited_by_max_attempts(max_attempts):
     world = _exam_world(n=200, **{"certification.thresholds_points": [99.0],
-                                  "certification.max_attempts": max_attempts})
+                                  "certification.max_attempts": max_attempts, **ANY_READINESS})
     _set_scores(world, 0.0)  # pass probability ~ 2e-9
     for week in (71, 97, 123, 149):
-        world.week = week
-        hold_exams(world)
+        _session(world, week)
     s = world.students
     assert world.counters.exam_sittings == 200 * max_attempts
     assert (s.attempts == max_attempts).all()
@@ -444,16 +634,23 @@ def test_retakes_limited_by_max_attempts(max_attempts):
 
 
 def test_certificates_taken_in_order():
-    easy_then_hard = _exam_world(n=200, **{"certification.thresholds_points": [0.0, 1000.0]})
-    hard_then_easy = _exam_world(n=200, **{"certification.thresholds_points": [1000.0, 0.0]})
+    easy_then_hard = _exam_world(n=200, **{"certification.thresholds_points": [0.0, 1000.0], **ANY_READINESS})
+    hard_then_easy = _exam_world(n=200, **{"certification.thresholds_points": [1000.0, 0.0], **ANY_READINESS})
     for world in (easy_then_hard, hard_then_easy):
         _set_scores(world, 100.0)
         for week in (71, 97, 123, 149):
-            world.week = week
-            hold_exams(world)
+            _session(world, week)
     assert (easy_then_hard.students.certificates == 1).all()  # never the hard second one
     assert (easy_then_hard.students.attempts == 3).all()
     assert (hard_then_easy.students.certificates == 0).all()  # the easy second one is out of reach
+
+
+def test_an_unready_student_is_never_entered():
+    world = _exam_world(n=200, **{"certification.thresholds_points": [1000.0]})
+    _set_scores(world, 100.0)
+    for week in (71, 97, 123, 149):
+        _session(world, week)
+    assert world.counters.exam_sittings == 0
 
 
 # --------------------------------------------------------------------------- attrition
@@ -480,6 +677,80 @@ def test_dropout_requests_follow_the_hazard(guidance):
     n_left = sum(len(who) for who, _ in world.pending_dropouts)
     p = 1 - np.exp(-5.0 / 52 * np.exp(world.scenario.attrition.support_effect * (1 - guidance)))
     assert abs(n_left / n - p) < 4 * np.sqrt(p * (1 - p) / n)
+
+
+# --------------------------------------------------------------------------- contact (issue 10, "Contact rules hurt")
+# visits catch problems early; coordination finds fitting posts for students placed outside their sector
+
+
+def _visited_world(n=4000, seed=8, **overrides):
+    world = small_world(seed, **{"intake.cohort_size": n, **overrides})
+    s = world.students
+    s.school_mentor[:] = np.arange(n) % world.school_mentors.n
+    world.this_week.contact.visits_per_month = 2.0
+    world.week = 10
+    return world
+
+
+def test_problems_caught_known_answer():
+    world = _visited_world(n=100)
+    who = np.arange(100)
+    c = world.scenario.contact
+    noticed = 1 - np.exp(-2.0 * c.problem_warning_weeks / (52 / 12))  # at least one Poisson visit in the warning
+    np.testing.assert_allclose(problems_caught(world, who), c.problem_resolution_share * noticed, rtol=1e-12)
+    world.school_mentors.vacant_until[world.students.school_mentor[:10]] = 10_000  # those posts are vacant
+    caught = problems_caught(world, who)
+    assert (caught[world.school_mentors.vacant_until[world.students.school_mentor] > 10] == 0).all()
+    world.this_week.contact.visits_per_month = 0.0
+    assert (problems_caught(world, who) == 0).all()
+
+
+def test_after_detection_removes_the_caught_share_of_the_excess_hazard():
+    x = np.log(np.array([1.0, 3.0, 3.0, 3.0]))
+    caught = np.array([0.5, 0.0, 0.5, 1.0])
+    np.testing.assert_allclose(np.exp(after_detection(x, caught)), [1.0, 3.0, 2.0, 1.0], rtol=1e-12)
+
+
+def test_visited_apprentices_leave_at_the_reduced_hazard():
+    n = 4000
+    world = _visited_world(n, **{"programme.dual_mentor": False, "attrition.dropout_rate_per_year": 5.0,
+                                 "attrition.termination_rate_per_year": 5.0})
+    s = world.students
+    s.stage[:] = INTERN
+    s.location[:] = E
+    s.host[:] = np.arange(n) % world.enterprises.n
+    s.sector_fit[:] = True
+    s.motivation[:] = 0.8  # no motivation penalty
+    s.practical_skill[:] = 0.0  # the whole post need is a gap
+    request_attrition(world)
+    p_ = world.scenario.attrition
+    caught = problems_caught(world, np.arange(n))[0]
+    eta = p_.support_effect * (1 - world.scenario.learning.unmentored_practice_share)
+    p = 1 - np.exp(-5.0 / 52 * (1 + np.expm1(eta) * (1 - caught)))
+    n_left = sum(len(who) for who, _ in world.pending_dropouts)
+    assert abs(n_left / n - p) < 4 * np.sqrt(p * (1 - p) / n)
+    gap = 30.0 + 40.0 * world.enterprises.post_level[s.host]
+    q = np.mean(1 - np.exp(-5.0 / 52 * (1 + np.expm1(p_.termination_skill_gap_effect * gap) * (1 - caught))))
+    n_ended = sum(len(who) for who, _ in world.pending_terminations)
+    assert abs(n_ended / n - q) < 4 * np.sqrt(q * (1 - q) / n)
+
+
+@pytest.mark.parametrize("coordination", [0.0, 1.0])
+def test_knowledge_finds_fitting_posts_with_the_firms_known_best_first(coordination):
+    world = _placement_world(**{"intake.n_sectors": 3, "contact.placement_fit_gain": 1.0})
+    s, ent = world.students, world.enterprises
+    ent.sector[:] = [0, 0, 1, 1, 2, 2]
+    s.sector[:] = 0  # everyone wants sector 0, whose two firms cannot take them all
+    ent.coordination[:] = 0.0
+    ent.coordination[4] = coordination  # the school knows firm 4's posts (or no firm's)
+    place_apprentices(world)
+    cross = (s.host >= 0) & (ent.sector[np.maximum(s.host, 0)] != s.sector)
+    assert cross.any()
+    # fitting posts are found exactly where the school knows the firm (knowledge 1 there, 0 elsewhere)
+    np.testing.assert_array_equal(s.sector_fit[cross], s.host[cross] == 4 if coordination else False)
+    if coordination:  # firm 4 is offered first in every round of the pass over any sector
+        per_firm = np.bincount(s.host[cross], minlength=ent.n)
+        assert per_firm[4] == per_firm.max() > 0
 
 
 # --------------------------------------------------------------------------- labour market
@@ -547,6 +818,7 @@ def test_subsidy_lowers_net_cost_and_raises_participation():
     assert ex_ante_net_cost(subsidised) == pytest.approx(ex_ante_net_cost(plain) - 5000.0)
     for world in (plain, subsidised):
         world.enterprises.participating[:] = False
+        world.enterprises.review_week[:] = 0  # every firm reviews at the year start
         world.week = 52
         decide_participation(world)
     joined, joined_sub = plain.enterprises.participating, subsidised.enterprises.participating
@@ -579,6 +851,101 @@ def test_effort_falls_to_base_when_unfunded():
     update_mentor_effort(world)
     np.testing.assert_allclose(world.school_mentors.effort, sc.school_mentors.base_effort)
     np.testing.assert_allclose(world.enterprise_mentors.effort, sc.enterprise_mentors.base_effort)
+
+
+# --------------------------------------------------------------------------- mentor selection (issue 10: rules act)
+
+
+def test_eligible_share_and_candidate_search_known_answers():
+    assert eligible_share(3.0, 8.0) == pytest.approx(np.exp(-3.0 / 8.0))
+    assert eligible_share(0.0, 8.0) == 1.0
+    u = np.random.default_rng(1).random(200_000)
+    j = candidates_before_eligible(u, 0.4)
+    for k in range(5):  # geometric: P(J >= k) = (1 - p)^k
+        assert np.mean(j >= k) == pytest.approx(0.6**k, abs=0.005)
+    assert j.mean() == pytest.approx(0.6 / 0.4, rel=0.02)
+    np.testing.assert_array_equal(candidates_before_eligible(u[:5], 1.0), 0)
+    assert np.isinf(candidates_before_eligible(u[:5], 0.0)).all()
+    # candidates at hand are seen first: outside rounds only when none of them is eligible
+    np.testing.assert_array_equal(outside_rounds(np.array([0.1, 0.5, 0.9, 0.99]), 0.5, 2), [0, 0, 2, 5])
+    np.testing.assert_array_equal(outside_rounds(np.array([0.9, 0.9]), 0.5, np.array([1, 5])), [3, 0])
+
+
+def test_filled_from_counts_one_delay_per_outside_round_within_the_horizon():
+    np.testing.assert_array_equal(filled_from(10, 8, np.array([0.0, 1.0, 3.0, np.inf]), 100), [10, 18, 34, 100])
+    np.testing.assert_array_equal(filled_from(10, 0, np.array([0.0, np.inf]), 100), [10, 10])  # no delay
+
+
+def test_stricter_teaching_rule_abler_mentors_and_more_vacant_posts():
+    lax = small_world(5, **{"school_mentors.min_teaching_years": 1.0, "school_mentors.students_per_mentor": 2})
+    strict = small_world(5, **{"school_mentors.min_teaching_years": 6.0, "school_mentors.students_per_mentor": 2})
+    a, b = lax.school_mentors, strict.school_mentors
+    # the same candidates (common random numbers): 5 more years for every selected mentor ...
+    np.testing.assert_allclose(b.teaching_years - a.teaching_years, 5.0)
+    # ... so a smaller novice shortfall: quality up by gap x (exp(-y/2) - exp(-(y+5)/2)) where not clipped
+    gap = 0.05
+    expected = gap * (np.exp(-a.teaching_years / TEACHING_EXPERIENCE_YEARS)
+                      - np.exp(-b.teaching_years / TEACHING_EXPERIENCE_YEARS))
+    inside = (a.teaching_quality > 0.02) & (b.teaching_quality < 1.0)
+    np.testing.assert_allclose((b.teaching_quality - a.teaching_quality)[inside], expected[inside], atol=1e-12)
+    # ... from a smaller pool: every post waits at least as long, and some longer
+    assert (b.vacant_until >= a.vacant_until).all() and (b.vacant_until > a.vacant_until).any()
+    assert (a.vacant_until[a.vacant_until >= 0] % 8 == 0).all()  # whole outside rounds of 8 weeks
+
+
+def test_many_teachers_at_hand_fill_every_post_from_the_start():
+    world = small_world(5, **{"school_mentors.candidates_per_post": 1000, "school_mentors.students_per_mentor": 2})
+    assert (world.school_mentors.vacant_until == -1).all()
+
+
+def test_a_firms_post_staff_are_its_candidates_at_hand():
+    np.testing.assert_array_equal(workers_at_hand(np.array([40, 7, 3]), np.array([0, 0, 0, 0, 1, 2])),
+                                  [10, 10, 10, 10, 7, 3])
+    np.testing.assert_array_equal(workers_at_hand(np.array([2]), np.array([0, 0, 0])), [1, 1, 1])  # at least one
+
+
+def test_stricter_frontline_rule_more_skill_and_vacancies_at_replacement():
+    def world(min_years):
+        return small_world(8, **{"enterprise_mentors.min_frontline_years": min_years,
+                                 "enterprise_mentors.turnover_rate_per_year": 1e4,  # every post leaves at once
+                                 "enterprises.staff_median": 60.0, "enterprises.count": 40})
+    lax, strict = world(1.0), world(20.0)
+    a, b = lax.enterprise_mentors, strict.enterprise_mentors
+    np.testing.assert_allclose(b.frontline_years - a.frontline_years, 19.0)
+    assert (b.technical_skill >= a.technical_skill).all() and b.technical_skill.mean() > a.technical_skill.mean()
+    assert (b.vacant_until >= a.vacant_until).all()  # a smaller pool: set-up waits at least as long
+    left = a.active(3) & b.active(3)
+    for w in (lax, strict):
+        w.week = 3
+        turn_over_mentors(w)
+    # a replacement takes one delay when a worker at hand qualifies, one more per outside recruit
+    assert (a.vacant_until[left] >= 3 + 8).all() and (b.vacant_until[left] >= a.vacant_until[left]).all()
+    assert np.mean(b.vacant_until[left] > 3 + 8) > np.mean(a.vacant_until[left] > 3 + 8) + 0.2
+
+
+def test_post_staff_shares_vary_around_their_mean():
+    from sim.engine.streams import RandomStreams as Streams
+    sc = resolve_scenario(None, {"enterprises.count": 20_000})
+    shares = post_staff_shares(sc, Streams(3), 20_000)
+    assert shares.mean() == pytest.approx(0.3, abs=0.005)
+    assert np.mean(shares > 0.5) == pytest.approx(0.18, abs=0.01)  # Beta(1.2, 2.8)
+    alike = resolve_scenario(None, {"enterprises.count": 10, "enterprises.post_staff_share_concentration": 10_000})
+    np.testing.assert_allclose(post_staff_shares(alike, Streams(3), 10), 0.3, atol=0.02)
+    whole = resolve_scenario(None, {"enterprises.count": 10, "enterprises.post_staff_share": 1.0})
+    np.testing.assert_array_equal(post_staff_shares(whole, Streams(3), 10), 1.0)
+
+
+def test_both_internship_caps_bind_for_some_firms_at_the_defaults():
+    ent = build_world(resolve_scenario("scenarios/baseline.yaml", {"intake.cohort_size": 10}), seed=1).enterprises
+    firm_cap = np.floor(0.10 * ent.staff + 1e-9)
+    post_cap = np.floor(0.20 * ent.post_staff + 1e-9)
+    binding = np.minimum(firm_cap, post_cap) == ent.capacity
+    assert (binding & (firm_cap < post_cap)).any(), "the 10% firm cap binds nowhere"
+    assert (binding & (post_cap < firm_cap)).any(), "the 20% post cap binds nowhere"
+    wider = build_world(resolve_scenario("scenarios/baseline.yaml", {"intake.cohort_size": 10,
+                                                                     "enterprises.firm_intern_cap_share": 0.2}),
+                        seed=1).enterprises
+    assert (wider.capacity >= ent.capacity).all() and wider.capacity.sum() > ent.capacity.sum()
 
 
 # --------------------------------------------------------------------------- mentor development
@@ -633,3 +1000,117 @@ def test_streams_prefix_property():
 
 def test_stream_key_is_stable_crc32():
     assert stream_key("learning.shock") == zlib.crc32(b"learning.shock") == 1863658265
+
+
+# --------------------------------------------------------------------------- the enterprise side (issue 10)
+# host satisfaction, yearly reviews, the ex-ante expectation, the hiring-decision week
+
+
+def test_host_rating_known_answer():
+    from sim.mechanisms.attrition import post_need
+    from sim.mechanisms.evaluation import HOST_PARTS, host_index, host_rating_parts, rate_by_hosts
+    world = small_world(21)
+    s, ent = world.students, world.enterprises
+    who = np.array([0, 1])
+    s.host[who] = [2, 2]
+    need = float(post_need(world, np.array([2]))[0])
+    s.practical_skill[who] = [need / 2, need * 3]  # half the post's need; more than it
+    s.professionalism[who] = [80.0, 40.0]
+    s.theory[who] = [0.0, 100.0]  # theory enters no part
+    s.hosted_output_yuan[who] = [300.0, 900.0]
+    s.hosted_cost_yuan[who] = [600.0, 600.0]
+    parts = host_rating_parts(world, who, retained=np.array([True, False]))
+    np.testing.assert_allclose(parts, [[0.5, 1.0], [0.8, 0.4], [0.5, 1.0], [1.0, 0.0]])
+    np.testing.assert_allclose(host_index(world.scenario.evaluation, parts), [0.7, 0.6])
+    rate_by_hosts(world, who, retained=np.array([True, False]))
+    assert ent.satisfaction_count[2] == 2 and ent.satisfaction()[2] == pytest.approx(0.65)
+    for k, part in enumerate(HOST_PARTS):
+        assert getattr(ent, f"satisfaction_{part}_sum")[2] == pytest.approx(parts[k].sum())
+    weighted = resolve_scenario(None, {**SMALL, "evaluation.host_retention_weight": 0.75}).evaluation
+    np.testing.assert_allclose(host_index(weighted, parts), [(0.5 + 0.8 + 0.5 + 3 * 1.0) / 6,
+                                                             (1.0 + 0.4 + 1.0 + 0.0) / 6])
+
+
+def test_every_firm_reviews_once_a_year_in_its_own_week():
+    world = small_world(22, **{"enterprises.count": 300})
+    ent = world.enterprises
+    for week in range(0, 2 * 52 + 1):
+        world.week = week
+        decide_participation(world)
+    assert world.counters.reviews == 2 * ent.n  # weeks 1-104: every firm twice
+    assert ((ent.review_week >= 0) & (ent.review_week < 52)).all()
+    assert len(np.unique(ent.review_week)) > 40  # spread over the year
+    assert len(world.counters.participation_years) == 3  # weeks 0, 52 and 104
+
+
+def test_a_leaving_firm_ends_the_apprenticeships_it_hosts():
+    world = small_world(23, **{"participation.willingness_log_odds": -50.0})  # every firm leaves
+    s, ent = world.students, world.enterprises
+    s.stage[:] = INTERN
+    s.host[:] = np.arange(s.n) % ent.n
+    ent.participating[:] = True
+    decide_participation(world)  # week 0: draws the review weeks, no review
+    ent.review_week[:] = 30
+    world.week = 30
+    decide_participation(world)
+    (who, reason), = world.pending_terminations
+    assert reason == "enterprise_withdrew"
+    np.testing.assert_array_equal(np.sort(who), np.arange(s.n))
+
+
+def test_planned_skill_path_follows_the_learning_rule():
+    from sim.mechanisms.participation import planned_practical_skill
+    world = small_world(24)
+    path = planned_practical_skill(world)
+    assert len(path) == world.calendar.programme_weeks
+    away = world.calendar.location == A
+    np.testing.assert_array_equal(np.diff(path)[away[1:]], 0.0)  # holidays teach nothing
+    assert (np.diff(path) >= 0).all() and path[-1] < 100.0
+    # the closed form is the weekly rule x' = x + gain (1 - x / 100)
+    gains = (path[1:] - path[:-1]) / (1.0 - path[:-1] / 100.0)
+    x = path[0]
+    for g in gains:
+        x = min(100.0, x + g * (1.0 - x / 100.0))
+    assert x == pytest.approx(path[-1])
+    faster = planned_practical_skill(small_world(24, **{"learning.practical_skill_points_per_week": 4.8}))
+    assert faster[-1] > path[-1]
+
+
+def test_ex_ante_expectation_is_the_accounts_formula_on_the_planned_path():
+    from sim.mechanisms.enterprise_accounts import week_accounts
+    from sim.mechanisms.funding import MONTHS_PER_WEEK
+    from sim.mechanisms.participation import first_year_weeks, planned_practical_skill
+    world = small_world(25)
+    sc = world.scenario
+    weeks = first_year_weeks(world.calendar)
+    np.testing.assert_array_equal(weeks, np.arange(104, 156))  # 2+1: the third year
+    skill = planned_practical_skill(world)[weeks]
+    em = sc.enterprise_mentors
+    pp = sc.participation
+    allowance = em.remuneration_yuan_per_month * MONTHS_PER_WEEK / em.apprentices_per_mentor \
+        if sc.funding.firms_pay_mentor_allowance else 0.0
+    cost = pp.apprentice_wage_yuan_per_week + pp.consumables_yuan_per_apprentice_week + \
+        em.desired_hours_per_apprentice_week * em.hourly_cost_yuan + allowance
+    output = pp.productive_time_share * skill / 100.0 * pp.skilled_output_yuan_per_week
+    assert ex_ante_net_cost(world) == pytest.approx(52 * np.mean(cost - output))
+    week = week_accounts(sc, 1.0, em.desired_hours_per_apprentice_week, skill, 1.0, allowance)
+    assert ex_ante_net_cost(world) == pytest.approx(52 * np.mean(np.asarray(week.cost) - np.asarray(week.benefit)))
+    # the formula is linear: a firm's week is the sum of its apprentices' weeks
+    firm = week_accounts(sc, 3.0, 6.0, skill[:3].sum(), 0.5, 90.0)
+    each = [week_accounts(sc, 1.0, 2.0, x, 0.5, 30.0) for x in skill[:3]]
+    for k, total in enumerate(firm):
+        assert total == pytest.approx(sum(float(w[k]) for w in each))
+
+
+def test_hosts_decide_once_they_have_seen_the_apprentice_work():
+    from sim.mechanisms.labour_market import host_decision_week, search_start_week
+    for lead in (12, 16):
+        lm = resolve_scenario(None, {"labour_market.job_search_weeks_before_graduation": lead}).labour_market
+        two_plus_one = build_calendar(CalendarParams(schedule="2+1"))
+        assert host_decision_week(two_plus_one, lm) == search_start_week(two_plus_one, lm) == 155 - lead
+        alternating = build_calendar(CalendarParams(schedule="alternating"))  # final half-year from week 130
+        assert host_decision_week(alternating, lm) == 155 - lead
+        traditional = build_calendar(CalendarParams(schedule="school_only", internship_weeks=12))  # weeks 144-155
+        assert host_decision_week(traditional, lm) == 144 + lm.host_min_observation_weeks - 1 == 151
+        short = build_calendar(CalendarParams(schedule="school_only", internship_weeks=4))  # weeks 152-155
+        assert host_decision_week(short, lm) == 155  # at the latest, the period's last week

@@ -99,7 +99,7 @@ def test_report_is_one_self_contained_file(compare_report):
     assert not re.search(r"@import|url\(", html)
     references = re.findall(r'(?:src|href)="([^"]*)"', html)
     assert references and all(r.startswith(("data:", "#")) for r in references)
-    assert len(re.findall(r'<img src="data:image/png;base64,', html)) == 7
+    assert len(re.findall(r'<img src="data:image/png;base64,', html)) == 8  # incl. the money shortfalls
     assert not [p for p in compare_report.parent.iterdir() if p.name.startswith(".tmp-")]
 
 
@@ -131,7 +131,7 @@ def test_cli_report_prints_the_path_of_a_run_report_listing_what_differs_from_th
     assert "intake.cohort_size" in diff and ">700<" in diff and ">60<" in diff
     assert "One run: no confidence intervals" in html
     assert "what does a small programme deliver?" in html.lower()
-    assert len(re.findall(r'<img src="data:image/png;base64,', html)) == 6
+    assert len(re.findall(r'<img src="data:image/png;base64,', html)) == 7  # incl. the money shortfalls
 
 
 def test_sweep_report_of_one_parameter_ranks_it(tmp_path):
@@ -224,7 +224,7 @@ def test_report_renders_in_headless_chromium(compare_report, tmp_path):
             images = page.eval_on_selector_all(
                 "figure.chart img",
                 "imgs => imgs.map(i => ({complete: i.complete, width: i.naturalWidth, shown: i.clientWidth}))")
-            assert len(images) == 7
+            assert len(images) == 8  # incl. the money shortfalls
             assert all(i["complete"] and i["width"] > 0 and i["shown"] > 0 for i in images)
             for handle in page.query_selector_all("figure.chart img"):
                 assert _not_blank(handle.screenshot())
@@ -241,3 +241,78 @@ def test_report_renders_in_headless_chromium(compare_report, tmp_path):
             browser.close()
     SCREENSHOT.parent.mkdir(exist_ok=True)
     shutil.copyfile(shot, SCREENSHOT)
+
+
+ZH_SCREENSHOT = ROOT / "outputs" / "report_zh_screenshot.png"
+CHINESE_SCENARIO = ROOT / "scenarios" / "示例_城市学徒制.yaml"
+
+
+@pytest.fixture(scope="module")
+def zh_report(tmp_path_factory) -> Path:
+    """The Chinese report of a small comparison with a scenario written in Chinese."""
+    from sim.scenario import load_scenario
+
+    root = tmp_path_factory.mktemp("compare_zh")
+    small = {"intake.cohort_size": 60, "intake.n_cohorts": 1, "simulation.horizon_years": 4, "enterprises.count": 6}
+    base = load_scenario(None, {**small, "name": "base", "question": "What does a small programme deliver?",
+                                "question_zh": "一个小型的现代学徒制项目能带来什么？"})
+    compare([base, load_scenario(CHINESE_SCENARIO, small)], reps=2, master_seed=5, out=root / "out")
+    return write_report(root / "out", lang="zh")
+
+
+def _platform_fonts(page, selector: str) -> list[dict]:
+    """The fonts Chromium drew a node's text with (DevTools: CSS.getPlatformFontsForNode)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    return cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+
+
+def test_chinese_report_renders_its_glyphs_in_headless_chromium(zh_report, tmp_path):
+    """No CJK system font here or in CI: the page must draw its Chinese from the font it embeds."""
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    from sim.report.fonts import WEB_FAMILY
+
+    url = zh_report.resolve().as_uri()
+    requests: list[str] = []
+    messages: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(offline=True, viewport={"width": 1366, "height": 900})
+            page = context.new_page()
+            page.on("request", lambda request: requests.append(request.url))
+            page.on("console", lambda m: messages.append(f"{m.type}: {m.text}") if m.type in ("error", "warning")
+                    else None)
+            page.on("pageerror", lambda error: messages.append(str(error)))
+            page.goto(url, wait_until="load")
+            page.evaluate("document.fonts.ready.then(() => true)")
+
+            assert requests == [url], "the report must not request anything but itself"
+            assert messages == []  # a font Chromium cannot decode is reported here ("OTS parsing error")
+            assert page.evaluate("document.documentElement.lang") == "zh-CN"
+            faces = page.evaluate("[...document.fonts].map(f => [f.family.replace(/\"/g, ''), f.status])")
+            assert faces == [[WEB_FAMILY, "loaded"]]
+            for selector in ("p.question", "article.scenario:nth-of-type(2) h3"):
+                text = page.eval_on_selector(selector, "n => n.textContent")
+                assert re.search(r"[\u4e00-\u9fff]", text), selector
+                used = _platform_fonts(page, selector)
+                # every character beyond ASCII was drawn from the embedded font: an installed font without
+                # it would draw a box (and be reported here as the font used)
+                beyond_ascii = sum(1 for c in text if ord(c) > 127)
+                assert sum(f["glyphCount"] for f in used if f["isCustomFont"]) >= beyond_ascii, (selector, used)
+            images = page.eval_on_selector_all("figure.chart img", "imgs => imgs.map(i => i.complete && "
+                                               "i.naturalWidth > 0)")
+            assert images and all(images)
+            shot = tmp_path / "report_zh_screenshot.png"
+            page.screenshot(path=shot, full_page=True)
+            assert _not_blank(shot.read_bytes())
+            assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+        finally:
+            browser.close()
+    ZH_SCREENSHOT.parent.mkdir(exist_ok=True)
+    shutil.copyfile(shot, ZH_SCREENSHOT)

@@ -124,12 +124,12 @@ def test_adding_firms_or_mentor_posts_leaves_the_others_unchanged():
     bigger = {**SMALL, "enterprises.count": SMALL["enterprises.count"] + 3, "school_mentors.students_per_mentor": 7}
     more = TalentModel(None, seed=35, mesa_agents=False, **bigger)
     n_firms = base.world.enterprises.n
-    for attr in ("sector", "staff", "post_level", "capacity", "willingness", "participating"):
+    for attr in ("sector", "staff", "post_staff", "post_level", "capacity", "willingness", "participating"):
         np.testing.assert_array_equal(getattr(base.world.enterprises, attr),
                                       getattr(more.world.enterprises, attr)[:n_firms], err_msg=attr)
     n_posts = base.world.school_mentors.n
     assert more.world.school_mentors.n > n_posts
-    for attr in ("teaching_years", "dual_qualified", "teaching_quality", "practical_skill"):
+    for attr in ("teaching_years", "dual_qualified", "teaching_quality", "practical_skill", "vacant_until"):
         np.testing.assert_array_equal(getattr(base.world.school_mentors, attr),
                                       getattr(more.world.school_mentors, attr)[:n_posts], err_msg=attr)
 

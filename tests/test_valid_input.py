@@ -154,14 +154,20 @@ def calendar_strategy(draw: st.DrawFn, prefix: str = "calendar.") -> dict[str, A
 
 @st.composite
 def evaluation_strategy(draw: st.DrawFn) -> dict[str, float]:
-    """Evaluation weights: shares that add up to 1 (the last drawn takes what is left)."""
-    names = draw(st.permutations(list(EvaluationParams.model_fields)))
+    """Evaluation weights: composite shares that add up to 1 (the last drawn takes what is left); the
+    host's relative weights each in [0, 1], not all 0."""
+    host = [name for name in EvaluationParams.model_fields if name.startswith("host_")]
+    names = draw(st.permutations([name for name in EvaluationParams.model_fields if name not in host]))
     left = 1.0
     weights = {}
     for name in names[:-1]:
         weights[name] = draw(st.floats(0.0, left))
         left -= weights[name]
     weights[names[-1]] = left
+    for name in host:
+        weights[name] = draw(st.floats(0.0, 1.0))
+    if not any(weights[name] > 0 for name in host):
+        weights[host[0]] = 1.0
     return weights
 
 
@@ -190,7 +196,9 @@ def valid_scenarios(draw: st.DrawFn) -> Scenario:
 NON_NEGATIVE_EXCEPTIONS = ("net_",)
 """Money outcomes that may be negative: net benefits and net costs."""
 
-ZERO_TO_ONE = {"enterprise_satisfaction"}
+ZERO_TO_ONE = {"enterprise_satisfaction", "enterprise_satisfaction_skill_fit",
+               "enterprise_satisfaction_professionalism", "enterprise_satisfaction_contribution",
+               "enterprise_satisfaction_retention"}
 """Outcomes on a 0-1 scale that are neither named a rate nor declared a share."""
 
 

@@ -1,7 +1,7 @@
 """The ``talentsim`` command line (also ``python -m sim``).
 
-One module per command (``run``, ``compare``, ``sweep``, ``report``, ``validate``,
-``params``, ``phases``), each thin: ``add_command(subparsers)`` builds its parser
+One module per command (``run``, ``compare``, ``sweep``, ``calibrate``, ``report``,
+``validate``, ``params``, ``phases``), each thin: ``add_command(subparsers)`` builds its parser
 (one-line help, description, examples in the epilog) and sets ``handler=handle``;
 ``handle(args) -> int`` parses what argparse cannot, calls the public Python API,
 prints or writes the result and returns the exit code. Heavy modules (the model,
@@ -14,7 +14,12 @@ it to ``COMMANDS``. Nothing below this package imports it.
 
 Exit codes (``sim.cli.exit_codes``): 0 success; 1 some runs of ``compare`` or ``sweep``
 failed; 2 bad input (a ``sim.errors.UserError``, printed as ``talentsim: error:
-<message>`` with no traceback; argparse usage errors too); 130 interrupted (Ctrl-C).
+<message>`` with no traceback; argparse usage errors too); 3 ``calibrate`` did not fit
+(some targets not met); 130 interrupted (Ctrl-C).
+
+Language: ``run``, ``compare``, ``sweep``, ``report``, ``validate`` and ``params`` take
+``--lang zh|en`` (``sim.cli.language_option``; default ``$TALENTSIM_LANG``, else ``en``);
+``main`` runs the command inside ``sim.i18n.use_language``. Argparse's help stays English.
 """
 
 from __future__ import annotations
@@ -24,16 +29,17 @@ import os
 import sys
 from collections.abc import Sequence
 
-from sim.cli import compare, params, phases, report, run, sweep, validate
+from sim.cli import calibrate, compare, params, phases, report, run, sweep, validate
 from sim.cli.exit_codes import EXIT_INTERRUPTED, EXIT_OK, EXIT_RUNS_FAILED, EXIT_USER_ERROR, PROG
 from sim.errors import UserError
+from sim.i18n import resolve_language, use_language
 from sim.messages import text
 
 DESCRIPTION = """\
 Simulate school-enterprise talent cultivation (student -> apprentice -> employee)
 and compare programme policies.
 
-Commands: run, compare, sweep, report, validate, params, phases.
+Commands: run, compare, sweep, calibrate, report, validate, params, phases.
 'talentsim COMMAND --help' explains each one. A scenario is a YAML file that gives
 only what differs from the defaults; 'talentsim params' lists every parameter."""
 
@@ -44,7 +50,7 @@ examples:
   talentsim params --match school_mentors
   talentsim compare scenarios/baseline.yaml scenarios/mentor_ratio_low.yaml --reps 20"""
 
-COMMANDS = (run, compare, sweep, report, validate, params, phases)
+COMMANDS = (run, compare, sweep, calibrate, report, validate, params, phases)
 """The command modules, in the order ``--help`` lists them."""
 
 
@@ -67,11 +73,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     try:
         args = build_parser().parse_args(argv)
-        return int(args.handler(args))
+        lang = resolve_language(getattr(args, "lang", None))  # --lang, else $TALENTSIM_LANG, else en
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
-        if isinstance(exc.code, int):
-            return exc.code
-        return EXIT_USER_ERROR if exc.code else EXIT_OK
+        return _exit_code(exc)
+    except UserError as err:  # an unknown $TALENTSIM_LANG
+        print(text("cli.error", prog=PROG, message=err), file=sys.stderr)
+        return EXIT_USER_ERROR
+    with use_language(lang):  # every message, table, report and chart of the command speaks lang
+        return _handle(args)
+
+
+def _exit_code(exc: SystemExit) -> int:
+    if isinstance(exc.code, int):
+        return exc.code
+    return EXIT_USER_ERROR if exc.code else EXIT_OK
+
+
+def _handle(args: argparse.Namespace) -> int:
+    """Run the command's handler; bad input, Ctrl-C and a closed pipe end in their exit codes."""
+    try:
+        return int(args.handler(args))
+    except SystemExit as exc:
+        return _exit_code(exc)
     except UserError as err:
         print(text("cli.error", prog=PROG, message=err), file=sys.stderr)
         return EXIT_USER_ERROR

@@ -14,7 +14,13 @@ from sim.cli.experiment_options import (
     report_failures,
     run_experiment,
 )
-from sim.cli.scenario_options import add_scenario_options, overrides_from_args, scenario_from_args
+from sim.cli.language_option import add_language_option
+from sim.cli.scenario_options import (
+    add_scenario_options,
+    overrides_from_args,
+    print_horizon_warnings,
+    scenario_from_args,
+)
 from sim.errors import UserError
 from sim.messages import text
 
@@ -40,8 +46,14 @@ def add_command(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--reps", type=int, default=10, metavar="R",
                         help="replications per scenario (default 10)")
     parser.add_argument("--seed", type=int, default=1, metavar="S", help="master seed (default 1)")
+    parser.add_argument("--posterior", default=None, metavar="DIR",
+                        help="a 'talentsim calibrate' folder: replication k of every scenario runs with posterior "
+                             "draw k of the calibrated parameters (--reps draws); also prints and writes "
+                             "DIR/posterior_differences.csv, the 5%%, 50%% and 95%% quantiles of the paired "
+                             "difference over the draws")
     add_scenario_options(parser)
     add_experiment_options(parser)
+    add_language_option(parser)
     parser.set_defaults(handler=handle)
     return parser
 
@@ -49,6 +61,7 @@ def add_command(subparsers: Any) -> argparse.ArgumentParser:
 def handle(args: argparse.Namespace) -> int:
     """Run the comparison; print the table. Exit code 0, 1 (failed runs) or 130 (interrupted)."""
     from sim.experiments.compare import compare
+    from sim.experiments.models import talent_model
 
     if args.reps < 1:
         raise UserError(text("cli.reps_too_few", reps=args.reps))
@@ -56,13 +69,26 @@ def handle(args: argparse.Namespace) -> int:
         raise UserError(text("cli.seed_negative", seed=args.seed))
     model = import_model(args.model)
     overrides = overrides_from_args(args)
-    for path in args.scenarios:  # read every file (and check its memory) before any run or folder
-        scenario_from_args(path, args)
+    scenarios = [scenario_from_args(path, args) for path in args.scenarios]  # every file read before any run
+    if model is talent_model:
+        print_horizon_warnings(scenarios)
+    if args.posterior is not None:  # a folder that cannot give draws is refused before any run
+        from sim.calibration.posterior import read_posterior
+
+        read_posterior(args.posterior)
 
     def body(out: Path, backend: Any) -> int:
         result = compare(args.scenarios, args.reps, args.seed, out=out, backend=backend, model=model,
-                         overrides=overrides, progress=True, quiet=args.quiet)
+                         overrides=overrides, progress=True, quiet=args.quiet, posterior=args.posterior)
         print(result.table())
+        if result.posterior_differences is not None:
+            from sim.calibration.posterior import format_posterior_differences
+            from sim.outcomes import HEADLINE
+
+            present = list(dict.fromkeys(result.comparison["outcome"]))
+            print(format_posterior_differences(result.posterior_differences,
+                                               [o for o in HEADLINE if o in present] or present))
+            print(text("cli.compare_posterior_done", path=out / "posterior_differences.csv"), file=sys.stderr)
         print(text("cli.compare_done", folder=out), file=sys.stderr)
         charts_and_report(args, out, result.n_failed)
         return report_failures(result.n_failed, result.n_runs, out, "runs.parquet")

@@ -16,3 +16,6 @@ EXIT_USER_ERROR = 2
 
 EXIT_INTERRUPTED = 130
 """Interrupted (Ctrl-C); ``compare`` and ``sweep`` keep their finished runs for a rerun to resume."""
+
+EXIT_NOT_FITTED = 3
+"""``calibrate`` finished, but some targets are not met at the fitted point ("did not fit")."""

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from sim.cli.exit_codes import EXIT_OK
+from sim.cli.language_option import add_language_option
 from sim.errors import UserError
 from sim.messages import text
 from sim.scenario import list_params
@@ -28,6 +29,7 @@ def add_command(subparsers: Any) -> argparse.ArgumentParser:
                         help="aligned plain text (default) or CSV")
     parser.add_argument("--match", default=None, metavar="TEXT",
                         help="only parameters whose key contains TEXT, e.g. school_mentors")
+    add_language_option(parser)
     parser.set_defaults(handler=handle)
     return parser
 

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from sim.cli.exit_codes import EXIT_OK
+from sim.cli.language_option import add_language_option
 
 
 def add_command(subparsers: Any) -> argparse.ArgumentParser:
@@ -26,13 +27,18 @@ def add_command(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--no-resimulate", action="store_true",
                         help="for a comparison: leave out the time-series and distribution charts instead of "
                              "re-running replication 0 of each scenario to draw them")
+    add_language_option(parser)
     parser.set_defaults(handler=handle)
     return parser
 
 
 def handle(args: argparse.Namespace) -> int:
     """Write the report; print its path."""
+    from sim.report.calibration import is_calibration_folder, write_calibration_report
     from sim.report.html import write_report  # matplotlib and Jinja2 only for this command
 
+    if is_calibration_folder(args.folder):  # a 'talentsim calibrate' folder has its own report
+        print(write_calibration_report(args.folder)[1])
+        return EXIT_OK
     print(write_report(args.folder, resimulate=not args.no_resimulate))
     return EXIT_OK

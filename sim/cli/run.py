@@ -8,7 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from sim.cli.exit_codes import EXIT_OK, PROG
-from sim.cli.scenario_options import add_scenario_options, max_memory_bytes, scenario_from_args
+from sim.cli.language_option import add_language_option
+from sim.cli.scenario_options import (
+    add_scenario_options,
+    max_memory_bytes,
+    print_horizon_warnings,
+    scenario_from_args,
+)
 from sim.errors import UserError
 from sim.messages import text
 
@@ -36,6 +42,7 @@ def add_command(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.add_argument("--no-charts", action="store_true", help="do not draw charts into OUT/charts/")
     add_scenario_options(parser)
+    add_language_option(parser)
     parser.set_defaults(handler=handle)
     return parser
 
@@ -49,6 +56,7 @@ def handle(args: argparse.Namespace) -> int:
     scenario = scenario_from_args(args.scenario, args)
     if args.reps < 1:
         raise UserError(text("cli.reps_too_few", reps=args.reps))
+    print_horizon_warnings([scenario])
     dest = prepare_output_dir(args.out, f"run-{scenario.name}")
     started = time.perf_counter()
     with make_backend(workers=args.workers) as backend:

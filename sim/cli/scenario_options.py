@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import sys
+from collections.abc import Iterable
 
+from sim.cli.exit_codes import PROG
 from sim.messages import text
 from sim.scenario import Scenario, load_scenario, parse_set_options
 from sim.scenario.loading import DEFAULTS_SOURCE
@@ -66,6 +69,20 @@ def scenario_from_args(path: str | os.PathLike[str] | None, args: argparse.Names
     return scenario
 
 
+def print_horizon_warnings(scenarios: Iterable[Scenario]) -> list[str]:
+    """Print on stderr, once each, what the scenarios' horizons leave unobserved; return the warnings.
+
+    The run, compare and sweep commands call this before running; the same sentences (in
+    English) go into the output folder's manifest.json as ``warnings``.
+    """
+    from sim.results import scenarios_horizon_warnings  # the run layer: loaded only by the commands that run
+
+    warnings = scenarios_horizon_warnings(scenarios, lang=None)
+    for warning in warnings:
+        print(text("cli.warning", prog=PROG, message=warning), file=sys.stderr)
+    return warnings
+
+
 def positive_gib(value: str) -> float:
     """Parse ``--max-memory``: a positive, finite number of GiB."""
     try:
@@ -78,4 +95,4 @@ def positive_gib(value: str) -> float:
 
 
 __all__ = ["add_scenario_options", "max_memory_bytes", "overrides_from_args", "positive_gib",
-           "scenario_from_args"]
+           "print_horizon_warnings", "scenario_from_args"]

@@ -14,7 +14,8 @@ from sim.cli.experiment_options import (
     report_failures,
     run_experiment,
 )
-from sim.cli.scenario_options import add_scenario_options, max_memory_bytes, overrides_from_args
+from sim.cli.language_option import add_language_option
+from sim.cli.scenario_options import add_scenario_options, max_memory_bytes, overrides_from_args, print_horizon_warnings
 from sim.messages import text
 from sim.scenario.loading import DEFAULTS_SOURCE
 
@@ -37,25 +38,31 @@ def add_command(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("sweep_file", metavar="SWEEP.yaml", help="the sweep file (see scenarios/sweeps/)")
     add_scenario_options(parser)
     add_experiment_options(parser)
+    add_language_option(parser)
     parser.set_defaults(handler=handle)
     return parser
 
 
 def handle(args: argparse.Namespace) -> int:
     """Run the sweep; print the sensitivity table. Exit code 0, 1 (failed runs) or 130 (interrupted)."""
-    from sim.experiments.sweep import plan_sweep, sweep
+    from sim.experiments.models import talent_model
+    from sim.experiments.sweep import horizon_scenarios, plan_sweep, sweep
     from sim.scenario.memory import check_memory
 
     model = import_model(args.model)
     overrides = overrides_from_args(args)
     plan = plan_sweep(args.sweep_file, model=model, overrides=overrides)  # bad input: refused before any folder
     check_memory(plan.base, max_memory_bytes(args), source=str(plan.base_file or DEFAULTS_SOURCE))
+    if model is talent_model:
+        print_horizon_warnings(horizon_scenarios(plan))
 
     def body(out: Path, backend: Any) -> int:
         result = sweep(args.sweep_file, out=out, backend=backend, model=model, overrides=overrides,
                        progress=True, quiet=args.quiet)
         if result.sensitivity is not None:
-            print(result.sensitivity.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+            from sim.experiments.sensitivity import format_sensitivity
+
+            print(format_sensitivity(result.sensitivity))
         print(text("cli.sweep_done", points=len(result.design), reps=result.spec.reps, runs=len(result.results),
                    folder=out), file=sys.stderr)
         charts_and_report(args, out, result.n_failed)

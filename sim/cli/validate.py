@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from sim.cli.exit_codes import EXIT_OK, EXIT_USER_ERROR, PROG
+from sim.cli.language_option import add_language_option
 from sim.cli.scenario_options import add_scenario_options, overrides_from_args, scenario_from_args
 from sim.messages import text
 from sim.scenario import ScenarioError
@@ -26,6 +27,7 @@ def add_command(subparsers: Any) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("files", nargs="+", metavar="FILE", help="scenario YAML files")
     add_scenario_options(parser)
+    add_language_option(parser)
     parser.set_defaults(handler=handle)
     return parser
 

@@ -1,22 +1,36 @@
-"""The programme's money: sources paid in, uses paid out, balance carried over.
+"""The programme's money: sources paid in, uses paid out from their earmarked sources, balances.
 
 Why a ledger and not a cost formula: seed 003 names "shortages of special funds" as a
 reason the dual-mentor system under-delivers. A fund that runs dry must stop what it
 pays for, so each week every use asks for its money in a fixed priority order and is
 told what share of its need was paid; the mechanism that needs the money scales its
-effect by that share. Each payment is drawn from the sources in proportion to their
-balances, so spending can be reported by source and by use, and money in always
-equals money out plus the balance (a property the tests check).
+effect by that share.
+
+Why earmarks and not one pool: in Chinese programmes each kind of money pays for named
+things (a school's own budget for its mentors and bases, the government's employment
+subsidy fund for the per-apprentice subsidy, the firms' share for consumables; the
+mapping and its sources are ``funding.earmarks``, documented in ``sim.scenario.sources``).
+So a use is paid only from the sources earmarked for it, the first listed drawn on
+first: cutting one source makes what it pays for go short, and leaves the rest alone,
+however much another source holds. Money in equals money out plus the balance, for
+every source (a property the tests check).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
+from typing import get_args
 
 import numpy as np
 
-SOURCES = ("school_special_fund", "government", "enterprise_cost_sharing")
+from sim.scenario.schema import FundingSource
+
+SOURCES: tuple[str, ...] = get_args(FundingSource)
 """Where the programme's money comes from."""
+
+SHORT_TOLERANCE = 1e-9
+"""A use "went short" in a week when less than ``1 - SHORT_TOLERANCE`` of its need was paid (rounding aside)."""
 
 
 @dataclass(slots=True)
@@ -48,15 +62,37 @@ USES: tuple[str, ...] = tuple(f.name for f in fields(ByUse))
 """Uses in priority order, as declared by ``ByUse``."""
 
 
+def every_source() -> dict[str, tuple[str, ...]]:
+    """An earmark mapping in which every use may draw on every source (in ``SOURCES`` order)."""
+    return dict.fromkeys(USES, SOURCES)
+
+
 class Ledger:
-    """Balances by source and cumulative spending by source x use, in yuan."""
+    """Balances by source, cumulative spending by source x use, and each use's shortfalls, in yuan.
 
-    __slots__ = ("balance", "paid_in", "spent")
+    ``earmarks`` maps each use to the sources that pay for it, in the order they are
+    drawn on (a scenario's ``funding.earmarks``); a use not in it is paid by no source.
+    ``week_need`` and ``week_paid`` are the last ``pay_out``'s need and payment by use;
+    ``weeks_short`` counts the weeks each use got less than it needed and ``unpaid``
+    sums what it went without.
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("balance", "earmarks", "paid_in", "spent", "unpaid", "week_need", "week_paid", "weeks_short")
+
+    def __init__(self, earmarks: Mapping[str, Sequence[str]] | None = None) -> None:
+        earmarks = every_source() if earmarks is None else earmarks
+        unknown = sorted(set(earmarks) - set(USES))
+        if unknown:
+            raise ValueError(f"earmarks for uses that do not exist: {unknown}")
+        self.earmarks: tuple[tuple[int, ...], ...] = tuple(
+            tuple(SOURCES.index(src) for src in earmarks.get(use, ())) for use in USES)
         self.balance = np.zeros(len(SOURCES))
         self.paid_in = np.zeros(len(SOURCES))
         self.spent = np.zeros((len(SOURCES), len(USES)))
+        self.week_need = np.zeros(len(USES))
+        self.week_paid = np.zeros(len(USES))
+        self.weeks_short = np.zeros(len(USES), dtype=np.int64)
+        self.unpaid = np.zeros(len(USES))
 
     def pay_in(self, source: str, yuan: float) -> None:
         """Money arriving from one source."""
@@ -67,19 +103,33 @@ class Ledger:
         self.paid_in[i] += yuan
 
     def pay_out(self, needs_yuan: ByUse) -> ByUse:
-        """Pay this week's needs in priority order; return the share of each need paid."""
+        """Pay this week's needs in priority order, each from its earmarked sources; return the share paid.
+
+        Use ``j`` with need ``n_j`` draws ``min(remaining need, balance_s)`` from each of its
+        sources ``s`` in the listed order, so it is paid ``min(n_j, sum of its sources'
+        balances)`` (after the uses before it have drawn); its share is that over ``n_j``.
+        """
         shares = ByUse.filled(1.0)
         for j, use in enumerate(USES):
             need = needs_yuan.get(use)
+            self.week_need[j] = max(need, 0.0)
+            self.week_paid[j] = 0.0
             if need <= 0.0:
                 continue
-            available = self.balance.sum()
-            paid = min(need, available)
-            if paid > 0.0:
-                by_source = self.balance * (paid / available)
-                self.balance -= by_source
-                np.maximum(self.balance, 0.0, out=self.balance)
-                self.spent[:, j] += by_source
+            left = need
+            for i in self.earmarks[j]:
+                if left <= 0.0:
+                    break
+                take = min(left, float(self.balance[i]))
+                if take > 0.0:
+                    self.balance[i] -= take
+                    self.spent[i, j] += take
+                    left -= take
+            paid = need - left
+            self.week_paid[j] = paid
+            if paid < need * (1.0 - SHORT_TOLERANCE):
+                self.weeks_short[j] += 1
+                self.unpaid[j] += need - paid
             setattr(shares, use, paid / need)
         return shares
 
@@ -95,3 +145,8 @@ class Ledger:
     def spent_by_source(self) -> dict[str, float]:
         """Cumulative spending per source, yuan."""
         return {src: float(v) for src, v in zip(SOURCES, self.spent.sum(axis=1), strict=True)}
+
+    def week_funded_share(self) -> dict[str, float]:
+        """Share of each use's need paid by the last ``pay_out`` (NaN for a use that needed nothing)."""
+        return {use: float(self.week_paid[j] / self.week_need[j]) if self.week_need[j] > 0 else float("nan")
+                for j, use in enumerate(USES)}

@@ -82,9 +82,13 @@ class Students:
     host: np.ndarray
     sector_fit: np.ndarray
     ever_placed: np.ndarray
+    # learning
+    motivation_disposition: np.ndarray
     # certification
     certificates: np.ndarray
     attempts: np.ndarray
+    entered: np.ndarray
+    score_at_failure: np.ndarray
     # mentoring
     guidance_school: np.ndarray
     guidance_enterprise: np.ndarray
@@ -102,6 +106,10 @@ class Students:
     stage_at_graduation: np.ndarray
     stage_at_6m: np.ndarray
     stage_at_12m: np.ndarray
+    # enterprise_accounts (the apprentice's accounts with its current host)
+    accounts_host: np.ndarray
+    hosted_output_yuan: np.ndarray
+    hosted_cost_yuan: np.ndarray
 
     def in_programme(self) -> np.ndarray:
         """Mask of students enrolled and not yet graduated or dropped out."""
@@ -176,13 +184,24 @@ class Enterprises:
     total_apprentice_weeks: np.ndarray  # float64
     year_hiring_savings_yuan: np.ndarray  # float64, this year's savings from retaining own apprentices
     total_hiring_savings_yuan: np.ndarray  # float64, whole run
-    satisfaction_sum: np.ndarray  # float64, sum of graduates' skill index rated by their host
-    satisfaction_count: np.ndarray  # float64, graduates rated
+    satisfaction_sum: np.ndarray  # float64, sum of the satisfaction index of the apprentices the firm rated
+    satisfaction_count: np.ndarray  # float64, apprentices rated
+    satisfaction_skill_fit_sum: np.ndarray  # float64, sums of the parts of the ratings (evaluation)
+    satisfaction_professionalism_sum: np.ndarray
+    satisfaction_contribution_sum: np.ndarray
+    satisfaction_retention_sum: np.ndarray
     last_net_cost_per_apprentice_year: np.ndarray  # float64, yuan, NaN when unknown
-    first_year_net_cost_per_apprentice: np.ndarray  # float64, yuan, the first year the firm hosted; NaN before
+    review_week: np.ndarray  # int16, week of the year of the firm's yearly review (participation)
+    demonstration_unit: np.ndarray  # bool, holds the demonstration-unit title (participation)
+    first_host_week: np.ndarray  # int32, week the firm first hosted an apprentice, -1 before (enterprise_accounts)
+    first_year_cost_yuan: np.ndarray  # float64, training cost in the 52 weeks from first_host_week
+    first_year_benefit_yuan: np.ndarray  # float64, returns and support in those weeks
+    first_year_apprentice_weeks: np.ndarray  # float64, apprentice-weeks hosted in those weeks
+    week_mentor_allowance_yuan: np.ndarray  # float64, allowance paid to its own mentors this week (funding)
+    total_mentor_allowance_yuan: np.ndarray  # float64, the same, whole run (funding)
 
     def satisfaction(self) -> np.ndarray:
-        """Mean satisfaction (0-1) with the graduates each firm trained; 0.5 before any."""
+        """Mean satisfaction index (0-1) with the apprentices each firm rated; 0.5 before any."""
         return np.where(self.satisfaction_count > 0,
                         self.satisfaction_sum / np.maximum(self.satisfaction_count, 1.0), 0.5)
 

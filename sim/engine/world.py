@@ -30,11 +30,13 @@ class Counters:
     exam_passes: int = 0  # certification
     placements: int = 0  # placement
     terminations: int = 0  # exits
+    withdrawal_terminations: int = 0  # exits: apprenticeships ended because the host withdrew
     host_offers: int = 0  # labour_market
     hiring_savings_yuan: float = 0.0  # labour_market
     tax_relief_yuan: float = 0.0  # enterprise_accounts
-    apprentice_weeks_billed: float = 0.0  # funding
     participation_years: list[float] = field(default_factory=list)  # participation
+    reviews: int = 0  # participation: firms' yearly reviews after week 0
+    demonstration_unit_years: int = 0  # participation: reviews at which the firm earned the title
 
 
 @dataclass(slots=True)

@@ -33,6 +33,7 @@ from types import TracebackType
 from typing import Any, Literal, Protocol, Self
 
 from sim.errors import UserError
+from sim.i18n import use_language
 from sim.messages import text
 
 ErrorKind = Literal["exception", "worker_lost"]
@@ -64,10 +65,11 @@ class RunError:
 def call_safely(fn: Callable[[Any], Any], task: Any) -> Any:
     """Run ``fn(task)``, turning an exception into a :class:`RunError` (runs in the worker)."""
     try:
-        return fn(task)
+        with use_language("en"):  # a run's error is stored with it: the same text in every --lang
+            return fn(task)
     except Exception as exc:
-        return RunError(text("backends.raised", exception=type(exc).__name__, message=exc), "exception",
-                        traceback.format_exc())
+        return RunError(text("backends.raised", "en", exception=type(exc).__name__, message=exc),
+                        "exception", traceback.format_exc())
 
 
 class Backend(Protocol):
@@ -144,16 +146,16 @@ def _worker_main(conn: multiprocessing.connection.Connection) -> None:
                 fn = None
                 fn = pickle.loads(fn_bytes)
             if fn is None:
-                raise RuntimeError(text("backends.function_not_loaded"))
+                raise RuntimeError(text("backends.function_not_loaded", "en"))
         except Exception as exc:
-            result: Any = RunError(text("backends.cannot_load_run", exception=type(exc).__name__, message=exc),
-                                   "exception", traceback.format_exc())
+            result: Any = RunError(text("backends.cannot_load_run", "en", exception=type(exc).__name__,
+                                        message=exc), "exception", traceback.format_exc())
         else:
             result = call_safely(fn, task)
         try:
             conn.send(result)
         except (pickle.PicklingError, TypeError, AttributeError) as exc:
-            conn.send(RunError(text("backends.result_not_sent", reason=exc), "exception"))
+            conn.send(RunError(text("backends.result_not_sent", "en", reason=exc), "exception"))
         except (BrokenPipeError, OSError):
             return
 
@@ -191,7 +193,12 @@ _DEATH_TEMPLATES = {
 
 
 def _death_text(when: str, exitcode: int | None) -> str:
-    """The message for a worker process that ended ``when`` (starting, retrying, lost), by how it ended."""
+    """The message for a worker process that ended ``when`` (starting, retrying, lost), by how it ended.
+
+    A lost run's message is stored with the run (its ``error`` column), so it is English
+    in every ``--lang``; the other messages are shown to the user in the current language.
+    """
+    lang = "en" if when == "lost" else None
     if exitcode is not None and exitcode < 0:
         try:
             name = signal.Signals(-exitcode).name
@@ -199,9 +206,9 @@ def _death_text(when: str, exitcode: int | None) -> str:
             name = str(-exitcode)
         how = "out_of_memory" if name == "SIGKILL" else "signal"
         template = _DEATH_TEMPLATES[(when, how)]
-        return text(template, signal=name)
+        return text(template, lang, signal=name)
     template = _DEATH_TEMPLATES[(when, "status")]
-    return text(template, status=exitcode)
+    return text(template, lang, status=exitcode)
 
 
 class ProcessBackend:
@@ -389,6 +396,13 @@ class DaskBackend:
         self._depth += 1  # re-entrant: the outermost 'with' closes the client and cluster
         return self
 
+    @property
+    def client(self) -> Any:
+        """The ``distributed.Client`` of the entered backend (calibration's pyabc sampler submits to it)."""
+        if self._client is None:
+            raise RuntimeError("DaskBackend.client used outside its 'with' block")
+        return self._client
+
     def _connect(self) -> None:
         import dask
         from distributed import Client, LocalCluster
@@ -435,7 +449,8 @@ class DaskBackend:
                     result = future.result()
                 except Exception as exc:  # KilledWorker and friends: the run never returned
                     kind: ErrorKind = "worker_lost" if type(exc).__name__ == "KilledWorker" else "exception"
-                    result = RunError(text("backends.raised", exception=type(exc).__name__, message=exc), kind)
+                    result = RunError(text("backends.raised", "en", exception=type(exc).__name__,
+                                           message=exc), kind)
                 future.release()
                 yield task, result
         except BaseException:

@@ -12,6 +12,7 @@ import pandas as pd
 from sim.experiments.design import Design
 from sim.experiments.seeds import derived_seed
 from sim.experiments.spec import SweepSpec
+from sim.i18n import N_, gettext, use_language
 
 ANALYSIS_SEED_PURPOSE = 2
 """Spawn key of the seed of the bootstrap confidence intervals."""
@@ -67,3 +68,25 @@ def _morris(spec: SweepSpec, design: Design, y: np.ndarray, seed: int) -> dict[s
 
     return morris.analyze(design.problem, design.sample, y, num_resamples=RESAMPLES, conf_level=CONFIDENCE,
                           num_levels=spec.morris_levels, seed=seed)
+
+
+SENSITIVITY_HEADERS = {"parameter": N_("parameter"), "outcome": N_("outcome"), "S1_conf": N_("S1 ± (95%)"),
+                       "ST_conf": N_("ST ± (95%)"), "mu": N_("μ"), "mu_star": N_("μ*"),
+                       "mu_star_conf": N_("μ* ± (95%)"), "sigma": N_("σ")}
+"""Headers of the printed sensitivity table (message ids; ``sensitivity.csv`` keeps its column names)."""
+
+
+def format_sensitivity(table: pd.DataFrame, *, lang: str | None = None) -> str:
+    """``sensitivity.csv`` as the plain-text table ``talentsim sweep`` prints, in ``lang``.
+
+    English prints the file's columns and outcome names as they are; another language
+    (None: the current language) translates the headers and shows each outcome's label.
+    """
+    from sim.outcomes import label
+
+    with use_language(lang) as lang:
+        if lang != "en":
+            table = table.assign(outcome=[gettext(label(str(o))) for o in table["outcome"]])
+            table = table.rename(columns={c: gettext(t) for c, t in SENSITIVITY_HEADERS.items()})
+        with pd.option_context("display.unicode.east_asian_width", lang != "en"):
+            return table.to_string(index=False, float_format=lambda v: f"{v:.3f}")

@@ -30,9 +30,11 @@ import pydantic
 from pydantic import BaseModel, ConfigDict, Field
 
 from sim.errors import UserError
+from sim.i18n import N_, gettext
 from sim.messages import text
 from sim.scenario.explain import located, validation_template
 from sim.scenario.loading import load_yaml_file
+from sim.scenario.params import type_text
 
 DesignName = Literal["grid", "lhs", "sobol", "morris"]
 Distribution = Literal["unif", "norm", "triang", "lognorm"]
@@ -82,6 +84,7 @@ class SweepSpec(BaseModel):
 
     name: str = ""
     description: str = ""
+    description_zh: str = ""  # the description in Chinese, for Chinese reports (not part of the experiment hash)
     base: str | None = None
     design: DesignName
     parameters: dict[str, ParameterSpec] = Field(min_length=1)
@@ -195,7 +198,7 @@ def check_spec(spec: SweepSpec, file: str | os.PathLike[str], types: Mapping[str
                 raise _unknown_key(key, types, file, where)
             kind = types[key]
             if kind not in VARIABLE_TYPES:
-                raise SweepFileError.from_template("sweep.not_variable", file, where, kind=kind)
+                raise SweepFileError.from_template("sweep.not_variable", file, where, kind=type_text(kind))
         _check_parameter(spec.design, parameter, kind, file, where)
     _check_size(spec, file)
 
@@ -206,7 +209,7 @@ def _unknown_key(key: str, types: Collection[str], file: str | os.PathLike[str],
     close += [k for k in types if k.rsplit(".", 1)[-1] == last and k not in close]
     if close:
         return SweepFileError.from_template("scenario.unknown_parameter_suggest", file, where,
-                                            suggestion=" or ".join(close[:3]))
+                                            suggestion=gettext(" or ").join(close[:3]))
     return SweepFileError.from_template("scenario.unknown_parameter", file, where)
 
 
@@ -225,18 +228,18 @@ def _check_parameter(design: str, parameter: ParameterSpec, kind: str, file: str
     if parameter.bounds is None:
         raise SweepFileError.from_template("sweep.needs_bounds", file, where, design=design)
     if kind not in NUMERIC_TYPES:
-        raise SweepFileError.from_template("sweep.not_a_number", file, where, kind=kind)
+        raise SweepFileError.from_template("sweep.not_a_number", file, where, kind=type_text(kind))
     _check_bounds(parameter, kind, file, f"{where}.bounds")
 
 
 def _check_bounds(parameter: ParameterSpec, kind: str, file: str | os.PathLike[str], where: str) -> None:
     bounds, distribution = parameter.bounds or [], parameter.distribution
     expected = {"unif": 2, "triang": 3, "norm": 2, "lognorm": 2}[distribution]
-    shapes = {"unif": "[low, high]", "triang": "[low, high, peak as a share of the width, 0-1]",
-              "norm": "[mean, sd]", "lognorm": "[mean, sd] of the logarithm"}
+    shapes = {"unif": N_("[low, high]"), "triang": N_("[low, high, peak as a share of the width, 0-1]"),
+              "norm": N_("[mean, sd]"), "lognorm": N_("[mean, sd] of the logarithm")}
     if len(bounds) != expected:
         raise SweepFileError.from_template("sweep.bounds_count", file, where, distribution=distribution, count=expected,
-                                          shape=shapes[distribution], bounds=bounds)
+                                          shape=gettext(shapes[distribution]), bounds=bounds)
     if distribution in ("unif", "triang"):
         low, high = bounds[0], bounds[1]
         if low > high:

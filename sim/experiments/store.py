@@ -110,12 +110,18 @@ def write_json_atomic(path: Path, obj: Any) -> None:
     atomic_write(path, lambda f: f.write(text.encode("utf-8")))
 
 
+CSV_ENCODING = "utf-8-sig"
+"""CSV files are UTF-8 with a byte-order mark: Excel then opens Chinese scenario names intact (without
+the mark it reads the file in the machine's ANSI code page), and ``pandas.read_csv`` drops the mark,
+so the column names read the same."""
+
+
 def write_table_atomic(path: Path, table: pd.DataFrame) -> None:
-    """Write a DataFrame as Parquet or CSV (by the file's suffix), atomically."""
+    """Write a DataFrame as Parquet or CSV (by the file's suffix; CSV in :data:`CSV_ENCODING`), atomically."""
     if path.suffix == ".parquet":
         atomic_write(path, lambda f: table.to_parquet(f, index=False))
     elif path.suffix == ".csv":
-        atomic_write(path, lambda f: f.write(table.to_csv(index=False).encode("utf-8")))
+        atomic_write(path, lambda f: f.write(table.to_csv(index=False).encode(CSV_ENCODING)))
     else:
         raise ValueError(f"no writer for a table named {path.name}")
 

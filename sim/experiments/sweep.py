@@ -26,6 +26,7 @@ from sim.experiments.sensitivity import analyse
 from sim.experiments.spec import SweepFileError, SweepSpec, base_path, check_spec, load_spec, parse_spec
 from sim.experiments.store import RunRecord, RunStore
 from sim.experiments.tables import outcome_names, records_table
+from sim.results import scenarios_horizon_warnings
 from sim.scenario import Scenario, ScenarioError, load_scenario, scenario_hash, scenario_to_dict, with_overrides
 from sim.scenario.params import param_index
 
@@ -137,6 +138,24 @@ def plan_sweep(sweep_def: SweepSpec | Mapping[str, Any] | str | os.PathLike[str]
     return SweepPlan(spec, file, base, base_file, design)
 
 
+HORIZON_KEYS = ("simulation.horizon_years", "intake.n_cohorts")
+"""Keys that, with the ``calendar.`` ones, change what a run can observe before its horizon."""
+
+
+def horizon_scenarios(plan: SweepPlan) -> list[Scenario]:
+    """The base scenario and one scenario per distinct combination of the horizon keys the design varies.
+
+    What ``sim.results.horizon_warnings`` is asked about for a sweep: a design that varies
+    the horizon, the cohorts or the calendar can cut some points short and not others.
+    """
+    varied = [name for name in plan.design.names if name in HORIZON_KEYS or name.startswith("calendar.")]
+    if not varied:
+        return [plan.base]
+    combinations = dict.fromkeys(tuple(point[name] for name in varied) for point in plan.design.points)
+    return [plan.base, *(with_overrides(plan.base, dict(zip(varied, values, strict=True)), "sweep point")
+                         for values in combinations)]
+
+
 def sweep(sweep_def: SweepSpec | Mapping[str, Any] | str | os.PathLike[str], *,
           out: str | os.PathLike[str] | None = None, backend: Backend | None = None,
           model: ModelFn = talent_model, overrides: Mapping[str, Any] | None = None,
@@ -195,6 +214,7 @@ def sweep(sweep_def: SweepSpec | Mapping[str, Any] | str | os.PathLike[str], *,
             "base_scenario_hash": scenario_hash(base), "base_scenario": scenario_to_dict(base),
             "overrides": dict(overrides or {}), "model": model_name(model), "points": len(design),
             "runs": len(records), "failed": sum(record.failed for record in records),
+            "warnings": scenarios_horizon_warnings(horizon_scenarios(plan)) if model is talent_model else [],
             "versions": software_versions()})
     return SweepResult(spec, design, results, sensitivity, store.directory)
 

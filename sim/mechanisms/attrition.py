@@ -4,9 +4,14 @@ Weekly dropout hazard of a student in the programme:
 ``dropout_rate_per_year / 52 x exp(support_effect x (1 - support) + fit_effect x
 misfit + motivation_effect x max(0, 0.5 - motivation))``, where support is the share of
 needed guidance received (for an unmentored apprentice: ``unmentored_practice_share``)
-and misfit marks a placement outside the student's sector.
+and misfit marks a placement on a post that does not fit the student's training (outside
+their sector, where no fitting post was found; ``placement``).
 A host ends an apprenticeship with hazard ``termination_rate_per_year / 52 x
 exp(termination_skill_gap_effect x points of practical skill below the post's need)``.
+Early detection (``contact.problems_caught``): for an apprentice at a firm, school
+mentors' visits catch and resolve a share ``caught`` of what a problem adds to either
+hazard, so the multiplier ``exp(x)`` becomes ``1 + (exp(x) - 1) x (1 - caught)``; the
+base rates (a well-placed apprentice's own reasons) are untouched.
 Both are requests; ``exits.apply_exits`` applies them in one place.
 """
 
@@ -17,6 +22,7 @@ import numpy as np
 from sim.engine.mechanism import Mechanism
 from sim.engine.population import ENTERPRISE
 from sim.engine.world import World
+from sim.mechanisms.contact import problems_caught
 from sim.scenario.schema import WEEKS_PER_YEAR
 
 POST_NEED_BASE_POINTS = 30.0
@@ -28,6 +34,16 @@ POST_NEED_PER_LEVEL_POINTS = 40.0
 def weekly_probability(rate_per_year: float, log_multiplier: np.ndarray) -> np.ndarray:
     """Probability of an event within a week from a yearly hazard and a log-multiplier."""
     return -np.expm1(-(rate_per_year / WEEKS_PER_YEAR) * np.exp(log_multiplier))
+
+
+def post_need(world: World, firms: np.ndarray) -> np.ndarray:
+    """Practical skill, points, that the apprentice post of each of ``firms`` needs."""
+    return POST_NEED_BASE_POINTS + POST_NEED_PER_LEVEL_POINTS * world.enterprises.post_level[firms]
+
+
+def after_detection(log_multiplier: np.ndarray, caught: np.ndarray) -> np.ndarray:
+    """Log-multiplier of a hazard once a share ``caught`` of what problems add to it is resolved."""
+    return np.where(caught > 0.0, np.log1p(np.expm1(log_multiplier) * (1.0 - caught)), log_multiplier)
 
 
 def request_attrition(world: World) -> None:
@@ -51,6 +67,9 @@ def request_attrition(world: World) -> None:
     misfit = at_firm & ~s.sector_fit[who]
     log_m = (p.support_effect * (1.0 - support) + p.fit_effect * misfit
              + p.motivation_effect * np.maximum(0.0, 0.5 - s.motivation[who]))
+    caught = np.zeros(len(who))
+    caught[at_firm] = problems_caught(world, who[at_firm])
+    log_m = after_detection(log_m, caught)
     leaving = who[u < weekly_probability(p.dropout_rate_per_year, log_m)]
     if len(leaving):
         world.pending_dropouts.append((leaving, "dropout"))
@@ -61,9 +80,9 @@ def request_attrition(world: World) -> None:
         most_gap = np.asarray(POST_NEED_BASE_POINTS + POST_NEED_PER_LEVEL_POINTS)
         near = u < weekly_probability(p.termination_rate_per_year, p.termination_skill_gap_effect * most_gap)
         who, u = hosted[near], u[near]
-        need = POST_NEED_BASE_POINTS + POST_NEED_PER_LEVEL_POINTS * world.enterprises.post_level[s.host[who]]
-        gap = np.maximum(0.0, need - s.practical_skill[who])
-        ended = who[u < weekly_probability(p.termination_rate_per_year, p.termination_skill_gap_effect * gap)]
+        gap = np.maximum(0.0, post_need(world, s.host[who]) - s.practical_skill[who])
+        log_m = after_detection(p.termination_skill_gap_effect * gap, problems_caught(world, who))
+        ended = who[u < weekly_probability(p.termination_rate_per_year, log_m)]
         if len(ended):
             world.pending_terminations.append((ended, "host_ended"))
 
@@ -71,9 +90,10 @@ def request_attrition(world: World) -> None:
 MECHANISM = Mechanism(
     name="attrition",
     step=request_attrition,
-    reads=("enterprises.post_level", "students.enterprise_mentor", "students.guidance_enterprise",
-           "students.guidance_school", "students.host", "students.location", "students.motivation",
-           "students.practical_skill", "students.sector_fit", "students.stage"),
+    reads=("enterprises.post_level", "school_mentors.vacant_until", "students.enterprise_mentor",
+           "students.guidance_enterprise", "students.guidance_school", "students.host", "students.location",
+           "students.motivation", "students.practical_skill", "students.school_mentor", "students.sector_fit",
+           "students.stage", "this_week.contact"),
     writes=("pending_dropouts", "pending_terminations"),
     streams=("attrition.dropout", "attrition.termination"),
 )

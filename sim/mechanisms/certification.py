@@ -1,11 +1,17 @@
-"""Certification (the "1+X" system): exam sessions with retakes.
+"""Certification (the "1+X" system): a mentor enters the students who are ready.
 
-An exam session closes each semester's teaching weeks. Students in the skill or
-internship stage, from ``first_exam_year`` on, sit the next of the X certificates they
-do not yet hold (they are taken in order), unless they have used all
-``max_attempts`` sittings of it. The pass probability is logistic in the exam score
-``practical_weight x practical skill + (1 - practical_weight) x theory`` around the
-certificate's pass mark. Sittings happen only as far as their fees are funded.
+An exam session closes each semester's teaching weeks. Entries close the week before:
+a mentor enters a student for the next of the X certificates they do not yet hold (they
+are taken in order) when the student's expected pass probability at their exam score
+reaches ``readiness_pass_probability`` and, after a failed sitting of it, once the
+score has risen by ``retake_study_points`` since (a retake follows further study). In
+the session week an entered student sits if in the skill or internship stage, from
+``first_exam_year`` on, with fewer than ``max_attempts`` sittings used on it, and as far
+as the exam fees are funded: an unfunded sitting is postponed (the student keeps the
+entry rules and is entered again for the next session), it never counts as an attempt.
+The pass probability is logistic in the exam score ``practical_weight x practical skill
++ (1 - practical_weight) x theory`` around the certificate's pass mark. A pass raises the
+student's motivation by ``result_motivation_change``, a failure lowers it as much.
 """
 
 from __future__ import annotations
@@ -24,33 +30,67 @@ def pass_probability(score: np.ndarray, threshold: np.ndarray | float, scale: fl
     return 1.0 / (1.0 + np.exp(-(score - threshold) / scale))
 
 
+def exam_score(world: World, idx: np.ndarray | slice) -> np.ndarray:
+    """Exam score of the students ``idx``: practical skill and theory, weighted."""
+    p = world.scenario.certification
+    s = world.students
+    return p.practical_weight * s.practical_skill[idx] + (1.0 - p.practical_weight) * s.theory[idx]
+
+
+def next_threshold(world: World, idx: np.ndarray | slice) -> np.ndarray:
+    """Pass mark of each student's next certificate (the last one's for a student who holds them all)."""
+    marks = np.asarray(world.scenario.certification.thresholds_points)
+    return marks[np.minimum(world.students.certificates[idx], len(marks) - 1)]
+
+
+def ready(world: World) -> np.ndarray:
+    """Mask of students a mentor would enter now: ready for the next certificate, studied since a failure."""
+    p = world.scenario.certification
+    s = world.students
+    score = exam_score(world, slice(None))
+    expected = pass_probability(score, next_threshold(world, slice(None)), p.difficulty_scale_points)
+    return s.in_programme() & (expected >= p.readiness_pass_probability) \
+        & (score >= s.score_at_failure + p.retake_study_points)
+
+
 def eligible(world: World) -> np.ndarray:
-    """Mask of students who may sit an exam this session."""
+    """Mask of students who would sit this session (entered, stage, year, certificates and sittings left)."""
     p = world.scenario.certification
     s = world.students
     programme_year = world.programme_week() // WEEKS_PER_YEAR + 1
-    return ((s.stage == SKILL) | (s.stage == INTERNSHIP)) & (programme_year >= p.first_exam_year) \
+    return s.entered & ((s.stage == SKILL) | (s.stage == INTERNSHIP)) & (programme_year >= p.first_exam_year) \
         & (s.certificates < len(p.thresholds_points)) & (s.attempts < p.max_attempts)
 
 
 def hold_exams(world: World) -> None:
-    """Run this week's exam session, if there is one."""
-    if not world.calendar.is_exam_week(world.week):
-        return
+    """Run this week's exam session, if there is one; enter students for next week's."""
+    if world.calendar.is_exam_week(world.week):
+        _sit(world)
+        world.students.entered[:] = False  # an entry is for one session
+    if world.calendar.is_exam_week(world.week + 1):
+        world.students.entered[:] = ready(world)
+
+
+def _sit(world: World) -> None:
     p = world.scenario.certification
     s = world.students
     u_sit = world.streams.uniform("certification.fee_funded", world.week, s.n)
     sitting = np.flatnonzero(eligible(world) & (u_sit < world.this_week.funded.exam_fees))
     if len(sitting) == 0:
         return
-    score = p.practical_weight * s.practical_skill[sitting] + (1.0 - p.practical_weight) * s.theory[sitting]
-    threshold = np.asarray(p.thresholds_points)[s.certificates[sitting]]
+    score = exam_score(world, sitting)
+    threshold = next_threshold(world, sitting)
     u = world.streams.uniform("certification.exam", world.week, s.n)[sitting]
     passed = u < pass_probability(score, threshold, p.difficulty_scale_points)
     winners, losers = sitting[passed], sitting[~passed]
     s.certificates[winners] += 1
     s.attempts[winners] = 0
+    s.score_at_failure[winners] = -np.inf
     s.attempts[losers] += 1
+    s.score_at_failure[losers] = score[~passed]
+    change = p.result_motivation_change
+    s.motivation[winners] = np.minimum(s.motivation[winners] + change, 1.0)
+    s.motivation[losers] = np.maximum(s.motivation[losers] - change, 0.0)
     world.counters.exam_sittings += len(sitting)
     world.counters.exam_passes += len(winners)
     world.events.add(world.week, winners, "exam_pass", "certificate")
@@ -66,10 +106,14 @@ MECHANISM = Mechanism(
     name="certification",
     step=hold_exams,
     reads=("students.enrol_week", "students.practical_skill", "students.stage", "students.theory", "this_week.funded"),
-    writes=("counters.exam_passes", "counters.exam_sittings", "students.attempts", "students.certificates"),
+    writes=("counters.exam_passes", "counters.exam_sittings", "students.attempts", "students.certificates",
+            "students.entered", "students.motivation", "students.score_at_failure"),
     state=(
         StateField("students", "certificates", np.int8, 0, "X certificates held"),
         StateField("students", "attempts", np.int8, 0, "sittings of the next certificate so far"),
+        StateField("students", "entered", bool, False, "entered by a mentor for the coming exam session"),
+        StateField("students", "score_at_failure", np.float64, -np.inf,
+                   "exam score at the last failed sitting of the next certificate (-inf: none)"),
     ),
     streams=("certification.fee_funded", "certification.exam"),
     outcomes=(

@@ -1,13 +1,29 @@
-"""Contact between the two kinds of mentor (seed 003, section 5.2).
+"""Contact between the two kinds of mentor (seed 003, section 5.2), and what it brings.
 
 School mentors with apprentices placed visit the enterprise (the rule: at least twice
 a month); enterprise mentors teach at school (at least four times a semester). Visits
 happen only as far as their travel is funded, sessions only as far as enterprise
-mentors' allowances are. Contact raises each host's coordination with the school,
-which moves curriculum alignment towards the enterprise's post standards:
-``alignment = base + alignment_gain x coordination x (1 - base)``. Coordination
-follows the contact made with a lag (``adjustment_rate_per_week``) and reaches 1 when
-both rules are met; it decays in firms without apprentices.
+mentors' allowances are; both take mentors' hours (``mentoring``). Contact brings three
+things (DESIGN.md, "Mentoring"):
+
+- teaching aligned with the posts: contact raises each host's coordination with the
+  school, which moves curriculum alignment towards the enterprise's post standards:
+  ``alignment = base + alignment_gain x coordination x (1 - base)``. Coordination
+  follows the contact made with a lag (``adjustment_rate_per_week``) and reaches 1
+  when both rules are met; it decays in firms without apprentices;
+- problems in a placement found early: a problem shows ``problem_warning_weeks``
+  before it would end in a dropout or a termination; a visit in that time notices it
+  (visits come at ``v`` a month), and the two mentors resolve ``problem_resolution_share``
+  of what they notice. So of the hazard a problem adds (the support, fit and motivation
+  terms of dropout, the skill-gap term of termination; ``attrition``) a visited
+  apprentice keeps ``1 - caught``, ``caught = problem_resolution_share x (1 -
+  exp(-v x problem_warning_weeks / weeks per month))``; an apprentice whose school-
+  mentor post is vacant is not visited;
+- better-fitting placements: the school knows a partner firm's posts as far as it is
+  coordinated with it (``knowledge = placement_fit_gain x coordination``); when it must
+  place students outside their sector it tries the firms it knows best first and finds
+  a post that fits the student's training with probability ``knowledge`` (``placement``),
+  so fewer placements are misfits.
 """
 
 from __future__ import annotations
@@ -18,6 +34,7 @@ from sim.engine.declarations import StateField
 from sim.engine.mechanism import Mechanism
 from sim.engine.population import ENTERPRISE
 from sim.engine.world import World
+from sim.mechanisms.mentoring import WEEKS_PER_MONTH
 
 RULE_VISITS_PER_MONTH = 2.0
 """Seed 003's minimum school-mentor visits per month (the reference for full contact)."""
@@ -49,6 +66,32 @@ def make_contact(world: World) -> None:
     target = np.where(hosting, contact_target(visits, sessions), 0.0)
     c = world.enterprises.coordination
     c += sc.contact.adjustment_rate_per_week * (target - c)
+
+
+def problems_caught(world: World, who: np.ndarray) -> np.ndarray:
+    """Share of the problem-driven hazard of apprentices ``who`` that visits catch and resolve this week.
+
+    ``problem_resolution_share x (1 - exp(-visits a month x problem_warning_weeks / weeks
+    a month))`` for an apprentice whose school mentor's post is filled, 0 otherwise: the
+    chance that at least one visit (Poisson, at the rate made this week) falls within a
+    problem's warning time, times the share of noticed problems resolved.
+    """
+    sc = world.scenario.contact
+    visits = world.this_week.contact.visits_per_month
+    caught = np.zeros(len(who))
+    if len(who) == 0 or visits <= 0.0 or sc.problem_resolution_share <= 0.0:
+        return caught
+    noticed = -np.expm1(-visits * sc.problem_warning_weeks / WEEKS_PER_MONTH)
+    mentor = world.students.school_mentor[who]
+    has_mentor = mentor >= 0
+    visited = has_mentor & world.school_mentors.active(world.week)[np.where(has_mentor, mentor, 0)]
+    caught[visited] = sc.problem_resolution_share * noticed
+    return caught
+
+
+def placement_knowledge(world: World, firms: np.ndarray) -> np.ndarray:
+    """Chance that the school finds a post fitting a student of another sector with each of ``firms``, 0-1."""
+    return world.scenario.contact.placement_fit_gain * world.enterprises.coordination[firms]
 
 
 def alignment(world: World, coordination: np.ndarray | float) -> np.ndarray | float:

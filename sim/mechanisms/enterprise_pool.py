@@ -1,13 +1,19 @@
 """The enterprises a programme can work with, and how many apprentices each may host.
 
 Posts are mostly low-technology (seed 000: assembly-line operators), so the post's
-technical level is drawn from a Beta distribution skewed low. Chinese internship rules
-cap interns at 10% of a firm's staff and 20% of one post's staff (calibration.md).
+technical level is drawn from a Beta distribution skewed low. The share of a firm's
+staff in the apprentice post varies by firm (Beta with mean ``post_staff_share`` and
+concentration ``post_staff_share_concentration``): on an assembly line the operators are
+most of the staff, elsewhere the post is a small team. Chinese internship rules cap
+interns at 10% of a firm's staff and 20% of one post's staff (calibration.md), so the
+post cap binds where the post is less than half the staff and the firm cap where it is
+more.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import betaincinv
 
 from sim.engine.declarations import SET_UP, StateField
 from sim.engine.mechanism import Mechanism
@@ -23,6 +29,19 @@ def apprentice_capacity(slots_offered: np.ndarray, staff: np.ndarray, post_staff
     return np.minimum(slots_offered, np.minimum(firm_cap, post_cap)).astype(np.int32)
 
 
+def post_staff_shares(scenario: Scenario, streams: RandomStreams, n: int) -> np.ndarray:
+    """Share of each firm's staff in the apprentice post: Beta(mean x k, (1 - mean) x k), k the concentration."""
+    p = scenario.enterprises
+    k = p.post_staff_share_concentration
+    if p.post_staff_share >= 1.0:
+        return np.ones(n)
+    # by inversion of one uniform per firm, so a firm keeps its rank in every scenario (common random
+    # numbers across the mean and the spread); both Beta parameters kept above 0 (a share within a
+    # float's smallest step of 0 would make one 0)
+    u = streams.uniform("enterprises.post_staff_share", -1, n)
+    return np.asarray(betaincinv(max(p.post_staff_share * k, 1e-12), max((1.0 - p.post_staff_share) * k, 1e-12), u))
+
+
 def create_enterprises(scenario: Scenario, streams: RandomStreams) -> dict[str, np.ndarray]:
     """Draw the enterprise pool: the set-up attributes, by name."""
     p = scenario.enterprises
@@ -31,7 +50,7 @@ def create_enterprises(scenario: Scenario, streams: RandomStreams) -> dict[str, 
     sector = g("enterprises.sector").integers(0, scenario.intake.n_sectors, n).astype(np.int16)
     log_size = p.staff_log_sd * g("enterprises.staff").standard_normal(n)
     staff = np.maximum(10, np.round(p.staff_median * np.exp(log_size))).astype(np.int32)
-    post_staff = np.maximum(1, np.round(p.post_staff_share * staff)).astype(np.int32)
+    post_staff = np.maximum(1, np.round(post_staff_shares(scenario, streams, n) * staff)).astype(np.int32)
     post_level = g("enterprises.post_level").beta(p.post_level_alpha, p.post_level_beta, n)
     slots = 1 + g("enterprises.slots").poisson(max(p.slots_offered_mean - 1.0, 0.0), n)
     capacity = apprentice_capacity(slots, staff, post_staff, p.firm_intern_cap_share, p.post_intern_cap_share)
@@ -55,5 +74,5 @@ MECHANISM = Mechanism(
         StateField("enterprises", "participating", bool, SET_UP, "takes part in the programme this year"),
     ),
     streams=("enterprises.sector", "enterprises.staff", "enterprises.post_level", "enterprises.slots",
-             "enterprises.willingness", "enterprises.initial_participation"),
+             "enterprises.willingness", "enterprises.initial_participation", "enterprises.post_staff_share"),
 )

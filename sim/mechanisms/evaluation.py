@@ -1,9 +1,26 @@
-"""Evaluation: the composite student score, and what a host judges of its apprentices.
+"""Evaluation: the school's composite score, and the host's own satisfaction with its apprentices.
 
 Seed 003 (section 5.3) scores students as 30% theory + 50% skill + 20%
-professionalism; the weights are parameters. The evaluation folds the internship
-appraisal into the composite score, so a host's satisfaction with the skills of an
-apprentice it trained is read from the same score.
+professionalism; the weights are parameters. That is the *school's* measure. A host
+judges the apprentices it trained by what its posts need of them (DESIGN.md,
+"Evaluation"), in four parts, each 0-1:
+
+- *skill fit*: ``min(1, practical skill / the post's need)``, the need being the
+  practical skill the host's post requires (``attrition.post_need``: higher-level posts
+  need more); theory does not enter;
+- *professionalism*: ``professionalism / 100``;
+- *productive contribution*: the share of the apprentice's training cost with this host
+  (wage, consumables, mentor time and allowance) that its productive work paid back,
+  ``min(1, output / cost)`` over its weeks in the firm (``enterprise_accounts``);
+- *staying on*: 1 if the apprentice completed the placement and joined the host, 0 if
+  it completed it without joining, dropped out or was let go.
+
+The host's satisfaction index is their weighted mean, ``sum_k w_k x part_k / sum_k w_k``
+(relative weights ``evaluation.host_*_weight``). A host rates each apprentice whose
+placement with it ends: at graduation, and when the apprentice drops out or the host
+ends the apprenticeship (``exits``); a firm that withdraws does not rate the apprentices
+it sends back. A firm's satisfaction (``Enterprises.satisfaction()``), which its yearly
+participation decision reads, is the mean index of its ratings so far.
 """
 
 from __future__ import annotations
@@ -14,28 +31,85 @@ from sim.engine.declarations import StateField, Unit, mean_of, rate
 from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import Students
 from sim.engine.world import World
+from sim.mechanisms.attrition import post_need
 from sim.scenario.schema import EvaluationParams
+
+# The parts of a host's satisfaction with an apprentice, in the order of their weights.
+HOST_PARTS: tuple[str, ...] = ("skill_fit", "professionalism", "contribution", "retention")
+
+_PART_LABELS = {
+    "skill_fit": ("Enterprise satisfaction: skill fit",
+                  "Hosts' mean rating of how far their apprentices' practical skill met the post's need (0-1)."),
+    "professionalism": ("Enterprise satisfaction: professionalism",
+                        "Hosts' mean rating of their apprentices' professionalism (professionalism / 100)."),
+    "contribution": ("Enterprise satisfaction: productive contribution",
+                     "Hosts' mean share of an apprentice's training cost its productive work paid back (0-1)."),
+    "retention": ("Enterprise satisfaction: staying on",
+                  "Share of the apprentices hosts rated who completed the placement and joined the host."),
+}
 
 
 def composite_score(students: Students, params: EvaluationParams, idx: np.ndarray | slice = slice(None)) -> np.ndarray:
-    """The weighted composite score, points 0-100."""
+    """The weighted composite score, points 0-100 (the school's measure)."""
     return (params.theory_weight * students.theory[idx]
             + params.practical_skill_weight * students.practical_skill[idx]
             + params.professionalism_weight * students.professionalism[idx])
 
 
-def skill_index(students: Students, params: EvaluationParams, idx: np.ndarray | slice = slice(None)) -> np.ndarray:
-    """A host's satisfaction with an apprentice it trained, 0-1: the composite score / 100."""
-    return composite_score(students, params, idx) / 100.0
+def host_weights(params: EvaluationParams) -> np.ndarray:
+    """The relative weights of the host's parts, in the order of ``HOST_PARTS``."""
+    return np.array([params.host_skill_fit_weight, params.host_professionalism_weight,
+                     params.host_contribution_weight, params.host_retention_weight])
 
 
-def rate_by_hosts(world: World, rated: np.ndarray) -> None:
-    """Each host rates the graduates ``rated`` it hosted at graduation (adds to its satisfaction)."""
+def host_index(params: EvaluationParams, parts: np.ndarray) -> np.ndarray:
+    """A host's satisfaction index (0-1) from its parts (rows in the order of ``HOST_PARTS``)."""
+    w = host_weights(params)
+    return np.asarray(w @ parts / w.sum())
+
+
+def host_rating_parts(world: World, who: np.ndarray, retained: np.ndarray) -> np.ndarray:
+    """The four parts (rows, ``HOST_PARTS`` order) of the rating each host gives the apprentices ``who``.
+
+    ``who`` must have a host; ``retained`` marks those who joined it.
+    """
     s = world.students
+    host = s.host[who]
+    need = post_need(world, host)
+    skill_fit = np.minimum(1.0, s.practical_skill[who] / np.maximum(need, 1e-9))
+    professionalism = s.professionalism[who] / 100.0
+    cost = s.hosted_cost_yuan[who]
+    contribution = np.minimum(1.0, np.divide(s.hosted_output_yuan[who], cost, out=np.zeros(len(who)),
+                                             where=cost > 0))
+    return np.vstack([skill_fit, professionalism, contribution, retained.astype(float)])
+
+
+def rate_by_hosts(world: World, who: np.ndarray, retained: np.ndarray) -> None:
+    """Each host rates the apprentices ``who`` whose placement with it ends (adds to its satisfaction)."""
+    if len(who) == 0:
+        return
     ent = world.enterprises
-    sat = skill_index(s, world.scenario.evaluation, rated)
-    np.add.at(ent.satisfaction_sum, s.host[rated], sat)
-    np.add.at(ent.satisfaction_count, s.host[rated], 1.0)
+    host = world.students.host[who]
+    parts = host_rating_parts(world, who, retained)
+    np.add.at(ent.satisfaction_sum, host, host_index(world.scenario.evaluation, parts))
+    np.add.at(ent.satisfaction_count, host, 1.0)
+    for k, part in enumerate(HOST_PARTS):
+        np.add.at(getattr(ent, f"satisfaction_{part}_sum"), host, parts[k])
+
+
+def _part_outcome(part: str) -> Outcome:
+    label, description = _PART_LABELS[part]
+    return Outcome(f"enterprise_satisfaction_{part}", label, description, Unit.INDEX,
+                   lambda world, totals: rate(getattr(world.enterprises, f"satisfaction_{part}_sum").sum(),
+                                              world.enterprises.satisfaction_count.sum()))
+
+
+# what rating an apprentice reads and writes (called from labour_market and exits)
+RATING_READS = ("enterprises.post_level", "students.hosted_cost_yuan", "students.hosted_output_yuan",
+                "students.practical_skill", "students.professionalism")
+RATING_WRITES = ("enterprises.satisfaction_contribution_sum", "enterprises.satisfaction_count",
+                 "enterprises.satisfaction_professionalism_sum", "enterprises.satisfaction_retention_sum",
+                 "enterprises.satisfaction_skill_fit_sum", "enterprises.satisfaction_sum")
 
 
 MECHANISM = Mechanism(
@@ -43,8 +117,10 @@ MECHANISM = Mechanism(
     step=None,
     state=(
         StateField("enterprises", "satisfaction_sum", np.float64, 0.0,
-                   "sum of the skill index of the graduates the firm rated"),
-        StateField("enterprises", "satisfaction_count", np.float64, 0.0, "graduates the firm rated"),
+                   "sum of the satisfaction index of the apprentices the firm rated"),
+        StateField("enterprises", "satisfaction_count", np.float64, 0.0, "apprentices the firm rated"),
+        *(StateField("enterprises", f"satisfaction_{part}_sum", np.float64, 0.0,
+                     f"sum of the {part.replace('_', ' ')} part of the firm's ratings") for part in HOST_PARTS),
     ),
     outcomes=(
         Outcome("mean_composite_score", "Composite score of graduates",
@@ -52,8 +128,10 @@ MECHANISM = Mechanism(
                 Unit.POINTS, lambda world, totals: mean_of(
                     composite_score(world.students, world.scenario.evaluation, totals.graduates)), headline=True),
         Outcome("enterprise_satisfaction", "Enterprise satisfaction",
-                "Hosts' mean rating (0-1) of the graduates they trained.", Unit.INDEX,
+                "Hosts' mean satisfaction index (0-1) with the apprentices they trained: skill fit, "
+                "professionalism, productive contribution and staying on.", Unit.INDEX,
                 lambda world, totals: rate(world.enterprises.satisfaction_sum.sum(),
                                            world.enterprises.satisfaction_count.sum()), headline=True),
+        *(_part_outcome(part) for part in HOST_PARTS),
     ),
 )

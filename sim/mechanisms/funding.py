@@ -1,26 +1,48 @@
-"""Funding: yearly money in, weekly needs paid in priority order.
+"""Funding: money in while a cohort is enrolled, weekly needs paid from their earmarked sources.
 
-At each year start the school special fund and the government pay in their yearly
-amounts and enterprises pay their cost share for the apprentice-years hosted since the last bill. Each
-week every use states its need (training-base running costs for students at school,
-allowances of the mentors with mentees in the programme (school) or apprentices on site
-(enterprise), visit travel, exam fees, the per-apprentice subsidy) and the ledger
-says what share it could pay; the mechanisms scale what they do by that share.
+Money in. At the start of each academic year in which a cohort is enrolled (some
+cohort's programme overlaps the coming 52 weeks) the school special fund and the
+government pay in their yearly amounts; in a year with no cohort enrolled nothing is
+paid in (budgets follow the students: no money arrives after the last cohort has
+left). Enterprises pay their cost share as they host: each week, ``cost share per
+apprentice-year / 52`` for each apprentice in a firm that week (the yearly bill's
+total, settled weekly, so none of it arrives after the last apprentice has left).
+
+Money out. Each week every use states its need (training-base running costs for
+students at school, allowances of the school mentors with mentees in the programme,
+the enterprise mentors' pay, visit travel, exam fees, the per-apprentice subsidy) and
+the ledger pays it only from the sources earmarked for it (``funding.earmarks``), in
+the order listed; the mechanisms scale what they do by the share paid.
+
+Enterprise mentors' allowance. The national guidelines on the enterprise new-style
+apprenticeship (2018, 2021) have the firm set and pay its mentors' allowance, so by
+default (``funding.firms_pay_mentor_allowance``) each host pays the allowance of its
+mentors with apprentices on site this week: a cost in its own accounts
+(``enterprises.week_mentor_allowance_yuan``, booked by enterprise_accounts), never
+short for lack of programme money. The salary subsidy (seed 003 §6.3) stays a
+programme use. The share of the enterprise mentors' pay actually paid, which effort
+and the sessions at school follow, is ``(firm part + programme part x share the
+ledger paid) / (firm part + programme part)``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.declarations import Unit, rate
-from sim.engine.ledger import SOURCES, USES, ByUse
+from sim.engine.declarations import StateField, Unit, rate
+from sim.engine.ledger import SOURCES, USES, ByUse, Ledger
 from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import EMPLOYED, ENTERPRISE, FURTHER_STUDY, SCHOOL
 from sim.engine.world import RunTotals, World
 from sim.mechanisms import certification
-from sim.scenario.schema import WEEKS_PER_YEAR
+from sim.scenario.schema import WEEKS_PER_YEAR, Scenario
 
 MONTHS_PER_WEEK = 12.0 / WEEKS_PER_YEAR
+
+
+def new_ledger(scenario: Scenario) -> Ledger:
+    """An empty ledger paying each use from the scenario's earmarked sources."""
+    return Ledger(scenario.funding.earmarks.model_dump())
 
 
 def active_enterprise_mentors(world: World) -> np.ndarray:
@@ -38,22 +60,39 @@ def school_mentors_with_apprentices(world: World) -> np.ndarray:
     return np.bincount(s.school_mentor[away], minlength=world.school_mentors.n) > 0
 
 
-def pay_in_yearly(world: World) -> None:
-    """Budgets arrive at the start of each academic year."""
-    if not world.calendar.is_year_start(world.week):
-        return
+def cohort_enrolled_this_year(world: World) -> bool:
+    """True if some cohort's programme overlaps the 52 weeks starting this week."""
+    s = world.students
+    if s.n == 0:
+        return False
+    starts_before_year_end = s.enrol_week < world.week + WEEKS_PER_YEAR
+    ends_after_year_start = world.graduation_week() >= world.week
+    return bool(np.any(starts_before_year_end & ends_after_year_start))
+
+
+def pay_in(world: World, apprentices_at_firms: int) -> None:
+    """Yearly budgets in a year with a cohort enrolled; the firms' cost share for this week's apprentices."""
     p = world.scenario.funding
-    world.ledger.pay_in("school_special_fund", p.school_special_fund_yuan_per_year)
-    world.ledger.pay_in("government", p.government_yuan_per_year)
-    hosted_weeks = float(world.enterprises.total_apprentice_weeks.sum())
-    unbilled_years = (hosted_weeks - world.counters.apprentice_weeks_billed) / WEEKS_PER_YEAR
-    world.counters.apprentice_weeks_billed = hosted_weeks
-    world.ledger.pay_in("enterprise_cost_sharing", p.enterprise_cost_sharing_yuan_per_apprentice_year
-                        * unbilled_years)
+    if world.calendar.is_year_start(world.week) and cohort_enrolled_this_year(world):
+        world.ledger.pay_in("school_special_fund", p.school_special_fund_yuan_per_year)
+        world.ledger.pay_in("government", p.government_yuan_per_year)
+    if apprentices_at_firms:
+        world.ledger.pay_in("enterprise_cost_sharing",
+                            p.enterprise_cost_sharing_yuan_per_apprentice_year * apprentices_at_firms / WEEKS_PER_YEAR)
 
 
-def weekly_needs(world: World) -> ByUse:
-    """What each use of the programme's money needs this week, yuan."""
+def firm_paid_allowance(world: World, em_active: np.ndarray) -> np.ndarray:
+    """What each firm pays its own active mentors in allowance this week, yuan (zero if the programme pays)."""
+    sc = world.scenario
+    n_firms = world.enterprises.n
+    if not sc.funding.firms_pay_mentor_allowance or not em_active.any():
+        return np.zeros(n_firms)
+    mentors = np.bincount(world.enterprise_mentors.enterprise[em_active], minlength=n_firms)
+    return mentors * sc.enterprise_mentors.remuneration_yuan_per_month * MONTHS_PER_WEEK
+
+
+def weekly_needs(world: World, em_active: np.ndarray) -> ByUse:
+    """What each use of the programme's money needs this week, yuan (the firms' own payments aside)."""
     sc = world.scenario
     s = world.students
     at_school = int(np.count_nonzero(s.location == SCHOOL))
@@ -61,10 +100,10 @@ def weekly_needs(world: World) -> ByUse:
     sm_active = world.school_mentors.active(world.week)
     mentoring = np.bincount(s.school_mentor[s.in_programme() & (s.school_mentor >= 0)],
                             minlength=world.school_mentors.n) > 0
-    em_active = active_enterprise_mentors(world) if sc.programme.dual_mentor else np.zeros(0, bool)
     visiting = school_mentors_with_apprentices(world) & sm_active
-    em_pay = sc.enterprise_mentors.remuneration_yuan_per_month + \
-        sc.incentives.enterprise_mentor_salary_subsidy_yuan_per_month
+    em_pay = sc.incentives.enterprise_mentor_salary_subsidy_yuan_per_month
+    if not sc.funding.firms_pay_mentor_allowance:
+        em_pay += sc.enterprise_mentors.remuneration_yuan_per_month
     exam_fees = 0.0
     if world.calendar.is_exam_week(world.week):
         exam_fees = int(np.count_nonzero(certification.eligible(world))) * sc.certification.exam_fee_yuan
@@ -81,9 +120,23 @@ def weekly_needs(world: World) -> ByUse:
 
 
 def pay_weekly_needs(world: World) -> None:
-    """Pay this week's needs; record the share of each use that was funded."""
-    pay_in_yearly(world)
-    world.this_week.funded = world.ledger.pay_out(weekly_needs(world))
+    """Take this week's money in, pay this week's needs; record the share of each use that was paid."""
+    s = world.students
+    pay_in(world, int(np.count_nonzero(s.location == ENTERPRISE)))
+    em_active = active_enterprise_mentors(world) if world.scenario.programme.dual_mentor else \
+        np.zeros(world.enterprise_mentors.n, dtype=bool)
+    needs = weekly_needs(world, em_active)
+    funded = world.ledger.pay_out(needs)
+    by_firm = firm_paid_allowance(world, em_active)
+    ent = world.enterprises
+    ent.week_mentor_allowance_yuan[:] = by_firm
+    ent.total_mentor_allowance_yuan += by_firm
+    firm_part = float(by_firm.sum())
+    if firm_part > 0.0:  # the firms' part of the enterprise mentors' pay is always paid
+        programme_part = needs.enterprise_mentor_remuneration
+        funded.enterprise_mentor_remuneration = (firm_part + programme_part * funded.enterprise_mentor_remuneration) \
+            / (firm_part + programme_part)
+    world.this_week.funded = funded
 
 
 def _cost_per_employed_graduate(world: World, totals: RunTotals) -> float:
@@ -92,26 +145,44 @@ def _cost_per_employed_graduate(world: World, totals: RunTotals) -> float:
     return rate(world.ledger.total_spent, employed)
 
 
+def _label(name: str) -> str:
+    return name.replace("_", " ")
+
+
 def _spent_on(use: str) -> Outcome:
-    label = use.replace("_", " ")
-    return Outcome(f"spent_{use}_yuan", f"Spent on {label}", f"Programme money paid out for {label}, whole run.",
-                   Unit.YUAN, lambda world, totals: world.ledger.spent_by_use()[use])
+    return Outcome(f"spent_{use}_yuan", f"Spent on {_label(use)}", f"Programme money paid out for {_label(use)}, "
+                   "whole run.", Unit.YUAN, lambda world, totals: world.ledger.spent_by_use()[use])
 
 
 def _spent_from(source: str) -> Outcome:
-    label = source.replace("_", " ")
-    return Outcome(f"spent_{source}_yuan", f"Spent from {label}",
-                   f"Programme money paid out of the {label}, whole run.", Unit.YUAN,
+    return Outcome(f"spent_{source}_yuan", f"Spent from {_label(source)}",
+                   f"Programme money paid out of the {_label(source)}, whole run.", Unit.YUAN,
                    lambda world, totals: world.ledger.spent_by_source()[source])
+
+
+def _weeks_short(use: str) -> Outcome:
+    j = USES.index(use)
+    return Outcome(f"weeks_short_{use}", f"Weeks {_label(use)} went short",
+                   f"Weeks in which the sources earmarked for {_label(use)} paid less than its need.", Unit.WEEKS,
+                   lambda world, totals: float(world.ledger.weeks_short[j]))
+
+
+def _allowance(name: str, description: str) -> StateField:
+    return StateField("enterprises", name, np.float64, 0.0, description)
 
 
 MECHANISM = Mechanism(
     name="funding",
     step=pay_weekly_needs,
-    reads=("enterprise_mentors.vacant_until", "enterprises.total_apprentice_weeks", "school_mentors.vacant_until",
-           "students.attempts", "students.certificates", "students.enrol_week", "students.enterprise_mentor",
-           "students.location", "students.school_mentor", "students.stage"),
-    writes=("counters.apprentice_weeks_billed", "ledger", "this_week.funded"),
+    reads=("enterprise_mentors.enterprise", "enterprise_mentors.vacant_until", "school_mentors.vacant_until",
+           "students.attempts", "students.certificates", "students.enrol_week", "students.entered",
+           "students.enterprise_mentor", "students.location", "students.school_mentor", "students.stage"),
+    writes=("enterprises.total_mentor_allowance_yuan", "enterprises.week_mentor_allowance_yuan", "ledger",
+            "this_week.funded"),
+    state=(
+        _allowance("week_mentor_allowance_yuan", "allowance the firm paid its own enterprise mentors this week, yuan"),
+        _allowance("total_mentor_allowance_yuan", "allowance the firm paid its own mentors, whole run, yuan"),
+    ),
     outcomes=(
         Outcome("total_cost_yuan", "Programme cost", "Programme money paid out, all uses, whole run.", Unit.YUAN,
                 lambda world, totals: world.ledger.total_spent, headline=True),
@@ -120,11 +191,19 @@ MECHANISM = Mechanism(
         Outcome("cost_per_employed_graduate_yuan", "Cost per employed graduate",
                 "Programme cost per graduate employed (or in further study) at graduation.", Unit.YUAN,
                 _cost_per_employed_graduate, headline=True),
-        Outcome("money_in_yuan", "Money paid in", "Money paid into the programme by all sources, whole run.",
+        Outcome("money_in_yuan", "Money paid in",
+                "Money paid into the programme by all sources, whole run (nothing once no cohort is enrolled).",
                 Unit.YUAN, lambda world, totals: float(world.ledger.paid_in.sum())),
         Outcome("balance_yuan", "Balance", "Programme money not spent at the end of the run.", Unit.YUAN,
                 lambda world, totals: float(world.ledger.balance.sum())),
         *(_spent_on(use) for use in USES),
         *(_spent_from(source) for source in SOURCES),
+        Outcome("unpaid_need_yuan", "Needs left unpaid",
+                "Programme needs, all uses, that their earmarked sources could not pay, whole run.", Unit.YUAN,
+                lambda world, totals: float(world.ledger.unpaid.sum())),
+        *(_weeks_short(use) for use in USES),
+        Outcome("mentor_allowance_paid_by_firms_yuan", "Mentor allowance paid by firms",
+                "Allowance the hosts paid their own enterprise mentors (outside the programme's money), whole run.",
+                Unit.YUAN, lambda world, totals: float(world.enterprises.total_mentor_allowance_yuan.sum())),
     ),
 )

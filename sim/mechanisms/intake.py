@@ -98,5 +98,10 @@ MECHANISM = Mechanism(
                 Unit.PERSONS, lambda world, totals: float(world.students.n)),
         Outcome("n_enrolled", "Students enrolled", "Students whose cohort has enrolled by the end of the run.",
                 Unit.PERSONS, _n_enrolled),
+        # Counted so that a horizon ending before a cohort finishes is visible (issue 10).
+        Outcome("n_still_enrolled", "Students still enrolled",
+                "Students still in the programme in the last week simulated (neither graduated nor dropped out); "
+                "more than 0 when the horizon ends before a cohort finishes.",
+                Unit.PERSONS, lambda world, totals: float(np.count_nonzero(world.students.in_programme()))),
     ),
 )

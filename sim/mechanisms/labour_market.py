@@ -1,13 +1,22 @@
 """The labour market: host offers, further study, open-market search, follow-up.
 
-``job_search_weeks_before_graduation`` before a cohort graduates, each host decides:
-``further_study_share`` of the cohort choose a bachelor's (Chinese headline employment
-rates count them as employed, calibration.md), and ``not_seeking_share`` do not look for work in their first year (MyCOS
-counts 7.5% "not placed" half a year on); then each host offers a job to the
-other apprentices it hosts (those not seeking work on the open market included) whose composite score reaches its bar
-(``host_hire_bar_points + host_bar_per_post_level_points x post level``), best first,
-while it has vacancies this year. The others search the open market from then on: weekly job-finding
-hazard ``open_market_job_rate_per_week x exp(composite_effect x (composite - 50) +
+``job_search_weeks_before_graduation`` before a cohort graduates its final-year
+students turn to what comes next: ``further_study_share`` of the cohort choose a
+bachelor's (Chinese headline employment rates count them as employed, calibration.md),
+and ``not_seeking_share`` do not look for work in their first year (MyCOS counts 7.5%
+"not placed" half a year on); the others without a host start searching the open
+market. Hosts decide in the same week, but never before they have seen the apprentice
+work: the *hiring-decision week* is the later of that week and the week in which the
+apprentice has worked ``host_min_observation_weeks`` weeks of the programme's final
+enterprise period (at the latest the period's last week; ``host_decision_week``). So a
+short final internship (the traditional programme's 12 weeks) is decided near its end,
+a year-long one at the usual lead. Hosted apprentices wait for their host's decision
+before they search. In that week each host offers a job to the apprentices it hosts
+(other than those going on to study; those not seeking work on the open market
+included) whose composite score reaches its bar (``host_hire_bar_points +
+host_bar_per_post_level_points x post level``), best first, while it has vacancies
+this year. The others search the open market from then on: weekly job-finding hazard
+``open_market_job_rate_per_week x exp(composite_effect x (composite - 50) +
 certificate_effect x certificates)``. At graduation everyone still in the programme
 becomes employed, in further study or unemployed; graduates keep searching, and the
 employed lose jobs at ``job_loss_rate_per_year``. Stages are recorded at graduation,
@@ -18,14 +27,25 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.engine.calendar import ProgrammeCalendar
 from sim.engine.declarations import StateField, Unit, rate
 from sim.engine.mechanism import Mechanism, Outcome
-from sim.engine.population import AWAY, EMPLOYED, FURTHER_STUDY, NO_ONE, OPEN_MARKET, UNEMPLOYED
+from sim.engine.population import (
+    AWAY,
+    BASIC,
+    EMPLOYED,
+    ENTERPRISE,
+    FURTHER_STUDY,
+    INTERNSHIP,
+    NO_ONE,
+    OPEN_MARKET,
+    UNEMPLOYED,
+)
 from sim.engine.world import RunTotals, World
 from sim.mechanisms.attrition import weekly_probability
-from sim.mechanisms.evaluation import composite_score, rate_by_hosts
+from sim.mechanisms.evaluation import RATING_READS, RATING_WRITES, composite_score, rate_by_hosts
 from sim.mechanisms.placement import release
-from sim.scenario.schema import WEEKS_PER_YEAR
+from sim.scenario.schema import WEEKS_PER_YEAR, LabourMarketParams
 
 FOLLOW_UP_6M_WEEKS = WEEKS_PER_YEAR // 2
 FOLLOW_UP_12M_WEEKS = WEEKS_PER_YEAR
@@ -37,15 +57,54 @@ def host_bar(world: World, host: np.ndarray) -> np.ndarray:
     return lm.host_hire_bar_points + lm.host_bar_per_post_level_points * world.enterprises.post_level[host]
 
 
-def _host_decisions(world: World, cohort: slice) -> None:
+def search_start_week(calendar: ProgrammeCalendar, lm: LabourMarketParams) -> int:
+    """Programme week in which final-year students start searching: the lead before the last week."""
+    return max(calendar.programme_weeks - 1 - lm.job_search_weeks_before_graduation, 0)
+
+
+def final_enterprise_period(calendar: ProgrammeCalendar) -> tuple[int, int] | None:
+    """First and last programme week of the calendar's last enterprise period (None if it has none)."""
+    firm = calendar.location == ENTERPRISE
+    weeks = np.flatnonzero(firm)
+    if len(weeks) == 0:
+        return None
+    end = int(weeks[-1])
+    before = np.flatnonzero(~firm[:end])
+    return (int(before[-1]) + 1 if len(before) else 0), end
+
+
+def host_decision_week(calendar: ProgrammeCalendar, lm: LabourMarketParams) -> int:
+    """Programme week in which hosts decide on job offers: the search start, once they have seen the work.
+
+    ``max(search start, first week of the final enterprise period +
+    host_min_observation_weeks - 1)``, but no later than that period's last week (nor
+    the programme's).
+    """
+    search = search_start_week(calendar, lm)
+    period = final_enterprise_period(calendar)
+    if period is None:
+        return search
+    start, end = period
+    seen = min(start + lm.host_min_observation_weeks - 1, end)
+    return min(max(search, seen), calendar.programme_weeks - 1)
+
+
+def _choose_paths(world: World, cohort: slice) -> None:
+    """Final-year students of ``cohort`` choose further study, not seeking work, or the labour market."""
     s = world.students
-    ev = world.scenario.evaluation
     idx = np.arange(cohort.start, cohort.stop)
     idx = idx[s.in_programme()[idx]]
     lm = world.scenario.labour_market
     u = world.streams.uniform("labour_market.further_study", world.week, s.n)[idx]
     s.further_study[idx[u < lm.further_study_share]] = True
     s.not_seeking[idx[(u >= lm.further_study_share) & (u < lm.further_study_share + lm.not_seeking_share)]] = True
+
+
+def _host_decisions(world: World, cohort: slice) -> None:
+    s = world.students
+    ev = world.scenario.evaluation
+    idx = np.arange(cohort.start, cohort.stop)
+    idx = idx[s.in_programme()[idx]]
     hosted = idx[s.host[idx] >= 0]
     s.host_at_decision[hosted] = s.host[hosted]
     hosted = hosted[~s.further_study[hosted]]
@@ -92,7 +151,8 @@ def _graduate(world: World, cohort: slice) -> None:
     np.add.at(ent.year_hiring_savings_yuan, s.employer[retained], saving)
     np.add.at(ent.total_hiring_savings_yuan, s.employer[retained], saving)
     world.counters.hiring_savings_yuan += saving * len(retained)
-    rate_by_hosts(world, idx[s.host[idx] >= 0])
+    hosted = idx[s.host[idx] >= 0]
+    rate_by_hosts(world, hosted, retained=s.offered_by_host[hosted] & (s.host_at_decision[hosted] == s.host[hosted]))
     employed = s.week_job_found[idx] >= 0
     new_stage = np.where(employed, EMPLOYED,
                          np.where(s.further_study[idx], FURTHER_STUDY, UNEMPLOYED))
@@ -110,17 +170,32 @@ def run_labour_market(world: World) -> None:
     sc = world.scenario
     s = world.students
     lm = sc.labour_market
+    search_week = search_start_week(world.calendar, lm)
+    decision_week = host_decision_week(world.calendar, lm)
     for c in range(sc.intake.n_cohorts):
-        if world.week == world.cohort_graduation_week(c) - lm.job_search_weeks_before_graduation:
+        cohort_week = world.cohort_programme_week(c)
+        if cohort_week == search_week:
+            _choose_paths(world, world.cohort(c))
+        if cohort_week == decision_week:
             _host_decisions(world, world.cohort(c))
 
-    # open-market search: final-year students past the decision week, and unemployed graduates
-    decision_passed = world.week >= world.graduation_week() - lm.job_search_weeks_before_graduation
-    candidates = s.in_programme() & decision_passed & ~s.offered_by_host & ~s.further_study & \
-        (s.week_job_found < 0)
-    candidates |= s.stage == UNEMPLOYED
-    candidates &= ~s.not_seeking | (world.week > s.week_graduated + FOLLOW_UP_12M_WEEKS) & (s.week_graduated >= 0)
-    found = _search(world, np.flatnonzero(candidates))
+    # open-market search: final-year students past the search start (hosted ones once their host has
+    # decided), and unemployed graduates (those not seeking work only a year after graduation)
+    parts = []
+    for c in range(sc.intake.n_cohorts):
+        cohort_week = world.cohort_programme_week(c)
+        if search_week <= cohort_week < world.calendar.programme_weeks:
+            sl = world.cohort(c)
+            stage = s.stage[sl]
+            seeking = (stage >= BASIC) & (stage <= INTERNSHIP) & ~s.offered_by_host[sl] & ~s.further_study[sl] & \
+                (s.week_job_found[sl] < 0) & ~s.not_seeking[sl]
+            if cohort_week < decision_week:  # hosted apprentices wait for their host's decision
+                seeking &= s.host[sl] < 0
+            parts.append(np.flatnonzero(seeking) + sl.start)
+    unemployed = (s.stage == UNEMPLOYED) & \
+        (~s.not_seeking | (world.week > s.week_graduated + FOLLOW_UP_12M_WEEKS) & (s.week_graduated >= 0))
+    parts.append(np.flatnonzero(unemployed))
+    found = _search(world, np.sort(np.concatenate(parts)))
     if len(found):
         s.week_job_found[found] = world.week
         s.employer[found] = OPEN_MARKET
@@ -192,9 +267,9 @@ MECHANISM = Mechanism(
     name="labour_market",
     step=run_labour_market,
     reads=("enterprises.post_level", "students.certificates", "students.enrol_week", "students.practical_skill",
-           "students.professionalism", "students.theory"),
-    writes=("counters.hiring_savings_yuan", "counters.host_offers", "enterprises.satisfaction_count",
-            "enterprises.satisfaction_sum", "enterprises.total_hiring_savings_yuan", "enterprises.vacancies",
+           "students.professionalism", "students.theory", *RATING_READS),
+    writes=(*RATING_WRITES, "counters.hiring_savings_yuan", "counters.host_offers",
+            "enterprises.total_hiring_savings_yuan", "enterprises.vacancies",
             "enterprises.year_hiring_savings_yuan", "students.employer", "students.enterprise_mentor",
             "students.further_study", "students.host", "students.host_at_decision", "students.location",
             "students.not_seeking", "students.offered_by_host", "students.stage", "students.stage_at_12m",

@@ -4,19 +4,34 @@ Each year a share of school mentors practise in enterprises (closing part of the
 to full practical skill and becoming dual-qualified) and a share of enterprise mentors
 are trained in teaching methods (closing part of the gap to full pedagogical skill); vacant posts are not trained.
 Each week a mentor leaves with the yearly turnover hazard; the post stays vacant for
-``replacement_delay_weeks`` and is then filled by a newly selected mentor, who has not
-had the training. Mentees keep their post and get no guidance while it is vacant.
+``replacement_delay_weeks``, and for one more delay per outside candidate when no one at
+hand meets the selection rule (``sim.mechanisms.mentor_selection``), and is then filled
+by a newly selected mentor, who has not had the training. Mentees keep their post and
+get no guidance while it is vacant.
+
+Outcomes: the share of post-weeks left vacant, and the mean teaching quality (school)
+and technical skill (enterprise) of the filled posts over the weeks, which show what a
+selection rule buys and what it costs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
-from sim.engine.declarations import StateField
-from sim.engine.mechanism import Mechanism
-from sim.engine.world import World
+from sim.engine.declarations import Unit, finite_mean
+from sim.engine.mechanism import Mechanism, Outcome
+from sim.engine.world import RunTotals, World
 from sim.mechanisms.attrition import weekly_probability
-from sim.mechanisms.mentor_selection import draw_enterprise_mentor_attributes, draw_school_mentor_attributes
+from sim.mechanisms.mentor_selection import (
+    draw_enterprise_mentor_attributes,
+    draw_school_mentor_attributes,
+    enterprise_outside_rounds,
+    filled_from,
+    school_outside_rounds,
+    workers_at_hand,
+)
 
 
 def train_mentors(world: World) -> None:
@@ -45,10 +60,13 @@ def turn_over_mentors(world: World) -> None:
                                                                      np.zeros(1))))  # the same for every post
     if len(leaving):
         # draws for posts 0..last leaver only (one stream per attribute: the first k draws do not depend on n)
-        new = draw_school_mentor_attributes(sc, world.streams, "mentor_turnover.school_new", week, int(leaving[-1]) + 1)
+        k = int(leaving[-1]) + 1
+        new = draw_school_mentor_attributes(sc, world.streams, "mentor_turnover.school_new", week, k)
         for name, values in new.items():
             getattr(sm, name)[leaving] = values[leaving]
-        sm.vacant_until[leaving] = week + sc.school_mentors.replacement_delay_weeks
+        rounds = school_outside_rounds(sc, world.streams, "mentor_turnover.school_new", week, k)[leaving]
+        sm.vacant_until[leaving] = filled_from(week, sc.school_mentors.replacement_delay_weeks, 1 + rounds,
+                                               sc.horizon_weeks)
     em = world.enterprise_mentors
     if em.n == 0:
         return
@@ -56,11 +74,14 @@ def turn_over_mentors(world: World) -> None:
                                                 < weekly_probability(sc.enterprise_mentors.turnover_rate_per_year,
                                                                      np.zeros(1))))
     if len(leaving):
-        new = draw_enterprise_mentor_attributes(sc, world.streams, "mentor_turnover.enterprise_new", week,
-                                                int(leaving[-1]) + 1)
+        k = int(leaving[-1]) + 1
+        new = draw_enterprise_mentor_attributes(sc, world.streams, "mentor_turnover.enterprise_new", week, k)
         for name, values in new.items():
             getattr(em, name)[leaving] = values[leaving]
-        em.vacant_until[leaving] = week + sc.enterprise_mentors.replacement_delay_weeks
+        at_hand = workers_at_hand(world.enterprises.post_staff, em.enterprise)[:k]
+        rounds = enterprise_outside_rounds(sc, world.streams, "mentor_turnover.enterprise_new", week, at_hand)[leaving]
+        em.vacant_until[leaving] = filled_from(week, sc.enterprise_mentors.replacement_delay_weeks, 1 + rounds,
+                                               sc.horizon_weeks)
 
 
 def develop_mentors(world: World) -> None:
@@ -69,18 +90,40 @@ def develop_mentors(world: World) -> None:
     turn_over_mentors(world)
 
 
+def _vacancy_share(column: str, posts: str) -> Callable[[World, RunTotals], float]:
+    """Share of post-weeks vacant: 1 - (active posts, mean over the weeks) / posts."""
+
+    def compute(world: World, totals: RunTotals) -> float:
+        n = getattr(world, posts).n
+        active = totals.series[column]
+        return 1.0 - float(np.mean(active)) / n if n and len(active) else float("nan")
+    return compute
+
+
 MECHANISM = Mechanism(
     name="mentor_development",
     step=develop_mentors,
+    reads=("enterprise_mentors.enterprise", "enterprises.post_staff"),
     writes=("enterprise_mentors.frontline_years", "enterprise_mentors.pedagogical_skill",
             "enterprise_mentors.technical_skill", "enterprise_mentors.vacant_until", "school_mentors.dual_qualified",
             "school_mentors.practical_skill", "school_mentors.teaching_quality", "school_mentors.teaching_years",
             "school_mentors.vacant_until"),
-    state=(
-        StateField("school_mentors", "vacant_until", np.int32, -1, "week the post is filled again (-1: filled)"),
-        StateField("enterprise_mentors", "vacant_until", np.int32, -1, "week the post is filled again (-1: filled)"),
-    ),
     streams=("mentor_development.practice", "mentor_development.pedagogy", "mentor_turnover.school",
              "mentor_turnover.enterprise", "mentor_turnover.school_new.{attribute}",
              "mentor_turnover.enterprise_new.{attribute}"),
+    outcomes=(
+        Outcome("school_mentor_vacancy_share", "School-mentor posts vacant",
+                "Share of school-mentor post-weeks left vacant (leavers not yet replaced; posts no candidate "
+                "meeting the selection rule has filled yet).", Unit.SHARE,
+                _vacancy_share("n_active_school_mentors", "school_mentors")),
+        Outcome("enterprise_mentor_vacancy_share", "Enterprise-mentor posts vacant",
+                "Share of enterprise-mentor post-weeks left vacant.", Unit.SHARE,
+                _vacancy_share("n_active_enterprise_mentors", "enterprise_mentors")),
+        Outcome("mean_school_mentor_teaching_quality", "Teaching quality of school mentors",
+                "Mean teaching quality (0-1) of the filled school-mentor posts, mean over the weeks.", Unit.INDEX,
+                lambda world, totals: finite_mean(totals.series["school_mentor_teaching_quality"])),
+        Outcome("mean_enterprise_mentor_technical_skill", "Technical skill of enterprise mentors",
+                "Mean technical skill (0-1) of the filled enterprise-mentor posts, mean over the weeks.", Unit.INDEX,
+                lambda world, totals: finite_mean(totals.series["enterprise_mentor_technical_skill"])),
+    ),
 )

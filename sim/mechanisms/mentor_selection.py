@@ -1,11 +1,28 @@
 """Selecting mentors (seed 003, section 5.1) and filling posts that fall vacant.
 
-School mentors need at least ``min_teaching_years`` of teaching; a share are
-dual-qualified (have enterprise practice), which gives them more practical skill.
-Enterprise mentors need at least ``min_frontline_years`` of frontline work; they are
-technically strong but often "can do but cannot teach" (low pedagogical skill).
-Replacements are drawn from the same selection rules, so turnover loses what two-way
-training had built up.
+The selection rules act on a candidate pool whose experience varies. A candidate's
+years of teaching (school) or of frontline work (enterprise) are exponential with mean
+``TEACHING_YEARS_MEAN`` / ``FRONTLINE_YEARS_MEAN``, so a share ``p = exp(-min / mean)``
+of candidates meets the rule's minimum (``min_teaching_years``, ``min_frontline_years``).
+Skill rises with experience and levels off: a mentor with ``y`` years falls short of
+an experienced one by ``novice_gap x exp(-y / scale)`` (teaching quality for school
+mentors, technical skill for enterprise mentors). So a stricter rule brings abler
+mentors from a smaller eligible pool.
+
+A post is filled by the first eligible candidate: first those at hand (the school's
+``candidates_per_post`` teachers; a firm's workers in the apprentice post, shared
+among its mentor posts), then outside candidates, each of whom takes one
+``replacement_delay_weeks`` to recruit. At set-up (seed 003's preparation stage) a post
+with an eligible candidate at hand is filled from the start, one without waits for the
+outside rounds; a post vacated later stays empty for one delay, plus the outside
+rounds if no one at hand qualifies. The number of candidates seen until the first
+eligible one is geometric with success ``p``, drawn from one uniform per post.
+
+Every draw comes from a named stream per attribute: element ``i`` belongs to post ``i``
+whatever the number of posts (common random numbers across mentor ratios). A
+dual-qualified school mentor (enterprise practice) has more practical skill; enterprise
+mentors are technically strong but often "can do but cannot teach" (low pedagogical
+skill, not related to their frontline years).
 """
 
 from __future__ import annotations
@@ -21,14 +38,52 @@ from sim.scenario.schema import Scenario
 
 ATTRIBUTE_SD = 0.1
 """Spread of mentors' 0-1 attributes (quality, skills) around their means; assumption."""
-EXTRA_TEACHING_YEARS_MEAN = 8.0
-"""Mean years of teaching beyond the selection minimum (exponential); assumption."""
-EXTRA_FRONTLINE_YEARS_MEAN = 6.0
-"""Mean years of frontline work beyond the selection minimum (exponential); assumption."""
+TEACHING_YEARS_MEAN = 8.0
+"""Mean years of teaching of the teachers a school can choose from (exponential); assumption."""
+FRONTLINE_YEARS_MEAN = 6.0
+"""Mean years of frontline work of a firm's workers in the apprentice post (exponential); assumption."""
+TEACHING_EXPERIENCE_YEARS = 2.0
+"""Years in which a teacher's novice shortfall shrinks by a factor e; assumption (returns to teaching
+experience come mostly in the first few years, then level off)."""
+FRONTLINE_EXPERIENCE_YEARS = 3.0
+"""Years in which a worker's novice shortfall in technical skill shrinks by a factor e; assumption."""
 
 
 def _share_noise(streams: RandomStreams, name: str, week: int, mean: np.ndarray | float, n: int) -> np.ndarray:
     return np.clip(mean + ATTRIBUTE_SD * streams.normal(name, week, n), 0.02, 1.0)
+
+
+def eligible_share(min_years: float, mean_years: float) -> float:
+    """Share of candidates with at least ``min_years`` of experience (exponential, mean ``mean_years``)."""
+    return math.exp(-min_years / mean_years)
+
+
+def experience_shortfall(years: np.ndarray, novice_gap: float, scale_years: float) -> np.ndarray:
+    """How far short of an experienced mentor one with ``years`` of experience falls (0-1 units)."""
+    return novice_gap * np.exp(-years / scale_years)
+
+
+def candidates_before_eligible(u: np.ndarray, p: float) -> np.ndarray:
+    """Candidates seen before the first eligible one (0, 1, ...): geometric with success ``p``.
+
+    ``P(J >= j) = (1 - p)^j``, by inversion of the uniform draws ``u`` (float; inf when ``p = 0``).
+    """
+    if p >= 1.0:
+        return np.zeros(len(u))
+    if p <= 0.0:
+        return np.full(len(u), np.inf)
+    return np.floor(np.log1p(-u) / math.log1p(-p))
+
+
+def outside_rounds(u: np.ndarray, p: float, at_hand: np.ndarray | int) -> np.ndarray:
+    """Outside candidates recruited until an eligible one is found (0: someone at hand qualifies)."""
+    return np.maximum(candidates_before_eligible(u, p) - np.asarray(at_hand) + 1, 0.0)
+
+
+def filled_from(start_week: int, delay_weeks: int, rounds: np.ndarray, horizon_weeks: int) -> np.ndarray:
+    """Week each post is filled: ``start + delay x rounds`` (capped at the horizon: not within the run)."""
+    weeks = np.where(rounds > 0, np.minimum(rounds, horizon_weeks + 1) * delay_weeks, 0.0)
+    return np.minimum(start_week + weeks, horizon_weeks).astype(np.int32)
 
 
 def n_school_mentor_posts(scenario: Scenario) -> int:
@@ -41,49 +96,84 @@ def draw_school_mentor_attributes(scenario: Scenario, streams: RandomStreams, pu
                                   n: int) -> dict[str, np.ndarray]:
     """Attributes of ``n`` newly selected school mentors, one named stream per attribute.
 
-    Element ``i`` belongs to post ``i`` whatever ``n`` is, so adding posts leaves the
-    others' draws unchanged (common random numbers across mentor ratios).
+    The selected mentor meets the rule: years = minimum + Exponential(``TEACHING_YEARS_MEAN``)
+    (the pool's exponential beyond the minimum). Element ``i`` belongs to post ``i``
+    whatever ``n`` is, so adding posts leaves the others' draws unchanged.
     """
     p = scenario.school_mentors
     dual = streams.uniform(f"{purpose}.dual_qualified", week, n) < p.dual_qualified_share
-    extra_years = EXTRA_TEACHING_YEARS_MEAN * -np.log1p(-streams.uniform(f"{purpose}.teaching_years", week, n))
+    years = p.min_teaching_years + TEACHING_YEARS_MEAN * -np.log1p(-streams.uniform(f"{purpose}.teaching_years",
+                                                                                      week, n))
+    quality = p.teaching_quality_mean - experience_shortfall(years, p.novice_quality_gap, TEACHING_EXPERIENCE_YEARS)
     return {
-        "teaching_years": p.min_teaching_years + extra_years,
+        "teaching_years": years,
         "dual_qualified": dual,
-        "teaching_quality": _share_noise(streams, f"{purpose}.teaching_quality", week, p.teaching_quality_mean, n),
+        "teaching_quality": _share_noise(streams, f"{purpose}.teaching_quality", week, quality, n),
         "practical_skill": _share_noise(streams, f"{purpose}.practical_skill", week,
                                         np.where(dual, p.practical_skill_dual_qualified, p.practical_skill_other), n),
     }
 
 
+def school_outside_rounds(scenario: Scenario, streams: RandomStreams, purpose: str, week: int,
+                          n: int) -> np.ndarray:
+    """Outside recruitment rounds each of ``n`` school posts needs (0: an eligible teacher at hand)."""
+    p = scenario.school_mentors
+    return outside_rounds(streams.uniform(f"{purpose}.candidates", week, n),
+                          eligible_share(p.min_teaching_years, TEACHING_YEARS_MEAN), p.candidates_per_post)
+
+
 def select_school_mentors(scenario: Scenario, streams: RandomStreams) -> dict[str, np.ndarray]:
-    """The school's mentor pool at the start of the run: the set-up attributes, by name."""
+    """The school's mentor posts at the start of the run: the set-up attributes, by name."""
     n = n_school_mentor_posts(scenario)
-    return {**draw_school_mentor_attributes(scenario, streams, "school_mentors.selection", -1, n),
-            "effort": np.full(n, scenario.school_mentors.base_effort)}
+    purpose = "school_mentors.selection"
+    rounds = school_outside_rounds(scenario, streams, purpose, -1, n)
+    return {**draw_school_mentor_attributes(scenario, streams, purpose, -1, n),
+            "effort": np.full(n, scenario.school_mentors.base_effort),
+            "vacant_until": np.where(rounds > 0, filled_from(0, scenario.school_mentors.replacement_delay_weeks,
+                                                             rounds, scenario.horizon_weeks), -1).astype(np.int32)}
 
 
 def draw_enterprise_mentor_attributes(scenario: Scenario, streams: RandomStreams, purpose: str, week: int,
                                       n: int) -> dict[str, np.ndarray]:
     """Attributes of ``n`` newly selected enterprise mentors, one named stream per attribute."""
     p = scenario.enterprise_mentors
-    extra_years = EXTRA_FRONTLINE_YEARS_MEAN * -np.log1p(-streams.uniform(f"{purpose}.frontline_years", week, n))
+    years = p.min_frontline_years + FRONTLINE_YEARS_MEAN * -np.log1p(-streams.uniform(f"{purpose}.frontline_years",
+                                                                                        week, n))
+    skill = p.technical_skill_mean - experience_shortfall(years, p.novice_skill_gap, FRONTLINE_EXPERIENCE_YEARS)
     return {
-        "frontline_years": p.min_frontline_years + extra_years,
-        "technical_skill": _share_noise(streams, f"{purpose}.technical_skill", week, p.technical_skill_mean, n),
+        "frontline_years": years,
+        "technical_skill": _share_noise(streams, f"{purpose}.technical_skill", week, skill, n),
         "pedagogical_skill": _share_noise(streams, f"{purpose}.pedagogical_skill", week, p.pedagogical_skill_mean, n),
     }
 
 
-def select_enterprise_mentors(scenario: Scenario, streams: RandomStreams,
-                              capacity: np.ndarray) -> dict[str, np.ndarray]:
+def workers_at_hand(post_staff: np.ndarray, enterprise: np.ndarray) -> np.ndarray:
+    """Candidates at hand for each enterprise-mentor post: its firm's post staff shared among the firm's posts."""
+    posts = np.bincount(enterprise, minlength=len(post_staff))
+    return np.maximum(1, post_staff[enterprise] // np.maximum(posts[enterprise], 1))
+
+
+def enterprise_outside_rounds(scenario: Scenario, streams: RandomStreams, purpose: str, week: int,
+                              at_hand: np.ndarray) -> np.ndarray:
+    """Outside recruitment rounds each enterprise-mentor post needs (0: an eligible worker at hand)."""
+    return outside_rounds(streams.uniform(f"{purpose}.candidates", week, len(at_hand)),
+                          eligible_share(scenario.enterprise_mentors.min_frontline_years, FRONTLINE_YEARS_MEAN),
+                          at_hand)
+
+
+def select_enterprise_mentors(scenario: Scenario, streams: RandomStreams, capacity: np.ndarray,
+                              post_staff: np.ndarray) -> dict[str, np.ndarray]:
     """Enough mentors in each enterprise for its apprentice places: the set-up attributes, by name."""
     per_firm = np.ceil(capacity / scenario.enterprise_mentors.apprentices_per_mentor).astype(np.int64)
     enterprise = np.repeat(np.arange(len(capacity), dtype=np.int32), per_firm)
     n = len(enterprise)
+    purpose = "enterprise_mentors.selection"
+    rounds = enterprise_outside_rounds(scenario, streams, purpose, -1, workers_at_hand(post_staff, enterprise))
     return {"enterprise": enterprise,
-            **draw_enterprise_mentor_attributes(scenario, streams, "enterprise_mentors.selection", -1, n),
-            "effort": np.full(n, scenario.enterprise_mentors.base_effort)}
+            **draw_enterprise_mentor_attributes(scenario, streams, purpose, -1, n),
+            "effort": np.full(n, scenario.enterprise_mentors.base_effort),
+            "vacant_until": np.where(rounds > 0, filled_from(0, scenario.enterprise_mentors.replacement_delay_weeks,
+                                                             rounds, scenario.horizon_weeks), -1).astype(np.int32)}
 
 
 MECHANISM = Mechanism(
@@ -95,11 +185,15 @@ MECHANISM = Mechanism(
         StateField("school_mentors", "teaching_quality", np.float64, SET_UP, "teaching quality, 0-1"),
         StateField("school_mentors", "practical_skill", np.float64, SET_UP, "practical skill, 0-1"),
         StateField("school_mentors", "effort", np.float64, SET_UP, "effort, 0-1 (base effort at selection)"),
+        StateField("school_mentors", "vacant_until", np.int32, SET_UP,
+                   "week the post is filled (again); -1: filled from the start"),
         StateField("enterprise_mentors", "enterprise", np.int32, SET_UP, "the mentor's enterprise"),
         StateField("enterprise_mentors", "frontline_years", np.float64, SET_UP, "years of frontline work"),
         StateField("enterprise_mentors", "technical_skill", np.float64, SET_UP, "technical skill, 0-1"),
         StateField("enterprise_mentors", "pedagogical_skill", np.float64, SET_UP, "pedagogical skill, 0-1"),
         StateField("enterprise_mentors", "effort", np.float64, SET_UP, "effort, 0-1 (base effort at selection)"),
+        StateField("enterprise_mentors", "vacant_until", np.int32, SET_UP,
+                   "week the post is filled (again); -1: filled from the start"),
     ),
     streams=("school_mentors.selection.{attribute}", "enterprise_mentors.selection.{attribute}"),
 )

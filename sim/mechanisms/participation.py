@@ -1,135 +1,238 @@
-"""Enterprise participation: each year a firm weighs net cost and joins, stays or leaves.
+"""Enterprise participation: each firm reviews its cooperation once a year and joins, stays or leaves.
 
-"Schools enthusiastic, enterprises cold" (seed 003): at each year start (after the
-first) a firm takes part with probability ``logistic(willingness + stay_bonus x
-already_in - net_cost_sensitivity x expected net cost per apprentice-year / 10,000
-yuan + satisfaction_effect x (satisfaction - 0.5))``. The expected net cost is the
-firm's own last year's (costs - returns per apprentice-year, see enterprise_accounts)
-where it hosted, otherwise the mean of the firms that did, otherwise an estimate from
-the parameters; the "demonstration unit" title lowers it by its value for satisfied
-hosts. Subsidies and tax relief thus raise participation through the net cost. A firm
-that leaves ends its apprenticeships (requests to the exits phase). Job vacancies for
-the year are drawn here too.
+"Schools enthusiastic, enterprises cold" (seed 003). A firm reviews its cooperation
+agreement once a year, in its own *review week* (drawn uniformly over the 52 weeks of
+the year at the start of the run: agreements are signed, and renewed, throughout the
+year; assumption). So a review can fall inside any enterprise period of any schedule,
+and a firm that leaves ends the apprenticeships it hosts (requests to the exits phase)
+under every schedule. At each review after week 0 the firm closes its accounts of the
+weeks since its last review and takes part in the coming year with probability
+``logistic(willingness + stay_bonus x already_in - net_cost_sensitivity x expected net
+cost per apprentice-year / 10,000 yuan + satisfaction_effect x (satisfaction - 0.5))``.
+
+The expected net cost is the firm's own figure from its last review (costs - returns
+per apprentice-year, less hiring savings; see enterprise_accounts) where it hosted,
+otherwise the mean of the firms that have one, otherwise the *ex-ante* expectation: the
+accounts' own weekly formula (``enterprise_accounts.week_accounts``) applied to the
+practical-skill path the programme plans (``planned_practical_skill``: the calendar,
+the learning rates, full guidance, the scenario's mean mentor and post), averaged over
+the enterprise weeks of an apprentice's first year in a firm. Subsidies and tax relief
+thus raise participation through the net cost. Satisfaction is the host's own index
+(evaluation).
+
+Demonstration-unit titles (seed 003 §6.3: granted to "enterprises with significant
+educational achievements", bringing priority in project recommendations and talent
+referrals): with ``demonstration_unit_titles`` on, at its review a firm earns the
+title for the coming year when the apprentices it hosts score at least the mean
+composite score of all apprentices hosted that week (the school names its better
+partners by its own measure); a holder counts the title's value,
+``demonstration_unit_value_yuan`` per apprentice-year, against its expected net cost.
+Job vacancies for the academic year are drawn here too, at each year start.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.declarations import StateField, Unit, mean_of
+from sim.engine.calendar import ProgrammeCalendar
+from sim.engine.declarations import StateField, Unit, mean_of, rate
 from sim.engine.mechanism import Mechanism, Outcome
+from sim.engine.population import ENTERPRISE, SCHOOL
 from sim.engine.world import World
+from sim.mechanisms.contact import alignment, contact_target
+from sim.mechanisms.enterprise_accounts import week_accounts
+from sim.mechanisms.evaluation import composite_score
+from sim.mechanisms.funding import MONTHS_PER_WEEK
+from sim.mechanisms.learning import school_week_shares
 from sim.scenario.schema import WEEKS_PER_YEAR
 
-EX_ANTE_SKILL_GAIN_POINTS = 25.0
-"""Practical skill a firm expects an apprentice to have gained by the time it hosts one; assumption."""
-TITLE_SATISFACTION_BAR = 0.5
-"""Satisfaction a host needs to earn the demonstration-unit title; assumption."""
+
+def draw_review_weeks(world: World) -> None:
+    """Each firm's week of the year for its yearly review, uniform over the year (set-up draws)."""
+    ent = world.enterprises
+    u = world.streams.uniform("participation.review_week", -1, ent.n)
+    ent.review_week[:] = np.minimum((u * WEEKS_PER_YEAR).astype(np.int16), WEEKS_PER_YEAR - 1)
+
+
+def planned_practical_skill(world: World) -> np.ndarray:
+    """Practical skill after each programme week of an apprentice whose programme goes as planned, points.
+
+    The plan: an apprentice of average ability and the intake's mean motivation, with
+    no luck, given all the guidance it needs and a funded training base, taught by
+    mentors of the scenario's mean attributes on a post of the mean technical level,
+    with the curriculum alignment the contact rules sustain; learning as in
+    ``learning`` (rate x input x (1 - skill / 100) per week), week by week along the
+    calendar's plan for a placed apprentice.
+    """
+    sc = world.scenario
+    lp = sc.learning
+    sm = sc.school_mentors
+    em = sc.enterprise_mentors
+    dual = sc.programme.dual_mentor
+    sessions = sc.contact.enterprise_mentor_school_sessions_per_semester if dual else 0.0
+    align = float(alignment(world, contact_target(sc.contact.school_mentor_visits_per_month, sessions)))
+    factor = 1.0 + lp.motivation_effect * (sc.intake.motivation_mean - 0.5) / 0.5
+    mentor_practice = sm.dual_qualified_share * sm.practical_skill_dual_qualified + \
+        (1.0 - sm.dual_qualified_share) * sm.practical_skill_other
+    in_practice = float(school_week_shares(world, 1.0)[1])
+    school = in_practice * mentor_practice * (0.5 + 0.5 * align)
+    quality = em.technical_skill_mean * (0.3 + 0.7 * em.pedagogical_skill_mean) if dual else 0.0
+    ums = lp.unmentored_practice_share
+    post = 0.5 + sc.enterprises.post_level_alpha / (sc.enterprises.post_level_alpha + sc.enterprises.post_level_beta)
+    firm = post * (0.5 + 0.5 * align) * (ums + (1.0 - ums) * quality)
+    where = world.calendar.location
+    inputs = np.where(where == SCHOOL, school, np.where(where == ENTERPRISE, firm, 0.0))
+    gain = np.minimum(lp.practical_skill_points_per_week * inputs * factor, 100.0)
+    # x' = x + gain (1 - x / 100)  <=>  100 - x' = (100 - x)(1 - gain / 100)
+    return 100.0 - (100.0 - sc.intake.initial_practical_skill_mean) * np.cumprod(1.0 - gain / 100.0)
+
+
+def first_year_weeks(calendar: ProgrammeCalendar) -> np.ndarray:
+    """Programme weeks an apprentice spends in a firm within 52 weeks of its first enterprise week."""
+    firm = np.flatnonzero(calendar.location == ENTERPRISE)
+    return firm[firm < firm[0] + WEEKS_PER_YEAR] if len(firm) else firm
 
 
 def ex_ante_net_cost(world: World) -> float:
-    """Net cost per apprentice-year a firm expects before anyone has hosted, yuan."""
+    """Net cost per apprentice-year a firm expects before anyone has hosted, yuan.
+
+    The accounts' formula applied, week by week, to the planned practical skill of the
+    enterprise weeks of an apprentice's first year in a firm, with the planned mentor
+    hours, the subsidy paid in full, and (where firms pay it) a mentor's allowance
+    shared by a full complement of apprentices.
+    """
     sc = world.scenario
-    pp = sc.participation
-    mentor_hours = sc.enterprise_mentors.desired_hours_per_apprentice_week if sc.programme.dual_mentor else 0.0
-    weekly_cost = pp.apprentice_wage_yuan_per_week + pp.consumables_yuan_per_apprentice_week + \
-        mentor_hours * sc.enterprise_mentors.hourly_cost_yuan
-    productivity = (sc.intake.initial_practical_skill_mean + EX_ANTE_SKILL_GAIN_POINTS) / 100.0
-    weekly_return = pp.productive_time_share * productivity * pp.skilled_output_yuan_per_week + \
-        sc.incentives.apprentice_subsidy_yuan_per_year / WEEKS_PER_YEAR + sc.incentives.tax_relief_share * weekly_cost
-    return (weekly_cost - weekly_return) * WEEKS_PER_YEAR  # apprentices work through school holidays
+    em = sc.enterprise_mentors
+    dual = sc.programme.dual_mentor
+    weeks = first_year_weeks(world.calendar)
+    path = planned_practical_skill(world)
+    skill = path[weeks] if len(weeks) else path[-1:]
+    hours = em.desired_hours_per_apprentice_week if dual else 0.0
+    allowance = em.remuneration_yuan_per_month * MONTHS_PER_WEEK / em.apprentices_per_mentor \
+        if dual and sc.funding.firms_pay_mentor_allowance else 0.0
+    week = week_accounts(sc, 1.0, hours, skill, 1.0, allowance)
+    return float(np.mean(np.asarray(week.cost) - np.asarray(week.benefit))) * WEEKS_PER_YEAR
 
 
-def close_year(world: World) -> None:
-    """Turn last year's accounts into net cost per apprentice-year and start new ones.
+def close_year(world: World, firms: np.ndarray) -> None:
+    """Turn the reviewing ``firms``' accounts since their last review into net cost per apprentice-year.
 
-    The training net cost (costs less productive returns, subsidy and tax relief, as
-    BIBB measures it) is kept as the firm's first-year figure the first time it hosts;
-    the figure the firm decides on also subtracts what retaining its apprentices saved
-    it in hiring costs.
+    The figure a firm decides on is the training net cost (costs less productive
+    returns, subsidy and tax relief, as BIBB measures it) less what retaining its
+    apprentices saved it in hiring costs; a firm that hosted no one keeps its last figure.
     """
     ent = world.enterprises
-    years = ent.year_apprentice_weeks / WEEKS_PER_YEAR
+    years = ent.year_apprentice_weeks[firms] / WEEKS_PER_YEAR
     hosted = years > 0
     per_year = np.where(hosted, years, 1.0)
-    training_net_cost = (ent.year_cost_yuan - ent.year_benefit_yuan) / per_year
-    first = hosted & np.isnan(ent.first_year_net_cost_per_apprentice)
-    ent.first_year_net_cost_per_apprentice[first] = training_net_cost[first]
-    net_cost = training_net_cost - ent.year_hiring_savings_yuan / per_year
-    ent.last_net_cost_per_apprentice_year = np.where(hosted, net_cost, ent.last_net_cost_per_apprentice_year)
-    ent.year_cost_yuan[:] = 0.0
-    ent.year_benefit_yuan[:] = 0.0
-    ent.year_apprentice_weeks[:] = 0.0
-    ent.year_hiring_savings_yuan[:] = 0.0
+    net_cost = (ent.year_cost_yuan[firms] - ent.year_benefit_yuan[firms] - ent.year_hiring_savings_yuan[firms]) \
+        / per_year
+    ent.last_net_cost_per_apprentice_year[firms] = np.where(hosted, net_cost,
+                                                            ent.last_net_cost_per_apprentice_year[firms])
+    for books in (ent.year_cost_yuan, ent.year_benefit_yuan, ent.year_apprentice_weeks, ent.year_hiring_savings_yuan):
+        books[firms] = 0.0
 
 
-def expected_net_cost(world: World) -> np.ndarray:
-    """Each firm's expected net cost per apprentice-year, yuan."""
-    own = world.enterprises.last_net_cost_per_apprentice_year
-    known = ~np.isnan(own)
-    fallback = float(own[known].mean()) if known.any() else ex_ante_net_cost(world)
-    return np.where(known, own, fallback)
+def expected_net_cost(world: World, firms: np.ndarray | slice = slice(None)) -> np.ndarray:
+    """The expected net cost per apprentice-year of ``firms``, yuan."""
+    every = world.enterprises.last_net_cost_per_apprentice_year
+    known = ~np.isnan(every)
+    own = every[firms]
+    if np.isnan(own).any():
+        fallback = float(every[known].mean()) if known.any() else ex_ante_net_cost(world)
+        own = np.where(np.isnan(own), fallback, own)
+    return own
 
 
-def participation_probability(world: World, net_cost_yuan: np.ndarray) -> np.ndarray:
-    """Probability each firm takes part this year."""
+def award_titles(world: World, firms: np.ndarray) -> None:
+    """The reviewing ``firms`` whose apprentices outscore the programme's hold the title for the coming year."""
+    s = world.students
+    ent = world.enterprises
+    hosted = np.flatnonzero(s.host >= 0)
+    ent.demonstration_unit[firms] = False
+    if len(hosted) == 0:
+        return
+    score = composite_score(s, world.scenario.evaluation, hosted)
+    total = np.bincount(s.host[hosted], weights=score, minlength=ent.n)[firms]
+    count = np.bincount(s.host[hosted], minlength=ent.n)[firms]
+    ent.demonstration_unit[firms] = (count > 0) & (total >= float(score.mean()) * count)
+    world.counters.demonstration_unit_years += int(np.count_nonzero(ent.demonstration_unit[firms]))
+
+
+def participation_probability(world: World, net_cost_yuan: np.ndarray,
+                              firms: np.ndarray | slice = slice(None)) -> np.ndarray:
+    """Probability that each of ``firms`` takes part in the coming year."""
     pp = world.scenario.participation
     ent = world.enterprises
-    satisfaction = ent.satisfaction()
-    log_odds = (ent.willingness + pp.stay_bonus_log_odds * ent.participating
+    log_odds = (ent.willingness[firms] + pp.stay_bonus_log_odds * ent.participating[firms]
                 - pp.net_cost_sensitivity_per_10k_yuan * net_cost_yuan / 10_000.0
-                + pp.satisfaction_effect * (satisfaction - 0.5))
+                + pp.satisfaction_effect * (ent.satisfaction()[firms] - 0.5))
     return 1.0 / (1.0 + np.exp(-log_odds))
 
 
 def decide_participation(world: World) -> None:
-    """Yearly: vacancies for the year, and (after the first year) join / stay / leave."""
-    if not world.calendar.is_year_start(world.week):
-        return
+    """Vacancies at year starts; each firm in its review week (after week 0) joins, stays or leaves."""
     ent = world.enterprises
     sc = world.scenario
-    rng = world.streams.generator("labour_market.vacancies", world.week)
-    ent.vacancies[:] = rng.poisson(sc.enterprises.vacancy_rate_per_year * ent.post_staff)
+    if (ent.review_week < 0).any():
+        draw_review_weeks(world)
+    if world.calendar.is_year_start(world.week):
+        rng = world.streams.generator("labour_market.vacancies", world.week)
+        ent.vacancies[:] = rng.poisson(sc.enterprises.vacancy_rate_per_year * ent.post_staff)
     if world.week > 0:
-        close_year(world)
-        net_cost = expected_net_cost(world)
-        inc = sc.incentives
-        if inc.demonstration_unit_titles:
-            satisfied = ent.satisfaction_sum >= TITLE_SATISFACTION_BAR * np.maximum(ent.satisfaction_count, 1.0)
-            net_cost = net_cost - np.where(satisfied & (ent.satisfaction_count > 0),
-                                           inc.demonstration_unit_value_yuan, 0.0)
-        u = world.streams.uniform("participation.decision", world.week, ent.n)
-        was = ent.participating.copy()
-        ent.participating[:] = u < participation_probability(world, net_cost)
-        leaving = np.flatnonzero(was & ~ent.participating)
-        if len(leaving):
-            s = world.students
-            left = np.isin(s.host, leaving) & s.in_programme()
-            world.pending_terminations.append((np.flatnonzero(left), "enterprise_withdrew"))
-    world.counters.participation_years.append(float(ent.participating.mean()))
-
+        reviewing = np.flatnonzero(ent.review_week == world.week % WEEKS_PER_YEAR)
+        if len(reviewing):
+            world.counters.reviews += len(reviewing)
+            close_year(world, reviewing)
+            net_cost = expected_net_cost(world, reviewing)
+            inc = sc.incentives
+            if inc.demonstration_unit_titles:
+                award_titles(world, reviewing)
+                net_cost = net_cost - np.where(ent.demonstration_unit[reviewing], inc.demonstration_unit_value_yuan,
+                                               0.0)
+            u = world.streams.uniform("participation.decision", world.week, ent.n)[reviewing]
+            was = ent.participating[reviewing]
+            now = u < participation_probability(world, net_cost, reviewing)
+            ent.participating[reviewing] = now
+            ent.demonstration_unit[reviewing] &= now
+            leaving = reviewing[was & ~now]
+            if len(leaving):
+                s = world.students
+                left_firm = np.zeros(ent.n + 1, dtype=bool)  # index -1 (no host) reads the last, False
+                left_firm[leaving] = True
+                left = left_firm[s.host] & s.in_programme()
+                world.pending_terminations.append((np.flatnonzero(left), "enterprise_withdrew"))
+    if world.calendar.is_year_start(world.week):
+        world.counters.participation_years.append(float(ent.participating.mean()))
 
 
 MECHANISM = Mechanism(
     name="participation",
     step=decide_participation,
     reads=("enterprises.post_staff", "enterprises.satisfaction_count", "enterprises.satisfaction_sum",
-           "enterprises.willingness", "students.host", "students.stage"),
-    writes=("counters.participation_years", "enterprises.first_year_net_cost_per_apprentice",
-            "enterprises.last_net_cost_per_apprentice_year", "enterprises.participating", "enterprises.vacancies",
-            "enterprises.year_apprentice_weeks", "enterprises.year_benefit_yuan", "enterprises.year_cost_yuan",
-            "enterprises.year_hiring_savings_yuan", "pending_terminations"),
+           "enterprises.willingness", "students.host", "students.practical_skill", "students.professionalism",
+           "students.stage", "students.theory"),
+    writes=("counters.demonstration_unit_years", "counters.participation_years", "counters.reviews",
+            "enterprises.demonstration_unit",
+            "enterprises.last_net_cost_per_apprentice_year", "enterprises.participating", "enterprises.review_week",
+            "enterprises.vacancies", "enterprises.year_apprentice_weeks", "enterprises.year_benefit_yuan",
+            "enterprises.year_cost_yuan", "enterprises.year_hiring_savings_yuan", "pending_terminations"),
     state=(
         StateField("enterprises", "vacancies", np.int32, 0, "job vacancies left this year"),
         StateField("enterprises", "last_net_cost_per_apprentice_year", np.float64, np.nan,
                    "the firm's last known net cost per apprentice-year, yuan; NaN before it hosted"),
-        StateField("enterprises", "first_year_net_cost_per_apprentice", np.float64, np.nan,
-                   "training net cost per apprentice-year in the first year the firm hosted, yuan; NaN before"),
+        StateField("enterprises", "review_week", np.int16, -1,
+                   "week of the year (0-51) of the firm's yearly review; -1 until drawn in week 0"),
+        StateField("enterprises", "demonstration_unit", bool, False, "holds the demonstration-unit title this year"),
     ),
-    streams=("labour_market.vacancies", "participation.decision"),
+    streams=("labour_market.vacancies", "participation.decision", "participation.review_week"),
     outcomes=(
         Outcome("enterprise_participation_rate", "Enterprise participation",
                 "Share of the enterprise pool taking part, mean over the years.", Unit.SHARE,
                 lambda world, totals: mean_of(world.counters.participation_years), headline=True),
+        Outcome("demonstration_unit_share", "Reviews ending in a demonstration-unit title",
+                "Share of the firms' yearly reviews (after week 0) at which the firm earned the demonstration-unit "
+                "title (0 when titles are off).", Unit.SHARE,
+                lambda world, totals: rate(world.counters.demonstration_unit_years, world.counters.reviews)),
     ),
 )

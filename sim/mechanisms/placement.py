@@ -9,6 +9,13 @@ firms of their own sector first, then to any firm (a poorer fit, which raises
 attrition). Students are taken in a random order per round and the places are
 interleaved across firms so that firms fill evenly. Who is not placed stays on the
 school-only track.
+
+What the school knows of a partner's posts guides the pass over any sector (contact
+brings better-fitting placements): with ``knowledge_f = contact.placement_fit_gain x
+coordination_f``, the round offers first the places of the firms it knows best (in a
+random order among equals), and a student placed with a firm of another sector is put
+on a post that fits their training (not a misfit) with probability ``knowledge_f``.
+Without coordination the pass is as random as without contact.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from sim.engine.declarations import StateField, Unit, rate
 from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import ENTERPRISE, NO_ONE, Students
 from sim.engine.world import RunTotals, World
+from sim.mechanisms.contact import placement_knowledge
 
 
 def hosted_counts(world: World) -> np.ndarray:
@@ -99,11 +107,18 @@ def place_apprentices(world: World) -> None:
         hosts[who[:k]] = places[:k]
         fit[who[:k]] = True
         np.subtract.at(free, places[:k], 1)
-    # second pass: any sector
+    own_sector = fit.copy()
+    # second pass: any sector, the firms whose posts the school knows best first; knowledge finds fitting posts
     left = np.flatnonzero(hosts < 0)
-    places = _interleaved_places(np.flatnonzero(free > 0), free, firm_order)
+    knowledge = placement_knowledge(world, np.arange(ent.n))
+    known_first = np.empty(ent.n)
+    known_first[np.lexsort((firm_order, -knowledge))] = np.arange(ent.n)
+    places = _interleaved_places(np.flatnonzero(free > 0), free, known_first)
     k = min(len(left), len(places))
     hosts[left[:k]] = places[:k]
+    if k and knowledge.any():
+        u = world.streams.uniform("placement.fitting_post", world.week, len(needing))
+        fit[left[:k]] = u[left[:k]] < knowledge[places[:k]]
     placed = hosts >= 0
     who = needing[placed]
     if len(who) == 0:
@@ -115,9 +130,11 @@ def place_apprentices(world: World) -> None:
     world.counters.placements += len(who)
     if world.scenario.programme.dual_mentor:
         s.enterprise_mentor[who] = _assign_enterprise_mentors(world, who)
-    own = fit[placed]
+    own, fitting = own_sector[placed], fit[placed]
     world.events.add(world.week, who[own], "placement", "own_sector", s.host[who[own]])
-    world.events.add(world.week, who[~own], "placement", "other_sector", s.host[who[~own]])
+    world.events.add(world.week, who[~own & fitting], "placement", "other_sector_fitting_post",
+                     s.host[who[~own & fitting]])
+    world.events.add(world.week, who[~fitting], "placement", "other_sector", s.host[who[~fitting]])
 
 
 def release(students: Students, who: np.ndarray, *, keep_job_offer: bool) -> None:
@@ -163,17 +180,18 @@ MECHANISM = Mechanism(
     name="placement",
     step=place_apprentices,
     reads=("enterprise_mentors.enterprise", "enterprise_mentors.vacant_until", "enterprises.capacity",
-           "enterprises.participating", "enterprises.sector", "students.enrol_week", "students.sector",
-           "students.stage"),
+           "enterprises.coordination", "enterprises.participating", "enterprises.sector", "students.enrol_week",
+           "students.sector", "students.stage"),
     writes=("counters.placements", "students.enterprise_mentor", "students.ever_placed", "students.host",
             "students.location", "students.sector_fit"),
     state=(
         StateField("students", "host", np.int32, NO_ONE, "host enterprise, or NO_ONE"),
         StateField("students", "enterprise_mentor", np.int32, NO_ONE, "enterprise-mentor post, or NO_ONE"),
-        StateField("students", "sector_fit", bool, False, "host in the student's own sector"),
+        StateField("students", "sector_fit", bool, False,
+                   "on a post that fits the student's training (own-sector host, or a fitting post found in another)"),
         StateField("students", "ever_placed", bool, False, "placed with a host at least once"),
     ),
-    streams=("placement.student_order", "placement.firm_order"),
+    streams=("placement.student_order", "placement.firm_order", "placement.fitting_post"),
     outcomes=(
         Outcome("placement_rate", "Placement rate",
                 "Share of the students who finished (graduated or left) that were ever placed with a host.",

@@ -8,4 +8,7 @@
   no scripts, no external URL); ``write_charts_and_report(DIR)`` does both, drawing once.
 * ``sim.report.data``: reading a folder (``load_folder``), outcome labels and units,
   the sensitivity ranking of a sweep.
+* ``sim.report.fonts``: the CJK font (Noto Sans SC, from the ``pylopdf-fonts-zh-cn``
+  package) that Chinese charts draw with and whose subset a report embeds, so Chinese
+  renders on a machine without CJK fonts.
 """

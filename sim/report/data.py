@@ -30,6 +30,7 @@ import pandas as pd
 
 from sim.engine.declarations import Unit
 from sim.errors import UserError
+from sim.i18n import N_, gettext, translate
 from sim.messages import text
 from sim.outcomes import HEADLINE, SERIES_BY_NAME
 from sim.outcomes import label as registry_label
@@ -52,6 +53,9 @@ KEY_OUTCOMES: tuple[str, ...] = HEADLINE
 """The outcomes a planner reads first (the registry's headline outcomes, in registry order): tables,
 forest plot and sweep charts start with these."""
 
+SWEEP_DESIGNS = {"grid": N_("grid"), "lhs": N_("lhs"), "sobol": N_("sobol"), "morris": N_("morris")}
+"""The designs of a sweep, by name (message ids of the design's name in a chart's context line)."""
+
 UNIT_DISPLAY: dict[Unit, tuple[float, str, str]] = {
     Unit.SHARE: (100.0, "%", "percentage points"),
     Unit.POINTS: (1.0, "points, 0-100", "points"),
@@ -62,7 +66,10 @@ UNIT_DISPLAY: dict[Unit, tuple[float, str, str]] = {
     Unit.INDEX: (1.0, "index", "index"),
     Unit.WEEKS: (1.0, "weeks", "weeks"),
 }
-"""How each unit kind is shown: (scale, unit of a value, unit of a difference)."""
+"""How each unit kind is shown: (scale, unit of a value, unit of a difference).
+
+The unit texts are English message ids: ``sim.i18n.unit_text`` gives them in a language
+(``%`` stays ``%``; money in Chinese is shown in 万元 / 亿元 by ``sim.i18n.yuan_scale``)."""
 
 
 class ReportError(UserError):
@@ -128,6 +135,7 @@ class ScenarioInfo:
         hash: SHA-256 of the resolved scenario, if recorded.
         question: The ``question`` field.
         comment: The comment at the top of its file (empty if none or unreadable).
+        question_zh: The ``question_zh`` field: the question in Chinese (empty if none).
     """
 
     label: str
@@ -136,6 +144,11 @@ class ScenarioInfo:
     hash: str | None
     question: str
     comment: str
+    question_zh: str = ""
+
+    def question_in(self, lang: str) -> str:
+        """The question in ``lang``: the Chinese one in Chinese when the scenario has it, else as written."""
+        return self.question_zh if lang == "zh" and self.question_zh else self.question
 
 
 @dataclass
@@ -189,26 +202,42 @@ class ResultsFolder:
         """Scenario labels in order."""
         return [s.label for s in self.scenarios]
 
-    def context(self) -> str:
-        """One line for chart titles: scenarios, replications, seed."""
-        names = ", ".join(self.labels) if len(self.labels) <= 4 else f"{len(self.labels)} scenarios"
-        reps = f"{self.reps} replication{'s' if self.reps != 1 else ''}"
-        seed = f"{self.seed_name} {self.seed}" if self.seed is not None else "seed not recorded"
-        if self.kind == "run" and self.reps > 1 and self.seed_name == "seed":
-            seed = f"first replication's seed {self.seed}"  # the master seed is not recorded
-        if self.kind == "sweep":
-            return f"{names} · {self.design} sweep · {reps} per point · {seed}"
-        return f"{names} · {reps} · {seed}"
+    def _names(self, lang: str | None) -> str:
+        if len(self.labels) <= 4:
+            return translate(", ", lang).join(self.labels)
+        return translate("{n} scenarios", lang).format(n=len(self.labels))
 
-    def run_context(self) -> str:
+    def _seed(self, lang: str | None) -> str:
+        """``seed 5`` / ``master seed 5`` in ``lang``."""
+        if self.seed_name == "master seed":
+            return translate("master seed {seed}", lang).format(seed=self.seed)
+        return translate("seed {seed}", lang).format(seed=self.seed)
+
+    def context(self, lang: str | None = None) -> str:
+        """One line for chart titles: scenarios, replications, seed (in ``lang``; None: the current language)."""
+        names = self._names(lang)
+        reps = (translate("{n} replication", lang) if self.reps == 1
+                else translate("{n} replications", lang)).format(n=self.reps)
+        seed = self._seed(lang) if self.seed is not None else translate("seed not recorded", lang)
+        if self.kind == "run" and self.reps > 1 and self.seed_name == "seed":
+            # the master seed is not recorded
+            seed = translate("first replication's seed {seed}", lang).format(seed=self.seed)
+        if self.kind == "sweep":
+            design = translate(SWEEP_DESIGNS.get(str(self.design), str(self.design)), lang)
+            return translate("{names} · {design} sweep · {reps} per point · {seed}", lang).format(
+                names=names, design=design, reps=reps, seed=seed)
+        return translate("{names} · {reps} · {seed}", lang).format(names=names, reps=reps, seed=seed)
+
+    def run_context(self, lang: str | None = None) -> str:
         """The title line of charts drawn from one run per scenario (time series, distributions)."""
         if self.kind == "run" and self.reps > 1:
             seed = self.manifest.get("files_from_seed", self.manifest.get("seed"))
-            return f"{self.labels[0]} · replication 0 of {self.reps} (seed {seed})"
+            return translate("{scenario} · replication 0 of {reps} (seed {seed})", lang).format(
+                scenario=self.labels[0], reps=self.reps, seed=seed)
         if self.kind != "compare" or self.per_run is None:
-            return self.context()
-        names = ", ".join(self.labels) if len(self.labels) <= 4 else f"{len(self.labels)} scenarios"
-        return f"{names} · replication 0 of {self.reps} (re-simulated) · {self.seed_name} {self.seed}"
+            return self.context(lang)
+        return translate("{names} · replication 0 of {reps} (re-simulated) · {seed}", lang).format(
+            names=self._names(lang), reps=self.reps, seed=self._seed(lang))
 
 
 def detect_kind(path: str | os.PathLike[str]) -> str:
@@ -307,7 +336,8 @@ def _scenario(resolved: Mapping[str, Any] | None, file: str | None, digest: str 
               label: str | None = None) -> ScenarioInfo:
     resolved = dict(resolved or {})
     name = label or (Path(file).stem if file else str(resolved.get("name") or "scenario"))
-    return ScenarioInfo(name, resolved, file, digest, str(resolved.get("question") or ""), leading_comment(file))
+    return ScenarioInfo(name, resolved, file, digest, str(resolved.get("question") or ""), leading_comment(file),
+                        str(resolved.get("question_zh") or ""))
 
 
 def load_folder(path: str | os.PathLike[str], *, resimulate: bool = True) -> ResultsFolder:
@@ -394,7 +424,7 @@ def _load_sweep(folder: Path, manifest: dict[str, Any]) -> ResultsFolder:
     file = file if file and file != "<sweep>" else None
     name = spec.get("name") or (Path(file).stem if file else "sweep")
     sweep = ScenarioInfo(f"sweep {name}", {}, file, None, str(spec.get("description") or ""),
-                         leading_comment(file))
+                         leading_comment(file), str(spec.get("description_zh") or ""))
     return ResultsFolder(folder, "sweep", manifest, [base], reps, spec.get("seed"), "master seed",
                          results=results, sensitivity=_read_table(folder / "sensitivity.csv"),
                          parameters=parameters, design=spec.get("design"), sweep=sweep)
@@ -412,8 +442,10 @@ def _resimulate(result: ResultsFolder) -> None:
         if not info.resolved or rows.empty or str(rows["error"].iloc[0] or ""):
             continue
         stored = rows.iloc[0]
+        drawn = (result.manifest.get("posterior") or {}).get("parameters", [])  # compare --posterior: draw 0
+        values = {key: stored[key].item() if hasattr(stored[key], "item") else stored[key] for key in drawn}
         try:
-            run = run_one(scenario_from_dict(info.resolved, info.label), int(stored["seed"]))
+            run = run_one(scenario_from_dict(info.resolved, info.label), int(stored["seed"]), **values)
         except ScenarioError as exc:
             result.notes.append(text("reporting.scenario_no_longer_loads", scenario=info.label, reason=exc))
             continue
@@ -521,7 +553,8 @@ def sensitivity_ranking(folder: ResultsFolder, limit: int = 6) -> pd.DataFrame:
         outcomes = chart_outcomes(list(dict.fromkeys(sens["outcome"])), limit, sens, measure)
         rows = [{"outcome": o, "parameter": r["parameter"], "measure": measure, "value": float(r[measure]),
                  "conf": float(r[conf]),
-                 "detail": f"S1 {r['S1']:.3f} ± {r['S1_conf']:.3f}" if sobol else f"sigma {r['sigma']:.4g}"}
+                 "detail": gettext("S1 {value} ± {conf}").format(value=f"{r['S1']:.3f}", conf=f"{r['S1_conf']:.3f}")
+                 if sobol else gettext("sigma {value}").format(value=f"{r['sigma']:.4g}")}
                 for o in outcomes for _, r in sens[sens["outcome"] == o].iterrows()]
     else:
         ok = results[results["error"].fillna("") == ""] if "error" in results else results
@@ -531,8 +564,9 @@ def sensitivity_ranking(folder: ResultsFolder, limit: int = 6) -> pd.DataFrame:
         for o in outcomes:
             for p in folder.parameters:
                 rho = _spearman(ok[p], ok[o])
+                detail = gettext("rho {value}").format(value=f"{rho:+.3f}") if math.isfinite(rho) else ""
                 rows.append({"outcome": o, "parameter": p, "measure": "|Spearman rho|", "value": abs(rho),
-                             "conf": math.nan, "detail": f"rho {rho:+.3f}" if math.isfinite(rho) else ""})
+                             "conf": math.nan, "detail": detail})
     table = pd.DataFrame(rows, columns=[c for c in RANKING_COLUMNS if c != "rank"])
     if table.empty:
         return pd.DataFrame(columns=RANKING_COLUMNS)

@@ -13,9 +13,11 @@ from __future__ import annotations
 import datetime
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from sim.i18n import N_, gettext
 from sim.messages import text
 
 Template = tuple[str, dict[str, Any]]
@@ -117,8 +119,10 @@ def validation_template(error: Mapping[str, Any], *, whole_number: bool = False,
         return _TYPE_TEMPLATES[kind], {"found": show(found)}
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return "value.mapping", {"found": show(found)}
-    if kind == "literal_error":
-        return "value.choice", {"choices": ctx.get("expected", ""), "found": show(found)}
+    if kind == "literal_error":  # pydantic writes the choices as "'a', 'b' or 'c'"
+        head, joiner, last = str(ctx.get("expected", "")).rpartition(" or ")
+        choices = f"{head}{gettext(' or ')}{last}" if joiner else last
+        return "value.choice", {"choices": choices, "found": show(found)}
     if kind == "too_short":
         return "value.list_too_short", {"min_length": ctx.get("min_length"), "found": show(found)}
     if kind == "too_long":
@@ -140,6 +144,48 @@ def located(template_id: str, file: str, key: str | None, **fields: Any) -> tupl
     message = text(template_id, file=file, key=key or text("value.top_level"), where=where, **fields)
     prefix = f"{where}: "
     return message, message.removeprefix(prefix) if message.startswith(prefix) else message
+
+
+_YAML_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern), msgid) for pattern, msgid in (
+    # PyYAML's words for a syntax error (its scanner and parser), as whole message ids
+    (r"while (?P<doing>parsing|scanning|composing) (?P<what>.+)", N_("while {doing} {what}")),
+    (r"expected (?P<expected>.+), but found (?P<found>.+)", N_("expected {expected}, but found {found}")),
+    (r"expected (?P<expected>.+), but got (?P<found>.+)", N_("expected {expected}, but got {found}")),
+    (r"found character (?P<found>.+) that cannot start any token",
+     N_("found character {found} that cannot start any token")),
+    (r"found undefined alias (?P<found>.+)", N_("found undefined alias {found}")),
+    (r"found unknown escape character (?P<found>.+)", N_("found unknown escape character {found}")),
+    (r"could not find expected (?P<expected>.+)", N_("could not find expected {expected}")),
+    (r"mapping values are not allowed here", N_("mapping values are not allowed here")),
+    (r"mapping keys are not allowed here", N_("mapping keys are not allowed here")),
+    (r"found unexpected end of stream", N_("found unexpected end of stream")),
+    (r"found unexpected document separator", N_("found unexpected document separator")),
+    (r"expected a single document in the stream", N_("expected a single document in the stream")),
+))
+_YAML_WORDS = {
+    "parsing": N_("parsing"), "scanning": N_("scanning"), "composing": N_("composing"),
+    "a block mapping": N_("a block mapping"), "a block collection": N_("a block collection"),
+    "a flow mapping": N_("a flow mapping"), "a flow sequence": N_("a flow sequence"), "a node": N_("a node"),
+    "a block node": N_("a block node"), "a flow node": N_("a flow node"), "a mapping": N_("a mapping"),
+    "a simple key": N_("a simple key"), "a quoted scalar": N_("a quoted scalar"),
+    "a double-quoted scalar": N_("a double-quoted scalar"), "a plain scalar": N_("a plain scalar"),
+    "a block scalar": N_("a block scalar"), "an alias": N_("an alias"), "an anchor": N_("an anchor"),
+    "a tag": N_("a tag"), "a directive": N_("a directive"), "for the next token": N_("for the next token"),
+}
+"""Parts of PyYAML's phrases; tokens (``'<block end>'``, ``','``) stay as PyYAML writes them."""
+
+
+def yaml_phrase(phrase: str) -> str:
+    """PyYAML's description of a syntax error (``problem`` or ``context``) in the current language.
+
+    A phrase this table does not know is returned as PyYAML wrote it.
+    """
+    for pattern, msgid in _YAML_PHRASES:
+        if match := pattern.fullmatch(phrase.strip()):
+            fields = {k: gettext(_YAML_WORDS[v]) if v in _YAML_WORDS else v.replace(" or ", gettext(" or "))
+                      for k, v in match.groupdict().items()}
+            return gettext(msgid).format(**fields)
+    return phrase
 
 
 def dotted(loc: Sequence[str | int]) -> str:
@@ -174,4 +220,4 @@ def show(value: Any) -> str:
     return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
-__all__ = ["Template", "dotted", "located", "show", "validation_template"]
+__all__ = ["Template", "dotted", "located", "show", "validation_template", "yaml_phrase"]

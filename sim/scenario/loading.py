@@ -30,8 +30,9 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from sim.errors import UserError
+from sim.i18n import gettext
 from sim.messages import text
-from sim.scenario.explain import dotted, located, show, validation_template
+from sim.scenario.explain import dotted, located, show, validation_template, yaml_phrase
 from sim.scenario.params import LIST_ITEM, model_at, param_index, settable_keys
 from sim.scenario.schema import Scenario
 
@@ -117,7 +118,9 @@ def load_scenario(path: str | os.PathLike[str] | None = None,
 
     Args:
         path: a YAML scenario file; None means the defaults. A file may start from
-            another with ``extends:``; its ``name`` defaults to the file stem.
+            another with ``extends:``; its ``name`` defaults to the file stem. A file
+            that writes its own ``question`` but no ``question_zh`` has no Chinese
+            question (it is not inherited from the parent, whose question it was).
         overrides: values by dotted key (``intake.cohort_size``) or with ``__`` for
             ``.`` (``intake__cohort_size``), applied after the file.
         overrides_source: how error messages name the overrides, e.g. ``--set``.
@@ -140,6 +143,9 @@ def load_scenario(path: str | os.PathLike[str] | None = None,
             data = _merge(data, layer)
             origins.update(dict.fromkeys(_key_paths(layer), ("scenario.set_in_file", str(layer_file))))
         data["name"] = layers[-1][1].get("name", file.stem)  # a name is never inherited
+        own = layers[-1][1]
+        if "question" in own and "question_zh" not in own:  # a translation is never inherited without its question
+            data.pop("question_zh", None)
     if overrides:
         data = apply_overrides(data, overrides, overrides_source)
         origins.update(dict.fromkeys((_normalise_key(key) for key in overrides),
@@ -459,7 +465,7 @@ def _unlink(link: _PathLink) -> tuple[str | int, ...]:
 def _syntax_error(exc: yaml.MarkedYAMLError, content: str, label: str, key: str | None) -> ScenarioError:
     """PyYAML's syntax error (its own English words) with the line and column and the line's text."""
     mark = exc.problem_mark or exc.context_mark
-    problem = exc.problem or exc.context or "invalid YAML"
+    problem = yaml_phrase(exc.problem or exc.context or "invalid YAML")
     if mark is None:
         return ScenarioError.from_template("scenario.yaml_invalid", label, key, problem=problem)
     fields: dict[str, Any] = {"line": mark.line + 1, "column": mark.column + 1, "problem": problem}
@@ -468,7 +474,7 @@ def _syntax_error(exc: yaml.MarkedYAMLError, content: str, label: str, key: str 
     if source:
         fields["source"] = source
     if exc.context and exc.problem and exc.context_mark is not None:
-        fields.update(context=exc.context, context_line=exc.context_mark.line + 1)
+        fields.update(context=yaml_phrase(exc.context), context_line=exc.context_mark.line + 1)
         template = "scenario.yaml_syntax_in_context" if source else "scenario.yaml_syntax_in_context_no_source"
     else:
         template = "scenario.yaml_syntax" if source else "scenario.yaml_syntax_no_source"
@@ -505,7 +511,7 @@ def _check_override_key(key: str, source: str) -> None:
     suggestions = _suggest(key, keys)
     if suggestions:
         raise ScenarioError.from_template("scenario.unknown_parameter_suggest", source, key,
-                                          suggestion=" or ".join(suggestions))
+                                          suggestion=gettext(" or ").join(suggestions))
     raise ScenarioError.from_template("scenario.unknown_parameter", source, key)
 
 
@@ -609,10 +615,10 @@ def _unknown_key_template(loc: tuple[str | int, ...]) -> tuple[str, dict[str, An
     elsewhere = [key.rsplit(".", 1)[0] for key in settable_keys() if key.rsplit(".", 1)[-1] == name]
     if close:
         template = "scenario.unknown_key_suggest" if section else "scenario.unknown_top_level_key_suggest"
-        fields["suggestion"] = " or ".join(close)
+        fields["suggestion"] = gettext(" or ").join(close)
     elif elsewhere:
         template = "scenario.unknown_key_elsewhere" if section else "scenario.unknown_top_level_key_elsewhere"
-        fields.update(name=name, sections=" and ".join(elsewhere))
+        fields.update(name=name, sections=gettext(" and ").join(elsewhere))
     else:
         template = "scenario.unknown_key" if section else "scenario.unknown_top_level_key"
     return template, fields

@@ -11,6 +11,7 @@ import csv
 import functools
 import io
 import math
+import re
 import types
 import typing
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ import annotated_types
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from sim.i18n import N_, current_language, display_width, gettext, ljust, unit_text, use_language
 from sim.scenario.schema import Scenario
 
 COLUMNS = ("key", "type", "default", "unit", "allowed", "label", "description")
@@ -118,37 +120,81 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
-def format_params_table(rows: typing.Sequence[ParamInfo]) -> str:
+COLUMN_TITLES = {"key": N_("key"), "type": N_("type"), "default": N_("default"), "unit": N_("unit"),
+                 "allowed": N_("allowed"), "label": N_("label"), "description": N_("description")}
+"""The header of each column in the plain-text table (message ids; the CSV header is ``COLUMNS``)."""
+
+TYPE_NAMES = {"int": N_("int"), "float": N_("float"), "bool": N_("bool"), "text": N_("text"),
+              "choice": N_("choice"), "list": N_("list"), "block": N_("block"), "null": N_("null")}
+"""The words of a parameter's type (message ids), as in ``list[float]``."""
+
+
+def format_params_table(rows: typing.Sequence[ParamInfo], *, lang: str | None = None) -> str:
     """Rows as an aligned plain-text table, one parameter a line.
 
     Args:
         rows: parameters, usually from ``list_params()``.
+        lang: the language of the headers, types, units, allowed values, labels and
+            descriptions (None: the current language); keys, defaults and choices are
+            shown as a scenario file writes them.
 
     Returns:
         The table with a header line; columns are separated by two spaces and the
         description comes last so long descriptions do not push other columns.
     """
-    lines = [COLUMNS] + [_row_cells(row) for row in rows]
-    widths = [max(len(line[i]) for line in lines) for i in range(len(COLUMNS) - 1)]
+    with use_language(lang):
+        header = tuple(gettext(COLUMN_TITLES[column]) for column in COLUMNS)
+        lines = [header] + [_row_cells(row, every_column=True) for row in rows]
+    widths = [max(display_width(line[i]) for line in lines) for i in range(len(header) - 1)]
     text_lines = []
     for line in lines:
-        cells = [cell.ljust(width) for cell, width in zip(line[:-1], widths, strict=True)]
+        cells = [ljust(cell, width) for cell, width in zip(line[:-1], widths, strict=True)]
         text_lines.append("  ".join([*cells, line[-1]]).rstrip())
     return "\n".join(text_lines) + "\n"
 
 
-def format_params_csv(rows: typing.Sequence[ParamInfo]) -> str:
-    """Rows as CSV with a header line (columns as in ``format_params_table``)."""
+def format_params_csv(rows: typing.Sequence[ParamInfo], *, lang: str | None = None) -> str:
+    """Rows as CSV with a header line (columns as in ``format_params_table``).
+
+    The header is ``COLUMNS`` in every language, and so are the key, type, default, unit
+    and allowed cells (for programs); the label and description are in ``lang``.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow(_row_cells(row))
+    with use_language(lang):
+        for row in rows:
+            writer.writerow(_row_cells(row, every_column=False))
     return buffer.getvalue()
 
 
-def _row_cells(row: ParamInfo) -> tuple[str, str, str, str, str, str, str]:
-    return (row.key, row.type, format_value(row.default), row.unit, row.allowed, row.label, row.description)
+def _row_cells(row: ParamInfo, every_column: bool) -> tuple[str, str, str, str, str, str, str]:
+    """A row's cells: label and description in the current language, the rest too if ``every_column``."""
+    label, description = gettext(row.label), gettext(row.description)
+    if not every_column or current_language() == "en":
+        return (row.key, row.type, format_value(row.default), row.unit, row.allowed, label, description)
+    return (row.key, type_text(row.type), format_value(row.default), unit_text(row.unit),
+            _allowed_shown(row.allowed), label, description)
+
+
+def type_text(type_name: str, lang: str | None = None) -> str:
+    """A parameter's type (``int``, ``list[float]``, ``choice``) in ``lang`` (None: the current language)."""
+    with use_language(lang):
+        return _words(type_name, TYPE_NAMES)
+
+
+def _words(text: str, names: typing.Mapping[str, str]) -> str:
+    """``text`` with each word of ``names`` translated (``list[float]`` -> ``列表[数值]``)."""
+    return re.sub(r"[a-z]+", lambda m: gettext(names[m.group()]) if m.group() in names else m.group(), text)
+
+
+def _allowed_shown(allowed: str) -> str:
+    """The allowed values in the current language (intervals and choices are shown as written)."""
+    if match := re.fullmatch(r"(\d+)-(\d+) items", allowed):
+        return gettext("{low}-{high} items").format(low=match[1], high=match[2])
+    if match := re.fullmatch(r"at least (\d+) items", allowed):
+        return gettext("at least {low} items").format(low=match[1])
+    return allowed
 
 
 @functools.cache

@@ -21,6 +21,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from sim.messages import text
+
 WEEKS_PER_YEAR = 52
 """Simulated weeks in one academic year (a fixed convention, not a parameter)."""
 
@@ -137,11 +139,10 @@ class CalendarParams(StrictModel):
         """A custom schedule needs blocks; blocks must fit inside the programme."""
         total = sum(b.weeks for b in self.custom_blocks)
         if self.schedule == "custom" and not self.custom_blocks:
-            raise ValueError("schedule 'custom' needs calendar.custom_blocks (a list of blocks)")
+            raise ValueError(text("scenario.custom_without_blocks"))
         if total > self.programme_years * WEEKS_PER_YEAR:
-            raise ValueError(
-                f"calendar.custom_blocks last {total} weeks, longer than "
-                f"programme_years x {WEEKS_PER_YEAR} = {self.programme_years * WEEKS_PER_YEAR}")
+            raise ValueError(text("scenario.custom_blocks_too_long", total=total, weeks_per_year=WEEKS_PER_YEAR,
+                                  weeks=self.programme_years * WEEKS_PER_YEAR))
         return self
 
 
@@ -156,7 +157,8 @@ class ProgrammeParams(StrictModel):
         "how well the curriculum matches enterprise post standards (co-developed curricula raise it)", **Share)
     school_practice_hours_share: float = param(
         0.3, "share", "School time in practical training",
-        "share of school weeks spent in on-campus practical training", **Share)
+        "share of a school week's teaching hours (those mentoring leaves) spent in on-campus practical training; "
+        "the rest is classroom theory", **Share)
 
 
 class SchoolMentorParams(StrictModel):
@@ -178,16 +180,25 @@ class SchoolMentorParams(StrictModel):
         "share of school mentors who are dual-qualified (have enterprise practice)", **Share)
     teaching_quality_mean: float = param(
         0.7, "share", "School mentor teaching quality",
-        "mean teaching quality (0-1)", **Share)
+        "mean teaching quality (0-1) of an experienced teacher", **Share)
     practical_skill_dual_qualified: float = param(
         0.7, "share", "Practical skill of dual-qualified school mentors",
         "mean practical skill of a dual-qualified school mentor (0-1)", **Share)
     practical_skill_other: float = param(
         0.35, "share", "Practical skill of other school mentors",
         "mean practical skill of a school mentor without enterprise practice (0-1)", **Share)
+    # le=45: a working life; a stricter rule than that leaves every post unfilled
     min_teaching_years: float = param(
         3.0, "years", "Minimum teaching experience",
-        "selection rule: minimum years of teaching", **NonNegative)
+        "selection rule: minimum years of teaching", ge=0, le=45)
+    candidates_per_post: int = param(
+        2, "teachers/post", "Teachers at hand per school-mentor post",
+        "the school's own teachers it can choose from for each mentor post; when none meets the selection "
+        "rule the post waits for outside recruitment", ge=1, le=1000)
+    novice_quality_gap: float = param(
+        0.05, "share", "Teaching quality a novice lacks",
+        "how far a teacher with no experience falls short of an experienced one's teaching quality (0-1 "
+        "units); the shortfall shrinks with years of teaching", **Share)
     base_effort: float = param(0.75, "share", "School mentor base effort", "effort without incentives (0-1)", **Share)
     remuneration_yuan_per_month: float = param(
         300.0, "yuan/month", "School mentor allowance",
@@ -214,19 +225,25 @@ class EnterpriseMentorParams(StrictModel):
         "guidance an apprentice needs per week for full benefit", **Positive)
     technical_skill_mean: float = param(
         0.8, "share", "Enterprise mentor technical skill",
-        "mean technical skill (0-1)", **Share)
+        "mean technical skill (0-1) of an experienced frontline worker", **Share)
     pedagogical_skill_mean: float = param(
         0.4, "share", "Enterprise mentor teaching skill",
         "mean pedagogical skill (0-1): 'can do but cannot teach'", **Share)
+    # le=45: a working life; a stricter rule than that leaves every post unfilled
     min_frontline_years: float = param(
         5.0, "years", "Minimum frontline experience",
-        "selection rule: minimum years of frontline work", **NonNegative)
+        "selection rule: minimum years of frontline work", ge=0, le=45)
+    novice_skill_gap: float = param(
+        0.4, "share", "Technical skill a novice lacks",
+        "how far a worker with no frontline experience falls short of an experienced one's technical skill "
+        "(0-1 units); the shortfall shrinks with years of frontline work", **Share)
     base_effort: float = param(
         0.55, "share", "Enterprise mentor base effort",
         "effort without incentives (0-1)", **Share)
     remuneration_yuan_per_month: float = param(
         300.0, "yuan/month", "Enterprise mentor allowance",
-        "teaching allowance per active enterprise mentor, paid from programme funds", **Money)
+        "teaching allowance per active enterprise mentor (paid by the host, or by programme funds: "
+        "funding.firms_pay_mentor_allowance)", **Money)
     hourly_cost_yuan: float = param(
         80.0, "yuan/hour", "Enterprise mentor hourly cost",
         "what an hour of a mentor's time costs the enterprise", **Money)
@@ -259,14 +276,26 @@ class ContactParams(StrictModel):
     adjustment_rate_per_week: float = param(
         0.05, "1/week", "Coordination adjustment speed",
         "speed at which coordination follows the contact actually made", **Share)
+    problem_warning_weeks: float = param(
+        4.0, "weeks", "Warning time of a placement problem",
+        "weeks between the first signs of a problem in a placement and the dropout or termination it leads "
+        "to; a school mentor's visit within them notices it", ge=0, le=52)
+    problem_resolution_share: float = param(
+        0.5, "share", "Noticed problems resolved",
+        "share of the placement problems a visit notices in time that the two mentors resolve", **Share)
+    placement_fit_gain: float = param(
+        0.5, "share", "Fitting posts found at full coordination",
+        "chance that a student placed with a fully coordinated firm of another sector is put on a post that "
+        "fits their training (scaled by the firm's coordination)", **Share)
 
 
 class LearningParams(StrictModel):
     """Weekly skill growth (points on the 0-100 scale)."""
 
     theory_points_per_week: float = param(
-        1.3, "points/week", "Theory learning rate",
-        "theory gain per teaching week at full input, before diminishing returns", **NonNegative)
+        1.86, "points/week", "Theory learning rate",
+        "theory gain per school week spent wholly in class at full input, before diminishing returns",
+        **NonNegative)
     practical_skill_points_per_week: float = param(
         2.4, "points/week", "Practical-skill learning rate",
         "practical-skill gain per week at full input, before diminishing returns", **NonNegative)
@@ -275,7 +304,7 @@ class LearningParams(StrictModel):
         "professionalism gain per week at full input, before diminishing returns", **NonNegative)
     classroom_share: float = param(
         0.6, "share", "Classroom part of theory input",
-        "share of school theory input that comes from classes rather than mentoring", **Share)
+        "share of what a class hour teaches that does not depend on the mentor's guidance", **Share)
     unmentored_practice_share: float = param(
         0.35, "share", "Practice input without a mentor",
         "practical input of a post without a mentor, relative to a mentored one", **Share)
@@ -292,7 +321,15 @@ class LearningParams(StrictModel):
         "sd of the weekly multiplicative learning shock", **NonNegative)
     motivation_adjustment_per_week: float = param(
         0.02, "1/week", "Motivation adjustment speed",
-        "speed at which motivation follows the support received", **Share)
+        "speed at which motivation moves towards the student's disposition shifted by this week's experience",
+        **Share)
+    motivation_progress_effect: float = param(
+        0.5, "1", "Effect of progress on motivation",
+        "shift of the motivation target per unit of learning input received below (or above) the planned input",
+        ge=0.0, le=1.0)
+    motivation_misfit_effect: float = param(
+        0.2, "1", "Effect of an out-of-sector placement on motivation",
+        "fall of the motivation target during a placement outside the student's sector", **Share)
 
 
 class AttritionParams(StrictModel):
@@ -325,13 +362,13 @@ class CertificationParams(StrictModel):
     """1+X skill certificates: exam sessions at the end of each semester."""
 
     thresholds_points: list[float] = param(
-        [52.0, 66.0], "points", "Certificate pass marks",
+        [50.0, 62.0], "points", "Certificate pass marks",
         "exam-score pass mark of each X certificate, in order", min_length=1, max_length=5)
     difficulty_scale_points: float = param(
         5.0, "points", "Exam difficulty spread",
         "logistic spread of the pass probability around the mark", **Positive)
     practical_weight: float = param(
-        0.8, "share", "Practical-skill weight in exams",
+        0.6, "share", "Practical-skill weight in exams",
         "weight of practical skill in the exam score (rest theory)", **Share)
     first_exam_year: int = param(
         2, "programme year", "First exam year",
@@ -339,6 +376,18 @@ class CertificationParams(StrictModel):
     max_attempts: int = param(
         3, "attempts", "Sittings per certificate",
         "sittings allowed per certificate (first try + retakes)", ge=1, le=10)
+    # lt=1: a pass probability never reaches 1, so a bar of 1 would enter nobody
+    readiness_pass_probability: float = param(
+        0.5, "share", "Readiness bar for an exam entry",
+        "pass probability at which a mentor enters a student for the next certificate (0: everyone eligible sits)",
+        ge=0.0, lt=1.0)
+    retake_study_points: float = param(
+        5.0, "points", "Study before a retake",
+        "exam-score points a student must gain after a failed sitting before a mentor enters them again",
+        ge=0.0, le=100.0)
+    result_motivation_change: float = param(
+        0.05, "1", "Motivation change after an exam result",
+        "motivation gained by a pass and lost by a failure (0-1 scale)", **Share)
     exam_fee_yuan: float = param(
         200.0, "yuan", "Exam fee per sitting",
         "fee per sitting, paid from programme funds", **Money)
@@ -356,13 +405,33 @@ class EvaluationParams(StrictModel):
     professionalism_weight: float = param(
         0.2, "share", "Professionalism weight in composite score",
         "weight of professionalism in the composite score", **Share)
+    # The host's own satisfaction (sim/mechanisms/evaluation.py): relative weights of its four
+    # parts; the index divides by their sum, so each may be moved alone.
+    host_skill_fit_weight: float = param(
+        0.25, "1", "Skill-fit weight in host satisfaction",
+        "relative weight of skill fit (practical skill against the post's need) in a host's satisfaction",
+        ge=0, le=1)
+    host_professionalism_weight: float = param(
+        0.25, "1", "Professionalism weight in host satisfaction",
+        "relative weight of professionalism in a host's satisfaction", ge=0, le=1)
+    host_contribution_weight: float = param(
+        0.25, "1", "Contribution weight in host satisfaction",
+        "relative weight of productive contribution (share of training cost paid back) in a host's satisfaction",
+        ge=0, le=1)
+    host_retention_weight: float = param(
+        0.25, "1", "Staying-on weight in host satisfaction",
+        "relative weight of staying on (completed the placement and joined the host) in a host's satisfaction",
+        ge=0, le=1)
 
     @model_validator(mode="after")
     def validate_weights_sum_to_one(self) -> EvaluationParams:
-        """The three weights are shares of one score."""
+        """The three weights are shares of one score; the host's weights are not all zero."""
         total = self.theory_weight + self.practical_skill_weight + self.professionalism_weight
         if abs(total - 1.0) > 1e-6:
-            raise ValueError(f"evaluation weights must add up to 1, they add up to {total:g}")
+            raise ValueError(text("scenario.weights_not_one", total=total))
+        if self.host_skill_fit_weight + self.host_professionalism_weight + self.host_contribution_weight \
+                + self.host_retention_weight <= 0:
+            raise ValueError(text("scenario.host_weights_zero"))
         return self
 
 
@@ -370,8 +439,13 @@ class LabourMarketParams(StrictModel):
     """Graduation, host offers, the open market and further study."""
 
     job_search_weeks_before_graduation: int = param(
-        16, "weeks", "Job search lead time",
-        "weeks before graduation when hosts decide and others start searching", ge=0, le=WEEKS_PER_YEAR)
+        12, "weeks", "Job search lead time",
+        "weeks before graduation when final-year students start searching and hosts decide (no host decides "
+        "before it has seen host_min_observation_weeks of the final enterprise period)", ge=0, le=WEEKS_PER_YEAR)
+    host_min_observation_weeks: int = param(
+        8, "weeks", "Work a host sees before deciding",
+        "weeks of the final enterprise period a host sees an apprentice work before it decides whether to offer a "
+        "job (at the latest at the period's end)", ge=1, le=WEEKS_PER_YEAR)
     host_hire_bar_points: float = param(
         50.0, "points", "Host hiring bar",
         "composite score a host needs to offer a job, for a post of level 0", **NonNegative)
@@ -385,7 +459,7 @@ class LabourMarketParams(StrictModel):
         0.063, "share", "Graduates going on to further study",
         "share of graduates going on to a bachelor's (counted as employed)", **Share)
     open_market_job_rate_per_week: float = param(
-        0.06, "1/week", "Open-market job-finding rate",
+        0.03, "1/week", "Open-market job-finding rate",
         "weekly job-finding hazard on the open market at composite 50", **NonNegative)
     composite_effect_per_point: float = param(
         0.02, "log-hazard/point", "Effect of composite score on job finding",
@@ -417,7 +491,12 @@ class EnterpriseParams(StrictModel):
         "log-sd of enterprise staff", ge=0, le=1.5)
     post_staff_share: float = param(
         0.3, "share", "Staff in apprentice posts",
-        "share of an enterprise's staff in the posts apprentices take", gt=0.0, le=1.0)
+        "mean share of an enterprise's staff in the posts apprentices take", gt=0.0, le=1.0)
+    # ge=0.1: below it the Beta draw puts almost every firm at a share of 0 or 1
+    post_staff_share_concentration: float = param(
+        4.0, "1", "Similarity of firms' apprentice-post shares",
+        "Beta concentration of the share of staff in the apprentice post across firms (higher: more alike)",
+        ge=0.1, le=10_000)
     # le=1000: more than any one host takes; unbounded, the Poisson draw of places fails ('lam value too large')
     slots_offered_mean: float = param(
         20.0, "apprentices", "Placements offered per enterprise",
@@ -479,21 +558,60 @@ class ParticipationParams(StrictModel):
         "inertia: extra log-odds for a firm already taking part", **NonNegative)
 
 
+FundingSource = Literal["school_special_fund", "government", "enterprise_cost_sharing"]
+"""Where the programme's money comes from (``sim.engine.ledger.SOURCES`` reads this list)."""
+
+
+def _sources(default: list[str], label: str, use: str) -> Any:
+    return param(default, "-", label,
+                 f"sources that pay for {use}, in the order they are drawn on (none listed: never paid)",
+                 max_length=3)
+
+
+class EarmarkParams(StrictModel):
+    """Earmarked funds: which sources pay for each use of the programme's money, in order.
+
+    Each week a use is paid only from the sources listed for it, the first listed drawn
+    on first; when they are empty the use goes short, whatever other sources hold. The
+    defaults, and where they come from, are in ``sim.scenario.sources``.
+    """
+
+    training_base: list[FundingSource] = _sources(
+        ["enterprise_cost_sharing", "government", "school_special_fund"], "Sources paying the training base",
+        "the on-campus training base's running costs")
+    school_mentor_remuneration: list[FundingSource] = _sources(
+        ["school_special_fund"], "Sources paying school-mentor allowances", "school mentors' allowances")
+    enterprise_mentor_remuneration: list[FundingSource] = _sources(
+        ["government", "school_special_fund"], "Sources paying enterprise-mentor pay",
+        "the enterprise mentors' salary subsidy (and their allowance when the programme pays it)")
+    contact_visits: list[FundingSource] = _sources(
+        ["school_special_fund"], "Sources paying visit travel", "school mentors' travel to enterprises")
+    exam_fees: list[FundingSource] = _sources(
+        ["government", "school_special_fund"], "Sources paying exam fees", "certificate exam fees")
+    apprentice_subsidy: list[FundingSource] = _sources(
+        ["government"], "Sources paying the apprentice subsidy", "the per-apprentice subsidy to host enterprises")
+
+
 class FundingParams(StrictModel):
-    """The programme ledger: money in by source, money out by use."""
+    """The programme ledger: money in by source, money out by use (each from its earmarked sources)."""
 
     school_special_fund_yuan_per_year: float = param(
         1_400_000.0, "yuan/year", "School special funds",
-        "school special funds paid in at the start of each year", **Money)
+        "school special funds paid in at the start of each year with a cohort enrolled", **Money)
     government_yuan_per_year: float = param(
         800_000.0, "yuan/year", "Government programme funds",
-        "government programme funds paid in at the start of each year", **Money)
+        "government programme funds paid in at the start of each year with a cohort enrolled", **Money)
     enterprise_cost_sharing_yuan_per_apprentice_year: float = param(
         300.0, "yuan/apprentice/year", "Enterprise cost sharing per apprentice",
-        "enterprise cost-sharing per apprentice hosted, paid in yearly", **Money)
+        "enterprise cost-sharing per apprentice-year hosted, paid in week by week as apprentices are hosted", **Money)
     training_base_yuan_per_student_week: float = param(
         25.0, "yuan/week", "Training base running cost per student",
         "on-campus training-base running cost per student per school teaching week", **Money)
+    firms_pay_mentor_allowance: bool = param(
+        True, "-", "Firms pay their mentors' allowance",
+        "the host pays its enterprise mentors' allowance (a cost in its accounts); "
+        "false: programme funds pay it")
+    earmarks: EarmarkParams = Field(default_factory=EarmarkParams)
 
 
 class IncentiveParams(StrictModel):
@@ -513,7 +631,8 @@ class IncentiveParams(StrictModel):
     career_development: bool = param(False, "-", "Mentoring counts for promotion", "mentoring counts towards promotion")
     demonstration_unit_titles: bool = param(
         False, "-", "Demonstration unit titles",
-        "hosts can earn the 'demonstration unit' title")
+        "at its yearly review a host whose apprentices outscore the programme's earns the 'demonstration unit' "
+        "title for a year")
     effort_per_1000_yuan_month: float = param(
         0.15, "effort/(1000 yuan/month)", "Effort gain from mentor pay",
         "effort added per 1,000 yuan/month of allowance and subsidy", **NonNegative)
@@ -522,8 +641,9 @@ class IncentiveParams(StrictModel):
         0.05, "effort", "Effort gain from career development",
         "effort added by career development", **Share)
     demonstration_unit_value_yuan: float = param(
-        3000.0, "yuan/apprentice", "Value of a demonstration unit title",
-        "what the title is worth to a host, per apprentice", **Money)
+        3000.0, "yuan/apprentice-year", "Value of a demonstration unit title",
+        "what holding the title is worth to a firm in its participation decision (priority in project "
+        "recommendations and talent referrals, seed 003 §6.3), per apprentice-year it expects to host", **Money)
 
 
 class MentorDevelopmentParams(StrictModel):
@@ -548,6 +668,9 @@ class Scenario(StrictModel):
 
     name: str = param("baseline", "-", "Scenario name", "short name of the scenario")
     question: str = param("", "-", "Policy question", "the policy question the scenario answers")
+    question_zh: str = param(
+        "", "-", "Policy question in Chinese",
+        "the policy question in Chinese, shown by Chinese reports (--lang zh; empty: the question as written)")
     simulation: SimulationParams = Field(default_factory=SimulationParams)
     intake: IntakeParams = Field(default_factory=IntakeParams)
     calendar: CalendarParams = Field(default_factory=CalendarParams)

@@ -37,10 +37,13 @@ _SEED003_53 = "seed 003 §5.3 (theory 30% + skill 50% + professionalism 20%)"
 _INTERNSHIP_RULES = "internship rules of 2016 Art. 9"
 _TWO_WAY = "assumption (seed 003 §5.1(2) names two-way training; no figure)"
 
+_RESTORED = "assumption, the value before commit ee93db9 tuned it towards a seed-003 target (restored: no source)"
+
 PARAMETER_SOURCES: dict[str, str] = {
     # scenario labels
     "name": _LABEL,
     "question": _LABEL,
+    "question_zh": _LABEL,
     # simulation
     "simulation.horizon_years": "assumption (a design choice, as the description says)",
     # intake
@@ -82,6 +85,13 @@ PARAMETER_SOURCES: dict[str, str] = {
     "school_mentors.practical_skill_dual_qualified": _A,
     "school_mentors.practical_skill_other": "assumption (seed 003 §3.2: some teachers lack enterprise practice)",
     "school_mentors.min_teaching_years": _SEED003_51,
+    "school_mentors.candidates_per_post": "assumption (no stored figure: with every teacher a mentor at the 20:1 "
+                                          "standard, a post's candidates at hand are the teachers of its specialty "
+                                          "and of related ones the school can reassign, about two)",
+    "school_mentors.novice_quality_gap": "assumption (teacher value-added studies find a teacher's effect rises over "
+                                         "the first few years by about half the spread between teachers, then "
+                                         "levels off - Staiger & Rockoff 2010, J. Econ. Perspect. 24(3), not a "
+                                         "stored source; half the attribute spread of 0.1)",
     "school_mentors.base_effort": _A,
     "school_mentors.remuneration_yuan_per_month": "assumption (seed 003 §6.1 names mentor remuneration; no amount)",
     "school_mentors.turnover_rate_per_year": _A,
@@ -95,6 +105,9 @@ PARAMETER_SOURCES: dict[str, str] = {
                                                "experience)",
     "enterprise_mentors.pedagogical_skill_mean": "assumption (seed 003 §3.2: \"can do but cannot teach\")",
     "enterprise_mentors.min_frontline_years": _SEED003_51,
+    "enterprise_mentors.novice_skill_gap": "assumption (seed 003 §3.1, §5.1: mentors are technical backbones whose "
+                                           "core skills come with years of frontline work; a new worker has half "
+                                           "an experienced one's technical skill; no figure)",
     "enterprise_mentors.base_effort": "assumption (seed 003 §3.2: enterprise mentors lack incentives)",
     "enterprise_mentors.remuneration_yuan_per_month": "assumption (seed 003 §6.1 names mentor remuneration; "
                                                       "no amount)",
@@ -109,8 +122,18 @@ PARAMETER_SOURCES: dict[str, str] = {
     "contact.cost_yuan_per_visit": _A,
     "contact.alignment_gain": _A,
     "contact.adjustment_rate_per_week": _A,
+    "contact.problem_warning_weeks": "assumption (a month: seed 003 §5.2's rule of a visit every half month "
+                                     "implies problems show for longer than that before they end a placement)",
+    "contact.problem_resolution_share": "assumption (below the two thirds to three quarters of at-risk apprentices "
+                                        "whom German 1:1 mentoring keeps in training - VerA, ies 2014 and Prognos "
+                                        "2023; QuABB Hessen - figures without a control group, from mentors with "
+                                        "more time per apprentice than a visiting teacher)",
+    "contact.placement_fit_gain": "assumption (no stored source: half - a firm of another sector has posts in a "
+                                  "student's trade, such as maintenance or quality control, that a school knowing "
+                                  "its posts finds for about half of such placements)",
     # learning
-    "learning.theory_points_per_week": _A,
+    "learning.theory_points_per_week": "assumption (re-expressed per school week wholly in class: the earlier 1.3 "
+                                       "points per school week with 70% of its hours in class, 1.3 / 0.7)",
     "learning.practical_skill_points_per_week": _A,
     "learning.professionalism_points_per_week": _A,
     "learning.classroom_share": _A,
@@ -119,6 +142,10 @@ PARAMETER_SOURCES: dict[str, str] = {
     "learning.motivation_effect": _A,
     "learning.noise_sd": _A,
     "learning.motivation_adjustment_per_week": _A,
+    "learning.motivation_progress_effect": "assumption (of the size of the earlier model's support term, 0.45 "
+                                           "per unit of guidance; no stored source measures it)",
+    "learning.motivation_misfit_effect": "assumption (the earlier model's fit term, 0.2; no stored source "
+                                         "measures it)",
     # attrition
     "attrition.dropout_rate_per_year": "assumption (no Chinese dropout figure; the German 25-30% early "
                                        "termination, BIBB via biaj.de, bounds the outcome)",
@@ -130,25 +157,48 @@ PARAMETER_SOURCES: dict[str, str] = {
     "attrition.termination_skill_gap_effect": _A,
     "attrition.dropout_after_termination": _A,
     # certification
-    "certification.thresholds_points": "assumption (no stored source gives 1+X pass rates; calibration.md)",
+    "certification.thresholds_points": "assumption (no stored source gives 1+X pass rates; calibration.md); "
+                                       "50/62, the values before commit ee93db9 tuned them to 52/66 towards a "
+                                       "seed-003 target (restored: no source)",
     "certification.difficulty_scale_points": _A,
-    "certification.practical_weight": _A,
+    "certification.practical_weight": _RESTORED,
     "certification.first_exam_year": "assumption (exams from the skill stage on, seed 003 §5.2)",
     "certification.max_attempts": _A,
+    "certification.readiness_pass_probability": "assumption (DESIGN.md: the mentor enters a student who is ready; "
+                                                "taken as expected to pass more often than not)",
+    "certification.retake_study_points": "assumption (DESIGN.md: a retake follows further study; one difficulty "
+                                         "spread, which takes a student at the mark from a 50% to a 73% pass "
+                                         "chance)",
+    "certification.result_motivation_change": "assumption (success and failure change a student's expectation "
+                                              "of success; about a third of the spread of motivation at intake)",
     "certification.exam_fee_yuan": _A,
     # evaluation
     "evaluation.theory_weight": _SEED003_53,
     "evaluation.practical_skill_weight": _SEED003_53,
     "evaluation.professionalism_weight": _SEED003_53,
+    "evaluation.host_skill_fit_weight": "assumption (DESIGN.md names the four parts of a host's satisfaction; no "
+                                        "stored source weighs them: equal weights)",
+    "evaluation.host_professionalism_weight": "assumption (DESIGN.md names the four parts of a host's satisfaction; "
+                                              "no stored source weighs them: equal weights)",
+    "evaluation.host_contribution_weight": "assumption (DESIGN.md names the four parts of a host's satisfaction; no "
+                                           "stored source weighs them: equal weights)",
+    "evaluation.host_retention_weight": "assumption (DESIGN.md names the four parts of a host's satisfaction; no "
+                                        "stored source weighs them: equal weights)",
     # labour market
-    "labour_market.job_search_weeks_before_graduation": _A,
+    "labour_market.job_search_weeks_before_graduation": _RESTORED,
+    "labour_market.host_min_observation_weeks": "assumption after the Labour Contract Law of 2008, Art. 19 (a "
+                                                "probation of at most 2 months, about 8 weeks, for a contract of "
+                                                "1-3 years: the time the law gives an employer to judge a new "
+                                                "worker)",
     "labour_market.host_hire_bar_points": _A,
     "labour_market.host_bar_per_post_level_points": _A,
     "labour_market.not_seeking_share": "assumption, below MyCOS 2019 report (7.5% of the class of 2018 not "
                                        "placed half a year on)",
     "labour_market.further_study_share": "MyCOS 2019 report (6.3% of the class of 2018 went on to a bachelor's)",
-    "labour_market.open_market_job_rate_per_week": "assumption (the employment it yields is checked against "
-                                                   "MyCOS 90.4-92.1%)",
+    "labour_market.open_market_job_rate_per_week": "assumption, 0.03, the value before commit ee93db9 doubled "
+                                                   "it towards seed 003's employment target (restored: no "
+                                                   "source); the employment it yields is checked, not fitted, "
+                                                   "against MyCOS 90.4-92.1%",
     "labour_market.composite_effect_per_point": _A,
     "labour_market.certificate_effect": _A,
     "labour_market.job_loss_rate_per_year": _A,
@@ -157,6 +207,10 @@ PARAMETER_SOURCES: dict[str, str] = {
     "enterprises.staff_median": _A,
     "enterprises.staff_log_sd": _A,
     "enterprises.post_staff_share": _A,
+    "enterprises.post_staff_share_concentration": "assumption (seed 000 §2: apprentices take assembly-line posts, "
+                                                  "whose operators are most of a plant's staff, while elsewhere "
+                                                  "the post is a small team; 4 puts the post above half the staff "
+                                                  "in about 18% of firms)",
     "enterprises.slots_offered_mean": _A,
     "enterprises.firm_intern_cap_share": _INTERNSHIP_RULES + " (at most 10% of a firm's staff)",
     "enterprises.post_intern_cap_share": _INTERNSHIP_RULES + " (at most 20% of one post's staff)",
@@ -189,6 +243,27 @@ PARAMETER_SOURCES: dict[str, str] = {
     "funding.enterprise_cost_sharing_yuan_per_apprentice_year": "assumption (seed 003 §6.1 and seed 000 §3.1 "
                                                                 "name cost sharing; no amount)",
     "funding.training_base_yuan_per_student_week": _A,
+    "funding.firms_pay_mentor_allowance": "opinions on the enterprise new-style apprenticeship, MOHRSS & MOF 2018 "
+                                          "(Renshebufa [2018] No. 66) and 2021 (the national guideline of 2021): the "
+                                          "firm sets and pays its mentors' allowance (\"津贴由企业承担\"); false: "
+                                          "seed 003 §3.2, §6.1(1), the school pays it",
+    "funding.earmarks.training_base": "seed 003 §6.1(1) school budget covers base construction, §6.1(3) schools "
+                                      "and firms share consumables and equipment maintenance; central special "
+                                      "funds for vocational training bases since 2004 (government); order "
+                                      "(earmarked outside money first, the school's own budget last): assumption",
+    "funding.earmarks.school_mentor_remuneration": "seed 003 §6.1(1) (mentor remuneration in the school's annual "
+                                                   "budget)",
+    "funding.earmarks.enterprise_mentor_remuneration": "seed 003 §6.1(1), §6.3 (school budget; salary subsidy); "
+                                                       "government: Shandong 2015 modern-apprenticeship pilot, "
+                                                       "3,000 of a 5,000-yuan finance subsidy per apprentice "
+                                                       "rewards the mentor; order: assumption",
+    "funding.earmarks.contact_visits": "assumption (a school mentor's travel is a school expense; no stored source "
+                                       "names who pays it)",
+    "funding.earmarks.exam_fees": "central finance supports the 1+X certificate assessments (Guo, Yang & Tian "
+                                  "2020, Vocational and Technical Education 2020(27)); the school pays the rest: "
+                                  "assumption",
+    "funding.earmarks.apprentice_subsidy": "Renshebufa [2018] No. 66 and the national guideline of 2021: the "
+                                           "subsidy is paid from the government's employment subsidy fund",
     # incentives
     "incentives.apprentice_subsidy_yuan_per_year": "off in the baseline (assumption); national guideline of "
                                                    "2021: >= 5,000 yuan per apprentice-year when on",
@@ -202,7 +277,10 @@ PARAMETER_SOURCES: dict[str, str] = {
     "incentives.effort_per_1000_yuan_month": _A,
     "incentives.honours_effort": _A,
     "incentives.career_effort": _A,
-    "incentives.demonstration_unit_value_yuan": _A,
+    "incentives.demonstration_unit_value_yuan": "assumption (seed 003 §6.3 names what the title brings, priority "
+                                                "in project recommendations and talent referrals, but no stored "
+                                                "source prices it; about a third of the hiring cost an own "
+                                                "apprentice saves)",
     # mentor development
     "mentor_development.school_mentor_practice_share_per_year": _TWO_WAY,
     "mentor_development.practice_gain": _TWO_WAY,

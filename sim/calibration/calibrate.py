@@ -1,0 +1,628 @@
+"""Calibrate: fit the free parameters to the targets, check the fit, write what a planner and a researcher need.
+
+:func:`calibrate` runs the method of the file (ABC-SMC for a posterior, or an Optuna
+point fit), then the posterior predictive checks, and writes the calibration folder::
+
+    DIR/experiment.json     what the calibration is (its definition hash: another file is refused)
+    DIR/abc.db              pyabc's history (ABC-SMC), or DIR/optuna.db (the point fit): resumable
+    DIR/runs/               the predictive checks' runs, stored as they finish (resumable)
+    DIR/posterior.parquet   the final particles: parameter values (natural scale), weights,
+                            distance, seed, each target's simulated mean (ABC-SMC)
+    DIR/trials.parquet      every finished trial (point fit)
+    DIR/predictive.parquet  each posterior draw's simulated mean of each target
+    DIR/targets.csv         per target: observed, simulated at the fitted point, predictive band, met
+    DIR/parameters.csv      per parameter: prior, posterior median and 90% interval, sd ratio, identified
+    DIR/fitted/NAME.yaml    one scenario file per named scenario: ``extends:`` it, sets the fitted point
+    DIR/manifest.json       seed, sampler, reproducibility, budget used, verdicts, versions
+
+The fitted point is the posterior medians of the identified parameters, or the particle
+of highest weight when the medians fit worse (both are simulated with the predictive
+checks' seeds and compared by their combined distance). A parameter the targets do not
+identify (posterior sd above 0.8 of the prior's) is left out of the fitted files: it
+keeps its assumption.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from sim.atomic import atomic_write, writing
+from sim.calibration.distance import Target
+from sim.calibration.evaluate import Problem, evaluation_seeds, target_means, tasks_for
+from sim.calibration.priors import IDENTIFIED_SD_RATIO, Prior, priors_of, weighted_mean_sd, weighted_quantile
+from sim.calibration.spec import (
+    CalibrationSpec,
+    ScenarioEntry,
+    check_bounds_allowed,
+    check_spec,
+    load_spec,
+    parse_spec,
+    resolve_scenarios,
+)
+from sim.errors import UserError
+from sim.experiments.backends import Backend, DaskBackend
+from sim.experiments.manifest import model_source_hash, software_versions
+from sim.experiments.models import ModelFn, talent_model
+from sim.experiments.runner import Evaluator, execute, model_name
+from sim.experiments.seeds import derived_seed
+from sim.experiments.store import RUNS_DIR, RunStore, write_json_atomic
+from sim.experiments.sweep import parameter_types
+from sim.messages import text
+from sim.scenario import load_scenario, scenario_hash, scenario_to_dict
+
+KIND = "calibrate"
+PREDICTIVE_DRAW_PURPOSE = 13
+PREDICTIVE_SEED_PURPOSE = 14
+CREDIBLE = 0.90
+"""Coverage of the credible intervals and predictive bands (5% and 95% quantiles)."""
+SIGNIFICANT_DIGITS = 4
+"""Fitted values are written (and checked) with this many significant digits."""
+FITTED_DIR = "fitted"
+PREDICTIVE_KEY_FILE = "predictive.json"
+REPRODUCIBILITY_SERIAL = (
+    "one process simulated every particle, in an order fixed by the master seed: the same file and seed give "
+    "the same posterior")
+REPRODUCIBILITY_PARALLEL = (
+    "particles were simulated in parallel; pyabc's dynamic scheduling keeps the first particles accepted and each "
+    "worker draws from its own freshly seeded generator, so which particles are accepted depends on timing and a "
+    "rerun differs by Monte Carlo error (run with --workers 1 for a reproducible posterior)")
+REPRODUCIBILITY_POINT = (
+    "Optuna's TPE sampler is seeded from the master seed and every trial uses the same replication seeds: one "
+    "uninterrupted session is reproducible; a resumed study continues with a freshly seeded sampler")
+
+
+@dataclass(frozen=True)
+class CalibrationPlan:
+    """A checked calibration, ready to run: its definition, scenarios and what one evaluation needs."""
+
+    spec: CalibrationSpec
+    file: str
+    entries: list[ScenarioEntry]
+    problem: Problem
+    model: ModelFn
+
+
+def resolve_spec(definition: CalibrationSpec | Mapping[str, Any] | str | os.PathLike[str]) -> tuple[
+        CalibrationSpec, str]:
+    """The calibration and the name its messages use (the file, or ``<calibration>``)."""
+    if isinstance(definition, CalibrationSpec):
+        return definition, "<calibration>"
+    if isinstance(definition, Mapping):
+        return parse_spec(definition), "<calibration>"
+    return load_spec(definition), str(definition)
+
+
+def plan_calibration(definition: CalibrationSpec | Mapping[str, Any] | str | os.PathLike[str], *,
+                     model: ModelFn = talent_model, overrides: Mapping[str, Any] | None = None) -> CalibrationPlan:
+    """Read and check a calibration and load its scenarios (nothing is run or written).
+
+    Raises:
+        sim.calibration.spec.CalibrationFileError: The calibration is invalid.
+        sim.scenario.ScenarioError: The file, a scenario or an override is invalid.
+    """
+    spec, file = resolve_spec(definition)
+    types = parameter_types(model)
+    outcomes: set[str] | None = None
+    if model is talent_model:
+        from sim.outcomes import BY_NAME
+
+        outcomes = set(BY_NAME)
+    check_spec(spec, file, types, outcomes)
+    entries = resolve_scenarios(spec, file, overrides)
+    if types is not None:
+        check_bounds_allowed(spec, entries, file, types)
+    index = {entry.name: i for i, entry in enumerate(entries)}
+    targets = tuple(Target(index[t.scenario], t.scenario, t.outcome, t.value, t.se,
+                           t.band[0] if t.band else None, t.band[1] if t.band else None, t.source)
+                    for t in spec.targets)
+    problem = Problem(model, tuple(entry.scenario for entry in entries), targets, priors_of(spec, types), spec.reps,
+                      spec.combine)
+    return CalibrationPlan(spec, file, entries, problem, model)
+
+
+@dataclass(frozen=True)
+class CalibrationResult:
+    """What :func:`calibrate` found and wrote.
+
+    Attributes:
+        spec: The calibration.
+        out: The calibration folder.
+        posterior: The final particles (ABC-SMC): ``particle``, every parameter (natural
+            scale), ``weight``, ``distance``, ``seed``, ``simulated: TARGET``; None for a point fit.
+        trials: Every finished trial (point fit), else None.
+        targets: One row per target: observed, simulated at the fitted point, predictive band, met.
+        parameters: One row per free parameter: prior, posterior summary, identified.
+        fitted: The fitted point: parameter key -> value (identified parameters only).
+        fitted_point: ``medians``, ``highest-weight particle`` or ``best trial``.
+        fitted_files: The fitted scenario files written.
+        manifest: The manifest as written.
+    """
+
+    spec: CalibrationSpec
+    out: Path
+    posterior: pd.DataFrame | None
+    trials: pd.DataFrame | None
+    targets: pd.DataFrame
+    parameters: pd.DataFrame
+    fitted: dict[str, Any]
+    fitted_point: str
+    fitted_files: list[Path]
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def fitted_ok(self) -> bool:
+        """True when every target is met at the fitted point."""
+        return bool(self.targets["met"].all())
+
+    @property
+    def unmet(self) -> pd.DataFrame:
+        """The targets not met at the fitted point."""
+        return self.targets[~self.targets["met"]]
+
+    def summary(self) -> str:
+        """The printed summary: the fit, each target (met or not, by how much), each parameter, the verdict."""
+        return format_summary(self)
+
+
+def calibrate(definition: CalibrationSpec | Mapping[str, Any] | str | os.PathLike[str], *,
+              out: str | os.PathLike[str], backend: Backend | None = None, model: ModelFn = talent_model,
+              overrides: Mapping[str, Any] | None = None, progress: bool = False,
+              quiet: bool = False) -> CalibrationResult:
+    """Fit the free parameters of a calibration to its targets and check the fit.
+
+    Args:
+        definition: A calibration file path, or a definition (a dict as in a file, or a
+            :class:`~sim.calibration.spec.CalibrationSpec`; scenario paths then relative
+            to the working directory).
+        out: The calibration folder: created if missing; a rerun with the same folder
+            continues the stored history (a folder of another calibration is refused).
+        backend: Where runs execute: serial (default; reproducible), local processes,
+            or a Dask cluster (ABC-SMC only).
+        model: The model function (default: the talent simulation).
+        overrides: Values by dotted key applied to every scenario (``--set``).
+        progress: Print the progress of the fit and the checks on stderr.
+        quiet: With ``progress``, only the closing lines.
+
+    Returns:
+        The posterior (or trials), the targets' verdicts, the parameters' identification,
+        the fitted point and the files written.
+
+    Raises:
+        sim.calibration.spec.CalibrationFileError: The calibration is invalid.
+        sim.scenario.ScenarioError: A scenario or an override is invalid.
+        sim.experiments.store.StoreError: ``out`` holds something else.
+        sim.calibration.evaluate.CalibrationRunError: A model run failed.
+        sim.errors.UserError: An optuna point fit was given a Dask backend (it runs locally only).
+    """
+    plan = plan_calibration(definition, model=model, overrides=overrides)
+    spec, problem = plan.spec, plan.problem
+    if spec.method == "optuna" and isinstance(backend, DaskBackend):  # refused before any folder is made
+        raise UserError(text("calibration.optuna_local_only"))
+    definition_record = {
+        "method": spec.method, "seed": spec.seed, "reps": spec.reps, "combine": spec.combine,
+        "parameters": {k: v.model_dump() for k, v in spec.parameters.items()},
+        "targets": [t.model_dump(exclude={"source"}) for t in spec.targets],
+        "scenarios": {e.name: scenario_hash(e.scenario) for e in plan.entries},
+        "abc": spec.abc.model_dump() if spec.method == "abc-smc" else None,
+        "model": model_name(model), "model_source_hash": model_source_hash()}
+    store = RunStore(out, KIND, definition_record, {"targets": len(spec.targets), "parameters": len(spec.parameters)},
+                     {"calibration_file": plan.file, "versions": software_versions()})
+    began = time.perf_counter()
+    with store:
+        folder = store.directory
+        if spec.method == "abc-smc":
+            from sim.calibration.abc import run_abc
+
+            fit: Any = run_abc(problem, spec, folder, backend, progress=progress, quiet=quiet)
+            posterior = posterior_table(fit.particles, problem)
+            trials = None
+            parameters = identification(posterior, problem.priors)
+            identified = [row["key"] for row in parameters.to_dict("records") if row["identified"]]
+            candidates = {"medians": _rounded(_medians(posterior, problem.priors, identified), problem.priors),
+                          "highest-weight particle": _rounded(_best_particle(posterior, identified), problem.priors)}
+            draws = _draws(posterior, problem, spec)
+        else:
+            from sim.calibration.point import run_point_fit
+
+            fit = run_point_fit(problem, spec, folder, backend, progress=progress, quiet=quiet)
+            posterior = None
+            trials = trials_table(fit.trials, problem)
+            parameters = point_parameters(fit.best, problem.priors)
+            best = problem.values({p.name: fit.best[p.name] for p in problem.priors})
+            candidates = {"best trial": _rounded(best, problem.priors)}
+            draws = []
+        check = predictive_checks(problem, spec, store, backend, draws, list(candidates.values()),
+                                  progress=progress, quiet=quiet)
+        distances = {name: problem.distance(check.candidate_means[i]) for i, name in enumerate(candidates)}
+        chosen = min(distances, key=lambda name: (distances[name], list(candidates).index(name)))
+        chosen_index = list(candidates).index(chosen)
+        targets = verdicts(problem, check, chosen_index)
+        fitted = candidates[chosen]
+        files = write_fitted_files(folder, plan, fitted, chosen)
+        if posterior is not None:
+            store.write_table("posterior.parquet", posterior)
+        if trials is not None:
+            store.write_table("trials.parquet", trials)
+        store.write_table("predictive.parquet", check.draw_table)
+        store.write_table("targets.csv", targets)
+        store.write_table("parameters.csv", parameters)
+        manifest = _manifest(plan, fit, parameters, targets, candidates, distances, chosen, files, check,
+                             time.perf_counter() - began)
+        store.write_json("manifest.json", manifest)
+    return CalibrationResult(spec, folder, posterior, trials, targets, parameters, fitted, chosen, files, manifest)
+
+
+# ---------------------------------------------------------------------------- posterior
+
+
+def posterior_table(particles: pd.DataFrame, problem: Problem) -> pd.DataFrame:
+    """The final particles on the natural scale: ``particle``, parameters, ``weight``, ``distance``, ``seed``, means."""
+    table = pd.DataFrame({"particle": np.arange(len(particles), dtype=np.int64)})
+    for prior in problem.priors:
+        table[prior.key] = [prior.to_natural(u) for u in particles[prior.name]]
+    table["weight"] = particles["weight"].to_numpy(dtype=float)
+    table["distance"] = np.sqrt(particles["d2"].to_numpy(dtype=float))
+    table["seed"] = particles["seed"].to_numpy(dtype=np.int64)
+    for index, target in enumerate(problem.targets):
+        table[f"simulated: {target.label}"] = particles[f"m{index}"].to_numpy(dtype=float)
+    return table
+
+
+def trials_table(trials: pd.DataFrame, problem: Problem) -> pd.DataFrame:
+    """The point fit's trials on the natural scale: ``trial``, parameters, ``score``, ``distance``, means."""
+    table = pd.DataFrame({"trial": trials["trial"].to_numpy(dtype=np.int64)})
+    for prior in problem.priors:
+        table[prior.key] = [prior.to_natural(u) for u in trials[prior.name]]
+    table["score"] = trials["score"].to_numpy(dtype=float)
+    table["distance"] = np.sqrt(trials["d2"].to_numpy(dtype=float))
+    for index, target in enumerate(problem.targets):
+        table[f"simulated: {target.label}"] = trials[f"m{index}"].to_numpy(dtype=float)
+    return table
+
+
+def identification(posterior: pd.DataFrame, priors: Sequence[Prior]) -> pd.DataFrame:
+    """Per parameter: prior, posterior median, mean, sd and 90% interval, sd ratio (internal scale), identified."""
+    weights = posterior["weight"].to_numpy(dtype=float)
+    rows = []
+    low_q, high_q = (1 - CREDIBLE) / 2, 1 - (1 - CREDIBLE) / 2
+    for prior in priors:
+        natural = posterior[prior.key].to_numpy(dtype=float)
+        internal = np.array([prior.to_internal(v) for v in natural])
+        mean, _ = weighted_mean_sd(natural, weights)
+        _, internal_sd = weighted_mean_sd(internal, weights)
+        ratio = internal_sd / prior.internal_sd
+        rows.append({"key": prior.key, "prior": prior.kind, "low": prior.low, "high": prior.high,
+                     "prior_mean": prior.mean, "prior_sd": prior.sd,
+                     "median": weighted_quantile(natural, weights, 0.5), "mean": mean,
+                     "ci_low": weighted_quantile(natural, weights, low_q),
+                     "ci_high": weighted_quantile(natural, weights, high_q),
+                     "sd_ratio": ratio, "scale": "log" if prior.log_scale else "linear",
+                     "identified": bool(ratio <= IDENTIFIED_SD_RATIO)})
+    return pd.DataFrame(rows)
+
+
+def point_parameters(best: Mapping[str, Any], priors: Sequence[Prior]) -> pd.DataFrame:
+    """Per parameter of a point fit: prior and the best value; identification is not assessed (NaN ratio)."""
+    rows = []
+    for prior in priors:
+        value = prior.to_natural(float(best[prior.name]))
+        rows.append({"key": prior.key, "prior": prior.kind, "low": prior.low, "high": prior.high,
+                     "prior_mean": prior.mean, "prior_sd": prior.sd, "median": value, "mean": value,
+                     "ci_low": math.nan, "ci_high": math.nan, "sd_ratio": math.nan,
+                     "scale": "log" if prior.log_scale else "linear", "identified": True})
+    return pd.DataFrame(rows)
+
+
+def _medians(posterior: pd.DataFrame, priors: Sequence[Prior], keys: Sequence[str]) -> dict[str, Any]:
+    weights = posterior["weight"].to_numpy(dtype=float)
+    return {p.key: p.model_value(weighted_quantile(posterior[p.key].to_numpy(dtype=float), weights, 0.5))
+            for p in priors if p.key in keys}
+
+
+def _best_particle(posterior: pd.DataFrame, keys: Sequence[str]) -> dict[str, Any]:
+    ranked = posterior.sort_values(["weight", "distance"], ascending=[False, True], kind="stable")
+    row = ranked.iloc[0]  # highest weight; among equal weights the closest to the targets
+    return {key: float(row[key]) for key in keys}
+
+
+def _rounded(values: Mapping[str, Any], priors: Sequence[Prior]) -> dict[str, Any]:
+    """Values as the fitted file writes them: whole numbers, or floats to 4 significant digits."""
+    by_key = {p.key: p for p in priors}
+    rounded: dict[str, Any] = {}
+    for key, value in values.items():
+        prior = by_key[key]
+        model_value = prior.model_value(float(value))
+        rounded[key] = model_value if prior.integer else float(f"{model_value:.{SIGNIFICANT_DIGITS}g}")
+    return rounded
+
+
+def _draws(posterior: pd.DataFrame, problem: Problem, spec: CalibrationSpec) -> list[dict[str, Any]]:
+    """Posterior draws for the predictive checks (weighted resampling, seeded from the master seed)."""
+    rng = np.random.default_rng(derived_seed(spec.seed, PREDICTIVE_DRAW_PURPOSE))
+    weights = posterior["weight"].to_numpy(dtype=float)
+    picks = rng.choice(len(posterior), size=spec.predictive.draws, p=weights / weights.sum())
+    return [{p.key: p.model_value(float(posterior[p.key].iloc[int(i)])) for p in problem.priors} for i in picks]
+
+
+# ---------------------------------------------------------------------------- predictive checks
+
+
+@dataclass(frozen=True)
+class PredictiveCheck:
+    """The predictive checks' results.
+
+    Attributes:
+        draw_means: Per posterior draw, each target's simulated mean (draws x targets).
+        candidate_means: Per candidate point, each target's simulated mean.
+        candidate_errors: Per candidate point, each target's Monte Carlo standard error.
+        draw_table: ``draw``, ``target``, ``outcome``, ``scenario``, ``mean`` (one row per draw and target).
+        runs: Model runs of the checks.
+    """
+
+    draw_means: np.ndarray
+    candidate_means: list[np.ndarray]
+    candidate_errors: list[np.ndarray]
+    draw_table: pd.DataFrame
+    runs: int
+
+
+def predictive_checks(problem: Problem, spec: CalibrationSpec, store: RunStore, backend: Backend | None,
+                      draws: Sequence[Mapping[str, Any]], candidates: Sequence[Mapping[str, Any]], *,
+                      progress: bool = False, quiet: bool = False) -> PredictiveCheck:
+    """Simulate each posterior draw and each candidate point with the same seeds; runs stored in ``DIR/runs``.
+
+    Draw ``d`` is evaluation point ``d``, candidate ``c`` point ``len(draws) + c``; every
+    evaluation runs every scenario ``predictive.reps`` times with the same seeds (common
+    random numbers across draws, candidates and scenarios). Runs stored for another
+    posterior (the history went on since) are discarded first.
+    """
+    reps = spec.predictive.reps
+    seeds = evaluation_seeds(derived_seed(spec.seed, PREDICTIVE_SEED_PURPOSE), reps)
+    points = [*draws, *candidates]
+    tasks = [task for point, values in enumerate(points) for task in tasks_for(problem, point, values, seeds)]
+    key = hashlib.sha256(repr([sorted(values.items()) for values in points]).encode("utf-8")).hexdigest()
+    key_file = store.directory / PREDICTIVE_KEY_FILE
+    try:
+        stored_key = yaml.safe_load(key_file.read_text(encoding="utf-8")).get("points_hash")
+    except (OSError, AttributeError, yaml.YAMLError):
+        stored_key = None
+    if stored_key != key:
+        with writing(store.directory / RUNS_DIR):
+            for stale in (store.directory / RUNS_DIR).glob("p*-r*.json"):
+                stale.unlink()
+        write_json_atomic(key_file, {"points_hash": key})
+    if progress and not quiet:
+        import sys
+
+        print(text("calibration.progress_checks", draws=len(draws), candidates=len(candidates), runs=len(tasks)),
+              file=sys.stderr, flush=True)
+    records = execute(tasks, Evaluator(problem.model, problem.scenarios), backend, store=store, progress=progress,
+                      quiet=quiet)
+    results = [target_means(problem, records, point, reps) for point in range(len(points))]
+    draw_means = np.array([means for means, _ in results[:len(draws)]]).reshape(len(draws), len(problem.targets))
+    rows = [{"draw": d, "target": i, "outcome": t.outcome, "scenario": t.scenario_name, "mean": float(draw_means[d, i])}
+            for d in range(len(draws)) for i, t in enumerate(problem.targets)]
+    table = pd.DataFrame(rows, columns=["draw", "target", "outcome", "scenario", "mean"])
+    return PredictiveCheck(draw_means, [m for m, _ in results[len(draws):]], [e for _, e in results[len(draws):]],
+                           table, len(tasks))
+
+
+def verdicts(problem: Problem, check: PredictiveCheck, chosen: int) -> pd.DataFrame:
+    """Per target: observed, simulated at the fitted point (with its Monte Carlo error), predictive band, met, gap."""
+    means, errors = check.candidate_means[chosen], check.candidate_errors[chosen]
+    rows = []
+    low_q, high_q = (1 - CREDIBLE) / 2, 1 - (1 - CREDIBLE) / 2
+    for index, target in enumerate(problem.targets):
+        mean, mcse = float(means[index]), float(errors[index])
+        column = check.draw_means[:, index] if len(check.draw_means) else np.array([])
+        finite = column[np.isfinite(column)]
+        rows.append({
+            "target": index, "scenario": target.scenario_name, "outcome": target.outcome,
+            "kind": "band" if target.is_band else "value", "value": target.value, "se": target.se,
+            "low": target.low, "high": target.high, "source": target.source,
+            "simulated": mean, "mcse": mcse, "distance": target.distance(mean), "gap": target.gap(mean),
+            "predictive_low": float(np.quantile(finite, low_q)) if finite.size else math.nan,
+            "predictive_median": float(np.quantile(finite, 0.5)) if finite.size else math.nan,
+            "predictive_high": float(np.quantile(finite, high_q)) if finite.size else math.nan,
+            "met": bool(target.met(mean, mcse))})
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------- files
+
+
+def _nested(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Dotted keys as nested sections, in order."""
+    nested: dict[str, Any] = {}
+    for key, value in values.items():
+        node = nested
+        parts = key.split(".")
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = value
+    return nested
+
+
+def write_fitted_files(folder: Path, plan: CalibrationPlan, fitted: Mapping[str, Any], point: str) -> list[Path]:
+    """``DIR/fitted/NAME.yaml`` for every named scenario: extends it and sets the fitted point.
+
+    Written only for the talent model (other models have no scenario parameters to set).
+    Each file is read back with the scenario loader, so a file that does not load is never left.
+    """
+    if plan.model is not talent_model:
+        return []
+    written = []
+    date = datetime.now(UTC).date().isoformat()
+    for entry in plan.entries:
+        path = folder / FITTED_DIR / f"{entry.name}.yaml"
+        header = text("calibration.fitted_header", calibration=plan.file, folder=folder, method=plan.spec.method,
+                      seed=plan.spec.seed, point=point, date=date).rstrip("\n")
+        body: dict[str, Any] = {}
+        if entry.file is not None:
+            with writing(path.parent):
+                path.parent.mkdir(parents=True, exist_ok=True)
+            body["extends"] = os.path.relpath(entry.file.resolve(), path.parent.resolve())
+        body["name"] = f"{entry.scenario.name}_fitted"
+        body.update(_nested(fitted))
+        content = "".join(f"# {line}\n" if line else "#\n" for line in header.split("\n"))
+        content += yaml.safe_dump(body, sort_keys=False, allow_unicode=True)
+        encoded = content.encode("utf-8")
+
+        def write(handle: Any, data: bytes = encoded) -> None:
+            handle.write(data)
+
+        atomic_write(path, write)
+        load_scenario(path)  # a fitted file must load; raises (a bug) otherwise
+        written.append(path)
+    return written
+
+
+def _manifest(plan: CalibrationPlan, fit: Any, parameters: pd.DataFrame, targets: pd.DataFrame,
+              candidates: Mapping[str, Mapping[str, Any]], distances: Mapping[str, float], chosen: str,
+              files: Sequence[Path], check: PredictiveCheck, seconds: float) -> dict[str, Any]:
+    spec, problem = plan.spec, plan.problem
+    abc = spec.method == "abc-smc"
+    record: dict[str, Any] = {
+        "kind": KIND, "calibration_file": plan.file, "calibration": spec.model_dump(), "method": spec.method,
+        "master_seed": spec.seed, "model": model_name(plan.model),
+        "scenarios": [{"name": e.name, "file": str(e.file) if e.file else None, "hash": scenario_hash(e.scenario),
+                       "resolved": scenario_to_dict(e.scenario)} for e in plan.entries],
+        "parameters": [p.describe() for p in problem.priors],
+        "targets": [t.describe() for t in problem.targets],
+        "distance": {"combine": spec.combine, "met_within": "two standard errors (value) or inside the band "
+                     "(band), allowing the Monte Carlo error of the simulated mean"},
+        "runs_per_evaluation": problem.runs_per_evaluation,
+        "evaluations": fit.evaluations, "simulations": fit.evaluations * problem.runs_per_evaluation,
+        "predictive_runs": check.runs, "fit_wall_time_s": fit.wall_time_s, "session_wall_time_s": seconds,
+        "stopped": fit.stopped, "resumed_after": fit.sessions_resumed,
+        "fitted_point": chosen, "fitted": dict(candidates[chosen]),
+        "candidates": {name: {"values": dict(values), "distance": distances[name]}
+                       for name, values in candidates.items()},
+        "fitted_files": [str(f) for f in files],
+        "targets_met": int(targets["met"].sum()), "targets_total": len(targets),
+        "verdict": "fitted" if bool(targets["met"].all()) else "did not fit",
+        "identified": [r["key"] for r in parameters.to_dict("records") if r["identified"]] if abc else None,
+        "not_identified": [r["key"] for r in parameters.to_dict("records") if not r["identified"]] if abc else None,
+        "versions": {**software_versions(), **_method_versions()},
+    }
+    if abc:
+        record.update(sampler=fit.sampler, reproducible=fit.reproducible,
+                      reproducibility=REPRODUCIBILITY_SERIAL if fit.reproducible else REPRODUCIBILITY_PARALLEL,
+                      generations=fit.generations, final_temperature=fit.temperature,
+                      effective_sample_size=_ess(fit.particles["weight"].to_numpy(dtype=float)),
+                      exact=fit.temperature <= 1.0 + 1e-9, population_size=spec.abc.population_size,
+                      populations=fit.populations[["t", "epsilon", "samples", "wall_time"]].to_dict("records"))
+    else:
+        record.update(sampler="optuna TPESampler", reproducible=fit.sessions_resumed is None,
+                      reproducibility=REPRODUCIBILITY_POINT)
+    return record
+
+
+def _ess(weights: np.ndarray) -> float:
+    """Kish's effective sample size of weighted particles: ``(sum w)^2 / sum w^2``."""
+    return float(weights.sum() ** 2 / np.sum(weights**2))
+
+
+def _method_versions() -> dict[str, str]:
+    import importlib.metadata
+
+    versions = {}
+    for package in ("pyabc", "optuna"):
+        try:
+            versions[package] = importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            versions[package] = "not installed"
+    return versions
+
+
+# ---------------------------------------------------------------------------- summary
+
+
+def _num(value: float) -> str:
+    if value is None or not math.isfinite(value):
+        return "nan"
+    return f"{value:.4g}"
+
+
+def format_summary(result: CalibrationResult) -> str:
+    """The printed summary of a calibration (see :meth:`CalibrationResult.summary`)."""
+    manifest = result.manifest
+    lines = []
+    if result.spec.method == "abc-smc":
+        template = "calibration.summary_abc" if manifest.get("exact") else "calibration.summary_abc_tempered"
+        lines.append(text(template, generations=manifest["generations"], evaluations=manifest["evaluations"],
+                          simulations=manifest["simulations"], minutes=manifest["fit_wall_time_s"] / 60,
+                          temperature=manifest["final_temperature"], sampler=manifest["sampler"],
+                          ess=manifest["effective_sample_size"], particles=manifest["population_size"]))
+    else:
+        lines.append(text("calibration.summary_point", evaluations=manifest["evaluations"],
+                          simulations=manifest["simulations"], minutes=manifest["fit_wall_time_s"] / 60))
+    lines.append(text("calibration.summary_targets_header", point=result.fitted_point))
+    for row in result.targets.to_dict("records"):
+        lines.append(_target_line(row))
+    lines.append(text("calibration.summary_parameters_header"))
+    for row in result.parameters.to_dict("records"):
+        lines.append(_parameter_line(row, result))
+    for path in result.fitted_files:
+        lines.append(text("calibration.summary_fitted_file", path=path))
+    unmet = result.unmet
+    if unmet.empty:
+        lines.append(text("calibration.verdict_fitted", met=len(result.targets)))
+    else:
+        names = ", ".join(f"{row['outcome']} @ {row['scenario']}" for row in unmet.to_dict("records"))
+        lines.append(text("calibration.verdict_not_fitted", unmet=len(unmet), total=len(result.targets),
+                          targets=names))
+    return "\n".join(lines)
+
+
+def _target_line(row: Mapping[Any, Any]) -> str:
+    fields = {"outcome": row["outcome"], "scenario": row["scenario"], "simulated": _num(row["simulated"]),
+              "low": _num(row["predictive_low"]), "high": _num(row["predictive_high"]), "mcse": _num(row["mcse"])}
+    side = "met" if row["met"] else "below" if row["gap"] < 0 else "above"
+    band = math.isfinite(row["predictive_low"])  # a point fit has no posterior draws, hence no predictive band
+    template = _LINES[(str(row["kind"]), side, band)]
+    if row["kind"] == "band":
+        width = float(row["high"]) - float(row["low"])
+        return text(template, **fields, band_low=_num(row["low"]), band_high=_num(row["high"]),
+                    gap=_num(abs(row["gap"])), widths=_num(abs(row["gap"]) / width))
+    return text(template, **fields, value=_num(row["value"]), se=_num(row["se"]), z=_num(row["distance"]),
+                gap=_num(abs(row["gap"])), ses=_num(abs(row["distance"])))
+
+
+_LINES = {
+    # (target kind, met / below / above, predictive band?) -> template
+    ("band", "met", True): "calibration.target_band_met", ("band", "below", True): "calibration.target_band_below",
+    ("band", "above", True): "calibration.target_band_above",
+    ("value", "met", True): "calibration.target_value_met", ("value", "below", True): "calibration.target_value_below",
+    ("value", "above", True): "calibration.target_value_above",
+    ("band", "met", False): "calibration.point_band_met", ("band", "below", False): "calibration.point_band_below",
+    ("band", "above", False): "calibration.point_band_above",
+    ("value", "met", False): "calibration.point_value_met", ("value", "below", False): "calibration.point_value_below",
+    ("value", "above", False): "calibration.point_value_above",
+}
+
+
+def _parameter_line(row: Mapping[Any, Any], result: CalibrationResult) -> str:
+    if result.spec.method != "abc-smc":
+        return text("calibration.parameter_point", key=row["key"], value=_num(row["median"]))
+    fields = {"key": row["key"], "median": _num(row["median"]), "low": _num(row["ci_low"]),
+              "high": _num(row["ci_high"]), "ratio": _num(row["sd_ratio"])}
+    if row["identified"]:
+        return text("calibration.parameter_identified", **fields)
+    return text("calibration.parameter_not_identified", **fields)
+
+
+__all__ = ["CREDIBLE", "CalibrationPlan", "CalibrationResult", "calibrate", "format_summary", "identification",
+           "plan_calibration", "posterior_table", "predictive_checks", "verdicts", "write_fitted_files"]
