@@ -26,6 +26,7 @@ import pandas as pd
 
 from sim.errors import UserError
 from sim.experiments.seeds import derived_seed
+from sim.experiments.stats import paired_by_replication
 from sim.messages import text
 from sim.scenario import Scenario, scenario_to_dict
 
@@ -140,25 +141,17 @@ def posterior_differences(per_run: pd.DataFrame, by: str, outcomes: Sequence[str
         One row per (scenario after the first, outcome): ``baseline``, ``mean``, ``q05``,
         ``median``, ``q95`` of the paired differences and ``n`` (draws with both values finite).
     """
-    groups = list(dict.fromkeys(per_run[by]))
     columns = [by, "baseline", "outcome", "mean", "q05", "median", "q95", "n"]
-    if len(groups) < 2:
-        return pd.DataFrame(columns=columns)
-    first = per_run[per_run[by] == groups[0]].set_index("rep")
     rows = []
-    for group in groups[1:]:
-        other = per_run[per_run[by] == group].set_index("rep")
-        reps = first.index.intersection(other.index)
-        for outcome in outcomes:
-            difference = other.loc[reps, outcome].to_numpy(float) - first.loc[reps, outcome].to_numpy(float)
-            finite = difference[np.isfinite(difference)]
-            if finite.size:
-                q05, median, q95 = (float(q) for q in np.quantile(finite, QUANTILES))
-                mean = float(finite.mean())
-            else:
-                q05 = median = q95 = mean = float("nan")
-            rows.append({by: group, "baseline": groups[0], "outcome": outcome, "mean": mean, "q05": q05,
-                         "median": median, "q95": q95, "n": int(finite.size)})
+    for group, baseline, outcome, difference in paired_by_replication(per_run, by, outcomes):
+        finite = difference[np.isfinite(difference)]
+        if finite.size:
+            q05, median, q95 = (float(q) for q in np.quantile(finite, QUANTILES))
+            mean = float(finite.mean())
+        else:
+            q05 = median = q95 = mean = float("nan")
+        rows.append({by: group, "baseline": baseline, "outcome": outcome, "mean": mean, "q05": q05,
+                     "median": median, "q95": q95, "n": int(finite.size)})
     return pd.DataFrame(rows, columns=columns)
 
 

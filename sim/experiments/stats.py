@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -65,17 +65,22 @@ def paired_differences(per_run: pd.DataFrame, by: str, outcomes: Sequence[str],
         One row per (group after the first, outcome): ``baseline``, ``mean``
         (of the differences), ``sd``, ``n`` (pairs), ``ci_low``, ``ci_high``.
     """
-    groups = list(dict.fromkeys(per_run[by]))
     columns = [by, "baseline", "outcome", "mean", "sd", "n", "ci_low", "ci_high"]
+    rows = [{by: group, "baseline": baseline, "outcome": outcome, **mean_ci(difference, confidence)}
+            for group, baseline, outcome, difference in paired_by_replication(per_run, by, outcomes)]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def paired_by_replication(per_run: pd.DataFrame, by: str, outcomes: Sequence[str]
+                          ) -> Iterator[tuple[object, object, str, np.ndarray]]:
+    """(group, first group, outcome, group - first per shared replication) for every group after the first."""
+    groups = list(dict.fromkeys(per_run[by]))
     if len(groups) < 2:
-        return pd.DataFrame(columns=columns)
+        return
     first = per_run[per_run[by] == groups[0]].set_index("rep")
-    rows = []
     for group in groups[1:]:
         other = per_run[per_run[by] == group].set_index("rep")
         reps = first.index.intersection(other.index)
         for outcome in outcomes:
-            difference = other.loc[reps, outcome].to_numpy(float) - first.loc[reps, outcome].to_numpy(float)
-            rows.append({by: group, "baseline": groups[0], "outcome": outcome,
-                         **mean_ci(difference, confidence)})
-    return pd.DataFrame(rows, columns=columns)
+            yield (group, groups[0], outcome,
+                   other.loc[reps, outcome].to_numpy(float) - first.loc[reps, outcome].to_numpy(float))
