@@ -533,6 +533,8 @@ class Enterprise(mesa.Agent):
         self.total_benefit += benefit
         self.total_apprentice_weeks += n
         model.counters["tax_relief_yuan"] += tax_relief
+        model.counters["gross_training_cost_yuan"] += cost
+        model.counters["productive_output_yuan"] += output
         inc = sc.incentives
         if inc.demonstration_unit_titles and self.demonstration_unit:  # the title's worth to the holder
             self.total_benefit += n * inc.demonstration_unit_value_yuan / WEEKS_PER_YEAR
@@ -958,6 +960,7 @@ class PeerModel(mesa.Model):
         self.ledger = Ledger(scenario.funding.earmarks.model_dump())
         self.counters = dict.fromkeys(("placements", "terminations", "exam_sittings", "exam_passes", "host_offers",
                                        "hiring_savings_yuan", "tax_relief_yuan", "withdrawal_terminations",
+                                       "gross_training_cost_yuan", "productive_output_yuan",
                                        "reviews", "demonstration_unit_years"), 0.0)
         self.search_programme_week, self.decision_programme_week = self.labour_market_weeks()
         self.funded = dict.fromkeys(USES, 1.0)
@@ -1433,6 +1436,9 @@ def summarise_peer(model: PeerModel) -> dict[str, float]:
         "cost_per_employed_graduate_yuan": _rate(total_cost, employed_at_grad),
         "enterprise_net_benefit_yuan_per_apprentice": _rate(sum(net.values()), apprentice_years),
         "enterprise_first_year_net_cost_yuan_per_apprentice": _mean(first_year),
+        "enterprise_gross_cost_yuan_per_apprentice": _rate(c["gross_training_cost_yuan"], apprentice_years),
+        "enterprise_net_to_gross_cost_ratio": _rate(c["gross_training_cost_yuan"] - c["productive_output_yuan"],
+                                                    c["gross_training_cost_yuan"]),
         "share_of_retaining_hosts_in_net_benefit": _rate(sum(1 for f in retaining if net[f] > 0), len(retaining)),
         "tax_relief_yuan": c["tax_relief_yuan"],
         "hiring_savings_yuan": c["hiring_savings_yuan"],

@@ -27,12 +27,7 @@ def test_levers_name_real_parameters_and_outcomes():
         assert set(lever.high) <= keys, lever.name
 
 
-OPEN_BUGS = {
-    "Students per school mentor": "open (issue 10): the school week's hours now count mentoring, so more guidance "
-                                  "takes class and practice hours and the mentor ratio no longer moves the composite",
-    "Enterprise-mentor salary subsidy": "open (issue 10): the subsidy is a programme use earmarked to government and "
-                                        "school funds; with budgets scaled to the lever scenario it goes unpaid",
-}
+OPEN_BUGS: dict[str, str] = {}
 """Levers whose measured direction contradicts their source: bugs in a mechanism, to be found (not rows to edit).
 
 Each is an expected failure that must keep failing until fixed (strict), so a fix shows at once."""

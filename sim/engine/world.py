@@ -34,6 +34,8 @@ class Counters:
     host_offers: int = 0  # labour_market
     hiring_savings_yuan: float = 0.0  # labour_market
     tax_relief_yuan: float = 0.0  # enterprise_accounts
+    gross_training_cost_yuan: float = 0.0  # enterprise_accounts: hosts' gross cost of training, whole run
+    productive_output_yuan: float = 0.0  # enterprise_accounts: apprentices' productive output for hosts
     participation_years: list[float] = field(default_factory=list)  # participation
     reviews: int = 0  # participation: firms' yearly reviews after week 0
     demonstration_unit_years: int = 0  # participation: reviews at which the firm earned the title

@@ -8,7 +8,10 @@ the apprentice's productive work (``productive_time_share x practical skill / 10
 skilled_output_yuan_per_week``: productivity relative to a skilled worker, after
 Muehlemann & Wolter 2014), the per-apprentice subsidy actually paid, and tax relief (a
 share of the training investment credited against education surcharges; Caishui [2019]
-No. 46). Hiring savings are booked at graduation when a firm retains its apprentice
+No. 46). The hosts' gross cost and the apprentices' productive output are also summed
+over the run, for the net-to-gross cost ratio BIBB's surveys report (net cost = gross
+cost - productive returns; BIBB counts no public support among the returns). Hiring
+savings are booked at graduation when a firm retains its apprentice
 (labour_market). The balance since a firm's last review drives its participation. A
 demonstration-unit holder's whole-run net benefit also counts the title's worth to it
 (``demonstration_unit_value_yuan`` per apprentice-year hosted while it holds the
@@ -105,6 +108,8 @@ def book_enterprise_week(world: World) -> None:
         ent.total_benefit_yuan += np.where(ent.demonstration_unit, apprentices, 0.0) * \
             inc.demonstration_unit_value_yuan / WEEKS_PER_YEAR
     world.counters.tax_relief_yuan += float(np.sum(firm.tax_relief))
+    world.counters.gross_training_cost_yuan += float(np.sum(cost))
+    world.counters.productive_output_yuan += float(np.sum(firm.output))
     # the first year of hosting: the 52 weeks from the week a firm first hosted
     ent.first_host_week[(ent.first_host_week < 0) & (apprentices > 0)] = world.week
     first = (ent.first_host_week >= 0) & (world.week < ent.first_host_week + WEEKS_PER_YEAR)
@@ -152,6 +157,16 @@ def _first_year_net_cost(world: World, totals: RunTotals) -> float:
     return mean_of(first_year[~np.isnan(first_year)])
 
 
+def _gross_cost_per_apprentice(world: World, totals: RunTotals) -> float:
+    apprentice_years = world.enterprises.total_apprentice_weeks.sum() / WEEKS_PER_YEAR
+    return rate(world.counters.gross_training_cost_yuan, apprentice_years)
+
+
+def _net_to_gross_cost_ratio(world: World, totals: RunTotals) -> float:
+    c = world.counters
+    return rate(c.gross_training_cost_yuan - c.productive_output_yuan, c.gross_training_cost_yuan)
+
+
 def _accounts(name: str, description: str) -> StateField:
     return StateField("enterprises", name, np.float64, 0.0, description)
 
@@ -162,7 +177,8 @@ MECHANISM = Mechanism(
     reads=("enterprises.demonstration_unit", "enterprises.week_mentor_allowance_yuan", "students.enterprise_mentor",
            "students.guidance_enterprise", "students.host", "students.location", "students.practical_skill",
            "this_week.funded"),
-    writes=("counters.tax_relief_yuan", "enterprises.first_host_week", "enterprises.first_year_apprentice_weeks",
+    writes=("counters.gross_training_cost_yuan", "counters.productive_output_yuan", "counters.tax_relief_yuan",
+            "enterprises.first_host_week", "enterprises.first_year_apprentice_weeks",
             "enterprises.first_year_benefit_yuan", "enterprises.first_year_cost_yuan",
             "enterprises.total_apprentice_weeks", "enterprises.total_benefit_yuan", "enterprises.total_cost_yuan",
             "enterprises.year_apprentice_weeks", "enterprises.year_benefit_yuan", "enterprises.year_cost_yuan",
@@ -193,6 +209,13 @@ MECHANISM = Mechanism(
         Outcome("enterprise_first_year_net_cost_yuan_per_apprentice", "First-year net cost per apprentice",
                 "Training net cost per apprentice-year in the 52 weeks from the week a firm first hosted (as "
                 "BIBB measures it), mean over firms.", Unit.YUAN, _first_year_net_cost),
+        Outcome("enterprise_gross_cost_yuan_per_apprentice", "Gross training cost per apprentice-year",
+                "Hosts' gross cost of training (wage, consumables, mentor time, mentor allowance) per "
+                "apprentice-year hosted, whole run.", Unit.YUAN, _gross_cost_per_apprentice),
+        Outcome("enterprise_net_to_gross_cost_ratio", "Net to gross training cost",
+                "Hosts' net cost of training (gross cost less the apprentices' productive output; subsidy and "
+                "tax relief aside, as BIBB counts it) over their gross cost, whole run.", Unit.RATIO,
+                _net_to_gross_cost_ratio),
         Outcome("share_of_retaining_hosts_in_net_benefit", "Retaining hosts in net benefit",
                 "Share of the hosts that hired an apprentice whose whole-run net benefit is positive.",
                 Unit.SHARE, _retaining_hosts_in_net_benefit),
