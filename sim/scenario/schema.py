@@ -348,7 +348,7 @@ class AttritionParams(StrictModel):
         2.0, "log-hazard", "Effect of low motivation on dropout",
         "added log-hazard per unit of motivation below 0.5", **NonNegative)
     termination_rate_per_year: float = param(
-        0.05, "1/year", "Base placement termination rate",
+        0.138, "1/year", "Base placement termination rate",
         "hazard that a host ends an apprenticeship whose skill meets its post", **NonNegative)
     termination_skill_gap_effect: float = param(
         0.05, "log-hazard/point", "Effect of skill gap on placement termination",
@@ -447,7 +447,7 @@ class LabourMarketParams(StrictModel):
         "weeks of the final enterprise period a host sees an apprentice work before it decides whether to offer a "
         "job (at the latest at the period's end)", ge=1, le=WEEKS_PER_YEAR)
     host_hire_bar_points: float = param(
-        50.0, "points", "Host hiring bar",
+        38.09, "points", "Host hiring bar",
         "composite score a host needs to offer a job, for a post of level 0", **NonNegative)
     host_bar_per_post_level_points: float = param(
         20.0, "points", "Hiring bar rise per post level",
@@ -459,7 +459,7 @@ class LabourMarketParams(StrictModel):
         0.063, "share", "Graduates going on to further study",
         "share of graduates going on to a bachelor's (counted as employed)", **Share)
     open_market_job_rate_per_week: float = param(
-        0.03, "1/week", "Open-market job-finding rate",
+        0.04538, "1/week", "Open-market job-finding rate",
         "weekly job-finding hazard on the open market at composite 50", **NonNegative)
     composite_effect_per_point: float = param(
         0.02, "log-hazard/point", "Effect of composite score on job finding",
@@ -533,7 +533,7 @@ class ParticipationParams(StrictModel):
         150.0, "yuan/week", "Training consumables per apprentice",
         "equipment, materials and other training costs per apprentice enterprise week", **Money)
     skilled_output_yuan_per_week: float = param(
-        2000.0, "yuan/week", "Skilled worker output",
+        1811.0, "yuan/week", "Skilled worker output",
         "value a skilled worker produces per week in the post", **Money)
     productive_time_share: float = param(
         0.6, "share", "Apprentice productive time",
