@@ -128,9 +128,14 @@ def learn(world: World) -> None:
         plan_class, plan_practice = school_week_shares(world, 1.0)
         planned = lp.theory_points_per_week * q * plan_class \
             + lp.practical_skill_points_per_week * practice_quality * plan_practice
-        received = lp.theory_points_per_week * theory_in + lp.practical_skill_points_per_week * practical_in
-        _grow(s.theory, school, lp.theory_points_per_week * theory_in * f)
-        _grow(s.practical_skill, school, lp.practical_skill_points_per_week * practical_in * f)
+        # the points each input is worth this week, computed once: the growth and the progress both use them
+        theory_points = lp.theory_points_per_week * theory_in
+        practical_points = lp.practical_skill_points_per_week * practical_in
+        received = theory_points + practical_points
+        theory_points *= f
+        practical_points *= f
+        _grow(s.theory, school, theory_points)
+        _grow(s.practical_skill, school, practical_points)
         _grow(s.professionalism, school, lp.professionalism_points_per_week * prof_in * f)
         progress = _ratio(received, planned) * week_luck
         _update_motivation(world, school, progress, misfit=np.zeros(len(school), dtype=bool))
