@@ -82,14 +82,25 @@ def marginals_chart(posterior: pd.DataFrame, priors: Sequence[Prior], parameters
         for ax, prior in zip(axes, priors, strict=True):
             values = posterior[prior.key].to_numpy(dtype=float)
             low, high = _shown_range(prior, values)
-            space = np.geomspace if prior.log_scale else np.linspace
             if prior.log_scale:
+                # on a log axis, densities per unit of log x: a log-uniform prior is flat, as it should look
                 ax.set_xscale("log")
-            bins = space(low, high, 31)
-            ax.hist(values, bins=bins, weights=weights, density=True, color=PALETTE[0], alpha=0.55,
-                    label=translate("posterior"))
-            grid = space(low, high, 200)
-            ax.plot(grid, prior.natural_density(grid), color=PALETTE[1], linewidth=1.5, label=translate("prior"))
+                bins = np.geomspace(low, high, 31)
+                counts, edges = np.histogram(values, bins=bins, weights=weights)
+                ax.bar(edges[:-1], counts / max(counts.sum(), 1e-300) / np.diff(np.log(edges)), width=np.diff(edges),
+                       align="edge", color=PALETTE[0], alpha=0.55, label=translate("posterior"))
+                grid = np.geomspace(low, high, 200)
+                ax.plot(grid, prior.natural_density(grid) * grid, color=PALETTE[1], linewidth=1.5,
+                        label=translate("prior"))
+                ticks = [float(f"{t:.2g}") for t in np.geomspace(low, high, 4)]
+                ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+                ax.minorticks_off()
+            else:
+                ax.hist(values, bins=np.linspace(low, high, 31), weights=weights, density=True, color=PALETTE[0],
+                        alpha=0.55, label=translate("posterior"))
+                grid = np.linspace(low, high, 200)
+                ax.plot(grid, prior.natural_density(grid), color=PALETTE[1], linewidth=1.5,
+                        label=translate("prior"))
             row = rows.get(prior.key)
             if row is not None:
                 ax.axvline(row["median"], color=PALETTE[3], linewidth=1.2, label=translate("median"))
