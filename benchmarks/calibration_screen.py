@@ -24,11 +24,11 @@ import time
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from sim.calibration.spec import load_spec  # noqa: E402
 from sim.experiments.backends import make_backend  # noqa: E402
 from sim.experiments.sweep import sweep  # noqa: E402
 
@@ -39,11 +39,14 @@ CALIBRATION = ROOT / "scenarios/calibration/published_bands.yaml"
 
 def band_widths() -> dict[tuple[str, str], float]:
     """(scenario name, outcome) -> band width (or 2 x standard error) of each published_bands target."""
-    spec = yaml.safe_load(CALIBRATION.read_text(encoding="utf-8"))
     widths = {}
-    for t in spec["targets"]:
-        width = t["band"][1] - t["band"][0] if "band" in t else 2.0 * t["se"]
-        widths[(t["scenario"], t["outcome"])] = float(width)
+    for t in load_spec(CALIBRATION).targets:
+        if t.band is not None:
+            width = t.band[1] - t.band[0]
+        else:
+            assert t.se is not None  # the loader guarantees a value with its standard error, or a band
+            width = 2.0 * t.se
+        widths[(t.scenario, t.outcome)] = float(width)
     return widths
 
 
