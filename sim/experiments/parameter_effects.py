@@ -24,7 +24,6 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import annotated_types
 import numpy as np
 
 from sim.experiments.backends import Backend, make_backend
@@ -33,7 +32,7 @@ from sim.experiments.replicate import replicate
 from sim.experiments.validation import SCENARIOS
 from sim.outcomes import HEADLINE
 from sim.scenario import resolve_scenario
-from sim.scenario.params import ParamInfo, list_params, model_at
+from sim.scenario.params import ParamInfo, list_params, param_bounds
 
 CHECK_REPS = 8
 """Paired replications per arm."""
@@ -129,23 +128,6 @@ def checked_params() -> list[ParamInfo]:
     return [p for p in list_params() if p.settable and p.type in ("float", "int", "bool")]
 
 
-def _bounds(key: str) -> tuple[float, float]:
-    *section, name = key.split(".")
-    model = model_at(section)
-    assert model is not None, key
-    low, high = -math.inf, math.inf
-    for c in model.model_fields[name].metadata:
-        if isinstance(c, annotated_types.Ge):
-            low = float(c.ge)  # type: ignore[arg-type]
-        elif isinstance(c, annotated_types.Gt):
-            low = float(c.gt)  # type: ignore[arg-type]
-        elif isinstance(c, annotated_types.Le):
-            high = float(c.le)  # type: ignore[arg-type]
-        elif isinstance(c, annotated_types.Lt):
-            high = float(c.lt)  # type: ignore[arg-type]
-    return low, high
-
-
 def unmoved_value(info: ParamInfo, where: Where) -> Any:
     """The parameter's value in the unmoved arm: what the check's size or the scenario sets it to."""
     size = check_size(where)
@@ -164,7 +146,7 @@ def moved_values(info: ParamInfo, start: Any = None) -> list[Any]:
         return [not start]
     if info.key in MOVED_FROM_ZERO and start == 0:
         return [MOVED_FROM_ZERO[info.key][0]]
-    low, high = _bounds(info.key)
+    low, high = param_bounds(info.key)
     values: list[Any] = []
     for factor in (1.0 + STEP, 1.0 - STEP):
         v = round(min(max(start * factor, low), high), 10)

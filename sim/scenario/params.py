@@ -255,23 +255,43 @@ def _type_name(annotation: Any) -> str:
     return names.get(annotation, str(annotation))
 
 
+def field_bounds(field: FieldInfo) -> tuple[Any, bool, Any, bool]:
+    """A field's numeric bounds as declared: ``(lower, lower open, upper, upper open)``, None where unbounded."""
+    lower: Any = None
+    upper: Any = None
+    lower_open, upper_open = True, True
+    for item in field.metadata:
+        if isinstance(item, annotated_types.Gt):
+            lower, lower_open = item.gt, True
+        elif isinstance(item, annotated_types.Ge):
+            lower, lower_open = item.ge, False
+        elif isinstance(item, annotated_types.Lt):
+            upper, upper_open = item.lt, True
+        elif isinstance(item, annotated_types.Le):
+            upper, upper_open = item.le, False
+    return lower, lower_open, upper, upper_open
+
+
+def param_bounds(key: str) -> tuple[float, float]:
+    """The lowest and highest value a settable numeric parameter takes (an open bound as its limit; inf if none)."""
+    *section, name = key.split(".")
+    model = model_at(section)
+    if model is None or name not in model.model_fields:
+        raise KeyError(key)
+    lower, _, upper, _ = field_bounds(model.model_fields[name])
+    return (-math.inf if lower is None else float(lower), math.inf if upper is None else float(upper))
+
+
 def _allowed_text(field: FieldInfo) -> str:
     """The allowed values of a field in compact notation: ``[0, 1]``, ``(0, inf)``, ``1-5 items``."""
     if typing.get_origin(field.annotation) is Literal:
         return " | ".join(str(choice) for choice in typing.get_args(field.annotation))
-    lower, upper = "", ""
-    lower_open, upper_open = True, True
+    low_value, lower_open, high_value, upper_open = field_bounds(field)
+    lower = "" if low_value is None else _number(low_value)
+    upper = "" if high_value is None else _number(high_value)
     min_length, max_length = None, None
     for item in field.metadata:
-        if isinstance(item, annotated_types.Gt):
-            lower, lower_open = _number(item.gt), True
-        elif isinstance(item, annotated_types.Ge):
-            lower, lower_open = _number(item.ge), False
-        elif isinstance(item, annotated_types.Lt):
-            upper, upper_open = _number(item.lt), True
-        elif isinstance(item, annotated_types.Le):
-            upper, upper_open = _number(item.le), False
-        elif isinstance(item, annotated_types.MinLen):
+        if isinstance(item, annotated_types.MinLen):
             min_length = item.min_length
         elif isinstance(item, annotated_types.MaxLen):
             max_length = item.max_length
