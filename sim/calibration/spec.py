@@ -35,15 +35,14 @@ import os
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Self
+from typing import Any, Literal
 
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field
 
-from sim.errors import UserError
 from sim.messages import text
 from sim.scenario import Scenario, ScenarioError, load_scenario, with_overrides
-from sim.scenario.explain import located, validation_template
+from sim.scenario.explain import LocatedError, located, validation_template
 from sim.scenario.loading import load_yaml_file
 
 PriorName = Literal["uniform", "log-uniform", "normal"]
@@ -52,7 +51,7 @@ CombineName = Literal["rss", "max"]
 NUMERIC_TYPES = ("int", "float")
 
 
-class CalibrationFileError(UserError):
+class CalibrationFileError(LocatedError):
     """A calibration file (or definition) that cannot be run.
 
     Attributes:
@@ -60,21 +59,6 @@ class CalibrationFileError(UserError):
         key: Where in the file the (first) problem is, or None.
         problem: The message without the file and key.
     """
-
-    def __init__(self, file: str | os.PathLike[str], key: str | None, problem: str,
-                 *, message: str | None = None) -> None:
-        self.file, self.key, self.problem = str(file), key, problem
-        if message is None:
-            message = (text("value.problem", file=self.file, key=key, problem=problem) if key
-                       else text("value.problem_no_key", file=self.file, problem=problem))
-        super().__init__(message)
-
-    @classmethod
-    def from_template(cls, template_id: str, file: str | os.PathLike[str], key: str | None = None,
-                      **fields: Any) -> Self:
-        """The error worded by the template ``template_id`` of ``sim.messages`` (``{file}: {key}: ...``)."""
-        message, problem = located(template_id, str(file), key, **fields)
-        return cls(file, key, problem, message=message)
 
 
 class ParameterSpec(BaseModel):

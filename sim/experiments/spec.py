@@ -24,15 +24,14 @@ import difflib
 import os
 from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
-from typing import Any, Literal, Self
+from typing import Any, Literal
 
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field
 
-from sim.errors import UserError
 from sim.i18n import N_, gettext
 from sim.messages import text
-from sim.scenario.explain import located, validation_template
+from sim.scenario.explain import LocatedError, located, validation_template
 from sim.scenario.loading import load_yaml_file
 from sim.scenario.params import type_text
 
@@ -42,7 +41,7 @@ NUMERIC_TYPES = ("int", "float")
 VARIABLE_TYPES = ("int", "float", "bool", "choice", "text")
 
 
-class SweepFileError(UserError):
+class SweepFileError(LocatedError):
     """A sweep file (or sweep definition) that cannot be run.
 
     Attributes:
@@ -50,21 +49,6 @@ class SweepFileError(UserError):
         key: Where in the file the (first) problem is, or None.
         problem: The message without the file and key.
     """
-
-    def __init__(self, file: str | os.PathLike[str], key: str | None, problem: str,
-                 *, message: str | None = None) -> None:
-        self.file, self.key, self.problem = str(file), key, problem
-        if message is None:
-            message = (text("value.problem", file=self.file, key=key, problem=problem) if key
-                       else text("value.problem_no_key", file=self.file, problem=problem))
-        super().__init__(message)
-
-    @classmethod
-    def from_template(cls, template_id: str, file: str | os.PathLike[str], key: str | None = None,
-                      **fields: Any) -> Self:
-        """The error worded by the template ``template_id`` of ``sim.messages`` (``{file}: {key}: ...``)."""
-        message, problem = located(template_id, str(file), key, **fields)
-        return cls(file, key, problem, message=message)
 
 
 class ParameterSpec(BaseModel):

@@ -13,10 +13,12 @@ from __future__ import annotations
 import datetime
 import json
 import math
+import os
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Self
 
+from sim.errors import UserError
 from sim.i18n import N_, gettext
 from sim.messages import text
 
@@ -221,3 +223,31 @@ def show(value: Any) -> str:
 
 
 __all__ = ["Template", "dotted", "located", "show", "validation_template", "yaml_phrase"]
+
+
+class LocatedError(UserError):
+    """An input file (or a definition given in Python) that cannot be used, with where in it.
+
+    ``str(err)`` is one paragraph, ``FILE: KEY: problem`` (``FILE: problem`` when no key
+    applies). Sweep and calibration files raise subclasses of it.
+
+    Attributes:
+        file: The file (or ``<sweep>``, ``<calibration>`` for a definition given in Python).
+        key: Where in the file the (first) problem is, or None.
+        problem: The message without the file and key.
+    """
+
+    def __init__(self, file: str | os.PathLike[str], key: str | None, problem: str,
+                 *, message: str | None = None) -> None:
+        self.file, self.key, self.problem = str(file), key, problem
+        if message is None:
+            message = (text("value.problem", file=self.file, key=key, problem=problem) if key
+                       else text("value.problem_no_key", file=self.file, problem=problem))
+        super().__init__(message)
+
+    @classmethod
+    def from_template(cls, template_id: str, file: str | os.PathLike[str], key: str | None = None,
+                      **fields: Any) -> Self:
+        """The error worded by the template ``template_id`` of ``sim.messages`` (``{file}: {key}: ...``)."""
+        message, problem = located(template_id, str(file), key, **fields)
+        return cls(file, key, problem, message=message)
