@@ -20,17 +20,23 @@ units (``WEEKS_PER_YEAR``, ``HALF_YEAR_WEEKS``, ``WEEKS_PER_MONTH``,
 ``MONTHS_PER_WEEK``, the 6- and 12-month follow-up weeks) and the assumptions the
 mechanisms document as module constants (post skill needs, contact rules, session
 hours, learning inputs, mentor attribute spreads, the names of a host's satisfaction
-parts), so a change to one of them changes both models. No function of a
-mechanism is used. Everything else - intake, calendar stages, placement with caps,
-mentor capacity and sector matching (fitting posts found by coordination), the funding
-ledger with priorities, incentives and effort, contact and coordination, the mentoring
-share of hours, learning, certification with retakes, attrition and termination (with
-problems caught by visits), exits, the labour market (host offers, further study,
-search, job loss, 6- and 12-month snapshots, the hiring decision once the host has seen
-the apprentice work), the host's own satisfaction, participation decisions at each
-firm's yearly review (with the ex-ante expectation from the planned skill path and
-demonstration-unit titles) and enterprise accounts, mentor development and turnover -
-is re-implemented here, agent by agent.
+parts, the education-surcharge rate), so a change to one of them changes both models.
+No function of a mechanism is used. Everything else - intake, calendar stages,
+placement with caps, mentor capacity and sector matching (fitting posts found by
+coordination), placements that run to their term when the host withdraws, the funding
+ledger with priorities (the apprentice subsidy paid at a trainee's completion in an
+enterprise apprenticeship), incentives and effort, contact and coordination, the
+mentoring share of hours, learning, certification with retakes, attrition (dropout, the
+host ending a placement, the apprentice leaving it; problems caught by visits), exits
+(dissolutions, then a new placement, leaving school or the school-only track), the
+labour market (host offers, further study, search, job loss, 6- and 12-month snapshots,
+the hiring decision once the host has seen the apprentice work), the host's own
+satisfaction, participation decisions at each firm's yearly review (the expected net
+cost per placement: the training net cost per week from the firm's books or the ex-ante
+expectation from the planned skill path, the expected tax credit, demonstration-unit
+titles and hiring savings per expected hire), enterprise accounts with the
+education-surcharge credit of certified firms, mentor development and turnover - is
+re-implemented here, agent by agent.
 
 The phases of a week, in order (the mechanism names of the engine's
 ``sim.phases.WEEKLY_PHASES``): schedule, intake, participation, mentor development,
@@ -70,6 +76,7 @@ from sim.mechanisms.mentor_selection import (
     TEACHING_YEARS_MEAN,
 )
 from sim.mechanisms.mentoring import HOURS_PER_SCHOOL_SESSION, WEEKS_PER_MONTH
+from sim.mechanisms.tax_credit import EDUCATION_SURCHARGE_RATE
 from sim.scenario import Scenario, apply_overrides, load_scenario, scenario_from_dict, scenario_to_dict
 from sim.scenario.schema import WEEKS_PER_YEAR
 
@@ -325,21 +332,34 @@ def filled_week(week: int, first_delay: int, outside: int, delay: int, horizon_w
     return min(week + first_delay + delay * outside, horizon_weeks)
 
 
+def apprentice_pay(scenario: Scenario) -> float:
+    """A host's pay to an apprentice per enterprise week: an intern's share of the post's wage, or the wage."""
+    pp = scenario.participation
+    if scenario.programme.kind == "enterprise_apprenticeship":
+        return pp.post_wage_yuan_per_week
+    return pp.internship_pay_share_of_post_wage * pp.post_wage_yuan_per_week
+
+
 def week_accounts(scenario: Scenario, apprentices: float, mentor_hours: float, practical_skill_points: float,
-                  subsidy_paid_share: float, allowance_yuan: float) -> tuple[float, float, float, float]:
-    """A week of hosting, yuan: (cost, productive output, subsidy, tax relief).
+                  allowance_yuan: float) -> tuple[float, float]:
+    """A week of hosting, yuan: (cost, productive output).
 
     The one formula the accounts book and a firm's ex-ante expectation applies: for a
     firm's week (apprentices on site, their mentors' hours, the sum of their skill) or
-    one apprentice's week.
+    one apprentice's week. Public support (the completion subsidy, the tax credit) is
+    booked apart, as the rules pay it.
     """
     pp = scenario.participation
-    inc = scenario.incentives
-    cost = apprentices * (pp.apprentice_wage_yuan_per_week + pp.consumables_yuan_per_apprentice_week) + \
+    cost = apprentices * (apprentice_pay(scenario) + pp.consumables_yuan_per_apprentice_week) + \
         mentor_hours * scenario.enterprise_mentors.hourly_cost_yuan + allowance_yuan
     output = pp.productive_time_share * practical_skill_points / 100.0 * pp.skilled_output_yuan_per_week
-    subsidy = apprentices * inc.apprentice_subsidy_yuan_per_year / WEEKS_PER_YEAR * subsidy_paid_share
-    return cost, output, subsidy, inc.tax_relief_share * cost
+    return cost, output
+
+
+def qualifying_yuan(scenario: Scenario, apprentice_weeks: float) -> float:
+    """Investment that qualifies for the surcharge credit: consumables and the firm's cost sharing, yuan."""
+    return apprentice_weeks * (scenario.participation.consumables_yuan_per_apprentice_week
+                               + scenario.funding.enterprise_cost_sharing_yuan_per_apprentice_year / WEEKS_PER_YEAR)
 
 
 def mentor_effort(scenario: Scenario, base: float, allowance_yuan_per_month: float, share_paid: float) -> float:
@@ -372,6 +392,7 @@ class Enterprise(mesa.Agent):
                             math.floor(p.post_intern_cap_share * self.post_staff + 1e-9))
         self.willingness = sc.participation.willingness_log_odds + sc.participation.willingness_sd * r.gauss(0.0, 1.0)
         self.participating = r.random() < p.initial_participation_share
+        self.certified = r.random() < sc.incentives.certified_enterprise_share  # may claim the surcharge credit
         self.vacancies = 0
         self.coordination = 0.0
         self.apprentices: set[Student] = set()
@@ -379,10 +400,17 @@ class Enterprise(mesa.Agent):
         self.year_cost = self.year_benefit = self.year_apprentice_weeks = 0.0
         self.total_cost = self.total_benefit = self.total_apprentice_weeks = 0.0
         self.week_mentor_allowance = self.total_mentor_allowance = 0.0  # paid to its own mentors (funding)
-        self.year_hiring_savings = self.total_hiring_savings = 0.0
+        self.week_subsidy = 0.0  # completion subsidies received this week (funding)
+        self.total_hiring_savings = 0.0
+        self.placements_ended = 0  # its placements that have ended (any way), whole run
+        self.hires_from_placements = 0  # its apprentices it hired at graduation, whole run
+        self.surcharge_left = 0.0  # this simulation year's education surcharges not yet offset
+        self.tax_credit_pool = 0.0  # credit earned, not yet used
+        self.total_tax_credit = 0.0  # credit used, whole run
+        self.week_credit = 0.0
         self.satisfaction_sum = self.satisfaction_count = 0.0
         self.part_sums = dict.fromkeys(HOST_PARTS, 0.0)  # the host's ratings, part by part
-        self.last_net_cost_per_apprentice_year: float | None = None
+        self.last_net_cost_per_apprentice_week: float | None = None
         self.first_host_week = -1  # the first year of hosting: 52 weeks from this week
         self.first_year_cost = self.first_year_benefit = self.first_year_apprentice_weeks = 0.0
         self.review_week = r.randrange(WEEKS_PER_YEAR)  # agreements signed and renewed through the year
@@ -395,16 +423,42 @@ class Enterprise(mesa.Agent):
         self.vacancies = int(self.model.rng.poisson(rate * self.post_staff))
 
     def close_year(self) -> None:
-        """At the review: the accounts since the last one as a net cost per apprentice-year, and start afresh.
+        """At the review: the books since the last one as a training net cost per apprentice-week; start afresh.
 
-        The figure the firm decides on is the training net cost (costs less returns) less
-        the hiring costs that retaining its apprentices saved it.
+        Costs less productive output and the subsidies received, per apprentice-week hosted
+        (a firm that hosted no one keeps its last figure).
         """
-        years = self.year_apprentice_weeks / WEEKS_PER_YEAR
-        if years > 0:
-            self.last_net_cost_per_apprentice_year = (self.year_cost - self.year_benefit
-                                                      - self.year_hiring_savings) / years
-        self.year_cost = self.year_benefit = self.year_apprentice_weeks = self.year_hiring_savings = 0.0
+        if self.year_apprentice_weeks > 0:
+            self.last_net_cost_per_apprentice_week = (self.year_cost - self.year_benefit) / self.year_apprentice_weeks
+        self.year_cost = self.year_benefit = self.year_apprentice_weeks = 0.0
+
+    def surcharge_per_year(self) -> float:
+        """The firm's education surcharges for a year (5% of its VAT), yuan: the cap on its credit."""
+        return EDUCATION_SURCHARGE_RATE * self.model.scenario.participation.vat_yuan_per_employee_year * self.staff
+
+    def expected_credit_per_placement(self, weeks: int) -> float:
+        """Credit a certified firm expects per placement: its qualifying investment's credit, capped per place."""
+        if not self.certified:
+            return 0.0
+        sc = self.model.scenario
+        return min(sc.incentives.tax_credit_share * qualifying_yuan(sc, weeks),
+                   self.surcharge_per_year() / max(self.capacity, 1))
+
+    def credit_week(self) -> None:
+        """The week's surcharge credit: reset the year's surcharges at a year start, add to the pool, use it."""
+        model = self.model
+        if model.week % WEEKS_PER_YEAR == 0:
+            self.surcharge_left = self.surcharge_per_year()
+        self.week_credit = 0.0
+        if not self.certified:
+            return
+        on_site = sum(1 for a in self.apprentices if a.location == Location.ENTERPRISE)
+        self.tax_credit_pool += model.scenario.incentives.tax_credit_share * qualifying_yuan(model.scenario, on_site)
+        credit = min(self.tax_credit_pool, self.surcharge_left)
+        self.tax_credit_pool -= credit
+        self.surcharge_left -= credit
+        self.total_tax_credit += credit
+        self.week_credit = credit
 
     def satisfaction(self) -> float:
         """Mean satisfaction index of the apprentices rated here (0.5 before any)."""
@@ -435,32 +489,39 @@ class Enterprise(mesa.Agent):
         mine = [a.composite_score() for a in self.apprentices]
         return sum(mine) >= programme_mean_score * len(mine)
 
-    def decide_participation(self, fallback_net_cost: float, programme_mean_score: float | None) -> None:
-        """Review: join, stay or leave, logistic in willingness, inertia, expected net cost and satisfaction."""
+    def decide_participation(self, fallback_per_week: float, programme_mean_score: float | None,
+                             programme_hire_rate: float) -> None:
+        """Review: join, stay or leave, logistic in willingness, inertia, expected net cost and satisfaction.
+
+        The expected net cost per placement: training net cost per week (its own, else the
+        fallback) x the planned weeks of a placement, less the expected credit, a title's
+        worth over those weeks and the hiring saving per expected hire.
+        """
         sc = self.model.scenario
         pp = sc.participation
         model = self.model
         model.counters["reviews"] += 1
-        net_cost = self.last_net_cost_per_apprentice_year
-        if net_cost is None:
-            net_cost = fallback_net_cost
         inc = sc.incentives
         if inc.demonstration_unit_titles:
             self.demonstration_unit = programme_mean_score is not None and self.earns_title(programme_mean_score)
             if self.demonstration_unit:
                 model.counters["demonstration_unit_years"] += 1
-                net_cost -= inc.demonstration_unit_value_yuan
+        per_week = self.last_net_cost_per_apprentice_week
+        if per_week is None:
+            per_week = fallback_per_week
+        weeks = model.weeks_per_placement
+        net_cost = per_week * weeks - self.expected_credit_per_placement(weeks)
+        if inc.demonstration_unit_titles and self.demonstration_unit:
+            net_cost -= inc.demonstration_unit_value_yuan * weeks / WEEKS_PER_YEAR
+        hires = self.hires_from_placements / self.placements_ended if self.placements_ended > 0 \
+            else programme_hire_rate
+        net_cost -= pp.hiring_cost_saved_yuan_per_hire * hires
         log_odds = (self.willingness + pp.stay_bonus_log_odds * self.participating
                     - pp.net_cost_sensitivity_per_10k_yuan * net_cost / 10_000.0
                     + pp.satisfaction_effect * (self.satisfaction() - 0.5))
-        was = self.participating
         self.participating = self.random.random() < 1.0 / (1.0 + math.exp(-log_odds))
-        if not self.participating:
+        if not self.participating:  # it takes no new apprentices; those it hosts stay to the term's end
             self.demonstration_unit = False
-        if was and not self.participating:
-            for a in self.apprentices:
-                if a.in_programme():
-                    a.withdrawal_requested = True
 
     # --- placement --------------------------------------------------------------------
     def free_places(self) -> int:
@@ -478,6 +539,7 @@ class Enterprise(mesa.Agent):
         student.host = self
         student.sector_fit = fitting_post
         student.ever_placed = True
+        student.placed_week = self.model.week
         student.location = Location.ENTERPRISE
         self.model.counters["placements"] += 1
 
@@ -508,31 +570,31 @@ class Enterprise(mesa.Agent):
         return alignment(self.model.scenario, self.coordination)
 
     def book_week(self) -> None:
-        """Costs (wages, consumables, mentor hours, allowance) and returns (output, subsidy, tax relief).
+        """Costs (pay, consumables, mentor hours, allowance); returns (output) and support (subsidy, credit).
 
-        Each apprentice on site also keeps its own accounts with this host (its share of
-        the allowance included), which the host's rating of its contribution reads.
+        The year's books hold costs, output and the subsidies received; the whole-run
+        balance also the tax credit (and a title's worth). Each apprentice on site also
+        keeps its own accounts with this host (its share of the allowance included; its
+        weeks), which the host's rating of its contribution and the completion subsidy read.
         """
         model = self.model
         sc = model.scenario
+        self.credit_week()
         present = [a for a in self.apprentices if a.location == Location.ENTERPRISE]
-        if not present and self.week_mentor_allowance == 0.0:
+        if not present and self.week_mentor_allowance == 0.0 and self.week_subsidy == 0.0 \
+                and self.week_credit == 0.0:
             return
         n = len(present)
-        paid = model.funded["apprentice_subsidy"]
         hours = {a: sc.enterprise_mentors.desired_hours_per_apprentice_week * a.guidance_enterprise
                  if a.enterprise_mentor is not None else 0.0 for a in present}
-        cost, output, subsidy, tax_relief = week_accounts(sc, n, sum(hours.values()),
-                                                          sum(a.practical_skill for a in present), paid,
-                                                          self.week_mentor_allowance)
-        benefit = output + subsidy + tax_relief
+        cost, output = week_accounts(sc, n, sum(hours.values()), sum(a.practical_skill for a in present),
+                                     self.week_mentor_allowance)
         self.year_cost += cost
-        self.year_benefit += benefit
+        self.year_benefit += output + self.week_subsidy
         self.year_apprentice_weeks += n
         self.total_cost += cost
-        self.total_benefit += benefit
+        self.total_benefit += output + self.week_subsidy + self.week_credit
         self.total_apprentice_weeks += n
-        model.counters["tax_relief_yuan"] += tax_relief
         model.counters["gross_training_cost_yuan"] += cost
         model.counters["productive_output_yuan"] += output
         inc = sc.incentives
@@ -542,16 +604,17 @@ class Enterprise(mesa.Agent):
             self.first_host_week = model.week
         if self.first_host_week >= 0 and model.week < self.first_host_week + WEEKS_PER_YEAR:
             self.first_year_cost += cost
-            self.first_year_benefit += benefit
+            self.first_year_benefit += output  # BIBB's first-year net cost: no public support
             self.first_year_apprentice_weeks += n
         for a in present:
-            own_cost, own_output, _, _ = week_accounts(sc, 1.0, hours[a], a.practical_skill, paid,
-                                                       self.week_mentor_allowance / n)
+            own_cost, own_output = week_accounts(sc, 1.0, hours[a], a.practical_skill, self.week_mentor_allowance / n)
             if a.accounts_host is not self:
                 a.accounts_host = self
                 a.hosted_output = a.hosted_cost = 0.0
+                a.hosted_weeks = 0
             a.hosted_output += own_output
             a.hosted_cost += own_cost
+            a.hosted_weeks += 1
 
     def offer_jobs(self, cohort_apprentices: list[Student]) -> None:
         """Offer jobs to the best apprentices who reach the post's bar, while vacancies last."""
@@ -611,6 +674,8 @@ class Student(mesa.Agent):
         self.guidance_school = 0.0
         self.guidance_enterprise = 0.0
         self.ever_placed = False
+        self.placed_week = -1  # week the current (or last) placement began
+        self.school_only = False  # on the school-only track after a dissolution: not placed again
         self.n_terminations = 0
         self.offered_by_host = False
         self.host_at_decision: Enterprise | None = None
@@ -623,11 +688,12 @@ class Student(mesa.Agent):
         self.stage_at_graduation: Stage | None = None
         self.stage_at_6m: Stage | None = None
         self.stage_at_12m: Stage | None = None
-        self.termination_requested = False
-        self.withdrawal_requested = False  # the host left the programme
+        self.termination_requested = False  # the host ends the placement
+        self.leave_requested = False  # the apprentice leaves the placement
         self.dropout_requested = False
         self.accounts_host: Enterprise | None = None  # the host its own accounts are with
         self.hosted_output = self.hosted_cost = 0.0
+        self.hosted_weeks = 0
 
     def in_programme(self) -> bool:
         """Enrolled and not yet graduated or dropped out."""
@@ -781,7 +847,11 @@ class Student(mesa.Agent):
 
     # --- attrition and exits ----------------------------------------------------------
     def consider_leaving(self) -> None:
-        """Request a dropout (hazard raised by poor support, misfit, low motivation) or a termination."""
+        """Request a dropout; at a firm also the host ending the placement or the apprentice leaving it.
+
+        Poor support, misfit and low motivation raise dropout; a skill gap the host's ending;
+        poor support and misfit the apprentice's leaving.
+        """
         if not self.in_programme():
             return
         sc = self.model.scenario
@@ -804,6 +874,10 @@ class Student(mesa.Agent):
             if self.random.random() < weekly_probability(p.termination_rate_per_year,
                                                          resolved(p.termination_skill_gap_effect * gap, caught)):
                 self.termination_requested = True
+            log_leave = p.support_effect * (1.0 - support) + p.fit_effect * misfit
+            if self.random.random() < weekly_probability(p.apprentice_leave_rate_per_year,
+                                                         resolved(log_leave, caught)):
+                self.leave_requested = True
 
     def problems_caught(self) -> float:
         """Share of what problems add to this apprentice's hazards that the school mentor's visits catch and resolve.
@@ -820,36 +894,49 @@ class Student(mesa.Agent):
         return c.problem_resolution_share * (1.0 - math.exp(-visits * c.problem_warning_weeks / WEEKS_PER_MONTH))
 
     def leave_host(self) -> None:
-        """Lose host and enterprise mentor (termination, dropout or graduation)."""
+        """Lose host and enterprise mentor (dissolution, dropout, the term's end or graduation); the host counts it."""
         if self.host is not None:
             self.host.apprentices.discard(self)
+            self.host.placements_ended += 1
         if self.enterprise_mentor is not None:
             self.enterprise_mentor.apprentices.discard(self)
         self.host = None
         self.enterprise_mentor = None
 
-    def apply_exit_requests(self) -> None:
-        """Apply this week's requests: a termination first (which may lead to a dropout), then a dropout.
+    def count_dissolution(self) -> None:
+        """Count the early end of this apprentice's placement (and whether it fell in its first 52 weeks)."""
+        c = self.model.counters
+        c["dissolutions"] += 1
+        if self.model.week - self.placed_week < WEEKS_PER_YEAR:
+            c["dissolutions_first_year"] += 1
 
-        The host rates an apprentice it lets go or who drops out (not staying on); a host
-        that withdrew from the programme does not rate the apprentices it sends back.
+    def apply_exit_requests(self) -> None:
+        """Apply this week's requests: a dissolution first (which may lead to a dropout), then a dropout.
+
+        A dissolution (the host ended the placement, or the apprentice left it): the host
+        rates the apprentice, who goes back to school; then a new placement at a later
+        round, leaving school, or the school-only track. A dropout while placed dissolves
+        the placement too (the host rates it).
         """
-        withdrew = self.withdrawal_requested
-        if self.termination_requested or withdrew:
-            self.termination_requested = self.withdrawal_requested = False
+        if self.termination_requested or self.leave_requested:
+            self.termination_requested = self.leave_requested = False
             if self.host is not None and self.in_programme():
-                if withdrew:
-                    self.model.counters["withdrawal_terminations"] += 1
-                else:
-                    self.host.rate(self, retained=False)
+                self.host.rate(self, retained=False)
+                self.count_dissolution()
                 self.leave_host()
                 self.offered_by_host = False
                 self.n_terminations += 1
                 pw = min(max(self.programme_week(), 0), self.model.programme_weeks - 1)
                 self.location = self.model.cal_fallback[pw]
                 self.model.counters["terminations"] += 1
-                if self.random.random() < self.model.scenario.attrition.dropout_after_termination:
-                    self.dropout_requested = True
+                p = self.model.scenario.attrition
+                u = self.random.random()
+                new = p.new_placement_share_after_dissolution
+                if u >= new:  # no new placement: leave school, or stay on the school-only track
+                    if u < new + (1.0 - new) * p.leave_school_share_without_new_placement:
+                        self.dropout_requested = True
+                    else:
+                        self.school_only = True
         if self.dropout_requested:
             self.dropout_requested = False
             if self.in_programme():
@@ -858,6 +945,7 @@ class Student(mesa.Agent):
                 self.week_left = self.model.week
                 if self.host is not None:
                     self.host.rate(self, retained=False)
+                    self.count_dissolution()
                 self.leave_host()
                 self.offered_by_host = False
 
@@ -910,8 +998,8 @@ class Student(mesa.Agent):
         if self.offered_by_host:
             self.employer = self.host_at_decision
             self.week_job_found = model.week
-            saving = model.scenario.participation.hiring_cost_saved_yuan
-            self.employer.year_hiring_savings += saving
+            saving = model.scenario.participation.hiring_cost_saved_yuan_per_hire
+            self.employer.hires_from_placements += 1
             self.employer.total_hiring_savings += saving
             model.counters["hiring_savings_yuan"] += saving
         if self.host is not None:  # the host rates the graduate it trained
@@ -956,11 +1044,13 @@ class PeerModel(mesa.Model):
         self.cal_fallback = [Location(int(x)) for x in cal.fallback_location]
         self.teaching_weeks = cal.teaching_weeks
         self.programme_weeks = cal.programme_weeks
+        # a placement's planned term: the plan's enterprise weeks
+        self.weeks_per_placement = sum(1 for where in self.cal_location if where == Location.ENTERPRISE)
         self.week = 0
         self.ledger = Ledger(scenario.funding.earmarks.model_dump())
-        self.counters = dict.fromkeys(("placements", "terminations", "exam_sittings", "exam_passes", "host_offers",
-                                       "hiring_savings_yuan", "tax_relief_yuan", "withdrawal_terminations",
-                                       "gross_training_cost_yuan", "productive_output_yuan",
+        self.counters = dict.fromkeys(("placements", "terminations", "dissolutions", "dissolutions_first_year",
+                                       "terms_ended_host_withdrew", "exam_sittings", "exam_passes", "host_offers",
+                                       "hiring_savings_yuan", "gross_training_cost_yuan", "productive_output_yuan",
                                        "reviews", "demonstration_unit_years"), 0.0)
         self.search_programme_week, self.decision_programme_week = self.labour_market_weeks()
         self.funded = dict.fromkeys(USES, 1.0)
@@ -1087,26 +1177,39 @@ class PeerModel(mesa.Model):
             path.append(skill)
         return path
 
-    def ex_ante_net_cost(self) -> float:
-        """Net cost per apprentice-year a firm expects before anyone has hosted, yuan.
+    def ex_ante_net_cost_per_week(self) -> float:
+        """Training net cost per apprentice-week a firm expects before anyone has hosted, yuan.
 
-        The accounts' formula, week by week, on the planned skill of the enterprise weeks
-        of an apprentice's first year in a firm.
+        The accounts' formula, week by week, on the planned skill of all the plan's
+        enterprise weeks, less (enterprise apprenticeships) the completion subsidy with the
+        certificate bonus, per week.
         """
         sc = self.scenario
         em = sc.enterprise_mentors
         dual = sc.programme.dual_mentor
         path = self.planned_practical_skill()
         firm_weeks = [pw for pw, where in enumerate(self.cal_location) if where == Location.ENTERPRISE]
-        weeks = [pw for pw in firm_weeks if pw < firm_weeks[0] + WEEKS_PER_YEAR] or [len(path) - 1]
+        weeks = firm_weeks or [len(path) - 1]
         hours = em.desired_hours_per_apprentice_week if dual else 0.0
         allowance = em.remuneration_yuan_per_month * MONTHS_PER_WEEK / em.apprentices_per_mentor \
             if dual and sc.funding.firms_pay_mentor_allowance else 0.0
         net = []
         for pw in weeks:
-            cost, output, subsidy, tax_relief = week_accounts(sc, 1.0, hours, path[pw], 1.0, allowance)
-            net.append(cost - output - subsidy - tax_relief)
-        return sum(net) / len(net) * WEEKS_PER_YEAR
+            cost, output = week_accounts(sc, 1.0, hours, path[pw], allowance)
+            net.append(cost - output)
+        per_week = sum(net) / len(net)
+        if sc.programme.kind == "enterprise_apprenticeship" and firm_weeks:
+            inc = sc.incentives
+            per_week -= (inc.apprentice_subsidy_yuan_per_year
+                         + inc.apprentice_subsidy_certificate_bonus_yuan_per_year) / WEEKS_PER_YEAR
+        return per_week
+
+    def programme_hire_rate(self) -> float:
+        """Hires per placement ended over all firms; the prior before any placement has ended."""
+        ended = sum(f.placements_ended for f in self.enterprises)
+        if ended == 0:
+            return self.scenario.participation.prior_hire_rate
+        return sum(f.hires_from_placements for f in self.enterprises) / ended
 
     def decide_participation(self) -> None:
         """Vacancies at year starts; each firm in its review week (after week 0) joins, stays or leaves."""
@@ -1117,14 +1220,15 @@ class PeerModel(mesa.Model):
             for f in reviewing:
                 f.close_year()
             if reviewing:
-                known = [f.last_net_cost_per_apprentice_year for f in self.enterprises
-                         if f.last_net_cost_per_apprentice_year is not None]
-                fallback = sum(known) / len(known) if known else self.ex_ante_net_cost()
+                known = [f.last_net_cost_per_apprentice_week for f in self.enterprises
+                         if f.last_net_cost_per_apprentice_week is not None]
+                fallback = sum(known) / len(known) if known else self.ex_ante_net_cost_per_week()
                 hosted = [a.composite_score() for f in self.enterprises for a in f.apprentices]
                 mean_score = sum(hosted) / len(hosted) if hosted else None
+                hire_rate = self.programme_hire_rate()
                 self.random.shuffle(reviewing)
                 for f in reviewing:
-                    f.decide_participation(fallback, mean_score)
+                    f.decide_participation(fallback, mean_score, hire_rate)
         if self.is_year_start():
             self.participation_years.append(sum(f.participating for f in self.enterprises) / len(self.enterprises))
 
@@ -1140,22 +1244,40 @@ class PeerModel(mesa.Model):
             by_type[t].shuffle_do("turn_over")
 
     # --- placement --------------------------------------------------------------------
-    def cohorts_in_placement_round(self) -> list[int]:
-        """Cohorts whose enterprise period starts this week, or who are in one at a half-year start."""
+    def cohorts_in_placement_round(self) -> list[tuple[int, bool]]:
+        """Cohorts whose enterprise period starts this week (True), or who are in one at a half-year start."""
         out = []
         half_start = self.week % HALF_YEAR_WEEKS == 0
         for c in range(len(self.cohorts)):
             pw = self.week - c * WEEKS_PER_YEAR
             if not 0 <= pw < self.programme_weeks or self.cal_location[pw] != Location.ENTERPRISE:
                 continue
-            if half_start or pw == 0 or self.cal_location[pw - 1] != Location.ENTERPRISE:
-                out.append(c)
+            period_start = pw == 0 or self.cal_location[pw - 1] != Location.ENTERPRISE
+            if half_start or period_start:
+                out.append((c, period_start))
         return out
 
+    def end_terms_with_withdrawn_hosts(self, cohort: list[Student]) -> None:
+        """At a new enterprise period: placements whose host no longer takes part end (their term is over)."""
+        for s in cohort:
+            if s.host is not None and not s.host.participating:
+                self.counters["terms_ended_host_withdrew"] += 1
+                s.leave_host()
+                s.offered_by_host = False
+                # back to the plan's fallback unless placed again in this round
+                pw = min(max(s.programme_week(), 0), self.programme_weeks - 1)
+                s.location = self.cal_fallback[pw]
+
     def place_apprentices(self) -> None:
-        """Match students without a host to firms: own sector first, then any; firms fill evenly."""
-        needing = [s for c in self.cohorts_in_placement_round() for s in self.cohorts[c]
-                   if s.in_programme() and s.host is None]
+        """Match students without a host to firms: own sector first, then any; firms fill evenly.
+
+        Students on the school-only track after a dissolution are not placed again.
+        """
+        needing = []
+        for c, period_start in self.cohorts_in_placement_round():
+            if period_start:
+                self.end_terms_with_withdrawn_hosts(self.cohorts[c])
+            needing += [s for s in self.cohorts[c] if s.in_programme() and s.host is None and not s.school_only]
         if not needing:
             return
         self.random.shuffle(needing)
@@ -1193,6 +1315,27 @@ class PeerModel(mesa.Model):
             self.ledger.pay_in("enterprise_cost_sharing",
                                p.enterprise_cost_sharing_yuan_per_apprentice_year * at_firm / WEEKS_PER_YEAR)
 
+    def completion_subsidies(self) -> dict[Enterprise, float]:
+        """The apprentice subsidy each host claims this week for its trainees completing (graduating while placed).
+
+        Enterprise apprenticeships only: per trainee-year spent with that host, the subsidy
+        plus the certificate bonus for a trainee holding a certificate.
+        """
+        sc = self.scenario
+        claims: dict[Enterprise, float] = {}
+        if sc.programme.kind != "enterprise_apprenticeship":
+            return claims
+        inc = sc.incentives
+        for cohort in self.cohorts:
+            if cohort[0].graduation_week != self.week:
+                continue
+            for s in cohort:
+                if s.in_programme() and s.host is not None:
+                    per_year = inc.apprentice_subsidy_yuan_per_year + \
+                        (inc.apprentice_subsidy_certificate_bonus_yuan_per_year if s.certificates > 0 else 0.0)
+                    claims[s.host] = claims.get(s.host, 0.0) + per_year * s.hosted_weeks / WEEKS_PER_YEAR
+        return claims
+
     def pay_weekly_needs(self) -> None:
         """Each use states its need; the ledger pays it from its earmarked sources and says what share was paid.
 
@@ -1218,6 +1361,7 @@ class PeerModel(mesa.Model):
             f.total_mentor_allowance += f.week_mentor_allowance
             firm_part += f.week_mentor_allowance
         visiting = sum(1 for m in active_sm if m.has_mentee_at_firm())
+        claims = self.completion_subsidies()
         em_pay = sc.incentives.enterprise_mentor_salary_subsidy_yuan_per_month
         if not firm_pays:
             em_pay += sc.enterprise_mentors.remuneration_yuan_per_month
@@ -1229,11 +1373,13 @@ class PeerModel(mesa.Model):
             "contact_visits": visiting * sc.contact.school_mentor_visits_per_month * MONTHS_PER_WEEK
             * sc.contact.cost_yuan_per_visit,
             "exam_fees": 0.0,
-            "apprentice_subsidy": at_firm * sc.incentives.apprentice_subsidy_yuan_per_year / WEEKS_PER_YEAR,
+            "apprentice_subsidy": sum(claims.values()),
         }
         if self.is_exam_week():
             needs["exam_fees"] = sum(1 for s in students if s.may_sit_exam()) * sc.certification.exam_fee_yuan
         self.funded = self.ledger.pay_out(needs)
+        for f in self.enterprises:
+            f.week_subsidy = claims.get(f, 0.0) * self.funded["apprentice_subsidy"]
         if firm_part > 0.0:  # the firms' part of the mentors' pay is always paid
             programme_part = needs["enterprise_mentor_remuneration"]
             paid = firm_part + programme_part * self.funded["enterprise_mentor_remuneration"]
@@ -1387,6 +1533,9 @@ def summarise_peer(model: PeerModel) -> dict[str, float]:
     firms = model.enterprises
     apprentice_years = sum(f.total_apprentice_weeks for f in firms) / WEEKS_PER_YEAR
     net = {f: f.total_benefit + f.total_hiring_savings - f.total_cost for f in firms}
+    tax_credit = sum(f.total_tax_credit for f in firms)
+    public_cost = sum(model.ledger.spent[src, use] for src in ("school_special_fund", "government")
+                      for use in USES) + tax_credit
     retaining = set(retained_by)
     first_year = [(f.first_year_cost - f.first_year_benefit) / (f.first_year_apprentice_weeks / WEEKS_PER_YEAR)
                   for f in firms if f.first_year_apprentice_weeks > 0]
@@ -1400,7 +1549,9 @@ def summarise_peer(model: PeerModel) -> dict[str, float]:
         "n_graduates": float(n_grads),
         "completion_rate": _rate(sum(1 for s in observed if s.week_graduated >= 0), len(observed)),
         "dropout_rate": _rate(sum(1 for s in observed if s.stage == Stage.DROPPED_OUT), len(observed)),
-        "early_termination_rate": _rate(c["terminations"], c["placements"]),
+        "early_termination_rate": _rate(c["dissolutions_first_year"], c["placements"]),
+        "dissolution_rate": _rate(c["dissolutions"], c["placements"]),
+        "terms_ended_host_withdrew": c["terms_ended_host_withdrew"],
         "placement_rate": _rate(sum(1 for s in finished if s.ever_placed), len(finished)),
         "certificate_pass_rate": _rate(sum(1 for s in grads if s.certificates >= 1), n_grads),
         "mean_certificates_per_graduate": _mean([s.certificates for s in grads]),
@@ -1420,7 +1571,6 @@ def summarise_peer(model: PeerModel) -> dict[str, float]:
         "enterprise_participation_rate": _mean(model.participation_years),
         "enterprise_satisfaction": _rate(sum(f.satisfaction_sum for f in firms), rated),
         **{f"enterprise_satisfaction_{k}": _rate(sum(f.part_sums[k] for f in firms), rated) for k in HOST_PARTS},
-        "withdrawal_terminations": c["withdrawal_terminations"],
         "demonstration_unit_share": _rate(c["demonstration_unit_years"], c["reviews"]),
         "mean_mentees_per_school_mentor": _mean(model.mentees_per_school_mentor),
         "mean_apprentices_per_enterprise_mentor": _mean(model.apprentices_per_enterprise_mentor),
@@ -1434,13 +1584,20 @@ def summarise_peer(model: PeerModel) -> dict[str, float]:
         "total_cost_yuan": total_cost,
         "cost_per_graduate_yuan": _rate(total_cost, n_grads),
         "cost_per_employed_graduate_yuan": _rate(total_cost, employed_at_grad),
-        "enterprise_net_benefit_yuan_per_apprentice": _rate(sum(net.values()), apprentice_years),
+        "public_cost_yuan": public_cost,
+        "public_cost_per_graduate_yuan": _rate(public_cost, n_grads),
+        "public_cost_per_employed_graduate_yuan": _rate(public_cost, employed_at_grad),
+        "firms_training_cost_yuan": c["gross_training_cost_yuan"] + model.ledger.paid_in["enterprise_cost_sharing"],
+        "enterprise_net_benefit_yuan_per_placement": _rate(sum(net.values()), c["placements"]),
+        "enterprise_net_cost_yuan_per_apprentice_year": _rate(c["gross_training_cost_yuan"]
+                                                              - c["productive_output_yuan"], apprentice_years),
         "enterprise_first_year_net_cost_yuan_per_apprentice": _mean(first_year),
         "enterprise_gross_cost_yuan_per_apprentice": _rate(c["gross_training_cost_yuan"], apprentice_years),
         "enterprise_net_to_gross_cost_ratio": _rate(c["gross_training_cost_yuan"] - c["productive_output_yuan"],
                                                     c["gross_training_cost_yuan"]),
         "share_of_retaining_hosts_in_net_benefit": _rate(sum(1 for f in retaining if net[f] > 0), len(retaining)),
-        "tax_relief_yuan": c["tax_relief_yuan"],
+        "tax_credit_yuan": tax_credit,
+        "tax_credit_carried_yuan": sum(f.tax_credit_pool for f in firms),
         "hiring_savings_yuan": c["hiring_savings_yuan"],
         "money_in_yuan": sum(model.ledger.paid_in.values()),
         "balance_yuan": sum(model.ledger.balance.values()),

@@ -34,10 +34,12 @@ from sim.mechanisms import (
     participation,
     placement,
     schedule,
+    tax_credit,
 )
 
 SET_UP_MECHANISMS: tuple[Mechanism, ...] = (
     enterprise_pool.MECHANISM,
+    tax_credit.MECHANISM,
     mentor_selection.MECHANISM,
     evaluation.MECHANISM,
 )

@@ -56,12 +56,13 @@ def _outcome(name: str):
 
 
 def test_cutting_the_government_line_hurts_what_it_pays_for_and_nothing_else():
-    subsidy = {"incentives.apprentice_subsidy_yuan_per_year": 5000.0}  # paid only by the government (default)
+    # the completion subsidy of an enterprise apprenticeship is paid only by the government (default)
+    subsidy = {"programme.kind": "enterprise_apprenticeship"}
     runs = _paired({**subsidy, "funding.government_yuan_per_year": 0.0}, subsidy)
     share = _diff(runs, _mean_share("apprentice_subsidy"))
     assert np.allclose(share, -1.0)  # fully paid with the government's money, not at all without it
     assert _beyond_two_se(_diff(runs, _outcome("enterprise_participation_rate")), -1)
-    assert _beyond_two_se(_diff(runs, _outcome("enterprise_net_benefit_yuan_per_apprentice")), -1)
+    assert _beyond_two_se(_diff(runs, _outcome("enterprise_net_benefit_yuan_per_placement")), -1)
     for use in ("school_mentor_remuneration", "contact_visits"):  # the school fund's alone: untouched
         assert np.allclose(_diff(runs, _mean_share(use)), 0.0)
         assert np.allclose(_diff(runs, _outcome(f"weeks_short_{use}")), 0.0)
@@ -98,7 +99,7 @@ def test_firms_pay_their_mentors_allowance_in_their_own_accounts():
     assert by_school["spent_enterprise_mentor_remuneration_yuan"] > 0.0
     assert by_firm["total_cost_yuan"] < by_school["total_cost_yuan"]
     # a cost in the firms' accounts: their net benefit per apprentice-year is lower
-    assert _beyond_two_se(_diff(runs, _outcome("enterprise_net_benefit_yuan_per_apprentice")), -1)
+    assert _beyond_two_se(_diff(runs, _outcome("enterprise_net_benefit_yuan_per_placement")), -1)
 
 
 def test_money_in_equals_money_out_plus_balance_for_every_source():

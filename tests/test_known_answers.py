@@ -13,7 +13,7 @@ from sim.model import run_one
 NO_EXITS = {
     "attrition.dropout_rate_per_year": 0.0,
     "attrition.termination_rate_per_year": 0.0,
-    "attrition.dropout_after_termination": 0.0,  # firms that stop taking part end apprenticeships
+    "attrition.apprentice_leave_rate_per_year": 0.0,
     "school_mentors.turnover_rate_per_year": 0.0,
     "enterprise_mentors.turnover_rate_per_year": 0.0,
 }

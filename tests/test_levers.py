@@ -227,8 +227,8 @@ def test_host_professionalism_part_follows_professionalism():
 
 
 def test_host_contribution_part_falls_with_the_apprentice_wage():
-    e = paired_effect({"participation.apprentice_wage_yuan_per_week": 250.0},
-                      {"participation.apprentice_wage_yuan_per_week": 750.0}, HOST_PARTS_OUT, **ENTERPRISE_SMALL)
+    e = paired_effect({"participation.post_wage_yuan_per_week": 312.5},
+                      {"participation.post_wage_yuan_per_week": 937.5}, HOST_PARTS_OUT, **ENTERPRISE_SMALL)
     assert_down(e["enterprise_satisfaction_contribution"], "contribution part (dearer apprentices)")
 
 
@@ -258,35 +258,43 @@ def test_demonstration_titles_raise_participation():
 def test_a_title_worth_more_brings_more_firms():
     low, high = {"incentives.demonstration_unit_value_yuan": 0.0}, {"incentives.demonstration_unit_value_yuan": 6000.0}
     # where hosting costs firms money (the baseline with titles), the title's worth keeps more of them in
-    worth = paired_effect(low, high, ("enterprise_participation_rate", "enterprise_net_benefit_yuan_per_apprentice"),
+    worth = paired_effect(low, high, ("enterprise_participation_rate", "enterprise_net_benefit_yuan_per_placement"),
                           seeds=8, **{**ENTERPRISE_SMALL, "incentives.demonstration_unit_titles": True})
     assert_up(worth["enterprise_participation_rate"], "participation (a title worth more)")
-    assert_up(worth["enterprise_net_benefit_yuan_per_apprentice"], "hosts' net benefit (a title worth more)")
+    assert_up(worth["enterprise_net_benefit_yuan_per_placement"], "hosts' net benefit (a title worth more)")
     # in enterprise_incentives, where hosts already profit, it shows in their net benefit
-    worth = paired_effect(low, high, ("enterprise_net_benefit_yuan_per_apprentice",), seeds=4,
+    worth = paired_effect(low, high, ("enterprise_net_benefit_yuan_per_placement",), seeds=4,
                           scenario="scenarios/enterprise_incentives.yaml", **ENTERPRISE_SMALL)
-    assert_up(worth["enterprise_net_benefit_yuan_per_apprentice"], "hosts' net benefit (a title worth more)")
+    assert_up(worth["enterprise_net_benefit_yuan_per_placement"], "hosts' net benefit (a title worth more)")
 
 
-def test_withdrawal_ends_apprenticeships_under_every_schedule():
-    for schedule in ("2+1", "1.5+1.5", "alternating", "school_only"):
-        runs = [sim.run_one("scenarios/baseline.yaml", seed=seed, students=False,
-                            **{**ENTERPRISE_SMALL, "calendar.schedule": schedule}) for seed in range(3)]
-        ended = sum(run.summary["withdrawal_terminations"] for run in runs)
-        assert ended > 0, f"no apprenticeship ended by a withdrawing firm under {schedule}"
-    result = sim.run_one("scenarios/baseline.yaml", seed=1, events=True, students=False, **ENTERPRISE_SMALL)
-    events = result.events
-    withdrew = events[(events["event"] == "termination") & (events["reason"] == "enterprise_withdrew")]
-    assert len(withdrew) == result.summary["withdrawal_terminations"] > 0
+def test_a_withdrawn_hosts_placements_end_only_at_their_term():
+    from sim.engine.calendar import build_calendar
+    from sim.engine.population import ENTERPRISE
+    from sim.scenario import resolve_scenario
+    ended = 0
+    for seed in range(3):
+        overrides = {**ENTERPRISE_SMALL, "calendar.schedule": "alternating"}
+        result = sim.run_one("scenarios/baseline.yaml", seed=seed, events=True, **overrides)
+        events, students = result.events, result.students
+        assert not (events["reason"] == "enterprise_withdrew").any()  # a withdrawal ends no placement early
+        at_term = events[(events["event"] == "placement_end") & (events["reason"] == "term_ended_host_withdrew")]
+        assert len(at_term) == result.summary["terms_ended_host_withdrew"]
+        cal = build_calendar(resolve_scenario("scenarios/baseline.yaml", overrides).calendar)
+        week = at_term["week"].to_numpy() - students["enrol_week"].to_numpy()[at_term["student"].to_numpy()]
+        # each at the first week of an enterprise period, where its round opens
+        assert (cal.location[week] == ENTERPRISE).all() and (cal.location[week - 1] != ENTERPRISE).all()
+        ended += len(at_term)
+    assert ended > 0
 
 
 def test_firms_expect_what_their_first_year_costs():
-    from sim.mechanisms.participation import ex_ante_net_cost
+    from sim.mechanisms.participation import ex_ante_net_cost_per_week
     for scenario in ("baseline", "alternating", "traditional"):
         expected, realised = [], []
         for seed in range(4):
             model = TalentModel(f"scenarios/{scenario}.yaml", seed=seed, mesa_agents=False, **ENTERPRISE_SMALL)
-            expected.append(ex_ante_net_cost(model.world))
+            expected.append(52 * ex_ante_net_cost_per_week(model.world))
             model.run()
             realised.append(model.summary()["enterprise_first_year_net_cost_yuan_per_apprentice"])
         gap = abs(np.mean(expected) - np.mean(realised))

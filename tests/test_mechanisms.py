@@ -29,7 +29,12 @@ from sim.mechanisms.mentor_selection import (
     workers_at_hand,
 )
 from sim.mechanisms.mentoring import share_of_need
-from sim.mechanisms.participation import decide_participation, ex_ante_net_cost, participation_probability
+from sim.mechanisms.participation import (
+    decide_participation,
+    ex_ante_net_cost_per_week,
+    expected_net_cost,
+    participation_probability,
+)
 from sim.mechanisms.placement import _interleaved_places, free_places, place_apprentices
 from sim.model import TalentModel, build_world, resolve_scenario
 from sim.scenario.schema import CalendarParams
@@ -811,11 +816,18 @@ def test_participation_probability_closed_form_and_monotone():
     assert (participation_probability(world, np.full(ent.n, 0.0)) > same).all()
 
 
-def test_subsidy_lowers_net_cost_and_raises_participation():
-    plain = small_world(11, **{"enterprises.count": 2000})
-    subsidised = small_world(11, **{"enterprises.count": 2000,
-                                    "incentives.apprentice_subsidy_yuan_per_year": 5000.0})
-    assert ex_ante_net_cost(subsidised) == pytest.approx(ex_ante_net_cost(plain) - 5000.0)
+def test_the_subsidy_follows_the_programme_kind_and_raises_participation():
+    apprenticeship = {"enterprises.count": 2000, "programme.kind": "enterprise_apprenticeship"}
+    plain = small_world(11, **{**apprenticeship, "incentives.apprentice_subsidy_yuan_per_year": 0.0,
+                               "incentives.apprentice_subsidy_certificate_bonus_yuan_per_year": 0.0})
+    subsidised = small_world(11, **apprenticeship)
+    inc = subsidised.scenario.incentives
+    per_week = (inc.apprentice_subsidy_yuan_per_year + inc.apprentice_subsidy_certificate_bonus_yuan_per_year) / 52
+    assert ex_ante_net_cost_per_week(subsidised) == pytest.approx(ex_ante_net_cost_per_week(plain) - per_week)
+    # a school-based programme's apprentices are students: no subsidy, whatever its amount
+    school = small_world(11, **{"enterprises.count": 2000})
+    school_unpaid = small_world(11, **{"enterprises.count": 2000, "incentives.apprentice_subsidy_yuan_per_year": 0.0})
+    assert ex_ante_net_cost_per_week(school) == ex_ante_net_cost_per_week(school_unpaid)
     for world in (plain, subsidised):
         world.enterprises.participating[:] = False
         world.enterprises.review_week[:] = 0  # every firm reviews at the year start
@@ -824,6 +836,53 @@ def test_subsidy_lowers_net_cost_and_raises_participation():
     joined, joined_sub = plain.enterprises.participating, subsidised.enterprises.participating
     assert joined_sub.mean() > joined.mean() + 0.05
     assert not (joined & ~joined_sub).any()  # same luck per firm: a firm that joins unsubsidised joins subsidised
+
+
+def test_the_subsidy_is_paid_at_completion_by_trainee_years_and_certificate():
+    from sim.mechanisms.funding import completion_subsidies
+    world = small_world(12, **{"programme.kind": "enterprise_apprenticeship"})
+    s = world.students
+    world.week = int(world.graduation_week()[0])
+    s.stage[:] = INTERN
+    completing = np.flatnonzero(world.graduation_week() == world.week)[:3]
+    s.host[completing] = [0, 0, 1]
+    s.hosted_weeks[completing] = [52, 26, 52]
+    s.certificates[completing] = [1, 0, 0]
+    inc = world.scenario.incentives
+    claims = completion_subsidies(world)
+    year, bonus = inc.apprentice_subsidy_yuan_per_year, inc.apprentice_subsidy_certificate_bonus_yuan_per_year
+    assert claims[0] == pytest.approx((year + bonus) + year / 2)
+    assert claims[1] == pytest.approx(year)
+    assert claims[2:].sum() == 0.0
+    world.week -= 1  # nobody completes the week before
+    assert completion_subsidies(world).sum() == 0.0
+    school = small_world(12)
+    school.week = world.week + 1
+    school.students.stage[:] = INTERN
+    school.students.host[completing] = [0, 0, 1]
+    assert completion_subsidies(school).sum() == 0.0
+
+
+def test_a_hire_saving_counts_once_per_expected_hire():
+    world = small_world(13, **{"enterprises.count": 4})
+    ent = world.enterprises
+    firms = np.arange(ent.n)
+    ent.last_net_cost_per_apprentice_week[:] = 100.0
+    saving = world.scenario.participation.hiring_cost_saved_yuan_per_hire
+    weeks = int(np.count_nonzero(world.calendar.location == E))
+    prior = world.scenario.participation.prior_hire_rate
+    np.testing.assert_allclose(expected_net_cost(world, firms), 100.0 * weeks - saving * prior)
+    ent.placements_ended[:] = [4, 2, 0, 0]
+    ent.hires_from_placements[:] = [2, 2, 0, 0]
+    mean = 4 / 6  # the programme's mean for the firms without their own rate
+    np.testing.assert_allclose(expected_net_cost(world, firms),
+                               100.0 * weeks - saving * np.array([0.5, 1.0, mean, mean]))
+    # the same hire rate and weekly cost: a longer placement costs more, the saving per hire does not grow
+    longer = small_world(13, **{"enterprises.count": 4, "calendar.schedule": "1.5+1.5"})
+    longer.enterprises.last_net_cost_per_apprentice_week[:] = 100.0
+    more_weeks = int(np.count_nonzero(longer.calendar.location == E))
+    assert more_weeks > weeks
+    np.testing.assert_allclose(expected_net_cost(longer, firms), 100.0 * more_weeks - saving * prior)
 
 
 # --------------------------------------------------------------------------- incentives
@@ -1043,7 +1102,8 @@ def test_every_firm_reviews_once_a_year_in_its_own_week():
     assert len(world.counters.participation_years) == 3  # weeks 0, 52 and 104
 
 
-def test_a_leaving_firm_ends_the_apprenticeships_it_hosts():
+def test_a_leaving_firm_takes_no_one_new_and_its_apprentices_finish_their_term():
+    from sim.mechanisms.placement import end_terms_with_withdrawn_hosts
     world = small_world(23, **{"participation.willingness_log_odds": -50.0})  # every firm leaves
     s, ent = world.students, world.enterprises
     s.stage[:] = INTERN
@@ -1053,9 +1113,19 @@ def test_a_leaving_firm_ends_the_apprenticeships_it_hosts():
     ent.review_week[:] = 30
     world.week = 30
     decide_participation(world)
-    (who, reason), = world.pending_terminations
-    assert reason == "enterprise_withdrew"
-    np.testing.assert_array_equal(np.sort(who), np.arange(s.n))
+    assert not ent.participating.any()
+    assert world.pending_terminations == []  # the agreements run on
+    np.testing.assert_array_equal(s.host, np.arange(s.n) % ent.n)
+    assert (free_places(world) == 0).all()  # but no one new is placed
+    # at the next enterprise period's round the placements end at term, not as dissolutions
+    cohort = world.cohort(0)
+    world.week = int(world.students.enrol_week[0]) + int(np.flatnonzero(world.calendar.location == E)[0])
+    end_terms_with_withdrawn_hosts(world, 0)
+    assert (s.host[cohort] == NO_ONE).all() and (s.host[cohort.stop:] >= 0).all()
+    assert world.counters.terms_ended_host_withdrew == cohort.stop - cohort.start
+    assert world.counters.dissolutions == 0
+    assert ent.placements_ended.sum() == cohort.stop - cohort.start
+    assert (s.location[cohort] != E).all()  # not at a firm without a host
 
 
 def test_planned_skill_path_follows_the_learning_rule():
@@ -1079,27 +1149,56 @@ def test_planned_skill_path_follows_the_learning_rule():
 def test_ex_ante_expectation_is_the_accounts_formula_on_the_planned_path():
     from sim.mechanisms.enterprise_accounts import week_accounts
     from sim.mechanisms.funding import MONTHS_PER_WEEK
-    from sim.mechanisms.participation import first_year_weeks, planned_practical_skill
+    from sim.mechanisms.participation import planned_practical_skill, planned_weeks_per_placement
     world = small_world(25)
     sc = world.scenario
-    weeks = first_year_weeks(world.calendar)
+    weeks = np.flatnonzero(world.calendar.location == E)
     np.testing.assert_array_equal(weeks, np.arange(104, 156))  # 2+1: the third year
+    assert planned_weeks_per_placement(world.calendar) == 52
     skill = planned_practical_skill(world)[weeks]
     em = sc.enterprise_mentors
     pp = sc.participation
     allowance = em.remuneration_yuan_per_month * MONTHS_PER_WEEK / em.apprentices_per_mentor \
         if sc.funding.firms_pay_mentor_allowance else 0.0
-    cost = pp.apprentice_wage_yuan_per_week + pp.consumables_yuan_per_apprentice_week + \
+    pay = pp.internship_pay_share_of_post_wage * pp.post_wage_yuan_per_week  # school-based: an intern's pay
+    cost = pay + pp.consumables_yuan_per_apprentice_week + \
         em.desired_hours_per_apprentice_week * em.hourly_cost_yuan + allowance
     output = pp.productive_time_share * skill / 100.0 * pp.skilled_output_yuan_per_week
-    assert ex_ante_net_cost(world) == pytest.approx(52 * np.mean(cost - output))
-    week = week_accounts(sc, 1.0, em.desired_hours_per_apprentice_week, skill, 1.0, allowance)
-    assert ex_ante_net_cost(world) == pytest.approx(52 * np.mean(np.asarray(week.cost) - np.asarray(week.benefit)))
+    assert ex_ante_net_cost_per_week(world) == pytest.approx(np.mean(cost - output))
+    week = week_accounts(sc, 1.0, em.desired_hours_per_apprentice_week, skill, allowance)
+    assert ex_ante_net_cost_per_week(world) == pytest.approx(np.mean(np.asarray(week.cost) - np.asarray(week.output)))
     # the formula is linear: a firm's week is the sum of its apprentices' weeks
-    firm = week_accounts(sc, 3.0, 6.0, skill[:3].sum(), 0.5, 90.0)
-    each = [week_accounts(sc, 1.0, 2.0, x, 0.5, 30.0) for x in skill[:3]]
+    firm = week_accounts(sc, 3.0, 6.0, skill[:3].sum(), 90.0)
+    each = [week_accounts(sc, 1.0, 2.0, x, 30.0) for x in skill[:3]]
     for k, total in enumerate(firm):
         assert total == pytest.approx(sum(float(w[k]) for w in each))
+    # an employee of an enterprise apprenticeship is paid the post's wage
+    employee = small_world(25, **{"programme.kind": "enterprise_apprenticeship"})
+    employee_week = week_accounts(employee.scenario, 1.0, 0.0, 0.0, 0.0)
+    assert employee_week.cost == pytest.approx(pp.post_wage_yuan_per_week + pp.consumables_yuan_per_apprentice_week)
+
+
+def test_the_tax_credit_never_exceeds_the_surcharges_and_carries_forward():
+    from sim.mechanisms.tax_credit import EDUCATION_SURCHARGE_RATE, credit_week
+    world = small_world(26, **{"enterprises.count": 3, "incentives.certified_enterprise_share": 1.0,
+                               "participation.vat_yuan_per_employee_year": 1000.0})
+    ent = world.enterprises
+    assert ent.certified.all()
+    surcharge = EDUCATION_SURCHARGE_RATE * 1000.0 * ent.staff  # a year's cap of each firm
+    share = world.scenario.incentives.tax_credit_share
+    investment = surcharge / share * 0.75  # each week, credit worth three quarters of the year's cap
+    credited = np.zeros(ent.n)
+    for week in range(52):
+        world.week = week
+        credited += credit_week(world, investment)
+    np.testing.assert_allclose(credited, surcharge)  # capped by the year's surcharges
+    np.testing.assert_allclose(ent.tax_credit_pool_yuan, 52 * share * investment - surcharge)  # the rest carried
+    world.week = 52  # a new year: the carried credit is used against the new year's surcharges
+    np.testing.assert_allclose(credit_week(world, np.zeros(ent.n)), surcharge)
+    # a firm not on the list credits nothing
+    plain = small_world(26, **{"enterprises.count": 3})
+    assert not plain.enterprises.certified.any()
+    assert credit_week(plain, np.full(3, 1e6)).sum() == 0.0
 
 
 def test_hosts_decide_once_they_have_seen_the_apprentice_work():

@@ -50,7 +50,7 @@ def test_the_report_labels_and_units_come_from_the_registry() -> None:
         assert (info.scale, info.unit, info.diff_unit) == UNIT_DISPLAY[outcome.unit]
     rate = outcome_info("employment_rate_at_graduation")
     assert (rate.scale, rate.unit, rate.diff_unit) == (100.0, "%", "percentage points")
-    assert outcome_info("enterprise_net_benefit_yuan_per_apprentice").unit == "yuan"
+    assert outcome_info("enterprise_net_benefit_yuan_per_placement").unit == "yuan"
     assert outcome_info("mean_composite_score").unit == "points, 0-100"
     for series in SERIES:
         assert series_label(series.name) == series.label

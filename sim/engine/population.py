@@ -82,6 +82,7 @@ class Students:
     host: np.ndarray
     sector_fit: np.ndarray
     ever_placed: np.ndarray
+    placed_week: np.ndarray
     # learning
     motivation_disposition: np.ndarray
     # certification
@@ -95,6 +96,7 @@ class Students:
     # exits
     n_terminations: np.ndarray
     week_left: np.ndarray
+    school_only: np.ndarray
     # labour_market
     offered_by_host: np.ndarray
     host_at_decision: np.ndarray
@@ -110,6 +112,7 @@ class Students:
     accounts_host: np.ndarray
     hosted_output_yuan: np.ndarray
     hosted_cost_yuan: np.ndarray
+    hosted_weeks: np.ndarray
 
     def in_programme(self) -> np.ndarray:
         """Mask of students enrolled and not yet graduated or dropped out."""
@@ -174,6 +177,7 @@ class Enterprises:
     capacity: np.ndarray  # int32, apprentice places under the internship rules
     willingness: np.ndarray  # float64, log-odds of taking part beyond money
     participating: np.ndarray  # bool
+    certified: np.ndarray  # bool, on the certified list of industry-education integration enterprises
     vacancies: np.ndarray  # int32, job vacancies left this year
     coordination: np.ndarray  # float64, 0-1, school-enterprise coordination from contact
     year_cost_yuan: np.ndarray  # float64, this year's training cost
@@ -182,7 +186,6 @@ class Enterprises:
     total_cost_yuan: np.ndarray  # float64, whole run
     total_benefit_yuan: np.ndarray  # float64, whole run
     total_apprentice_weeks: np.ndarray  # float64
-    year_hiring_savings_yuan: np.ndarray  # float64, this year's savings from retaining own apprentices
     total_hiring_savings_yuan: np.ndarray  # float64, whole run
     satisfaction_sum: np.ndarray  # float64, sum of the satisfaction index of the apprentices the firm rated
     satisfaction_count: np.ndarray  # float64, apprentices rated
@@ -190,7 +193,12 @@ class Enterprises:
     satisfaction_professionalism_sum: np.ndarray
     satisfaction_contribution_sum: np.ndarray
     satisfaction_retention_sum: np.ndarray
-    last_net_cost_per_apprentice_year: np.ndarray  # float64, yuan, NaN when unknown
+    last_net_cost_per_apprentice_week: np.ndarray  # float64, yuan, NaN when unknown (participation)
+    placements_ended: np.ndarray  # int32, the firm's placements that have ended, whole run (placement)
+    hires_from_placements: np.ndarray  # int32, its apprentices it hired, whole run (labour_market)
+    surcharge_left_yuan: np.ndarray  # float64, this year's education surcharges not yet offset (tax_credit)
+    tax_credit_pool_yuan: np.ndarray  # float64, credit earned, not yet used (tax_credit)
+    total_tax_credit_yuan: np.ndarray  # float64, credit used, whole run (tax_credit)
     review_week: np.ndarray  # int16, week of the year of the firm's yearly review (participation)
     demonstration_unit: np.ndarray  # bool, holds the demonstration-unit title (participation)
     first_host_week: np.ndarray  # int32, week the firm first hosted an apprentice, -1 before (enterprise_accounts)
@@ -199,6 +207,7 @@ class Enterprises:
     first_year_apprentice_weeks: np.ndarray  # float64, apprentice-weeks hosted in those weeks
     week_mentor_allowance_yuan: np.ndarray  # float64, allowance paid to its own mentors this week (funding)
     total_mentor_allowance_yuan: np.ndarray  # float64, the same, whole run (funding)
+    week_subsidy_yuan: np.ndarray  # float64, apprentice subsidy received this week (funding)
 
     def satisfaction(self) -> np.ndarray:
         """Mean satisfaction index (0-1) with the apprentices each firm rated; 0.5 before any."""

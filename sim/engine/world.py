@@ -29,11 +29,12 @@ class Counters:
     exam_sittings: int = 0  # certification
     exam_passes: int = 0  # certification
     placements: int = 0  # placement
-    terminations: int = 0  # exits
-    withdrawal_terminations: int = 0  # exits: apprenticeships ended because the host withdrew
+    terms_ended_host_withdrew: int = 0  # placement: placements run to term with a withdrawn host
+    terminations: int = 0  # exits: placements the host or the apprentice ended early (dropouts aside)
+    dissolutions: int = 0  # exits: every placement ended before its term (host, apprentice, dropout while placed)
+    dissolutions_first_year: int = 0  # exits: those within 52 weeks of the placement's start
     host_offers: int = 0  # labour_market
     hiring_savings_yuan: float = 0.0  # labour_market
-    tax_relief_yuan: float = 0.0  # enterprise_accounts
     gross_training_cost_yuan: float = 0.0  # enterprise_accounts: hosts' gross cost of training, whole run
     productive_output_yuan: float = 0.0  # enterprise_accounts: apprentices' productive output for hosts
     participation_years: list[float] = field(default_factory=list)  # participation

@@ -31,6 +31,8 @@ LEVER_SIZE: Mapping[str, Any] = {"intake.cohort_size": 250, "funding.school_spec
                                  "funding.government_yuan_per_year": 285_714.0}
 """The baseline at 250 students a cohort instead of 700 (so a test can re-measure the table), its yearly
 budgets scaled by the same 250/700 so that money is as tight as in the full programme."""
+APPRENTICESHIP_GOVERNMENT = 1_071_429.0
+"""Government money a year of ``enterprise_apprenticeship`` at the lever size (its 3,000,000 x 250/700), yuan."""
 SUBSIDY_FUNDING = 600_000.0
 """Government money a year that comes with the enterprise-mentor salary subsidy at the lever size, yuan.
 
@@ -95,15 +97,21 @@ LEVERS: tuple[Lever, ...] = (
     Lever("School special fund", {"funding.school_special_fund_yuan_per_year": 500_000.0},
           {"funding.school_special_fund_yuan_per_year": 250_000.0}, "funding (the uses earmarked to it)",
           "mean_composite_score", -1, "seed 003 §3.2 (shortage of special funds)"),
-    Lever("Government funding", {"funding.government_yuan_per_year": 285_714.0},
-          {"funding.government_yuan_per_year": 0.0}, "funding (the apprentice subsidy it pays)",
+    Lever("Government funding", {"funding.government_yuan_per_year": APPRENTICESHIP_GOVERNMENT},
+          {"funding.government_yuan_per_year": 0.0}, "funding (the completion subsidy it pays)",
           "enterprise_participation_rate", -1, "national apprenticeship guideline 2021 (subsidy from the "
-          "employment subsidy fund)", scenario="enterprise_incentives"),
-    Lever("Per-apprentice subsidy", {"incentives.apprentice_subsidy_yuan_per_year": 0.0},
-          {"incentives.apprentice_subsidy_yuan_per_year": 5000.0}, "participation (net cost)",
-          "enterprise_participation_rate", +1, "national apprenticeship guideline 2021 (≥ 5,000 yuan)"),
-    Lever("Tax relief", {"incentives.tax_relief_share": 0.0}, {"incentives.tax_relief_share": 0.3},
-          "participation (net cost)", "enterprise_participation_rate", +1, "Caishui [2019] No. 46"),
+          "employment subsidy fund)", scenario="enterprise_apprenticeship"),
+    Lever("Apprentice subsidy (enterprise apprenticeship)",
+          {"incentives.apprentice_subsidy_yuan_per_year": 0.0,
+           "incentives.apprentice_subsidy_certificate_bonus_yuan_per_year": 0.0},
+          {"incentives.apprentice_subsidy_yuan_per_year": 4000.0,
+           "incentives.apprentice_subsidy_certificate_bonus_yuan_per_year": 1000.0}, "participation (net cost)",
+          "enterprise_participation_rate", +1, "national apprenticeship guideline 2021 (≥ 5,000 yuan); Wuhan's rule",
+          scenario="enterprise_apprenticeship",
+          extra={"funding.government_yuan_per_year": APPRENTICESHIP_GOVERNMENT}),
+    Lever("Certified enterprises (tax credit)", {"incentives.certified_enterprise_share": 0.0},
+          {"incentives.certified_enterprise_share": 0.33}, "participation (net cost: the surcharge credit)",
+          "enterprise_participation_rate", +1, "Caishui [2019] No. 46"),
     Lever("Demonstration titles", {"incentives.demonstration_unit_titles": False},
           {"incentives.demonstration_unit_titles": True}, "participation (what a title is worth to a firm)",
           "enterprise_participation_rate", +1, "seed 003 §6"),

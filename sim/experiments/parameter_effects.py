@@ -48,8 +48,7 @@ STEP = 0.5
 """The relative move of a number: +50%, then -50%."""
 
 MOVED_FROM_ZERO: Mapping[str, tuple[Any, str]] = {
-    "incentives.apprentice_subsidy_yuan_per_year": (5000.0, "national apprenticeship guideline 2021 (≥ 5,000 yuan)"),
-    "incentives.tax_relief_share": (0.3, "Caishui [2019] No. 46 (30% of investment credited)"),
+    "incentives.certified_enterprise_share": (0.33, "a third of the firms certified (enterprise_incentives)"),
     "incentives.enterprise_mentor_salary_subsidy_yuan_per_month":
         (1000.0, "Shandong 2015 pilot: 3,000 yuan per apprentice-year for the mentor, 4 apprentices"),
 }
@@ -88,8 +87,20 @@ WHERE: Mapping[str, Where] = {
     "funding.enterprise_cost_sharing_yuan_per_apprentice_year": Where(
         "only where the other sources earmarked for what it pays run short: funding_cut", "funding_cut"),
     "funding.government_yuan_per_year": Where(
-        "only where what it pays runs it short (the apprentice subsidy): enterprise_incentives",
-        "enterprise_incentives"),
+        "only where what it pays runs it short (the completion subsidy): enterprise_apprenticeship",
+        "enterprise_apprenticeship"),
+    "incentives.apprentice_subsidy_yuan_per_year": Where(
+        "only in an enterprise apprenticeship (school-based apprentices are students, not eligible): "
+        "enterprise_apprenticeship", "enterprise_apprenticeship"),
+    "incentives.apprentice_subsidy_certificate_bonus_yuan_per_year": Where(
+        "only in an enterprise apprenticeship: enterprise_apprenticeship", "enterprise_apprenticeship"),
+    "incentives.tax_credit_share": Where(
+        "only where firms are certified: enterprise_incentives", "enterprise_incentives"),
+    "participation.vat_yuan_per_employee_year": Where(
+        "only where a certified firm's credit exceeds its education surcharges, so that the cap binds: "
+        "enterprise_incentives with little VAT (1,000 yuan per employee, a firm of low value added); at the "
+        "default 34,000 the surcharges absorb every credit", "enterprise_incentives",
+        {"participation.vat_yuan_per_employee_year": 1000.0}),
     "incentives.honours_effort": Where("only with mentor honours on: mentor_incentives", "mentor_incentives"),
     "incentives.career_effort": Where("only with career development on: mentor_incentives", "mentor_incentives"),
     "incentives.demonstration_unit_value_yuan": Where(

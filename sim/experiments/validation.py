@@ -67,9 +67,10 @@ TARGETS: tuple[Target, ...] = (
     Target("Host retention of completers", "baseline", "host_retention_rate", "band", 0.40, 0.85,
            "40-85%", "BIBB Datenreport 2015-2022, IAB 3/2023 (German 61-80%), lower for assembly-line posts",
            fitted_by=FITTED_BY),
-    Target("Early termination of apprenticeships", "baseline", "early_termination_rate", "band", 0.247, 0.297,
-           "24.7-29.7% (LQneu 2014-2023)", "official German vocational training statistics (biaj.de)",
-           fitted_by=FITTED_BY),
+    Target("Placements dissolved in their first year", "baseline", "early_termination_rate", "band", 0.164, 0.197,
+           "16.4-19.7% (LQneu 2014-2023, 24.7-29.7%, x 0.662 in the first year)",
+           "official German vocational training statistics (biaj.de); Berufsbildungsbericht 2017 (timing of "
+           "dissolutions); docs/calibration.md §9"),
     Target("Employment half a year after graduation (typical programme)", "traditional", "employment_rate_6m",
            "band", 0.904, 0.921, "90.4-92.1% (classes of 2012-2018)", "MyCOS annual reports", fitted_by=FITTED_BY),
     Target("Firms' net to gross training cost", "baseline", "enterprise_net_to_gross_cost_ratio", "band", 0.23, 0.31,

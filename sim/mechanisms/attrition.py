@@ -8,11 +8,16 @@ and misfit marks a placement on a post that does not fit the student's training 
 their sector, where no fitting post was found; ``placement``).
 A host ends an apprenticeship with hazard ``termination_rate_per_year / 52 x
 exp(termination_skill_gap_effect x points of practical skill below the post's need)``.
+An apprentice leaves the placement (and goes back to school) with hazard
+``apprentice_leave_rate_per_year / 52 x exp(support_effect x (1 - support) + fit_effect
+x misfit)``: the same lack of guidance and misfit that drive dropout drive an apprentice
+out of a placement (BIBB's surveys of dissolved contracts name conflicts with trainers and
+the wrong occupation first; the effects are the dropout's, an assumption).
 Early detection (``contact.problems_caught``): for an apprentice at a firm, school
 mentors' visits catch and resolve a share ``caught`` of what a problem adds to either
 hazard, so the multiplier ``exp(x)`` becomes ``1 + (exp(x) - 1) x (1 - caught)``; the
 base rates (a well-placed apprentice's own reasons) are untouched.
-Both are requests; ``exits.apply_exits`` applies them in one place.
+All three are requests; ``exits.apply_exits`` applies them in one place.
 """
 
 from __future__ import annotations
@@ -86,6 +91,17 @@ def request_attrition(world: World) -> None:
         if len(ended):
             world.pending_terminations.append((ended, "host_ended"))
 
+        u = world.streams.uniform("attrition.apprentice_leave", world.week, int(hosted[-1]) + 1)[hosted]
+        near = u < weekly_probability(p.apprentice_leave_rate_per_year, np.asarray(p.support_effect + p.fit_effect))
+        who, u = hosted[near], u[near]
+        mentored = s.enterprise_mentor[who] >= 0
+        support = np.where(mentored, s.guidance_enterprise[who], ums)
+        log_m = p.support_effect * (1.0 - support) + p.fit_effect * ~s.sector_fit[who]
+        log_m = after_detection(log_m, problems_caught(world, who))
+        leaving = who[u < weekly_probability(p.apprentice_leave_rate_per_year, log_m)]
+        if len(leaving):
+            world.pending_terminations.append((leaving, "apprentice_left"))
+
 
 MECHANISM = Mechanism(
     name="attrition",
@@ -95,5 +111,5 @@ MECHANISM = Mechanism(
            "students.motivation", "students.practical_skill", "students.school_mentor", "students.sector_fit",
            "students.stage", "this_week.contact"),
     writes=("pending_dropouts", "pending_terminations"),
-    streams=("attrition.dropout", "attrition.termination"),
+    streams=("attrition.dropout", "attrition.termination", "attrition.apprentice_leave"),
 )

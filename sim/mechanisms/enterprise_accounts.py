@@ -2,24 +2,32 @@
 
 One formula (``week_accounts``) books every week and is the one a firm's ex-ante
 expectation applies to the planned skill path (``participation``). Cost of an
-apprentice-week in the firm: wage + consumables + the mentor hours given x their hourly
-cost, plus the allowance the firm pays its own enterprise mentors (funding). Returns:
-the apprentice's productive work (``productive_time_share x practical skill / 100 x
-skilled_output_yuan_per_week``: productivity relative to a skilled worker, after
-Muehlemann & Wolter 2014), the per-apprentice subsidy actually paid, and tax relief (a
-share of the training investment credited against education surcharges; Caishui [2019]
-No. 46). The hosts' gross cost and the apprentices' productive output are also summed
-over the run, for the net-to-gross cost ratio BIBB's surveys report (net cost = gross
-cost - productive returns; BIBB counts no public support among the returns). Hiring
-savings are booked at graduation when a firm retains its apprentice
-(labour_market). The balance since a firm's last review drives its participation. A
-demonstration-unit holder's whole-run net benefit also counts the title's worth to it
-(``demonstration_unit_value_yuan`` per apprentice-year hosted while it holds the
-title); its yearly training net cost, like BIBB's, does not.
+apprentice-week in the firm: the apprentice's pay + consumables + the mentor hours given
+x their hourly cost, plus the allowance the firm pays its own enterprise mentors
+(funding). The pay follows the programme's kind (``apprentice_pay_yuan_per_week``): an
+intern of a school-based programme gets ``internship_pay_share_of_post_wage`` of the
+post's wage (the 2021 internship rules, Art. 18, set at least 80%), an employee of an
+enterprise apprenticeship the post's wage. Returns: the apprentice's productive work
+(``productive_time_share x practical skill / 100 x skilled_output_yuan_per_week``:
+productivity relative to a skilled worker, after Muehlemann & Wolter 2014).
+
+Public support comes apart from the weekly formula, as the rules pay it: the apprentice
+subsidy when a trainee completes (``funding``, enterprise apprenticeships only), the
+education-surcharge credit of certified firms on their qualifying investment
+(``tax_credit``). A firm's books for the year since its last review hold its training
+costs, its productive returns and the subsidies it received; its participation decision
+(``participation``) adds the credit and a title's worth by their rules and the hiring
+savings once per expected hire. The hosts' gross cost and the apprentices' productive
+output are also summed over the run, for the net cost per apprentice-year and the
+net-to-gross cost ratio BIBB's surveys report (net cost = gross cost - productive
+returns; BIBB counts no public support among the returns). A firm's whole balance
+(returns, support, a title's worth and hiring savings less costs) is reported apart,
+per placement hosted.
 
 Also kept: each firm's first year of hosting (the 52 weeks from the week it first
-hosted; the BIBB first-year net cost), and each apprentice's output and cost with its
-current host (the host's rating of its productive contribution, ``evaluation``).
+hosted; the BIBB first-year net cost), and each apprentice's output, cost and weeks with
+its current host (the host's rating of its productive contribution, ``evaluation``; the
+trainee-years the completion subsidy pays for, ``funding``).
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ from sim.engine.declarations import StateField, Unit, mean_of, rate
 from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import ENTERPRISE, NO_ONE
 from sim.engine.world import RunTotals, World
+from sim.mechanisms import tax_credit
 from sim.mechanisms.labour_market import retaining_hosts
 from sim.scenario.schema import WEEKS_PER_YEAR, Scenario
 
@@ -39,21 +48,27 @@ Amount = np.ndarray | float
 
 
 class WeekAccounts(NamedTuple):
-    """A week of hosting, yuan: what it cost and what came back."""
+    """A week of hosting, yuan: what it cost and what the apprentices produced."""
 
     cost: Amount
     output: Amount
-    subsidy: Amount
-    tax_relief: Amount
 
-    @property
-    def benefit(self) -> Amount:
-        """Productive output + subsidy + tax relief."""
-        return self.output + self.subsidy + self.tax_relief
+
+def apprentice_pay_yuan_per_week(scenario: Scenario) -> float:
+    """What a host pays an apprentice per enterprise week, yuan, by the programme's kind.
+
+    An intern (school-based): the share of the post's wage the internship rules set (2021,
+    Art. 18: at least 80% of the same post's wage). An employee (enterprise
+    apprenticeship): the post's wage.
+    """
+    pp = scenario.participation
+    if scenario.programme.kind == "enterprise_apprenticeship":
+        return pp.post_wage_yuan_per_week
+    return pp.internship_pay_share_of_post_wage * pp.post_wage_yuan_per_week
 
 
 def week_accounts(scenario: Scenario, apprentices: Amount, mentor_hours: Amount, practical_skill_points: Amount,
-                  subsidy_paid_share: float, allowance_yuan: Amount) -> WeekAccounts:
+                  allowance_yuan: Amount) -> WeekAccounts:
     """The accounts' one formula: a week of hosting, yuan.
 
     Linear in the apprentices, so it books a firm's week (``apprentices`` on site, their
@@ -61,18 +76,14 @@ def week_accounts(scenario: Scenario, apprentices: Amount, mentor_hours: Amount,
     mentors) and one apprentice's week (1, its own hours and skill, its share of the
     allowance) alike::
 
-        cost       = apprentices x (wage + consumables) + mentor_hours x hourly cost + allowance
-        output     = productive_time_share x practical_skill_points / 100 x skilled output
-        subsidy    = apprentices x subsidy per year / 52 x share of the subsidy paid
-        tax_relief = tax_relief_share x cost
+        cost   = apprentices x (pay + consumables) + mentor_hours x hourly cost + allowance
+        output = productive_time_share x practical_skill_points / 100 x skilled output
     """
     pp = scenario.participation
-    inc = scenario.incentives
-    cost = apprentices * (pp.apprentice_wage_yuan_per_week + pp.consumables_yuan_per_apprentice_week) + \
+    cost = apprentices * (apprentice_pay_yuan_per_week(scenario) + pp.consumables_yuan_per_apprentice_week) + \
         mentor_hours * scenario.enterprise_mentors.hourly_cost_yuan + allowance_yuan
     output = pp.productive_time_share * practical_skill_points / 100.0 * pp.skilled_output_yuan_per_week
-    subsidy = apprentices * inc.apprentice_subsidy_yuan_per_year / WEEKS_PER_YEAR * subsidy_paid_share
-    return WeekAccounts(cost, output, subsidy, inc.tax_relief_share * cost)
+    return WeekAccounts(cost, output)
 
 
 def book_enterprise_week(world: World) -> None:
@@ -84,7 +95,10 @@ def book_enterprise_week(world: World) -> None:
     # The allowance the firm paid its own mentors this week (funding: the 2018 and 2021 national
     # guidelines have the firm pay it; zero when funding.firms_pay_mentor_allowance is false).
     allowance = ent.week_mentor_allowance_yuan
-    if len(at_firm) == 0 and not allowance.any():
+    subsidy = ent.week_subsidy_yuan  # completion subsidies the firm received this week (funding)
+    credit = tax_credit.credit_week(world, tax_credit.qualifying_yuan(
+        sc, np.bincount(s.host[at_firm], minlength=ent.n).astype(float)))
+    if len(at_firm) == 0 and not allowance.any() and not subsidy.any() and not credit.any():
         return
     host = s.host[at_firm]
     mentored = s.enterprise_mentor[at_firm] >= 0
@@ -92,43 +106,43 @@ def book_enterprise_week(world: World) -> None:
                      * s.guidance_enterprise[at_firm], 0.0)
     skill = s.practical_skill[at_firm]
     apprentices = np.bincount(host, minlength=ent.n).astype(float)
-    paid = world.this_week.funded.apprentice_subsidy
     firm = week_accounts(sc, apprentices, np.bincount(host, weights=hours, minlength=ent.n),
-                         np.bincount(host, weights=skill, minlength=ent.n), paid, allowance)
+                         np.bincount(host, weights=skill, minlength=ent.n), allowance)
     cost = np.asarray(firm.cost)
-    benefit = np.asarray(firm.benefit)
+    output = np.asarray(firm.output)
     ent.year_cost_yuan += cost
-    ent.year_benefit_yuan += benefit
+    ent.year_benefit_yuan += output + subsidy
     ent.year_apprentice_weeks += apprentices
     ent.total_cost_yuan += cost
-    ent.total_benefit_yuan += benefit
+    ent.total_benefit_yuan += output + subsidy + credit
     ent.total_apprentice_weeks += apprentices
     inc = sc.incentives
     if inc.demonstration_unit_titles:  # what a holder counts the title worth, in its whole-run net benefit
         ent.total_benefit_yuan += np.where(ent.demonstration_unit, apprentices, 0.0) * \
             inc.demonstration_unit_value_yuan / WEEKS_PER_YEAR
-    world.counters.tax_relief_yuan += float(np.sum(firm.tax_relief))
     world.counters.gross_training_cost_yuan += float(np.sum(cost))
-    world.counters.productive_output_yuan += float(np.sum(firm.output))
-    # the first year of hosting: the 52 weeks from the week a firm first hosted
+    world.counters.productive_output_yuan += float(np.sum(output))
+    # the first year of hosting: the 52 weeks from the week a firm first hosted (BIBB: no public support)
     ent.first_host_week[(ent.first_host_week < 0) & (apprentices > 0)] = world.week
     first = (ent.first_host_week >= 0) & (world.week < ent.first_host_week + WEEKS_PER_YEAR)
     ent.first_year_cost_yuan[first] += cost[first]
-    ent.first_year_benefit_yuan[first] += benefit[first]
+    ent.first_year_benefit_yuan[first] += output[first]
     ent.first_year_apprentice_weeks[first] += apprentices[first]
     # each apprentice's own week with its host (the allowance shared among the firm's apprentices on site)
     if len(at_firm):
-        own = week_accounts(sc, 1.0, hours, skill, paid, allowance[host] / apprentices[host])
+        own = week_accounts(sc, 1.0, hours, skill, allowance[host] / apprentices[host])
         new_host = s.accounts_host[at_firm] != host
         s.hosted_output_yuan[at_firm[new_host]] = 0.0
         s.hosted_cost_yuan[at_firm[new_host]] = 0.0
+        s.hosted_weeks[at_firm[new_host]] = 0
         s.accounts_host[at_firm] = host
         s.hosted_output_yuan[at_firm] += own.output
         s.hosted_cost_yuan[at_firm] += own.cost
+        s.hosted_weeks[at_firm] += 1
 
 
 def first_year_net_cost(world: World) -> np.ndarray:
-    """Each firm's training net cost per apprentice-year in its first year of hosting, yuan (NaN before)."""
+    """Each firm's training net cost (BIBB's) per apprentice-year in its first year of hosting, yuan (NaN before)."""
     ent = world.enterprises
     years = ent.first_year_apprentice_weeks / WEEKS_PER_YEAR
     return np.divide(ent.first_year_cost_yuan - ent.first_year_benefit_yuan, years,
@@ -136,14 +150,19 @@ def first_year_net_cost(world: World) -> np.ndarray:
 
 
 def net_benefit_yuan(world: World) -> np.ndarray:
-    """Each firm's whole-run net benefit: returns + hiring savings - costs, yuan."""
+    """Each firm's whole-run balance: returns, support, a title's worth and hiring savings less costs, yuan."""
     ent = world.enterprises
     return ent.total_benefit_yuan + ent.total_hiring_savings_yuan - ent.total_cost_yuan
 
 
-def _net_benefit_per_apprentice(world: World, totals: RunTotals) -> float:
+def _net_benefit_per_placement(world: World, totals: RunTotals) -> float:
+    return rate(net_benefit_yuan(world).sum(), world.counters.placements)
+
+
+def _net_cost_per_apprentice_year(world: World, totals: RunTotals) -> float:
+    c = world.counters
     apprentice_years = world.enterprises.total_apprentice_weeks.sum() / WEEKS_PER_YEAR
-    return rate(net_benefit_yuan(world).sum(), apprentice_years)
+    return rate(c.gross_training_cost_yuan - c.productive_output_yuan, apprentice_years)
 
 
 def _retaining_hosts_in_net_benefit(world: World, totals: RunTotals) -> float:
@@ -174,38 +193,46 @@ def _accounts(name: str, description: str) -> StateField:
 MECHANISM = Mechanism(
     name="enterprise_accounts",
     step=book_enterprise_week,
-    reads=("enterprises.demonstration_unit", "enterprises.week_mentor_allowance_yuan", "students.enterprise_mentor",
-           "students.guidance_enterprise", "students.host", "students.location", "students.practical_skill",
-           "this_week.funded"),
-    writes=("counters.gross_training_cost_yuan", "counters.productive_output_yuan", "counters.tax_relief_yuan",
+    reads=("enterprises.certified", "enterprises.demonstration_unit", "enterprises.staff",
+           "enterprises.week_mentor_allowance_yuan", "enterprises.week_subsidy_yuan", "students.enterprise_mentor",
+           "students.guidance_enterprise", "students.host", "students.location", "students.practical_skill"),
+    writes=("counters.gross_training_cost_yuan", "counters.productive_output_yuan",
+            "enterprises.surcharge_left_yuan", "enterprises.tax_credit_pool_yuan", "enterprises.total_tax_credit_yuan",
             "enterprises.first_host_week", "enterprises.first_year_apprentice_weeks",
             "enterprises.first_year_benefit_yuan", "enterprises.first_year_cost_yuan",
             "enterprises.total_apprentice_weeks", "enterprises.total_benefit_yuan", "enterprises.total_cost_yuan",
             "enterprises.year_apprentice_weeks", "enterprises.year_benefit_yuan", "enterprises.year_cost_yuan",
-            "students.accounts_host", "students.hosted_cost_yuan", "students.hosted_output_yuan"),
+            "students.accounts_host", "students.hosted_cost_yuan", "students.hosted_output_yuan",
+            "students.hosted_weeks"),
     state=(
         _accounts("year_cost_yuan", "this year's training cost, yuan"),
-        _accounts("year_benefit_yuan", "this year's productive value + support, yuan"),
+        _accounts("year_benefit_yuan", "this year's productive value + subsidies received, yuan"),
         _accounts("year_apprentice_weeks", "this year's apprentice-weeks hosted"),
         _accounts("total_cost_yuan", "training cost, whole run, yuan"),
-        _accounts("total_benefit_yuan", "productive value + support, whole run, yuan"),
+        _accounts("total_benefit_yuan",
+                  "productive value + subsidies + tax credit (+ a title's worth), whole run, yuan"),
         _accounts("total_apprentice_weeks", "apprentice-weeks hosted, whole run"),
-        _accounts("year_hiring_savings_yuan", "this year's savings from retaining own apprentices, yuan"),
         _accounts("total_hiring_savings_yuan", "savings from retaining own apprentices, whole run, yuan"),
         StateField("enterprises", "first_host_week", np.int32, -1, "week the firm first hosted an apprentice, or -1"),
         _accounts("first_year_cost_yuan", "training cost in the firm's first 52 weeks of hosting, yuan"),
-        _accounts("first_year_benefit_yuan", "productive value + support in the firm's first 52 weeks of hosting"),
+        _accounts("first_year_benefit_yuan", "productive value in the firm's first 52 weeks of hosting, yuan"),
         _accounts("first_year_apprentice_weeks", "apprentice-weeks hosted in the firm's first 52 weeks of hosting"),
         StateField("students", "accounts_host", np.int32, NO_ONE, "the host the apprentice's own accounts are with"),
         StateField("students", "hosted_output_yuan", np.float64, 0.0,
                    "the apprentice's productive output with that host so far, yuan"),
         StateField("students", "hosted_cost_yuan", np.float64, 0.0,
-                   "what the apprentice has cost that host so far (wage, consumables, mentor time, allowance), yuan"),
+                   "what the apprentice has cost that host so far (pay, consumables, mentor time, allowance), yuan"),
+        StateField("students", "hosted_weeks", np.int32, 0, "enterprise weeks the apprentice has spent with that host"),
     ),
     outcomes=(
-        Outcome("enterprise_net_benefit_yuan_per_apprentice", "Enterprise net benefit per apprentice-year",
-                "Hosts' returns, support and hiring savings less training costs, per apprentice-year hosted.",
-                Unit.YUAN, _net_benefit_per_apprentice, headline=True),
+        Outcome("enterprise_net_benefit_yuan_per_placement", "Enterprise balance per placement",
+                "Hosts' whole balance per placement hosted: productive returns, subsidies, tax credit, a title's "
+                "worth and hiring savings (each hire's once) less training costs.",
+                Unit.YUAN, _net_benefit_per_placement, headline=True),
+        Outcome("enterprise_net_cost_yuan_per_apprentice_year", "Training net cost per apprentice-year",
+                "Hosts' gross training cost less the apprentices' productive output, per apprentice-year hosted "
+                "(BIBB's net cost: no subsidy, tax credit or hiring savings), whole run.", Unit.YUAN,
+                _net_cost_per_apprentice_year),
         Outcome("enterprise_first_year_net_cost_yuan_per_apprentice", "First-year net cost per apprentice",
                 "Training net cost per apprentice-year in the 52 weeks from the week a firm first hosted (as "
                 "BIBB measures it), mean over firms.", Unit.YUAN, _first_year_net_cost),
@@ -219,7 +246,5 @@ MECHANISM = Mechanism(
         Outcome("share_of_retaining_hosts_in_net_benefit", "Retaining hosts in net benefit",
                 "Share of the hosts that hired an apprentice whose whole-run net benefit is positive.",
                 Unit.SHARE, _retaining_hosts_in_net_benefit),
-        Outcome("tax_relief_yuan", "Tax relief to hosts", "Education-surcharge relief credited to hosts, whole run.",
-                Unit.YUAN, lambda world, totals: world.counters.tax_relief_yuan),
     ),
 )

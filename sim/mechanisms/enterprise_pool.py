@@ -7,7 +7,10 @@ concentration ``post_staff_share_concentration``): on an assembly line the opera
 most of the staff, elsewhere the post is a small team. Chinese internship rules cap
 interns at 10% of a firm's staff and 20% of one post's staff (calibration.md), so the
 post cap binds where the post is less than half the staff and the firm cap where it is
-more.
+more. The certified list of industry-education integration enterprises (Caishui [2019]
+No. 46) is drawn here too: each firm is on it with probability
+``incentives.certified_enterprise_share``, by its own draw, so a larger share adds firms
+to the list without taking any off.
 """
 
 from __future__ import annotations
@@ -57,8 +60,10 @@ def create_enterprises(scenario: Scenario, streams: RandomStreams) -> dict[str, 
     willingness = scenario.participation.willingness_log_odds + scenario.participation.willingness_sd * \
         g("enterprises.willingness").standard_normal(n)
     participating = g("enterprises.initial_participation").random(n) < p.initial_participation_share
+    certified = g("enterprises.certified").random(n) < scenario.incentives.certified_enterprise_share
     return {"sector": sector, "staff": staff, "post_staff": post_staff, "post_level": post_level,
-            "capacity": capacity, "willingness": willingness, "participating": participating}
+            "capacity": capacity, "willingness": willingness, "participating": participating,
+            "certified": certified}
 
 
 MECHANISM = Mechanism(
@@ -72,7 +77,10 @@ MECHANISM = Mechanism(
         StateField("enterprises", "capacity", np.int32, SET_UP, "apprentice places under the internship rules"),
         StateField("enterprises", "willingness", np.float64, SET_UP, "log-odds of taking part beyond money"),
         StateField("enterprises", "participating", bool, SET_UP, "takes part in the programme this year"),
+        StateField("enterprises", "certified", bool, SET_UP,
+                   "on the certified list of industry-education integration enterprises (tax_credit)"),
     ),
     streams=("enterprises.sector", "enterprises.staff", "enterprises.post_level", "enterprises.slots",
-             "enterprises.willingness", "enterprises.initial_participation", "enterprises.post_staff_share"),
+             "enterprises.willingness", "enterprises.initial_participation", "enterprises.post_staff_share",
+             "enterprises.certified"),
 )

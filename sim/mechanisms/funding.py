@@ -10,9 +10,25 @@ total, settled weekly, so none of it arrives after the last apprentice has left)
 
 Money out. Each week every use states its need (training-base running costs for
 students at school, allowances of the school mentors with mentees in the programme,
-the enterprise mentors' pay, visit travel, exam fees, the per-apprentice subsidy) and
+the enterprise mentors' pay, visit travel, exam fees, the apprentice subsidy) and
 the ledger pays it only from the sources earmarked for it (``funding.earmarks``), in
 the order listed; the mechanisms scale what they do by the share paid.
+
+The apprentice subsidy follows the enterprise new-style apprenticeship's rule (MOHRSS &
+MOF 2021): only in an ``enterprise_apprenticeship`` programme (its apprentices are
+employees; the education ministry's school-based pilots enrol students, who are not
+eligible), paid to the host when its trainee completes (graduates while placed with it):
+``apprentice_subsidy_yuan_per_year`` per trainee-year the trainee spent with that host,
+``apprentice_subsidy_certificate_bonus_yuan_per_year`` more if the trainee holds a skill
+certificate (Wuhan's rule: 4,000 yuan a year completed without a certificate, 5,000 with
+an intermediate one; nothing if not completed). What the ledger cannot pay is not paid
+(``enterprises.week_subsidy_yuan`` holds what each host received this week).
+
+Public cost. The school special fund and the government's funds are public money, and
+so is the education-surcharge credit (tax expenditure, ``tax_credit``); the firms' cost
+sharing is not. ``public_cost_yuan`` adds them, with its cost per graduate and per
+employed graduate; the firms' own spending (cost sharing, and the gross cost of training
+in their accounts) is reported beside it.
 
 Enterprise mentors' allowance. The national guidelines on the enterprise new-style
 apprenticeship (2018, 2021) have the firm set and pay its mentors' allowance, so by
@@ -91,12 +107,33 @@ def firm_paid_allowance(world: World, em_active: np.ndarray) -> np.ndarray:
     return mentors * sc.enterprise_mentors.remuneration_yuan_per_month * MONTHS_PER_WEEK
 
 
-def weekly_needs(world: World, em_active: np.ndarray) -> ByUse:
+def completion_subsidies(world: World) -> np.ndarray:
+    """The apprentice subsidy each host claims this week for its trainees who complete, yuan (per firm).
+
+    Nothing unless the programme is an enterprise apprenticeship; a trainee completes in
+    its graduation week, still in the programme and placed.
+    """
+    sc = world.scenario
+    ent = world.enterprises
+    if sc.programme.kind != "enterprise_apprenticeship":
+        return np.zeros(ent.n)
+    s = world.students
+    inc = sc.incentives
+    completing = np.flatnonzero((world.graduation_week() == world.week) & s.in_programme() & (s.host >= 0))
+    if len(completing) == 0:
+        return np.zeros(ent.n)
+    per_year = inc.apprentice_subsidy_yuan_per_year + \
+        np.where(s.certificates[completing] > 0, inc.apprentice_subsidy_certificate_bonus_yuan_per_year, 0.0)
+    weeks = np.where(s.accounts_host[completing] == s.host[completing], s.hosted_weeks[completing], 0)
+    claim = per_year * weeks / WEEKS_PER_YEAR
+    return np.bincount(s.host[completing], weights=claim, minlength=ent.n)
+
+
+def weekly_needs(world: World, em_active: np.ndarray, subsidies: np.ndarray) -> ByUse:
     """What each use of the programme's money needs this week, yuan (the firms' own payments aside)."""
     sc = world.scenario
     s = world.students
     at_school = int(np.count_nonzero(s.location == SCHOOL))
-    at_firm = int(np.count_nonzero(s.location == ENTERPRISE))
     sm_active = world.school_mentors.active(world.week)
     mentoring = np.bincount(s.school_mentor[s.in_programme() & (s.school_mentor >= 0)],
                             minlength=world.school_mentors.n) > 0
@@ -115,7 +152,7 @@ def weekly_needs(world: World, em_active: np.ndarray) -> ByUse:
         contact_visits=np.count_nonzero(visiting) * sc.contact.school_mentor_visits_per_month
         * MONTHS_PER_WEEK * sc.contact.cost_yuan_per_visit,
         exam_fees=exam_fees,
-        apprentice_subsidy=at_firm * sc.incentives.apprentice_subsidy_yuan_per_year / WEEKS_PER_YEAR,
+        apprentice_subsidy=float(subsidies.sum()),
     )
 
 
@@ -125,10 +162,12 @@ def pay_weekly_needs(world: World) -> None:
     pay_in(world, int(np.count_nonzero(s.location == ENTERPRISE)))
     em_active = active_enterprise_mentors(world) if world.scenario.programme.dual_mentor else \
         np.zeros(world.enterprise_mentors.n, dtype=bool)
-    needs = weekly_needs(world, em_active)
+    subsidies = completion_subsidies(world)
+    needs = weekly_needs(world, em_active, subsidies)
     funded = world.ledger.pay_out(needs)
     by_firm = firm_paid_allowance(world, em_active)
     ent = world.enterprises
+    ent.week_subsidy_yuan[:] = subsidies * funded.apprentice_subsidy
     ent.week_mentor_allowance_yuan[:] = by_firm
     ent.total_mentor_allowance_yuan += by_firm
     firm_part = float(by_firm.sum())
@@ -140,9 +179,22 @@ def pay_weekly_needs(world: World) -> None:
 
 
 def _cost_per_employed_graduate(world: World, totals: RunTotals) -> float:
+    return rate(world.ledger.total_spent, _employed_at_graduation(world))
+
+
+PUBLIC_SOURCES = ("school_special_fund", "government")
+"""The programme's sources that are public money (the firms' cost sharing is not)."""
+
+
+def public_cost_yuan(world: World) -> float:
+    """All public money the run used: programme funds from public sources and the tax credit, yuan."""
+    spent = world.ledger.spent_by_source()
+    return sum(spent[source] for source in PUBLIC_SOURCES) + float(world.enterprises.total_tax_credit_yuan.sum())
+
+
+def _employed_at_graduation(world: World) -> int:
     at_graduation = world.students.stage_at_graduation
-    employed = int(np.count_nonzero((at_graduation == EMPLOYED) | (at_graduation == FURTHER_STUDY)))
-    return rate(world.ledger.total_spent, employed)
+    return int(np.count_nonzero((at_graduation == EMPLOYED) | (at_graduation == FURTHER_STUDY)))
 
 
 def _label(name: str) -> str:
@@ -176,12 +228,15 @@ MECHANISM = Mechanism(
     step=pay_weekly_needs,
     reads=("enterprise_mentors.enterprise", "enterprise_mentors.vacant_until", "school_mentors.vacant_until",
            "students.attempts", "students.certificates", "students.enrol_week", "students.entered",
-           "students.enterprise_mentor", "students.location", "students.school_mentor", "students.stage"),
-    writes=("enterprises.total_mentor_allowance_yuan", "enterprises.week_mentor_allowance_yuan", "ledger",
-            "this_week.funded"),
+           "students.accounts_host", "students.enterprise_mentor", "students.host", "students.hosted_weeks",
+           "students.location",
+           "students.school_mentor", "students.stage"),
+    writes=("enterprises.total_mentor_allowance_yuan", "enterprises.week_mentor_allowance_yuan",
+            "enterprises.week_subsidy_yuan", "ledger", "this_week.funded"),
     state=(
         _allowance("week_mentor_allowance_yuan", "allowance the firm paid its own enterprise mentors this week, yuan"),
         _allowance("total_mentor_allowance_yuan", "allowance the firm paid its own mentors, whole run, yuan"),
+        _allowance("week_subsidy_yuan", "apprentice subsidy the firm received this week for completing trainees, yuan"),
     ),
     outcomes=(
         Outcome("total_cost_yuan", "Programme cost", "Programme money paid out, all uses, whole run.", Unit.YUAN,
@@ -191,6 +246,20 @@ MECHANISM = Mechanism(
         Outcome("cost_per_employed_graduate_yuan", "Cost per employed graduate",
                 "Programme cost per graduate employed (or in further study) at graduation.", Unit.YUAN,
                 _cost_per_employed_graduate, headline=True),
+        Outcome("public_cost_yuan", "Public cost",
+                "All public money the programme used, whole run: school special funds and government funds spent "
+                "(subsidies included) and the education-surcharge credit (tax expenditure).", Unit.YUAN,
+                lambda world, totals: public_cost_yuan(world), headline=True),
+        Outcome("public_cost_per_graduate_yuan", "Public cost per graduate", "Public cost per graduate.",
+                Unit.YUAN, lambda world, totals: rate(public_cost_yuan(world), len(totals.graduates))),
+        Outcome("public_cost_per_employed_graduate_yuan", "Public cost per employed graduate",
+                "Public cost per graduate employed (or in further study) at graduation.", Unit.YUAN,
+                lambda world, totals: rate(public_cost_yuan(world), _employed_at_graduation(world))),
+        Outcome("firms_training_cost_yuan", "Firms' spending on training",
+                "What host firms spent: the gross cost of training in their accounts (pay, consumables, mentor "
+                "time and allowance) and their cost-sharing payments into the programme, whole run.", Unit.YUAN,
+                lambda world, totals: world.counters.gross_training_cost_yuan
+                + float(world.ledger.paid_in[SOURCES.index("enterprise_cost_sharing")])),
         Outcome("money_in_yuan", "Money paid in",
                 "Money paid into the programme by all sources, whole run (nothing once no cohort is enrolled).",
                 Unit.YUAN, lambda world, totals: float(world.ledger.paid_in.sum())),

@@ -147,8 +147,8 @@ def _graduate(world: World, cohort: slice) -> None:
     retained = idx[s.offered_by_host[idx]]
     s.employer[retained] = s.host_at_decision[retained]
     s.week_job_found[retained] = world.week
-    saving = world.scenario.participation.hiring_cost_saved_yuan
-    np.add.at(ent.year_hiring_savings_yuan, s.employer[retained], saving)
+    saving = world.scenario.participation.hiring_cost_saved_yuan_per_hire
+    np.add.at(ent.hires_from_placements, s.employer[retained], 1)
     np.add.at(ent.total_hiring_savings_yuan, s.employer[retained], saving)
     world.counters.hiring_savings_yuan += saving * len(retained)
     hosted = idx[s.host[idx] >= 0]
@@ -159,7 +159,7 @@ def _graduate(world: World, cohort: slice) -> None:
     s.stage[idx] = new_stage
     s.location[idx] = AWAY
     s.week_graduated[idx] = world.week
-    release(s, idx, keep_job_offer=True)
+    release(world, idx, keep_job_offer=True)
     s.stage_at_graduation[idx] = new_stage
     world.events.add(world.week, idx, "graduation", "completed")
     world.events.add(world.week, retained, "hire", "host", s.employer[retained])
@@ -269,8 +269,9 @@ MECHANISM = Mechanism(
     reads=("enterprises.post_level", "students.certificates", "students.enrol_week", "students.practical_skill",
            "students.professionalism", "students.theory", *RATING_READS),
     writes=(*RATING_WRITES, "counters.hiring_savings_yuan", "counters.host_offers",
-            "enterprises.total_hiring_savings_yuan", "enterprises.vacancies",
-            "enterprises.year_hiring_savings_yuan", "students.employer", "students.enterprise_mentor",
+            "enterprises.hires_from_placements", "enterprises.placements_ended",
+            "enterprises.total_hiring_savings_yuan", "enterprises.vacancies", "students.employer",
+            "students.enterprise_mentor",
             "students.further_study", "students.host", "students.host_at_decision", "students.location",
             "students.not_seeking", "students.offered_by_host", "students.stage", "students.stage_at_12m",
             "students.stage_at_6m", "students.stage_at_graduation", "students.week_graduated",
@@ -286,6 +287,8 @@ MECHANISM = Mechanism(
         StateField("students", "stage_at_graduation", np.int8, 0, "Stage at graduation, 0 if not observed"),
         StateField("students", "stage_at_6m", np.int8, 0, "Stage 6 months after graduation, 0 if not observed"),
         StateField("students", "stage_at_12m", np.int8, 0, "Stage 12 months after graduation, 0 if not observed"),
+        StateField("enterprises", "hires_from_placements", np.int32, 0,
+                   "its own apprentices the firm hired, whole run"),
     ),
     streams=("labour_market.further_study", "labour_market.search", "labour_market.job_loss"),
     outcomes=(

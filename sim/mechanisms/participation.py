@@ -1,26 +1,41 @@
 """Enterprise participation: each firm reviews its cooperation once a year and joins, stays or leaves.
 
-"Schools enthusiastic, enterprises cold" (seed 003). A firm reviews its cooperation
+"Schools enthusiastic, enterprises cold" (Li 2026, §3.2). A firm reviews its cooperation
 agreement once a year, in its own *review week* (drawn uniformly over the 52 weeks of
 the year at the start of the run: agreements are signed, and renewed, throughout the
-year; assumption). So a review can fall inside any enterprise period of any schedule,
-and a firm that leaves ends the apprenticeships it hosts (requests to the exits phase)
-under every schedule. At each review after week 0 the firm closes its accounts of the
-weeks since its last review and takes part in the coming year with probability
+year; assumption). At each review after week 0 the firm closes its books of the weeks
+since its last review and takes part in the coming year with probability
 ``logistic(willingness + stay_bonus x already_in - net_cost_sensitivity x expected net
-cost per apprentice-year / 10,000 yuan + satisfaction_effect x (satisfaction - 0.5))``.
+cost per placement / 10,000 yuan + satisfaction_effect x (satisfaction - 0.5))``.
 
-The expected net cost is the firm's own figure from its last review (costs - returns
-per apprentice-year, less hiring savings; see enterprise_accounts) where it hosted,
-otherwise the mean of the firms that have one, otherwise the *ex-ante* expectation: the
-accounts' own weekly formula (``enterprise_accounts.week_accounts``) applied to the
-practical-skill path the programme plans (``planned_practical_skill``: the calendar,
-the learning rates, full guidance, the scenario's mean mentor and post), averaged over
-the enterprise weeks of an apprentice's first year in a firm. Subsidies and tax relief
-thus raise participation through the net cost. Satisfaction is the host's own index
-(evaluation).
+A firm that leaves takes no new apprentices; the three-party internship agreement
+(school, firm, student; Ministry of Education et al. 2021, the internship rules) runs
+for the placement's term, so the apprentices it hosts stay until their enterprise period
+ends (``placement``).
 
-Demonstration-unit titles (seed 003 §6.3: granted to "enterprises with significant
+The expected net cost per placement is the firm's own reckoning for one more apprentice
+hosted through a placement (a place filled for the placement's planned term,
+``planned_weeks_per_placement``: the calendar's enterprise weeks), in yuan:
+
+    training net cost per apprentice-week x planned weeks      (BIBB: costs - productive returns,
+                                                                 less the subsidies received)
+  - expected tax credit per placement                           (tax_credit, certified firms)
+  - a title's worth x planned weeks / 52                         (a title holder)
+  - hiring_cost_saved_yuan_per_hire x expected hires per placement
+
+The training net cost per apprentice-week is the firm's own from its books since its
+last review where it hosted, otherwise the mean of the firms that have one, otherwise the
+*ex-ante* expectation: the accounts' own weekly formula (``enterprise_accounts.
+week_accounts``) applied to the practical-skill path the programme plans
+(``planned_practical_skill``: the calendar, the learning rates, full guidance, the
+scenario's mean mentor and post) over the enterprise weeks of a placement, less the
+completion subsidy the rules would pay for it. Expected hires per placement are the
+firm's own past hire rate (its apprentices hired over its placements ended), the
+programme's mean until it has one, and ``participation.prior_hire_rate`` before any
+placement of the programme has ended. A hire's saving is thus counted once per expected
+hire, whatever the placement's length. Satisfaction is the host's own index (evaluation).
+
+Demonstration-unit titles (Li 2026, §6.3: granted to "enterprises with significant
 educational achievements", bringing priority in project recommendations and talent
 referrals): with ``demonstration_unit_titles`` on, at its review a firm earns the
 title for the coming year when the apprentices it hosts score at least the mean
@@ -39,6 +54,7 @@ from sim.engine.declarations import StateField, Unit, mean_of, rate
 from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import ENTERPRISE, SCHOOL
 from sim.engine.world import World
+from sim.mechanisms import tax_credit
 from sim.mechanisms.contact import alignment, contact_target
 from sim.mechanisms.enterprise_accounts import week_accounts
 from sim.mechanisms.evaluation import composite_score
@@ -87,61 +103,86 @@ def planned_practical_skill(world: World) -> np.ndarray:
     return 100.0 - (100.0 - sc.intake.initial_practical_skill_mean) * np.cumprod(1.0 - gain / 100.0)
 
 
-def first_year_weeks(calendar: ProgrammeCalendar) -> np.ndarray:
-    """Programme weeks an apprentice spends in a firm within 52 weeks of its first enterprise week."""
-    firm = np.flatnonzero(calendar.location == ENTERPRISE)
-    return firm[firm < firm[0] + WEEKS_PER_YEAR] if len(firm) else firm
+def planned_weeks_per_placement(calendar: ProgrammeCalendar) -> int:
+    """Enterprise weeks of the programme's plan: the term of a placement from the first enterprise week on."""
+    return int(np.count_nonzero(calendar.location == ENTERPRISE))
 
 
-def ex_ante_net_cost(world: World) -> float:
-    """Net cost per apprentice-year a firm expects before anyone has hosted, yuan.
+def ex_ante_net_cost_per_week(world: World) -> float:
+    """Training net cost per apprentice-week a firm expects before anyone has hosted, yuan.
 
     The accounts' formula applied, week by week, to the planned practical skill of the
-    enterprise weeks of an apprentice's first year in a firm, with the planned mentor
-    hours, the subsidy paid in full, and (where firms pay it) a mentor's allowance
-    shared by a full complement of apprentices.
+    enterprise weeks of a placement, with the planned mentor hours and (where firms pay
+    it) a mentor's allowance shared by a full complement of apprentices, less the
+    completion subsidy the rules would pay for a trainee who completes the plan with a
+    certificate (enterprise apprenticeships only), spread over those weeks.
     """
     sc = world.scenario
     em = sc.enterprise_mentors
     dual = sc.programme.dual_mentor
-    weeks = first_year_weeks(world.calendar)
+    weeks = np.flatnonzero(world.calendar.location == ENTERPRISE)
     path = planned_practical_skill(world)
     skill = path[weeks] if len(weeks) else path[-1:]
     hours = em.desired_hours_per_apprentice_week if dual else 0.0
     allowance = em.remuneration_yuan_per_month * MONTHS_PER_WEEK / em.apprentices_per_mentor \
         if dual and sc.funding.firms_pay_mentor_allowance else 0.0
-    week = week_accounts(sc, 1.0, hours, skill, 1.0, allowance)
-    return float(np.mean(np.asarray(week.cost) - np.asarray(week.benefit))) * WEEKS_PER_YEAR
+    week = week_accounts(sc, 1.0, hours, skill, allowance)
+    net = float(np.mean(np.asarray(week.cost) - np.asarray(week.output)))
+    if sc.programme.kind == "enterprise_apprenticeship" and len(weeks):
+        inc = sc.incentives
+        net -= (inc.apprentice_subsidy_yuan_per_year + inc.apprentice_subsidy_certificate_bonus_yuan_per_year) \
+            / WEEKS_PER_YEAR
+    return net
 
 
 def close_year(world: World, firms: np.ndarray) -> None:
-    """Turn the reviewing ``firms``' accounts since their last review into net cost per apprentice-year.
+    """Turn the reviewing ``firms``' books since their last review into training net cost per apprentice-week.
 
-    The figure a firm decides on is the training net cost (costs less productive
-    returns, subsidy and tax relief, as BIBB measures it) less what retaining its
-    apprentices saved it in hiring costs; a firm that hosted no one keeps its last figure.
+    Costs less productive returns and the subsidies received (BIBB's net cost, less the
+    support the firm was paid), per apprentice-week hosted; a firm that hosted no one
+    keeps its last figure.
     """
     ent = world.enterprises
-    years = ent.year_apprentice_weeks[firms] / WEEKS_PER_YEAR
-    hosted = years > 0
-    per_year = np.where(hosted, years, 1.0)
-    net_cost = (ent.year_cost_yuan[firms] - ent.year_benefit_yuan[firms] - ent.year_hiring_savings_yuan[firms]) \
-        / per_year
-    ent.last_net_cost_per_apprentice_year[firms] = np.where(hosted, net_cost,
-                                                            ent.last_net_cost_per_apprentice_year[firms])
-    for books in (ent.year_cost_yuan, ent.year_benefit_yuan, ent.year_apprentice_weeks, ent.year_hiring_savings_yuan):
+    weeks = ent.year_apprentice_weeks[firms]
+    hosted = weeks > 0
+    net_cost = (ent.year_cost_yuan[firms] - ent.year_benefit_yuan[firms]) / np.where(hosted, weeks, 1.0)
+    ent.last_net_cost_per_apprentice_week[firms] = np.where(hosted, net_cost,
+                                                            ent.last_net_cost_per_apprentice_week[firms])
+    for books in (ent.year_cost_yuan, ent.year_benefit_yuan, ent.year_apprentice_weeks):
         books[firms] = 0.0
 
 
-def expected_net_cost(world: World, firms: np.ndarray | slice = slice(None)) -> np.ndarray:
-    """The expected net cost per apprentice-year of ``firms``, yuan."""
-    every = world.enterprises.last_net_cost_per_apprentice_year
+def training_net_cost_per_week(world: World, firms: np.ndarray) -> np.ndarray:
+    """Each of ``firms``' expected training net cost per apprentice-week: its own, the firms' mean, or ex ante."""
+    every = world.enterprises.last_net_cost_per_apprentice_week
     known = ~np.isnan(every)
     own = every[firms]
     if np.isnan(own).any():
-        fallback = float(every[known].mean()) if known.any() else ex_ante_net_cost(world)
+        fallback = float(every[known].mean()) if known.any() else ex_ante_net_cost_per_week(world)
         own = np.where(np.isnan(own), fallback, own)
     return own
+
+
+def expected_hires_per_placement(world: World, firms: np.ndarray) -> np.ndarray:
+    """Each of ``firms``' past hire rate (hires over placements ended); the programme's mean, or the prior, before."""
+    ent = world.enterprises
+    ended = ent.placements_ended.sum()
+    mean = ent.hires_from_placements.sum() / ended if ended > 0 else world.scenario.participation.prior_hire_rate
+    own = ent.placements_ended[firms] > 0
+    return np.where(own, ent.hires_from_placements[firms] / np.maximum(ent.placements_ended[firms], 1), mean)
+
+
+def expected_net_cost(world: World, firms: np.ndarray) -> np.ndarray:
+    """The expected net cost per placement of ``firms``, yuan (see the module's docstring)."""
+    sc = world.scenario
+    ent = world.enterprises
+    weeks = planned_weeks_per_placement(world.calendar)
+    net = training_net_cost_per_week(world, firms) * weeks
+    net -= tax_credit.expected_credit_per_placement(world, weeks)[firms]
+    if sc.incentives.demonstration_unit_titles:
+        net -= np.where(ent.demonstration_unit[firms], sc.incentives.demonstration_unit_value_yuan, 0.0) * \
+            weeks / WEEKS_PER_YEAR
+    return net - sc.participation.hiring_cost_saved_yuan_per_hire * expected_hires_per_placement(world, firms)
 
 
 def award_titles(world: World, firms: np.ndarray) -> None:
@@ -184,24 +225,13 @@ def decide_participation(world: World) -> None:
         if len(reviewing):
             world.counters.reviews += len(reviewing)
             close_year(world, reviewing)
-            net_cost = expected_net_cost(world, reviewing)
-            inc = sc.incentives
-            if inc.demonstration_unit_titles:
+            if sc.incentives.demonstration_unit_titles:
                 award_titles(world, reviewing)
-                net_cost = net_cost - np.where(ent.demonstration_unit[reviewing], inc.demonstration_unit_value_yuan,
-                                               0.0)
+            net_cost = expected_net_cost(world, reviewing)
             u = world.streams.uniform("participation.decision", world.week, ent.n)[reviewing]
-            was = ent.participating[reviewing]
             now = u < participation_probability(world, net_cost, reviewing)
             ent.participating[reviewing] = now
             ent.demonstration_unit[reviewing] &= now
-            leaving = reviewing[was & ~now]
-            if len(leaving):
-                s = world.students
-                left_firm = np.zeros(ent.n + 1, dtype=bool)  # index -1 (no host) reads the last, False
-                left_firm[leaving] = True
-                left = left_firm[s.host] & s.in_programme()
-                world.pending_terminations.append((np.flatnonzero(left), "enterprise_withdrew"))
     if world.calendar.is_year_start(world.week):
         world.counters.participation_years.append(float(ent.participating.mean()))
 
@@ -209,18 +239,20 @@ def decide_participation(world: World) -> None:
 MECHANISM = Mechanism(
     name="participation",
     step=decide_participation,
-    reads=("enterprises.post_staff", "enterprises.satisfaction_count", "enterprises.satisfaction_sum",
-           "enterprises.willingness", "students.host", "students.practical_skill", "students.professionalism",
-           "students.stage", "students.theory"),
+    reads=("enterprises.capacity", "enterprises.certified", "enterprises.hires_from_placements",
+           "enterprises.placements_ended", "enterprises.post_staff", "enterprises.satisfaction_count",
+           "enterprises.satisfaction_sum", "enterprises.staff", "enterprises.willingness", "students.host",
+           "students.practical_skill", "students.professionalism", "students.stage", "students.theory"),
     writes=("counters.demonstration_unit_years", "counters.participation_years", "counters.reviews",
             "enterprises.demonstration_unit",
-            "enterprises.last_net_cost_per_apprentice_year", "enterprises.participating", "enterprises.review_week",
+            "enterprises.last_net_cost_per_apprentice_week", "enterprises.participating", "enterprises.review_week",
             "enterprises.vacancies", "enterprises.year_apprentice_weeks", "enterprises.year_benefit_yuan",
-            "enterprises.year_cost_yuan", "enterprises.year_hiring_savings_yuan", "pending_terminations"),
+            "enterprises.year_cost_yuan"),
     state=(
         StateField("enterprises", "vacancies", np.int32, 0, "job vacancies left this year"),
-        StateField("enterprises", "last_net_cost_per_apprentice_year", np.float64, np.nan,
-                   "the firm's last known net cost per apprentice-year, yuan; NaN before it hosted"),
+        StateField("enterprises", "last_net_cost_per_apprentice_week", np.float64, np.nan,
+                   "the firm's last known training net cost per apprentice-week (less subsidies received), yuan; "
+                   "NaN before it hosted"),
         StateField("enterprises", "review_week", np.int16, -1,
                    "week of the year (0-51) of the firm's yearly review; -1 until drawn in week 0"),
         StateField("enterprises", "demonstration_unit", bool, False, "holds the demonstration-unit title this year"),

@@ -2,7 +2,14 @@
 
 A placement round opens when a cohort's enterprise period starts, and again at each
 half-year start within it, for students without a host (new apprentices, and those
-whose apprenticeship ended early). Places are limited by what each participating firm
+whose placement ended early and who take a new one; ``exits``). Students on the
+school-only track after a dissolution are not placed again.
+
+A placement runs for its term, the enterprise period it is in (the three-party
+agreement of school, firm and student; Ministry of Education et al. 2021, the internship
+rules): a firm that stops taking part keeps the apprentices it hosts until then, and
+their placements end (reason ``term_ended_host_withdrew``, not a dissolution) when the
+next enterprise period's round opens, where they are placed again. Places are limited by what each participating firm
 offers under the internship caps (10% of staff, 20% of the post's staff) and, under
 the dual-mentor system, by its active mentors' capacity. Students are matched to
 firms of their own sector first, then to any firm (a poorer fit, which raises
@@ -24,7 +31,7 @@ import numpy as np
 
 from sim.engine.declarations import StateField, Unit, rate
 from sim.engine.mechanism import Mechanism, Outcome
-from sim.engine.population import ENTERPRISE, NO_ONE, Students
+from sim.engine.population import ENTERPRISE, NO_ONE
 from sim.engine.world import RunTotals, World
 from sim.mechanisms.contact import placement_knowledge
 
@@ -65,8 +72,11 @@ def _interleaved_places(firms: np.ndarray, free: np.ndarray, firm_order: np.ndar
     return places[np.argsort(rank, kind="stable")]
 
 
-def cohorts_in_placement_round(world: World) -> list[int]:
-    """Cohorts whose enterprise period starts this week, or who are in one at a half-year start."""
+def cohorts_in_placement_round(world: World) -> list[tuple[int, bool]]:
+    """Cohorts whose enterprise period starts this week, or who are in one at a half-year start.
+
+    Each with True when its enterprise period starts this week (a new term).
+    """
     cal = world.calendar
     half_start = cal.is_half_year_start(world.week)
     cohorts = []
@@ -74,18 +84,37 @@ def cohorts_in_placement_round(world: World) -> list[int]:
         pw = world.cohort_programme_week(c)
         if not 0 <= pw < cal.programme_weeks or cal.location[pw] != ENTERPRISE:
             continue
-        if half_start or pw == 0 or cal.location[pw - 1] != ENTERPRISE:
-            cohorts.append(c)
+        period_start = pw == 0 or cal.location[pw - 1] != ENTERPRISE
+        if half_start or period_start:
+            cohorts.append((c, period_start))
     return cohorts
+
+
+def end_terms_with_withdrawn_hosts(world: World, c: int) -> None:
+    """At a new enterprise period, end the placements of cohort ``c`` whose host no longer takes part."""
+    s = world.students
+    cohort = world.cohort(c)
+    host = s.host[cohort]
+    hosted = np.flatnonzero(host >= 0)
+    ending = hosted[~world.enterprises.participating[host[hosted]]] + cohort.start
+    if len(ending):
+        world.events.add(world.week, ending, "placement_end", "term_ended_host_withdrew", s.host[ending])
+        world.counters.terms_ended_host_withdrew += len(ending)
+        release(world, ending, keep_job_offer=False)
+        # back where the calendar puts a student without a placement, unless placed again in this round
+        s.location[ending] = world.calendar.fallback_location[world.cohort_programme_week(c)]
 
 
 def place_apprentices(world: World) -> None:
     """Run a placement round for the cohorts starting (or halfway through) an enterprise period."""
     s = world.students
     needing_parts = []
-    for c in cohorts_in_placement_round(world):
+    for c, period_start in cohorts_in_placement_round(world):
         sl = world.cohort(c)
-        needing_parts.append(np.flatnonzero(s.in_programme()[sl] & (s.host[sl] < 0)) + sl.start)
+        if period_start:
+            end_terms_with_withdrawn_hosts(world, c)
+        needing_parts.append(np.flatnonzero(s.in_programme()[sl] & (s.host[sl] < 0) & ~s.school_only[sl])
+                             + sl.start)
     if not needing_parts:
         return
     needing = np.concatenate(needing_parts)
@@ -126,6 +155,7 @@ def place_apprentices(world: World) -> None:
     s.host[who] = hosts[placed]
     s.sector_fit[who] = fit[placed]
     s.ever_placed[who] = True
+    s.placed_week[who] = world.week
     s.location[who] = ENTERPRISE
     world.counters.placements += len(who)
     if world.scenario.programme.dual_mentor:
@@ -137,14 +167,19 @@ def place_apprentices(world: World) -> None:
     world.events.add(world.week, who[~fitting], "placement", "other_sector", s.host[who[~fitting]])
 
 
-def release(students: Students, who: np.ndarray, *, keep_job_offer: bool) -> None:
-    """End the placements of ``who``: no host, no enterprise mentor.
+def release(world: World, who: np.ndarray, *, keep_job_offer: bool) -> None:
+    """End the placements of ``who``: no host, no enterprise mentor; each host counts a placement ended.
 
-    The one way a placement ends (early termination, dropout, graduation). A host's job
-    offer is withdrawn when the placement ends early (``keep_job_offer=False``) but kept
-    at graduation (``keep_job_offer=True``): graduation is when the offer is taken up,
-    and resetting it there would bring host retention to 0.
+    The one way a placement ends (a dissolution, dropout, the term's end, graduation). A
+    host's job offer is withdrawn when the placement ends before graduation
+    (``keep_job_offer=False``) but kept at graduation (``keep_job_offer=True``):
+    graduation is when the offer is taken up, and resetting it there would bring host
+    retention to 0. The hosts' count of placements ended is the denominator of their hire
+    rate (``participation``).
     """
+    students = world.students
+    hosted = who[students.host[who] >= 0]
+    np.add.at(world.enterprises.placements_ended, students.host[hosted], 1)
     students.host[who] = NO_ONE
     students.enterprise_mentor[who] = NO_ONE
     if not keep_job_offer:
@@ -181,20 +216,27 @@ MECHANISM = Mechanism(
     step=place_apprentices,
     reads=("enterprise_mentors.enterprise", "enterprise_mentors.vacant_until", "enterprises.capacity",
            "enterprises.coordination", "enterprises.participating", "enterprises.sector", "students.enrol_week",
-           "students.sector", "students.stage"),
-    writes=("counters.placements", "students.enterprise_mentor", "students.ever_placed", "students.host",
-            "students.location", "students.sector_fit"),
+           "students.school_only", "students.sector", "students.stage"),
+    writes=("counters.placements", "counters.terms_ended_host_withdrew", "enterprises.placements_ended",
+            "students.enterprise_mentor", "students.ever_placed", "students.host", "students.location",
+            "students.offered_by_host", "students.placed_week", "students.sector_fit"),
     state=(
         StateField("students", "host", np.int32, NO_ONE, "host enterprise, or NO_ONE"),
         StateField("students", "enterprise_mentor", np.int32, NO_ONE, "enterprise-mentor post, or NO_ONE"),
         StateField("students", "sector_fit", bool, False,
                    "on a post that fits the student's training (own-sector host, or a fitting post found in another)"),
         StateField("students", "ever_placed", bool, False, "placed with a host at least once"),
+        StateField("students", "placed_week", np.int32, -1, "week the current (or last) placement began, or -1"),
+        StateField("enterprises", "placements_ended", np.int32, 0, "the firm's placements that have ended, whole run"),
     ),
     streams=("placement.student_order", "placement.firm_order", "placement.fitting_post"),
     outcomes=(
         Outcome("placement_rate", "Placement rate",
                 "Share of the students who finished (graduated or left) that were ever placed with a host.",
                 Unit.SHARE, _placement_rate),
+        Outcome("terms_ended_host_withdrew", "Placements ended at term by a withdrawn host",
+                "Placements that ran to the end of their enterprise period with a host that had stopped taking "
+                "part, and ended there (not a dissolution), whole run.", Unit.COUNT,
+                lambda world, totals: float(world.counters.terms_ended_host_withdrew)),
     ),
 )

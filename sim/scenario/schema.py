@@ -146,8 +146,25 @@ class CalendarParams(StrictModel):
         return self
 
 
+ProgrammeKind = Literal["school_based", "enterprise_apprenticeship"]
+"""Which ministry's apprenticeship the programme is (``programme.kind``).
+
+``school_based``: the education ministry's modern apprenticeship pilots (现代学徒制), whose
+apprentices are students on an internship (the 2021 internship rules: an allowance of at
+least 80% of the post's probation wage). ``enterprise_apprenticeship``: the labour
+ministry's enterprise new-style apprenticeship (企业新型学徒制), whose apprentices are
+employees on a labour contract with a wage, for whom the firm can claim the per-trainee
+subsidy."""
+
+
 class ProgrammeParams(StrictModel):
     """The school-enterprise programme itself."""
+
+    kind: ProgrammeKind = param(
+        "school_based", "-", "Kind of apprenticeship",
+        "school_based (students on internships, the education ministry's pilots) or enterprise_apprenticeship "
+        "(employees on a labour contract, the labour ministry's new-style apprenticeship): decides the "
+        "apprentice's pay and whether hosts can claim the apprentice subsidy")
 
     dual_mentor: bool = param(
         True, "-", "Dual-mentor system",
@@ -348,14 +365,22 @@ class AttritionParams(StrictModel):
         2.0, "log-hazard", "Effect of low motivation on dropout",
         "added log-hazard per unit of motivation below 0.5", **NonNegative)
     termination_rate_per_year: float = param(
-        0.138, "1/year", "Base placement termination rate",
+        0.05, "1/year", "Base placement termination rate",
         "hazard that a host ends an apprenticeship whose skill meets its post", **NonNegative)
+    apprentice_leave_rate_per_year: float = param(
+        0.05, "1/year", "Base rate of apprentices leaving a placement",
+        "hazard that a well-supported, well-placed apprentice leaves the placement (back to school); poor "
+        "guidance and a misfit raise it as they raise dropout", **NonNegative)
+    new_placement_share_after_dissolution: float = param(
+        0.5, "share", "New placement after a dissolution",
+        "share of apprentices whose placement ended early who take a new placement at the next round", **Share)
     termination_skill_gap_effect: float = param(
         0.05, "log-hazard/point", "Effect of skill gap on placement termination",
         "added log-hazard per practical-skill point below the post's need", **NonNegative)
-    dropout_after_termination: float = param(
-        0.3, "share", "Dropout after a placement ends",
-        "chance that a student whose apprenticeship ends leaves the programme", **Share)
+    leave_school_share_without_new_placement: float = param(
+        0.3, "share", "Leaving school after a dissolution",
+        "share of the apprentices whose placement ended early, and who take no new placement, who leave school "
+        "(the others stay on the school-only track)", **Share)
 
 
 class CertificationParams(StrictModel):
@@ -447,7 +472,7 @@ class LabourMarketParams(StrictModel):
         "weeks of the final enterprise period a host sees an apprentice work before it decides whether to offer a "
         "job (at the latest at the period's end)", ge=1, le=WEEKS_PER_YEAR)
     host_hire_bar_points: float = param(
-        38.09, "points", "Host hiring bar",
+        38.0, "points", "Host hiring bar",
         "composite score a host needs to offer a job, for a post of level 0", **NonNegative)
     host_bar_per_post_level_points: float = param(
         20.0, "points", "Hiring bar rise per post level",
@@ -459,7 +484,7 @@ class LabourMarketParams(StrictModel):
         0.063, "share", "Graduates going on to further study",
         "share of graduates going on to a bachelor's (counted as employed)", **Share)
     open_market_job_rate_per_week: float = param(
-        0.04538, "1/week", "Open-market job-finding rate",
+        0.045, "1/week", "Open-market job-finding rate",
         "weekly job-finding hazard on the open market at composite 50", **NonNegative)
     composite_effect_per_point: float = param(
         0.02, "log-hazard/point", "Effect of composite score on job finding",
@@ -526,21 +551,33 @@ class EnterpriseParams(StrictModel):
 class ParticipationParams(StrictModel):
     """The yearly decision of each enterprise to join, stay or leave."""
 
-    apprentice_wage_yuan_per_week: float = param(
-        500.0, "yuan/week", "Apprentice wage",
-        "what a host pays an apprentice per enterprise week", **Money)
+    post_wage_yuan_per_week: float = param(
+        625.0, "yuan/week", "Wage of the apprentice post",
+        "what the firm pays a worker in the post an apprentice takes, per week; an apprentice of an enterprise "
+        "apprenticeship (an employee) is paid it", **Money)
+    internship_pay_share_of_post_wage: float = param(
+        0.8, "share", "Intern pay against the post's wage",
+        "what a host pays a school-based apprentice (an intern), as a share of the post's wage", **Share)
     consumables_yuan_per_apprentice_week: float = param(
         150.0, "yuan/week", "Training consumables per apprentice",
         "equipment, materials and other training costs per apprentice enterprise week", **Money)
     skilled_output_yuan_per_week: float = param(
-        1811.0, "yuan/week", "Skilled worker output",
+        1800.0, "yuan/week", "Skilled worker output",
         "value a skilled worker produces per week in the post", **Money)
     productive_time_share: float = param(
         0.6, "share", "Apprentice productive time",
         "share of an apprentice's enterprise time spent in productive work", **Share)
-    hiring_cost_saved_yuan: float = param(
-        10000.0, "yuan", "Hiring cost saved per apprentice hired",
-        "recruitment and induction cost saved by hiring an own apprentice", **Money)
+    hiring_cost_saved_yuan_per_hire: float = param(
+        10000.0, "yuan/hire", "Hiring cost saved per apprentice hired",
+        "recruitment and induction cost saved, once, by hiring an own apprentice instead of an outsider", **Money)
+    prior_hire_rate: float = param(
+        0.66, "hires/placement", "Expected hires per placement before any",
+        "hires a firm expects per placement before any apprentice of the programme has finished a placement",
+        **Share)
+    vat_yuan_per_employee_year: float = param(
+        34_000.0, "yuan/employee/year", "VAT paid per employee",
+        "value-added tax a firm pays per employee and year: the base of its education surcharges, which cap its "
+        "tax credit", **Money)
     willingness_log_odds: float = param(
         1.0, "log-odds", "Mean enterprise willingness",
         "mean willingness to take part beyond money ('enterprises cold' < 0)")
@@ -618,12 +655,21 @@ class IncentiveParams(StrictModel):
     """Incentives for mentors and enterprises (seed 003, section 6)."""
 
     apprentice_subsidy_yuan_per_year: float = param(
-        0.0, "yuan/apprentice/year", "Apprentice subsidy to host enterprises",
-        "government subsidy to a host per apprentice (national guideline >= 5,000)", **Money)
-    tax_relief_share: float = param(
-        0.0, "share", "Tax relief on training investment",
-        "share of a host's training investment credited against education surcharges (30% for certified firms)",
-        **Share)
+        4000.0, "yuan/trainee/year", "Apprentice subsidy per trainee-year",
+        "subsidy to the host per trainee-year of an enterprise apprenticeship, paid when the trainee completes "
+        "(enterprise_apprenticeship programmes only)", **Money)
+    apprentice_subsidy_certificate_bonus_yuan_per_year: float = param(
+        1000.0, "yuan/trainee/year", "Subsidy bonus for a certificate",
+        "added per trainee-year to the completion subsidy of a trainee who holds a skill certificate at "
+        "completion", **Money)
+    certified_enterprise_share: float = param(
+        0.0, "share", "Certified industry-education enterprises",
+        "share of the enterprise pool on the certified list of industry-education integration enterprises "
+        "(产教融合型企业), who may claim the education-surcharge credit", **Share)
+    tax_credit_share: float = param(
+        0.3, "share", "Education-surcharge credit rate",
+        "share of a certified firm's qualifying investment in vocational education (training consumables and "
+        "equipment, its cost-sharing payments) credited against its education surcharges", **Share)
     enterprise_mentor_salary_subsidy_yuan_per_month: float = param(
         0.0, "yuan/month", "Enterprise mentor salary subsidy",
         "extra salary subsidy per active enterprise mentor, paid from programme funds", **Money)

@@ -71,6 +71,8 @@ PARAMETER_SOURCES: dict[str, str] = {
     "calendar.custom_blocks[].location": "assumption (template value of a block)",
     "calendar.custom_blocks[].stage": "assumption (template value of a block)",
     # programme
+    "programme.kind": "Li 2026 §2.1 (a school's dual-mentor programme, its apprentices students): the education "
+                      "ministry's modern apprenticeship pilots (school-based)",
     "programme.dual_mentor": "seed 003 §2.1 and seed 000 §3.1 (the dual-mentor system is the programme studied)",
     "programme.curriculum_alignment": "assumption (seed 000 §2 and seed 003 §3.2 report campus teaching "
                                       "disconnected from posts; no figure)",
@@ -155,10 +157,16 @@ PARAMETER_SOURCES: dict[str, str] = {
     "attrition.support_effect": _A,
     "attrition.fit_effect": _A,
     "attrition.motivation_effect": _A,
-    "attrition.termination_rate_per_year": f"{_FITTED} (90% credible 0.049 to 0.29; was 0.05, an assumption: no "
-                                           "Chinese figure); target: German early termination 24.7-29.7% (LQneu)",
+    "attrition.termination_rate_per_year": "assumption (no Chinese figure; the value before the calibration of "
+                                           "2026-12 fitted 0.138 to a target that was not like for like, see "
+                                           "docs/calibration.md; to be refitted to the first-year part of LQneu)",
+    "attrition.apprentice_leave_rate_per_year": "assumption (as the host's rate: BIBB's surveys find dissolutions "
+                                                "started by firms and by apprentices alike, no Chinese figure)",
+    "attrition.new_placement_share_after_dissolution": "BIBB Datenreport 2019, A5.6: about half of those whose "
+                                                       "training contract was dissolved early sign a new one",
     "attrition.termination_skill_gap_effect": _A,
-    "attrition.dropout_after_termination": _A,
+    "attrition.leave_school_share_without_new_placement": "assumption (no source follows Chinese apprentices "
+                                                          "after a dissolution; the earlier model's 0.3)",
     # certification
     "certification.thresholds_points": "assumption (no stored source gives 1+X pass rates; calibration.md); "
                                        "50/62, the values before commit ee93db9 tuned them to 52/66 towards a "
@@ -224,8 +232,12 @@ PARAMETER_SOURCES: dict[str, str] = {
     "enterprises.initial_participation_share": _A,
     "enterprises.vacancy_rate_per_year": _A,
     # participation
-    "participation.apprentice_wage_yuan_per_week": "assumption (about 2,170 yuan/month; the national guideline "
-                                                   "of 2021 requires at least the local minimum wage)",
+    "participation.post_wage_yuan_per_week": "assumption (about 2,710 yuan/month: set so that an intern's pay at "
+                                             "the rules' 80% is the earlier model's 500 yuan/week, about 2,170 "
+                                             "yuan/month, near a city's minimum wage; a real post may pay more)",
+    "participation.internship_pay_share_of_post_wage": "Ministry of Education et al. 2021, rules on vocational "
+                                                       "students' internships, Art. 18 (at least 80% of the same "
+                                                       "post's wage)",
     "participation.consumables_yuan_per_apprentice_week": "assumption (BIBB CBS 2012/13: equipment and material 5% "
                                                           "and other costs 10% of gross cost, against pay 62%: "
                                                           "about 0.25-0.3 of the apprentice wage)",
@@ -233,8 +245,13 @@ PARAMETER_SOURCES: dict[str, str] = {
                                                   "assumption); target: BIBB net-to-gross training cost 23-31%",
     "participation.productive_time_share": "Muehlemann & Wolter 2014, Table 3 (0.57-0.90 of firm time in "
                                            "productive work; low end)",
-    "participation.hiring_cost_saved_yuan": "assumption (BIBB CBS 2007 and 2012/13: retaining own apprentices "
-                                            "saves recruitment and induction cost; no Chinese figure)",
+    "participation.hiring_cost_saved_yuan_per_hire": "assumption (BIBB CBS 2007 and 2012/13: retaining own "
+                                                     "apprentices saves recruitment and induction cost; no Chinese "
+                                                     "figure)",
+    "participation.prior_hire_rate": "BIBB Datenreport 2015, C2.6: two thirds of completers retained by the "
+                                     "training firm (2013)",
+    "participation.vat_yuan_per_employee_year": "China Statistical Yearbook 2015, above-scale industry 2014: VAT "
+                                                "3.07% of revenue, about 34,000 yuan per employee (our arithmetic)",
     "participation.willingness_log_odds": "assumption (seed 003 §3.2: \"schools enthusiastic, enterprises cold\")",
     "participation.willingness_sd": _A,
     "participation.net_cost_sensitivity_per_10k_yuan": _A,
@@ -269,10 +286,15 @@ PARAMETER_SOURCES: dict[str, str] = {
     "funding.earmarks.apprentice_subsidy": "Renshebufa [2018] No. 66 and the national guideline of 2021: the "
                                            "subsidy is paid from the government's employment subsidy fund",
     # incentives
-    "incentives.apprentice_subsidy_yuan_per_year": "off in the baseline (assumption); national guideline of "
-                                                   "2021: >= 5,000 yuan per apprentice-year when on",
-    "incentives.tax_relief_share": "off in the baseline (assumption); Caishui [2019] No. 46: 30% for certified "
-                                   "firms when on",
+    "incentives.apprentice_subsidy_yuan_per_year": "Wuhan's rule for the enterprise new-style apprenticeship "
+                                                   "(4,000 yuan per trainee-year completed without a certificate); "
+                                                   "MOHRSS & MOF 2021: >= 5,000 in principle, set locally",
+    "incentives.apprentice_subsidy_certificate_bonus_yuan_per_year": "Wuhan's rule (5,000 yuan per trainee-year "
+                                                                     "with an intermediate certificate, 1,000 "
+                                                                     "more than without)",
+    "incentives.certified_enterprise_share": "none in the baseline (assumption: the list is the city bureau's "
+                                             "instrument, which a scenario turns on)",
+    "incentives.tax_credit_share": "Caishui [2019] No. 46 (30% of qualifying investment)",
     "incentives.enterprise_mentor_salary_subsidy_yuan_per_month": "off in the baseline (assumption); seed 003 "
                                                                   "§6.3 names the salary subsidy, no amount",
     "incentives.mentor_honours": "off in the baseline (assumption); seed 003 §6.3",
