@@ -159,6 +159,14 @@ TEMPLATES: dict[str, str] = {
     "scenario.unknown_parameter_suggest": (
         "{file}: {key}: is not a parameter of the scenario; did you mean {suggestion}? (talentsim params "
         "lists every key)"),
+    # A key of an older model (sim.scenario.renamed.RENAMED_KEYS), in a scenario, --set,
+    # sweep or calibration file. {new_key}: the dotted key to write instead; {reason}:
+    # why it changed, a clause from the table.
+    "scenario.renamed_key": (
+        "{file}: {key}: was renamed to {new_key} ({reason}); write {new_key} instead (talentsim params --match "
+        "{new_key} describes it)"),
+    "scenario.removed_key": (
+        "{file}: {key}: was removed from the model ({reason}); delete it"),
     # {section}: the dotted section; {valid}: its keys, comma-separated; {suggestion}: close
     # matches joined with "or"; {name}: the unknown key's last part; {sections}: the
     # sections that do have it, joined with "and".
