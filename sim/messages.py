@@ -429,6 +429,18 @@ TEMPLATES: dict[str, str] = {
         "--posterior {folder}: holds an optuna point fit, which has no posterior to draw from; calibrate with "
         "method abc-smc"),
     "calibration.posterior_unreadable": "--posterior: {path} cannot be read ({reason})",
+    # {manifest}: the folder's manifest.json; {found}: the model version recorded there;
+    # {current}: this talentsim's (sim.model_version.MODEL_VERSION).
+    "calibration.posterior_other_model": (
+        "--posterior {folder}: this posterior was made with model version {found} (recorded in {manifest}), but "
+        "this talentsim is model version {current}; the model's mechanisms have changed since, so the posterior "
+        "no longer describes its parameters. Rerun talentsim calibrate with the same calibration file and a new "
+        "--out, and pass that folder to --posterior"),
+    "calibration.posterior_unversioned": (
+        "--posterior {folder}: this posterior was made by an older model with no version stamp ({manifest} "
+        "records none), and this talentsim is model version {current}; the model's mechanisms have changed "
+        "since, so the posterior no longer describes its parameters. Rerun talentsim calibrate with the same "
+        "calibration file and a new --out, and pass that folder to --posterior"),
     "calibration.posterior_lever": (
         "--posterior: the scenario {scenario} sets {key} to {value!r} and {reference} to {reference_value!r}, "
         "but the calibration fits {key}, and its posterior draws would replace both; compare scenarios that "
