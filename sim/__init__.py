@@ -9,6 +9,7 @@ Public API::
     sim.compare([...], reps, master_seed)    # scenarios side by side with CIs (common random numbers)
     sim.sweep(sweep_file, out=...)           # grid / LHS / Sobol / Morris sweeps with SALib
     sim.calibrate(calibration_file, out=...) # fit uncertain parameters to observed figures (ABC-SMC, Optuna)
+    sim.MODEL_VERSION                        # the model's declared version (sim/model_version.py: when to bump it)
 
 The names are imported on first use, so ``talentsim validate`` and ``params`` start
 without loading the model, pandas or SciPy.
@@ -22,6 +23,7 @@ from typing import Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
+    "MODEL_VERSION": "sim.model_version",
     "RunResult": "sim.results",
     "Scenario": "sim.scenario",
     "ScenarioError": "sim.scenario",

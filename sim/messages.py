@@ -159,6 +159,14 @@ TEMPLATES: dict[str, str] = {
     "scenario.unknown_parameter_suggest": (
         "{file}: {key}: is not a parameter of the scenario; did you mean {suggestion}? (talentsim params "
         "lists every key)"),
+    # A key of an older model (sim.scenario.renamed.RENAMED_KEYS), in a scenario, --set,
+    # sweep or calibration file. {new_key}: the dotted key to write instead; {reason}:
+    # why it changed, a clause from the table.
+    "scenario.renamed_key": (
+        "{file}: {key}: was renamed to {new_key} ({reason}); write {new_key} instead (talentsim params --match "
+        "{new_key} describes it)"),
+    "scenario.removed_key": (
+        "{file}: {key}: was removed from the model ({reason}); delete it"),
     # {section}: the dotted section; {valid}: its keys, comma-separated; {suggestion}: close
     # matches joined with "or"; {name}: the unknown key's last part; {sections}: the
     # sections that do have it, joined with "and".
@@ -421,6 +429,18 @@ TEMPLATES: dict[str, str] = {
         "--posterior {folder}: holds an optuna point fit, which has no posterior to draw from; calibrate with "
         "method abc-smc"),
     "calibration.posterior_unreadable": "--posterior: {path} cannot be read ({reason})",
+    # {manifest}: the folder's manifest.json; {found}: the model version recorded there;
+    # {current}: this talentsim's (sim.model_version.MODEL_VERSION).
+    "calibration.posterior_other_model": (
+        "--posterior {folder}: this posterior was made with model version {found} (recorded in {manifest}), but "
+        "this talentsim is model version {current}; the model's mechanisms have changed since, so the posterior "
+        "no longer describes its parameters. Rerun talentsim calibrate with the same calibration file and a new "
+        "--out, and pass that folder to --posterior"),
+    "calibration.posterior_unversioned": (
+        "--posterior {folder}: this posterior was made by an older model with no version stamp ({manifest} "
+        "records none), and this talentsim is model version {current}; the model's mechanisms have changed "
+        "since, so the posterior no longer describes its parameters. Rerun talentsim calibrate with the same "
+        "calibration file and a new --out, and pass that folder to --posterior"),
     "calibration.posterior_lever": (
         "--posterior: the scenario {scenario} sets {key} to {value!r} and {reference} to {reference_value!r}, "
         "but the calibration fits {key}, and its posterior draws would replace both; compare scenarios that "

@@ -30,6 +30,7 @@ from sim.calibration.distance import Target, combine
 from sim.calibration.posterior import PosteriorError
 from sim.cli import main
 from sim.experiments.compare import compare
+from sim.model_version import MODEL_VERSION
 
 ROOT = Path(__file__).resolve().parents[1]
 TESTS = Path(__file__).resolve().parent
@@ -310,7 +311,8 @@ def test_compare_with_a_posterior_uses_draw_k_in_every_scenario(toy_posterior: P
 def test_compare_posterior_refuses_scenarios_that_differ_in_a_calibrated_parameter(tmp_path: Path) -> None:
     folder = tmp_path / "fake"
     folder.mkdir()
-    (folder / "manifest.json").write_text(json.dumps({"kind": "calibrate", "method": "abc-smc", "parameters": [
+    (folder / "manifest.json").write_text(json.dumps({"kind": "calibrate", "method": "abc-smc",
+                                                      "model_version": MODEL_VERSION, "parameters": [
         {"key": "school_mentors.students_per_mentor", "prior": "uniform", "bounds": [5, 40]}]}), encoding="utf-8")
     pd.DataFrame({"school_mentors.students_per_mentor": [10.0, 20.0], "weight": [0.5, 0.5]}).to_parquet(
         folder / "posterior.parquet")

@@ -23,6 +23,7 @@ LAYERS: dict[str, int] = {
     "sim.i18n": 0,
     "sim.errors": 0,
     "sim.atomic": 0,
+    "sim.model_version": 0,
     # 1: the parameters
     "sim.scenario": 1,
     # 2: clock, calendar, population, random streams

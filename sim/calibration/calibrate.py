@@ -13,7 +13,8 @@ point fit), then the posterior predictive checks, and writes the calibration fol
     DIR/targets.csv         per target: observed, simulated at the fitted point, predictive band, met
     DIR/parameters.csv      per parameter: prior, posterior median and 90% interval, sd ratio, identified
     DIR/fitted/NAME.yaml    one scenario file per named scenario: ``extends:`` it, sets the fitted point
-    DIR/manifest.json       seed, sampler, reproducibility, budget used, verdicts, versions
+    DIR/manifest.json       seed, sampler, reproducibility, budget used, verdicts, versions (the
+                            model's, sim.model_version.MODEL_VERSION, which compare --posterior checks)
 
 The fitted point is the posterior medians of the identified parameters, or the particle
 of highest weight when the medians fit worse (both are simulated with the predictive
@@ -60,6 +61,7 @@ from sim.experiments.seeds import derived_seed
 from sim.experiments.store import RUNS_DIR, RunStore, write_json_atomic
 from sim.experiments.sweep import parameter_types
 from sim.messages import text
+from sim.model_version import MODEL_VERSION
 from sim.scenario import load_scenario, scenario_hash, scenario_to_dict
 
 KIND = "calibrate"
@@ -496,7 +498,7 @@ def _manifest(plan: CalibrationPlan, fit: Any, parameters: pd.DataFrame, targets
     abc = spec.method == "abc-smc"
     record: dict[str, Any] = {
         "kind": KIND, "calibration_file": plan.file, "calibration": spec.model_dump(), "method": spec.method,
-        "master_seed": spec.seed, "model": model_name(plan.model),
+        "master_seed": spec.seed, "model": model_name(plan.model), "model_version": MODEL_VERSION,
         "scenarios": [{"name": e.name, "file": str(e.file) if e.file else None, "hash": scenario_hash(e.scenario),
                        "resolved": scenario_to_dict(e.scenario)} for e in plan.entries],
         "parameters": [p.describe() for p in problem.priors],

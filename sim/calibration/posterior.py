@@ -9,6 +9,8 @@ the mean difference, their spread does not shrink to nothing as replications gro
 
 Draws are a weighted resample of the final particles in ``DIR/posterior.parquet``,
 seeded from the comparison's master seed, so the same comparison draws the same values.
+A posterior made by another version of the model (``sim.model_version.MODEL_VERSION``,
+stamped in ``DIR/manifest.json``) is refused: the calibration must be rerun.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from sim.errors import UserError
 from sim.experiments.seeds import derived_seed
 from sim.experiments.stats import paired_by_replication
 from sim.messages import text
+from sim.model_version import MODEL_VERSION
 from sim.scenario import Scenario, scenario_to_dict
 
 POSTERIOR_FILE = "posterior.parquet"
@@ -45,7 +48,8 @@ def read_posterior(folder: str | os.PathLike[str]) -> tuple[pd.DataFrame, dict[s
     """The posterior particles and the manifest of a calibration folder.
 
     Raises:
-        PosteriorError: The folder is not a finished ABC-SMC calibration.
+        PosteriorError: The folder is not a finished ABC-SMC calibration, or the calibration
+            was made by another version of the model (or before versions were stamped).
     """
     path = Path(folder)
     manifest_path = path / MANIFEST_FILE
@@ -57,12 +61,30 @@ def read_posterior(folder: str | os.PathLike[str]) -> tuple[pd.DataFrame, dict[s
         raise PosteriorError(text("calibration.posterior_not_a_calibration", folder=path))
     if manifest.get("method") != "abc-smc":
         raise PosteriorError(text("calibration.posterior_point_fit", folder=path))
+    check_model_version(manifest, path, manifest_path)
     try:
         posterior = pd.read_parquet(path / POSTERIOR_FILE)
     except (OSError, ValueError) as exc:
         raise PosteriorError(text("calibration.posterior_unreadable", path=path / POSTERIOR_FILE,
                                   reason=exc)) from None
     return posterior, manifest
+
+
+def check_model_version(manifest: Mapping[str, Any], folder: Path, manifest_path: Path) -> None:
+    """Refuse a posterior made by another version of the model (``sim.model_version.MODEL_VERSION``).
+
+    Raises:
+        PosteriorError: The manifest's ``model_version`` is missing (a calibration made
+            before the stamp existed) or differs from the current one.
+    """
+    found = manifest.get("model_version")
+    if type(found) is type(MODEL_VERSION) and found == MODEL_VERSION:
+        return
+    if found is None:
+        raise PosteriorError(text("calibration.posterior_unversioned", folder=folder, manifest=manifest_path,
+                                  current=MODEL_VERSION))
+    raise PosteriorError(text("calibration.posterior_other_model", folder=folder, manifest=manifest_path,
+                              found=found, current=MODEL_VERSION))
 
 
 def posterior_hash(folder: str | os.PathLike[str]) -> str:
@@ -170,5 +192,5 @@ def _num(value: float) -> str:
     return f"{value:+.4g}" if np.isfinite(value) else "nan"
 
 
-__all__ = ["PosteriorError", "check_not_levers", "draw_tasks", "format_posterior_differences", "posterior_differences",
-           "posterior_draws", "posterior_hash", "read_posterior"]
+__all__ = ["PosteriorError", "check_model_version", "check_not_levers", "draw_tasks", "format_posterior_differences",
+           "posterior_differences", "posterior_draws", "posterior_hash", "read_posterior"]

@@ -43,7 +43,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sim.messages import text
 from sim.scenario import Scenario, ScenarioError, load_scenario, with_overrides
 from sim.scenario.explain import LocatedError, located, validation_template
-from sim.scenario.loading import load_yaml_file
+from sim.scenario.loading import load_yaml_file, parameter_key_template
 
 PriorName = Literal["uniform", "log-uniform", "normal"]
 MethodName = Literal["abc-smc", "optuna"]
@@ -214,7 +214,7 @@ def load_spec(path: str | os.PathLike[str]) -> CalibrationSpec:
 
 def check_spec(spec: CalibrationSpec, file: str | os.PathLike[str], types: Mapping[str, str] | None,
                outcomes: Collection[str] | None) -> None:
-    """Check what the structure alone cannot: parameter keys, priors and bounds, targets, budget.
+    """Check what the structure alone cannot: parameter and override keys, priors and bounds, targets, budget.
 
     Args:
         spec: The calibration.
@@ -224,19 +224,25 @@ def check_spec(spec: CalibrationSpec, file: str | os.PathLike[str], types: Mappi
         outcomes: The outcomes the model can produce (the registry's); None accepts any name.
 
     Raises:
-        CalibrationFileError: The first problem found, naming the file and key.
+        CalibrationFileError: The first problem found, naming the file and key (a key
+            renamed or removed since the file was written: its replacement and why).
     """
     for key, parameter in spec.parameters.items():
         where = f"parameters[{key}]"
         kind = "float"
         if types is not None:
             if key not in types:
-                raise _unknown(key, types, file, where, "scenario.unknown_parameter_suggest",
-                               "scenario.unknown_parameter")
+                template_id, fields = parameter_key_template(key, types) or ("scenario.unknown_parameter", {})
+                raise CalibrationFileError.from_template(template_id, file, where, **fields)
             kind = types[key]
             if kind not in NUMERIC_TYPES:
                 raise CalibrationFileError.from_template("calibration.not_a_number", file, where, kind=kind)
         check_prior(parameter, kind, file, where)
+    for raw_key in spec.overrides:  # set on every scenario, whatever the model: scenario keys
+        problem = parameter_key_template(raw_key.strip().replace("__", "."))
+        if problem is not None:
+            template_id, fields = problem
+            raise CalibrationFileError.from_template(template_id, file, f"overrides[{raw_key}]", **fields)
     if spec.base is not None and spec.base not in spec.scenarios:
         raise CalibrationFileError.from_template("calibration.unknown_scenario", file, "base", name=spec.base,
                                                  names=", ".join(spec.scenarios))

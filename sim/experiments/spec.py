@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sim.i18n import N_, gettext
 from sim.messages import text
 from sim.scenario.explain import LocatedError, located, validation_template
-from sim.scenario.loading import load_yaml_file
+from sim.scenario.loading import load_yaml_file, parameter_key_template
 from sim.scenario.params import type_text
 
 DesignName = Literal["grid", "lhs", "sobol", "morris"]
@@ -188,13 +188,9 @@ def check_spec(spec: SweepSpec, file: str | os.PathLike[str], types: Mapping[str
 
 
 def _unknown_key(key: str, types: Collection[str], file: str | os.PathLike[str], where: str) -> SweepFileError:
-    close = difflib.get_close_matches(key, list(types), n=3, cutoff=0.6)
-    last = key.rsplit(".", 1)[-1]
-    close += [k for k in types if k.rsplit(".", 1)[-1] == last and k not in close]
-    if close:
-        return SweepFileError.from_template("scenario.unknown_parameter_suggest", file, where,
-                                            suggestion=gettext(" or ").join(close[:3]))
-    return SweepFileError.from_template("scenario.unknown_parameter", file, where)
+    """A varied key that is not a parameter: renamed or removed (with its replacement), or close matches."""
+    template_id, fields = parameter_key_template(key, types) or ("scenario.unknown_parameter", {})
+    return SweepFileError.from_template(template_id, file, where, **fields)
 
 
 def _check_parameter(design: str, parameter: ParameterSpec, kind: str, file: str | os.PathLike[str],

@@ -314,7 +314,7 @@ def render_calibration_report(folder: Path, figures: Mapping[str, Figure], lang:
     parts.append("<h2>Provenance</h2><dl>")
     for key in ("calibration_file", "method", "master_seed", "sampler", "reproducible", "generations",
                 "final_temperature", "stopped", "evaluations", "simulations", "predictive_runs", "fit_wall_time_s",
-                "model", "fitted_files"):
+                "model", "model_version", "fitted_files"):
         if key in manifest:
             parts.append(f"<dt>{esc(key)}</dt><dd>{esc(str(manifest[key]))}</dd>")
     for key, value in sorted((manifest.get("versions") or {}).items()):

@@ -21,7 +21,7 @@ import json
 import math
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Self
 
@@ -32,8 +32,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from sim.errors import UserError
 from sim.i18n import gettext
 from sim.messages import text
-from sim.scenario.explain import dotted, located, show, validation_template, yaml_phrase
+from sim.scenario.explain import Template, dotted, located, show, validation_template, yaml_phrase
 from sim.scenario.params import LIST_ITEM, model_at, param_index, settable_keys
+from sim.scenario.renamed import renamed_template
 from sim.scenario.schema import Scenario
 
 MAX_FILE_BYTES = 100_000
@@ -505,14 +506,38 @@ def _normalise_key(key: str) -> str:
 
 
 def _check_override_key(key: str, source: str) -> None:
-    keys = settable_keys()
-    if key in keys:
-        return
-    suggestions = _suggest(key, keys)
+    problem = parameter_key_template(key)
+    if problem is not None:
+        template_id, fields = problem
+        raise ScenarioError.from_template(template_id, source, key, **fields)
+
+
+def parameter_key_template(key: str, keys: Collection[str] | None = None) -> Template | None:
+    """Why a dotted key cannot be set, or None when it can.
+
+    The one check of a parameter named by dotted key (``--set``, overrides, the
+    parameters of sweep and calibration files): a key renamed or removed
+    (``sim.scenario.renamed.RENAMED_KEYS``) gets its replacement and reason, another
+    unknown key the close matches among ``keys``.
+
+    Args:
+        key: The dotted key, e.g. ``school_mentors.students_per_mentor``.
+        keys: The keys that can be set (default: every settable key of the scenario).
+
+    Returns:
+        None if ``key`` is in ``keys``; else a template of ``sim.messages`` that starts
+        with ``{file}: {key}: `` and its other fields.
+    """
+    known = settable_keys() if keys is None else keys
+    if key in known:
+        return None
+    renamed = renamed_template(key)
+    if renamed is not None:
+        return renamed
+    suggestions = _suggest(key, list(known))
     if suggestions:
-        raise ScenarioError.from_template("scenario.unknown_parameter_suggest", source, key,
-                                          suggestion=gettext(" or ").join(suggestions))
-    raise ScenarioError.from_template("scenario.unknown_parameter", source, key)
+        return "scenario.unknown_parameter_suggest", {"suggestion": gettext(" or ").join(suggestions)}
+    return "scenario.unknown_parameter", {}
 
 
 def _suggest(key: str, candidates: Sequence[str]) -> list[str]:
@@ -604,6 +629,9 @@ def _template(error: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
 
 def _unknown_key_template(loc: tuple[str | int, ...]) -> tuple[str, dict[str, Any]]:
     """An unknown key: the close matches among the valid keys here, or the sections that have it."""
+    renamed = renamed_template(dotted(loc))
+    if renamed is not None:
+        return renamed
     name = str(loc[-1])
     section = dotted(loc[:-1])
     model = model_at(loc[:-1])
@@ -638,6 +666,7 @@ __all__ = [
     "apply_overrides",
     "load_scenario",
     "load_yaml_file",
+    "parameter_key_template",
     "parse_set_options",
     "scenario_from_dict",
     "scenario_hash",
