@@ -58,7 +58,8 @@ def test_sources_cover_list_item_fields() -> None:
 
 def test_every_source_is_a_seed_a_published_figure_or_says_assumption() -> None:
     published = ("seed 0", "MyCOS", "internship rules", "Caishui", "BIBB", "Muehlemann", "guideline",
-                 "Ministry of Education", "standard", "label of the scenario", "none by default")
+                 "Ministry of Education", "standard", "label of the scenario", "none by default",
+                 "Statistical Yearbook")
     for key, text in PARAMETER_SOURCES.items():
         assert text.strip(), key
         assert "assumption" in text or any(mark in text for mark in published), (key, text)

@@ -15,7 +15,8 @@ from sim.model import build_world
 from sim.phases import MECHANISMS, WEEKLY_PHASES, describe_phases
 from sim.scenario import resolve_scenario
 
-SCENARIOS = ("baseline", "traditional", "alternating", "funding_cut", "enterprise_incentives")
+SCENARIOS = ("baseline", "traditional", "alternating", "funding_cut", "enterprise_incentives",
+             "enterprise_apprenticeship")
 
 
 @pytest.fixture(scope="module")

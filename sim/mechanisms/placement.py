@@ -216,10 +216,11 @@ MECHANISM = Mechanism(
     step=place_apprentices,
     reads=("enterprise_mentors.enterprise", "enterprise_mentors.vacant_until", "enterprises.capacity",
            "enterprises.coordination", "enterprises.participating", "enterprises.sector", "students.enrol_week",
-           "students.school_only", "students.sector", "students.stage"),
+           # release() clears a job offer, but a term ends at an enterprise period's start, before any offer
+           "students.offered_by_host", "students.school_only", "students.sector", "students.stage"),
     writes=("counters.placements", "counters.terms_ended_host_withdrew", "enterprises.placements_ended",
             "students.enterprise_mentor", "students.ever_placed", "students.host", "students.location",
-            "students.offered_by_host", "students.placed_week", "students.sector_fit"),
+            "students.placed_week", "students.sector_fit"),
     state=(
         StateField("students", "host", np.int32, NO_ONE, "host enterprise, or NO_ONE"),
         StateField("students", "enterprise_mentor", np.int32, NO_ONE, "enterprise-mentor post, or NO_ONE"),

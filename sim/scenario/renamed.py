@@ -36,10 +36,17 @@ RENAMED_KEYS: dict[str, tuple[str | None, str]] = {
     "incentives.tax_relief_share": (
         "incentives.tax_credit_share",
         N_("the Caishui [2019] No. 46 credit now applies only to certified firms' qualifying investment, capped "
-           "by their education surcharges")),
+           "by their education surcharges; certify firms with incentives.certified_enterprise_share")),
     "participation.hiring_cost_saved_yuan": (
         "participation.hiring_cost_saved_yuan_per_hire",
         N_("a hire's saving is counted once per expected hire")),
+    "attrition.dropout_after_termination": (
+        "attrition.leave_school_share_without_new_placement",
+        N_("after a dissolution a share takes a new placement first; the share leaving school is of the others")),
+    "participation.apprentice_wage_yuan_per_week": (
+        "participation.post_wage_yuan_per_week",
+        N_("the apprentice's pay follows programme.kind: an intern gets "
+           "participation.internship_pay_share_of_post_wage of the post's wage, an employee all of it")),
 }
 """Renamed and removed scenario keys: old dotted key -> (new dotted key or None, the reason)."""
 

@@ -71,8 +71,8 @@ PARAMETER_SOURCES: dict[str, str] = {
     "calendar.custom_blocks[].location": "assumption (template value of a block)",
     "calendar.custom_blocks[].stage": "assumption (template value of a block)",
     # programme
-    "programme.kind": "Li 2026 §2.1 (a school's dual-mentor programme, its apprentices students): the education "
-                      "ministry's modern apprenticeship pilots (school-based)",
+    "programme.kind": "assumption: school_based, the kind of the programme Li 2026 §2.1 studies (a school's "
+                      "dual-mentor programme whose apprentices are students: the education ministry's pilots)",
     "programme.dual_mentor": "seed 003 §2.1 and seed 000 §3.1 (the dual-mentor system is the programme studied)",
     "programme.curriculum_alignment": "assumption (seed 000 §2 and seed 003 §3.2 report campus teaching "
                                       "disconnected from posts; no figure)",
@@ -286,12 +286,14 @@ PARAMETER_SOURCES: dict[str, str] = {
     "funding.earmarks.apprentice_subsidy": "Renshebufa [2018] No. 66 and the national guideline of 2021: the "
                                            "subsidy is paid from the government's employment subsidy fund",
     # incentives
-    "incentives.apprentice_subsidy_yuan_per_year": "Wuhan's rule for the enterprise new-style apprenticeship "
-                                                   "(4,000 yuan per trainee-year completed without a certificate); "
-                                                   "MOHRSS & MOF 2021: >= 5,000 in principle, set locally",
-    "incentives.apprentice_subsidy_certificate_bonus_yuan_per_year": "Wuhan's rule (5,000 yuan per trainee-year "
-                                                                     "with an intermediate certificate, 1,000 "
-                                                                     "more than without)",
+    "incentives.apprentice_subsidy_yuan_per_year": "Wuhan's published rule for the enterprise new-style "
+                                                   "apprenticeship (4,000 yuan per trainee-year completed without "
+                                                   "a certificate); national guideline of 2021 (MOHRSS & MOF): "
+                                                   ">= 5,000 in principle, set locally",
+    "incentives.apprentice_subsidy_certificate_bonus_yuan_per_year": "Wuhan's published rule under the national "
+                                                                     "guideline of 2021 (5,000 yuan per "
+                                                                     "trainee-year with an intermediate "
+                                                                     "certificate, 1,000 more than without)",
     "incentives.certified_enterprise_share": "none in the baseline (assumption: the list is the city bureau's "
                                              "instrument, which a scenario turns on)",
     "incentives.tax_credit_share": "Caishui [2019] No. 46 (30% of qualifying investment)",
