@@ -56,8 +56,12 @@ def test_sources_cover_list_item_fields() -> None:
     assert set(PARAMETER_SOURCES) == keys
 
 
-def test_every_source_is_a_seed_a_published_figure_or_says_assumption() -> None:
-    published = ("seed 0", "MyCOS", "internship rules", "Caishui", "BIBB", "Muehlemann", "guideline",
+PAPERS = ("Chen, Zhang & Qi (n.d.)", "Li & Wang (n.d.)", "Liu & Long (n.d.)", "Li (2026)", "Li Jiao & Hui Li (n.d.)")
+"""The author-year keys of the five papers the project comes from, as docs/model.md section 12 lists them."""
+
+
+def test_every_source_is_a_paper_a_published_figure_or_says_assumption() -> None:
+    published = (*PAPERS, "MyCOS", "internship rules", "Caishui", "BIBB", "Muehlemann", "guideline",
                  "Ministry of Education", "standard", "label of the scenario", "none by default")
     for key, text in PARAMETER_SOURCES.items():
         assert text.strip(), key
