@@ -1,6 +1,6 @@
 """Enterprise participation: each firm reviews its cooperation once a year and joins, stays or leaves.
 
-"Schools enthusiastic, enterprises cold" (seed 003). A firm reviews its cooperation
+"Schools enthusiastic, enterprises cold" (Li (2026) §3.2). A firm reviews its cooperation
 agreement once a year, in its own *review week* (drawn uniformly over the 52 weeks of
 the year at the start of the run: agreements are signed, and renewed, throughout the
 year; assumption). So a review can fall inside any enterprise period of any schedule,
@@ -20,7 +20,7 @@ the enterprise weeks of an apprentice's first year in a firm. Subsidies and tax 
 thus raise participation through the net cost. Satisfaction is the host's own index
 (evaluation).
 
-Demonstration-unit titles (seed 003 §6.3: granted to "enterprises with significant
+Demonstration-unit titles (Li (2026) §6.3: granted to "enterprises with significant
 educational achievements", bringing priority in project recommendations and talent
 referrals): with ``demonstration_unit_titles`` on, at its review a firm earns the
 title for the coming year when the apprentices it hosts score at least the mean
