@@ -17,7 +17,7 @@ Run from the repository root::
 How each side is run:
 
 * ``--old REV`` (default ``f68623c``, the commit before the redesign) and ``--new REV``
-  (default: the working tree ``/work/main`` as it is on disk, uncommitted edits
+  (default: this repository's working tree as it is on disk, uncommitted edits
   included). A git revision is checked out with ``git worktree add --detach`` in a
   temporary folder, removed afterwards with ``git worktree remove --force``.
 * The revision's code runs in a subprocess of the same ``.venv/bin/python`` with

@@ -163,7 +163,7 @@ class SchoolMentor(mesa.Agent):
         self.mentees: list[Student] = []
 
     def select(self, week: int, first_delay: int, min_years: float, at_hand: int, delay: int) -> int:
-        """Fill the post by seed 003's rule; return the week it is filled (-1: at once, at set-up)."""
+        """Fill the post by the rule of Li (2026) §5.1; return the week it is filled (-1: at once, at set-up)."""
         years, outside = first_eligible_candidate(self.random, min_years, TEACHING_YEARS_MEAN, at_hand,
                                                   self.model.scenario.horizon_weeks)
         self.teaching_years = years
@@ -629,7 +629,7 @@ class Enterprise(mesa.Agent):
 
 
 def contact_target(visits_per_month: float, sessions_per_semester: float) -> float:
-    """Coordination a level of contact sustains (1 when both of seed 003's rules are met)."""
+    """Coordination a level of contact sustains (1 when both rules of Li (2026) §5.2 are met)."""
     return min(1.0, 0.5 * visits_per_month / RULE_VISITS_PER_MONTH
                + 0.5 * sessions_per_semester / RULE_SESSIONS_PER_SEMESTER)
 
@@ -704,7 +704,7 @@ class Student(mesa.Agent):
         return self.model.week - self.enrol_week
 
     def composite_score(self) -> float:
-        """The weighted composite score (seed 003: theory, skill, professionalism), 0-100."""
+        """The weighted composite score (Li (2026) §5.3: theory, skill, professionalism), 0-100."""
         ev = self.model.scenario.evaluation
         return (ev.theory_weight * self.theory + ev.practical_skill_weight * self.practical_skill
                 + ev.professionalism_weight * self.professionalism)

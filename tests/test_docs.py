@@ -56,13 +56,53 @@ def test_sources_cover_list_item_fields() -> None:
     assert set(PARAMETER_SOURCES) == keys
 
 
-def test_every_source_is_a_seed_a_published_figure_or_says_assumption() -> None:
-    published = ("seed 0", "MyCOS", "internship rules", "Caishui", "BIBB", "Muehlemann", "guideline",
+PAPERS = ("Chen, Zhang & Qi (n.d.)", "Li & Wang (n.d.)", "Liu & Long (n.d.)", "Li (2026)", "Li Jiao & Hui Li (n.d.)")
+"""The author-year keys of the five papers the project comes from, as docs/model.md section 12 lists them."""
+
+
+def _references(doc: str) -> str:
+    """The References section of docs/model.md (empty if there is none)."""
+    return doc.partition("\n## 12. References\n")[2]
+
+
+def test_every_source_is_a_paper_a_published_figure_or_says_assumption() -> None:
+    published = (*PAPERS, "MyCOS", "internship rules", "Caishui", "BIBB", "Muehlemann", "guideline",
                  "Ministry of Education", "standard", "label of the scenario", "none by default",
                  "Statistical Yearbook")
     for key, text in PARAMETER_SOURCES.items():
         assert text.strip(), key
         assert "assumption" in text or any(mark in text for mark in published), (key, text)
+
+
+def test_the_five_papers_are_in_the_references(doc: str) -> None:
+    references = _references(doc)
+    assert references, "docs/model.md has no section '## 12. References'"
+    for key in PAPERS:
+        assert f"**{key}**" in references, f"add {key} to the References of docs/model.md"
+
+
+def test_every_paper_a_source_cites_is_in_the_references(doc: str) -> None:
+    from sim.experiments.levers import LEVERS
+    from sim.experiments.validation import TARGETS
+
+    references = _references(doc)
+    texts = [*PARAMETER_SOURCES.values(), *(lever.source for lever in LEVERS), *(t.source for t in TARGETS)]
+    for text in texts:
+        for key in PAPERS:
+            if key in text:
+                assert f"**{key}**" in references, (key, text)
+
+
+def test_nothing_points_outside_the_repository() -> None:
+    # the papers are cited by author and year, design notes are written out in docs/model.md
+    outside = re.compile(r"seed 0{2}\d|seeds? paper|DESIGN\.md|STYLE\.md|\.\./shared|shared[/]seeds", re.IGNORECASE)
+    suffixes = {".py", ".md", ".yaml", ".yml", ".po", ".pot", ".csv", ".html", ".toml", ".txt"}
+    roots = [ROOT / name for name in ("sim", "docs", "scenarios", "tests", "benchmarks")]
+    files = [ROOT / "README.md", ROOT / "pyproject.toml"]
+    files += [f for r in roots for f in r.rglob("*") if f.suffix in suffixes and f.is_file()]
+    found = [f"{f.relative_to(ROOT)}:{n}: {line.strip()}" for f in files
+             for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1) if outside.search(line)]
+    assert found == [], "cite by author and year (docs/model.md section 12) instead:\n" + "\n".join(found)
 
 
 # (b) the generated table in docs/model.md is the current one

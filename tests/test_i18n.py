@@ -127,6 +127,8 @@ ALLOWED = {
     "scheduler", "worker", "local", "spawn", "SALib", "Sobol", "Saltelli", "Morris", "Spearman", "BIBB", "ST",
     "UTC", "sha", "True", "False", "if", "name", "main", "python", "object", "Beta",
     "calibrate", "ABC", "SMC", "abc", "smc", "Optuna", "optuna", "se",
+    # authors cited by author and year, as the References of docs/model.md list them (Li (2026) §6.3)
+    "Li",
     # software versions in the provenance
     "distributed", "mesa", "numpy", "pandas", "platform", "pydantic", "scipy", "matplotlib",
 }

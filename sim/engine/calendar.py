@@ -3,8 +3,8 @@
 Time is in weeks; an academic year is 52 weeks, two half-years of 26. A half-year at
 school has ``teaching_weeks_per_semester`` teaching weeks, then holiday; a half-year in
 the enterprise is spent there whole (apprentices work through the school holidays).
-The schedule patterns are the seeds' ("2+1", "1.5+1.5", alternating
-school-enterprise-school-enterprise) plus the traditional school-only programme with a
+The schedule patterns are those of Li (2026) §3.1 ("2+1", "1.5+1.5") and Chen, Zhang &
+Qi (n.d.) §3.3 (alternating school-enterprise-school-enterprise) plus the traditional school-only programme with a
 short final internship, or custom blocks. An apprentice not placed with an enterprise
 stays at school during enterprise periods (the school-only track).
 """

@@ -1,6 +1,6 @@
 """The programme's money: sources paid in, uses paid out from their earmarked sources, balances.
 
-Why a ledger and not a cost formula: seed 003 names "shortages of special funds" as a
+Why a ledger and not a cost formula: Li (2026) §3.2 names "shortages of special funds" as a
 reason the dual-mentor system under-delivers. A fund that runs dry must stop what it
 pays for, so each week every use asks for its money in a fixed priority order and is
 told what share of its need was paid; the mechanism that needs the money scales its

@@ -1,4 +1,4 @@
-"""The policy levers the seeds name, what each should move, and what it does move.
+"""The policy levers the sources name, what each should move, and what it does move.
 
 Why a table of levers: a planner takes the direction of an answer at face value. Each
 lever here is stated once — the parameter change (a realistic step, not an extreme),
@@ -69,34 +69,35 @@ LEVERS: tuple[Lever, ...] = (
     # 20:1 the model's mentors have hours to spare, and fewer students each changes nothing (docs/model.md §10.2)
     Lever("Students per school mentor", {"school_mentors.students_per_mentor": 30.0},
           {"school_mentors.students_per_mentor": 20.0}, "mentoring (guidance hours shared)", "mean_composite_score",
-          +1, "seed 003 §3.2, §5.1 (mentor shortage lowers quality); 20:1 secondary-school standard"),
+          +1, "Li (2026) §3.2, §5.1 (mentor shortage lowers quality); 20:1 secondary-school standard"),
     Lever("Apprentices per enterprise mentor", {"enterprise_mentors.apprentices_per_mentor": 6},
           {"enterprise_mentors.apprentices_per_mentor": 3}, "mentoring (enterprise guidance)",
-          "mean_practical_skill", +1, "seed 000 §2 (enterprise mentors' guidance insufficient)"),
+          "mean_practical_skill", +1, "Chen, Zhang & Qi (n.d.) §2 (enterprise mentors' guidance insufficient)"),
     Lever("Dual-qualified share", {"school_mentors.dual_qualified_share": 0.3},
           {"school_mentors.dual_qualified_share": 0.6}, "learning (school mentors' practical skill)",
-          "mean_practical_skill", +1, "seed 003 §5.1; MoE 双师型 standard"),
+          "mean_practical_skill", +1, "Li (2026) §5.1; Ministry of Education evaluation plan 2025-2030 (≥ 50% 双师型)"),
     Lever("Mentor selection rules", {"school_mentors.min_teaching_years": 0.0},
           {"school_mentors.min_teaching_years": 3.0}, "mentor selection (abler mentors, fewer candidates)",
-          "mean_theory", +1, "seed 003 §5.1 (≥ 3 years teaching)"),
+          "mean_theory", +1, "Li (2026) §5.1 (≥ 3 years teaching)"),
     Lever("Contact rules", {"contact.school_mentor_visits_per_month": 0.0,
                             "contact.enterprise_mentor_school_sessions_per_semester": 0.0},
           {"contact.school_mentor_visits_per_month": 2.0,
            "contact.enterprise_mentor_school_sessions_per_semester": 4.0},
           "contact (alignment, early problems found, better placements)", "dropout_rate", -1,
-          "seed 003 §5.2"),
+          "Li (2026) §5.2"),
     Lever("Co-developed curriculum", {"programme.curriculum_alignment": 0.4},
           {"programme.curriculum_alignment": 0.8}, "learning (alignment with the posts)", "mean_practical_skill",
-          +1, "seed 003 §5.2; seed 002 §2.2"),
+          +1, "Li (2026) §5.2; Liu & Long (n.d.) §2.2"),
     Lever("Post technical level", {"enterprises.post_level_alpha": 2.0}, {"enterprises.post_level_alpha": 4.0},
           "learning in the enterprise (higher posts teach more)", "mean_practical_skill", +1,
-          "seed 000 §2 (low-technology posts teach little)"),
+          "Chen, Zhang & Qi (n.d.) §2 (low-technology posts teach little)"),
     Lever("On-campus practice time", {"programme.school_practice_hours_share": 0.2},
           {"programme.school_practice_hours_share": 0.4}, "learning (the school week's hours)",
-          "mean_practical_skill", +1, "DESIGN.md (a school week has fixed hours)"),
+          "mean_practical_skill", +1,
+          "assumption (a school week's hours are fixed: more practice is less class, 7.12)"),
     Lever("School special fund", {"funding.school_special_fund_yuan_per_year": 500_000.0},
           {"funding.school_special_fund_yuan_per_year": 250_000.0}, "funding (the uses earmarked to it)",
-          "mean_composite_score", -1, "seed 003 §3.2 (shortage of special funds)"),
+          "mean_composite_score", -1, "Li (2026) §3.2 (shortage of special funds)"),
     Lever("Government funding", {"funding.government_yuan_per_year": APPRENTICESHIP_GOVERNMENT},
           {"funding.government_yuan_per_year": 0.0}, "funding (the completion subsidy it pays)",
           "enterprise_participation_rate", -1, "national apprenticeship guideline 2021 (subsidy from the "
@@ -114,30 +115,30 @@ LEVERS: tuple[Lever, ...] = (
           "enterprise_participation_rate", +1, "Caishui [2019] No. 46"),
     Lever("Demonstration titles", {"incentives.demonstration_unit_titles": False},
           {"incentives.demonstration_unit_titles": True}, "participation (what a title is worth to a firm)",
-          "enterprise_participation_rate", +1, "seed 003 §6"),
+          "enterprise_participation_rate", +1, "Li (2026) §6"),
     Lever("Mentor remuneration", {"school_mentors.remuneration_yuan_per_month": 0.0},
           {"school_mentors.remuneration_yuan_per_month": 600.0}, "incentives (effort)", "mean_composite_score",
-          +1, "seed 003 §3.2, §6"),
-    # a subsidy comes with the money to pay it (seed 003 §6.1(2): special funds sought from government); paid from
+          +1, "Li (2026) §3.2, §6"),
+    # a subsidy comes with the money to pay it (Li (2026) §6.1(2): special funds sought from government); paid from
     # the existing budgets it crowds out the training base and exam fees instead (docs/model.md §10.2)
     Lever("Enterprise-mentor salary subsidy",
           {"incentives.enterprise_mentor_salary_subsidy_yuan_per_month": 0.0,
            "funding.government_yuan_per_year": LEVER_SIZE["funding.government_yuan_per_year"]},
           {"incentives.enterprise_mentor_salary_subsidy_yuan_per_month": 1000.0,
            "funding.government_yuan_per_year": LEVER_SIZE["funding.government_yuan_per_year"] + SUBSIDY_FUNDING},
-          "incentives (effort)", "mean_practical_skill", +1, "seed 003 §6.1(2), §6.3"),
+          "incentives (effort)", "mean_practical_skill", +1, "Li (2026) §6.1(2), §6.3"),
     Lever("Honours", {"incentives.mentor_honours": False}, {"incentives.mentor_honours": True},
-          "incentives (effort)", "mean_composite_score", +1, "seed 003 §6"),
+          "incentives (effort)", "mean_composite_score", +1, "Li (2026) §6"),
     Lever("Career development", {"incentives.career_development": False}, {"incentives.career_development": True},
-          "incentives (effort)", "mean_composite_score", +1, "seed 003 §6"),
+          "incentives (effort)", "mean_composite_score", +1, "Li (2026) §6"),
     Lever("Two-way training", {"mentor_development.school_mentor_practice_share_per_year": 0.0},
           {"mentor_development.school_mentor_practice_share_per_year": 0.4},
-          "mentor development (school mentors' practice)", "mean_practical_skill", +1, "seed 003 §5.1"),
+          "mentor development (school mentors' practice)", "mean_practical_skill", +1, "Li (2026) §5.1"),
     Lever("Retakes", {"certification.max_attempts": 1}, {"certification.max_attempts": 3},
           "certification (a failure is followed by study and a retake)", "certificate_pass_rate", +1,
-          "DESIGN.md (1+X retakes)"),
+          "assumption (a 1+X exam can be retaken after further study, 7.13)"),
 )
-"""The levers the seeds name (issue "Credible policy answers", item 2)."""
+"""The levers the sources name (issue "Credible policy answers", item 2)."""
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,11 @@
-"""Contact between the two kinds of mentor (seed 003, section 5.2), and what it brings.
+"""Contact between the two kinds of mentor (Li (2026), section 5.2), and what it brings.
 
 School mentors with apprentices placed visit the enterprise (the rule: at least twice
 a month); enterprise mentors teach at school (at least four times a semester). Visits
 happen only as far as their travel is funded, sessions only as far as enterprise
 mentors' allowances are; both take mentors' hours (``mentoring``). Contact brings three
-things (DESIGN.md, "Mentoring"):
+things (assumption, after the regular communication and dynamic monitoring of Li (2026)
+§5.2; the reasoning is in docs/model.md, 7.10):
 
 - teaching aligned with the posts: contact raises each host's coordination with the
   school, which moves curriculum alignment towards the enterprise's post standards:
@@ -37,9 +38,9 @@ from sim.engine.world import World
 from sim.mechanisms.mentoring import WEEKS_PER_MONTH
 
 RULE_VISITS_PER_MONTH = 2.0
-"""Seed 003's minimum school-mentor visits per month (the reference for full contact)."""
+"""Minimum school-mentor visits per month, Li (2026) §5.2 (the reference for full contact)."""
 RULE_SESSIONS_PER_SEMESTER = 4.0
-"""Seed 003's minimum enterprise-mentor sessions at school per semester."""
+"""Minimum enterprise-mentor sessions at school per semester, Li (2026) §5.2."""
 
 
 def contact_target(visits_per_month: float, sessions_per_semester: float) -> float:

@@ -1,11 +1,12 @@
 """The enterprises a programme can work with, and how many apprentices each may host.
 
-Posts are mostly low-technology (seed 000: assembly-line operators), so the post's
+Posts are mostly low-technology (Chen, Zhang & Qi (n.d.) §2: assembly-line operators), so the post's
 technical level is drawn from a Beta distribution skewed low. The share of a firm's
 staff in the apprentice post varies by firm (Beta with mean ``post_staff_share`` and
 concentration ``post_staff_share_concentration``): on an assembly line the operators are
 most of the staff, elsewhere the post is a small team. Chinese internship rules cap
-interns at 10% of a firm's staff and 20% of one post's staff (calibration.md), so the
+interns at 10% of a firm's staff and 20% of one post's staff (internship rules of 2016
+Art. 9), so the
 post cap binds where the post is less than half the staff and the firm cap where it is
 more. The certified list of industry-education integration enterprises (Caishui [2019]
 No. 46) is drawn here too: each firm is on it with probability

@@ -1,9 +1,9 @@
 """Evaluation: the school's composite score, and the host's own satisfaction with its apprentices.
 
-Seed 003 (section 5.3) scores students as 30% theory + 50% skill + 20%
+Li (2026) (section 5.3) scores students as 30% theory + 50% skill + 20%
 professionalism; the weights are parameters. That is the *school's* measure. A host
-judges the apprentices it trained by what its posts need of them (DESIGN.md,
-"Evaluation"), in four parts, each 0-1:
+judges the apprentices it trained by what its posts need of them, not by the school's
+score (assumption; the reasoning is in docs/model.md, 7.16), in four parts, each 0-1:
 
 - *skill fit*: ``min(1, practical skill / the post's need)``, the need being the
   practical skill the host's post requires (``attrition.post_need``: higher-level posts

@@ -35,7 +35,7 @@ apprenticeship (2018, 2021) have the firm set and pay its mentors' allowance, so
 default (``funding.firms_pay_mentor_allowance``) each host pays the allowance of its
 mentors with apprentices on site this week: a cost in its own accounts
 (``enterprises.week_mentor_allowance_yuan``, booked by enterprise_accounts), never
-short for lack of programme money. The salary subsidy (seed 003 §6.3) stays a
+short for lack of programme money. The salary subsidy (Li (2026) §6.3) stays a
 programme use. The share of the enterprise mentors' pay actually paid, which effort
 and the sessions at school follow, is ``(firm part + programme part x share the
 ledger paid) / (firm part + programme part)``.

@@ -1,4 +1,4 @@
-"""Incentives: what raises mentor effort (seed 003, sections 3.2 and 6).
+"""Incentives: what raises mentor effort (Li (2026), sections 3.2 and 6).
 
 A mentor's effort is a base level plus what incentives add: the allowance and salary
 subsidy actually paid (so a fund that runs dry takes the effort back), honours, and

@@ -2,7 +2,7 @@
 
 ``job_search_weeks_before_graduation`` before a cohort graduates its final-year
 students turn to what comes next: ``further_study_share`` of the cohort choose a
-bachelor's (Chinese headline employment rates count them as employed, calibration.md),
+bachelor's (Chinese headline employment rates count them as employed, MyCOS 2019 report),
 and ``not_seeking_share`` do not look for work in their first year (MyCOS counts 7.5%
 "not placed" half a year on); the others without a host start searching the open
 market. Hosts decide in the same week, but never before they have seen the apprentice

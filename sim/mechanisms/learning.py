@@ -14,8 +14,8 @@ motivation_effect x (motivation - 0.5) / 0.5)`` times a weekly multiplicative sh
   base's running cost is funded, weighted by the mentor's own practical skill, guidance
   and curriculum alignment. So more practice is less theory, one hour for one hour;
 - in the enterprise: practical skill from the post (higher technical level teaches
-  more; seed 000) and alignment, plus the enterprise mentor's guidance x technical
-  skill x pedagogical skill (seed 003: "can do but cannot teach"); an unmentored
+  more; Chen, Zhang & Qi (n.d.) §2) and alignment, plus the enterprise mentor's guidance x technical
+  skill x pedagogical skill (Li (2026) §3.2: "can do but cannot teach"); an unmentored
   post teaches only ``unmentored_practice_share`` by doing; professionalism grows fastest
   at work.
 

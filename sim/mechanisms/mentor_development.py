@@ -1,4 +1,4 @@
-"""Mentor development: two-way training and turnover (seed 003, section 5.1).
+"""Mentor development: two-way training and turnover (Li (2026), section 5.1).
 
 Each year a share of school mentors practise in enterprises (closing part of the gap
 to full practical skill and becoming dual-qualified) and a share of enterprise mentors

@@ -1,4 +1,4 @@
-"""Selecting mentors (seed 003, section 5.1) and filling posts that fall vacant.
+"""Selecting mentors (Li (2026), section 5.1) and filling posts that fall vacant.
 
 The selection rules act on a candidate pool whose experience varies. A candidate's
 years of teaching (school) or of frontline work (enterprise) are exponential with mean
@@ -12,7 +12,7 @@ mentors from a smaller eligible pool.
 A post is filled by the first eligible candidate: first those at hand (the school's
 ``candidates_per_post`` teachers; a firm's workers in the apprentice post, shared
 among its mentor posts), then outside candidates, each of whom takes one
-``replacement_delay_weeks`` to recruit. At set-up (seed 003's preparation stage) a post
+``replacement_delay_weeks`` to recruit. At set-up (the preparation stage of Li (2026) §5.1) a post
 with an eligible candidate at hand is filled from the start, one without waits for the
 outside rounds; a post vacated later stays empty for one delay, plus the outside
 rounds if no one at hand qualifies. The number of candidates seen until the first

@@ -1,6 +1,6 @@
 """Enterprise participation: each firm reviews its cooperation once a year and joins, stays or leaves.
 
-"Schools enthusiastic, enterprises cold" (Li 2026, §3.2). A firm reviews its cooperation
+"Schools enthusiastic, enterprises cold" (Li (2026) §3.2). A firm reviews its cooperation
 agreement once a year, in its own *review week* (drawn uniformly over the 52 weeks of
 the year at the start of the run: agreements are signed, and renewed, throughout the
 year; assumption). At each review after week 0 the firm closes its books of the weeks
@@ -35,7 +35,7 @@ programme's mean until it has one, and ``participation.prior_hire_rate`` before 
 placement of the programme has ended. A hire's saving is thus counted once per expected
 hire, whatever the placement's length. Satisfaction is the host's own index (evaluation).
 
-Demonstration-unit titles (Li 2026, §6.3: granted to "enterprises with significant
+Demonstration-unit titles (Li (2026) §6.3: granted to "enterprises with significant
 educational achievements", bringing priority in project recommendations and talent
 referrals): with ``demonstration_unit_titles`` on, at its review a firm earns the
 title for the coming year when the apprentices it hosts score at least the mean

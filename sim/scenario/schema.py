@@ -273,7 +273,7 @@ class EnterpriseMentorParams(StrictModel):
 
 
 class ContactParams(StrictModel):
-    """Seed 003's contact rules between the two kinds of mentor."""
+    """The contact rules between the two kinds of mentor (Li (2026) §5.2)."""
 
     school_mentor_visits_per_month: float = param(
         2.0, "visits/month", "School mentor visits to enterprises",
@@ -419,7 +419,7 @@ class CertificationParams(StrictModel):
 
 
 class EvaluationParams(StrictModel):
-    """Composite student score (seed 003, section 5.3)."""
+    """Composite student score (Li (2026), section 5.3)."""
 
     theory_weight: float = param(
         0.3, "share", "Theory weight in composite score",
@@ -652,7 +652,7 @@ class FundingParams(StrictModel):
 
 
 class IncentiveParams(StrictModel):
-    """Incentives for mentors and enterprises (seed 003, section 6)."""
+    """Incentives for mentors and enterprises (Li (2026), section 6)."""
 
     apprentice_subsidy_yuan_per_year: float = param(
         4000.0, "yuan/trainee/year", "Apprentice subsidy per trainee-year",
@@ -689,7 +689,7 @@ class IncentiveParams(StrictModel):
     demonstration_unit_value_yuan: float = param(
         3000.0, "yuan/apprentice-year", "Value of a demonstration unit title",
         "what holding the title is worth to a firm in its participation decision (priority in project "
-        "recommendations and talent referrals, seed 003 §6.3), per apprentice-year it expects to host", **Money)
+        "recommendations and talent referrals, Li (2026) §6.3), per apprentice-year it expects to host", **Money)
 
 
 class MentorDevelopmentParams(StrictModel):

@@ -1,8 +1,8 @@
 """Where every default parameter comes from, and the parameter table of ``docs/model.md``.
 
 Why this module: a reader who is asked to trust the model must be able to see, for
-every default, whether it rests on a seed paper, on a published figure or on nobody's
-figure at all ("assumption"). Writing that by hand in the documentation lets it drift
+every default, whether it rests on one of the papers the project comes from, on a
+published figure or on nobody's figure at all ("assumption"). Writing that by hand in the documentation lets it drift
 from the schema the first time someone re-tunes a default. So the source of each
 parameter lives here, keyed by the dotted key of ``sim.scenario.params.list_params()``;
 ``parameter_table_markdown()`` joins it with the schema's default, unit and description
@@ -11,10 +11,10 @@ into the table that ``docs/model.md`` carries between two marker lines, and
 in the documentation differs from the one generated here. After changing a default,
 run ``.venv/bin/python docs/regenerate.py``.
 
-Source texts are short. "seed 003 §5.2" means the seed paper 003 in
-``../shared/seeds/``, section 5.2; published figures cite the source named in
-``../shared/calibration.md``; "assumption" says plainly that no stored source gives
-the number.
+Source texts are short and cite by author and year: "Li (2026) §5.2" is section 5.2 of
+the paper listed as Li (2026) in the References of ``docs/model.md``, which gives every
+source named here with its author, year, title and venue; "assumption" says plainly
+that no stored source gives the number.
 """
 
 from __future__ import annotations
@@ -31,16 +31,19 @@ END_MARKER = "<!-- END PARAMETERS -->"
 
 _A = "assumption"
 _LABEL = "label of the scenario (not a model quantity)"
-_SEED003_51 = "seed 003 §5.1 (mentor selection)"
-_SEED003_52 = "seed 003 §5.2 (regular communication rule)"
-_SEED003_53 = "seed 003 §5.3 (theory 30% + skill 50% + professionalism 20%)"
+_LI2026_51 = "Li (2026) §5.1 (mentor selection)"
+_LI2026_52 = "Li (2026) §5.2 (regular communication rule)"
+_LI2026_53 = "Li (2026) §5.3 (theory 30% + skill 50% + professionalism 20%)"
 _INTERNSHIP_RULES = "internship rules of 2016 Art. 9"
-_TWO_WAY = "assumption (seed 003 §5.1(2) names two-way training; no figure)"
+_HOST_PARTS = ("assumption (a host rates skill fit, professionalism, contribution and staying on, 7.16; "
+               "no stored source weighs them: equal weights)")
+_TWO_WAY = "assumption (Li (2026) §5.1(2) names two-way training; no figure)"
 
 _FITTED = "fitted by scenarios/calibration/published_bands.yaml"
 """The shipped calibration: an ABC-SMC posterior median (its 90% credible interval and the assumption it
 replaced follow in each source)."""
-_RESTORED = "assumption, the value before commit ee93db9 tuned it towards a seed-003 target (restored: no source)"
+_RESTORED = ("assumption, the value before commit ee93db9 tuned it towards an effect Li (2026) reports "
+             "(restored: no source)")
 
 PARAMETER_SOURCES: dict[str, str] = {
     # scenario labels
@@ -50,7 +53,7 @@ PARAMETER_SOURCES: dict[str, str] = {
     # simulation
     "simulation.horizon_years": "assumption (a design choice, as the description says)",
     # intake
-    "intake.cohort_size": "assumption (a city programme: hundreds to a few thousand students, DESIGN.md)",
+    "intake.cohort_size": "assumption (a city programme: hundreds to a few thousand students)",
     "intake.n_cohorts": "assumption (one full 3-year programme of cohorts)",
     "intake.ability_sd": "assumption (scale convention: ability is standardised)",
     "intake.motivation_mean": _A,
@@ -61,21 +64,22 @@ PARAMETER_SOURCES: dict[str, str] = {
     "intake.initial_skill_sd": _A,
     "intake.n_sectors": _A,
     # calendar
-    "calendar.schedule": "seed 003 §3.1 (\"2 + 1\" or \"1.5 + 1.5\"); alternating: seed 000 §3.3",
-    "calendar.programme_years": "seed 003 §3.1 (2 + 1 = 3 years)",
+    "calendar.schedule": "Li (2026) §3.1 (\"2 + 1\" or \"1.5 + 1.5\"); alternating: Chen, Zhang & Qi (n.d.) §3.3",
+    "calendar.programme_years": "Li (2026) §3.1 (2 + 1 = 3 years)",
     "calendar.teaching_weeks_per_semester": _A,
-    "calendar.internship_weeks": "assumption (a short internship, DESIGN.md; the internship rules of 2016 say a "
-                                 "placement usually lasts 6 months)",
+    "calendar.internship_weeks": "assumption (a short internship ends the traditional programme, section 6; the "
+                                 "internship rules of 2016 say a placement usually lasts 6 months)",
     "calendar.custom_blocks": "none by default (only used when schedule is custom)",
     "calendar.custom_blocks[].weeks": "assumption (template value of a block: one semester's teaching weeks)",
     "calendar.custom_blocks[].location": "assumption (template value of a block)",
     "calendar.custom_blocks[].stage": "assumption (template value of a block)",
     # programme
-    "programme.kind": "assumption: school_based, the kind of the programme Li 2026 §2.1 studies (a school's "
+    "programme.kind": "assumption: school_based, the kind of the programme Li (2026) §2.1 studies (a school's "
                       "dual-mentor programme whose apprentices are students: the education ministry's pilots)",
-    "programme.dual_mentor": "seed 003 §2.1 and seed 000 §3.1 (the dual-mentor system is the programme studied)",
-    "programme.curriculum_alignment": "assumption (seed 000 §2 and seed 003 §3.2 report campus teaching "
-                                      "disconnected from posts; no figure)",
+    "programme.dual_mentor": "Li (2026) §2.1 and Chen, Zhang & Qi (n.d.) §3.1 (the dual-mentor system is the "
+                             "programme studied)",
+    "programme.curriculum_alignment": "assumption (Chen, Zhang & Qi (n.d.) §2 and Li (2026) §3.2 report campus "
+                                      "teaching disconnected from posts; no figure)",
     "programme.school_practice_hours_share": _A,
     # school mentors
     "school_mentors.students_per_mentor": "student-teacher standard 18:1 in higher vocational colleges (actual "
@@ -85,11 +89,11 @@ PARAMETER_SOURCES: dict[str, str] = {
     "school_mentors.guidance_hours_per_week": _A,
     "school_mentors.desired_hours_per_student_week": _A,
     "school_mentors.dual_qualified_share": "Ministry of Education evaluation plan 2025-2030 (>= 50% of specialist "
-                                           "teachers dual-qualified, as reposted); seed 003 §3.2 calls the share low",
+                                           "teachers dual-qualified, as reposted); Li (2026) §3.2 calls the share low",
     "school_mentors.teaching_quality_mean": _A,
     "school_mentors.practical_skill_dual_qualified": _A,
-    "school_mentors.practical_skill_other": "assumption (seed 003 §3.2: some teachers lack enterprise practice)",
-    "school_mentors.min_teaching_years": _SEED003_51,
+    "school_mentors.practical_skill_other": "assumption (Li (2026) §3.2: some teachers lack enterprise practice)",
+    "school_mentors.min_teaching_years": _LI2026_51,
     "school_mentors.candidates_per_post": "assumption (no stored figure: with every teacher a mentor at the 20:1 "
                                           "standard, a post's candidates at hand are the teachers of its specialty "
                                           "and of related ones the school can reassign, about two)",
@@ -98,36 +102,36 @@ PARAMETER_SOURCES: dict[str, str] = {
                                          "levels off - Staiger & Rockoff 2010, J. Econ. Perspect. 24(3), not a "
                                          "stored source; half the attribute spread of 0.1)",
     "school_mentors.base_effort": _A,
-    "school_mentors.remuneration_yuan_per_month": "assumption (seed 003 §6.1 names mentor remuneration; no amount)",
+    "school_mentors.remuneration_yuan_per_month": "assumption (Li (2026) §6.1 names mentor remuneration; no amount)",
     "school_mentors.turnover_rate_per_year": _A,
     "school_mentors.replacement_delay_weeks": _A,
     # enterprise mentors
     "enterprise_mentors.apprentices_per_mentor": "assumption (no stored source gives apprentices per enterprise "
-                                                 "mentor; calibration.md)",
+                                                 "mentor)",
     "enterprise_mentors.guidance_hours_per_week": _A,
     "enterprise_mentors.desired_hours_per_apprentice_week": _A,
-    "enterprise_mentors.technical_skill_mean": "assumption (seed 003 §3.1: technical backbones with rich frontline "
+    "enterprise_mentors.technical_skill_mean": "assumption (Li (2026) §3.1: technical backbones with rich frontline "
                                                "experience)",
-    "enterprise_mentors.pedagogical_skill_mean": "assumption (seed 003 §3.2: \"can do but cannot teach\")",
-    "enterprise_mentors.min_frontline_years": _SEED003_51,
-    "enterprise_mentors.novice_skill_gap": "assumption (seed 003 §3.1, §5.1: mentors are technical backbones whose "
+    "enterprise_mentors.pedagogical_skill_mean": "assumption (Li (2026) §3.2: \"can do but cannot teach\")",
+    "enterprise_mentors.min_frontline_years": _LI2026_51,
+    "enterprise_mentors.novice_skill_gap": "assumption (Li (2026) §3.1, §5.1: mentors are technical backbones whose "
                                            "core skills come with years of frontline work; a new worker has half "
                                            "an experienced one's technical skill; no figure)",
-    "enterprise_mentors.base_effort": "assumption (seed 003 §3.2: enterprise mentors lack incentives)",
-    "enterprise_mentors.remuneration_yuan_per_month": "assumption (seed 003 §6.1 names mentor remuneration; "
+    "enterprise_mentors.base_effort": "assumption (Li (2026) §3.2: enterprise mentors lack incentives)",
+    "enterprise_mentors.remuneration_yuan_per_month": "assumption (Li (2026) §6.1 names mentor remuneration; "
                                                       "no amount)",
     "enterprise_mentors.hourly_cost_yuan": "assumption (with the apprentice wage, sets training staff at about a "
                                            "quarter of gross cost, as BIBB CBS 2012/13 finds: 23%)",
     "enterprise_mentors.turnover_rate_per_year": _A,
     "enterprise_mentors.replacement_delay_weeks": _A,
     # contact
-    "contact.school_mentor_visits_per_month": _SEED003_52,
-    "contact.enterprise_mentor_school_sessions_per_semester": _SEED003_52,
+    "contact.school_mentor_visits_per_month": _LI2026_52,
+    "contact.enterprise_mentor_school_sessions_per_semester": _LI2026_52,
     "contact.hours_per_visit": _A,
     "contact.cost_yuan_per_visit": _A,
     "contact.alignment_gain": _A,
     "contact.adjustment_rate_per_week": _A,
-    "contact.problem_warning_weeks": "assumption (a month: seed 003 §5.2's rule of a visit every half month "
+    "contact.problem_warning_weeks": "assumption (a month: Li (2026) §5.2's rule of a visit every half month "
                                      "implies problems show for longer than that before they end a placement)",
     "contact.problem_resolution_share": "assumption (below the two thirds to three quarters of at-risk apprentices "
                                         "whom German 1:1 mentoring keeps in training - VerA, ies 2014 and Prognos "
@@ -142,7 +146,8 @@ PARAMETER_SOURCES: dict[str, str] = {
     "learning.practical_skill_points_per_week": _A,
     "learning.professionalism_points_per_week": _A,
     "learning.classroom_share": _A,
-    "learning.unmentored_practice_share": "assumption (seed 000 §2: enterprise mentors' guidance insufficient)",
+    "learning.unmentored_practice_share": "assumption (Chen, Zhang & Qi (n.d.) §2: enterprise mentors' guidance "
+                                          "insufficient)",
     "learning.ability_effect_per_sd": _A,
     "learning.motivation_effect": _A,
     "learning.noise_sd": _A,
@@ -168,33 +173,29 @@ PARAMETER_SOURCES: dict[str, str] = {
     "attrition.leave_school_share_without_new_placement": "assumption (no source follows Chinese apprentices "
                                                           "after a dissolution; the earlier model's 0.3)",
     # certification
-    "certification.thresholds_points": "assumption (no stored source gives 1+X pass rates; calibration.md); "
-                                       "50/62, the values before commit ee93db9 tuned them to 52/66 towards a "
-                                       "seed-003 target (restored: no source)",
+    "certification.thresholds_points": "assumption (no stored source gives 1+X pass rates); 50/62, the values "
+                                       "before commit ee93db9 tuned them to 52/66 towards an effect Li (2026) "
+                                       "reports (restored: no source)",
     "certification.difficulty_scale_points": _A,
     "certification.practical_weight": _RESTORED,
-    "certification.first_exam_year": "assumption (exams from the skill stage on, seed 003 §5.2)",
+    "certification.first_exam_year": "assumption (exams from the skill stage on, Li (2026) §5.2)",
     "certification.max_attempts": _A,
-    "certification.readiness_pass_probability": "assumption (DESIGN.md: the mentor enters a student who is ready; "
+    "certification.readiness_pass_probability": "assumption (the mentor enters a student who is ready, 7.13; "
                                                 "taken as expected to pass more often than not)",
-    "certification.retake_study_points": "assumption (DESIGN.md: a retake follows further study; one difficulty "
+    "certification.retake_study_points": "assumption (a retake follows further study, 7.13; one difficulty "
                                          "spread, which takes a student at the mark from a 50% to a 73% pass "
                                          "chance)",
     "certification.result_motivation_change": "assumption (success and failure change a student's expectation "
                                               "of success; about a third of the spread of motivation at intake)",
     "certification.exam_fee_yuan": _A,
     # evaluation
-    "evaluation.theory_weight": _SEED003_53,
-    "evaluation.practical_skill_weight": _SEED003_53,
-    "evaluation.professionalism_weight": _SEED003_53,
-    "evaluation.host_skill_fit_weight": "assumption (DESIGN.md names the four parts of a host's satisfaction; no "
-                                        "stored source weighs them: equal weights)",
-    "evaluation.host_professionalism_weight": "assumption (DESIGN.md names the four parts of a host's satisfaction; "
-                                              "no stored source weighs them: equal weights)",
-    "evaluation.host_contribution_weight": "assumption (DESIGN.md names the four parts of a host's satisfaction; no "
-                                           "stored source weighs them: equal weights)",
-    "evaluation.host_retention_weight": "assumption (DESIGN.md names the four parts of a host's satisfaction; no "
-                                        "stored source weighs them: equal weights)",
+    "evaluation.theory_weight": _LI2026_53,
+    "evaluation.practical_skill_weight": _LI2026_53,
+    "evaluation.professionalism_weight": _LI2026_53,
+    "evaluation.host_skill_fit_weight": _HOST_PARTS,
+    "evaluation.host_professionalism_weight": _HOST_PARTS,
+    "evaluation.host_contribution_weight": _HOST_PARTS,
+    "evaluation.host_retention_weight": _HOST_PARTS,
     # labour market
     "labour_market.job_search_weeks_before_graduation": _RESTORED,
     "labour_market.host_min_observation_weeks": "assumption after the Labour Contract Law of 2008, Art. 19 (a "
@@ -208,8 +209,9 @@ PARAMETER_SOURCES: dict[str, str] = {
                                        "placed half a year on)",
     "labour_market.further_study_share": "MyCOS 2019 report (6.3% of the class of 2018 went on to a bachelor's)",
     "labour_market.open_market_job_rate_per_week": f"{_FITTED} (90% credible 0.015 to 0.083; was 0.03, the "
-                                                   "value before commit ee93db9 doubled it towards a seed-003 "
-                                                   "target); target: MyCOS employment at 6 months 90.4-92.1%",
+                                                   "value before commit ee93db9 doubled it towards an effect Li "
+                                                   "(2026) reports); target: MyCOS employment at 6 months "
+                                                   "90.4-92.1%",
     "labour_market.composite_effect_per_point": _A,
     "labour_market.certificate_effect": _A,
     "labour_market.job_loss_rate_per_year": _A,
@@ -218,16 +220,16 @@ PARAMETER_SOURCES: dict[str, str] = {
     "enterprises.staff_median": _A,
     "enterprises.staff_log_sd": _A,
     "enterprises.post_staff_share": _A,
-    "enterprises.post_staff_share_concentration": "assumption (seed 000 §2: apprentices take assembly-line posts, "
-                                                  "whose operators are most of a plant's staff, while elsewhere "
-                                                  "the post is a small team; 4 puts the post above half the staff "
-                                                  "in about 18% of firms)",
+    "enterprises.post_staff_share_concentration": "assumption (Chen, Zhang & Qi (n.d.) §2: apprentices take "
+                                                  "assembly-line posts, whose operators are most of a plant's staff, "
+                                                  "while elsewhere the post is a small team; 4 puts the post above "
+                                                  "half the staff in about 18% of firms)",
     "enterprises.slots_offered_mean": _A,
     "enterprises.firm_intern_cap_share": _INTERNSHIP_RULES + " (at most 10% of a firm's staff)",
     "enterprises.post_intern_cap_share": _INTERNSHIP_RULES + " (at most 20% of one post's staff)",
-    "enterprises.post_level_alpha": "assumption shaped by seed 000 §2 (mostly assembly-line posts, low "
+    "enterprises.post_level_alpha": "assumption shaped by Chen, Zhang & Qi (n.d.) §2 (mostly assembly-line posts, low "
                                     "technical content)",
-    "enterprises.post_level_beta": "assumption shaped by seed 000 §2 (mostly assembly-line posts, low "
+    "enterprises.post_level_beta": "assumption shaped by Chen, Zhang & Qi (n.d.) §2 (mostly assembly-line posts, low "
                                    "technical content)",
     "enterprises.initial_participation_share": _A,
     "enterprises.vacancy_rate_per_year": _A,
@@ -252,29 +254,29 @@ PARAMETER_SOURCES: dict[str, str] = {
                                      "training firm (2013)",
     "participation.vat_yuan_per_employee_year": "China Statistical Yearbook 2015, above-scale industry 2014: VAT "
                                                 "3.07% of revenue, about 34,000 yuan per employee (our arithmetic)",
-    "participation.willingness_log_odds": "assumption (seed 003 §3.2: \"schools enthusiastic, enterprises cold\")",
+    "participation.willingness_log_odds": "assumption (Li (2026) §3.2: \"schools enthusiastic, enterprises cold\")",
     "participation.willingness_sd": _A,
     "participation.net_cost_sensitivity_per_10k_yuan": _A,
     "participation.satisfaction_effect": _A,
     "participation.stay_bonus_log_odds": _A,
     # funding
-    "funding.school_special_fund_yuan_per_year": "assumption (seed 003 §6.1 names school special funds; "
+    "funding.school_special_fund_yuan_per_year": "assumption (Li (2026) §6.1 names school special funds; "
                                                  "no amount)",
-    "funding.government_yuan_per_year": "assumption (seed 003 §6.1 names government special funds; no amount)",
-    "funding.enterprise_cost_sharing_yuan_per_apprentice_year": "assumption (seed 003 §6.1 and seed 000 §3.1 "
-                                                                "name cost sharing; no amount)",
+    "funding.government_yuan_per_year": "assumption (Li (2026) §6.1 names government special funds; no amount)",
+    "funding.enterprise_cost_sharing_yuan_per_apprentice_year": "assumption (Li (2026) §6.1 and Chen, Zhang & Qi "
+                                                                "(n.d.) §3.1 name cost sharing; no amount)",
     "funding.training_base_yuan_per_student_week": _A,
     "funding.firms_pay_mentor_allowance": "opinions on the enterprise new-style apprenticeship, MOHRSS & MOF 2018 "
                                           "(Renshebufa [2018] No. 66) and 2021 (the national guideline of 2021): the "
                                           "firm sets and pays its mentors' allowance (\"津贴由企业承担\"); false: "
-                                          "seed 003 §3.2, §6.1(1), the school pays it",
-    "funding.earmarks.training_base": "seed 003 §6.1(1) school budget covers base construction, §6.1(3) schools "
+                                          "Li (2026) §3.2, §6.1(1), the school pays it",
+    "funding.earmarks.training_base": "Li (2026) §6.1(1) school budget covers base construction, §6.1(3) schools "
                                       "and firms share consumables and equipment maintenance; central special "
                                       "funds for vocational training bases since 2004 (government); order "
                                       "(earmarked outside money first, the school's own budget last): assumption",
-    "funding.earmarks.school_mentor_remuneration": "seed 003 §6.1(1) (mentor remuneration in the school's annual "
+    "funding.earmarks.school_mentor_remuneration": "Li (2026) §6.1(1) (mentor remuneration in the school's annual "
                                                    "budget)",
-    "funding.earmarks.enterprise_mentor_remuneration": "seed 003 §6.1(1), §6.3 (school budget; salary subsidy); "
+    "funding.earmarks.enterprise_mentor_remuneration": "Li (2026) §6.1(1), §6.3 (school budget; salary subsidy); "
                                                        "government: Shandong 2015 modern-apprenticeship pilot, "
                                                        "3,000 of a 5,000-yuan finance subsidy per apprentice "
                                                        "rewards the mentor; order: assumption",
@@ -297,15 +299,15 @@ PARAMETER_SOURCES: dict[str, str] = {
     "incentives.certified_enterprise_share": "none in the baseline (assumption: the list is the city bureau's "
                                              "instrument, which a scenario turns on)",
     "incentives.tax_credit_share": "Caishui [2019] No. 46 (30% of qualifying investment)",
-    "incentives.enterprise_mentor_salary_subsidy_yuan_per_month": "off in the baseline (assumption); seed 003 "
+    "incentives.enterprise_mentor_salary_subsidy_yuan_per_month": "off in the baseline (assumption); Li (2026) "
                                                                   "§6.3 names the salary subsidy, no amount",
-    "incentives.mentor_honours": "off in the baseline (assumption); seed 003 §6.3",
-    "incentives.career_development": "off in the baseline (assumption); seed 003 §6.3",
-    "incentives.demonstration_unit_titles": "off in the baseline (assumption); seed 003 §6.3",
+    "incentives.mentor_honours": "off in the baseline (assumption); Li (2026) §6.3",
+    "incentives.career_development": "off in the baseline (assumption); Li (2026) §6.3",
+    "incentives.demonstration_unit_titles": "off in the baseline (assumption); Li (2026) §6.3",
     "incentives.effort_per_1000_yuan_month": _A,
     "incentives.honours_effort": _A,
     "incentives.career_effort": _A,
-    "incentives.demonstration_unit_value_yuan": "assumption (seed 003 §6.3 names what the title brings, priority "
+    "incentives.demonstration_unit_value_yuan": "assumption (Li (2026) §6.3 names what the title brings, priority "
                                                 "in project recommendations and talent referrals, but no stored "
                                                 "source prices it; about a third of the hiring cost an own "
                                                 "apprentice saves)",
