@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from hang_guard import HANG_GUARD_S
 
 from sim.calibration import calibrate, posterior_draws
 from sim.calibration.distance import Target, combine
@@ -192,15 +193,22 @@ def test_sigkill_then_rerun_continues_the_stored_history(tmp_path: Path) -> None
     definition["parameters"]["theta"]["sd"] = 3.0
     calib = write_calibration(tmp_path / "slow.yaml", definition)
     out = tmp_path / "fit"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(TESTS)]), "TOY_SLEEP": "0.004"}
+    db, gate = out / "abc.db", tmp_path / "gate"
+    # once a generation is stored the model holds every evaluation until the gate opens: the kill
+    # finds the calibration between generations, however fast or busy the machine is
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(TESTS)]), "TOY_HOLD_DB": str(db),
+           "TOY_GATE": str(gate)}
     command = [sys.executable, "-m", "sim", "calibrate", str(calib), "--out", str(out), "--workers", "1",
-               "--no-charts", "--model", "calibration_toys:slow_normal_mean"]
+               "--no-charts", "--model", "calibration_toys:held_normal_mean"]
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                start_new_session=True)
-    db = out / "abc.db"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + HANG_GUARD_S  # a hang guard, not a speed limit
     stored: list[tuple[Any, ...]] = []
-    while time.monotonic() < deadline and process.poll() is None:
+    while not stored:
+        assert process.poll() is None, process.communicate()[1]  # held: it cannot finish before the kill
+        if time.monotonic() > deadline:
+            os.killpg(process.pid, signal.SIGKILL)
+            pytest.fail(f"hang: no generation was stored in {HANG_GUARD_S} s")
         if db.exists():
             try:
                 with sqlite3.connect(db) as connection:
@@ -208,15 +216,13 @@ def test_sigkill_then_rerun_continues_the_stored_history(tmp_path: Path) -> None
                                                 "ORDER BY t").fetchall()
             except sqlite3.Error:
                 stored = []
-            if stored:
-                break
         time.sleep(0.05)
-    assert process.poll() is None, "the calibration finished before it could be killed"
-    assert stored, "no generation was stored in time"
     os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout=30)
+    process.wait(timeout=HANG_GUARD_S)
     assert not (out / "manifest.json").exists()
-    rerun = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert len(stored) == 1, "held after the first generation"
+    gate.touch()
+    rerun = subprocess.run(command, env=env, capture_output=True, text=True, timeout=HANG_GUARD_S)
     assert rerun.returncode == 0, rerun.stderr
     assert "resuming the ABC-SMC history" in rerun.stderr
     with sqlite3.connect(db) as connection:

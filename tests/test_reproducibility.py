@@ -61,7 +61,7 @@ def _digests_in_fresh_processes(hash_seeds: tuple[str, ...]) -> list[dict[str, o
                               stderr=subprocess.PIPE, text=True) for seed in hash_seeds]
     digests = []
     for proc in procs:
-        out, err = proc.communicate(timeout=120)
+        out, err = proc.communicate(timeout=600)  # a hang guard, not a speed limit
         assert proc.returncode == 0, err
         digests.append(json.loads(out.strip().splitlines()[-1]))
     return digests

@@ -7,7 +7,7 @@ import os
 import pickle
 import subprocess
 import sys
-import time
+import tracemalloc
 from pathlib import Path
 
 import numpy as np
@@ -226,7 +226,7 @@ def test_hash_is_stable_across_processes(tmp_path: Path) -> None:
     for seed in ("1", "12345"):
         env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
         done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True,
-                              env=env, cwd=ROOT, check=True, timeout=120)
+                              env=env, cwd=ROOT, check=True, timeout=600)  # a hang guard, not a speed limit
         digests.append(done.stdout.strip())
     assert digests[0] == digests[1] == scenario_hash(load_scenario(path))
 
@@ -254,12 +254,16 @@ def test_memory_check_passes_the_defaults() -> None:
     assert check_memory(Scenario(), limit_bytes=2**40) == estimate_run_bytes(Scenario())
 
 
-def test_memory_check_refuses_a_huge_population_quickly() -> None:
+def test_memory_check_refuses_a_huge_population_from_its_estimate() -> None:
     scenario = load_scenario(None, {"intake.cohort_size": 10**9, "intake.n_cohorts": 30})
-    started = time.perf_counter()
-    with pytest.raises(ScenarioError) as info:
-        check_memory(scenario, source="huge.yaml")
-    assert time.perf_counter() - started < 1.0
+    tracemalloc.start()
+    try:
+        with pytest.raises(ScenarioError) as info:
+            check_memory(scenario, source="huge.yaml")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2**20, f"the check allocated {peak:,} bytes: it must estimate, never build the population"
     message = str(info.value)
     assert info.value.key == "intake.cohort_size"
     assert message.startswith("huge.yaml: intake.cohort_size:")

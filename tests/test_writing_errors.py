@@ -39,7 +39,8 @@ def main(argv: list[str]) -> int:
     return talentsim_main(argv)
 
 
-def talentsim(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def talentsim(*args: str, cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """Run talentsim in a subprocess; ``timeout`` is a hang guard, not a speed limit."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("COV_", "PYTEST"))}
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(TESTS)])
     return subprocess.run([sys.executable, "-m", "sim", *args], cwd=cwd, env=env, capture_output=True,
