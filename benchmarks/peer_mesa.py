@@ -524,6 +524,16 @@ class Enterprise(mesa.Agent):
             self.demonstration_unit = False
 
     # --- placement --------------------------------------------------------------------
+    def places_offered(self) -> int:
+        """Places the firm offers in all, hosted or not: its capacity, and under dual mentoring its active mentors'."""
+        if not self.participating:
+            return 0
+        places = self.capacity
+        if self.model.scenario.programme.dual_mentor:
+            per_mentor = self.model.scenario.enterprise_mentors.apprentices_per_mentor
+            places = min(places, per_mentor * sum(1 for m in self.mentors if m.is_active()))
+        return places
+
     def free_places(self) -> int:
         """Places the firm can fill now: its capacity, and under dual mentoring its mentors' places."""
         if not self.participating:
@@ -674,6 +684,8 @@ class Student(mesa.Agent):
         self.guidance_school = 0.0
         self.guidance_enterprise = 0.0
         self.ever_placed = False
+        self.reached_enterprise_period = False
+        self.stage_at_initial_cutoff: Stage | None = None
         self.placed_week = -1  # week the current (or last) placement began
         self.school_only = False  # on the school-only track after a dissolution: not placed again
         self.n_terminations = 0
@@ -721,6 +733,8 @@ class Student(mesa.Agent):
             return
         self.stage = model.cal_stage[pw]
         planned = model.cal_location[pw]
+        if planned == Location.ENTERPRISE and (pw == 0 or model.cal_location[pw - 1] != Location.ENTERPRISE):
+            self.reached_enterprise_period = True
         if planned == Location.ENTERPRISE and self.host is None:
             planned = model.cal_fallback[pw]
         self.location = planned
@@ -953,10 +967,12 @@ class Student(mesa.Agent):
     def choose_path(self) -> None:
         """When the search starts: a bachelor's, not seeking work for a year, or the labour market."""
         lm = self.model.scenario.labour_market
+        study = {"secondary": lm.further_study_share_secondary, "higher": lm.further_study_share_higher,
+                 "undergraduate": lm.further_study_share_undergraduate}[self.model.scenario.programme.level]
         u = self.random.random()
-        if u < lm.further_study_share:
+        if u < study:
             self.further_study = True
-        elif u < lm.further_study_share + lm.not_seeking_share:
+        elif u < study + lm.not_seeking_share:
             self.not_seeking = True
 
     def is_searching(self) -> bool:
@@ -1131,6 +1147,12 @@ class PeerModel(mesa.Model):
         if not self.is_year_start() or c >= len(self.cohorts):
             return
         new = self.cohorts[c]
+        if self.scenario.intake.enrol_to_committed_places:  # the firms' places, shared by overlapping cohorts
+            in_firm = [0] * WEEKS_PER_YEAR
+            for pw, where in enumerate(self.cal_location):
+                in_firm[pw % WEEKS_PER_YEAR] += where == Location.ENTERPRISE
+            committed = sum(f.places_offered() for f in self.enterprises) // max(1, max(in_firm))
+            new = new[:committed]
         posts = self.school_mentors
         load = {post: sum(1 for m in post.mentees if m.in_programme()) for post in posts}
         target = -(-(sum(load.values()) + len(new)) // len(posts))  # every post filled up to the same level
@@ -1449,7 +1471,11 @@ class PeerModel(mesa.Model):
                 for s in cohort:
                     if s.in_programme():
                         s.graduate()
-            elif self.week in (grad_week + FOLLOW_UP_6M_WEEKS, grad_week + FOLLOW_UP_12M_WEEKS):
+            if self.week == grad_week + self.scenario.labour_market.initial_employment_cutoff_weeks:
+                for s in cohort:
+                    if s.week_graduated >= 0:
+                        s.stage_at_initial_cutoff = s.stage
+            if self.week in (grad_week + FOLLOW_UP_6M_WEEKS, grad_week + FOLLOW_UP_12M_WEEKS):
                 for s in cohort:
                     if s.week_graduated >= 0:
                         if self.week == grad_week + FOLLOW_UP_6M_WEEKS:
@@ -1553,6 +1579,8 @@ def summarise_peer(model: PeerModel) -> dict[str, float]:
         "dissolution_rate": _rate(c["dissolutions"], c["placements"]),
         "terms_ended_host_withdrew": c["terms_ended_host_withdrew"],
         "placement_rate": _rate(sum(1 for s in finished if s.ever_placed), len(finished)),
+        "never_placed_share": _rate(sum(1 for s in finished if s.reached_enterprise_period and not s.ever_placed),
+                                    sum(1 for s in finished if s.reached_enterprise_period)),
         "certificate_pass_rate": _rate(sum(1 for s in grads if s.certificates >= 1), n_grads),
         "mean_certificates_per_graduate": _mean([s.certificates for s in grads]),
         "exam_pass_rate_per_sitting": _rate(c["exam_passes"], c["exam_sittings"]),
@@ -1561,6 +1589,7 @@ def summarise_peer(model: PeerModel) -> dict[str, float]:
         "mean_practical_skill": _mean([s.practical_skill for s in grads]),
         "mean_professionalism": _mean([s.professionalism for s in grads]),
         "employment_rate_at_graduation": employment("stage_at_graduation", jobs_only=False),
+        "initial_employment_rate": employment("stage_at_initial_cutoff", jobs_only=False),
         "employment_rate_6m": employment("stage_at_6m", jobs_only=False),
         "employment_rate_12m": employment("stage_at_12m", jobs_only=False),
         "job_employment_rate_at_graduation": employment("stage_at_graduation", jobs_only=True),

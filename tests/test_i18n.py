@@ -340,7 +340,7 @@ BAD_FILES = {
     "duplicate.yaml": "intake:\n  cohort_size: 10\n  cohort_size: 20\n",
     "empty.yaml": "",
     "extends.yaml": "extends: nowhere.yaml\n",
-    "list.yaml": "certification:\n  thresholds_points: []\n",
+    "list.yaml": "funding:\n  earmarks:\n    exam_fees: [government, government, government, government]\n",
 }
 
 
@@ -445,7 +445,7 @@ def test_the_glossary_gives_each_term_its_chinese_form_and_source_and_the_catalo
     assert list(table.columns)[:4] == ["term", "chinese", "source", "note"]
     assert table["chinese"].notna().all() and table["source"].notna().all()
     for term in ("现代学徒制", "双导师制", "校内导师", "企业导师", "双师型教师", "“1+X”证书", "产教融合型企业",
-                 "示范单位", "就业率", "留用率", "专升本", "万元", "亿元"):
+                 "示范单位", "就业率", "留用率", "升学（高职毕业生：专升本）", "万元", "亿元"):
         assert term in set(table["chinese"]), term
     catalogue = extract.read_catalogue("zh")
     for row in table[table["check"] == "yes"].itertuples():

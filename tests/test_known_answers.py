@@ -79,7 +79,7 @@ def test_custom_blocks_give_exact_weeks_in_each_stage():
 def test_all_further_study_gives_headline_one_and_job_only_zero():
     result = run_one(None, seed=3, **{
         "intake.cohort_size": 60, "intake.n_cohorts": 1, "simulation.horizon_years": 4, "enterprises.count": 6,
-        "labour_market.further_study_share": 1.0, "labour_market.not_seeking_share": 0.0})
+        "labour_market.further_study_share_higher": 1.0, "labour_market.not_seeking_share": 0.0})
     summary = result.summary
     assert summary["n_graduates"] > 0
     assert summary["employment_rate_at_graduation"] == 1.0

@@ -533,7 +533,8 @@ def _session(world, week):
 
 
 def test_exam_pass_share_is_half_at_threshold():
-    world = _exam_world(**{"certification.thresholds_points": [60.0, 95.0]})
+    world = _exam_world(**{"certification.pass_mark_points": 60.0, "certification.n_certificates": 2,
+                           "certification.pass_mark_step_points": 35.0})
     _set_scores(world, 60.0)  # expected pass probability 0.5: exactly at the default readiness bar
     _session(world, 71)  # first exam session of programme year 2
     share = world.students.certificates.mean()
@@ -562,7 +563,7 @@ def test_nobody_sits_without_an_entry():
 
 def test_mentor_enters_only_students_at_the_readiness_bar():
     bar, mark, scale = 0.7, 60.0, 5.0
-    world = _exam_world(n=4, **{"certification.thresholds_points": [mark],
+    world = _exam_world(n=4, **{"certification.pass_mark_points": mark, "certification.n_certificates": 1,
                                 "certification.readiness_pass_probability": bar})
     at_bar = mark + scale * np.log(bar / (1 - bar))  # pass probability exactly 0.7
     _set_scores(world, 0.0)
@@ -573,7 +574,7 @@ def test_mentor_enters_only_students_at_the_readiness_bar():
 
 
 def test_retake_follows_further_study():
-    world = _exam_world(n=300, **{"certification.thresholds_points": [60.0],
+    world = _exam_world(n=300, **{"certification.pass_mark_points": 60.0, "certification.n_certificates": 1,
                                   "certification.retake_study_points": 5.0})
     _set_scores(world, 62.0)
     _session(world, 71)
@@ -603,7 +604,7 @@ def test_unfunded_session_postpones_the_sitting():
 
 
 def test_eligible_counts_the_entered_students_funding_pays_for():
-    world = _exam_world(n=100, **{"certification.thresholds_points": [60.0]})
+    world = _exam_world(n=100, **{"certification.pass_mark_points": 60.0, "certification.n_certificates": 1})
     _set_scores(world, 0.0)
     world.students.practical_skill[:40] = world.students.theory[:40] = 80.0
     world.week = 70
@@ -614,7 +615,7 @@ def test_eligible_counts_the_entered_students_funding_pays_for():
 
 def test_exam_results_move_motivation():
     change = 0.05
-    world = _exam_world(n=400, **{"certification.thresholds_points": [60.0],
+    world = _exam_world(n=400, **{"certification.pass_mark_points": 60.0, "certification.n_certificates": 1,
                                   "certification.result_motivation_change": change})
     _set_scores(world, 60.0)
     s = world.students
@@ -627,7 +628,7 @@ def test_exam_results_move_motivation():
 
 @pytest.mark.parametrize("max_attempts", [1, 2, 3])
 def test_retakes_limited_by_max_attempts(max_attempts):
-    world = _exam_world(n=200, **{"certification.thresholds_points": [99.0],
+    world = _exam_world(n=200, **{"certification.pass_mark_points": 99.0, "certification.n_certificates": 1,
                                   "certification.max_attempts": max_attempts, **ANY_READINESS})
     _set_scores(world, 0.0)  # pass probability ~ 2e-9
     for week in (71, 97, 123, 149):
@@ -639,8 +640,11 @@ def test_retakes_limited_by_max_attempts(max_attempts):
 
 
 def test_certificates_taken_in_order():
-    easy_then_hard = _exam_world(n=200, **{"certification.thresholds_points": [0.0, 1000.0], **ANY_READINESS})
-    hard_then_easy = _exam_world(n=200, **{"certification.thresholds_points": [1000.0, 0.0], **ANY_READINESS})
+    two = {"certification.n_certificates": 2, **ANY_READINESS}
+    easy_then_hard = _exam_world(n=200, **{**two, "certification.pass_mark_points": 0.0,
+                                           "certification.pass_mark_step_points": 200.0})
+    hard_then_easy = _exam_world(n=200, **{**two, "certification.pass_mark_points": 200.0,
+                                           "certification.pass_mark_step_points": -200.0})
     for world in (easy_then_hard, hard_then_easy):
         _set_scores(world, 100.0)
         for week in (71, 97, 123, 149):
@@ -651,7 +655,7 @@ def test_certificates_taken_in_order():
 
 
 def test_an_unready_student_is_never_entered():
-    world = _exam_world(n=200, **{"certification.thresholds_points": [1000.0]})
+    world = _exam_world(n=200, **{"certification.pass_mark_points": 200.0, "certification.n_certificates": 1})
     _set_scores(world, 100.0)
     for week in (71, 97, 123, 149):
         _session(world, week)
@@ -762,7 +766,7 @@ def test_knowledge_finds_fitting_posts_with_the_firms_known_best_first(coordinat
 
 
 def test_host_offers_respect_vacancies_bar_and_rank():
-    world = small_world(9, **{"labour_market.further_study_share": 0.0, "labour_market.not_seeking_share": 0.0})
+    world = small_world(9, **{"labour_market.further_study_share_higher": 0.0, "labour_market.not_seeking_share": 0.0})
     s, ent = world.students, world.enterprises
     s.stage[:] = INTERN
     s.host[:] = np.arange(s.n) % ent.n
@@ -847,6 +851,7 @@ def test_the_subsidy_is_paid_at_completion_by_trainee_years_and_certificate():
     completing = np.flatnonzero(world.graduation_week() == world.week)[:3]
     s.host[completing] = [0, 0, 1]
     s.hosted_weeks[completing] = [52, 26, 52]
+    s.accounts_host[completing] = [0, 0, 1]  # the weeks were with the completing host
     s.certificates[completing] = [1, 0, 0]
     inc = world.scenario.incentives
     claims = completion_subsidies(world)
@@ -1213,3 +1218,50 @@ def test_hosts_decide_once_they_have_seen_the_apprentice_work():
         assert host_decision_week(traditional, lm) == 144 + lm.host_min_observation_weeks - 1 == 151
         short = build_calendar(CalendarParams(schedule="school_only", internship_weeks=4))  # weeks 152-155
         assert host_decision_week(short, lm) == 155  # at the latest, the period's last week
+
+
+# --------------------------------------------------------------------------- level, initial employment, places
+
+
+def test_initial_employment_is_counted_at_its_cut_off():
+    import sim
+    base = {"intake.cohort_size": 120, "intake.n_cohorts": 1, "simulation.horizon_years": 4, "enterprises.count": 12}
+    at_graduation = sim.run_one("scenarios/baseline.yaml", seed=3, students=False,
+                                **{**base, "labour_market.initial_employment_cutoff_weeks": 0}).summary
+    assert at_graduation["initial_employment_rate"] == at_graduation["employment_rate_at_graduation"]
+    at_six_months = sim.run_one("scenarios/baseline.yaml", seed=3, students=False,
+                                **{**base, "labour_market.initial_employment_cutoff_weeks": 26}).summary
+    assert at_six_months["initial_employment_rate"] == at_six_months["employment_rate_6m"]
+
+
+def test_the_further_study_share_follows_the_programme_level():
+    from sim.mechanisms.labour_market import further_study_share
+    for level, key in (("secondary", "further_study_share_secondary"), ("higher", "further_study_share_higher"),
+                       ("undergraduate", "further_study_share_undergraduate")):
+        scenario = resolve_scenario(None, {"programme.level": level, f"labour_market.{key}": 0.37})
+        assert further_study_share(scenario) == 0.37
+    import sim
+    shares = {level: sim.run_one("scenarios/baseline.yaml", seed=2, students=False, **{
+        "intake.cohort_size": 400, "intake.n_cohorts": 1, "simulation.horizon_years": 4,
+        "programme.level": level}).summary["further_study_rate"] for level in ("secondary", "higher")}
+    assert shares["secondary"] > 0.4 > 0.3 > shares["higher"] > 0.1
+
+
+def test_overlapping_cohorts_known_answers():
+    from sim.mechanisms.intake import overlapping_cohorts
+    assert overlapping_cohorts(build_calendar(CalendarParams(schedule="2+1"))) == 1  # the third year only
+    assert overlapping_cohorts(build_calendar(CalendarParams(schedule="1.5+1.5"))) == 2  # years 2 and 3 overlap
+    assert overlapping_cohorts(build_calendar(CalendarParams(schedule="alternating"))) == 3  # every year
+    assert overlapping_cohorts(build_calendar(CalendarParams(schedule="school_only", internship_weeks=12))) == 1
+
+
+def test_enrolling_to_committed_places_places_everyone_who_reaches_the_firms():
+    import sim
+    small = {"intake.cohort_size": 400, "intake.n_cohorts": 2, "simulation.horizon_years": 5,
+             "enterprises.count": 12}
+    free = sim.run_one("scenarios/baseline.yaml", seed=5, students=False, **small).summary
+    committed = sim.run_one("scenarios/baseline.yaml", seed=5, students=False,
+                            **{**small, "intake.enrol_to_committed_places": True}).summary
+    assert free["never_placed_share"] > 0.2  # 12 firms cannot place 400 a year
+    assert committed["n_enrolled"] < free["n_enrolled"]
+    assert committed["never_placed_share"] < 0.05  # firms' places turned over (withdrawals, vacant mentors) aside

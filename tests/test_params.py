@@ -99,7 +99,7 @@ def test_allowed_values_notation() -> None:
     assert index["programme.curriculum_alignment"].allowed == "[0, 1]"
     assert index["intake.n_cohorts"].allowed == "[1, 30]"
     assert "school_only" in index["calendar.schedule"].allowed
-    assert index["certification.thresholds_points"].allowed == "1-5 items"
+    assert index["funding.earmarks.exam_fees"].allowed == "0-3 items"
 
 
 def test_table_is_aligned() -> None:

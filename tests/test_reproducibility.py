@@ -78,8 +78,8 @@ def test_common_random_numbers_when_a_late_lever_changes():
     # further_study_share acts 16 weeks before graduation: the first two years must be identical
     kwargs = {"intake.cohort_size": 60, "intake.n_cohorts": 2, "simulation.horizon_years": 5,
               "enterprises.count": 6}
-    a = TalentModel(None, seed=33, mesa_agents=False, **kwargs, **{"labour_market.further_study_share": 0.0})
-    b = TalentModel(None, seed=33, mesa_agents=False, **kwargs, **{"labour_market.further_study_share": 0.6})
+    a = TalentModel(None, seed=33, mesa_agents=False, **kwargs, **{"labour_market.further_study_share_higher": 0.0})
+    b = TalentModel(None, seed=33, mesa_agents=False, **kwargs, **{"labour_market.further_study_share_higher": 0.6})
     for week in range(0, 104):
         np.testing.assert_array_equal(a.world.streams.normal("learning.shock", week, a.world.students.n),
                                       b.world.streams.normal("learning.shock", week, b.world.students.n))

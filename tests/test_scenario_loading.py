@@ -71,18 +71,18 @@ def test_extends_merges_nested_values(tmp_path: Path) -> None:
         "question: the base question\n"
         "intake:\n  cohort_size: 500\n  n_cohorts: 2\n"
         "school_mentors:\n  students_per_mentor: 15\n"
-        "certification:\n  thresholds_points: [40, 50, 60]\n"
+        "funding:\n  earmarks:\n    exam_fees: [government, school_special_fund, enterprise_cost_sharing]\n"
     ))
     child = write(tmp_path, "child.yaml", (
         "extends: base.yaml\n"
         "intake:\n  cohort_size: 300\n"
-        "certification:\n  thresholds_points: [45]\n"
+        "funding:\n  earmarks:\n    exam_fees: [school_special_fund]\n"
     ))
     scenario = load_scenario(child)
     assert scenario.intake.cohort_size == 300           # child wins
     assert scenario.intake.n_cohorts == 2                # sibling key kept from the parent
     assert scenario.school_mentors.students_per_mentor == 15.0
-    assert scenario.certification.thresholds_points == [45.0]  # a list replaces, not appends
+    assert scenario.funding.earmarks.exam_fees == ["school_special_fund"]  # a list replaces, not appends
     assert scenario.question == "the base question"     # inherited
     assert scenario.name == "child"                      # a name is not inherited
 
@@ -135,9 +135,11 @@ def test_overrides_with_dotted_and_double_underscore_keys(tmp_path: Path) -> Non
 
 
 def test_overrides_on_the_defaults() -> None:
-    scenario = load_scenario(None, {"name": "tweaked", "certification.thresholds_points": [55, 70]})
+    scenario = load_scenario(None, {"name": "tweaked", "funding.earmarks.exam_fees": ["school_special_fund"],
+                                    "certification.pass_mark_points": 55})
     assert scenario.name == "tweaked"
-    assert scenario.certification.thresholds_points == [55.0, 70.0]
+    assert scenario.funding.earmarks.exam_fees == ["school_special_fund"]
+    assert scenario.certification.thresholds_points == [55.0, 67.0]
 
 
 def test_apply_overrides_copies_and_unshares() -> None:
@@ -174,7 +176,7 @@ def test_parse_set_options_reads_yaml_values() -> None:
         "intake.cohort_size=10",
         "programme.curriculum_alignment=0.5",
         "programme.dual_mentor=true",
-        "certification.thresholds_points=[50, 60]",
+        "funding.earmarks.exam_fees=[government, school_special_fund]",
         "calendar.schedule=2+1",
         "question=a=b",
         "school_mentors__students_per_mentor=12",
@@ -183,7 +185,7 @@ def test_parse_set_options_reads_yaml_values() -> None:
         "intake.cohort_size": 10,
         "programme.curriculum_alignment": 0.5,
         "programme.dual_mentor": True,
-        "certification.thresholds_points": [50, 60],
+        "funding.earmarks.exam_fees": ["government", "school_special_fund"],
         "calendar.schedule": "2+1",
         "question": "a=b",
         "school_mentors.students_per_mentor": 12,
@@ -209,9 +211,9 @@ def test_scenario_from_dict_does_not_modify_its_input() -> None:
 
 
 def test_hash_follows_values_not_spelling() -> None:
-    a = scenario_from_dict({"certification": {"thresholds_points": [50, 60]}})
-    b = scenario_from_dict({"certification": {"thresholds_points": [50.0, 60.0]}})
-    c = scenario_from_dict({"certification": {"thresholds_points": [50.0, 61.0]}})
+    a = scenario_from_dict({"certification": {"pass_mark_points": 50, "pass_mark_step_points": 12}})
+    b = scenario_from_dict({"certification": {"pass_mark_points": 50.0, "pass_mark_step_points": 12.0}})
+    c = scenario_from_dict({"certification": {"pass_mark_points": 50.0, "pass_mark_step_points": 13.0}})
     assert scenario_hash(a) == scenario_hash(b)
     assert scenario_hash(a) != scenario_hash(c)
     assert len(scenario_hash(a)) == 64

@@ -83,6 +83,8 @@ class Students:
     sector_fit: np.ndarray
     ever_placed: np.ndarray
     placed_week: np.ndarray
+    reached_enterprise_period: np.ndarray
+    stage_at_initial_cutoff: np.ndarray
     # learning
     motivation_disposition: np.ndarray
     # certification

@@ -81,6 +81,9 @@ WHERE: Mapping[str, Where] = {
     "contact.placement_fit_gain": Where(_OWN_SECTOR_FULL, full_size=True),
     "attrition.fit_effect": Where(_OWN_SECTOR_FULL, full_size=True),
     "learning.motivation_misfit_effect": Where(_OWN_SECTOR_FULL, full_size=True),
+    "enterprises.staff_log_sd": Where(
+        "only where places are scarce, so that the firms' sizes (and their caps) decide who is placed: the baseline "
+        "at its own size", full_size=True),
     "enterprises.slots_offered_mean": Where(
         "only where places are scarce: the baseline at its own size (at the lever size the offered places are "
         "more than the apprentices)", full_size=True),

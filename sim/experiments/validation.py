@@ -41,7 +41,10 @@ class Target:
     """One published figure the model is checked against.
 
     ``kind``: ``band`` (the model's mean inside [low, high]), ``at_least`` (mean >= low),
-    ``ratio_at_least`` / ``ratio_band`` (the paired ratio scenario / reference).
+    ``ratio_at_least`` / ``ratio_band`` (the paired ratio scenario / reference),
+    ``difference_at_least`` (the paired difference scenario - reference, in points of a share,
+    at least ``low``). ``definition`` says what the row counts, where a source's words admit
+    more than one reading.
     """
 
     name: str
@@ -56,6 +59,7 @@ class Target:
     out_of_sample: bool = False
     fitted_by: str | None = None
     decided_by: str = ""
+    definition: str = ""
 
 
 FITTED_BY = "scenarios/calibration/published_bands.yaml"
@@ -72,7 +76,8 @@ TARGETS: tuple[Target, ...] = (
            "16.4-19.7% (LQneu 2014-2023, 24.7-29.7%, x 0.662 in the first year)",
            "official German vocational training statistics (biaj.de); Berufsbildungsbericht 2017 (timing of "
            "dissolutions); docs/calibration.md §9"),
-    Target("Employment half a year after graduation (typical programme)", "traditional", "employment_rate_6m",
+    Target("Employment half a year after graduation (typical programme)", "calibration/typical_mycos",
+           "employment_rate_6m",
            "band", 0.904, 0.921, "90.4-92.1% (classes of 2012-2018)", "MyCOS annual reports", fitted_by=FITTED_BY),
     Target("Firms' net to gross training cost", "baseline", "enterprise_net_to_gross_cost_ratio", "band", 0.23, 0.31,
            "23-31% (BIBB 2007, 2012/13, 2017/18)", "BIBB cost-benefit surveys (net / gross cost per apprentice-year)",
@@ -82,18 +87,30 @@ TARGETS: tuple[Target, ...] = (
            "BIBB cost-benefit surveys 2007, 2012/13, 2017/18"),
     Target("Retaining hosts mostly in net benefit", "baseline", "share_of_retaining_hosts_in_net_benefit",
            "at_least", 0.5, math.inf, "a majority", "BIBB CBS 2007, 2012/13 (hiring savings offset training cost)"),
-    Target("Certificate pass rate, dual-mentor vs traditional", "baseline", "certificate_pass_rate",
-           "ratio_at_least", 1.18, math.inf, "up by over 18%", "Li (2026) §3.1", reference="traditional",
-           out_of_sample=True, decided_by="certification: readiness entry and practical skill at the sessions"),
-    Target("Employment at graduation, dual-mentor", "baseline", "employment_rate_at_graduation", "at_least",
+    # Li (2026) reports on a secondary vocational school: its effects are checked on the secondary pair
+    *(Target(f"Certificate pass rate, dual-mentor vs traditional: {what}", "secondary_dual_mentor", outcome, kind,
+             low, math.inf, "up by over 18%", "Li (2026) §3.1", reference="secondary_traditional",
+             out_of_sample=True, decided_by="certification: readiness entry and practical skill at the sessions",
+             definition=definition)
+      for what, outcome, kind, low, definition in (
+          ("ratio per graduate", "certificate_pass_rate", "ratio_at_least", 1.18,
+           "graduates holding a certificate, dual-mentor / traditional"),
+          ("points per graduate", "certificate_pass_rate", "difference_at_least", 0.18,
+           "graduates holding a certificate, dual-mentor - traditional, in points"),
+          ("ratio per sitting", "exam_pass_rate_per_sitting", "ratio_at_least", 1.18,
+           "passes per sitting, dual-mentor / traditional"),
+          ("points per sitting", "exam_pass_rate_per_sitting", "difference_at_least", 0.18,
+           "passes per sitting, dual-mentor - traditional, in points"))),
+    Target("Initial employment rate, dual-mentor", "secondary_dual_mentor", "initial_employment_rate", "at_least",
            0.90, math.inf, "above 90%", "Li (2026) §3.1", out_of_sample=True,
-           decided_by="labour market: the open-market job-finding rate and the hosts' hiring bar (both fitted "
-                      "to the published bands by scenarios/calibration/published_bands.yaml, never to this "
-                      "target) and the hosts' vacancies"),
-    Target("Enterprise satisfaction, dual-mentor vs traditional", "baseline", "enterprise_satisfaction",
-           "ratio_band", 1.07, 1.17, "up about 12%", "Li (2026) §3.1", reference="traditional",
-           out_of_sample=True, decided_by="evaluation: the host's own index (skill fit, professionalism, "
-                                          "contribution, staying on)"),
+           decided_by="labour market: further study (over half of secondary graduates), the hosts' offers and the "
+                      "open-market job-finding rate",
+           definition="employed, in further study or with a signed agreement 9 weeks after graduation (初次就业率)"),
+    Target("Enterprise satisfaction with skills, dual-mentor vs traditional", "secondary_dual_mentor",
+           "enterprise_satisfaction_skill_fit", "ratio_band", 1.07, 1.17, "up about 12%", "Li (2026) §3.1",
+           reference="secondary_traditional", out_of_sample=True,
+           decided_by="evaluation: the skill-fit part of the host's index (practical skill against the post's need)",
+           definition="hosts' rating of their apprentices' practical skill against the post's need, ratio"),
 )
 """The validation targets, each on the scenario it describes (sources: the References of ``docs/model.md``)."""
 
@@ -112,6 +129,8 @@ def _figure(target: Target, runs: dict[str, dict[str, np.ndarray]]) -> tuple[flo
     values = runs[target.scenario][target.outcome]
     if target.reference is None:
         return _mean_ci(values)
+    if target.kind == "difference_at_least":
+        return _mean_ci(values - runs[target.reference][target.outcome])
     m, lo, hi = _mean_ci(np.log(values / runs[target.reference][target.outcome]))
     return math.exp(m), math.exp(lo), math.exp(hi)
 
@@ -123,6 +142,8 @@ def _met(target: Target, mean: float) -> bool:
 def _fmt(target: Target, value: float) -> str:
     if not np.isfinite(value):
         return "n/a"
+    if target.kind == "difference_at_least":
+        return f"{100 * value:+.1f} points"
     if target.reference is not None:
         return f"{value:.3f}x"
     if target.outcome.endswith("_yuan_per_apprentice"):
@@ -178,8 +199,9 @@ def validation_markdown(runs: dict[str, dict[str, np.ndarray]], reps: int = VALI
         "No default is tuned to these and no calibration is fitted to them. Where the model misses one,",
         "the gap is stated below with the mechanism responsible.",
         "",
-        "| target | scenario | outcome | published | source | model (95% CI) | met | gap | decided by |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| target | scenario | outcome | what the row counts | published | source | model (95% CI) | met | gap | "
+        "decided by |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for t in targets:
         if not t.out_of_sample:
@@ -187,7 +209,7 @@ def validation_markdown(runs: dict[str, dict[str, np.ndarray]], reps: int = VALI
         m, lo, hi = _figure(t, runs)
         scenario = t.scenario if t.reference is None else f"{t.scenario} / {t.reference}"
         gap = "-" if _met(t, m) else _gap(t, m)
-        lines.append(f"| {t.name} | {scenario} | `{t.outcome}` | {t.published} | {t.source} | "
+        lines.append(f"| {t.name} | {scenario} | `{t.outcome}` | {t.definition or '-'} | {t.published} | {t.source} | "
                      f"{_fmt(t, m)} ({_fmt(t, lo)} to {_fmt(t, hi)}) | {'yes' if _met(t, m) else '**no**'} | {gap} | "
                      f"{t.decided_by} |")
     lines += [
@@ -207,6 +229,8 @@ def _gap(t: Target, mean: float) -> str:
     if not np.isfinite(mean):
         return "no figure"
     edge = t.low if mean < t.low else t.high
+    if t.kind == "difference_at_least":
+        return f"{100 * (mean - edge):+.1f} points against {100 * edge:+.1f} points"
     if t.reference is not None:
         return f"{mean - edge:+.3f} against {edge:.2f}x"
     return f"{100 * (mean - edge):+.1f} points against {100 * edge:.1f}%"

@@ -4,15 +4,25 @@ All cohorts are drawn at set-up (they are contiguous index ranges, cohort by coh
 and a cohort's students turn from NOT_ENROLLED to BASIC in its intake week. Drawing
 everyone up front, by index, keeps each student's attributes identical across
 scenarios that share a seed (common random numbers).
+
+Enrolling to the places firms commit (招生即招工, ``enrol_to_committed_places``): a cohort
+enrols only as many students as the participating firms commit places for it in its
+intake week. Their places (``placement.places_offered``: the internship caps and, under
+dual mentoring, their active mentors' places) are shared by the cohorts whose enterprise
+periods overlap (``overlapping_cohorts``: the largest number of yearly cohorts the
+calendar puts in a firm in the same week), so each cohort is committed that share. The
+first students of the cohort's index range enrol (their attributes are random, so which
+ones is luck); the rest are never admitted and stay not enrolled.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from sim.engine.calendar import ProgrammeCalendar
 from sim.engine.declarations import SET_UP, StateField, Unit
 from sim.engine.mechanism import Mechanism, Outcome
-from sim.engine.population import BASIC, NO_ONE, NOT_ENROLLED, SCHOOL
+from sim.engine.population import BASIC, ENTERPRISE, NO_ONE, NOT_ENROLLED, SCHOOL
 from sim.engine.streams import RandomStreams
 from sim.engine.world import RunTotals, World
 from sim.scenario.schema import WEEKS_PER_YEAR, Scenario
@@ -44,8 +54,26 @@ def draw_students(scenario: Scenario, streams: RandomStreams) -> dict[str, np.nd
     }
 
 
+def overlapping_cohorts(calendar: ProgrammeCalendar) -> int:
+    """The largest number of yearly cohorts the calendar puts in a firm in the same week (at least 1)."""
+    firm = calendar.location == ENTERPRISE
+    if not firm.any():
+        return 1
+    weeks = len(firm)
+    years = -(-weeks // WEEKS_PER_YEAR)
+    padded = np.zeros(years * WEEKS_PER_YEAR, dtype=np.int64)
+    padded[:weeks] = firm
+    return max(1, int(padded.reshape(years, WEEKS_PER_YEAR).sum(axis=0).max()))
+
+
+def committed_places(world: World) -> int:
+    """Places the participating firms commit to the cohort enrolling this week."""
+    from sim.mechanisms.placement import places_offered  # placement reads intake's arrays: imported late
+    return int(places_offered(world).sum()) // overlapping_cohorts(world.calendar)
+
+
 def enrol_cohort(world: World) -> None:
-    """At a year start, enrol that year's cohort and give each student a school mentor."""
+    """At a year start, enrol that year's cohort (to the places firms commit, if so) and give each a school mentor."""
     if not world.calendar.is_year_start(world.week):
         return
     c = world.week // WEEKS_PER_YEAR
@@ -53,6 +81,8 @@ def enrol_cohort(world: World) -> None:
         return
     s = world.students
     sl = world.cohort(c)
+    if world.scenario.intake.enrol_to_committed_places:
+        sl = slice(sl.start, sl.start + min(sl.stop - sl.start, committed_places(world)))
     s.stage[sl] = BASIC
     s.location[sl] = SCHOOL
     new = np.arange(sl.start, sl.stop)
@@ -79,6 +109,8 @@ def _n_enrolled(world: World, totals: RunTotals) -> float:
 MECHANISM = Mechanism(
     name="intake",
     step=enrol_cohort,
+    reads=("enterprise_mentors.enterprise", "enterprise_mentors.vacant_until", "enterprises.capacity",
+           "enterprises.participating"),
     writes=("students.location", "students.school_mentor", "students.stage"),
     state=(
         StateField("students", "cohort", np.int16, SET_UP, "0-based cohort"),

@@ -1,8 +1,9 @@
 """The labour market: host offers, further study, open-market search, follow-up.
 
 ``job_search_weeks_before_graduation`` before a cohort graduates its final-year
-students turn to what comes next: ``further_study_share`` of the cohort choose a
-bachelor's (Chinese headline employment rates count them as employed, MyCOS 2019 report),
+students turn to what comes next: the further-study share of the school's level
+(``programme.level``: ``further_study_share_secondary``, ``_higher`` or ``_undergraduate``)
+go on to study (Chinese headline employment rates count them as employed, MyCOS 2019 report),
 and ``not_seeking_share`` do not look for work in their first year (MyCOS counts 7.5%
 "not placed" half a year on); the others without a host start searching the open
 market. Hosts decide in the same week, but never before they have seen the apprentice
@@ -20,7 +21,10 @@ this year. The others search the open market from then on: weekly job-finding ha
 certificate_effect x certificates)``. At graduation everyone still in the programme
 becomes employed, in further study or unemployed; graduates keep searching, and the
 employed lose jobs at ``job_loss_rate_per_year``. Stages are recorded at graduation,
-6 months (26 weeks) and 12 months (52 weeks) after.
+6 months (26 weeks) and 12 months (52 weeks) after, and at the cut-off of the initial
+employment rate (初次就业率: employed, in further study or with a signed agreement
+``initial_employment_cutoff_weeks`` after graduation; 9 weeks puts a late-June graduation
+at the end of August).
 """
 
 from __future__ import annotations
@@ -45,7 +49,7 @@ from sim.engine.world import RunTotals, World
 from sim.mechanisms.attrition import weekly_probability
 from sim.mechanisms.evaluation import RATING_READS, RATING_WRITES, composite_score, rate_by_hosts
 from sim.mechanisms.placement import release
-from sim.scenario.schema import WEEKS_PER_YEAR, LabourMarketParams
+from sim.scenario.schema import WEEKS_PER_YEAR, LabourMarketParams, Scenario
 
 FOLLOW_UP_6M_WEEKS = WEEKS_PER_YEAR // 2
 FOLLOW_UP_12M_WEEKS = WEEKS_PER_YEAR
@@ -89,15 +93,23 @@ def host_decision_week(calendar: ProgrammeCalendar, lm: LabourMarketParams) -> i
     return min(max(search, seen), calendar.programme_weeks - 1)
 
 
+def further_study_share(scenario: Scenario) -> float:
+    """The share of graduates going on to further study at the programme's level."""
+    lm = scenario.labour_market
+    return {"secondary": lm.further_study_share_secondary, "higher": lm.further_study_share_higher,
+            "undergraduate": lm.further_study_share_undergraduate}[scenario.programme.level]
+
+
 def _choose_paths(world: World, cohort: slice) -> None:
     """Final-year students of ``cohort`` choose further study, not seeking work, or the labour market."""
     s = world.students
     idx = np.arange(cohort.start, cohort.stop)
     idx = idx[s.in_programme()[idx]]
     lm = world.scenario.labour_market
+    study = further_study_share(world.scenario)
     u = world.streams.uniform("labour_market.further_study", world.week, s.n)[idx]
-    s.further_study[idx[u < lm.further_study_share]] = True
-    s.not_seeking[idx[(u >= lm.further_study_share) & (u < lm.further_study_share + lm.not_seeking_share)]] = True
+    s.further_study[idx[u < study]] = True
+    s.not_seeking[idx[(u >= study) & (u < min(1.0, study + lm.not_seeking_share))]] = True
 
 
 def _host_decisions(world: World, cohort: slice) -> None:
@@ -217,7 +229,9 @@ def run_labour_market(world: World) -> None:
         grad_week = world.cohort_graduation_week(c)
         if world.week == grad_week:
             _graduate(world, sl)
-        elif world.week == grad_week + FOLLOW_UP_6M_WEEKS:
+        if world.week == grad_week + lm.initial_employment_cutoff_weeks:
+            s.stage_at_initial_cutoff[sl] = np.where(s.week_graduated[sl] >= 0, s.stage[sl], 0)
+        if world.week == grad_week + FOLLOW_UP_6M_WEEKS:
             s.stage_at_6m[sl] = np.where(s.week_graduated[sl] >= 0, s.stage[sl], 0)
         elif world.week == grad_week + FOLLOW_UP_12M_WEEKS:
             s.stage_at_12m[sl] = np.where(s.week_graduated[sl] >= 0, s.stage[sl], 0)
@@ -258,7 +272,8 @@ def _employment_outcome(name: str, label: str, snapshot: str, jobs_only: bool, h
     what = "in a job (further study not counted)" if jobs_only else \
         "in a job or in further study (the headline rate of Chinese statistics, as MyCOS counts it)"
     when = {"stage_at_graduation": "at graduation", "stage_at_6m": "6 months after graduation",
-            "stage_at_12m": "12 months after graduation"}[snapshot]
+            "stage_at_12m": "12 months after graduation",
+            "stage_at_initial_cutoff": "at the cut-off of the initial employment rate"}[snapshot]
     return Outcome(name, label, f"Share of the graduates observed {when} who are {what}.", Unit.SHARE,
                    lambda world, totals: _employment(getattr(world.students, snapshot), jobs_only), headline=headline)
 
@@ -274,7 +289,8 @@ MECHANISM = Mechanism(
             "students.enterprise_mentor",
             "students.further_study", "students.host", "students.host_at_decision", "students.location",
             "students.not_seeking", "students.offered_by_host", "students.stage", "students.stage_at_12m",
-            "students.stage_at_6m", "students.stage_at_graduation", "students.week_graduated",
+            "students.stage_at_6m", "students.stage_at_graduation", "students.stage_at_initial_cutoff",
+            "students.week_graduated",
             "students.week_job_found"),
     state=(
         StateField("students", "offered_by_host", bool, False, "the host offered a job"),
@@ -287,6 +303,8 @@ MECHANISM = Mechanism(
         StateField("students", "stage_at_graduation", np.int8, 0, "Stage at graduation, 0 if not observed"),
         StateField("students", "stage_at_6m", np.int8, 0, "Stage 6 months after graduation, 0 if not observed"),
         StateField("students", "stage_at_12m", np.int8, 0, "Stage 12 months after graduation, 0 if not observed"),
+        StateField("students", "stage_at_initial_cutoff", np.int8, 0,
+                   "Stage at the cut-off of the initial employment rate, 0 if not observed"),
         StateField("enterprises", "hires_from_placements", np.int32, 0,
                    "its own apprentices the firm hired, whole run"),
     ),
@@ -299,6 +317,8 @@ MECHANISM = Mechanism(
                 headline=True),
         _employment_outcome("employment_rate_at_graduation", "Employment rate at graduation",
                             "stage_at_graduation", jobs_only=False, headline=True),
+        _employment_outcome("initial_employment_rate", "Initial employment rate", "stage_at_initial_cutoff",
+                            jobs_only=False, headline=True),
         _employment_outcome("employment_rate_6m", "Employment rate at 6 months", "stage_at_6m",
                             jobs_only=False, headline=True),
         _employment_outcome("employment_rate_12m", "Employment rate at 12 months", "stage_at_12m",
@@ -310,7 +330,7 @@ MECHANISM = Mechanism(
         _employment_outcome("job_employment_rate_12m", "Job-only employment rate at 12 months", "stage_at_12m",
                             jobs_only=True, headline=False),
         Outcome("further_study_rate", "Further study rate",
-                "Share of graduates who went on to a bachelor's at graduation.", Unit.SHARE,
+                "Share of graduates who went on to further study at graduation.", Unit.SHARE,
                 lambda world, totals: rate(np.count_nonzero(world.students.stage_at_graduation == FURTHER_STUDY),
                                            len(totals.graduates))),
         Outcome("host_retention_rate", "Host retention rate",

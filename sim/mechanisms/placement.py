@@ -63,6 +63,24 @@ def free_places(world: World) -> np.ndarray:
     return np.where(ent.participating, free, 0)
 
 
+def places_offered(world: World) -> np.ndarray:
+    """Places each participating enterprise offers in all, hosted or not (its mentors' places under dual mentoring)."""
+    ent = world.enterprises
+    places = ent.capacity.astype(np.int64)
+    if world.scenario.programme.dual_mentor:
+        em = world.enterprise_mentors
+        cap = world.scenario.enterprise_mentors.apprentices_per_mentor
+        mentor_places = np.bincount(em.enterprise[em.active(world.week)], minlength=ent.n) * cap
+        places = np.minimum(places, mentor_places)
+    return np.where(ent.participating, places, 0)
+
+
+def _never_placed_share(world: World, totals: RunTotals) -> float:
+    s = world.students
+    reached = s.reached_enterprise_period & totals.finished
+    return rate(np.count_nonzero(reached & ~s.ever_placed), np.count_nonzero(reached))
+
+
 def _interleaved_places(firms: np.ndarray, free: np.ndarray, firm_order: np.ndarray) -> np.ndarray:
     """One entry per free place, round-robin over firms in a random order."""
     firms = firms[np.argsort(firm_order[firms], kind="stable")]
@@ -235,6 +253,9 @@ MECHANISM = Mechanism(
         Outcome("placement_rate", "Placement rate",
                 "Share of the students who finished (graduated or left) that were ever placed with a host.",
                 Unit.SHARE, _placement_rate),
+        Outcome("never_placed_share", "Never placed",
+                "Share of the students who reached their enterprise period, and finished, who were never placed "
+                "with a host.", Unit.SHARE, _never_placed_share),
         Outcome("terms_ended_host_withdrew", "Placements ended at term by a withdrawn host",
                 "Placements that ran to the end of their enterprise period with a host that had stopped taking "
                 "part, and ended there (not a dissolution), whole run.", Unit.COUNT,

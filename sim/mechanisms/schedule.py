@@ -33,6 +33,8 @@ def advance_calendar(world: World) -> None:
                              Stage(new_stage).name.lower())
         stage[active] = new_stage
         planned = cal.location[pw]
+        if planned == ENTERPRISE and (pw == 0 or cal.location[pw - 1] != ENTERPRISE):
+            s.reached_enterprise_period[sl] |= active
         if planned == ENTERPRISE:
             placed = s.host[sl] >= 0
             where = np.where(placed, ENTERPRISE, cal.fallback_location[pw]).astype(np.int8)
@@ -45,8 +47,10 @@ MECHANISM = Mechanism(
     name="schedule",
     step=advance_calendar,
     reads=("students.enrol_week", "students.host"),
-    writes=("students.location", "students.stage"),
+    writes=("students.location", "students.reached_enterprise_period", "students.stage"),
     state=(
+        StateField("students", "reached_enterprise_period", bool, False,
+                   "was in the programme in the first week of the cohort's first enterprise period"),
         StateField("students", "stage", np.int8, NOT_ENROLLED, "Stage code (exactly one)"),
         StateField("students", "location", np.int8, AWAY, "Location code this week"),
     ),

@@ -43,6 +43,14 @@ RENAMED_KEYS: dict[str, tuple[str | None, str]] = {
     "attrition.dropout_after_termination": (
         "attrition.leave_school_share_without_new_placement",
         N_("after a dissolution a share takes a new placement first; the share leaving school is of the others")),
+    "certification.thresholds_points": (
+        None,
+        N_("the marks are now certification.pass_mark_points (the first certificate's), "
+           "certification.pass_mark_step_points (the rise per further certificate) and "
+           "certification.n_certificates, so that the calibration can fit them")),
+    "labour_market.further_study_share": (
+        "labour_market.further_study_share_higher",
+        N_("the further-study share now follows programme.level, one share for each level of school")),
     "participation.apprentice_wage_yuan_per_week": (
         "participation.post_wage_yuan_per_week",
         N_("the apprentice's pay follows programme.kind: an intern gets "

@@ -101,6 +101,10 @@ class IntakeParams(StrictModel):
     n_sectors: int = param(
         4, "sectors", "Number of sectors",
         "majors / industry sectors students and firms belong to", ge=1, le=50)
+    enrol_to_committed_places: bool = param(
+        False, "-", "Enrol to the places firms commit",
+        "a cohort enrols only as many students as the participating firms commit places for it (招生即招工): "
+        "their places, shared by the cohorts whose enterprise periods overlap")
 
 
 class Block(StrictModel):
@@ -157,8 +161,19 @@ employees on a labour contract with a wage, for whom the firm can claim the per-
 subsidy."""
 
 
+ProgrammeLevel = Literal["secondary", "higher", "undergraduate"]
+"""The level of the programme's school (``programme.level``): a secondary vocational school (中职), a
+higher vocational college (高职) or an applied undergraduate college; it decides the share of graduates
+going on to further study."""
+
+
 class ProgrammeParams(StrictModel):
     """The school-enterprise programme itself."""
+
+    level: ProgrammeLevel = param(
+        "higher", "-", "Level of the school",
+        "secondary (a secondary vocational school), higher (a higher vocational college) or undergraduate (an "
+        "applied undergraduate college): decides which further-study share applies")
 
     kind: ProgrammeKind = param(
         "school_based", "-", "Kind of apprenticeship",
@@ -386,9 +401,17 @@ class AttritionParams(StrictModel):
 class CertificationParams(StrictModel):
     """1+X skill certificates: exam sessions at the end of each semester."""
 
-    thresholds_points: list[float] = param(
-        [50.0, 62.0], "points", "Certificate pass marks",
-        "exam-score pass mark of each X certificate, in order", min_length=1, max_length=5)
+    n_certificates: int = param(
+        2, "certificates", "X certificates on offer",
+        "skill certificates a student can earn, taken in order (the X of 1+X)", ge=1, le=5)
+    pass_mark_points: float = param(
+        50.0, "points", "Pass mark of the first certificate",
+        "exam score at which a student passes the first X certificate with probability 1/2 (above 100: out of "
+        "reach)",
+        ge=0.0, le=200.0)
+    pass_mark_step_points: float = param(
+        12.0, "points", "Pass mark rise per further certificate",
+        "how much higher each further certificate's pass mark is than the one before", ge=-200.0, le=200.0)
     difficulty_scale_points: float = param(
         5.0, "points", "Exam difficulty spread",
         "logistic spread of the pass probability around the mark", **Positive)
@@ -416,6 +439,12 @@ class CertificationParams(StrictModel):
     exam_fee_yuan: float = param(
         200.0, "yuan", "Exam fee per sitting",
         "fee per sitting, paid from programme funds", **Money)
+
+
+    @property
+    def thresholds_points(self) -> list[float]:
+        """The pass mark of each certificate in order, points: the first mark, then a step each."""
+        return [self.pass_mark_points + k * self.pass_mark_step_points for k in range(self.n_certificates)]
 
 
 class EvaluationParams(StrictModel):
@@ -480,9 +509,20 @@ class LabourMarketParams(StrictModel):
     not_seeking_share: float = param(
         0.05, "share", "Graduates not seeking work",
         "share of graduates not seeking work in their first year (e.g. preparing for exams)", **Share)
-    further_study_share: float = param(
-        0.063, "share", "Graduates going on to further study",
-        "share of graduates going on to a bachelor's (counted as employed)", **Share)
+    further_study_share_secondary: float = param(
+        0.5, "share", "Further study after a secondary school",
+        "share of a secondary vocational school's graduates going on to further study (counted as employed)",
+        **Share)
+    further_study_share_higher: float = param(
+        0.2, "share", "Further study after a higher vocational college",
+        "share of a higher vocational college's graduates going on to a bachelor's (counted as employed)", **Share)
+    further_study_share_undergraduate: float = param(
+        0.18, "share", "Further study after an undergraduate college",
+        "share of an applied undergraduate college's graduates going on to a master's (counted as employed)",
+        **Share)
+    initial_employment_cutoff_weeks: int = param(
+        9, "weeks", "Cut-off of the initial employment rate",
+        "weeks after graduation at which the initial employment rate (初次就业率) is counted", ge=0, le=26)
     open_market_job_rate_per_week: float = param(
         0.045, "1/week", "Open-market job-finding rate",
         "weekly job-finding hazard on the open market at composite 50", **NonNegative)

@@ -62,6 +62,9 @@ PARAMETER_SOURCES: dict[str, str] = {
     "intake.initial_practical_skill_mean": _A,
     "intake.initial_professionalism_mean": _A,
     "intake.initial_skill_sd": _A,
+    "intake.enrol_to_committed_places": "off in the baseline (assumption); the modern apprenticeship pilots' "
+                                        "招生即招工 (Ministry of Education opinion of 2014 on modern apprenticeship "
+                                        "pilots): enrolment as recruitment, to the places firms commit",
     "intake.n_sectors": _A,
     # calendar
     "calendar.schedule": "Li (2026) §3.1 (\"2 + 1\" or \"1.5 + 1.5\"); alternating: Chen, Zhang & Qi (n.d.) §3.3",
@@ -74,6 +77,9 @@ PARAMETER_SOURCES: dict[str, str] = {
     "calendar.custom_blocks[].location": "assumption (template value of a block)",
     "calendar.custom_blocks[].stage": "assumption (template value of a block)",
     # programme
+    "programme.level": "assumption: higher, a higher vocational college's programme (the MyCOS figures the "
+                       "calibration uses are higher-vocational); Li (2026)'s own school is secondary "
+                       "(scenarios/secondary_dual_mentor.yaml)",
     "programme.kind": "assumption: school_based, the kind of the programme Li (2026) §2.1 studies (a school's "
                       "dual-mentor programme whose apprentices are students: the education ministry's pilots)",
     "programme.dual_mentor": "Li (2026) §2.1 and Chen, Zhang & Qi (n.d.) §3.1 (the dual-mentor system is the "
@@ -173,9 +179,12 @@ PARAMETER_SOURCES: dict[str, str] = {
     "attrition.leave_school_share_without_new_placement": "assumption (no source follows Chinese apprentices "
                                                           "after a dissolution; the earlier model's 0.3)",
     # certification
-    "certification.thresholds_points": "assumption (no stored source gives 1+X pass rates); 50/62, the values "
-                                       "before commit ee93db9 tuned them to 52/66 towards an effect Li (2026) "
-                                       "reports (restored: no source)",
+    "certification.n_certificates": "assumption (two X certificates in the programme, e.g. an intermediate and "
+                                    "an advanced level; the earlier model's two marks)",
+    "certification.pass_mark_points": "assumption (no national 1+X pass rate is published); to be fitted by "
+                                      "scenarios/calibration/published_bands.yaml to the published pass rates",
+    "certification.pass_mark_step_points": "assumption (a higher level's mark about a difficulty spread and a "
+                                           "half above the lower's)",
     "certification.difficulty_scale_points": _A,
     "certification.practical_weight": _RESTORED,
     "certification.first_exam_year": "assumption (exams from the skill stage on, Li (2026) §5.2)",
@@ -207,7 +216,19 @@ PARAMETER_SOURCES: dict[str, str] = {
     "labour_market.host_bar_per_post_level_points": _A,
     "labour_market.not_seeking_share": "assumption, below MyCOS 2019 report (7.5% of the class of 2018 not "
                                        "placed half a year on)",
-    "labour_market.further_study_share": "MyCOS 2019 report (6.3% of the class of 2018 went on to a bachelor's)",
+    "labour_market.further_study_share_secondary": "Ministry of Education press conference on the 2022 education "
+                                                   "statistics, 23 March 2023: over half of secondary vocational "
+                                                   "graduates went on to further study in 2022",
+    "labour_market.further_study_share_higher": "Ministry of Education press conference, 23 March 2023: close to one "
+                                                "fifth of higher vocational graduates go on to further study each "
+                                                "year; MyCOS 20.1% (2022)",
+    "labour_market.further_study_share_undergraduate": "assumption (Peking University graduate surveys 2003-2013: "
+                                                       "further study and study abroad 15-21% of bachelor's "
+                                                       "graduates; no figure for applied colleges)",
+    "labour_market.initial_employment_cutoff_weeks": "assumption (the Ministry of Education's initial employment "
+                                                     "rate is counted at a cut-off some weeks after graduation, "
+                                                     "commonly the end of August or 1 September; 9 weeks after a "
+                                                     "late-June graduation)",
     "labour_market.open_market_job_rate_per_week": f"{_FITTED} (90% credible 0.015 to 0.083; was 0.03, the "
                                                    "value before commit ee93db9 doubled it towards an effect Li "
                                                    "(2026) reports); target: MyCOS employment at 6 months "
