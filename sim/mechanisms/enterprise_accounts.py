@@ -96,8 +96,8 @@ def book_enterprise_week(world: World) -> None:
     # guidelines have the firm pay it; zero when funding.firms_pay_mentor_allowance is false).
     allowance = ent.week_mentor_allowance_yuan
     subsidy = ent.week_subsidy_yuan  # completion subsidies the firm received this week (funding)
-    credit = tax_credit.credit_week(world, tax_credit.qualifying_yuan(
-        sc, np.bincount(s.host[at_firm], minlength=ent.n).astype(float)))
+    credit = tax_credit.credit_week(world, np.asarray(tax_credit.qualifying_yuan(
+        sc, np.bincount(s.host[at_firm], minlength=ent.n).astype(float))))
     if len(at_firm) == 0 and not allowance.any() and not subsidy.any() and not credit.any():
         return
     host = s.host[at_firm]
