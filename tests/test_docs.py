@@ -188,3 +188,15 @@ def test_mechanism_constants_are_in_the_constants_table(doc: str) -> None:
         row = rows.get(f"`{name}`")
         assert row is not None, f"add {module}.{name} to the fixed-constants table of docs/model.md"
         assert f"| {value!r} |" in row, f"docs/model.md gives {name} a value other than {value!r}"
+
+
+def test_readme_shows_the_headline_comparison_of_validation_md() -> None:
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("regenerate", ROOT / "docs" / "regenerate.py")
+    regenerate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(regenerate)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.partition(regenerate.COMPARISON_BEGIN)[2].partition(regenerate.COMPARISON_END)[0]
+    expected = regenerate.comparison_block((ROOT / "docs" / "validation.md").read_text(encoding="utf-8"))
+    assert block == "\n" + expected, "README's headline comparison is stale: docs/regenerate.py validation"
+    assert "| 指标 |" in block and "| outcome |" in block  # in English and in Chinese
