@@ -97,7 +97,8 @@ def time_shipped(workers: int, quick: bool, keep: Path | None) -> dict[str, Any]
         "calibration": str(SHIPPED.relative_to(ROOT)), "quick": quick, "workers": workers,
         "wall_time_s": round(wall, 1), "wall_time_min": round(wall / 60, 2), "cpu_time_s": round(cpu, 1),
         "fit_wall_time_s": round(manifest["fit_wall_time_s"], 1), "simulations": manifest["simulations"],
-        "predictive_runs": manifest["predictive_runs"], "evaluations": manifest["evaluations"],
+        "predictive_runs": manifest["predictive_runs"], "verdict_reps": manifest.get("verdict_reps"),
+        "evaluations": manifest["evaluations"],
         "generations": manifest["generations"], "final_temperature": manifest["final_temperature"],
         "stopped": manifest["stopped"], "verdict": manifest["verdict"],
         "targets_met": f"{manifest['targets_met']} of {manifest['targets_total']}",
@@ -107,7 +108,7 @@ def time_shipped(workers: int, quick: bool, keep: Path | None) -> dict[str, Any]
         "under_target": wall / 60 < TARGET_MINUTES,
     }
     print(f"\nshipped calibration: {figures['wall_time_min']} min wall ({figures['cpu_time_s']} s CPU) for "
-          f"{figures['simulations']:,} simulations + {figures['predictive_runs']} predictive runs on {workers} "
+          f"{figures['simulations']:,} simulations + {figures['predictive_runs']} check runs on {workers} "
           f"worker(s); target < {TARGET_MINUTES:g} min: {'met' if figures['under_target'] else 'NOT MET'}")
     return figures
 

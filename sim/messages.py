@@ -353,7 +353,11 @@ TEMPLATES: dict[str, str] = {
         "resuming the Optuna study in {db}: {trials} trial(s) stored, {simulations:,} simulations so far"),
     "calibration.progress_trial": "trial {trial} of {trials}: score {score:.4g} (best {best:.4g}), {seconds:.0f} s",
     "calibration.progress_checks": (
-        "predictive checks: {draws} posterior draws and {candidates} candidate point(s), {runs} runs"),
+        "checks: {draws} posterior draws x {reps} replication(s), each draw on its own seeds, and a pilot of {pilot} "
+        "replications of the fitted point on seeds the fit did not use ({runs} runs)"),
+    "calibration.progress_verdict": (
+        "verdict at the fitted point: {reps} replications in all, so that each target's Monte Carlo standard error "
+        "is at most {share:.0%} of its width ({runs} more runs)"),
     # The fitted scenario file's opening comment (lines of '# ...').
     "calibration.fitted_header": (
         "Fitted by talentsim calibrate {calibration} ({method}, master seed {seed}) on {date}.\n"
@@ -372,43 +376,49 @@ TEMPLATES: dict[str, str] = {
     "calibration.summary_point": (
         "Optuna point fit: {evaluations:,} trials = {simulations:,} simulations in {minutes:.1f} min (a point, "
         "no posterior)"),
-    "calibration.summary_targets_header": "targets, simulated at the fitted point ({point}):",
+    "calibration.summary_targets_header": (
+        "targets at the fitted point ({point}): the mean of {reps} replications on seeds the fit did not use, ± its "
+        "Monte Carlo standard error; the 90% posterior predictive band of {draws} posterior draws, each on its own "
+        "seeds:"),
+    "calibration.summary_targets_header_point": (
+        "targets at the fitted point ({point}): the mean of {reps} replications on seeds the fit did not use, ± its "
+        "Monte Carlo standard error:"),
     "calibration.target_value_met": (
-        "  met      {outcome} @ {scenario}: simulated {simulated} (90% predictive {low} to {high}); observed "
-        "{value} ± {se} (z = {z})"),
+        "  met      {outcome} @ {scenario}: simulated {simulated} ± {mcse} (90% predictive {low} to {high}); "
+        "observed {value} ± {se} (z = {z})"),
     "calibration.target_value_below": (
-        "  NOT MET  {outcome} @ {scenario}: simulated {simulated} (90% predictive {low} to {high}); observed "
-        "{value} ± {se}: {gap} below it, {ses} standard errors"),
+        "  NOT MET  {outcome} @ {scenario}: simulated {simulated} ± {mcse} (90% predictive {low} to {high}); "
+        "observed {value} ± {se}: {gap} below it, {ses} standard errors"),
     "calibration.target_value_above": (
-        "  NOT MET  {outcome} @ {scenario}: simulated {simulated} (90% predictive {low} to {high}); observed "
-        "{value} ± {se}: {gap} above it, {ses} standard errors"),
+        "  NOT MET  {outcome} @ {scenario}: simulated {simulated} ± {mcse} (90% predictive {low} to {high}); "
+        "observed {value} ± {se}: {gap} above it, {ses} standard errors"),
     "calibration.target_band_met": (
-        "  met      {outcome} @ {scenario}: simulated {simulated} (90% predictive {low} to {high}); observed "
-        "band {band_low} to {band_high}"),
+        "  met      {outcome} @ {scenario}: simulated {simulated} ± {mcse} (90% predictive {low} to {high}); "
+        "observed band {band_low} to {band_high}"),
     "calibration.target_band_below": (
-        "  NOT MET  {outcome} @ {scenario}: simulated {simulated} (90% predictive {low} to {high}); observed "
-        "band {band_low} to {band_high}: {gap} below the band ({widths} band widths)"),
+        "  NOT MET  {outcome} @ {scenario}: simulated {simulated} ± {mcse} (90% predictive {low} to {high}); "
+        "observed band {band_low} to {band_high}: {gap} below the band ({widths} band widths)"),
     "calibration.target_band_above": (
-        "  NOT MET  {outcome} @ {scenario}: simulated {simulated} (90% predictive {low} to {high}); observed "
-        "band {band_low} to {band_high}: {gap} above the band ({widths} band widths)"),
-    # The same for a point fit, which has no posterior draws: {mcse} is the simulated mean's Monte Carlo error.
+        "  NOT MET  {outcome} @ {scenario}: simulated {simulated} ± {mcse} (90% predictive {low} to {high}); "
+        "observed band {band_low} to {band_high}: {gap} above the band ({widths} band widths)"),
+    # The same for a point fit, which has no posterior draws. {mcse}: the simulated mean's Monte Carlo error.
     "calibration.point_value_met": (
-        "  met      {outcome} @ {scenario}: simulated {simulated} (Monte Carlo se {mcse}); observed {value} ± {se} "
+        "  met      {outcome} @ {scenario}: simulated {simulated} ± {mcse}; observed {value} ± {se} "
         "(z = {z})"),
     "calibration.point_value_below": (
-        "  NOT MET  {outcome} @ {scenario}: simulated {simulated} (Monte Carlo se {mcse}); observed {value} ± {se}: "
+        "  NOT MET  {outcome} @ {scenario}: simulated {simulated} ± {mcse}; observed {value} ± {se}: "
         "{gap} below it, {ses} standard errors"),
     "calibration.point_value_above": (
-        "  NOT MET  {outcome} @ {scenario}: simulated {simulated} (Monte Carlo se {mcse}); observed {value} ± {se}: "
+        "  NOT MET  {outcome} @ {scenario}: simulated {simulated} ± {mcse}; observed {value} ± {se}: "
         "{gap} above it, {ses} standard errors"),
     "calibration.point_band_met": (
-        "  met      {outcome} @ {scenario}: simulated {simulated} (Monte Carlo se {mcse}); observed band {band_low} "
+        "  met      {outcome} @ {scenario}: simulated {simulated} ± {mcse}; observed band {band_low} "
         "to {band_high}"),
     "calibration.point_band_below": (
-        "  NOT MET  {outcome} @ {scenario}: simulated {simulated} (Monte Carlo se {mcse}); observed band {band_low} "
+        "  NOT MET  {outcome} @ {scenario}: simulated {simulated} ± {mcse}; observed band {band_low} "
         "to {band_high}: {gap} below the band ({widths} band widths)"),
     "calibration.point_band_above": (
-        "  NOT MET  {outcome} @ {scenario}: simulated {simulated} (Monte Carlo se {mcse}); observed band {band_low} "
+        "  NOT MET  {outcome} @ {scenario}: simulated {simulated} ± {mcse}; observed band {band_low} "
         "to {band_high}: {gap} above the band ({widths} band widths)"),
     "calibration.summary_parameters_header": "parameters:",
     "calibration.parameter_identified": (
@@ -419,6 +429,9 @@ TEMPLATES: dict[str, str] = {
         "identified by these targets (keeps its assumption)"),
     "calibration.parameter_point": "  {key}: {value} (point fit: identification not assessed)",
     "calibration.summary_fitted_file": "fitted scenario: {path}",
+    "calibration.verdict_se_above": (
+        "after {reps} replications, the most the verdict runs, the Monte Carlo standard error of {targets} is still "
+        "above {share:.0%} of the target's width: its verdict is less sure than the rule asks"),
     "calibration.verdict_fitted": "fitted: all {met} targets met",
     "calibration.verdict_not_fitted": "did not fit: {unmet} of {total} targets not met ({targets})",
     # compare --posterior (sim.calibration.posterior). {folder}: the --posterior folder.

@@ -38,6 +38,26 @@ def scaled_mean(params: Mapping[str, Any], scenario: Any, seed: int) -> dict[str
     return {"y": float(params.get("theta", 0.0)) * ratio + NOISE_SD * float(rng.normal())}
 
 
+def two_of_three(params: Mapping[str, Any], scenario: Any, seed: int) -> dict[str, float]:
+    """``y = a + noise`` and ``z = b + noise`` (independent, sd NOISE_SD each); ``c`` changes nothing.
+
+    Like the issue's check of ``talentsim calibrate``: two parameters the figures inform, and a
+    third that nothing there can inform (it is not identified and keeps its assumption).
+    """
+    rng = np.random.default_rng(seed)
+    noise = rng.normal(size=2)
+    return {"y": float(params.get("a", 0.0)) + NOISE_SD * float(noise[0]),
+            "z": float(params.get("b", 0.0)) + NOISE_SD * float(noise[1])}
+
+
+def tied(params: Mapping[str, Any], scenario: Any, seed: int) -> dict[str, float]:
+    """A wrong model for :func:`two_of_three`'s figures: one parameter, ``a``, drives both y and z."""
+    rng = np.random.default_rng(seed)
+    noise = rng.normal(size=2)
+    a = float(params.get("a", 0.0))
+    return {"y": a + NOISE_SD * float(noise[0]), "z": a + NOISE_SD * float(noise[1])}
+
+
 HOLD_HANG_GUARD_S = 600.0
 """How long :func:`held_normal_mean` waits for its gate before failing: a hang guard, not a speed limit."""
 

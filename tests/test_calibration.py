@@ -79,7 +79,8 @@ def test_distance_of_values_and_bands() -> None:
     assert combine([3.0, -4.0], "max") == pytest.approx(4.0)
     assert math.isinf(combine([1.0, math.inf], "rss"))
     assert value.met(0.87, 0.005) and not value.met(0.84, 0.005)
-    assert band.met(0.305, 0.003) and not band.met(0.32, 0.003)
+    assert band.met(0.3, 0.003) and band.met(0.2, 0.003)
+    assert not band.met(0.305, 0.003) and not band.met(0.195, 0.0)  # a band's mean must lie inside it
 
 
 # ---------------------------------------------------------------------------- exact checks

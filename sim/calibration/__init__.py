@@ -17,8 +17,9 @@ Python API (for notebooks)::
 Pieces, one module each: ``spec`` (calibration files, read and checked like scenario
 files), ``priors``, ``distance`` (targets, the distance and when a target is met),
 ``evaluate`` (one evaluation: every target scenario, the same values and seeds),
-``abc`` (ABC-SMC with pyabc), ``point`` (an Optuna point fit), ``calibrate`` (the
-whole calibration and its folder), ``posterior`` (draws for projections). The command
+``abc`` (ABC-SMC with pyabc), ``point`` (an Optuna point fit), ``checks`` (the fitted
+point, the verdict at it and the posterior predictive band), ``calibrate`` (the whole
+calibration and its folder), ``posterior`` (draws for projections). The command
 line (``talentsim calibrate``) is built on these. Importing this package loads nothing
 heavy: each name is imported from its module on first use.
 """

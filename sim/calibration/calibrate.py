@@ -1,31 +1,32 @@
 """Calibrate: fit the free parameters to the targets, check the fit, write what a planner and a researcher need.
 
 :func:`calibrate` runs the method of the file (ABC-SMC for a posterior, or an Optuna
-point fit), then the posterior predictive checks, and writes the calibration folder::
+point fit), then the checks (the verdict at the fitted point and the posterior predictive
+band, :mod:`sim.calibration.checks`), and writes the calibration folder::
 
     DIR/experiment.json     what the calibration is (its definition hash: another file is refused)
     DIR/abc.db              pyabc's history (ABC-SMC), or DIR/optuna.db (the point fit): resumable
-    DIR/runs/               the predictive checks' runs, stored as they finish (resumable)
+    DIR/runs/               the checks' runs (predictive draws, the verdict), stored as they finish (resumable)
     DIR/posterior.parquet   the final particles: parameter values (natural scale), weights,
                             distance, seed, each target's simulated mean (ABC-SMC)
     DIR/trials.parquet      every finished trial (point fit)
-    DIR/predictive.parquet  each posterior draw's simulated mean of each target
-    DIR/targets.csv         per target: observed, simulated at the fitted point, predictive band, met
+    DIR/predictive.parquet  each posterior draw's simulated mean of each target, and the simulated figure
+    DIR/targets.csv         per target: observed, simulated at the fitted point (mean, Monte Carlo error,
+                            replications), posterior predictive band, met
     DIR/parameters.csv      per parameter: prior, posterior median and 90% interval, sd ratio, identified
     DIR/fitted/NAME.yaml    one scenario file per named scenario: ``extends:`` it, sets the fitted point
     DIR/manifest.json       seed, sampler, reproducibility, budget used, verdicts, versions (the
                             model's, sim.model_version.MODEL_VERSION, which compare --posterior checks)
 
-The fitted point is the posterior medians of the identified parameters, or the particle
-of highest weight when the medians fit worse (both are simulated with the predictive
-checks' seeds and compared by their combined distance). A parameter the targets do not
-identify (posterior sd above 0.8 of the prior's) is left out of the fitted files: it
-keeps its assumption.
+The fitted point is the weighted medoid of the final particles over the identified
+parameters (a particle the joint posterior supports), or the best trial of a point fit;
+the verdict runs it on seeds the fit did not use, as many times as the rule of
+:mod:`sim.calibration.checks` asks. A parameter the targets do not identify (posterior
+sd above 0.8 of the prior's) is left out of the fitted files: it keeps its assumption.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
 import os
 import time
@@ -40,8 +41,22 @@ import pandas as pd
 import yaml
 
 from sim.atomic import atomic_write, writing
+from sim.calibration.checks import (
+    CREDIBLE,
+    MAX_REPS,
+    PILOT_REPS,
+    POINT_BEST_TRIAL,
+    POINT_MEDOID,
+    SE_SHARE,
+    VALUE_WIDTH_SES,
+    Checks,
+    medoid_particle,
+    posterior_draws_for_band,
+    run_checks,
+    verdict_table,
+)
 from sim.calibration.distance import Target
-from sim.calibration.evaluate import Problem, evaluation_seeds, target_means, tasks_for
+from sim.calibration.evaluate import Problem
 from sim.calibration.priors import IDENTIFIED_SD_RATIO, Prior, priors_of, weighted_mean_sd, weighted_quantile
 from sim.calibration.spec import (
     CalibrationSpec,
@@ -56,23 +71,34 @@ from sim.errors import UserError
 from sim.experiments.backends import Backend, DaskBackend
 from sim.experiments.manifest import model_source_hash, software_versions
 from sim.experiments.models import ModelFn, talent_model
-from sim.experiments.runner import Evaluator, execute, model_name
-from sim.experiments.seeds import derived_seed
-from sim.experiments.store import RUNS_DIR, RunStore, write_json_atomic
+from sim.experiments.runner import model_name
+from sim.experiments.store import RunStore
 from sim.experiments.sweep import parameter_types
 from sim.messages import text
 from sim.model_version import MODEL_VERSION
 from sim.scenario import load_scenario, scenario_hash, scenario_to_dict
 
 KIND = "calibrate"
-PREDICTIVE_DRAW_PURPOSE = 13
-PREDICTIVE_SEED_PURPOSE = 14
-CREDIBLE = 0.90
-"""Coverage of the credible intervals and predictive bands (5% and 95% quantiles)."""
 SIGNIFICANT_DIGITS = 4
 """Fitted values are written (and checked) with this many significant digits."""
 FITTED_DIR = "fitted"
-PREDICTIVE_KEY_FILE = "predictive.json"
+POINT_RULE = (
+    "the weighted medoid of the final particles: the particle whose weighted sum of distances to every particle "
+    "is smallest, each identified parameter standardised by its posterior sd (internal scale); a particle, so a "
+    "point the joint posterior supports, where the vector of marginal medians need not be one")
+VERDICT_RULE = {
+    "seeds": "keys (0, k) under a spawn key of the master seed of their own: no run of the fit or of the band "
+             "has them; the same seeds for every scenario",
+    "pilot_reps": PILOT_REPS, "se_share": SE_SHARE, "max_reps": MAX_REPS,
+    "width": f"the band's width, or {VALUE_WIDTH_SES:g} se for a value (the interval value +- 2 se)",
+    "reps": "the fewest replications with sd / sqrt(R) <= se_share x width for every target, sd estimated from "
+            "the pilot and re-estimated from all the runs until it holds, at most max_reps",
+    "met": "a band: the mean inside it; a value: |mean - value| <= 2 sqrt(se^2 + mcse^2)",
+}
+PREDICTIVE_RULE = (
+    "each posterior draw (a weighted resample of the particles) simulated on its own seeds; per target the mean "
+    "over the draw's replications plus, for a value target, a draw of N(0, se^2); the band is the 5% and 95% "
+    "quantiles of these figures at positions (D + 1) p")
 REPRODUCIBILITY_SERIAL = (
     "one process simulated every particle, in an order fixed by the master seed: the same file and seed give "
     "the same posterior")
@@ -144,10 +170,11 @@ class CalibrationResult:
         posterior: The final particles (ABC-SMC): ``particle``, every parameter (natural
             scale), ``weight``, ``distance``, ``seed``, ``simulated: TARGET``; None for a point fit.
         trials: Every finished trial (point fit), else None.
-        targets: One row per target: observed, simulated at the fitted point, predictive band, met.
+        targets: One row per target: observed, simulated at the fitted point (``simulated``,
+            ``mcse``, ``reps``), the posterior predictive band, met.
         parameters: One row per free parameter: prior, posterior summary, identified.
         fitted: The fitted point: parameter key -> value (identified parameters only).
-        fitted_point: ``medians``, ``highest-weight particle`` or ``best trial``.
+        fitted_point: ``posterior medoid`` (ABC-SMC) or ``best trial`` (point fit).
         fitted_files: The fitted scenario files written.
         manifest: The manifest as written.
     """
@@ -232,9 +259,10 @@ def calibrate(definition: CalibrationSpec | Mapping[str, Any] | str | os.PathLik
             trials = None
             parameters = identification(posterior, problem.priors)
             identified = [row["key"] for row in parameters.to_dict("records") if row["identified"]]
-            candidates = {"medians": _rounded(_medians(posterior, problem.priors, identified), problem.priors),
-                          "highest-weight particle": _rounded(_best_particle(posterior, identified), problem.priors)}
-            draws = _draws(posterior, problem, spec)
+            particle: int | None = medoid_particle(posterior, problem.priors, identified)
+            fitted = _rounded({key: float(posterior[key].iloc[particle]) for key in identified}, problem.priors)
+            chosen = POINT_MEDOID
+            draws = posterior_draws_for_band(posterior, problem, spec)
         else:
             from sim.calibration.point import run_point_fit
 
@@ -243,24 +271,21 @@ def calibrate(definition: CalibrationSpec | Mapping[str, Any] | str | os.PathLik
             trials = trials_table(fit.trials, problem)
             parameters = point_parameters(fit.best, problem.priors)
             best = problem.values({p.name: fit.best[p.name] for p in problem.priors})
-            candidates = {"best trial": _rounded(best, problem.priors)}
+            particle = None
+            fitted = _rounded(best, problem.priors)
+            chosen = POINT_BEST_TRIAL
             draws = []
-        check = predictive_checks(problem, spec, store, backend, draws, list(candidates.values()),
-                                  progress=progress, quiet=quiet)
-        distances = {name: problem.distance(check.candidate_means[i]) for i, name in enumerate(candidates)}
-        chosen = min(distances, key=lambda name: (distances[name], list(candidates).index(name)))
-        chosen_index = list(candidates).index(chosen)
-        targets = verdicts(problem, check, chosen_index)
-        fitted = candidates[chosen]
+        checks = run_checks(problem, spec, store, backend, draws, fitted, progress=progress, quiet=quiet)
+        targets = verdict_table(problem, checks)
         files = write_fitted_files(folder, plan, fitted, chosen)
         if posterior is not None:
             store.write_table("posterior.parquet", posterior)
         if trials is not None:
             store.write_table("trials.parquet", trials)
-        store.write_table("predictive.parquet", check.draw_table)
+        store.write_table("predictive.parquet", checks.band.table)
         store.write_table("targets.csv", targets)
         store.write_table("parameters.csv", parameters)
-        manifest = _manifest(plan, fit, parameters, targets, candidates, distances, chosen, files, check,
+        manifest = _manifest(plan, fit, parameters, targets, fitted, chosen, particle, files, checks,
                              time.perf_counter() - began)
         store.write_json("manifest.json", manifest)
     return CalibrationResult(spec, folder, posterior, trials, targets, parameters, fitted, chosen, files, manifest)
@@ -327,18 +352,6 @@ def point_parameters(best: Mapping[str, Any], priors: Sequence[Prior]) -> pd.Dat
     return pd.DataFrame(rows)
 
 
-def _medians(posterior: pd.DataFrame, priors: Sequence[Prior], keys: Sequence[str]) -> dict[str, Any]:
-    weights = posterior["weight"].to_numpy(dtype=float)
-    return {p.key: p.model_value(weighted_quantile(posterior[p.key].to_numpy(dtype=float), weights, 0.5))
-            for p in priors if p.key in keys}
-
-
-def _best_particle(posterior: pd.DataFrame, keys: Sequence[str]) -> dict[str, Any]:
-    ranked = posterior.sort_values(["weight", "distance"], ascending=[False, True], kind="stable")
-    row = ranked.iloc[0]  # highest weight; among equal weights the closest to the targets
-    return {key: float(row[key]) for key in keys}
-
-
 def _rounded(values: Mapping[str, Any], priors: Sequence[Prior]) -> dict[str, Any]:
     """Values as the fitted file writes them: whole numbers, or floats to 4 significant digits."""
     by_key = {p.key: p for p in priors}
@@ -348,98 +361,6 @@ def _rounded(values: Mapping[str, Any], priors: Sequence[Prior]) -> dict[str, An
         model_value = prior.model_value(float(value))
         rounded[key] = model_value if prior.integer else float(f"{model_value:.{SIGNIFICANT_DIGITS}g}")
     return rounded
-
-
-def _draws(posterior: pd.DataFrame, problem: Problem, spec: CalibrationSpec) -> list[dict[str, Any]]:
-    """Posterior draws for the predictive checks (weighted resampling, seeded from the master seed)."""
-    rng = np.random.default_rng(derived_seed(spec.seed, PREDICTIVE_DRAW_PURPOSE))
-    weights = posterior["weight"].to_numpy(dtype=float)
-    picks = rng.choice(len(posterior), size=spec.predictive.draws, p=weights / weights.sum())
-    return [{p.key: p.model_value(float(posterior[p.key].iloc[int(i)])) for p in problem.priors} for i in picks]
-
-
-# ---------------------------------------------------------------------------- predictive checks
-
-
-@dataclass(frozen=True)
-class PredictiveCheck:
-    """The predictive checks' results.
-
-    Attributes:
-        draw_means: Per posterior draw, each target's simulated mean (draws x targets).
-        candidate_means: Per candidate point, each target's simulated mean.
-        candidate_errors: Per candidate point, each target's Monte Carlo standard error.
-        draw_table: ``draw``, ``target``, ``outcome``, ``scenario``, ``mean`` (one row per draw and target).
-        runs: Model runs of the checks.
-    """
-
-    draw_means: np.ndarray
-    candidate_means: list[np.ndarray]
-    candidate_errors: list[np.ndarray]
-    draw_table: pd.DataFrame
-    runs: int
-
-
-def predictive_checks(problem: Problem, spec: CalibrationSpec, store: RunStore, backend: Backend | None,
-                      draws: Sequence[Mapping[str, Any]], candidates: Sequence[Mapping[str, Any]], *,
-                      progress: bool = False, quiet: bool = False) -> PredictiveCheck:
-    """Simulate each posterior draw and each candidate point with the same seeds; runs stored in ``DIR/runs``.
-
-    Draw ``d`` is evaluation point ``d``, candidate ``c`` point ``len(draws) + c``; every
-    evaluation runs every scenario ``predictive.reps`` times with the same seeds (common
-    random numbers across draws, candidates and scenarios). Runs stored for another
-    posterior (the history went on since) are discarded first.
-    """
-    reps = spec.predictive.reps
-    seeds = evaluation_seeds(derived_seed(spec.seed, PREDICTIVE_SEED_PURPOSE), reps)
-    points = [*draws, *candidates]
-    tasks = [task for point, values in enumerate(points) for task in tasks_for(problem, point, values, seeds)]
-    key = hashlib.sha256(repr([sorted(values.items()) for values in points]).encode("utf-8")).hexdigest()
-    key_file = store.directory / PREDICTIVE_KEY_FILE
-    try:
-        stored_key = yaml.safe_load(key_file.read_text(encoding="utf-8")).get("points_hash")
-    except (OSError, AttributeError, yaml.YAMLError):
-        stored_key = None
-    if stored_key != key:
-        with writing(store.directory / RUNS_DIR):
-            for stale in (store.directory / RUNS_DIR).glob("p*-r*.json"):
-                stale.unlink()
-        write_json_atomic(key_file, {"points_hash": key})
-    if progress and not quiet:
-        import sys
-
-        print(text("calibration.progress_checks", draws=len(draws), candidates=len(candidates), runs=len(tasks)),
-              file=sys.stderr, flush=True)
-    records = execute(tasks, Evaluator(problem.model, problem.scenarios), backend, store=store, progress=progress,
-                      quiet=quiet)
-    results = [target_means(problem, records, point, reps) for point in range(len(points))]
-    draw_means = np.array([means for means, _ in results[:len(draws)]]).reshape(len(draws), len(problem.targets))
-    rows = [{"draw": d, "target": i, "outcome": t.outcome, "scenario": t.scenario_name, "mean": float(draw_means[d, i])}
-            for d in range(len(draws)) for i, t in enumerate(problem.targets)]
-    table = pd.DataFrame(rows, columns=["draw", "target", "outcome", "scenario", "mean"])
-    return PredictiveCheck(draw_means, [m for m, _ in results[len(draws):]], [e for _, e in results[len(draws):]],
-                           table, len(tasks))
-
-
-def verdicts(problem: Problem, check: PredictiveCheck, chosen: int) -> pd.DataFrame:
-    """Per target: observed, simulated at the fitted point (with its Monte Carlo error), predictive band, met, gap."""
-    means, errors = check.candidate_means[chosen], check.candidate_errors[chosen]
-    rows = []
-    low_q, high_q = (1 - CREDIBLE) / 2, 1 - (1 - CREDIBLE) / 2
-    for index, target in enumerate(problem.targets):
-        mean, mcse = float(means[index]), float(errors[index])
-        column = check.draw_means[:, index] if len(check.draw_means) else np.array([])
-        finite = column[np.isfinite(column)]
-        rows.append({
-            "target": index, "scenario": target.scenario_name, "outcome": target.outcome,
-            "kind": "band" if target.is_band else "value", "value": target.value, "se": target.se,
-            "low": target.low, "high": target.high, "source": target.source,
-            "simulated": mean, "mcse": mcse, "distance": target.distance(mean), "gap": target.gap(mean),
-            "predictive_low": float(np.quantile(finite, low_q)) if finite.size else math.nan,
-            "predictive_median": float(np.quantile(finite, 0.5)) if finite.size else math.nan,
-            "predictive_high": float(np.quantile(finite, high_q)) if finite.size else math.nan,
-            "met": bool(target.met(mean, mcse))})
-    return pd.DataFrame(rows)
 
 
 # ---------------------------------------------------------------------------- files
@@ -492,8 +413,8 @@ def write_fitted_files(folder: Path, plan: CalibrationPlan, fitted: Mapping[str,
 
 
 def _manifest(plan: CalibrationPlan, fit: Any, parameters: pd.DataFrame, targets: pd.DataFrame,
-              candidates: Mapping[str, Mapping[str, Any]], distances: Mapping[str, float], chosen: str,
-              files: Sequence[Path], check: PredictiveCheck, seconds: float) -> dict[str, Any]:
+              fitted: Mapping[str, Any], chosen: str, particle: int | None, files: Sequence[Path], checks: Checks,
+              seconds: float) -> dict[str, Any]:
     spec, problem = plan.spec, plan.problem
     abc = spec.method == "abc-smc"
     record: dict[str, Any] = {
@@ -503,15 +424,18 @@ def _manifest(plan: CalibrationPlan, fit: Any, parameters: pd.DataFrame, targets
                        "resolved": scenario_to_dict(e.scenario)} for e in plan.entries],
         "parameters": [p.describe() for p in problem.priors],
         "targets": [t.describe() for t in problem.targets],
-        "distance": {"combine": spec.combine, "met_within": "two standard errors (value) or inside the band "
-                     "(band), allowing the Monte Carlo error of the simulated mean"},
+        "distance": {"combine": spec.combine, "met_within": "two standard errors (value; the observation's and "
+                     "the Monte Carlo error of the simulated mean) or inside the band (band)"},
         "runs_per_evaluation": problem.runs_per_evaluation,
         "evaluations": fit.evaluations, "simulations": fit.evaluations * problem.runs_per_evaluation,
-        "predictive_runs": check.runs, "fit_wall_time_s": fit.wall_time_s, "session_wall_time_s": seconds,
+        "predictive_runs": checks.runs, "fit_wall_time_s": fit.wall_time_s, "session_wall_time_s": seconds,
         "stopped": fit.stopped, "resumed_after": fit.sessions_resumed,
-        "fitted_point": chosen, "fitted": dict(candidates[chosen]),
-        "candidates": {name: {"values": dict(values), "distance": distances[name]}
-                       for name, values in candidates.items()},
+        "fitted_point": chosen, "fitted": dict(fitted), "fitted_particle": particle,
+        "point_rule": POINT_RULE if particle is not None else "the trial of lowest score",
+        "fitted_distance": problem.distance(checks.point.means),
+        "verdict_rule": VERDICT_RULE, "verdict_reps": checks.point.reps, "verdict_runs": checks.point.runs,
+        "predictive": {"rule": PREDICTIVE_RULE, "draws": len(checks.band.means), "reps": checks.band.reps,
+                       "runs": checks.band.runs},
         "fitted_files": [str(f) for f in files],
         "targets_met": int(targets["met"].sum()), "targets_total": len(targets),
         "verdict": "fitted" if bool(targets["met"].all()) else "did not fit",
@@ -571,9 +495,19 @@ def format_summary(result: CalibrationResult) -> str:
     else:
         lines.append(text("calibration.summary_point", evaluations=manifest["evaluations"],
                           simulations=manifest["simulations"], minutes=manifest["fit_wall_time_s"] / 60))
-    lines.append(text("calibration.summary_targets_header", point=result.fitted_point))
+    reps = int(manifest.get("verdict_reps", 0))
+    draws = int(manifest.get("predictive", {}).get("draws", 0))
+    if draws:
+        lines.append(text("calibration.summary_targets_header", point=result.fitted_point, reps=reps, draws=draws))
+    else:
+        lines.append(text("calibration.summary_targets_header_point", point=result.fitted_point, reps=reps))
     for row in result.targets.to_dict("records"):
         lines.append(_target_line(row))
+    loose = [row for row in result.targets.to_dict("records")  # only when the cap stopped the verdict's runs
+             if math.isfinite(row["mcse_share"]) and row["mcse_share"] > SE_SHARE]
+    if loose:
+        names = ", ".join(f"{row['outcome']} @ {row['scenario']}" for row in loose)
+        lines.append(text("calibration.verdict_se_above", targets=names, reps=reps, share=SE_SHARE))
     lines.append(text("calibration.summary_parameters_header"))
     for row in result.parameters.to_dict("records"):
         lines.append(_parameter_line(row, result))
@@ -627,4 +561,4 @@ def _parameter_line(row: Mapping[Any, Any], result: CalibrationResult) -> str:
 
 
 __all__ = ["CREDIBLE", "CalibrationPlan", "CalibrationResult", "calibrate", "format_summary", "identification",
-           "plan_calibration", "posterior_table", "predictive_checks", "verdicts", "write_fitted_files"]
+           "plan_calibration", "posterior_table", "write_fitted_files"]

@@ -8,8 +8,9 @@ same seed (common random numbers), so the targets are compared under the same lu
 
 ABC-SMC evaluates inside pyabc's sampler (:class:`AbcModel`: one evaluation runs its
 ``scenarios x reps`` runs one after the other in the worker that drew the particle);
-the point fit and the predictive checks send the same runs to a talentsim backend as
-:class:`sim.experiments.runner.RunTask` s (:func:`tasks_for`, :func:`target_means`).
+the point fit and the checks (the verdict, the predictive band) send the same runs to
+a talentsim backend as :class:`sim.experiments.runner.RunTask` s (:func:`tasks_for`,
+:func:`target_means`).
 """
 
 from __future__ import annotations

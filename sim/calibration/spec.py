@@ -104,12 +104,12 @@ class AbcSpec(BaseModel):
 
 
 class PredictiveSpec(BaseModel):
-    """Posterior predictive checks: posterior draws simulated, and replications of each."""
+    """The posterior predictive band: posterior draws simulated, and replications of each (default: ``reps``)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     draws: int = Field(20, ge=2)
-    reps: int = Field(4, ge=1)
+    reps: int | None = Field(None, ge=1)
 
 
 class CalibrationSpec(BaseModel):

@@ -8,7 +8,8 @@ Chart functions take the folder's tables and return a ``matplotlib.figure.Figure
 * :func:`pairs_chart`: the particles in every pair of parameters (darker: more weight);
 * :func:`predictive_chart`: each target beside its simulated band: the observed value
   with two standard errors (or the observed band), every posterior draw's simulated
-  mean, their 90% band, and the fitted point.
+  figure (its mean over its own replications, plus the observation error of a value
+  target), their 90% band, and the fitted point (the mean of the verdict's replications).
 
 :func:`write_calibration_report` writes them to ``DIR/charts/`` (PNG and SVG) and a
 self-contained ``DIR/report.html`` (charts embedded; no network requests).
@@ -156,7 +157,8 @@ def predictive_chart(targets: pd.DataFrame, predictive: pd.DataFrame, *, context
         n = len(targets)
         fig, axes = _figure(n, 1, size=(6.8, 1.25))
         for ax, row in zip(axes, targets.to_dict("records"), strict=True):
-            draws = predictive.loc[predictive["target"] == row["target"], "mean"].to_numpy(dtype=float)
+            column = "predicted" if "predicted" in predictive.columns else "mean"  # folders before the band's noise
+            draws = predictive.loc[predictive["target"] == row["target"], column].to_numpy(dtype=float)
             if row["kind"] == "band":
                 ax.axvspan(row["low"], row["high"], color=PALETTE[2], alpha=0.25, label=translate("observed band"))
             else:
@@ -277,14 +279,17 @@ def render_calibration_report(folder: Path, figures: Mapping[str, Figure], lang:
         "font-family:monospace;word-break:break-all}</style></head><body>",
         f"<h1>{esc(translate('Calibration'))}: {esc(context_line(manifest))}</h1>",
         f"<p class=\"{'good' if verdict == 'fitted' else 'bad'}\">{esc(verdict)}: {manifest['targets_met']} of "
-        f"{manifest['targets_total']} targets met at the fitted point ({esc(manifest['fitted_point'])}).</p>",
+        f"{manifest['targets_total']} targets met at the fitted point ({esc(manifest['fitted_point'])}"
+        + (f"; the mean of {manifest['verdict_reps']} replications on seeds the fit did not use"
+           if "verdict_reps" in manifest else "") + ").</p>",
     ]
     if manifest["method"] == "abc-smc" and not manifest.get("exact"):
         parts.append(f"<p class=\"bad\">The budget ran out at temperature {manifest['final_temperature']:.3g}: "
                      "the posterior is wider than the exact one.</p>")
     parts.append(f"<p>{esc(manifest.get('reproducibility', ''))}</p>")
     parts.append("<h2>Targets</h2><table><thead><tr><th>scenario</th><th>outcome</th><th>observed</th>"
-                 "<th>simulated at the fitted point</th><th>90% predictive band</th><th>met</th><th>source</th>"
+                 "<th>simulated at the fitted point</th><th>90% posterior predictive band</th><th>met</th>"
+                 "<th>source</th>"
                  "</tr></thead><tbody>")
     for row in targets.to_dict("records"):
         observed = (f"{_cell(row['low'])} to {_cell(row['high'])}" if row["kind"] == "band"
@@ -313,8 +318,8 @@ def render_calibration_report(folder: Path, figures: Mapping[str, Figure], lang:
         parts.append(f"<figure><img alt=\"{esc(name)}\" src=\"data:image/png;base64,{_png(fig, lang)}\"></figure>")
     parts.append("<h2>Provenance</h2><dl>")
     for key in ("calibration_file", "method", "master_seed", "sampler", "reproducible", "generations",
-                "final_temperature", "stopped", "evaluations", "simulations", "predictive_runs", "fit_wall_time_s",
-                "model", "model_version", "fitted_files"):
+                "final_temperature", "stopped", "evaluations", "simulations", "predictive_runs", "verdict_reps",
+                "fit_wall_time_s", "model", "model_version", "fitted_files"):
         if key in manifest:
             parts.append(f"<dt>{esc(key)}</dt><dd>{esc(str(manifest[key]))}</dd>")
     for key, value in sorted((manifest.get("versions") or {}).items()):
