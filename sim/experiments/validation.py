@@ -79,7 +79,7 @@ TARGETS: tuple[Target, ...] = (
            "16.4-19.7% (LQneu 2014-2023, 24.7-29.7%, x 0.662 in the first year)",
            "official German vocational training statistics (biaj.de); Berufsbildungsbericht 2017 (timing of "
            "dissolutions); docs/calibration.md §9"),
-    Target("Employment half a year after graduation (typical programme)", "calibration/typical_mycos",
+    Target("Employment half a year after graduation (typical programme)", "typical_mycos",
            "employment_rate_6m",
            "band", 0.904, 0.921, "90.4-92.1% (classes of 2012-2018)", "MyCOS annual reports", fitted_by=FITTED_BY),
     Target("Firms' net to gross training cost", "baseline", "enterprise_net_to_gross_cost_ratio", "band", 0.23, 0.31,
