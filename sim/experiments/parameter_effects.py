@@ -81,6 +81,14 @@ WHERE: Mapping[str, Where] = {
     "contact.placement_fit_gain": Where(_OWN_SECTOR_FULL, full_size=True),
     "attrition.fit_effect": Where(_OWN_SECTOR_FULL, full_size=True),
     "learning.motivation_misfit_effect": Where(_OWN_SECTOR_FULL, full_size=True),
+    "intake.enrol_to_committed_places": Where(
+        "only where firms commit fewer places than the school would enrol: the baseline at its own size with 30 "
+        "firms", full_size=True, overrides={"enterprises.count": 30}),
+    "labour_market.further_study_share_secondary": Where(
+        "only at a secondary vocational school: secondary_dual_mentor", "secondary_dual_mentor"),
+    "labour_market.further_study_share_undergraduate": Where(
+        "only at an applied undergraduate college: the baseline at that level", "baseline",
+        {"programme.level": "undergraduate"}),
     "enterprises.staff_log_sd": Where(
         "only where places are scarce, so that the firms' sizes (and their caps) decide who is placed: the baseline "
         "at its own size", full_size=True),
