@@ -296,6 +296,10 @@ TEMPLATES: dict[str, str] = {
     "calibration.budget_too_small": (
         "{file}: {key}: {simulations} simulations cannot fit: one evaluation runs every scenario reps times "
         "({per_evaluation} runs) and the method needs at least {needed}"),
+    "calibration.budget_spent_early": (
+        "{file}: {key}: the budget ran out after {simulations} simulations, before the first generation of "
+        "{population} particles was complete, so there is no posterior; raise budget.simulations or "
+        "budget.wall_time_minutes"),
     "calibration.bounds_not_finite": "{file}: {key}: expected two finite numbers [low, high], found [{low}, {high}]",
     "calibration.bounds_reversed": (
         "{file}: {key}: are reversed: low {low:g} is above high {high:g}; write [{high:g}, {low:g}]"),

@@ -29,6 +29,7 @@ from hang_guard import HANG_GUARD_S
 from sim.calibration import calibrate, posterior_draws
 from sim.calibration.distance import Target, combine
 from sim.calibration.posterior import PosteriorError
+from sim.calibration.spec import CalibrationFileError
 from sim.cli import main
 from sim.experiments.compare import compare
 from sim.model_version import MODEL_VERSION
@@ -115,6 +116,15 @@ def test_one_worker_and_the_same_seed_give_the_same_posterior(tmp_path: Path) ->
     assert first.manifest["reproducible"] and "same posterior" in first.manifest["reproducibility"]
     other = calibrate({**definition, "seed": 8}, out=tmp_path / "c", model=toys.normal_mean)
     assert not other.posterior["theta"].equals(first.posterior["theta"])
+
+
+def test_a_budget_spent_before_the_first_generation_is_refused_with_a_message(tmp_path: Path) -> None:
+    # the file's check lets 2 x population evaluations through; a narrow prior acceptance can still leave the
+    # first generation unfinished, which must end in the file's message, not a traceback
+    definition = toy_definition(abc={"population_size": 40, "generations": 2}, budget={"simulations": 160})
+    with pytest.raises(CalibrationFileError) as caught:
+        calibrate(definition, out=tmp_path / "short", model=toys.normal_mean)
+    assert caught.value.key == "budget" and "before the first generation" in str(caught.value)
 
 
 def test_optuna_point_fit_finds_the_mode(tmp_path: Path) -> None:

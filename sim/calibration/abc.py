@@ -319,11 +319,21 @@ def run_abc(problem: Problem, spec: CalibrationSpec, folder: Path, backend: Back
             reason = _stop_reason(populations, spec, evaluations, max_evaluations, wall_time) or "generations"
         history = abc.history
         last = int(history.max_t)
+        if last < 0:  # the budget ran out before the first generation was complete: nothing to report
+            raise NoGenerationError(evaluations * runs_per_evaluation, spec.abc.population_size)
         particles = _particles(history.get_population(t=last), problem)
         temperature = float(populations.loc[populations["t"] == last, "epsilon"].iloc[0])
     choice.sampler.report = choice.sampler.budget_left = None
     return AbcResult(particles, last + 1, evaluations, wall_time, temperature, reason, choice.description,
                      choice.reproducible, resumed, populations)
+
+
+class NoGenerationError(Exception):
+    """The budget ended before the first generation of particles was complete."""
+
+    def __init__(self, simulations: int, population: int) -> None:
+        super().__init__(f"{simulations} simulations, no complete generation of {population} particles")
+        self.simulations, self.population = simulations, population
 
 
 def _particles(population: Any, problem: Problem) -> pd.DataFrame:
@@ -342,4 +352,4 @@ def _particles(population: Any, problem: Problem) -> pd.DataFrame:
     return table
 
 
-__all__ = ["DB_FILE", "AbcResult", "SamplerChoice", "make_sampler", "run_abc", "seeded_generators"]
+__all__ = ["DB_FILE", "AbcResult", "NoGenerationError", "SamplerChoice", "make_sampler", "run_abc", "seeded_generators"]

@@ -59,6 +59,7 @@ from sim.calibration.distance import Target
 from sim.calibration.evaluate import Problem
 from sim.calibration.priors import IDENTIFIED_SD_RATIO, Prior, priors_of, weighted_mean_sd, weighted_quantile
 from sim.calibration.spec import (
+    CalibrationFileError,
     CalibrationSpec,
     ScenarioEntry,
     check_bounds_allowed,
@@ -252,9 +253,14 @@ def calibrate(definition: CalibrationSpec | Mapping[str, Any] | str | os.PathLik
     with store:
         folder = store.directory
         if spec.method == "abc-smc":
-            from sim.calibration.abc import run_abc
+            from sim.calibration.abc import NoGenerationError, run_abc
 
-            fit: Any = run_abc(problem, spec, folder, backend, progress=progress, quiet=quiet)
+            try:
+                fit: Any = run_abc(problem, spec, folder, backend, progress=progress, quiet=quiet)
+            except NoGenerationError as short:
+                raise CalibrationFileError.from_template(
+                    "calibration.budget_spent_early", plan.file, "budget", simulations=short.simulations,
+                    population=short.population) from None
             posterior = posterior_table(fit.particles, problem)
             trials = None
             parameters = identification(posterior, problem.priors)
