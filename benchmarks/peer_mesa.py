@@ -23,7 +23,8 @@ hours, learning inputs, mentor attribute spreads, the names of a host's satisfac
 parts, the education-surcharge rate), so a change to one of them changes both models.
 No function of a mechanism is used. Everything else - intake, calendar stages,
 placement with caps, mentor capacity and sector matching (fitting posts found by
-coordination), placements that run to their term when the host withdraws, the funding
+coordination), placements that run to their term when the host withdraws, the training
+base (practice hours cut to its capacity, consumables paid by the hour), the funding
 ledger with priorities (the apprentice subsidy paid at a trainee's completion in an
 enterprise apprenticeship), incentives and effort, contact and coordination, the
 mentoring share of hours, learning, certification with retakes, attrition (dropout, the
@@ -40,7 +41,7 @@ re-implemented here, agent by agent.
 
 The phases of a week, in order (the mechanism names of the engine's
 ``sim.phases.WEEKLY_PHASES``): schedule, intake, participation, mentor development,
-placement, funding, incentives, contact, mentoring, learning, certification,
+placement, training base, funding, incentives, contact, mentoring, learning, certification,
 attrition, exits, labour market, enterprise accounts; then record.
 
 Usage (from the repository root, with ``benchmarks`` on ``sys.path``)::
@@ -754,12 +755,12 @@ class Student(mesa.Agent):
             mentor = self.school_mentor
             g = self.guidance_school
             cs = lp.classroom_share
-            in_class, in_practice = self.school_week_shares(g)
+            in_class, in_practice = self.school_week_shares(g, model.practice_hosted)
             theory_in = mentor.teaching_quality * (cs + (1.0 - cs) * g) * in_class
             practice_quality = mentor.practical_skill * (0.5 + 0.5 * model.school_alignment)
             practical_in = in_practice * model.funded["training_base"] * practice_quality * (0.5 + 0.5 * g)
             prof_in = SCHOOL_PROFESSIONALISM_INPUT * (0.5 + 0.5 * g)
-            plan_class, plan_practice = self.school_week_shares(1.0)  # the full guidance, a funded base
+            plan_class, plan_practice = self.school_week_shares(1.0, model.practice_hosted)  # full guidance, funded
             planned = (lp.theory_points_per_week * mentor.teaching_quality * plan_class
                        + lp.practical_skill_points_per_week * practice_quality * plan_practice)
             received = lp.theory_points_per_week * theory_in + lp.practical_skill_points_per_week * practical_in
@@ -792,12 +793,15 @@ class Student(mesa.Agent):
         self.motivation = clip(self.motivation + lp.motivation_adjustment_per_week * (target - self.motivation),
                                0.0, 1.0)
 
-    def school_week_shares(self, guidance: float) -> tuple[float, float]:
-        """Shares of the school week in class and in practice: mentoring takes its hours, the rest is split."""
+    def school_week_shares(self, guidance: float, hosted: float = 1.0) -> tuple[float, float]:
+        """Shares of the school week in class and in practice: mentoring takes its hours, the rest is split.
+
+        ``hosted``: the share of the timetable's practice the training base can host; the rest is class.
+        """
         sc = self.model.scenario
         mentoring = min(sc.school_mentors.desired_hours_per_student_week * guidance, SCHOOL_WEEK_HOURS)
         rest = (SCHOOL_WEEK_HOURS - mentoring) / SCHOOL_WEEK_HOURS
-        practice = sc.programme.school_practice_hours_share
+        practice = sc.programme.school_practice_hours_share * hosted
         return (1.0 - practice) * rest, practice * rest
 
     # --- certification ----------------------------------------------------------------
@@ -1054,6 +1058,9 @@ class PeerModel(mesa.Model):
                                        "reviews", "demonstration_unit_years"), 0.0)
         self.search_programme_week, self.decision_programme_week = self.labour_market_weeks()
         self.funded = dict.fromkeys(USES, 1.0)
+        self.practice_hosted = 1.0  # share of the timetable's practice hours the training base hosts this week
+        self.practice_hours_each = 0.0  # practice hours each student at school has this week
+        self.practice_planned = self.practice_cut = self.practice_peak = 0.0  # whole run, student practice hours
         self.visits_per_month = 0.0
         self.sessions_per_semester = 0.0
         self.school_alignment = 0.0
@@ -1094,6 +1101,7 @@ class PeerModel(mesa.Model):
         self.decide_participation()  # participation
         self.develop_mentors()  # mentor development
         self.place_apprentices()  # placement
+        self.use_training_base()  # training base
         self.pay_weekly_needs()  # funding
         self.set_mentor_effort()  # incentives
         self.make_contact()  # contact
@@ -1302,7 +1310,21 @@ class PeerModel(mesa.Model):
                 if student.host is not None:
                     student.host.assign_mentor(student)
 
-    # --- funding, incentives, contact -------------------------------------------------
+    # --- training base, funding, incentives, contact ----------------------------------
+    def use_training_base(self) -> None:
+        """The timetable's practice hours of the students at school, cut pro rata to the base's capacity."""
+        sc = self.scenario
+        at_school = sum(1 for s in self.agents_by_type[Student] if s.location == Location.SCHOOL)
+        each = sc.programme.school_practice_hours_share * \
+            (SCHOOL_WEEK_HOURS - min(sc.school_mentors.desired_hours_per_student_week, SCHOOL_WEEK_HOURS))
+        asked = at_school * each
+        capacity = sc.programme.training_base_capacity_hours_per_week
+        self.practice_hosted = min(1.0, capacity / asked) if asked > 0 else 1.0
+        self.practice_hours_each = each * self.practice_hosted
+        self.practice_planned += asked
+        self.practice_cut += asked - asked * self.practice_hosted
+        self.practice_peak = max(self.practice_peak, asked)
+
     def pay_in(self, at_firm: int) -> None:
         """Budgets at the start of a year with a cohort enrolled; the firms' share for this week's apprentices."""
         p = self.scenario.funding
@@ -1366,7 +1388,9 @@ class PeerModel(mesa.Model):
         if not firm_pays:
             em_pay += sc.enterprise_mentors.remuneration_yuan_per_month
         needs = {
-            "training_base": at_school * sc.funding.training_base_yuan_per_student_week,
+            "training_base": at_school * (sc.funding.training_base_fixed_yuan_per_student_week
+                                          + sc.funding.practice_consumables_yuan_per_practice_hour
+                                          * self.practice_hours_each),
             "school_mentor_remuneration": mentoring * sc.school_mentors.remuneration_yuan_per_month
             * MONTHS_PER_WEEK,
             "enterprise_mentor_remuneration": teaching_em * em_pay * MONTHS_PER_WEEK,
@@ -1599,6 +1623,9 @@ def summarise_peer(model: PeerModel) -> dict[str, float]:
         "tax_credit_yuan": tax_credit,
         "tax_credit_carried_yuan": sum(f.tax_credit_pool for f in firms),
         "hiring_savings_yuan": c["hiring_savings_yuan"],
+        "practice_hours_cut_share": _rate(model.practice_cut, model.practice_planned),
+        "training_base_peak_use": _rate(model.practice_peak,
+                                        model.scenario.programme.training_base_capacity_hours_per_week),
         "money_in_yuan": sum(model.ledger.paid_in.values()),
         "balance_yuan": sum(model.ledger.balance.values()),
     }

@@ -35,6 +35,7 @@ from sim.mechanisms import (
     placement,
     schedule,
     tax_credit,
+    training_base,
 )
 
 SET_UP_MECHANISMS: tuple[Mechanism, ...] = (
@@ -51,6 +52,7 @@ WEEKLY_MECHANISMS: tuple[Mechanism, ...] = (
     participation.MECHANISM,
     mentor_development.MECHANISM,
     placement.MECHANISM,
+    training_base.MECHANISM,
     funding.MECHANISM,
     incentives.MECHANISM,
     contact.MECHANISM,

@@ -36,7 +36,8 @@ from sim.mechanisms.participation import (
     participation_probability,
 )
 from sim.mechanisms.placement import _interleaved_places, free_places, place_apprentices
-from sim.model import TalentModel, build_world, resolve_scenario
+from sim.mechanisms.training_base import practice_hours_per_school_week
+from sim.model import TalentModel, build_world, resolve_scenario, run_one
 from sim.scenario.schema import CalendarParams
 
 S, A, E = Location.SCHOOL, Location.AWAY, Location.ENTERPRISE
@@ -465,6 +466,75 @@ def test_more_practice_is_less_theory_hour_for_hour():
     grows = practical_lo > 0
     np.testing.assert_allclose(practical_hi[grows] / practical_lo[grows], 0.5 / 0.2)
     np.testing.assert_allclose(theory_hi / theory_lo, 0.5 / 0.8)
+
+
+# --------------------------------------------------------------------------- the training base
+# (issue "The headline comparison from mechanisms", item 6: on-campus practice uses the base's capacity and
+# consumables in proportion to its hours)
+
+
+def _first_school_week(**overrides):
+    model = TalentModel(None, seed=3, mesa_agents=False, **{**SMALL, "intake.cohort_size": 80, **overrides})
+    model.step()  # week 0: the first cohort enrols and is at school
+    return model.world
+
+
+def test_training_base_need_is_a_fixed_cost_and_consumables_for_the_practice_hours():
+    fixed, per_hour = 10.0, 2.0
+    needs = {}
+    for share in (0.2, 0.4):
+        w = _first_school_week(**{"programme.school_practice_hours_share": share,
+                                  "funding.training_base_fixed_yuan_per_student_week": fixed,
+                                  "funding.practice_consumables_yuan_per_practice_hour": per_hour})
+        at_school = int(np.count_nonzero(w.students.location == S))
+        hours = share * (SCHOOL_WEEK_HOURS - w.scenario.school_mentors.desired_hours_per_student_week)
+        assert at_school == 80 and w.this_week.practice.hours_per_student == pytest.approx(hours)
+        need = w.ledger.week_need[USES.index("training_base")]
+        assert need == pytest.approx(at_school * (fixed + per_hour * hours))
+        needs[share] = need - at_school * fixed
+    assert needs[0.4] == pytest.approx(2 * needs[0.2])  # twice the practice, twice the consumables
+
+
+def test_doubling_practice_doubles_the_training_base_spending_on_consumables():
+    # no fixed cost and no attrition: over a whole run the base's spending follows the practice hours
+    common = {**SMALL, "funding.training_base_fixed_yuan_per_student_week": 0.0,
+              "attrition.dropout_rate_per_year": 0.0, "attrition.termination_rate_per_year": 0.0,
+              "attrition.apprentice_leave_rate_per_year": 0.0}
+    spent = {share: run_one(None, seed=2, students=False, **{**common,
+                                                             "programme.school_practice_hours_share": share}).summary
+             for share in (0.2, 0.4)}
+    ratio = spent[0.4]["spent_training_base_yuan"] / spent[0.2]["spent_training_base_yuan"]
+    assert ratio == pytest.approx(2.0, rel=0.02)
+    assert spent[0.4]["weeks_short_training_base"] == spent[0.2]["weeks_short_training_base"] == 0
+
+
+def test_a_base_too_small_cuts_every_students_practice_pro_rata_and_teaches_it_in_class():
+    roomy = _first_school_week()
+    demand = 80 * practice_hours_per_school_week(roomy.scenario)
+    small = _first_school_week(**{"programme.training_base_capacity_hours_per_week": demand / 4})
+    assert roomy.this_week.practice.capacity_share == 1.0
+    assert small.this_week.practice.capacity_share == pytest.approx(0.25)
+    assert small.this_week.practice.hours_per_student == pytest.approx(
+        roomy.this_week.practice.hours_per_student / 4)
+    # consumables for the hours practised only; the fixed cost for every student
+    sc = small.scenario.funding
+    assert small.ledger.week_need[USES.index("training_base")] == pytest.approx(
+        80 * (sc.training_base_fixed_yuan_per_student_week
+              + sc.practice_consumables_yuan_per_practice_hour * small.this_week.practice.hours_per_student))
+    in_class, in_practice = school_week_shares(small, 1.0, 0.25)
+    full_class, full_practice = school_week_shares(small, 1.0)
+    assert in_practice == pytest.approx(full_practice / 4)
+    assert in_class + in_practice == pytest.approx(full_class + full_practice)  # the cut hours go to class
+    assert small.counters.practice_hours_cut == pytest.approx(0.75 * demand)
+
+
+def test_a_base_too_small_means_less_practical_skill_and_more_theory():
+    e = {cap: run_one(None, seed=4, students=False, **{**SMALL, "programme.training_base_capacity_hours_per_week":
+                                                       cap}).summary for cap in (18_000.0, 100.0)}
+    assert e[18_000.0]["practice_hours_cut_share"] == 0.0 and e[18_000.0]["training_base_peak_use"] < 1.0
+    assert 0.5 < e[100.0]["practice_hours_cut_share"] < 1.0 and e[100.0]["training_base_peak_use"] > 1.0
+    assert e[100.0]["mean_practical_skill"] < e[18_000.0]["mean_practical_skill"] - 1.0
+    assert e[100.0]["mean_theory"] > e[18_000.0]["mean_theory"]
 
 
 def test_motivation_reverts_to_the_disposition_when_the_week_goes_as_planned():

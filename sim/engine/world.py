@@ -40,6 +40,9 @@ class Counters:
     participation_years: list[float] = field(default_factory=list)  # participation
     reviews: int = 0  # participation: firms' yearly reviews after week 0
     demonstration_unit_years: int = 0  # participation: reviews at which the firm earned the title
+    practice_hours_planned: float = 0.0  # training_base: the timetable's practice hours asked of the base, whole run
+    practice_hours_cut: float = 0.0  # training_base: those cut for lack of the base's capacity
+    practice_peak_hours: float = 0.0  # training_base: the most practice hours asked of the base in one week
 
 
 @dataclass(slots=True)
@@ -61,12 +64,22 @@ class GuidanceHours:
 
 
 @dataclass(slots=True)
+class PracticeWeek:
+    """The training base's hand-over: this week's on-campus practice (training_base)."""
+
+    students_at_school: int = 0
+    hours_per_student: float = 0.0  # practice hours each student at school has this week, after any cut
+    capacity_share: float = 1.0  # share of the timetable's practice hours the base's capacity allows
+
+
+@dataclass(slots=True)
 class WeekState:
     """Typed records one phase hands later phases of the same week."""
 
     funded: ByUse = field(default_factory=lambda: ByUse.filled(1.0))  # share of each use's need paid (funding)
     contact: ContactMade = field(default_factory=ContactMade)  # (contact)
     guidance: GuidanceHours = field(default_factory=GuidanceHours)  # (mentoring)
+    practice: PracticeWeek = field(default_factory=PracticeWeek)  # (training_base)
 
 
 @dataclass(frozen=True, slots=True)

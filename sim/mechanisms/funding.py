@@ -8,8 +8,9 @@ left). Enterprises pay their cost share as they host: each week, ``cost share pe
 apprentice-year / 52`` for each apprentice in a firm that week (the yearly bill's
 total, settled weekly, so none of it arrives after the last apprentice has left).
 
-Money out. Each week every use states its need (training-base running costs for
-students at school, allowances of the school mentors with mentees in the programme,
+Money out. Each week every use states its need (the training base's running cost and
+its consumables for the practice hours of the students at school, ``training_base``;
+allowances of the school mentors with mentees in the programme,
 the enterprise mentors' pay, visit travel, exam fees, the apprentice subsidy) and
 the ledger pays it only from the sources earmarked for it (``funding.earmarks``), in
 the order listed; the mechanisms scale what they do by the share paid.
@@ -48,9 +49,9 @@ import numpy as np
 from sim.engine.declarations import StateField, Unit, rate
 from sim.engine.ledger import SOURCES, USES, ByUse, Ledger
 from sim.engine.mechanism import Mechanism, Outcome
-from sim.engine.population import EMPLOYED, ENTERPRISE, FURTHER_STUDY, SCHOOL
+from sim.engine.population import EMPLOYED, ENTERPRISE, FURTHER_STUDY
 from sim.engine.world import RunTotals, World
-from sim.mechanisms import certification
+from sim.mechanisms import certification, training_base
 from sim.scenario.schema import WEEKS_PER_YEAR, Scenario
 
 MONTHS_PER_WEEK = 12.0 / WEEKS_PER_YEAR
@@ -133,7 +134,6 @@ def weekly_needs(world: World, em_active: np.ndarray, subsidies: np.ndarray) -> 
     """What each use of the programme's money needs this week, yuan (the firms' own payments aside)."""
     sc = world.scenario
     s = world.students
-    at_school = int(np.count_nonzero(s.location == SCHOOL))
     sm_active = world.school_mentors.active(world.week)
     mentoring = np.bincount(s.school_mentor[s.in_programme() & (s.school_mentor >= 0)],
                             minlength=world.school_mentors.n) > 0
@@ -145,7 +145,7 @@ def weekly_needs(world: World, em_active: np.ndarray, subsidies: np.ndarray) -> 
     if world.calendar.is_exam_week(world.week):
         exam_fees = int(np.count_nonzero(certification.eligible(world))) * sc.certification.exam_fee_yuan
     return ByUse(
-        training_base=at_school * sc.funding.training_base_yuan_per_student_week,
+        training_base=training_base.practice_need_yuan(world),
         school_mentor_remuneration=np.count_nonzero(sm_active & mentoring)
         * sc.school_mentors.remuneration_yuan_per_month * MONTHS_PER_WEEK,
         enterprise_mentor_remuneration=np.count_nonzero(em_active) * em_pay * MONTHS_PER_WEEK,
@@ -230,7 +230,7 @@ MECHANISM = Mechanism(
            "students.attempts", "students.certificates", "students.enrol_week", "students.entered",
            "students.accounts_host", "students.enterprise_mentor", "students.host", "students.hosted_weeks",
            "students.location",
-           "students.school_mentor", "students.stage"),
+           "students.school_mentor", "students.stage", "this_week.practice"),
     writes=("enterprises.total_mentor_allowance_yuan", "enterprises.week_mentor_allowance_yuan",
             "enterprises.week_subsidy_yuan", "ledger", "this_week.funded"),
     state=(

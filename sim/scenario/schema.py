@@ -176,6 +176,11 @@ class ProgrammeParams(StrictModel):
         0.3, "share", "School time in practical training",
         "share of a school week's teaching hours (those mentoring leaves) spent in on-campus practical training; "
         "the rest is classroom theory", **Share)
+    # le=1e9: far beyond any base (the default hosts 18,000), and finite
+    training_base_capacity_hours_per_week: float = param(
+        18_000.0, "hours/week", "Training-base capacity",
+        "student practice hours the on-campus training base can host in a week (workstations x hours open); "
+        "practice the timetable asks beyond it is cut pro rata and taught in class", ge=0, le=1e9)
 
 
 class SchoolMentorParams(StrictModel):
@@ -641,9 +646,13 @@ class FundingParams(StrictModel):
     enterprise_cost_sharing_yuan_per_apprentice_year: float = param(
         300.0, "yuan/apprentice/year", "Enterprise cost sharing per apprentice",
         "enterprise cost-sharing per apprentice-year hosted, paid in week by week as apprentices are hosted", **Money)
-    training_base_yuan_per_student_week: float = param(
-        25.0, "yuan/week", "Training base running cost per student",
-        "on-campus training-base running cost per student per school teaching week", **Money)
+    training_base_fixed_yuan_per_student_week: float = param(
+        10.0, "yuan/week", "Training base fixed cost per student",
+        "the on-campus training base's running cost per student per school teaching week, whatever the practice "
+        "hours (upkeep, energy, staff)", **Money)
+    practice_consumables_yuan_per_practice_hour: float = param(
+        1.8, "yuan/hour", "Practice consumables per hour",
+        "materials and wear the training base uses per student practice hour", **Money)
     firms_pay_mentor_allowance: bool = param(
         True, "-", "Firms pay their mentors' allowance",
         "the host pays its enterprise mentors' allowance (a cost in its accounts); "

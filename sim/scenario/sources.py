@@ -81,6 +81,11 @@ PARAMETER_SOURCES: dict[str, str] = {
     "programme.curriculum_alignment": "assumption (Chen, Zhang & Qi (n.d.) §2 and Li (2026) §3.2 report campus "
                                       "teaching disconnected from posts; no figure)",
     "programme.school_practice_hours_share": _A,
+    "programme.training_base_capacity_hours_per_week": "assumption (a base sized for the school's enrolment: a "
+                                                       "workstation-hour for each of the 2,100 students of three "
+                                                       "cohorts at the default practice share of the 28-hour school "
+                                                       "week, 2,100 x 0.3 x 28 = 17,640, rounded up; the baseline "
+                                                       "asks at most 11,550 a week)",
     # school mentors
     "school_mentors.students_per_mentor": "student-teacher standard 18:1 in higher vocational colleges (actual "
                                           "18.9-19.9, education statistics bulletin 2023) and 20:1 in secondary "
@@ -265,7 +270,11 @@ PARAMETER_SOURCES: dict[str, str] = {
     "funding.government_yuan_per_year": "assumption (Li (2026) §6.1 names government special funds; no amount)",
     "funding.enterprise_cost_sharing_yuan_per_apprentice_year": "assumption (Li (2026) §6.1 and Chen, Zhang & Qi "
                                                                 "(n.d.) §3.1 name cost sharing; no amount)",
-    "funding.training_base_yuan_per_student_week": _A,
+    "funding.training_base_fixed_yuan_per_student_week": "assumption (the earlier 25 yuan per student-week split: "
+                                                         "10 whatever the practice hours, 15 for the 8.25 practice "
+                                                         "hours of the default school week)",
+    "funding.practice_consumables_yuan_per_practice_hour": "assumption (15 yuan over the default school week's 8.25 "
+                                                           "practice hours, 0.3 x (28 - 0.5): 1.8 yuan an hour)",
     "funding.firms_pay_mentor_allowance": "opinions on the enterprise new-style apprenticeship, MOHRSS & MOF 2018 "
                                           "(Renshebufa [2018] No. 66) and 2021 (the national guideline of 2021): the "
                                           "firm sets and pays its mentors' allowance (\"津贴由企业承担\"); false: "
