@@ -21,28 +21,28 @@ units (``WEEKS_PER_YEAR``, ``HALF_YEAR_WEEKS``, ``WEEKS_PER_MONTH``,
 mechanisms document as module constants (post skill needs, contact rules, session
 hours, learning inputs, mentor attribute spreads, the names of a host's satisfaction
 parts, the education-surcharge rate), so a change to one of them changes both models.
-No function of a mechanism is used. Everything else - intake, calendar stages,
-placement with caps, mentor capacity and sector matching (fitting posts found by
-coordination), placements that run to their term when the host withdraws, the training
-base (practice hours cut to its capacity, consumables paid by the hour), the funding
-ledger with priorities (the apprentice subsidy paid at a trainee's completion in an
-enterprise apprenticeship), incentives and effort, contact and coordination, the
-mentoring share of hours, learning, certification with retakes, attrition (dropout, the
-host ending a placement, the apprentice leaving it; problems caught by visits), exits
-(dissolutions, then a new placement, leaving school or the school-only track), the
-labour market (host offers, further study, search, job loss, 6- and 12-month snapshots,
-the hiring decision once the host has seen the apprentice work), the host's own
-satisfaction, participation decisions at each firm's yearly review (the expected net
-cost per placement: the training net cost per week from the firm's books or the ex-ante
-expectation from the planned skill path, the expected tax credit, demonstration-unit
-titles and hiring savings per expected hire), enterprise accounts with the
-education-surcharge credit of certified firms, mentor development and turnover - is
-re-implemented here, agent by agent.
+No function of a mechanism is used. Everything else - intake, calendar stages, placement
+with caps, mentor capacity and sector matching (fitting posts found by coordination),
+placements that run to their term when the host withdraws, the training base (practice
+hours cut to its capacity, consumables paid by the hour), the funding ledger with
+priorities (the apprentice subsidy paid at a trainee's completion in an enterprise
+apprenticeship), incentives and effort, contact and coordination, the curriculum
+co-developed by the mentors' hours, the mentoring share of hours, learning,
+certification with retakes, attrition (dropout, the host ending a placement, the
+apprentice leaving it; problems caught by visits), exits (dissolutions, then a new
+placement, leaving school or the school-only track), the labour market (host offers,
+further study, search, job loss, 6- and 12-month snapshots, the hiring decision once the
+host has seen the apprentice work), the host's own satisfaction, participation decisions
+at each firm's yearly review (the expected net cost per placement: the training net cost
+per week from the firm's books or the ex-ante expectation from the planned skill path,
+the expected tax credit, demonstration-unit titles and hiring savings per expected
+hire), enterprise accounts with the education-surcharge credit of certified firms,
+mentor development and turnover - is re-implemented here, agent by agent.
 
 The phases of a week, in order (the mechanism names of the engine's
 ``sim.phases.WEEKLY_PHASES``): schedule, intake, participation, mentor development,
-placement, training base, funding, incentives, contact, mentoring, learning, certification,
-attrition, exits, labour market, enterprise accounts; then record.
+placement, training base, funding, incentives, contact, curriculum, mentoring, learning,
+certification, attrition, exits, labour market, enterprise accounts; then record.
 
 Usage (from the repository root, with ``benchmarks`` on ``sys.path``)::
 
@@ -161,6 +161,7 @@ class SchoolMentor(mesa.Agent):
         p = model.scenario.school_mentors
         self.vacant_until = self.select(0, 0, p.min_teaching_years, p.candidates_per_post, p.replacement_delay_weeks)
         self.workload = 0.0
+        self.codevelopment_hours = 0.0  # hours given to co-developing the curriculum this week
         self.mentees: list[Student] = []
 
     def select(self, week: int, first_delay: int, min_years: float, at_hand: int, delay: int) -> int:
@@ -219,11 +220,12 @@ class SchoolMentor(mesa.Agent):
         if self.has_mentee_at_firm():
             visit_hours = self.model.visits_per_month / WEEKS_PER_MONTH * sc.contact.hours_per_visit
         capacity = sc.school_mentors.guidance_hours_per_week * self.effort if self.is_active() else 0.0
-        supply = max(capacity - visit_hours, 0.0)
+        other = visit_hours + self.codevelopment_hours
+        supply = max(capacity - other, 0.0)
         share = clip(supply / demand, 0.0, 1.0) if demand > 0 else 1.0
         for m in at_school:
             m.guidance_school = share
-        self.workload = (demand + visit_hours) / capacity if capacity > 0 else 0.0
+        self.workload = (demand + other) / capacity if capacity > 0 else 0.0
 
 
 class EnterpriseMentor(mesa.Agent):
@@ -235,6 +237,7 @@ class EnterpriseMentor(mesa.Agent):
         self.effort = model.scenario.enterprise_mentors.base_effort
         self.vacant_until = -1  # selected once the firm's posts exist (PeerModel.__init__)
         self.workload = 0.0
+        self.codevelopment_hours = 0.0  # hours given to co-developing the curriculum this week
         self.apprentices: set[Student] = set()
 
     def select(self, week: int, first_delay: int) -> int:
@@ -302,11 +305,12 @@ class EnterpriseMentor(mesa.Agent):
         capacity = sc.enterprise_mentors.guidance_hours_per_week * self.effort if self.is_active() else 0.0
         session_hours = self.model.sessions_per_semester * HOURS_PER_SCHOOL_SESSION / HALF_YEAR_WEEKS \
             if demand > 0 else 0.0
-        supply = max(capacity - session_hours, 0.0)
+        other = session_hours + self.codevelopment_hours
+        supply = max(capacity - other, 0.0)
         share = clip(supply / demand, 0.0, 1.0) if demand > 0 else 1.0
         for a in present:
             a.guidance_enterprise = share
-        self.workload = (demand + session_hours) / capacity if capacity > 0 else 0.0
+        self.workload = (demand + other) / capacity if capacity > 0 else 0.0
 
 
 def first_eligible_candidate(r: Any, min_years: float, mean_years: float, at_hand: int,
@@ -568,7 +572,7 @@ class Enterprise(mesa.Agent):
 
     def alignment(self) -> float:
         """Curriculum alignment of this firm's training, 0-1."""
-        return alignment(self.model.scenario, self.coordination)
+        return alignment(self.model.scenario, self.model.curriculum_alignment, self.coordination)
 
     def book_week(self) -> None:
         """Costs (pay, consumables, mentor hours, allowance); returns (output) and support (subsidy, credit).
@@ -582,14 +586,16 @@ class Enterprise(mesa.Agent):
         sc = model.scenario
         self.credit_week()
         present = [a for a in self.apprentices if a.location == Location.ENTERPRISE]
+        codeveloping = sum(m.codevelopment_hours for m in self.mentors)
         if not present and self.week_mentor_allowance == 0.0 and self.week_subsidy == 0.0 \
-                and self.week_credit == 0.0:
+                and self.week_credit == 0.0 and codeveloping == 0.0:
             return
         n = len(present)
         hours = {a: sc.enterprise_mentors.desired_hours_per_apprentice_week * a.guidance_enterprise
                  if a.enterprise_mentor is not None else 0.0 for a in present}
         cost, output = week_accounts(sc, n, sum(hours.values()), sum(a.practical_skill for a in present),
                                      self.week_mentor_allowance)
+        cost += codeveloping * sc.enterprise_mentors.hourly_cost_yuan  # its mentors' time on the curriculum
         self.year_cost += cost
         self.year_benefit += output + self.week_subsidy
         self.year_apprentice_weeks += n
@@ -635,9 +641,8 @@ def contact_target(visits_per_month: float, sessions_per_semester: float) -> flo
                + 0.5 * sessions_per_semester / RULE_SESSIONS_PER_SEMESTER)
 
 
-def alignment(scenario: Scenario, coordination: float) -> float:
-    """Curriculum alignment given coordination: the base moved towards 1 by contact."""
-    base = scenario.programme.curriculum_alignment
+def alignment(scenario: Scenario, base: float, coordination: float) -> float:
+    """Alignment of teaching given coordination: the curriculum's alignment ``base`` moved towards 1 by contact."""
     return base + scenario.contact.alignment_gain * coordination * (1.0 - base)
 
 
@@ -1064,6 +1069,9 @@ class PeerModel(mesa.Model):
         self.visits_per_month = 0.0
         self.sessions_per_semester = 0.0
         self.school_alignment = 0.0
+        # the curriculum starts as the school wrote it (or at the target, if that is lower)
+        self.curriculum_alignment = min(scenario.curriculum.initial_alignment, scenario.programme.curriculum_alignment)
+        self.codevelopment_hours = 0.0  # whole run, school and enterprise mentors
         self.participation_years: list[float] = []
         self.mentees_per_school_mentor: list[float] = []
         self.apprentices_per_enterprise_mentor: list[float] = []
@@ -1105,6 +1113,7 @@ class PeerModel(mesa.Model):
         self.pay_weekly_needs()  # funding
         self.set_mentor_effort()  # incentives
         self.make_contact()  # contact
+        self.codevelop_curriculum()  # curriculum
         by_type[SchoolMentor].do("share_hours")  # mentoring
         if EnterpriseMentor in by_type:
             by_type[EnterpriseMentor].do("share_hours")
@@ -1163,7 +1172,8 @@ class PeerModel(mesa.Model):
         sm, em, ep = sc.school_mentors, sc.enterprise_mentors, sc.enterprises
         dual = sc.programme.dual_mentor
         sessions = sc.contact.enterprise_mentor_school_sessions_per_semester if dual else 0.0
-        align = alignment(sc, contact_target(sc.contact.school_mentor_visits_per_month, sessions))
+        align = alignment(sc, sc.programme.curriculum_alignment,  # the plan: the curriculum at its target
+                          contact_target(sc.contact.school_mentor_visits_per_month, sessions))
         factor = 1.0 + lp.motivation_effect * (sc.intake.motivation_mean - 0.5) / 0.5
         mentoring = min(sm.desired_hours_per_student_week, SCHOOL_WEEK_HOURS)
         in_practice = sc.programme.school_practice_hours_share * (SCHOOL_WEEK_HOURS - mentoring) / SCHOOL_WEEK_HOURS
@@ -1426,10 +1436,32 @@ class PeerModel(mesa.Model):
                 self.funded["enterprise_mentor_remuneration"]
         self.agents_by_type[Enterprise].do("update_coordination")
 
+    def codevelop_curriculum(self) -> None:
+        """Mentors with mentees give their co-development hours while the curriculum is below its target."""
+        sc = self.scenario
+        mentors: list[SchoolMentor | EnterpriseMentor] = [*self.school_mentors,
+                                                          *(m for f in self.enterprises for m in f.mentors)]
+        for m in mentors:
+            m.codevelopment_hours = 0.0
+        hours_a_year = sc.curriculum.codevelopment_hours_per_mentor_year
+        if self.curriculum_alignment >= sc.programme.curriculum_alignment or hours_a_year <= 0.0:
+            return
+        giving: list[SchoolMentor | EnterpriseMentor] = [
+            m for m in self.school_mentors if m.is_active() and any(x.in_programme() for x in m.mentees)]
+        if sc.programme.dual_mentor:
+            giving += [m for f in self.enterprises for m in f.mentors if m.is_active() and m.present_apprentices()]
+        for m in giving:
+            m.codevelopment_hours = hours_a_year / WEEKS_PER_YEAR
+        hours = len(giving) * hours_a_year / WEEKS_PER_YEAR
+        self.codevelopment_hours += hours
+        gained = sc.curriculum.alignment_gain_per_1000_hours * hours / 1000.0 / sc.intake.n_sectors
+        self.curriculum_alignment = min(sc.programme.curriculum_alignment, self.curriculum_alignment + gained)
+
     def programme_alignment(self) -> float:
         """Alignment of school teaching: from the mean coordination of the participating firms."""
         coordinated = [f.coordination for f in self.enterprises if f.participating]
-        return alignment(self.scenario, sum(coordinated) / len(coordinated) if coordinated else 0.0)
+        return alignment(self.scenario, self.curriculum_alignment,
+                         sum(coordinated) / len(coordinated) if coordinated else 0.0)
 
     # --- labour market ----------------------------------------------------------------
     def labour_market_weeks(self) -> tuple[int, int]:
@@ -1624,6 +1656,8 @@ def summarise_peer(model: PeerModel) -> dict[str, float]:
         "tax_credit_carried_yuan": sum(f.tax_credit_pool for f in firms),
         "hiring_savings_yuan": c["hiring_savings_yuan"],
         "practice_hours_cut_share": _rate(model.practice_cut, model.practice_planned),
+        "curriculum_alignment_reached": model.curriculum_alignment,
+        "codevelopment_hours": model.codevelopment_hours,
         "training_base_peak_use": _rate(model.practice_peak,
                                         model.scenario.programme.training_base_capacity_hours_per_week),
         "money_in_yuan": sum(model.ledger.paid_in.values()),

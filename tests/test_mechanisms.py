@@ -15,6 +15,7 @@ from sim.mechanisms import certification
 from sim.mechanisms.attrition import after_detection, request_attrition, weekly_probability
 from sim.mechanisms.certification import hold_exams, pass_probability
 from sim.mechanisms.contact import problems_caught
+from sim.mechanisms.enterprise_accounts import book_enterprise_week, codevelopment_hours_by_firm
 from sim.mechanisms.enterprise_pool import apprentice_capacity, post_staff_shares
 from sim.mechanisms.incentives import mentor_effort, update_mentor_effort
 from sim.mechanisms.labour_market import _host_decisions, host_bar
@@ -331,7 +332,9 @@ def test_school_guidance_share_known_answer(students_per_mentor):
     w = model.world
     s, sm, p = w.students, w.school_mentors, w.scenario.school_mentors
     load = np.bincount(s.school_mentor, minlength=sm.n)
-    expected = np.minimum(1.0, p.guidance_hours_per_week * sm.effort / (p.desired_hours_per_student_week * load))
+    codevelopment = w.this_week.codevelopment.school_mentor_hours  # hours given to the curriculum
+    expected = np.minimum(1.0, (p.guidance_hours_per_week * sm.effort - codevelopment)
+                          / (p.desired_hours_per_student_week * load))
     np.testing.assert_allclose(s.guidance_school, expected[s.school_mentor])
 
 
@@ -350,7 +353,8 @@ def test_enterprise_visits_take_school_mentor_hours():
     visiting = np.bincount(s.school_mentor[at_firm], minlength=sm.n) > 0
     assert visiting.any() and at_school.any()
     visit_hours = np.where(visiting, w.this_week.contact.visits_per_month * 12 / 52 * 6.0, 0.0)
-    supply = np.maximum(sc.school_mentors.guidance_hours_per_week * sm.effort - visit_hours, 0.0)
+    supply = np.maximum(sc.school_mentors.guidance_hours_per_week * sm.effort - visit_hours
+                        - w.this_week.codevelopment.school_mentor_hours, 0.0)
     demand = sc.school_mentors.desired_hours_per_student_week * np.bincount(s.school_mentor[at_school],
                                                                             minlength=sm.n)
     expected = np.minimum(1.0, supply / np.maximum(demand, 1e-12))
@@ -377,6 +381,85 @@ def test_more_students_per_mentor_means_less_guidance():
     firm = [_mean_guidance("enterprise_mentors.apprentices_per_mentor", v, 107, "guidance_enterprise")
             for v in (1, 4)]
     assert firm[0] > firm[1]
+
+
+# --------------------------------------------------------------------------- curriculum co-development
+# (issue "The headline comparison from mechanisms", item 6: co-developing the curriculum takes school and
+# enterprise mentors' hours, and alignment builds up over years)
+
+CODEVELOPMENT = {**SMALL, "intake.cohort_size": 150, "intake.n_cohorts": 2, "simulation.horizon_years": 5,
+                 "enterprises.count": 15}
+
+
+def _alignment_by_year(**overrides) -> list[float]:
+    model = TalentModel(None, seed=2, mesa_agents=False, **{**CODEVELOPMENT, **overrides})
+    by_year = [model.world.curriculum.alignment]
+    for week in range(model.world.scenario.horizon_weeks):
+        model.step()
+        if (week + 1) % 52 == 0:
+            by_year.append(model.world.curriculum.alignment)
+    return by_year
+
+
+def test_alignment_starts_at_the_schools_own_and_rises_over_years_towards_its_target():
+    by_year = _alignment_by_year(**{"programme.curriculum_alignment": 0.8, "curriculum.initial_alignment": 0.4})
+    assert by_year[0] == 0.4
+    steps = np.diff(by_year)[:4]  # the years with students (the fifth is the second cohort's follow-up)
+    assert (steps > 0).all(), by_year  # every year's hours build it further ...
+    assert 0.4 < by_year[1] < by_year[-1] <= 0.8  # ... over years, never past the target
+    assert steps[0] < 0.2  # a year's step is far short of the gap
+    reached = _alignment_by_year(**{"programme.curriculum_alignment": 0.5, "curriculum.initial_alignment": 0.4})
+    assert reached[-1] == 0.5 and reached[1] < 0.5  # reached in some year, then kept (the hours stop)
+    # a target below the school's own curriculum: the target from the start, no hours
+    assert _alignment_by_year(**{"programme.curriculum_alignment": 0.3}) == [0.3] * 6
+
+
+def test_codevelopment_hours_come_out_of_school_mentors_guidance():
+    hours_a_year = 104.0  # two hours a week
+    shares = {}
+    for hours in (0.0, hours_a_year):
+        model = TalentModel(None, seed=3, mesa_agents=False, **{
+            **SMALL, "intake.cohort_size": 80, "school_mentors.students_per_mentor": 20,
+            "school_mentors.turnover_rate_per_year": 0.0, "curriculum.codevelopment_hours_per_mentor_year": hours})
+        model.step()
+        model.step()  # week 1: everyone at school, no visits
+        w = model.world
+        s, sm, p = w.students, w.school_mentors, w.scenario.school_mentors
+        np.testing.assert_allclose(w.this_week.codevelopment.school_mentor_hours, hours / 52)
+        load = np.bincount(s.school_mentor, minlength=sm.n)
+        expected = np.minimum(1.0, (p.guidance_hours_per_week * sm.effort - hours / 52)
+                              / (p.desired_hours_per_student_week * load))
+        np.testing.assert_allclose(s.guidance_school, expected[s.school_mentor])
+        shares[hours] = w.this_week.guidance.school_mentor_supply_hours
+    assert shares[hours_a_year] < shares[0.0]
+
+
+def test_a_higher_target_costs_more_mentor_hours():
+    runs = {target: run_one(None, seed=1, students=False, **{**CODEVELOPMENT, "programme.curriculum_alignment":
+                                                             target}).summary for target in (0.4, 0.5, 0.8)}
+    assert runs[0.4]["codevelopment_hours"] == 0.0 and runs[0.4]["curriculum_alignment_reached"] == 0.4
+    # 0.5 is reached in the run, and the hours stop; 0.8 is still being worked towards at the end
+    assert 0 < runs[0.5]["codevelopment_hours"] < runs[0.8]["codevelopment_hours"]
+    assert runs[0.5]["curriculum_alignment_reached"] == 0.5 < runs[0.8]["curriculum_alignment_reached"]
+
+
+def test_firms_pay_their_mentors_codevelopment_hours():
+    model = TalentModel(None, seed=3, mesa_agents=False, **{**CODEVELOPMENT, "simulation.horizon_years": 3})
+    for _ in range(107):  # week 106: the first cohort in its hosts
+        model.step()
+    w = model.world
+    hours = w.this_week.codevelopment.enterprise_mentor_hours
+    assert hours.any() and w.curriculum.alignment < w.scenario.programme.curriculum_alignment
+    by_firm = codevelopment_hours_by_firm(w)
+    assert by_firm.sum() == pytest.approx(hours.sum())
+    before = w.counters.gross_training_cost_yuan
+    book_enterprise_week(w)
+    with_hours = w.counters.gross_training_cost_yuan - before
+    w.this_week.codevelopment.enterprise_mentor_hours = np.zeros_like(hours)
+    before = w.counters.gross_training_cost_yuan
+    book_enterprise_week(w)
+    without = w.counters.gross_training_cost_yuan - before
+    assert with_hours - without == pytest.approx(hours.sum() * w.scenario.enterprise_mentors.hourly_cost_yuan)
 
 
 # --------------------------------------------------------------------------- learning

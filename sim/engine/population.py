@@ -150,7 +150,7 @@ class SchoolMentors(MentorPosts):
     practical_skill: np.ndarray  # float64, 0-1
     effort: np.ndarray  # float64, 0-1
     vacant_until: np.ndarray  # int32, week the post is filled again (-1: filled)
-    workload: np.ndarray  # float64, this week's hours demanded (guidance + contact) / hours at full effort
+    workload: np.ndarray  # float64, this week's hours demanded (guidance, contact, co-development) / at full effort
 
 
 @dataclass(slots=True)
@@ -163,7 +163,7 @@ class EnterpriseMentors(MentorPosts):
     pedagogical_skill: np.ndarray  # float64, 0-1
     effort: np.ndarray  # float64, 0-1
     vacant_until: np.ndarray  # int32
-    workload: np.ndarray  # float64, this week's hours demanded (guidance + contact) / hours at full effort
+    workload: np.ndarray  # float64, this week's hours demanded (guidance, contact, co-development) / at full effort
 
 
 @dataclass(slots=True)

@@ -73,6 +73,23 @@ class PracticeWeek:
 
 
 @dataclass(slots=True)
+class CoDevelopment:
+    """The curriculum phase's hand-over: hours each mentor post gives to co-developing the curriculum this week."""
+
+    school_mentor_hours: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per school-mentor post
+    enterprise_mentor_hours: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per enterprise-mentor post
+
+
+@dataclass(slots=True)
+class Curriculum:
+    """The programme's curriculum (curriculum): its alignment with the posts, built up by co-development."""
+
+    alignment: float = 0.0  # alignment of the curriculum with enterprise post standards, 0-1 (before contact)
+    school_mentor_hours: float = 0.0  # co-development hours school mentors gave, whole run
+    enterprise_mentor_hours: float = 0.0  # co-development hours enterprise mentors gave, whole run
+
+
+@dataclass(slots=True)
 class WeekState:
     """Typed records one phase hands later phases of the same week."""
 
@@ -80,6 +97,7 @@ class WeekState:
     contact: ContactMade = field(default_factory=ContactMade)  # (contact)
     guidance: GuidanceHours = field(default_factory=GuidanceHours)  # (mentoring)
     practice: PracticeWeek = field(default_factory=PracticeWeek)  # (training_base)
+    codevelopment: CoDevelopment = field(default_factory=CoDevelopment)  # (curriculum)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +131,7 @@ class World:
     events: EventLog
     week: int = 0
     counters: Counters = field(default_factory=Counters)
+    curriculum: Curriculum = field(default_factory=Curriculum)
     this_week: WeekState = field(default_factory=WeekState)
     pending_dropouts: list[tuple[np.ndarray, str]] = field(default_factory=list)
     pending_terminations: list[tuple[np.ndarray, str]] = field(default_factory=list)

@@ -198,11 +198,12 @@ def _graduates_mean(attr: str, label: str) -> Outcome:
 MECHANISM = Mechanism(
     name="learning",
     step=learn,
-    reads=("enterprise_mentors.pedagogical_skill", "enterprise_mentors.technical_skill", "enterprises.coordination",
-           "enterprises.participating", "enterprises.post_level", "school_mentors.practical_skill",
-           "school_mentors.teaching_quality", "students.ability", "students.enterprise_mentor",
-           "students.guidance_enterprise", "students.guidance_school", "students.host", "students.location",
-           "students.school_mentor", "students.sector_fit", "this_week.funded", "this_week.practice"),
+    reads=("curriculum.alignment", "enterprise_mentors.pedagogical_skill", "enterprise_mentors.technical_skill",
+           "enterprises.coordination", "enterprises.participating", "enterprises.post_level",
+           "school_mentors.practical_skill", "school_mentors.teaching_quality", "students.ability",
+           "students.enterprise_mentor", "students.guidance_enterprise", "students.guidance_school", "students.host",
+           "students.location", "students.school_mentor", "students.sector_fit", "this_week.funded",
+           "this_week.practice"),
     writes=("students.motivation", "students.motivation_disposition", "students.practical_skill",
             "students.professionalism", "students.theory"),
     state=(

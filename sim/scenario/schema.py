@@ -171,7 +171,8 @@ class ProgrammeParams(StrictModel):
         "apprentices get an enterprise mentor (false: unmentored internship posts)")
     curriculum_alignment: float = param(
         0.6, "share", "Curriculum alignment with posts",
-        "how well the curriculum matches enterprise post standards (co-developed curricula raise it)", **Share)
+        "how well the curriculum is to match enterprise post standards: the target that co-developing it with the "
+        "firms works towards (it starts at curriculum.initial_alignment)", **Share)
     school_practice_hours_share: float = param(
         0.3, "share", "School time in practical training",
         "share of a school week's teaching hours (those mentoring leaves) spent in on-campus practical training; "
@@ -181,6 +182,23 @@ class ProgrammeParams(StrictModel):
         18_000.0, "hours/week", "Training-base capacity",
         "student practice hours the on-campus training base can host in a week (workstations x hours open); "
         "practice the timetable asks beyond it is cut pro rata and taught in class", ge=0, le=1e9)
+
+
+class CurriculumParams(StrictModel):
+    """Co-developing the curriculum with the firms: mentors' hours build its alignment over years."""
+
+    initial_alignment: float = param(
+        0.4, "share", "Alignment of the school's own curriculum",
+        "how well the curriculum the programme starts with, written by the school alone, matches enterprise post "
+        "standards (0-1)", **Share)
+    # le=1000: about 20 hours a week, two working days, beyond which a mentor would no longer be mentoring
+    codevelopment_hours_per_mentor_year: float = param(
+        24.0, "hours/year", "Co-development hours per mentor",
+        "hours each active school mentor and enterprise mentor gives in a year to co-developing the curriculum "
+        "while its alignment is below the target (taken from their guidance hours)", ge=0, le=1000)
+    alignment_gain_per_1000_hours: float = param(
+        0.15, "share/(1000 hours)", "Alignment gained per 1,000 co-development hours",
+        "alignment one curriculum (one per major) gains per 1,000 mentor hours of co-development", ge=0, le=1000)
 
 
 class SchoolMentorParams(StrictModel):
@@ -730,6 +748,7 @@ class Scenario(StrictModel):
     intake: IntakeParams = Field(default_factory=IntakeParams)
     calendar: CalendarParams = Field(default_factory=CalendarParams)
     programme: ProgrammeParams = Field(default_factory=ProgrammeParams)
+    curriculum: CurriculumParams = Field(default_factory=CurriculumParams)
     school_mentors: SchoolMentorParams = Field(default_factory=SchoolMentorParams)
     enterprise_mentors: EnterpriseMentorParams = Field(default_factory=EnterpriseMentorParams)
     contact: ContactParams = Field(default_factory=ContactParams)

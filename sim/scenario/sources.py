@@ -78,9 +78,21 @@ PARAMETER_SOURCES: dict[str, str] = {
                       "dual-mentor programme whose apprentices are students: the education ministry's pilots)",
     "programme.dual_mentor": "Li (2026) §2.1 and Chen, Zhang & Qi (n.d.) §3.1 (the dual-mentor system is the "
                              "programme studied)",
-    "programme.curriculum_alignment": "assumption (Chen, Zhang & Qi (n.d.) §2 and Li (2026) §3.2 report campus "
+    "programme.curriculum_alignment": "the target co-development works towards: assumption (Chen, Zhang & Qi (n.d.) "
+                                      "§2 and Li (2026) §3.2 report campus "
                                       "teaching disconnected from posts; no figure)",
     "programme.school_practice_hours_share": _A,
+    "curriculum.initial_alignment": "assumption (the curriculum a school writes alone, as in the traditional "
+                                    "programme, scenarios/traditional.yaml; Chen, Zhang & Qi (n.d.) §2 and Li (2026) "
+                                    "§3.2 report campus teaching disconnected from posts, no figure)",
+    "curriculum.codevelopment_hours_per_mentor_year": "assumption (about three working days a year: a day's joint "
+                                                      "workshop each semester and a day of writing; no stored "
+                                                      "source counts the hours; Li (2026) §5.2 names co-developed "
+                                                      "curricula)",
+    "curriculum.alignment_gain_per_1000_hours": "assumption (sized so that the baseline's 105 school mentors alone, "
+                                                "24 hours each over four majors, close its gap from 0.4 to 0.6 in "
+                                                "about two years: 630 hours a curriculum a year x 0.15 / 1,000 = "
+                                                "0.095 a year)",
     "programme.training_base_capacity_hours_per_week": "assumption (a base sized for the school's enrolment: a "
                                                        "workstation-hour for each of the 2,100 students of three "
                                                        "cohorts at the default practice share of the 28-hour school "
