@@ -999,6 +999,7 @@ def test_the_subsidy_is_paid_at_completion_by_trainee_years_and_certificate():
     s.stage[:] = INTERN
     completing = np.flatnonzero(world.graduation_week() == world.week)[:3]
     s.host[completing] = [0, 0, 1]
+    s.accounts_host[completing] = s.host[completing]  # the weeks counted are those with the current host
     s.hosted_weeks[completing] = [52, 26, 52]
     s.certificates[completing] = [1, 0, 0]
     inc = world.scenario.incentives
