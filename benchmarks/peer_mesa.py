@@ -37,7 +37,8 @@ at each firm's yearly review (the expected net cost per placement: the training 
 per week from the firm's books or the ex-ante expectation from the planned skill path,
 the expected tax credit, demonstration-unit titles and hiring savings per expected
 hire), enterprise accounts with the education-surcharge credit of certified firms,
-mentor development and turnover - is re-implemented here, agent by agent.
+mentor development (school mentors away in enterprise practice, covered by a substitute
+as far as one is paid) and turnover - is re-implemented here, agent by agent.
 
 The phases of a week, in order (the mechanism names of the engine's
 ``sim.phases.WEEKLY_PHASES``): schedule, intake, participation, mentor development,
@@ -162,6 +163,7 @@ class SchoolMentor(mesa.Agent):
         self.vacant_until = self.select(0, 0, p.min_teaching_years, p.candidates_per_post, p.replacement_delay_weeks)
         self.workload = 0.0
         self.codevelopment_hours = 0.0  # hours given to co-developing the curriculum this week
+        self.practice_until = -1  # away in enterprise practice while the week is earlier
         self.mentees: list[Student] = []
 
     def select(self, week: int, first_delay: int, min_years: float, at_hand: int, delay: int) -> int:
@@ -193,6 +195,7 @@ class SchoolMentor(mesa.Agent):
         if self.random.random() < p.school_mentor_practice_share_per_year and self.is_active():
             self.practical_skill += p.practice_gain * (1.0 - self.practical_skill)
             self.dual_qualified = True
+            self.practice_until = self.model.week + p.practice_weeks_per_year  # away from teaching meanwhile
 
     def turn_over(self) -> None:
         """Leave with the weekly turnover hazard; the post stays vacant, then a new mentor starts."""
@@ -200,12 +203,21 @@ class SchoolMentor(mesa.Agent):
         if self.is_active() and self.random.random() < weekly_probability(p.turnover_rate_per_year):
             self.vacant_until = self.select(self.model.week, p.replacement_delay_weeks, p.min_teaching_years,
                                             p.candidates_per_post, p.replacement_delay_weeks)
+            self.practice_until = -1
 
     def set_effort(self, allowance_share_paid: float) -> None:
         """Effort from the base level and the incentives actually received."""
         sc = self.model.scenario
         self.effort = mentor_effort(sc, sc.school_mentors.base_effort, sc.school_mentors.remuneration_yuan_per_month,
                                     allowance_share_paid)
+
+    def is_away(self) -> bool:
+        """Away in enterprise practice this week."""
+        return self.practice_until > self.model.week
+
+    def away_teaching(self) -> bool:
+        """Filled, away in enterprise practice, with a mentee at school: its hours need a substitute."""
+        return self.is_active() and self.is_away() and any(m.location == Location.SCHOOL for m in self.mentees)
 
     def has_mentee_at_firm(self) -> bool:
         """Any of the mentees is in an enterprise this week (the mentor then visits)."""
@@ -220,6 +232,8 @@ class SchoolMentor(mesa.Agent):
         if self.has_mentee_at_firm():
             visit_hours = self.model.visits_per_month / WEEKS_PER_MONTH * sc.contact.hours_per_visit
         capacity = sc.school_mentors.guidance_hours_per_week * self.effort if self.is_active() else 0.0
+        if self.is_away():  # in enterprise practice: its hours only through a substitute, as far as one is paid
+            capacity *= self.model.funded["practice_substitutes"]
         other = visit_hours + self.codevelopment_hours
         supply = max(capacity - other, 0.0)
         share = clip(supply / demand, 0.0, 1.0) if demand > 0 else 1.0
@@ -1060,7 +1074,8 @@ class PeerModel(mesa.Model):
         self.counters = dict.fromkeys(("placements", "terminations", "dissolutions", "dissolutions_first_year",
                                        "terms_ended_host_withdrew", "exam_sittings", "exam_passes", "host_offers",
                                        "hiring_savings_yuan", "gross_training_cost_yuan", "productive_output_yuan",
-                                       "reviews", "demonstration_unit_years"), 0.0)
+                                       "reviews", "demonstration_unit_years", "teacher_weeks_in_practice",
+                                       "teacher_weeks_uncovered"), 0.0)
         self.search_programme_week, self.decision_programme_week = self.labour_market_weeks()
         self.funded = dict.fromkeys(USES, 1.0)
         self.practice_hosted = 1.0  # share of the timetable's practice hours the training base hosts this week
@@ -1393,6 +1408,7 @@ class PeerModel(mesa.Model):
             f.total_mentor_allowance += f.week_mentor_allowance
             firm_part += f.week_mentor_allowance
         visiting = sum(1 for m in active_sm if m.has_mentee_at_firm())
+        away = sum(1 for m in self.school_mentors if m.away_teaching())
         claims = self.completion_subsidies()
         em_pay = sc.incentives.enterprise_mentor_salary_subsidy_yuan_per_month
         if not firm_pays:
@@ -1403,6 +1419,7 @@ class PeerModel(mesa.Model):
                                           * self.practice_hours_each),
             "school_mentor_remuneration": mentoring * sc.school_mentors.remuneration_yuan_per_month
             * MONTHS_PER_WEEK,
+            "practice_substitutes": away * sc.mentor_development.substitute_yuan_per_teacher_week,
             "enterprise_mentor_remuneration": teaching_em * em_pay * MONTHS_PER_WEEK,
             "contact_visits": visiting * sc.contact.school_mentor_visits_per_month * MONTHS_PER_WEEK
             * sc.contact.cost_yuan_per_visit,
@@ -1412,6 +1429,8 @@ class PeerModel(mesa.Model):
         if self.is_exam_week():
             needs["exam_fees"] = sum(1 for s in students if s.may_sit_exam()) * sc.certification.exam_fee_yuan
         self.funded = self.ledger.pay_out(needs)
+        self.counters["teacher_weeks_in_practice"] += away
+        self.counters["teacher_weeks_uncovered"] += away * (1.0 - self.funded["practice_substitutes"])
         for f in self.enterprises:
             f.week_subsidy = claims.get(f, 0.0) * self.funded["apprentice_subsidy"]
         if firm_part > 0.0:  # the firms' part of the mentors' pay is always paid
@@ -1670,6 +1689,8 @@ def summarise_peer(model: PeerModel) -> dict[str, float]:
     summary["unpaid_need_yuan"] = sum(model.ledger.unpaid.values())
     for use in USES:
         summary[f"weeks_short_{use}"] = model.ledger.weeks_short[use]
+    summary["teacher_weeks_in_practice"] = c["teacher_weeks_in_practice"]
+    summary["teacher_weeks_in_practice_uncovered"] = c["teacher_weeks_uncovered"]
     summary["mentor_allowance_paid_by_firms_yuan"] = sum(f.total_mentor_allowance for f in firms)
     return {k: float(v) for k, v in summary.items()}
 

@@ -17,10 +17,11 @@ from sim.mechanisms.certification import hold_exams, pass_probability
 from sim.mechanisms.contact import problems_caught
 from sim.mechanisms.enterprise_accounts import book_enterprise_week, codevelopment_hours_by_firm
 from sim.mechanisms.enterprise_pool import apprentice_capacity, post_staff_shares
+from sim.mechanisms.funding import mentors_away_teaching
 from sim.mechanisms.incentives import mentor_effort, update_mentor_effort
 from sim.mechanisms.labour_market import _host_decisions, host_bar
 from sim.mechanisms.learning import SCHOOL_WEEK_HOURS, _grow, learn, school_week_shares
-from sim.mechanisms.mentor_development import train_mentors, turn_over_mentors
+from sim.mechanisms.mentor_development import away_in_practice, train_mentors, turn_over_mentors
 from sim.mechanisms.mentor_selection import (
     TEACHING_EXPERIENCE_YEARS,
     candidates_before_eligible,
@@ -161,7 +162,7 @@ def test_ledger_uses_are_in_documented_priority():
     ledger = Ledger()
     ledger.pay_in("school_special_fund", 50.0)
     shares = ledger.pay_out(ByUse.filled(20.0))
-    assert [shares.get(u) for u in USES] == pytest.approx([1.0, 1.0, 0.5, 0.0, 0.0, 0.0])
+    assert [shares.get(u) for u in USES] == pytest.approx([1.0, 1.0, 0.5, 0.0, 0.0, 0.0, 0.0])
 
 
 def test_by_use_has_no_default_for_a_misspelt_use():
@@ -198,8 +199,8 @@ def test_ledger_pays_a_use_only_from_its_earmarked_sources():
     assert shares.exam_fees == 1.0
     assert shares.contact_visits == 0.0  # earmarked to no source: never paid
     assert ledger.balance[SOURCES.index("school_special_fund")] == pytest.approx(70.0)
-    assert ledger.weeks_short.tolist() == [1, 0, 0, 1, 0, 0]
-    np.testing.assert_allclose(ledger.unpaid, [50.0, 0, 0, 10.0, 0, 0])
+    assert ledger.weeks_short.tolist() == [1, 0, 0, 0, 1, 0, 0]
+    np.testing.assert_allclose(ledger.unpaid, [50.0, 0, 0, 0, 10.0, 0, 0])
     funded = ledger.week_funded_share()
     assert funded["training_base"] == 0.0 and funded["exam_fees"] == 1.0
     assert np.isnan(funded["school_mentor_remuneration"])  # no need this week
@@ -1185,6 +1186,61 @@ def test_two_way_training_moves_skills_toward_one():
         train_mentors(world)
     assert (sm.practical_skill <= 1.0).all() and (sm.practical_skill > 0.99).all()
     assert (em.pedagogical_skill <= 1.0).all() and (em.pedagogical_skill > 0.99).all()
+
+
+# (issue "The headline comparison from mechanisms", item 6: teachers' enterprise practice takes teaching hours or
+# pays a substitute)
+
+PRACTICE = {**SMALL, "intake.cohort_size": 80, "intake.n_cohorts": 2, "school_mentors.turnover_rate_per_year": 0.0,
+            "mentor_development.school_mentor_practice_share_per_year": 1.0,
+            "mentor_development.practice_weeks_per_year": 4}
+
+
+def _in_practice(week: int, **overrides):
+    model = TalentModel(None, seed=3, mesa_agents=False, **{**PRACTICE, **overrides})
+    for _ in range(week + 1):
+        model.step()
+    return model.world
+
+
+def test_school_mentors_in_practice_are_away_for_the_stated_weeks():
+    w = _in_practice(52)  # the second year starts: every filled post practises (share 1)
+    sm = w.school_mentors
+    assert (sm.practice_until[sm.active(52)] == 56).all()
+    assert (away_in_practice(w) == sm.active(52)).all()
+    w = _in_practice(56)
+    assert not away_in_practice(w).any()  # back after four weeks
+
+
+def test_a_paid_substitute_keeps_the_guidance_and_costs_the_school_fund():
+    paid = _in_practice(52)
+    unpaid = _in_practice(52, **{"funding.earmarks.practice_substitutes": []})  # the school pays no substitute
+    need = paid.ledger.week_need[USES.index("practice_substitutes")]
+    away = int(np.count_nonzero(mentors_away_teaching(paid)))
+    assert away > 0
+    assert need == pytest.approx(away * paid.scenario.mentor_development.substitute_yuan_per_teacher_week)
+    spent = paid.ledger.spent[SOURCES.index("school_special_fund"), USES.index("practice_substitutes")]
+    assert spent == pytest.approx(need)  # one week's substitutes, from the school special fund
+    assert unpaid.ledger.spent[:, USES.index("practice_substitutes")].sum() == 0.0
+    at_school = (paid.students.location == S) & (paid.students.school_mentor >= 0)
+    no_practice = _in_practice(52, **{"mentor_development.school_mentor_practice_share_per_year": 0.0})
+    np.testing.assert_allclose(paid.students.guidance_school[at_school],  # the substitute gives the mentor's hours
+                               no_practice.students.guidance_school[at_school])
+    assert (unpaid.students.guidance_school[at_school] == 0.0).all()  # unpaid: the hours are lost
+    assert unpaid.counters.teacher_weeks_uncovered == unpaid.counters.teacher_weeks_in_practice == away
+    assert paid.counters.teacher_weeks_uncovered == 0.0
+
+
+def test_practice_without_substitutes_costs_skills_and_with_them_money():
+    runs = {label: run_one(None, seed=5, students=False, **{**PRACTICE, **overrides}).summary
+            for label, overrides in (("paid", {}), ("unpaid", {"funding.earmarks.practice_substitutes": []}))}
+    paid, unpaid = runs["paid"], runs["unpaid"]
+    assert paid["spent_practice_substitutes_yuan"] == pytest.approx(
+        paid["teacher_weeks_in_practice"] * 2300.0)
+    assert unpaid["spent_practice_substitutes_yuan"] == 0.0
+    assert unpaid["teacher_weeks_in_practice_uncovered"] > 0
+    assert unpaid["mean_composite_score"] < paid["mean_composite_score"]
+    assert unpaid["public_cost_yuan"] < paid["public_cost_yuan"]
 
 
 # --------------------------------------------------------------------------- random streams

@@ -151,6 +151,7 @@ class SchoolMentors(MentorPosts):
     effort: np.ndarray  # float64, 0-1
     vacant_until: np.ndarray  # int32, week the post is filled again (-1: filled)
     workload: np.ndarray  # float64, this week's hours demanded (guidance, contact, co-development) / at full effort
+    practice_until: np.ndarray  # int32, week the mentor is back from enterprise practice (mentor_development)
 
 
 @dataclass(slots=True)

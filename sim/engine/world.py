@@ -43,6 +43,8 @@ class Counters:
     practice_hours_planned: float = 0.0  # training_base: the timetable's practice hours asked of the base, whole run
     practice_hours_cut: float = 0.0  # training_base: those cut for lack of the base's capacity
     practice_peak_hours: float = 0.0  # training_base: the most practice hours asked of the base in one week
+    teacher_weeks_in_practice: float = 0.0  # funding: school mentors' weeks away in practice with mentees at school
+    teacher_weeks_uncovered: float = 0.0  # funding: those no substitute was paid for (guidance hours lost)
 
 
 @dataclass(slots=True)

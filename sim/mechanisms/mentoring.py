@@ -5,11 +5,12 @@ that contact takes (school mentors' enterprise visits, enterprise mentors' sessi
 school) and those it gives to co-developing the curriculum (``curriculum``). Each mentee
 present needs ``desired_hours_per_...`` hours. When demand exceeds supply, the hours are
 shared equally (processor sharing), so each mentee receives ``min(1, supply / demand)``
-of what they need. A vacant post gives nothing
-until it is filled. So the mentor ratio, turnover and effort change the guidance each
-student actually receives, and the overload shows as workload: the hours demanded
-(guidance, contact and co-development) over the hours the mentor has at full effort (1 =
-fully used).
+of what they need. A vacant post gives nothing until it is filled, and a school mentor
+away in enterprise practice gives its hours only through a substitute, as far as the
+school pays one (``mentor_development``, ``funding``). So the mentor ratio, turnover and
+effort change the guidance each student actually receives, and the overload shows as
+workload: the hours demanded (guidance, contact and co-development) over the hours the
+mentor has at full effort (1 = fully used).
 """
 
 from __future__ import annotations
@@ -57,6 +58,9 @@ def guide_students(world: World) -> None:
     visiting = np.bincount(s.school_mentor[at_firm & (s.school_mentor >= 0)], minlength=sm.n) > 0
     visit_hours = np.where(visiting, contact.visits_per_month / WEEKS_PER_MONTH * sc.contact.hours_per_visit, 0.0)
     capacity = np.where(sm.active(world.week), sc.school_mentors.guidance_hours_per_week * sm.effort, 0.0)
+    # a mentor away in enterprise practice gives its hours only through a substitute, as far as one is paid
+    capacity = np.where(sm.practice_until > world.week, capacity * world.this_week.funded.practice_substitutes,
+                        capacity)
     other = visit_hours + _per_post(codevelopment.school_mentor_hours, sm.n)
     supply = np.maximum(capacity - other, 0.0)
     share = share_of_need(supply, demand)
@@ -97,8 +101,9 @@ MECHANISM = Mechanism(
     name="mentoring",
     step=guide_students,
     reads=("enterprise_mentors.effort", "enterprise_mentors.vacant_until", "school_mentors.effort",
-           "school_mentors.vacant_until", "students.enterprise_mentor", "students.location",
-           "students.school_mentor", "this_week.codevelopment", "this_week.contact"),
+           "school_mentors.practice_until", "school_mentors.vacant_until", "students.enterprise_mentor",
+           "students.location", "students.school_mentor", "this_week.codevelopment", "this_week.contact",
+           "this_week.funded"),
     writes=("enterprise_mentors.workload", "school_mentors.workload", "students.guidance_enterprise",
             "students.guidance_school", "this_week.guidance"),
     state=(

@@ -641,6 +641,9 @@ class EarmarkParams(StrictModel):
         "the on-campus training base's running costs")
     school_mentor_remuneration: list[FundingSource] = _sources(
         ["school_special_fund"], "Sources paying school-mentor allowances", "school mentors' allowances")
+    practice_substitutes: list[FundingSource] = _sources(
+        ["school_special_fund"], "Sources paying practice substitutes",
+        "substitute teachers for school mentors away in enterprise practice")
     enterprise_mentor_remuneration: list[FundingSource] = _sources(
         ["government", "school_special_fund"], "Sources paying enterprise-mentor pay",
         "the enterprise mentors' salary subsidy (and their allowance when the programme pays it)")
@@ -734,6 +737,14 @@ class MentorDevelopmentParams(StrictModel):
     pedagogy_gain: float = param(
         0.2, "share", "Teaching skill gain from training",
         "share of the gap to full pedagogical skill closed by one training", **Share)
+    practice_weeks_per_year: int = param(
+        4, "weeks", "Weeks a school mentor's enterprise practice takes",
+        "teaching weeks a school mentor doing enterprise practice spends away, from the start of the year: their "
+        "guidance hours are lost unless a substitute is paid", ge=0, le=20)
+    substitute_yuan_per_teacher_week: float = param(
+        2300.0, "yuan/week", "Substitute for a teacher in practice",
+        "what a substitute for a school mentor away in enterprise practice costs per week (paid from the sources "
+        "funding.earmarks.practice_substitutes names)", **Money)
 
 
 class Scenario(StrictModel):

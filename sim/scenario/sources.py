@@ -297,6 +297,8 @@ PARAMETER_SOURCES: dict[str, str] = {
                                       "(earmarked outside money first, the school's own budget last): assumption",
     "funding.earmarks.school_mentor_remuneration": "Li (2026) §6.1(1) (mentor remuneration in the school's annual "
                                                    "budget)",
+    "funding.earmarks.practice_substitutes": "assumption (a substitute teacher is a school expense, like the "
+                                             "teachers' own pay, Li (2026) §6.1(1))",
     "funding.earmarks.enterprise_mentor_remuneration": "Li (2026) §6.1(1), §6.3 (school budget; salary subsidy); "
                                                        "government: Shandong 2015 modern-apprenticeship pilot, "
                                                        "3,000 of a 5,000-yuan finance subsidy per apprentice "
@@ -337,6 +339,14 @@ PARAMETER_SOURCES: dict[str, str] = {
     "mentor_development.practice_gain": _TWO_WAY,
     "mentor_development.enterprise_mentor_training_share_per_year": _TWO_WAY,
     "mentor_development.pedagogy_gain": _TWO_WAY,
+    "mentor_development.practice_weeks_per_year": "State Council 2019 (Guofa [2019] No. 4, item 12): professional "
+                                                  "teachers spend at least one month a year in enterprises or "
+                                                  "training bases; that it falls in teaching weeks is an "
+                                                  "assumption",
+    "mentor_development.substitute_yuan_per_teacher_week": "NBS 2023: average wage in urban non-private units, "
+                                                           "education, 2022: 120,422 yuan a year, 2,316 a week (our "
+                                                           "arithmetic); a substitute paid a teacher's week: "
+                                                           "assumption",
 }
 """Source of each parameter's default, by dotted key (as ``list_params()`` lists it)."""
 
