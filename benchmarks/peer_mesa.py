@@ -164,6 +164,7 @@ class SchoolMentor(mesa.Agent):
         self.workload = 0.0
         self.codevelopment_hours = 0.0  # hours given to co-developing the curriculum this week
         self.practice_until = -1  # away in enterprise practice while the week is earlier
+        self.honoured = False  # honoured this year
         self.mentees: list[Student] = []
 
     def select(self, week: int, first_delay: int, min_years: float, at_hand: int, delay: int) -> int:
@@ -200,16 +201,18 @@ class SchoolMentor(mesa.Agent):
     def turn_over(self) -> None:
         """Leave with the weekly turnover hazard; the post stays vacant, then a new mentor starts."""
         p = self.model.scenario.school_mentors
-        if self.is_active() and self.random.random() < weekly_probability(p.turnover_rate_per_year):
+        rate = p.turnover_rate_per_year * career_factor(self.model.scenario)
+        if self.is_active() and self.random.random() < weekly_probability(rate):
             self.vacant_until = self.select(self.model.week, p.replacement_delay_weeks, p.min_teaching_years,
                                             p.candidates_per_post, p.replacement_delay_weeks)
             self.practice_until = -1
+            self.honoured = False
 
     def set_effort(self, allowance_share_paid: float) -> None:
         """Effort from the base level and the incentives actually received."""
         sc = self.model.scenario
         self.effort = mentor_effort(sc, sc.school_mentors.base_effort, sc.school_mentors.remuneration_yuan_per_month,
-                                    allowance_share_paid)
+                                    allowance_share_paid, self.honoured)
 
     def is_away(self) -> bool:
         """Away in enterprise practice this week."""
@@ -252,6 +255,7 @@ class EnterpriseMentor(mesa.Agent):
         self.vacant_until = -1  # selected once the firm's posts exist (PeerModel.__init__)
         self.workload = 0.0
         self.codevelopment_hours = 0.0  # hours given to co-developing the curriculum this week
+        self.honoured = False  # honoured this year
         self.apprentices: set[Student] = set()
 
     def select(self, week: int, first_delay: int) -> int:
@@ -294,15 +298,18 @@ class EnterpriseMentor(mesa.Agent):
     def turn_over(self) -> None:
         """Leave with the weekly turnover hazard; the post stays vacant, then a new mentor starts."""
         p = self.model.scenario.enterprise_mentors
-        if self.is_active() and self.random.random() < weekly_probability(p.turnover_rate_per_year):
+        rate = p.turnover_rate_per_year * career_factor(self.model.scenario)
+        if self.is_active() and self.random.random() < weekly_probability(rate):
             self.vacant_until = self.select(self.model.week, p.replacement_delay_weeks)
+            self.honoured = False
 
     def set_effort(self, allowance_share_paid: float) -> None:
         """Effort from the base level and the incentives actually received."""
         sc = self.model.scenario
         allowance = sc.enterprise_mentors.remuneration_yuan_per_month + \
             sc.incentives.enterprise_mentor_salary_subsidy_yuan_per_month
-        self.effort = mentor_effort(sc, sc.enterprise_mentors.base_effort, allowance, allowance_share_paid)
+        self.effort = mentor_effort(sc, sc.enterprise_mentors.base_effort, allowance, allowance_share_paid,
+                                    self.honoured)
 
     def present_apprentices(self) -> list[Student]:
         """The apprentices working in the enterprise this week."""
@@ -381,13 +388,32 @@ def qualifying_yuan(scenario: Scenario, apprentice_weeks: float) -> float:
                                + scenario.funding.enterprise_cost_sharing_yuan_per_apprentice_year / WEEKS_PER_YEAR)
 
 
-def mentor_effort(scenario: Scenario, base: float, allowance_yuan_per_month: float, share_paid: float) -> float:
-    """A mentor's effort (0-1): base + allowance actually paid + honours + career development."""
+def mentor_effort(scenario: Scenario, base: float, allowance_yuan_per_month: float, share_paid: float,
+                  honoured: bool) -> float:
+    """A mentor's effort (0-1): base + allowance actually paid + its honour, if it holds one this year."""
     inc = scenario.incentives
-    honours = inc.honours_effort if inc.mentor_honours else 0.0
-    career = inc.career_effort if inc.career_development else 0.0
+    honours = inc.honours_effort if inc.mentor_honours and honoured else 0.0
     paid = allowance_yuan_per_month * share_paid
-    return clip(base + inc.effort_per_1000_yuan_month * paid / 1000.0 + honours + career, 0.0, 1.0)
+    return clip(base + inc.effort_per_1000_yuan_month * paid / 1000.0 + honours, 0.0, 1.0)
+
+
+def career_factor(scenario: Scenario) -> float:
+    """Factor on a mentor's turnover hazard: lower when mentoring counts towards promotion."""
+    inc = scenario.incentives
+    return inc.career_turnover_factor if inc.career_development else 1.0
+
+
+def honour_the_best(mentors: list[Any], mentees_of: Any, share: float) -> None:
+    """Honour the ``share`` (rounded half up) of the filled mentors with mentees whose mentees score best."""
+    ranked = []
+    for i, m in enumerate(mentors):
+        m.honoured = False
+        scores = [x.composite_score() for x in mentees_of(m) if x.in_programme()]
+        if scores and m.is_active():
+            ranked.append((-sum(scores) / len(scores), i, m))
+    ranked.sort(key=lambda t: (t[0], t[1]))
+    for _, _, m in ranked[: math.floor(share * len(ranked) + 0.5)]:
+        m.honoured = True
 
 
 class Enterprise(mesa.Agent):
@@ -1439,7 +1465,12 @@ class PeerModel(mesa.Model):
             self.funded["enterprise_mentor_remuneration"] = paid / (firm_part + programme_part)
 
     def set_mentor_effort(self) -> None:
-        """Mentor effort from the allowances actually paid this week."""
+        """Honours at year starts after the first; mentor effort from the allowances paid and the honours held."""
+        inc = self.scenario.incentives
+        if inc.mentor_honours and self.week > 0 and self.is_year_start():
+            honour_the_best(self.school_mentors, lambda m: m.mentees, inc.honours_share)
+            honour_the_best([m for f in self.enterprises for m in f.mentors], lambda m: m.apprentices,
+                            inc.honours_share)
         by_type = self.agents_by_type
         by_type[SchoolMentor].do("set_effort", self.funded["school_mentor_remuneration"])
         if EnterpriseMentor in by_type:

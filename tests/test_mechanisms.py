@@ -17,8 +17,15 @@ from sim.mechanisms.certification import hold_exams, pass_probability
 from sim.mechanisms.contact import problems_caught
 from sim.mechanisms.enterprise_accounts import book_enterprise_week, codevelopment_hours_by_firm
 from sim.mechanisms.enterprise_pool import apprentice_capacity, post_staff_shares
+from sim.mechanisms.evaluation import composite_score
 from sim.mechanisms.funding import mentors_away_teaching
-from sim.mechanisms.incentives import mentor_effort, update_mentor_effort
+from sim.mechanisms.incentives import (
+    best_by_mentees,
+    holds_honour,
+    honours_count,
+    mentor_effort,
+    update_mentor_effort,
+)
 from sim.mechanisms.labour_market import _host_decisions, host_bar
 from sim.mechanisms.learning import SCHOOL_WEEK_HOURS, _grow, learn, school_week_shares
 from sim.mechanisms.mentor_development import away_in_practice, train_mentors, turn_over_mentors
@@ -1044,12 +1051,13 @@ def test_a_hire_saving_counts_once_per_expected_hire():
 
 
 def test_mentor_effort_known_values():
-    assert mentor_effort(0.5, 1000.0, 1.0, 0.15, 0.0, 0.0) == pytest.approx(0.65)
-    assert mentor_effort(0.5, 1000.0, 0.5, 0.15, 0.0, 0.0) == pytest.approx(0.575)
-    assert mentor_effort(0.5, 1000.0, 0.0, 0.15, 0.0, 0.0) == pytest.approx(0.5)
-    assert mentor_effort(0.5, 0.0, 1.0, 0.15, 0.05, 0.05) == pytest.approx(0.6)
-    assert mentor_effort(0.9, 5000.0, 1.0, 0.15, 0.0, 0.0) == 1.0
-    efforts = [mentor_effort(0.5, a, 1.0, 0.15, 0.0, 0.0) for a in (0, 500, 1000, 2000)]
+    assert mentor_effort(0.5, 1000.0, 1.0, 0.15) == pytest.approx(0.65)
+    assert mentor_effort(0.5, 1000.0, 0.5, 0.15) == pytest.approx(0.575)
+    assert mentor_effort(0.5, 1000.0, 0.0, 0.15) == pytest.approx(0.5)
+    assert mentor_effort(0.5, 0.0, 1.0, 0.15, 0.1) == pytest.approx(0.6)
+    np.testing.assert_allclose(mentor_effort(0.5, 0.0, 1.0, 0.15, np.array([0.0, 0.1])), [0.5, 0.6])
+    assert mentor_effort(0.9, 5000.0, 1.0, 0.15) == 1.0
+    efforts = [mentor_effort(0.5, a, 1.0, 0.15) for a in (0, 500, 1000, 2000)]
     assert efforts == sorted(efforts) and efforts[0] < efforts[-1]
 
 
@@ -1065,6 +1073,105 @@ def test_effort_falls_to_base_when_unfunded():
     update_mentor_effort(world)
     np.testing.assert_allclose(world.school_mentors.effort, sc.school_mentors.base_effort)
     np.testing.assert_allclose(world.enterprise_mentors.effort, sc.enterprise_mentors.base_effort)
+
+
+# (issue "The headline comparison from mechanisms", item 6: honours go to a stated share of mentors ranked by their
+# mentees' results; career development acts through its own channel, mentor turnover)
+
+
+def test_honours_go_to_the_stated_share_of_mentors_whose_mentees_score_best():
+    posts = small_world(12, **{"intake.cohort_size": 200}).school_mentors  # 10 posts
+    assert posts.n == 10
+    posts.vacant_until[:] = -1
+    posts.vacant_until[3] = 1000  # a vacant post is not ranked
+    mentor_of = np.array([0, 0, 1, 1, 2, 3, 3, 4, 5, 5, 6, 7, 8, 9])
+    scores = np.array([50, 70, 90, 80, 40, 99, 99, 10, 65, 65, 60, 55, 75, 20], dtype=float)
+    honoured = best_by_mentees(posts, mentor_of, scores, 0.25, week=0)
+    # ranked: posts 0-2 and 4-9 (9 posts with mentees, post 3 vacant): a quarter of 9 is 2 (2.25 rounds to 2)
+    assert honours_count(0.25, 9) == 2 and honours_count(0.1, 15) == 2 and honours_count(0.1, 4) == 0
+    assert np.flatnonzero(honoured).tolist() == [1, 8]  # means 85 and 75; post 3 (99) is vacant
+    assert not best_by_mentees(posts, mentor_of, scores, 0.0, week=0).any()
+
+
+def test_only_the_honoured_mentors_make_more_effort():
+    model = TalentModel(None, seed=4, mesa_agents=False, **{**SMALL, "intake.cohort_size": 200,
+                                                           "incentives.mentor_honours": True,
+                                                           "incentives.honours_share": 0.1})
+    for _ in range(53):  # week 52: the first honours, for the second year
+        model.step()
+    w = model.world
+    sm, sc = w.school_mentors, w.scenario
+    ranked = np.count_nonzero(np.bincount(w.students.school_mentor[w.students.in_programme()], minlength=sm.n)
+                              * sm.active(52))
+    assert sm.honoured.sum() == honours_count(0.1, ranked) > 0
+    plain = mentor_effort(sc.school_mentors.base_effort, sc.school_mentors.remuneration_yuan_per_month,
+                          w.this_week.funded.school_mentor_remuneration, sc.incentives.effort_per_1000_yuan_month)
+    np.testing.assert_allclose(sm.effort[~sm.honoured], plain)
+    np.testing.assert_allclose(sm.effort[sm.honoured], plain + sc.incentives.honours_effort)
+    # the honoured are those whose mentees score best
+    s = w.students
+    mine = s.in_programme()
+    mean = np.bincount(s.school_mentor[mine], weights=composite_score(s, sc.evaluation, mine), minlength=sm.n) / \
+        np.maximum(np.bincount(s.school_mentor[mine], minlength=sm.n), 1)
+    assert mean[sm.honoured].min() >= mean[~sm.honoured & sm.active(52)].max()
+
+
+def test_a_mentor_who_leaves_takes_the_honour_with_it():
+    world = small_world(12, **{"intake.cohort_size": 200})
+    sm = world.school_mentors
+    world.week = 60  # the honours were given at week 52
+    sm.vacant_until[:] = -1
+    sm.vacant_until[1] = 68  # left in week 60, refilled in week 68
+    honoured = np.zeros(sm.n, dtype=bool)
+    honoured[[0, 1]] = True
+    assert holds_honour(world, sm, honoured).tolist() == [True] + [False] * (sm.n - 1)
+    world.week = 70  # refilled: the new mentor was not honoured either
+    assert not holds_honour(world, sm, honoured)[1]
+
+
+def test_career_development_lowers_mentor_turnover_not_effort():
+    counts = {}
+    for career in (False, True):
+        world = small_world(7, **{"incentives.career_development": career,
+                                  "incentives.career_turnover_factor": 0.5,
+                                  "school_mentors.turnover_rate_per_year": 2.0,
+                                  "enterprise_mentors.turnover_rate_per_year": 2.0})
+        world.this_week.funded = ByUse.filled(1.0)
+        update_mentor_effort(world)
+        effort = (world.school_mentors.effort.copy(), world.enterprise_mentors.effort.copy())
+        left = 0
+        for week in range(1, 53):
+            world.week = week
+            before = world.school_mentors.vacant_until.copy(), world.enterprise_mentors.vacant_until.copy()
+            turn_over_mentors(world)
+            left += int(np.count_nonzero(world.school_mentors.vacant_until != before[0]))
+            left += int(np.count_nonzero(world.enterprise_mentors.vacant_until != before[1]))
+        counts[career] = (left, effort)
+    assert counts[True][0] < 0.75 * counts[False][0]  # about half as many leave
+    for on, off in zip(counts[True][1], counts[False][1], strict=True):
+        np.testing.assert_array_equal(on, off)  # and nobody works harder for it
+
+
+def test_honours_and_career_development_act_through_their_own_channels():
+    common = {**MENTOR_SMALL_RUN, "school_mentors.students_per_mentor": 30.0}
+    e = {}
+    for label, overrides in (("none", {}), ("honours", {"incentives.mentor_honours": True}),
+                             ("career", {"incentives.career_development": True})):
+        e[label] = [run_one(None, seed=seed, students=False, **{**common, **overrides}).summary for seed in range(3)]
+
+    def mean(label, outcome):
+        return float(np.mean([r[outcome] for r in e[label]]))
+
+    # career development: fewer vacant posts; honours: the same vacancies, more guidance from the honoured
+    assert mean("career", "school_mentor_vacancy_share") < mean("none", "school_mentor_vacancy_share")
+    assert mean("career", "enterprise_mentor_vacancy_share") < mean("none", "enterprise_mentor_vacancy_share")
+    assert mean("honours", "school_mentor_vacancy_share") == mean("none", "school_mentor_vacancy_share")
+    assert mean("honours", "mean_composite_score") > mean("none", "mean_composite_score")
+    assert mean("honours", "mean_composite_score") != mean("career", "mean_composite_score")
+
+
+MENTOR_SMALL_RUN = {**SMALL, "intake.cohort_size": 150, "intake.n_cohorts": 2, "simulation.horizon_years": 5,
+                    "enterprises.count": 15}
 
 
 # --------------------------------------------------------------------------- mentor selection (issue 10: rules act)

@@ -12,7 +12,8 @@ and shows that the same check catches it.
 
 The scenario is small so that the test stays fast, and it turns on the incentives (an
 enterprise apprenticeship, so that hosts claim the completion subsidy; certified firms
-with the education-surcharge credit; demonstration-unit titles), tight funds and a small
+with the education-surcharge credit; demonstration-unit titles; honours for the best
+mentors and career credit for mentoring), tight funds and a small
 training base so that the ledger's priorities, the cut of practice hours, the enterprise
 accounts and participation are all exercised.
 """
@@ -43,6 +44,8 @@ SMALL = {
     "incentives.apprentice_subsidy_yuan_per_year": 3_000.0,
     "incentives.certified_enterprise_share": 0.5,  # half the firms claim the education-surcharge credit
     "incentives.demonstration_unit_titles": True,
+    "incentives.mentor_honours": True,  # the best tenth of mentors honoured each year (per-mentor effort)
+    "incentives.career_development": True,  # lower mentor turnover
     "programme.training_base_capacity_hours_per_week": 2_000.0,  # small: practice cut while both cohorts at school
 }
 REPLICATIONS = 16

@@ -152,6 +152,7 @@ class SchoolMentors(MentorPosts):
     vacant_until: np.ndarray  # int32, week the post is filled again (-1: filled)
     workload: np.ndarray  # float64, this week's hours demanded (guidance, contact, co-development) / at full effort
     practice_until: np.ndarray  # int32, week the mentor is back from enterprise practice (mentor_development)
+    honoured: np.ndarray  # bool, honoured this year (incentives)
 
 
 @dataclass(slots=True)
@@ -165,6 +166,7 @@ class EnterpriseMentors(MentorPosts):
     effort: np.ndarray  # float64, 0-1
     vacant_until: np.ndarray  # int32
     workload: np.ndarray  # float64, this week's hours demanded (guidance, contact, co-development) / at full effort
+    honoured: np.ndarray  # bool, honoured this year (incentives)
 
 
 @dataclass(slots=True)

@@ -128,9 +128,12 @@ LEVERS: tuple[Lever, ...] = (
            "funding.government_yuan_per_year": LEVER_SIZE["funding.government_yuan_per_year"] + SUBSIDY_FUNDING},
           "incentives (effort)", "mean_practical_skill", +1, "Li (2026) §6.1(2), §6.3"),
     Lever("Honours", {"incentives.mentor_honours": False}, {"incentives.mentor_honours": True},
-          "incentives (effort)", "mean_composite_score", +1, "Li (2026) §6"),
+          "incentives (effort of the honoured tenth)", "mean_composite_score", +1, "Li (2026) §6"),
+    # career credit keeps mentors in their posts; its effect on skills is within noise at this size (docs/model.md
+    # §10.2), so the row measures its own channel
     Lever("Career development", {"incentives.career_development": False}, {"incentives.career_development": True},
-          "incentives (effort)", "mean_composite_score", +1, "Li (2026) §6"),
+          "mentor development (turnover: fewer posts fall vacant)", "enterprise_mentor_vacancy_share", -1,
+          "Li (2026) §6"),
     Lever("Two-way training", {"mentor_development.school_mentor_practice_share_per_year": 0.0},
           {"mentor_development.school_mentor_practice_share_per_year": 0.4},
           "mentor development (school mentors' practice)", "mean_practical_skill", +1, "Li (2026) §5.1"),

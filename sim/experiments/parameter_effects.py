@@ -105,8 +105,10 @@ WHERE: Mapping[str, Where] = {
         "enterprise_incentives with little VAT (1,000 yuan per employee, a firm of low value added); at the "
         "default 34,000 the surcharges absorb every credit", "enterprise_incentives",
         {"participation.vat_yuan_per_employee_year": 1000.0}),
+    "incentives.honours_share": Where("only with mentor honours on: mentor_incentives", "mentor_incentives"),
     "incentives.honours_effort": Where("only with mentor honours on: mentor_incentives", "mentor_incentives"),
-    "incentives.career_effort": Where("only with career development on: mentor_incentives", "mentor_incentives"),
+    "incentives.career_turnover_factor": Where("only with career development on: mentor_incentives",
+                                               "mentor_incentives"),
     "incentives.demonstration_unit_value_yuan": Where(
         "only with demonstration-unit titles on: enterprise_incentives", "enterprise_incentives"),
 }

@@ -7,7 +7,9 @@ A school mentor in enterprise practice is away from teaching for the first
 ``practice_weeks_per_year`` weeks of the year (``practice_until``): its guidance hours are
 lost unless the school pays a substitute (``funding``'s use ``practice_substitutes``;
 ``mentoring`` reads the share paid).
-Each week a mentor leaves with the yearly turnover hazard; the post stays vacant for
+Each week a mentor leaves with the yearly turnover hazard (times
+``incentives.career_turnover_factor`` when mentoring counts towards promotion,
+``incentives.career_development``); the post stays vacant for
 ``replacement_delay_weeks``, and for one more delay per outside candidate when no one at
 hand meets the selection rule (``sim.mechanisms.mentor_selection``), and is then filled
 by a newly selected mentor, who has not had the training. Mentees keep their post and
@@ -67,9 +69,11 @@ def turn_over_mentors(world: World) -> None:
     sc = world.scenario
     week = world.week
     sm = world.school_mentors
+    # mentoring that counts towards promotion keeps mentors in their posts (incentives)
+    career = sc.incentives.career_turnover_factor if sc.incentives.career_development else 1.0
     leaving = np.flatnonzero(sm.active(week) & (world.streams.uniform("mentor_turnover.school", week, sm.n)
-                                                < weekly_probability(sc.school_mentors.turnover_rate_per_year,
-                                                                     np.zeros(1))))  # the same for every post
+                                                < weekly_probability(sc.school_mentors.turnover_rate_per_year
+                                                                     * career, np.zeros(1))))  # same for every post
     if len(leaving):
         # draws for posts 0..last leaver only (one stream per attribute: the first k draws do not depend on n)
         k = int(leaving[-1]) + 1
@@ -84,8 +88,8 @@ def turn_over_mentors(world: World) -> None:
     if em.n == 0:
         return
     leaving = np.flatnonzero(em.active(week) & (world.streams.uniform("mentor_turnover.enterprise", week, em.n)
-                                                < weekly_probability(sc.enterprise_mentors.turnover_rate_per_year,
-                                                                     np.zeros(1))))
+                                                < weekly_probability(sc.enterprise_mentors.turnover_rate_per_year
+                                                                     * career, np.zeros(1))))
     if len(leaving):
         k = int(leaving[-1]) + 1
         new = draw_enterprise_mentor_attributes(sc, world.streams, "mentor_turnover.enterprise_new", week, k)

@@ -703,8 +703,13 @@ class IncentiveParams(StrictModel):
     enterprise_mentor_salary_subsidy_yuan_per_month: float = param(
         0.0, "yuan/month", "Enterprise mentor salary subsidy",
         "extra salary subsidy per active enterprise mentor, paid from programme funds", **Money)
-    mentor_honours: bool = param(False, "-", "Mentor honours", "honours for good mentors (excellent-mentor titles)")
-    career_development: bool = param(False, "-", "Mentoring counts for promotion", "mentoring counts towards promotion")
+    mentor_honours: bool = param(
+        False, "-", "Mentor honours",
+        "each year the school honours its best mentors (excellent-mentor titles): incentives.honours_share of each "
+        "kind, ranked by their mentees' composite score")
+    career_development: bool = param(
+        False, "-", "Mentoring counts for promotion",
+        "mentoring counts towards promotion, which keeps mentors in their posts (incentives.career_turnover_factor)")
     demonstration_unit_titles: bool = param(
         False, "-", "Demonstration unit titles",
         "at its yearly review a host whose apprentices outscore the programme's earns the 'demonstration unit' "
@@ -712,10 +717,17 @@ class IncentiveParams(StrictModel):
     effort_per_1000_yuan_month: float = param(
         0.15, "effort/(1000 yuan/month)", "Effort gain from mentor pay",
         "effort added per 1,000 yuan/month of allowance and subsidy", **NonNegative)
-    honours_effort: float = param(0.05, "effort", "Effort gain from honours", "effort added by honours", **Share)
-    career_effort: float = param(
-        0.05, "effort", "Effort gain from career development",
-        "effort added by career development", **Share)
+    honours_share: float = param(
+        0.1, "share", "Share of mentors honoured",
+        "share of each kind of mentors (with mentees) honoured at each year start, the best by their mentees' "
+        "composite score", **Share)
+    honours_effort: float = param(
+        0.1, "effort", "Effort gain of an honoured mentor",
+        "effort an honoured mentor adds in its year of honour", **Share)
+    career_turnover_factor: float = param(
+        0.5, "1", "Turnover with career credit",
+        "factor on the yearly hazard that a mentor leaves the post when mentoring counts towards promotion",
+        **Share)
     demonstration_unit_value_yuan: float = param(
         3000.0, "yuan/apprentice-year", "Value of a demonstration unit title",
         "what holding the title is worth to a firm in its participation decision (priority in project "

@@ -328,8 +328,13 @@ PARAMETER_SOURCES: dict[str, str] = {
     "incentives.career_development": "off in the baseline (assumption); Li (2026) §6.3",
     "incentives.demonstration_unit_titles": "off in the baseline (assumption); Li (2026) §6.3",
     "incentives.effort_per_1000_yuan_month": _A,
-    "incentives.honours_effort": _A,
-    "incentives.career_effort": _A,
+    "incentives.honours_share": "assumption (a title for the best tenth of each kind of mentor: an honour is for "
+                                "the few; no stored source gives the share)",
+    "incentives.honours_effort": "assumption (what the uniform 0.05 gave every mentor, concentrated on fewer: an "
+                                 "honoured mentor's extra effort, twice that)",
+    "incentives.career_turnover_factor": "assumption (mentoring that counts towards promotion halves the chance a "
+                                         "mentor leaves the post; no stored source measures it; Li (2026) §6.3 names "
+                                         "career development)",
     "incentives.demonstration_unit_value_yuan": "assumption (Li (2026) §6.3 names what the title brings, priority "
                                                 "in project recommendations and talent referrals, but no stored "
                                                 "source prices it; about a third of the hiring cost an own "
