@@ -21,27 +21,29 @@ units (``WEEKS_PER_YEAR``, ``HALF_YEAR_WEEKS``, ``WEEKS_PER_MONTH``,
 mechanisms document as module constants (post skill needs, contact rules, session
 hours, learning inputs, mentor attribute spreads, the names of a host's satisfaction
 parts, the education-surcharge rate), so a change to one of them changes both models.
-No function of a mechanism is used. Everything else - intake, calendar stages,
-placement with caps, mentor capacity and sector matching (fitting posts found by
-coordination), placements that run to their term when the host withdraws, the funding
-ledger with priorities (the apprentice subsidy paid at a trainee's completion in an
-enterprise apprenticeship), incentives and effort, contact and coordination, the
-mentoring share of hours, learning, certification with retakes, attrition (dropout, the
-host ending a placement, the apprentice leaving it; problems caught by visits), exits
-(dissolutions, then a new placement, leaving school or the school-only track), the
-labour market (host offers, further study, search, job loss, 6- and 12-month snapshots,
-the hiring decision once the host has seen the apprentice work), the host's own
-satisfaction, participation decisions at each firm's yearly review (the expected net
-cost per placement: the training net cost per week from the firm's books or the ex-ante
-expectation from the planned skill path, the expected tax credit, demonstration-unit
-titles and hiring savings per expected hire), enterprise accounts with the
-education-surcharge credit of certified firms, mentor development and turnover - is
-re-implemented here, agent by agent.
+No function of a mechanism is used. Everything else - intake, calendar stages, placement
+with caps, mentor capacity and sector matching (fitting posts found by coordination),
+placements that run to their term when the host withdraws, the training base (practice
+hours cut to its capacity, consumables paid by the hour), the funding ledger with
+priorities (the apprentice subsidy paid at a trainee's completion in an enterprise
+apprenticeship), incentives and effort, contact and coordination, the curriculum
+co-developed by the mentors' hours, the mentoring share of hours, learning,
+certification with retakes, attrition (dropout, the host ending a placement, the
+apprentice leaving it; problems caught by visits), exits (dissolutions, then a new
+placement, leaving school or the school-only track), the labour market (host offers,
+further study, search, job loss, 6- and 12-month snapshots, the hiring decision once the
+host has seen the apprentice work), the host's own satisfaction, participation decisions
+at each firm's yearly review (the expected net cost per placement: the training net cost
+per week from the firm's books or the ex-ante expectation from the planned skill path,
+the expected tax credit, demonstration-unit titles and hiring savings per expected
+hire), enterprise accounts with the education-surcharge credit of certified firms,
+mentor development (school mentors away in enterprise practice, covered by a substitute
+as far as one is paid) and turnover - is re-implemented here, agent by agent.
 
 The phases of a week, in order (the mechanism names of the engine's
 ``sim.phases.WEEKLY_PHASES``): schedule, intake, participation, mentor development,
-placement, funding, incentives, contact, mentoring, learning, certification,
-attrition, exits, labour market, enterprise accounts; then record.
+placement, training base, funding, incentives, contact, curriculum, mentoring, learning,
+certification, attrition, exits, labour market, enterprise accounts; then record.
 
 Usage (from the repository root, with ``benchmarks`` on ``sys.path``)::
 
@@ -160,6 +162,9 @@ class SchoolMentor(mesa.Agent):
         p = model.scenario.school_mentors
         self.vacant_until = self.select(0, 0, p.min_teaching_years, p.candidates_per_post, p.replacement_delay_weeks)
         self.workload = 0.0
+        self.codevelopment_hours = 0.0  # hours given to co-developing the curriculum this week
+        self.practice_until = -1  # away in enterprise practice while the week is earlier
+        self.honoured = False  # honoured this year
         self.mentees: list[Student] = []
 
     def select(self, week: int, first_delay: int, min_years: float, at_hand: int, delay: int) -> int:
@@ -191,19 +196,31 @@ class SchoolMentor(mesa.Agent):
         if self.random.random() < p.school_mentor_practice_share_per_year and self.is_active():
             self.practical_skill += p.practice_gain * (1.0 - self.practical_skill)
             self.dual_qualified = True
+            self.practice_until = self.model.week + p.practice_weeks_per_year  # away from teaching meanwhile
 
     def turn_over(self) -> None:
         """Leave with the weekly turnover hazard; the post stays vacant, then a new mentor starts."""
         p = self.model.scenario.school_mentors
-        if self.is_active() and self.random.random() < weekly_probability(p.turnover_rate_per_year):
+        rate = p.turnover_rate_per_year * career_factor(self.model.scenario)
+        if self.is_active() and self.random.random() < weekly_probability(rate):
             self.vacant_until = self.select(self.model.week, p.replacement_delay_weeks, p.min_teaching_years,
                                             p.candidates_per_post, p.replacement_delay_weeks)
+            self.practice_until = -1
+            self.honoured = False
 
     def set_effort(self, allowance_share_paid: float) -> None:
         """Effort from the base level and the incentives actually received."""
         sc = self.model.scenario
         self.effort = mentor_effort(sc, sc.school_mentors.base_effort, sc.school_mentors.remuneration_yuan_per_month,
-                                    allowance_share_paid)
+                                    allowance_share_paid, self.honoured)
+
+    def is_away(self) -> bool:
+        """Away in enterprise practice this week."""
+        return self.practice_until > self.model.week
+
+    def away_teaching(self) -> bool:
+        """Filled, away in enterprise practice, with a mentee at school: its hours need a substitute."""
+        return self.is_active() and self.is_away() and any(m.location == Location.SCHOOL for m in self.mentees)
 
     def has_mentee_at_firm(self) -> bool:
         """Any of the mentees is in an enterprise this week (the mentor then visits)."""
@@ -218,11 +235,14 @@ class SchoolMentor(mesa.Agent):
         if self.has_mentee_at_firm():
             visit_hours = self.model.visits_per_month / WEEKS_PER_MONTH * sc.contact.hours_per_visit
         capacity = sc.school_mentors.guidance_hours_per_week * self.effort if self.is_active() else 0.0
-        supply = max(capacity - visit_hours, 0.0)
+        if self.is_away():  # in enterprise practice: its hours only through a substitute, as far as one is paid
+            capacity *= self.model.funded["practice_substitutes"]
+        other = visit_hours + self.codevelopment_hours
+        supply = max(capacity - other, 0.0)
         share = clip(supply / demand, 0.0, 1.0) if demand > 0 else 1.0
         for m in at_school:
             m.guidance_school = share
-        self.workload = (demand + visit_hours) / capacity if capacity > 0 else 0.0
+        self.workload = (demand + other) / capacity if capacity > 0 else 0.0
 
 
 class EnterpriseMentor(mesa.Agent):
@@ -234,6 +254,8 @@ class EnterpriseMentor(mesa.Agent):
         self.effort = model.scenario.enterprise_mentors.base_effort
         self.vacant_until = -1  # selected once the firm's posts exist (PeerModel.__init__)
         self.workload = 0.0
+        self.codevelopment_hours = 0.0  # hours given to co-developing the curriculum this week
+        self.honoured = False  # honoured this year
         self.apprentices: set[Student] = set()
 
     def select(self, week: int, first_delay: int) -> int:
@@ -276,15 +298,18 @@ class EnterpriseMentor(mesa.Agent):
     def turn_over(self) -> None:
         """Leave with the weekly turnover hazard; the post stays vacant, then a new mentor starts."""
         p = self.model.scenario.enterprise_mentors
-        if self.is_active() and self.random.random() < weekly_probability(p.turnover_rate_per_year):
+        rate = p.turnover_rate_per_year * career_factor(self.model.scenario)
+        if self.is_active() and self.random.random() < weekly_probability(rate):
             self.vacant_until = self.select(self.model.week, p.replacement_delay_weeks)
+            self.honoured = False
 
     def set_effort(self, allowance_share_paid: float) -> None:
         """Effort from the base level and the incentives actually received."""
         sc = self.model.scenario
         allowance = sc.enterprise_mentors.remuneration_yuan_per_month + \
             sc.incentives.enterprise_mentor_salary_subsidy_yuan_per_month
-        self.effort = mentor_effort(sc, sc.enterprise_mentors.base_effort, allowance, allowance_share_paid)
+        self.effort = mentor_effort(sc, sc.enterprise_mentors.base_effort, allowance, allowance_share_paid,
+                                    self.honoured)
 
     def present_apprentices(self) -> list[Student]:
         """The apprentices working in the enterprise this week."""
@@ -301,11 +326,12 @@ class EnterpriseMentor(mesa.Agent):
         capacity = sc.enterprise_mentors.guidance_hours_per_week * self.effort if self.is_active() else 0.0
         session_hours = self.model.sessions_per_semester * HOURS_PER_SCHOOL_SESSION / HALF_YEAR_WEEKS \
             if demand > 0 else 0.0
-        supply = max(capacity - session_hours, 0.0)
+        other = session_hours + self.codevelopment_hours
+        supply = max(capacity - other, 0.0)
         share = clip(supply / demand, 0.0, 1.0) if demand > 0 else 1.0
         for a in present:
             a.guidance_enterprise = share
-        self.workload = (demand + session_hours) / capacity if capacity > 0 else 0.0
+        self.workload = (demand + other) / capacity if capacity > 0 else 0.0
 
 
 def first_eligible_candidate(r: Any, min_years: float, mean_years: float, at_hand: int,
@@ -362,13 +388,32 @@ def qualifying_yuan(scenario: Scenario, apprentice_weeks: float) -> float:
                                + scenario.funding.enterprise_cost_sharing_yuan_per_apprentice_year / WEEKS_PER_YEAR)
 
 
-def mentor_effort(scenario: Scenario, base: float, allowance_yuan_per_month: float, share_paid: float) -> float:
-    """A mentor's effort (0-1): base + allowance actually paid + honours + career development."""
+def mentor_effort(scenario: Scenario, base: float, allowance_yuan_per_month: float, share_paid: float,
+                  honoured: bool) -> float:
+    """A mentor's effort (0-1): base + allowance actually paid + its honour, if it holds one this year."""
     inc = scenario.incentives
-    honours = inc.honours_effort if inc.mentor_honours else 0.0
-    career = inc.career_effort if inc.career_development else 0.0
+    honours = inc.honours_effort if inc.mentor_honours and honoured else 0.0
     paid = allowance_yuan_per_month * share_paid
-    return clip(base + inc.effort_per_1000_yuan_month * paid / 1000.0 + honours + career, 0.0, 1.0)
+    return clip(base + inc.effort_per_1000_yuan_month * paid / 1000.0 + honours, 0.0, 1.0)
+
+
+def career_factor(scenario: Scenario) -> float:
+    """Factor on a mentor's turnover hazard: lower when mentoring counts towards promotion."""
+    inc = scenario.incentives
+    return inc.career_turnover_factor if inc.career_development else 1.0
+
+
+def honour_the_best(mentors: list[Any], mentees_of: Any, share: float) -> None:
+    """Honour the ``share`` (rounded half up) of the filled mentors with mentees whose mentees score best."""
+    ranked = []
+    for i, m in enumerate(mentors):
+        m.honoured = False
+        scores = [x.composite_score() for x in mentees_of(m) if x.in_programme()]
+        if scores and m.is_active():
+            ranked.append((-sum(scores) / len(scores), i, m))
+    ranked.sort(key=lambda t: (t[0], t[1]))
+    for _, _, m in ranked[: math.floor(share * len(ranked) + 0.5)]:
+        m.honoured = True
 
 
 class Enterprise(mesa.Agent):
@@ -577,7 +622,7 @@ class Enterprise(mesa.Agent):
 
     def alignment(self) -> float:
         """Curriculum alignment of this firm's training, 0-1."""
-        return alignment(self.model.scenario, self.coordination)
+        return alignment(self.model.scenario, self.model.curriculum_alignment, self.coordination)
 
     def book_week(self) -> None:
         """Costs (pay, consumables, mentor hours, allowance); returns (output) and support (subsidy, credit).
@@ -591,14 +636,16 @@ class Enterprise(mesa.Agent):
         sc = model.scenario
         self.credit_week()
         present = [a for a in self.apprentices if a.location == Location.ENTERPRISE]
+        codeveloping = sum(m.codevelopment_hours for m in self.mentors)
         if not present and self.week_mentor_allowance == 0.0 and self.week_subsidy == 0.0 \
-                and self.week_credit == 0.0:
+                and self.week_credit == 0.0 and codeveloping == 0.0:
             return
         n = len(present)
         hours = {a: sc.enterprise_mentors.desired_hours_per_apprentice_week * a.guidance_enterprise
                  if a.enterprise_mentor is not None else 0.0 for a in present}
         cost, output = week_accounts(sc, n, sum(hours.values()), sum(a.practical_skill for a in present),
                                      self.week_mentor_allowance)
+        cost += codeveloping * sc.enterprise_mentors.hourly_cost_yuan  # its mentors' time on the curriculum
         self.year_cost += cost
         self.year_benefit += output + self.week_subsidy
         self.year_apprentice_weeks += n
@@ -644,9 +691,8 @@ def contact_target(visits_per_month: float, sessions_per_semester: float) -> flo
                + 0.5 * sessions_per_semester / RULE_SESSIONS_PER_SEMESTER)
 
 
-def alignment(scenario: Scenario, coordination: float) -> float:
-    """Curriculum alignment given coordination: the base moved towards 1 by contact."""
-    base = scenario.programme.curriculum_alignment
+def alignment(scenario: Scenario, base: float, coordination: float) -> float:
+    """Alignment of teaching given coordination: the curriculum's alignment ``base`` moved towards 1 by contact."""
     return base + scenario.contact.alignment_gain * coordination * (1.0 - base)
 
 
@@ -768,12 +814,12 @@ class Student(mesa.Agent):
             mentor = self.school_mentor
             g = self.guidance_school
             cs = lp.classroom_share
-            in_class, in_practice = self.school_week_shares(g)
+            in_class, in_practice = self.school_week_shares(g, model.practice_hosted)
             theory_in = mentor.teaching_quality * (cs + (1.0 - cs) * g) * in_class
             practice_quality = mentor.practical_skill * (0.5 + 0.5 * model.school_alignment)
             practical_in = in_practice * model.funded["training_base"] * practice_quality * (0.5 + 0.5 * g)
             prof_in = SCHOOL_PROFESSIONALISM_INPUT * (0.5 + 0.5 * g)
-            plan_class, plan_practice = self.school_week_shares(1.0)  # the full guidance, a funded base
+            plan_class, plan_practice = self.school_week_shares(1.0, model.practice_hosted)  # full guidance, funded
             planned = (lp.theory_points_per_week * mentor.teaching_quality * plan_class
                        + lp.practical_skill_points_per_week * practice_quality * plan_practice)
             received = lp.theory_points_per_week * theory_in + lp.practical_skill_points_per_week * practical_in
@@ -806,12 +852,15 @@ class Student(mesa.Agent):
         self.motivation = clip(self.motivation + lp.motivation_adjustment_per_week * (target - self.motivation),
                                0.0, 1.0)
 
-    def school_week_shares(self, guidance: float) -> tuple[float, float]:
-        """Shares of the school week in class and in practice: mentoring takes its hours, the rest is split."""
+    def school_week_shares(self, guidance: float, hosted: float = 1.0) -> tuple[float, float]:
+        """Shares of the school week in class and in practice: mentoring takes its hours, the rest is split.
+
+        ``hosted``: the share of the timetable's practice the training base can host; the rest is class.
+        """
         sc = self.model.scenario
         mentoring = min(sc.school_mentors.desired_hours_per_student_week * guidance, SCHOOL_WEEK_HOURS)
         rest = (SCHOOL_WEEK_HOURS - mentoring) / SCHOOL_WEEK_HOURS
-        practice = sc.programme.school_practice_hours_share
+        practice = sc.programme.school_practice_hours_share * hosted
         return (1.0 - practice) * rest, practice * rest
 
     # --- certification ----------------------------------------------------------------
@@ -1067,12 +1116,19 @@ class PeerModel(mesa.Model):
         self.counters = dict.fromkeys(("placements", "terminations", "dissolutions", "dissolutions_first_year",
                                        "terms_ended_host_withdrew", "exam_sittings", "exam_passes", "host_offers",
                                        "hiring_savings_yuan", "gross_training_cost_yuan", "productive_output_yuan",
-                                       "reviews", "demonstration_unit_years"), 0.0)
+                                       "reviews", "demonstration_unit_years", "teacher_weeks_in_practice",
+                                       "teacher_weeks_uncovered"), 0.0)
         self.search_programme_week, self.decision_programme_week = self.labour_market_weeks()
         self.funded = dict.fromkeys(USES, 1.0)
+        self.practice_hosted = 1.0  # share of the timetable's practice hours the training base hosts this week
+        self.practice_hours_each = 0.0  # practice hours each student at school has this week
+        self.practice_planned = self.practice_cut = self.practice_peak = 0.0  # whole run, student practice hours
         self.visits_per_month = 0.0
         self.sessions_per_semester = 0.0
         self.school_alignment = 0.0
+        # the curriculum starts as the school wrote it (or at the target, if that is lower)
+        self.curriculum_alignment = min(scenario.curriculum.initial_alignment, scenario.programme.curriculum_alignment)
+        self.codevelopment_hours = 0.0  # whole run, school and enterprise mentors
         self.participation_years: list[float] = []
         self.mentees_per_school_mentor: list[float] = []
         self.apprentices_per_enterprise_mentor: list[float] = []
@@ -1110,9 +1166,11 @@ class PeerModel(mesa.Model):
         self.decide_participation()  # participation
         self.develop_mentors()  # mentor development
         self.place_apprentices()  # placement
+        self.use_training_base()  # training base
         self.pay_weekly_needs()  # funding
         self.set_mentor_effort()  # incentives
         self.make_contact()  # contact
+        self.codevelop_curriculum()  # curriculum
         by_type[SchoolMentor].do("share_hours")  # mentoring
         if EnterpriseMentor in by_type:
             by_type[EnterpriseMentor].do("share_hours")
@@ -1177,7 +1235,8 @@ class PeerModel(mesa.Model):
         sm, em, ep = sc.school_mentors, sc.enterprise_mentors, sc.enterprises
         dual = sc.programme.dual_mentor
         sessions = sc.contact.enterprise_mentor_school_sessions_per_semester if dual else 0.0
-        align = alignment(sc, contact_target(sc.contact.school_mentor_visits_per_month, sessions))
+        align = alignment(sc, sc.programme.curriculum_alignment,  # the plan: the curriculum at its target
+                          contact_target(sc.contact.school_mentor_visits_per_month, sessions))
         factor = 1.0 + lp.motivation_effect * (sc.intake.motivation_mean - 0.5) / 0.5
         mentoring = min(sm.desired_hours_per_student_week, SCHOOL_WEEK_HOURS)
         in_practice = sc.programme.school_practice_hours_share * (SCHOOL_WEEK_HOURS - mentoring) / SCHOOL_WEEK_HOURS
@@ -1324,7 +1383,21 @@ class PeerModel(mesa.Model):
                 if student.host is not None:
                     student.host.assign_mentor(student)
 
-    # --- funding, incentives, contact -------------------------------------------------
+    # --- training base, funding, incentives, contact ----------------------------------
+    def use_training_base(self) -> None:
+        """The timetable's practice hours of the students at school, cut pro rata to the base's capacity."""
+        sc = self.scenario
+        at_school = sum(1 for s in self.agents_by_type[Student] if s.location == Location.SCHOOL)
+        each = sc.programme.school_practice_hours_share * \
+            (SCHOOL_WEEK_HOURS - min(sc.school_mentors.desired_hours_per_student_week, SCHOOL_WEEK_HOURS))
+        asked = at_school * each
+        capacity = sc.programme.training_base_capacity_hours_per_week
+        self.practice_hosted = min(1.0, capacity / asked) if asked > 0 else 1.0
+        self.practice_hours_each = each * self.practice_hosted
+        self.practice_planned += asked
+        self.practice_cut += asked - asked * self.practice_hosted
+        self.practice_peak = max(self.practice_peak, asked)
+
     def pay_in(self, at_firm: int) -> None:
         """Budgets at the start of a year with a cohort enrolled; the firms' share for this week's apprentices."""
         p = self.scenario.funding
@@ -1383,14 +1456,18 @@ class PeerModel(mesa.Model):
             f.total_mentor_allowance += f.week_mentor_allowance
             firm_part += f.week_mentor_allowance
         visiting = sum(1 for m in active_sm if m.has_mentee_at_firm())
+        away = sum(1 for m in self.school_mentors if m.away_teaching())
         claims = self.completion_subsidies()
         em_pay = sc.incentives.enterprise_mentor_salary_subsidy_yuan_per_month
         if not firm_pays:
             em_pay += sc.enterprise_mentors.remuneration_yuan_per_month
         needs = {
-            "training_base": at_school * sc.funding.training_base_yuan_per_student_week,
+            "training_base": at_school * (sc.funding.training_base_fixed_yuan_per_student_week
+                                          + sc.funding.practice_consumables_yuan_per_practice_hour
+                                          * self.practice_hours_each),
             "school_mentor_remuneration": mentoring * sc.school_mentors.remuneration_yuan_per_month
             * MONTHS_PER_WEEK,
+            "practice_substitutes": away * sc.mentor_development.substitute_yuan_per_teacher_week,
             "enterprise_mentor_remuneration": teaching_em * em_pay * MONTHS_PER_WEEK,
             "contact_visits": visiting * sc.contact.school_mentor_visits_per_month * MONTHS_PER_WEEK
             * sc.contact.cost_yuan_per_visit,
@@ -1400,6 +1477,8 @@ class PeerModel(mesa.Model):
         if self.is_exam_week():
             needs["exam_fees"] = sum(1 for s in students if s.may_sit_exam()) * sc.certification.exam_fee_yuan
         self.funded = self.ledger.pay_out(needs)
+        self.counters["teacher_weeks_in_practice"] += away
+        self.counters["teacher_weeks_uncovered"] += away * (1.0 - self.funded["practice_substitutes"])
         for f in self.enterprises:
             f.week_subsidy = claims.get(f, 0.0) * self.funded["apprentice_subsidy"]
         if firm_part > 0.0:  # the firms' part of the mentors' pay is always paid
@@ -1408,7 +1487,12 @@ class PeerModel(mesa.Model):
             self.funded["enterprise_mentor_remuneration"] = paid / (firm_part + programme_part)
 
     def set_mentor_effort(self) -> None:
-        """Mentor effort from the allowances actually paid this week."""
+        """Honours at year starts after the first; mentor effort from the allowances paid and the honours held."""
+        inc = self.scenario.incentives
+        if inc.mentor_honours and self.week > 0 and self.is_year_start():
+            honour_the_best(self.school_mentors, lambda m: m.mentees, inc.honours_share)
+            honour_the_best([m for f in self.enterprises for m in f.mentors], lambda m: m.apprentices,
+                            inc.honours_share)
         by_type = self.agents_by_type
         by_type[SchoolMentor].do("set_effort", self.funded["school_mentor_remuneration"])
         if EnterpriseMentor in by_type:
@@ -1424,10 +1508,32 @@ class PeerModel(mesa.Model):
                 self.funded["enterprise_mentor_remuneration"]
         self.agents_by_type[Enterprise].do("update_coordination")
 
+    def codevelop_curriculum(self) -> None:
+        """Mentors with mentees give their co-development hours while the curriculum is below its target."""
+        sc = self.scenario
+        mentors: list[SchoolMentor | EnterpriseMentor] = [*self.school_mentors,
+                                                          *(m for f in self.enterprises for m in f.mentors)]
+        for m in mentors:
+            m.codevelopment_hours = 0.0
+        hours_a_year = sc.curriculum.codevelopment_hours_per_mentor_year
+        if self.curriculum_alignment >= sc.programme.curriculum_alignment or hours_a_year <= 0.0:
+            return
+        giving: list[SchoolMentor | EnterpriseMentor] = [
+            m for m in self.school_mentors if m.is_active() and any(x.in_programme() for x in m.mentees)]
+        if sc.programme.dual_mentor:
+            giving += [m for f in self.enterprises for m in f.mentors if m.is_active() and m.present_apprentices()]
+        for m in giving:
+            m.codevelopment_hours = hours_a_year / WEEKS_PER_YEAR
+        hours = len(giving) * hours_a_year / WEEKS_PER_YEAR
+        self.codevelopment_hours += hours
+        gained = sc.curriculum.alignment_gain_per_1000_hours * hours / 1000.0 / sc.intake.n_sectors
+        self.curriculum_alignment = min(sc.programme.curriculum_alignment, self.curriculum_alignment + gained)
+
     def programme_alignment(self) -> float:
         """Alignment of school teaching: from the mean coordination of the participating firms."""
         coordinated = [f.coordination for f in self.enterprises if f.participating]
-        return alignment(self.scenario, sum(coordinated) / len(coordinated) if coordinated else 0.0)
+        return alignment(self.scenario, self.curriculum_alignment,
+                         sum(coordinated) / len(coordinated) if coordinated else 0.0)
 
     # --- labour market ----------------------------------------------------------------
     def labour_market_weeks(self) -> tuple[int, int]:
@@ -1628,6 +1734,11 @@ def summarise_peer(model: PeerModel) -> dict[str, float]:
         "tax_credit_yuan": tax_credit,
         "tax_credit_carried_yuan": sum(f.tax_credit_pool for f in firms),
         "hiring_savings_yuan": c["hiring_savings_yuan"],
+        "practice_hours_cut_share": _rate(model.practice_cut, model.practice_planned),
+        "curriculum_alignment_reached": model.curriculum_alignment,
+        "codevelopment_hours": model.codevelopment_hours,
+        "training_base_peak_use": _rate(model.practice_peak,
+                                        model.scenario.programme.training_base_capacity_hours_per_week),
         "money_in_yuan": sum(model.ledger.paid_in.values()),
         "balance_yuan": sum(model.ledger.balance.values()),
     }
@@ -1638,6 +1749,8 @@ def summarise_peer(model: PeerModel) -> dict[str, float]:
     summary["unpaid_need_yuan"] = sum(model.ledger.unpaid.values())
     for use in USES:
         summary[f"weeks_short_{use}"] = model.ledger.weeks_short[use]
+    summary["teacher_weeks_in_practice"] = c["teacher_weeks_in_practice"]
+    summary["teacher_weeks_in_practice_uncovered"] = c["teacher_weeks_uncovered"]
     summary["mentor_allowance_paid_by_firms_yuan"] = sum(f.total_mentor_allowance for f in firms)
     return {k: float(v) for k, v in summary.items()}
 

@@ -4,7 +4,10 @@ Run after changing a default, a unit, a description or a source::
 
     .venv/bin/python docs/regenerate.py              # the parameter table of docs/model.md
     .venv/bin/python docs/regenerate.py validation   # docs/validation.md (runs the model; about a minute)
-    .venv/bin/python docs/regenerate.py levers       # the lever table of docs/model.md (runs the model)
+    .venv/bin/python docs/regenerate.py levers       # the lever tables of docs/model.md (runs the model, both
+                                                     # sizes; a few minutes)
+    .venv/bin/python docs/regenerate.py levers --cached  # the same, the full-size measurement taken from
+                                                         # docs/lever_effects_full_size.json
 
 The table between the marker lines of ``docs/model.md`` is replaced by
 ``sim.scenario.sources.parameter_table_markdown()``; the rest of the file is left as it
@@ -69,14 +72,24 @@ def replace_lever_block(doc: str, table: str) -> str:
     return f"{head}{LEVER_BEGIN}\n{table}{LEVER_END}{tail}"
 
 
-def regenerate_levers() -> int:
-    """Measure every lever and rewrite the lever table of docs/model.md."""
-    from sim.experiments.levers import lever_table_markdown, measure_levers
+def regenerate_levers(cached: bool = False) -> int:
+    """Measure every lever and rewrite the lever tables of docs/model.md.
+
+    Both sizes are measured: the lever size (what ``tests/test_lever_table.py`` re-measures)
+    and each lever's scenario at its own size (written to ``docs/lever_effects_full_size.json``
+    too, with the model version). With ``cached``, only the lever size is measured and the
+    full-size tables come from that file.
+    """
+    from sim.experiments.levers import lever_table_markdown, load_full_size, measure_levers, save_full_size
 
     old = MODEL_DOC.read_text(encoding="utf-8")
     if LEVER_BEGIN not in old:
         raise SystemExit(f"{MODEL_DOC}: no lever-table marker {LEVER_BEGIN!r}")
-    new = replace_lever_block(old, lever_table_markdown(measure_levers()))
+    at_lever_size = measure_levers()
+    if not cached:
+        save_full_size(measure_levers(full_size=True))
+    version, full_size = load_full_size()
+    new = replace_lever_block(old, lever_table_markdown(at_lever_size, full_size, version))
     tmp = MODEL_DOC.with_suffix(".md.tmp")
     tmp.write_text(new, encoding="utf-8")
     tmp.replace(MODEL_DOC)
@@ -92,6 +105,8 @@ def main() -> int:
         return regenerate_validation()
     if sys.argv[1:] == ["levers"]:
         return regenerate_levers()
+    if sys.argv[1:] == ["levers", "--cached"]:
+        return regenerate_levers(cached=True)
     from sim.scenario.sources import missing_sources, replace_parameter_block, stale_sources
 
     for key in missing_sources():

@@ -27,7 +27,8 @@ from sim.engine.events import EventLog
 from sim.engine.mechanism import Mechanism
 from sim.engine.population import EnterpriseMentors, Enterprises, SchoolMentors, Students
 from sim.engine.streams import RandomStreams
-from sim.engine.world import World
+from sim.engine.world import Curriculum, World
+from sim.mechanisms.curriculum import starting_alignment
 from sim.mechanisms.enterprise_pool import create_enterprises
 from sim.mechanisms.funding import new_ledger
 from sim.mechanisms.intake import draw_students
@@ -69,6 +70,7 @@ def build_world(scenario: Scenario, seed: int | np.random.SeedSequence, events: 
         enterprises=build_arrays(Enterprises, len(firms["staff"]), of("enterprises"), firms),
         ledger=new_ledger(scenario),
         events=EventLog(events),
+        curriculum=Curriculum(alignment=starting_alignment(scenario)),
     )
 
 

@@ -61,6 +61,7 @@ SERIES: tuple[Series, ...] = (
     Series("enterprise_mentor_workload", "Enterprise-mentor workload", Unit.RATIO),
     Series("school_guidance_share", "Share of school guidance given", Unit.SHARE),
     Series("enterprise_guidance_share", "Share of enterprise guidance given", Unit.SHARE),
+    Series("curriculum_alignment", "Curriculum alignment built by co-development", Unit.SHARE),
 )
 """The weekly time-series columns, in order (``timeseries.parquet``).
 

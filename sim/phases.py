@@ -19,6 +19,7 @@ from sim.mechanisms import (
     attrition,
     certification,
     contact,
+    curriculum,
     enterprise_accounts,
     enterprise_pool,
     evaluation,
@@ -35,6 +36,7 @@ from sim.mechanisms import (
     placement,
     schedule,
     tax_credit,
+    training_base,
 )
 
 SET_UP_MECHANISMS: tuple[Mechanism, ...] = (
@@ -51,9 +53,11 @@ WEEKLY_MECHANISMS: tuple[Mechanism, ...] = (
     participation.MECHANISM,
     mentor_development.MECHANISM,
     placement.MECHANISM,
+    training_base.MECHANISM,
     funding.MECHANISM,
     incentives.MECHANISM,
     contact.MECHANISM,
+    curriculum.MECHANISM,
     mentoring.MECHANISM,
     learning.MECHANISM,
     certification.MECHANISM,

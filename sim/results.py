@@ -113,6 +113,7 @@ class Recorder:
         c["enterprise_guidance_share"][r] = (given.enterprise_mentor_supply_hours
                                              / given.enterprise_mentor_demand_hours
                                              if given.enterprise_mentor_demand_hours > 0 else np.nan)
+        c["curriculum_alignment"][r] = world.curriculum.alignment
         if enrolled and sm_active.any():
             self.mentees_per_school_mentor.append(enrolled / np.count_nonzero(sm_active))
         mentored = (s.location == ENTERPRISE) & (s.enterprise_mentor >= 0)

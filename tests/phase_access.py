@@ -1,8 +1,8 @@
 """Record what each phase reads and writes of the world, through a recording proxy.
 
 A phase is handed a proxy of the World instead of the World itself. Attribute reads on
-the world's state parts (students, mentors, enterprises, ledger, counters, the week's
-hand-over records, the pending lists) are recorded as state paths
+the world's state parts (students, mentors, enterprises, ledger, counters, the curriculum, the
+week's hand-over records, the pending lists) are recorded as state paths
 (``students.stage``); methods of those parts (``Students.in_programme``,
 ``MentorPosts.active``) and of the World (``World.cohort``) run against the proxy, so the
 reads they make are recorded too. Writes are found by comparing a snapshot of every
@@ -23,7 +23,7 @@ import numpy as np
 from sim.engine.world import World
 
 ARRAY_PARTS = ("students", "school_mentors", "enterprise_mentors", "enterprises")
-RECORD_PARTS = ("counters", "this_week")
+RECORD_PARTS = ("counters", "curriculum", "this_week")
 WHOLE_PARTS = ("ledger", "pending_dropouts", "pending_terminations")
 SERVICES = ("scenario", "calendar", "streams", "events", "week")
 STRUCTURAL = ("n",)

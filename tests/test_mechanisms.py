@@ -15,11 +15,20 @@ from sim.mechanisms import certification
 from sim.mechanisms.attrition import after_detection, request_attrition, weekly_probability
 from sim.mechanisms.certification import hold_exams, pass_probability
 from sim.mechanisms.contact import problems_caught
+from sim.mechanisms.enterprise_accounts import book_enterprise_week, codevelopment_hours_by_firm
 from sim.mechanisms.enterprise_pool import apprentice_capacity, post_staff_shares
-from sim.mechanisms.incentives import mentor_effort, update_mentor_effort
+from sim.mechanisms.evaluation import composite_score
+from sim.mechanisms.funding import mentors_away_teaching
+from sim.mechanisms.incentives import (
+    best_by_mentees,
+    holds_honour,
+    honours_count,
+    mentor_effort,
+    update_mentor_effort,
+)
 from sim.mechanisms.labour_market import _host_decisions, host_bar
 from sim.mechanisms.learning import SCHOOL_WEEK_HOURS, _grow, learn, school_week_shares
-from sim.mechanisms.mentor_development import train_mentors, turn_over_mentors
+from sim.mechanisms.mentor_development import away_in_practice, train_mentors, turn_over_mentors
 from sim.mechanisms.mentor_selection import (
     TEACHING_EXPERIENCE_YEARS,
     candidates_before_eligible,
@@ -36,7 +45,8 @@ from sim.mechanisms.participation import (
     participation_probability,
 )
 from sim.mechanisms.placement import _interleaved_places, free_places, place_apprentices
-from sim.model import TalentModel, build_world, resolve_scenario
+from sim.mechanisms.training_base import practice_hours_per_school_week
+from sim.model import TalentModel, build_world, resolve_scenario, run_one
 from sim.scenario.schema import CalendarParams
 
 S, A, E = Location.SCHOOL, Location.AWAY, Location.ENTERPRISE
@@ -159,7 +169,7 @@ def test_ledger_uses_are_in_documented_priority():
     ledger = Ledger()
     ledger.pay_in("school_special_fund", 50.0)
     shares = ledger.pay_out(ByUse.filled(20.0))
-    assert [shares.get(u) for u in USES] == pytest.approx([1.0, 1.0, 0.5, 0.0, 0.0, 0.0])
+    assert [shares.get(u) for u in USES] == pytest.approx([1.0, 1.0, 0.5, 0.0, 0.0, 0.0, 0.0])
 
 
 def test_by_use_has_no_default_for_a_misspelt_use():
@@ -196,8 +206,8 @@ def test_ledger_pays_a_use_only_from_its_earmarked_sources():
     assert shares.exam_fees == 1.0
     assert shares.contact_visits == 0.0  # earmarked to no source: never paid
     assert ledger.balance[SOURCES.index("school_special_fund")] == pytest.approx(70.0)
-    assert ledger.weeks_short.tolist() == [1, 0, 0, 1, 0, 0]
-    np.testing.assert_allclose(ledger.unpaid, [50.0, 0, 0, 10.0, 0, 0])
+    assert ledger.weeks_short.tolist() == [1, 0, 0, 0, 1, 0, 0]
+    np.testing.assert_allclose(ledger.unpaid, [50.0, 0, 0, 0, 10.0, 0, 0])
     funded = ledger.week_funded_share()
     assert funded["training_base"] == 0.0 and funded["exam_fees"] == 1.0
     assert np.isnan(funded["school_mentor_remuneration"])  # no need this week
@@ -330,7 +340,9 @@ def test_school_guidance_share_known_answer(students_per_mentor):
     w = model.world
     s, sm, p = w.students, w.school_mentors, w.scenario.school_mentors
     load = np.bincount(s.school_mentor, minlength=sm.n)
-    expected = np.minimum(1.0, p.guidance_hours_per_week * sm.effort / (p.desired_hours_per_student_week * load))
+    codevelopment = w.this_week.codevelopment.school_mentor_hours  # hours given to the curriculum
+    expected = np.minimum(1.0, (p.guidance_hours_per_week * sm.effort - codevelopment)
+                          / (p.desired_hours_per_student_week * load))
     np.testing.assert_allclose(s.guidance_school, expected[s.school_mentor])
 
 
@@ -349,7 +361,8 @@ def test_enterprise_visits_take_school_mentor_hours():
     visiting = np.bincount(s.school_mentor[at_firm], minlength=sm.n) > 0
     assert visiting.any() and at_school.any()
     visit_hours = np.where(visiting, w.this_week.contact.visits_per_month * 12 / 52 * 6.0, 0.0)
-    supply = np.maximum(sc.school_mentors.guidance_hours_per_week * sm.effort - visit_hours, 0.0)
+    supply = np.maximum(sc.school_mentors.guidance_hours_per_week * sm.effort - visit_hours
+                        - w.this_week.codevelopment.school_mentor_hours, 0.0)
     demand = sc.school_mentors.desired_hours_per_student_week * np.bincount(s.school_mentor[at_school],
                                                                             minlength=sm.n)
     expected = np.minimum(1.0, supply / np.maximum(demand, 1e-12))
@@ -376,6 +389,85 @@ def test_more_students_per_mentor_means_less_guidance():
     firm = [_mean_guidance("enterprise_mentors.apprentices_per_mentor", v, 107, "guidance_enterprise")
             for v in (1, 4)]
     assert firm[0] > firm[1]
+
+
+# --------------------------------------------------------------------------- curriculum co-development
+# (issue "The headline comparison from mechanisms", item 6: co-developing the curriculum takes school and
+# enterprise mentors' hours, and alignment builds up over years)
+
+CODEVELOPMENT = {**SMALL, "intake.cohort_size": 150, "intake.n_cohorts": 2, "simulation.horizon_years": 5,
+                 "enterprises.count": 15}
+
+
+def _alignment_by_year(**overrides) -> list[float]:
+    model = TalentModel(None, seed=2, mesa_agents=False, **{**CODEVELOPMENT, **overrides})
+    by_year = [model.world.curriculum.alignment]
+    for week in range(model.world.scenario.horizon_weeks):
+        model.step()
+        if (week + 1) % 52 == 0:
+            by_year.append(model.world.curriculum.alignment)
+    return by_year
+
+
+def test_alignment_starts_at_the_schools_own_and_rises_over_years_towards_its_target():
+    by_year = _alignment_by_year(**{"programme.curriculum_alignment": 0.8, "curriculum.initial_alignment": 0.4})
+    assert by_year[0] == 0.4
+    steps = np.diff(by_year)[:4]  # the years with students (the fifth is the second cohort's follow-up)
+    assert (steps > 0).all(), by_year  # every year's hours build it further ...
+    assert 0.4 < by_year[1] < by_year[-1] <= 0.8  # ... over years, never past the target
+    assert steps[0] < 0.2  # a year's step is far short of the gap
+    reached = _alignment_by_year(**{"programme.curriculum_alignment": 0.5, "curriculum.initial_alignment": 0.4})
+    assert reached[-1] == 0.5 and reached[1] < 0.5  # reached in some year, then kept (the hours stop)
+    # a target below the school's own curriculum: the target from the start, no hours
+    assert _alignment_by_year(**{"programme.curriculum_alignment": 0.3}) == [0.3] * 6
+
+
+def test_codevelopment_hours_come_out_of_school_mentors_guidance():
+    hours_a_year = 104.0  # two hours a week
+    shares = {}
+    for hours in (0.0, hours_a_year):
+        model = TalentModel(None, seed=3, mesa_agents=False, **{
+            **SMALL, "intake.cohort_size": 80, "school_mentors.students_per_mentor": 20,
+            "school_mentors.turnover_rate_per_year": 0.0, "curriculum.codevelopment_hours_per_mentor_year": hours})
+        model.step()
+        model.step()  # week 1: everyone at school, no visits
+        w = model.world
+        s, sm, p = w.students, w.school_mentors, w.scenario.school_mentors
+        np.testing.assert_allclose(w.this_week.codevelopment.school_mentor_hours, hours / 52)
+        load = np.bincount(s.school_mentor, minlength=sm.n)
+        expected = np.minimum(1.0, (p.guidance_hours_per_week * sm.effort - hours / 52)
+                              / (p.desired_hours_per_student_week * load))
+        np.testing.assert_allclose(s.guidance_school, expected[s.school_mentor])
+        shares[hours] = w.this_week.guidance.school_mentor_supply_hours
+    assert shares[hours_a_year] < shares[0.0]
+
+
+def test_a_higher_target_costs_more_mentor_hours():
+    runs = {target: run_one(None, seed=1, students=False, **{**CODEVELOPMENT, "programme.curriculum_alignment":
+                                                             target}).summary for target in (0.4, 0.5, 0.8)}
+    assert runs[0.4]["codevelopment_hours"] == 0.0 and runs[0.4]["curriculum_alignment_reached"] == 0.4
+    # 0.5 is reached in the run, and the hours stop; 0.8 is still being worked towards at the end
+    assert 0 < runs[0.5]["codevelopment_hours"] < runs[0.8]["codevelopment_hours"]
+    assert runs[0.5]["curriculum_alignment_reached"] == 0.5 < runs[0.8]["curriculum_alignment_reached"]
+
+
+def test_firms_pay_their_mentors_codevelopment_hours():
+    model = TalentModel(None, seed=3, mesa_agents=False, **{**CODEVELOPMENT, "simulation.horizon_years": 3})
+    for _ in range(107):  # week 106: the first cohort in its hosts
+        model.step()
+    w = model.world
+    hours = w.this_week.codevelopment.enterprise_mentor_hours
+    assert hours.any() and w.curriculum.alignment < w.scenario.programme.curriculum_alignment
+    by_firm = codevelopment_hours_by_firm(w)
+    assert by_firm.sum() == pytest.approx(hours.sum())
+    before = w.counters.gross_training_cost_yuan
+    book_enterprise_week(w)
+    with_hours = w.counters.gross_training_cost_yuan - before
+    w.this_week.codevelopment.enterprise_mentor_hours = np.zeros_like(hours)
+    before = w.counters.gross_training_cost_yuan
+    book_enterprise_week(w)
+    without = w.counters.gross_training_cost_yuan - before
+    assert with_hours - without == pytest.approx(hours.sum() * w.scenario.enterprise_mentors.hourly_cost_yuan)
 
 
 # --------------------------------------------------------------------------- learning
@@ -465,6 +557,75 @@ def test_more_practice_is_less_theory_hour_for_hour():
     grows = practical_lo > 0
     np.testing.assert_allclose(practical_hi[grows] / practical_lo[grows], 0.5 / 0.2)
     np.testing.assert_allclose(theory_hi / theory_lo, 0.5 / 0.8)
+
+
+# --------------------------------------------------------------------------- the training base
+# (issue "The headline comparison from mechanisms", item 6: on-campus practice uses the base's capacity and
+# consumables in proportion to its hours)
+
+
+def _first_school_week(**overrides):
+    model = TalentModel(None, seed=3, mesa_agents=False, **{**SMALL, "intake.cohort_size": 80, **overrides})
+    model.step()  # week 0: the first cohort enrols and is at school
+    return model.world
+
+
+def test_training_base_need_is_a_fixed_cost_and_consumables_for_the_practice_hours():
+    fixed, per_hour = 10.0, 2.0
+    needs = {}
+    for share in (0.2, 0.4):
+        w = _first_school_week(**{"programme.school_practice_hours_share": share,
+                                  "funding.training_base_fixed_yuan_per_student_week": fixed,
+                                  "funding.practice_consumables_yuan_per_practice_hour": per_hour})
+        at_school = int(np.count_nonzero(w.students.location == S))
+        hours = share * (SCHOOL_WEEK_HOURS - w.scenario.school_mentors.desired_hours_per_student_week)
+        assert at_school == 80 and w.this_week.practice.hours_per_student == pytest.approx(hours)
+        need = w.ledger.week_need[USES.index("training_base")]
+        assert need == pytest.approx(at_school * (fixed + per_hour * hours))
+        needs[share] = need - at_school * fixed
+    assert needs[0.4] == pytest.approx(2 * needs[0.2])  # twice the practice, twice the consumables
+
+
+def test_doubling_practice_doubles_the_training_base_spending_on_consumables():
+    # no fixed cost and no attrition: over a whole run the base's spending follows the practice hours
+    common = {**SMALL, "funding.training_base_fixed_yuan_per_student_week": 0.0,
+              "attrition.dropout_rate_per_year": 0.0, "attrition.termination_rate_per_year": 0.0,
+              "attrition.apprentice_leave_rate_per_year": 0.0}
+    spent = {share: run_one(None, seed=2, students=False, **{**common,
+                                                             "programme.school_practice_hours_share": share}).summary
+             for share in (0.2, 0.4)}
+    ratio = spent[0.4]["spent_training_base_yuan"] / spent[0.2]["spent_training_base_yuan"]
+    assert ratio == pytest.approx(2.0, rel=0.02)
+    assert spent[0.4]["weeks_short_training_base"] == spent[0.2]["weeks_short_training_base"] == 0
+
+
+def test_a_base_too_small_cuts_every_students_practice_pro_rata_and_teaches_it_in_class():
+    roomy = _first_school_week()
+    demand = 80 * practice_hours_per_school_week(roomy.scenario)
+    small = _first_school_week(**{"programme.training_base_capacity_hours_per_week": demand / 4})
+    assert roomy.this_week.practice.capacity_share == 1.0
+    assert small.this_week.practice.capacity_share == pytest.approx(0.25)
+    assert small.this_week.practice.hours_per_student == pytest.approx(
+        roomy.this_week.practice.hours_per_student / 4)
+    # consumables for the hours practised only; the fixed cost for every student
+    sc = small.scenario.funding
+    assert small.ledger.week_need[USES.index("training_base")] == pytest.approx(
+        80 * (sc.training_base_fixed_yuan_per_student_week
+              + sc.practice_consumables_yuan_per_practice_hour * small.this_week.practice.hours_per_student))
+    in_class, in_practice = school_week_shares(small, 1.0, 0.25)
+    full_class, full_practice = school_week_shares(small, 1.0)
+    assert in_practice == pytest.approx(full_practice / 4)
+    assert in_class + in_practice == pytest.approx(full_class + full_practice)  # the cut hours go to class
+    assert small.counters.practice_hours_cut == pytest.approx(0.75 * demand)
+
+
+def test_a_base_too_small_means_less_practical_skill_and_more_theory():
+    e = {cap: run_one(None, seed=4, students=False, **{**SMALL, "programme.training_base_capacity_hours_per_week":
+                                                       cap}).summary for cap in (18_000.0, 100.0)}
+    assert e[18_000.0]["practice_hours_cut_share"] == 0.0 and e[18_000.0]["training_base_peak_use"] < 1.0
+    assert 0.5 < e[100.0]["practice_hours_cut_share"] < 1.0 and e[100.0]["training_base_peak_use"] > 1.0
+    assert e[100.0]["mean_practical_skill"] < e[18_000.0]["mean_practical_skill"] - 1.0
+    assert e[100.0]["mean_theory"] > e[18_000.0]["mean_theory"]
 
 
 def test_motivation_reverts_to_the_disposition_when_the_week_goes_as_planned():
@@ -850,6 +1011,7 @@ def test_the_subsidy_is_paid_at_completion_by_trainee_years_and_certificate():
     s.stage[:] = INTERN
     completing = np.flatnonzero(world.graduation_week() == world.week)[:3]
     s.host[completing] = [0, 0, 1]
+    s.accounts_host[completing] = s.host[completing]  # the weeks counted are those with the current host
     s.hosted_weeks[completing] = [52, 26, 52]
     s.accounts_host[completing] = [0, 0, 1]  # the weeks were with the completing host
     s.certificates[completing] = [1, 0, 0]
@@ -894,12 +1056,13 @@ def test_a_hire_saving_counts_once_per_expected_hire():
 
 
 def test_mentor_effort_known_values():
-    assert mentor_effort(0.5, 1000.0, 1.0, 0.15, 0.0, 0.0) == pytest.approx(0.65)
-    assert mentor_effort(0.5, 1000.0, 0.5, 0.15, 0.0, 0.0) == pytest.approx(0.575)
-    assert mentor_effort(0.5, 1000.0, 0.0, 0.15, 0.0, 0.0) == pytest.approx(0.5)
-    assert mentor_effort(0.5, 0.0, 1.0, 0.15, 0.05, 0.05) == pytest.approx(0.6)
-    assert mentor_effort(0.9, 5000.0, 1.0, 0.15, 0.0, 0.0) == 1.0
-    efforts = [mentor_effort(0.5, a, 1.0, 0.15, 0.0, 0.0) for a in (0, 500, 1000, 2000)]
+    assert mentor_effort(0.5, 1000.0, 1.0, 0.15) == pytest.approx(0.65)
+    assert mentor_effort(0.5, 1000.0, 0.5, 0.15) == pytest.approx(0.575)
+    assert mentor_effort(0.5, 1000.0, 0.0, 0.15) == pytest.approx(0.5)
+    assert mentor_effort(0.5, 0.0, 1.0, 0.15, 0.1) == pytest.approx(0.6)
+    np.testing.assert_allclose(mentor_effort(0.5, 0.0, 1.0, 0.15, np.array([0.0, 0.1])), [0.5, 0.6])
+    assert mentor_effort(0.9, 5000.0, 1.0, 0.15) == 1.0
+    efforts = [mentor_effort(0.5, a, 1.0, 0.15) for a in (0, 500, 1000, 2000)]
     assert efforts == sorted(efforts) and efforts[0] < efforts[-1]
 
 
@@ -915,6 +1078,105 @@ def test_effort_falls_to_base_when_unfunded():
     update_mentor_effort(world)
     np.testing.assert_allclose(world.school_mentors.effort, sc.school_mentors.base_effort)
     np.testing.assert_allclose(world.enterprise_mentors.effort, sc.enterprise_mentors.base_effort)
+
+
+# (issue "The headline comparison from mechanisms", item 6: honours go to a stated share of mentors ranked by their
+# mentees' results; career development acts through its own channel, mentor turnover)
+
+
+def test_honours_go_to_the_stated_share_of_mentors_whose_mentees_score_best():
+    posts = small_world(12, **{"intake.cohort_size": 200}).school_mentors  # 10 posts
+    assert posts.n == 10
+    posts.vacant_until[:] = -1
+    posts.vacant_until[3] = 1000  # a vacant post is not ranked
+    mentor_of = np.array([0, 0, 1, 1, 2, 3, 3, 4, 5, 5, 6, 7, 8, 9])
+    scores = np.array([50, 70, 90, 80, 40, 99, 99, 10, 65, 65, 60, 55, 75, 20], dtype=float)
+    honoured = best_by_mentees(posts, mentor_of, scores, 0.25, week=0)
+    # ranked: posts 0-2 and 4-9 (9 posts with mentees, post 3 vacant): a quarter of 9 is 2 (2.25 rounds to 2)
+    assert honours_count(0.25, 9) == 2 and honours_count(0.1, 15) == 2 and honours_count(0.1, 4) == 0
+    assert np.flatnonzero(honoured).tolist() == [1, 8]  # means 85 and 75; post 3 (99) is vacant
+    assert not best_by_mentees(posts, mentor_of, scores, 0.0, week=0).any()
+
+
+def test_only_the_honoured_mentors_make_more_effort():
+    model = TalentModel(None, seed=4, mesa_agents=False, **{**SMALL, "intake.cohort_size": 200,
+                                                           "incentives.mentor_honours": True,
+                                                           "incentives.honours_share": 0.1})
+    for _ in range(53):  # week 52: the first honours, for the second year
+        model.step()
+    w = model.world
+    sm, sc = w.school_mentors, w.scenario
+    ranked = np.count_nonzero(np.bincount(w.students.school_mentor[w.students.in_programme()], minlength=sm.n)
+                              * sm.active(52))
+    assert sm.honoured.sum() == honours_count(0.1, ranked) > 0
+    plain = mentor_effort(sc.school_mentors.base_effort, sc.school_mentors.remuneration_yuan_per_month,
+                          w.this_week.funded.school_mentor_remuneration, sc.incentives.effort_per_1000_yuan_month)
+    np.testing.assert_allclose(sm.effort[~sm.honoured], plain)
+    np.testing.assert_allclose(sm.effort[sm.honoured], plain + sc.incentives.honours_effort)
+    # the honoured are those whose mentees score best
+    s = w.students
+    mine = s.in_programme()
+    mean = np.bincount(s.school_mentor[mine], weights=composite_score(s, sc.evaluation, mine), minlength=sm.n) / \
+        np.maximum(np.bincount(s.school_mentor[mine], minlength=sm.n), 1)
+    assert mean[sm.honoured].min() >= mean[~sm.honoured & sm.active(52)].max()
+
+
+def test_a_mentor_who_leaves_takes_the_honour_with_it():
+    world = small_world(12, **{"intake.cohort_size": 200})
+    sm = world.school_mentors
+    world.week = 60  # the honours were given at week 52
+    sm.vacant_until[:] = -1
+    sm.vacant_until[1] = 68  # left in week 60, refilled in week 68
+    honoured = np.zeros(sm.n, dtype=bool)
+    honoured[[0, 1]] = True
+    assert holds_honour(world, sm, honoured).tolist() == [True] + [False] * (sm.n - 1)
+    world.week = 70  # refilled: the new mentor was not honoured either
+    assert not holds_honour(world, sm, honoured)[1]
+
+
+def test_career_development_lowers_mentor_turnover_not_effort():
+    counts = {}
+    for career in (False, True):
+        world = small_world(7, **{"incentives.career_development": career,
+                                  "incentives.career_turnover_factor": 0.5,
+                                  "school_mentors.turnover_rate_per_year": 2.0,
+                                  "enterprise_mentors.turnover_rate_per_year": 2.0})
+        world.this_week.funded = ByUse.filled(1.0)
+        update_mentor_effort(world)
+        effort = (world.school_mentors.effort.copy(), world.enterprise_mentors.effort.copy())
+        left = 0
+        for week in range(1, 53):
+            world.week = week
+            before = world.school_mentors.vacant_until.copy(), world.enterprise_mentors.vacant_until.copy()
+            turn_over_mentors(world)
+            left += int(np.count_nonzero(world.school_mentors.vacant_until != before[0]))
+            left += int(np.count_nonzero(world.enterprise_mentors.vacant_until != before[1]))
+        counts[career] = (left, effort)
+    assert counts[True][0] < 0.75 * counts[False][0]  # about half as many leave
+    for on, off in zip(counts[True][1], counts[False][1], strict=True):
+        np.testing.assert_array_equal(on, off)  # and nobody works harder for it
+
+
+def test_honours_and_career_development_act_through_their_own_channels():
+    common = {**MENTOR_SMALL_RUN, "school_mentors.students_per_mentor": 30.0}
+    e = {}
+    for label, overrides in (("none", {}), ("honours", {"incentives.mentor_honours": True}),
+                             ("career", {"incentives.career_development": True})):
+        e[label] = [run_one(None, seed=seed, students=False, **{**common, **overrides}).summary for seed in range(3)]
+
+    def mean(label, outcome):
+        return float(np.mean([r[outcome] for r in e[label]]))
+
+    # career development: fewer vacant posts; honours: the same vacancies, more guidance from the honoured
+    assert mean("career", "school_mentor_vacancy_share") < mean("none", "school_mentor_vacancy_share")
+    assert mean("career", "enterprise_mentor_vacancy_share") < mean("none", "enterprise_mentor_vacancy_share")
+    assert mean("honours", "school_mentor_vacancy_share") == mean("none", "school_mentor_vacancy_share")
+    assert mean("honours", "mean_composite_score") > mean("none", "mean_composite_score")
+    assert mean("honours", "mean_composite_score") != mean("career", "mean_composite_score")
+
+
+MENTOR_SMALL_RUN = {**SMALL, "intake.cohort_size": 150, "intake.n_cohorts": 2, "simulation.horizon_years": 5,
+                    "enterprises.count": 15}
 
 
 # --------------------------------------------------------------------------- mentor selection (issue 10: rules act)
@@ -1036,6 +1298,61 @@ def test_two_way_training_moves_skills_toward_one():
         train_mentors(world)
     assert (sm.practical_skill <= 1.0).all() and (sm.practical_skill > 0.99).all()
     assert (em.pedagogical_skill <= 1.0).all() and (em.pedagogical_skill > 0.99).all()
+
+
+# (issue "The headline comparison from mechanisms", item 6: teachers' enterprise practice takes teaching hours or
+# pays a substitute)
+
+PRACTICE = {**SMALL, "intake.cohort_size": 80, "intake.n_cohorts": 2, "school_mentors.turnover_rate_per_year": 0.0,
+            "mentor_development.school_mentor_practice_share_per_year": 1.0,
+            "mentor_development.practice_weeks_per_year": 4}
+
+
+def _in_practice(week: int, **overrides):
+    model = TalentModel(None, seed=3, mesa_agents=False, **{**PRACTICE, **overrides})
+    for _ in range(week + 1):
+        model.step()
+    return model.world
+
+
+def test_school_mentors_in_practice_are_away_for_the_stated_weeks():
+    w = _in_practice(52)  # the second year starts: every filled post practises (share 1)
+    sm = w.school_mentors
+    assert (sm.practice_until[sm.active(52)] == 56).all()
+    assert (away_in_practice(w) == sm.active(52)).all()
+    w = _in_practice(56)
+    assert not away_in_practice(w).any()  # back after four weeks
+
+
+def test_a_paid_substitute_keeps_the_guidance_and_costs_the_school_fund():
+    paid = _in_practice(52)
+    unpaid = _in_practice(52, **{"funding.earmarks.practice_substitutes": []})  # the school pays no substitute
+    need = paid.ledger.week_need[USES.index("practice_substitutes")]
+    away = int(np.count_nonzero(mentors_away_teaching(paid)))
+    assert away > 0
+    assert need == pytest.approx(away * paid.scenario.mentor_development.substitute_yuan_per_teacher_week)
+    spent = paid.ledger.spent[SOURCES.index("school_special_fund"), USES.index("practice_substitutes")]
+    assert spent == pytest.approx(need)  # one week's substitutes, from the school special fund
+    assert unpaid.ledger.spent[:, USES.index("practice_substitutes")].sum() == 0.0
+    at_school = (paid.students.location == S) & (paid.students.school_mentor >= 0)
+    no_practice = _in_practice(52, **{"mentor_development.school_mentor_practice_share_per_year": 0.0})
+    np.testing.assert_allclose(paid.students.guidance_school[at_school],  # the substitute gives the mentor's hours
+                               no_practice.students.guidance_school[at_school])
+    assert (unpaid.students.guidance_school[at_school] == 0.0).all()  # unpaid: the hours are lost
+    assert unpaid.counters.teacher_weeks_uncovered == unpaid.counters.teacher_weeks_in_practice == away
+    assert paid.counters.teacher_weeks_uncovered == 0.0
+
+
+def test_practice_without_substitutes_costs_skills_and_with_them_money():
+    runs = {label: run_one(None, seed=5, students=False, **{**PRACTICE, **overrides}).summary
+            for label, overrides in (("paid", {}), ("unpaid", {"funding.earmarks.practice_substitutes": []}))}
+    paid, unpaid = runs["paid"], runs["unpaid"]
+    assert paid["spent_practice_substitutes_yuan"] == pytest.approx(
+        paid["teacher_weeks_in_practice"] * 2300.0)
+    assert unpaid["spent_practice_substitutes_yuan"] == 0.0
+    assert unpaid["teacher_weeks_in_practice_uncovered"] > 0
+    assert unpaid["mean_composite_score"] < paid["mean_composite_score"]
+    assert unpaid["public_cost_yuan"] < paid["public_cost_yuan"]
 
 
 # --------------------------------------------------------------------------- random streams

@@ -61,7 +61,7 @@ def test_moved_values_known_answers():
     assert moved_values(index["enterprise_mentors.apprentices_per_mentor"]) == [6, 2]  # 4 x 1.5, 4 x 0.5
     assert moved_values(index["certification.max_attempts"]) == [4, 2]  # 3 x 1.5 rounds to 4
     assert moved_values(index["enterprises.initial_participation_share"]) == [1.0, 0.4]  # clipped at 1
-    assert moved_values(index["incentives.certified_enterprise_share"]) == [0.33]
+    assert moved_values(index["incentives.certified_enterprise_share"]) == [0.33]  # from 0: its stated value
     assert moved_values(index["school_mentors.students_per_mentor"], 30.0) == [45.0, 15.0]
 
 

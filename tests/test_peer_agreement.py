@@ -12,8 +12,10 @@ and shows that the same check catches it.
 
 The scenario is small so that the test stays fast, and it turns on the incentives (an
 enterprise apprenticeship, so that hosts claim the completion subsidy; certified firms
-with the education-surcharge credit; demonstration-unit titles) and tight funds so that
-the ledger's priorities, the enterprise accounts and participation are all exercised.
+with the education-surcharge credit; demonstration-unit titles; honours for the best
+mentors and career credit for mentoring), tight funds and a small
+training base so that the ledger's priorities, the cut of practice hours, the enterprise
+accounts and participation are all exercised.
 """
 
 from __future__ import annotations
@@ -42,6 +44,9 @@ SMALL = {
     "incentives.apprentice_subsidy_yuan_per_year": 3_000.0,
     "incentives.certified_enterprise_share": 0.5,  # half the firms claim the education-surcharge credit
     "incentives.demonstration_unit_titles": True,
+    "incentives.mentor_honours": True,  # the best tenth of mentors honoured each year (per-mentor effort)
+    "incentives.career_development": True,  # lower mentor turnover
+    "programme.training_base_capacity_hours_per_week": 2_000.0,  # small: practice cut while both cohorts at school
 }
 REPLICATIONS = 16
 VARIANT_REPLICATIONS = 8
@@ -149,6 +154,7 @@ def test_peer_agrees_with_engine(scenario, engine_runs):
     assert summary["balance_yuan"] < summary["money_in_yuan"]
     assert 0 < summary["early_termination_rate"] <= summary["dissolution_rate"] < 1
     assert 0 < summary["dropout_rate"] < 1
+    assert 0 < summary["practice_hours_cut_share"] < 1
 
 
 def test_check_catches_a_changed_mechanism(scenario, engine_runs):

@@ -16,7 +16,7 @@ from sim.phases import MECHANISMS, WEEKLY_PHASES, describe_phases
 from sim.scenario import resolve_scenario
 
 SCENARIOS = ("baseline", "traditional", "alternating", "funding_cut", "enterprise_incentives",
-             "enterprise_apprenticeship")
+             "enterprise_apprenticeship", "mentor_incentives")
 
 
 @pytest.fixture(scope="module")

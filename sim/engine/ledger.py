@@ -43,6 +43,7 @@ class ByUse:
 
     training_base: float
     school_mentor_remuneration: float
+    practice_substitutes: float
     enterprise_mentor_remuneration: float
     contact_visits: float
     exam_fees: float

@@ -152,7 +152,9 @@ class SchoolMentors(MentorPosts):
     practical_skill: np.ndarray  # float64, 0-1
     effort: np.ndarray  # float64, 0-1
     vacant_until: np.ndarray  # int32, week the post is filled again (-1: filled)
-    workload: np.ndarray  # float64, this week's hours demanded (guidance + contact) / hours at full effort
+    workload: np.ndarray  # float64, this week's hours demanded (guidance, contact, co-development) / at full effort
+    practice_until: np.ndarray  # int32, week the mentor is back from enterprise practice (mentor_development)
+    honoured: np.ndarray  # bool, honoured this year (incentives)
 
 
 @dataclass(slots=True)
@@ -165,7 +167,8 @@ class EnterpriseMentors(MentorPosts):
     pedagogical_skill: np.ndarray  # float64, 0-1
     effort: np.ndarray  # float64, 0-1
     vacant_until: np.ndarray  # int32
-    workload: np.ndarray  # float64, this week's hours demanded (guidance + contact) / hours at full effort
+    workload: np.ndarray  # float64, this week's hours demanded (guidance, contact, co-development) / at full effort
+    honoured: np.ndarray  # bool, honoured this year (incentives)
 
 
 @dataclass(slots=True)

@@ -40,6 +40,11 @@ class Counters:
     participation_years: list[float] = field(default_factory=list)  # participation
     reviews: int = 0  # participation: firms' yearly reviews after week 0
     demonstration_unit_years: int = 0  # participation: reviews at which the firm earned the title
+    practice_hours_planned: float = 0.0  # training_base: the timetable's practice hours asked of the base, whole run
+    practice_hours_cut: float = 0.0  # training_base: those cut for lack of the base's capacity
+    practice_peak_hours: float = 0.0  # training_base: the most practice hours asked of the base in one week
+    teacher_weeks_in_practice: float = 0.0  # funding: school mentors' weeks away in practice with mentees at school
+    teacher_weeks_uncovered: float = 0.0  # funding: those no substitute was paid for (guidance hours lost)
 
 
 @dataclass(slots=True)
@@ -61,12 +66,40 @@ class GuidanceHours:
 
 
 @dataclass(slots=True)
+class PracticeWeek:
+    """The training base's hand-over: this week's on-campus practice (training_base)."""
+
+    students_at_school: int = 0
+    hours_per_student: float = 0.0  # practice hours each student at school has this week, after any cut
+    capacity_share: float = 1.0  # share of the timetable's practice hours the base's capacity allows
+
+
+@dataclass(slots=True)
+class CoDevelopment:
+    """The curriculum phase's hand-over: hours each mentor post gives to co-developing the curriculum this week."""
+
+    school_mentor_hours: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per school-mentor post
+    enterprise_mentor_hours: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per enterprise-mentor post
+
+
+@dataclass(slots=True)
+class Curriculum:
+    """The programme's curriculum (curriculum): its alignment with the posts, built up by co-development."""
+
+    alignment: float = 0.0  # alignment of the curriculum with enterprise post standards, 0-1 (before contact)
+    school_mentor_hours: float = 0.0  # co-development hours school mentors gave, whole run
+    enterprise_mentor_hours: float = 0.0  # co-development hours enterprise mentors gave, whole run
+
+
+@dataclass(slots=True)
 class WeekState:
     """Typed records one phase hands later phases of the same week."""
 
     funded: ByUse = field(default_factory=lambda: ByUse.filled(1.0))  # share of each use's need paid (funding)
     contact: ContactMade = field(default_factory=ContactMade)  # (contact)
     guidance: GuidanceHours = field(default_factory=GuidanceHours)  # (mentoring)
+    practice: PracticeWeek = field(default_factory=PracticeWeek)  # (training_base)
+    codevelopment: CoDevelopment = field(default_factory=CoDevelopment)  # (curriculum)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +133,7 @@ class World:
     events: EventLog
     week: int = 0
     counters: Counters = field(default_factory=Counters)
+    curriculum: Curriculum = field(default_factory=Curriculum)
     this_week: WeekState = field(default_factory=WeekState)
     pending_dropouts: list[tuple[np.ndarray, str]] = field(default_factory=list)
     pending_terminations: list[tuple[np.ndarray, str]] = field(default_factory=list)

@@ -95,6 +95,10 @@ WHERE: Mapping[str, Where] = {
     "enterprises.slots_offered_mean": Where(
         "only where places are scarce: the baseline at its own size (at the lever size the offered places are "
         "more than the apprentices)", full_size=True),
+    "programme.training_base_capacity_hours_per_week": Where(
+        "only where the students at school ask more practice hours than the training base can host: the baseline "
+        "at its own size, whose weeks with two cohorts at school ask 67% of the default capacity (at the lever "
+        "size a quarter of it)", full_size=True),
     "funding.enterprise_cost_sharing_yuan_per_apprentice_year": Where(
         "only where the other sources earmarked for what it pays run short: funding_cut", "funding_cut"),
     "funding.government_yuan_per_year": Where(
@@ -112,8 +116,10 @@ WHERE: Mapping[str, Where] = {
         "enterprise_incentives with little VAT (1,000 yuan per employee, a firm of low value added); at the "
         "default 34,000 the surcharges absorb every credit", "enterprise_incentives",
         {"participation.vat_yuan_per_employee_year": 1000.0}),
+    "incentives.honours_share": Where("only with mentor honours on: mentor_incentives", "mentor_incentives"),
     "incentives.honours_effort": Where("only with mentor honours on: mentor_incentives", "mentor_incentives"),
-    "incentives.career_effort": Where("only with career development on: mentor_incentives", "mentor_incentives"),
+    "incentives.career_turnover_factor": Where("only with career development on: mentor_incentives",
+                                               "mentor_incentives"),
     "incentives.demonstration_unit_value_yuan": Where(
         "only with demonstration-unit titles on: enterprise_incentives", "enterprise_incentives"),
 }

@@ -8,7 +8,8 @@ things (assumption, after the regular communication and dynamic monitoring of Li
 §5.2; the reasoning is in docs/model.md, 7.10):
 
 - teaching aligned with the posts: contact raises each host's coordination with the
-  school, which moves curriculum alignment towards the enterprise's post standards:
+  school, which moves the alignment of teaching beyond the curriculum's (``base``, what
+  co-development has built, ``curriculum``) towards the enterprise's post standards:
   ``alignment = base + alignment_gain x coordination x (1 - base)``. Coordination
   follows the contact made with a lag (``adjustment_rate_per_week``) and reaches 1
   when both rules are met; it decays in firms without apprentices;
@@ -95,9 +96,12 @@ def placement_knowledge(world: World, firms: np.ndarray) -> np.ndarray:
     return world.scenario.contact.placement_fit_gain * world.enterprises.coordination[firms]
 
 
-def alignment(world: World, coordination: np.ndarray | float) -> np.ndarray | float:
-    """Curriculum alignment given coordination, 0-1."""
-    base = world.scenario.programme.curriculum_alignment
+def alignment(world: World, coordination: np.ndarray | float, base: float | None = None) -> np.ndarray | float:
+    """Alignment of teaching given coordination, 0-1: the curriculum's (``base``; default the co-developed one).
+
+    Contact moves the curriculum's alignment ``base`` towards 1 by ``alignment_gain x coordination``.
+    """
+    base = world.curriculum.alignment if base is None else base
     return base + world.scenario.contact.alignment_gain * coordination * (1.0 - base)
 
 

@@ -4,8 +4,10 @@ One formula (``week_accounts``) books every week and is the one a firm's ex-ante
 expectation applies to the planned skill path (``participation``). Cost of an
 apprentice-week in the firm: the apprentice's pay + consumables + the mentor hours given
 x their hourly cost, plus the allowance the firm pays its own enterprise mentors
-(funding). The pay follows the programme's kind (``apprentice_pay_yuan_per_week``): an
-intern of a school-based programme gets ``internship_pay_share_of_post_wage`` of the
+(funding); the hours its mentors give to co-developing the curriculum (``curriculum``)
+cost the firm their hourly cost too (its books, not an apprentice's own accounts). The
+pay follows the programme's kind (``apprentice_pay_yuan_per_week``): an intern of a
+school-based programme gets ``internship_pay_share_of_post_wage`` of the
 post's wage (the 2021 internship rules, Art. 18, set at least 80%), an employee of an
 enterprise apprenticeship the post's wage. Returns: the apprentice's productive work
 (``productive_time_share x practical skill / 100 x skilled_output_yuan_per_week``:
@@ -98,7 +100,9 @@ def book_enterprise_week(world: World) -> None:
     subsidy = ent.week_subsidy_yuan  # completion subsidies the firm received this week (funding)
     credit = tax_credit.credit_week(world, np.asarray(tax_credit.qualifying_yuan(
         sc, np.bincount(s.host[at_firm], minlength=ent.n).astype(float))))
-    if len(at_firm) == 0 and not allowance.any() and not subsidy.any() and not credit.any():
+    codeveloping = codevelopment_hours_by_firm(world)
+    if len(at_firm) == 0 and not allowance.any() and not subsidy.any() and not credit.any() \
+            and not codeveloping.any():
         return
     host = s.host[at_firm]
     mentored = s.enterprise_mentor[at_firm] >= 0
@@ -108,7 +112,8 @@ def book_enterprise_week(world: World) -> None:
     apprentices = np.bincount(host, minlength=ent.n).astype(float)
     firm = week_accounts(sc, apprentices, np.bincount(host, weights=hours, minlength=ent.n),
                          np.bincount(host, weights=skill, minlength=ent.n), allowance)
-    cost = np.asarray(firm.cost)
+    # the firm's mentors' hours co-developing the curriculum (curriculum) are training staff time too
+    cost = np.asarray(firm.cost) + codeveloping * sc.enterprise_mentors.hourly_cost_yuan
     output = np.asarray(firm.output)
     ent.year_cost_yuan += cost
     ent.year_benefit_yuan += output + subsidy
@@ -139,6 +144,15 @@ def book_enterprise_week(world: World) -> None:
         s.hosted_output_yuan[at_firm] += own.output
         s.hosted_cost_yuan[at_firm] += own.cost
         s.hosted_weeks[at_firm] += 1
+
+
+def codevelopment_hours_by_firm(world: World) -> np.ndarray:
+    """Hours each firm's mentors gave to co-developing the curriculum this week (``curriculum``)."""
+    hours = world.this_week.codevelopment.enterprise_mentor_hours
+    ent = world.enterprises
+    if len(hours) != world.enterprise_mentors.n or not hours.any():
+        return np.zeros(ent.n)
+    return np.bincount(world.enterprise_mentors.enterprise, weights=hours, minlength=ent.n)
 
 
 def first_year_net_cost(world: World) -> np.ndarray:
@@ -193,7 +207,8 @@ def _accounts(name: str, description: str) -> StateField:
 MECHANISM = Mechanism(
     name="enterprise_accounts",
     step=book_enterprise_week,
-    reads=("enterprises.certified", "enterprises.demonstration_unit", "enterprises.staff",
+    reads=("enterprise_mentors.enterprise", "enterprises.certified", "enterprises.demonstration_unit",
+           "enterprises.staff", "this_week.codevelopment",
            "enterprises.week_mentor_allowance_yuan", "enterprises.week_subsidy_yuan", "students.enterprise_mentor",
            "students.guidance_enterprise", "students.host", "students.location", "students.practical_skill"),
     writes=("counters.gross_training_cost_yuan", "counters.productive_output_yuan",

@@ -8,8 +8,10 @@ left). Enterprises pay their cost share as they host: each week, ``cost share pe
 apprentice-year / 52`` for each apprentice in a firm that week (the yearly bill's
 total, settled weekly, so none of it arrives after the last apprentice has left).
 
-Money out. Each week every use states its need (training-base running costs for
-students at school, allowances of the school mentors with mentees in the programme,
+Money out. Each week every use states its need (the training base's running cost and
+its consumables for the practice hours of the students at school, ``training_base``;
+allowances of the school mentors with mentees in the programme, substitutes for those
+away in enterprise practice while mentees are at school (``mentor_development``),
 the enterprise mentors' pay, visit travel, exam fees, the apprentice subsidy) and
 the ledger pays it only from the sources earmarked for it (``funding.earmarks``), in
 the order listed; the mechanisms scale what they do by the share paid.
@@ -50,7 +52,8 @@ from sim.engine.ledger import SOURCES, USES, ByUse, Ledger
 from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import EMPLOYED, ENTERPRISE, FURTHER_STUDY, SCHOOL
 from sim.engine.world import RunTotals, World
-from sim.mechanisms import certification
+from sim.mechanisms import certification, training_base
+from sim.mechanisms.mentor_development import away_in_practice
 from sim.scenario.schema import WEEKS_PER_YEAR, Scenario
 
 MONTHS_PER_WEEK = 12.0 / WEEKS_PER_YEAR
@@ -129,11 +132,18 @@ def completion_subsidies(world: World) -> np.ndarray:
     return np.bincount(s.host[completing], weights=claim, minlength=ent.n)
 
 
+def mentors_away_teaching(world: World) -> np.ndarray:
+    """Mask of filled school-mentor posts away in enterprise practice with a mentee at school this week."""
+    s = world.students
+    teaching = np.bincount(s.school_mentor[(s.location == SCHOOL) & (s.school_mentor >= 0)],
+                           minlength=world.school_mentors.n) > 0
+    return teaching & away_in_practice(world) & world.school_mentors.active(world.week)
+
+
 def weekly_needs(world: World, em_active: np.ndarray, subsidies: np.ndarray) -> ByUse:
     """What each use of the programme's money needs this week, yuan (the firms' own payments aside)."""
     sc = world.scenario
     s = world.students
-    at_school = int(np.count_nonzero(s.location == SCHOOL))
     sm_active = world.school_mentors.active(world.week)
     mentoring = np.bincount(s.school_mentor[s.in_programme() & (s.school_mentor >= 0)],
                             minlength=world.school_mentors.n) > 0
@@ -145,9 +155,11 @@ def weekly_needs(world: World, em_active: np.ndarray, subsidies: np.ndarray) -> 
     if world.calendar.is_exam_week(world.week):
         exam_fees = int(np.count_nonzero(certification.eligible(world))) * sc.certification.exam_fee_yuan
     return ByUse(
-        training_base=at_school * sc.funding.training_base_yuan_per_student_week,
+        training_base=training_base.practice_need_yuan(world),
         school_mentor_remuneration=np.count_nonzero(sm_active & mentoring)
         * sc.school_mentors.remuneration_yuan_per_month * MONTHS_PER_WEEK,
+        practice_substitutes=np.count_nonzero(mentors_away_teaching(world))
+        * sc.mentor_development.substitute_yuan_per_teacher_week,
         enterprise_mentor_remuneration=np.count_nonzero(em_active) * em_pay * MONTHS_PER_WEEK,
         contact_visits=np.count_nonzero(visiting) * sc.contact.school_mentor_visits_per_month
         * MONTHS_PER_WEEK * sc.contact.cost_yuan_per_visit,
@@ -165,6 +177,9 @@ def pay_weekly_needs(world: World) -> None:
     subsidies = completion_subsidies(world)
     needs = weekly_needs(world, em_active, subsidies)
     funded = world.ledger.pay_out(needs)
+    away = int(np.count_nonzero(mentors_away_teaching(world)))
+    world.counters.teacher_weeks_in_practice += away
+    world.counters.teacher_weeks_uncovered += away * (1.0 - funded.practice_substitutes)
     by_firm = firm_paid_allowance(world, em_active)
     ent = world.enterprises
     ent.week_subsidy_yuan[:] = subsidies * funded.apprentice_subsidy
@@ -226,12 +241,14 @@ def _allowance(name: str, description: str) -> StateField:
 MECHANISM = Mechanism(
     name="funding",
     step=pay_weekly_needs,
-    reads=("enterprise_mentors.enterprise", "enterprise_mentors.vacant_until", "school_mentors.vacant_until",
+    reads=("enterprise_mentors.enterprise", "enterprise_mentors.vacant_until", "school_mentors.practice_until",
+           "school_mentors.vacant_until",
            "students.attempts", "students.certificates", "students.enrol_week", "students.entered",
            "students.accounts_host", "students.enterprise_mentor", "students.host", "students.hosted_weeks",
            "students.location",
-           "students.school_mentor", "students.stage"),
-    writes=("enterprises.total_mentor_allowance_yuan", "enterprises.week_mentor_allowance_yuan",
+           "students.school_mentor", "students.stage", "this_week.practice"),
+    writes=("counters.teacher_weeks_in_practice", "counters.teacher_weeks_uncovered",
+            "enterprises.total_mentor_allowance_yuan", "enterprises.week_mentor_allowance_yuan",
             "enterprises.week_subsidy_yuan", "ledger", "this_week.funded"),
     state=(
         _allowance("week_mentor_allowance_yuan", "allowance the firm paid its own enterprise mentors this week, yuan"),
@@ -271,6 +288,13 @@ MECHANISM = Mechanism(
                 "Programme needs, all uses, that their earmarked sources could not pay, whole run.", Unit.YUAN,
                 lambda world, totals: float(world.ledger.unpaid.sum())),
         *(_weeks_short(use) for use in USES),
+        Outcome("teacher_weeks_in_practice", "School mentors' weeks away in enterprise practice",
+                "Weeks school mentors with mentees at school spent away in enterprise practice, whole run.",
+                Unit.WEEKS, lambda world, totals: world.counters.teacher_weeks_in_practice),
+        Outcome("teacher_weeks_in_practice_uncovered", "Weeks in practice without a substitute",
+                "Of the school mentors' weeks away in enterprise practice, those no substitute was paid for (their "
+                "guidance hours lost), whole run.", Unit.WEEKS,
+                lambda world, totals: world.counters.teacher_weeks_uncovered),
         Outcome("mentor_allowance_paid_by_firms_yuan", "Mentor allowance paid by firms",
                 "Allowance the hosts paid their own enterprise mentors (outside the programme's money), whole run.",
                 Unit.YUAN, lambda world, totals: float(world.enterprises.total_mentor_allowance_yuan.sum())),

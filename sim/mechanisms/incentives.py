@@ -1,46 +1,124 @@
 """Incentives: what raises mentor effort (Li (2026), sections 3.2 and 6).
 
 A mentor's effort is a base level plus what incentives add: the allowance and salary
-subsidy actually paid (so a fund that runs dry takes the effort back), honours, and
-mentoring counting towards career development. Effort scales the guidance hours a
-mentor gives. Enterprise incentives (per-apprentice subsidy, tax relief, the
-demonstration-unit title) act through the participation decision instead.
+subsidy actually paid (so a fund that runs dry takes the effort back) and, for the few
+who earn one, an honour. Effort scales the guidance hours a mentor gives.
+
+Honours (with ``mentor_honours`` on) go to a stated share of mentors: at each year start
+after the first, the ``honours_share`` of each kind of mentor with mentees whose mentees
+(school mentors: their students in the programme; enterprise mentors: their apprentices)
+have the highest mean composite score are honoured for the year, and only they add
+``honours_effort``; a mentor who leaves takes it with it. So effort differs between
+mentors. Career development acts through
+another channel: mentoring that counts towards promotion keeps mentors in their posts
+(``mentor_development`` multiplies their turnover hazard by ``career_turnover_factor``).
+Enterprise incentives (per-apprentice subsidy, tax relief, the demonstration-unit title)
+act through the participation decision instead.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from sim.engine.declarations import StateField
 from sim.engine.mechanism import Mechanism
+from sim.engine.population import MentorPosts
 from sim.engine.world import World
+from sim.mechanisms.evaluation import composite_score
+from sim.scenario.schema import WEEKS_PER_YEAR
 
 
 def mentor_effort(base: float, allowance_yuan_per_month: float, paid_share: float,
-                  per_1000_yuan: float, honours: float, career: float) -> float:
-    """Effort (0-1) of a mentor given the incentives actually received."""
+                  per_1000_yuan: float, honours: float | np.ndarray = 0.0) -> float | np.ndarray:
+    """Effort (0-1) of a mentor given the incentives actually received (``honours``: its honour's effort, if any)."""
     paid = allowance_yuan_per_month * paid_share
-    return float(np.clip(base + per_1000_yuan * paid / 1000.0 + honours + career, 0.0, 1.0))
+    effort = np.clip(base + per_1000_yuan * paid / 1000.0 + honours, 0.0, 1.0)
+    return float(effort) if np.ndim(effort) == 0 else effort
+
+
+def honours_count(share: float, ranked: int) -> int:
+    """How many of ``ranked`` mentors the ``share`` honours (rounded half up)."""
+    return int(np.floor(share * ranked + 0.5))
+
+
+def best_by_mentees(posts: MentorPosts, mentor_of: np.ndarray, scores: np.ndarray, share: float,
+                    week: int) -> np.ndarray:
+    """Mask of the ``share`` of filled posts with mentees whose mentees' mean score is highest.
+
+    ``mentor_of`` and ``scores`` are the post and the composite score of each mentee; ties
+    go to the lower post index.
+    """
+    n = posts.n
+    honoured = np.zeros(n, dtype=bool)
+    count = np.bincount(mentor_of, minlength=n)
+    ranked = np.flatnonzero((count > 0) & posts.active(week))
+    k = honours_count(share, len(ranked))
+    if k == 0:
+        return honoured
+    mean = np.bincount(mentor_of, weights=scores, minlength=n)[ranked] / count[ranked]
+    honoured[ranked[np.argsort(-mean, kind="stable")[:k]]] = True
+    return honoured
+
+
+def award_honours(world: World) -> None:
+    """At each year start after the first, honour the best share of each kind of mentor for the year."""
+    inc = world.scenario.incentives
+    if not inc.mentor_honours or world.week == 0 or not world.calendar.is_year_start(world.week):
+        return
+    s = world.students
+    evaluation = world.scenario.evaluation
+    sm, em = world.school_mentors, world.enterprise_mentors
+    mentees = np.flatnonzero(s.in_programme() & (s.school_mentor >= 0))
+    sm.honoured[:] = best_by_mentees(sm, s.school_mentor[mentees], composite_score(s, evaluation, mentees),
+                                     inc.honours_share, world.week)
+    apprentices = np.flatnonzero(s.in_programme() & (s.enterprise_mentor >= 0))
+    em.honoured[:] = best_by_mentees(em, s.enterprise_mentor[apprentices],
+                                     composite_score(s, evaluation, apprentices), inc.honours_share, world.week)
+
+
+def holds_honour(world: World, posts: MentorPosts, honoured: np.ndarray) -> np.ndarray:
+    """Mask of posts whose mentor holds this year's honour: honoured, and not left since the year started.
+
+    A post that fell vacant after the honours were given (at the year start) is filled
+    again from a later week, so ``vacant_until`` is past the year start: the honour left
+    with its mentor.
+    """
+    year_start = world.week - world.week % WEEKS_PER_YEAR
+    return honoured & (posts.vacant_until <= year_start)
 
 
 def update_mentor_effort(world: World) -> None:
-    """Set this week's effort of every school and enterprise mentor."""
+    """Honours at year starts; this week's effort of every school and enterprise mentor."""
+    award_honours(world)
     sc = world.scenario
     inc = sc.incentives
-    honours = inc.honours_effort if inc.mentor_honours else 0.0
-    career = inc.career_effort if inc.career_development else 0.0
     funded = world.this_week.funded
-    world.school_mentors.effort[:] = mentor_effort(
+    sm, em = world.school_mentors, world.enterprise_mentors
+    honours_sm: float | np.ndarray = 0.0
+    honours_em: float | np.ndarray = 0.0
+    if inc.mentor_honours:
+        honours_sm = inc.honours_effort * holds_honour(world, sm, sm.honoured)
+        honours_em = inc.honours_effort * holds_honour(world, em, em.honoured)
+    sm.effort[:] = mentor_effort(
         sc.school_mentors.base_effort, sc.school_mentors.remuneration_yuan_per_month,
-        funded.school_mentor_remuneration, inc.effort_per_1000_yuan_month, honours, career)
-    world.enterprise_mentors.effort[:] = mentor_effort(
+        funded.school_mentor_remuneration, inc.effort_per_1000_yuan_month, honours_sm)
+    em.effort[:] = mentor_effort(
         sc.enterprise_mentors.base_effort,
         sc.enterprise_mentors.remuneration_yuan_per_month + inc.enterprise_mentor_salary_subsidy_yuan_per_month,
-        funded.enterprise_mentor_remuneration, inc.effort_per_1000_yuan_month, honours, career)
+        funded.enterprise_mentor_remuneration, inc.effort_per_1000_yuan_month, honours_em)
 
 
 MECHANISM = Mechanism(
     name="incentives",
     step=update_mentor_effort,
-    reads=("this_week.funded",),
-    writes=("enterprise_mentors.effort", "school_mentors.effort"),
+    reads=("enterprise_mentors.vacant_until", "school_mentors.vacant_until", "students.enterprise_mentor",
+           "students.practical_skill", "students.professionalism", "students.school_mentor", "students.stage",
+           "students.theory", "this_week.funded"),
+    writes=("enterprise_mentors.effort", "enterprise_mentors.honoured", "school_mentors.effort",
+            "school_mentors.honoured"),
+    state=(
+        StateField("school_mentors", "honoured", bool, False, "honoured this year (the best by their mentees)"),
+        StateField("enterprise_mentors", "honoured", bool, False,
+                   "honoured this year (the best by their apprentices)"),
+    ),
 )

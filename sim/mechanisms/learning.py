@@ -11,8 +11,9 @@ motivation_effect x (motivation - 0.5) / 0.5)`` times a weekly multiplicative sh
   ``school_practice_hours_share`` between practice and class. Theory input is the
   classroom share of the week, weighted by the mentor's teaching quality (and raised by
   guidance); practical input is the practice share of the week, as far as the training
-  base's running cost is funded, weighted by the mentor's own practical skill, guidance
-  and curriculum alignment. So more practice is less theory, one hour for one hour;
+  base can host it (``training_base``: practice hours beyond its capacity are taught in
+  class) and its running cost is funded, weighted by the mentor's own practical skill,
+  guidance and curriculum alignment. So more practice is less theory, one hour for one hour;
 - in the enterprise: practical skill from the post (higher technical level teaches
   more; Chen, Zhang & Qi (n.d.) §2) and alignment, plus the enterprise mentor's guidance x technical
   skill x pedagogical skill (Li (2026) §3.2: "can do but cannot teach"); an unmentored
@@ -71,17 +72,20 @@ def luck(world: World, idx: np.ndarray, shock: np.ndarray) -> np.ndarray:
     return np.maximum(0.0, 1.0 + world.scenario.learning.noise_sd * shock[idx])
 
 
-def school_week_shares(world: World, guidance: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+def school_week_shares(world: World, guidance: np.ndarray | float,
+                       capacity_share: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
     """Shares of the school week spent in class and in on-campus practice, given the guidance received.
 
     The guidance received takes ``desired_hours_per_student_week x guidance`` of the
-    ``SCHOOL_WEEK_HOURS``; the remaining hours are split by ``school_practice_hours_share``.
+    ``SCHOOL_WEEK_HOURS``; the remaining hours are split by ``school_practice_hours_share``,
+    of which the training base hosts ``capacity_share`` (``training_base``: 1 unless its
+    capacity is short); the practice hours it cannot host are taught in class.
     """
     sc = world.scenario
     mentoring = np.minimum(sc.school_mentors.desired_hours_per_student_week * np.asarray(guidance, dtype=float),
                            SCHOOL_WEEK_HOURS)
     rest = (SCHOOL_WEEK_HOURS - mentoring) / SCHOOL_WEEK_HOURS
-    practice = sc.programme.school_practice_hours_share
+    practice = sc.programme.school_practice_hours_share * capacity_share
     return (1.0 - practice) * rest, practice * rest
 
 
@@ -118,14 +122,15 @@ def learn(world: World) -> None:
         g = s.guidance_school[school]
         q = sm.teaching_quality[mentor]
         cs = lp.classroom_share
-        in_class, in_practice = school_week_shares(world, g)
+        hosted = world.this_week.practice.capacity_share  # the share of the timetable's practice the base hosts
+        in_class, in_practice = school_week_shares(world, g, hosted)
         theory_in = q * (cs + (1.0 - cs) * g) * in_class
         align = programme_alignment(world)
         practice_quality = sm.practical_skill[mentor] * (0.5 + 0.5 * align)
         practical_in = in_practice * world.this_week.funded.training_base * practice_quality * (0.5 + 0.5 * g)
         prof_in = SCHOOL_PROFESSIONALISM_INPUT * (0.5 + 0.5 * g)
-        # the plan: the full guidance a student needs and a funded training base
-        plan_class, plan_practice = school_week_shares(world, 1.0)
+        # the plan: the full guidance a student needs and a funded training base (the timetable as the base hosts it)
+        plan_class, plan_practice = school_week_shares(world, 1.0, hosted)
         planned = lp.theory_points_per_week * q * plan_class \
             + lp.practical_skill_points_per_week * practice_quality * plan_practice
         # the points each input is worth this week, computed once: the growth and the progress both use them
@@ -193,11 +198,12 @@ def _graduates_mean(attr: str, label: str) -> Outcome:
 MECHANISM = Mechanism(
     name="learning",
     step=learn,
-    reads=("enterprise_mentors.pedagogical_skill", "enterprise_mentors.technical_skill", "enterprises.coordination",
-           "enterprises.participating", "enterprises.post_level", "school_mentors.practical_skill",
-           "school_mentors.teaching_quality", "students.ability", "students.enterprise_mentor",
-           "students.guidance_enterprise", "students.guidance_school", "students.host", "students.location",
-           "students.school_mentor", "students.sector_fit", "this_week.funded"),
+    reads=("curriculum.alignment", "enterprise_mentors.pedagogical_skill", "enterprise_mentors.technical_skill",
+           "enterprises.coordination", "enterprises.participating", "enterprises.post_level",
+           "school_mentors.practical_skill", "school_mentors.teaching_quality", "students.ability",
+           "students.enterprise_mentor", "students.guidance_enterprise", "students.guidance_school", "students.host",
+           "students.location", "students.school_mentor", "students.sector_fit", "this_week.funded",
+           "this_week.practice"),
     writes=("students.motivation", "students.motivation_disposition", "students.practical_skill",
             "students.professionalism", "students.theory"),
     state=(

@@ -3,7 +3,13 @@
 Each year a share of school mentors practise in enterprises (closing part of the gap
 to full practical skill and becoming dual-qualified) and a share of enterprise mentors
 are trained in teaching methods (closing part of the gap to full pedagogical skill); vacant posts are not trained.
-Each week a mentor leaves with the yearly turnover hazard; the post stays vacant for
+A school mentor in enterprise practice is away from teaching for the first
+``practice_weeks_per_year`` weeks of the year (``practice_until``): its guidance hours are
+lost unless the school pays a substitute (``funding``'s use ``practice_substitutes``;
+``mentoring`` reads the share paid).
+Each week a mentor leaves with the yearly turnover hazard (times
+``incentives.career_turnover_factor`` when mentoring counts towards promotion,
+``incentives.career_development``); the post stays vacant for
 ``replacement_delay_weeks``, and for one more delay per outside candidate when no one at
 hand meets the selection rule (``sim.mechanisms.mentor_selection``), and is then filled
 by a newly selected mentor, who has not had the training. Mentees keep their post and
@@ -20,7 +26,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from sim.engine.declarations import Unit, finite_mean
+from sim.engine.declarations import StateField, Unit, finite_mean
 from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.world import RunTotals, World
 from sim.mechanisms.attrition import weekly_probability
@@ -33,6 +39,13 @@ from sim.mechanisms.mentor_selection import (
     workers_at_hand,
 )
 
+NOT_AWAY = -1  # practice_until of a mentor not in enterprise practice (a marker, not a model quantity)
+
+
+def away_in_practice(world: World) -> np.ndarray:
+    """Mask of school-mentor posts whose mentor is away in enterprise practice this week."""
+    return world.school_mentors.practice_until > world.week
+
 
 def train_mentors(world: World) -> None:
     """Yearly two-way training, at each year start after the first."""
@@ -44,6 +57,7 @@ def train_mentors(world: World) -> None:
                                           < p.school_mentor_practice_share_per_year)
     sm.practical_skill[practising] += p.practice_gain * (1.0 - sm.practical_skill[practising])
     sm.dual_qualified[practising] = True
+    sm.practice_until[practising] = world.week + p.practice_weeks_per_year  # away from teaching meanwhile
     em = world.enterprise_mentors
     trained = em.active(world.week) & (world.streams.uniform("mentor_development.pedagogy", world.week, em.n)
                                        < p.enterprise_mentor_training_share_per_year)
@@ -55,15 +69,18 @@ def turn_over_mentors(world: World) -> None:
     sc = world.scenario
     week = world.week
     sm = world.school_mentors
+    # mentoring that counts towards promotion keeps mentors in their posts (incentives)
+    career = sc.incentives.career_turnover_factor if sc.incentives.career_development else 1.0
     leaving = np.flatnonzero(sm.active(week) & (world.streams.uniform("mentor_turnover.school", week, sm.n)
-                                                < weekly_probability(sc.school_mentors.turnover_rate_per_year,
-                                                                     np.zeros(1))))  # the same for every post
+                                                < weekly_probability(sc.school_mentors.turnover_rate_per_year
+                                                                     * career, np.zeros(1))))  # same for every post
     if len(leaving):
         # draws for posts 0..last leaver only (one stream per attribute: the first k draws do not depend on n)
         k = int(leaving[-1]) + 1
         new = draw_school_mentor_attributes(sc, world.streams, "mentor_turnover.school_new", week, k)
         for name, values in new.items():
             getattr(sm, name)[leaving] = values[leaving]
+        sm.practice_until[leaving] = NOT_AWAY  # the replacement has not been away
         rounds = school_outside_rounds(sc, world.streams, "mentor_turnover.school_new", week, k)[leaving]
         sm.vacant_until[leaving] = filled_from(week, sc.school_mentors.replacement_delay_weeks, 1 + rounds,
                                                sc.horizon_weeks)
@@ -71,8 +88,8 @@ def turn_over_mentors(world: World) -> None:
     if em.n == 0:
         return
     leaving = np.flatnonzero(em.active(week) & (world.streams.uniform("mentor_turnover.enterprise", week, em.n)
-                                                < weekly_probability(sc.enterprise_mentors.turnover_rate_per_year,
-                                                                     np.zeros(1))))
+                                                < weekly_probability(sc.enterprise_mentors.turnover_rate_per_year
+                                                                     * career, np.zeros(1))))
     if len(leaving):
         k = int(leaving[-1]) + 1
         new = draw_enterprise_mentor_attributes(sc, world.streams, "mentor_turnover.enterprise_new", week, k)
@@ -104,10 +121,14 @@ MECHANISM = Mechanism(
     name="mentor_development",
     step=develop_mentors,
     reads=("enterprise_mentors.enterprise", "enterprises.post_staff"),
+    state=(
+        StateField("school_mentors", "practice_until", np.int32, NOT_AWAY,
+                   "week the mentor is back from enterprise practice (away while the week is earlier)"),
+    ),
     writes=("enterprise_mentors.frontline_years", "enterprise_mentors.pedagogical_skill",
             "enterprise_mentors.technical_skill", "enterprise_mentors.vacant_until", "school_mentors.dual_qualified",
-            "school_mentors.practical_skill", "school_mentors.teaching_quality", "school_mentors.teaching_years",
-            "school_mentors.vacant_until"),
+            "school_mentors.practical_skill", "school_mentors.practice_until", "school_mentors.teaching_quality",
+            "school_mentors.teaching_years", "school_mentors.vacant_until"),
     streams=("mentor_development.practice", "mentor_development.pedagogy", "mentor_turnover.school",
              "mentor_turnover.enterprise", "mentor_turnover.school_new.{attribute}",
              "mentor_turnover.enterprise_new.{attribute}"),

@@ -2,12 +2,15 @@
 
 Each mentor can give ``guidance_hours_per_week x effort`` hours a week, less the hours
 that contact takes (school mentors' enterprise visits, enterprise mentors' sessions at
-school). Each mentee present needs ``desired_hours_per_...`` hours. When demand
-exceeds supply, the hours are shared equally (processor sharing), so each mentee
-receives ``min(1, supply / demand)`` of what they need. A vacant post gives nothing
-until it is filled. So the mentor ratio, turnover and effort change the guidance each
-student actually receives, and the overload shows as workload: the hours demanded
-(guidance plus contact) over the hours the mentor has at full effort (1 = fully used).
+school) and those it gives to co-developing the curriculum (``curriculum``). Each mentee
+present needs ``desired_hours_per_...`` hours. When demand exceeds supply, the hours are
+shared equally (processor sharing), so each mentee receives ``min(1, supply / demand)``
+of what they need. A vacant post gives nothing until it is filled, and a school mentor
+away in enterprise practice gives its hours only through a substitute, as far as the
+school pays one (``mentor_development``, ``funding``). So the mentor ratio, turnover and
+effort change the guidance each student actually receives, and the overload shows as
+workload: the hours demanded (guidance, contact and co-development) over the hours the
+mentor has at full effort (1 = fully used).
 """
 
 from __future__ import annotations
@@ -33,11 +36,17 @@ def share_of_need(supply_hours: np.ndarray, demand_hours: np.ndarray) -> np.ndar
     return share
 
 
+def _per_post(hours: np.ndarray, n: int) -> np.ndarray:
+    """Hours per post of a hand-over array (none before the phase that writes it has run)."""
+    return hours if len(hours) == n else np.zeros(n)
+
+
 def guide_students(world: World) -> None:
     """Allocate this week's guidance hours of every mentor to the mentees present."""
     sc = world.scenario
     s = world.students
     contact = world.this_week.contact
+    codevelopment = world.this_week.codevelopment  # hours each post gives to co-developing the curriculum
     given = world.this_week.guidance
     sm = world.school_mentors
     at_school = (s.location == SCHOOL) & (s.school_mentor >= 0)
@@ -49,10 +58,14 @@ def guide_students(world: World) -> None:
     visiting = np.bincount(s.school_mentor[at_firm & (s.school_mentor >= 0)], minlength=sm.n) > 0
     visit_hours = np.where(visiting, contact.visits_per_month / WEEKS_PER_MONTH * sc.contact.hours_per_visit, 0.0)
     capacity = np.where(sm.active(world.week), sc.school_mentors.guidance_hours_per_week * sm.effort, 0.0)
-    supply = np.maximum(capacity - visit_hours, 0.0)
+    # a mentor away in enterprise practice gives its hours only through a substitute, as far as one is paid
+    capacity = np.where(sm.practice_until > world.week, capacity * world.this_week.funded.practice_substitutes,
+                        capacity)
+    other = visit_hours + _per_post(codevelopment.school_mentor_hours, sm.n)
+    supply = np.maximum(capacity - other, 0.0)
     share = share_of_need(supply, demand)
     s.guidance_school[at_school] = share[s.school_mentor[at_school]]
-    sm.workload[:] = np.where(capacity > 0, (demand + visit_hours) / np.where(capacity > 0, capacity, 1.0), 0.0)
+    sm.workload[:] = np.where(capacity > 0, (demand + other) / np.where(capacity > 0, capacity, 1.0), 0.0)
     given.school_mentor_demand_hours = float(demand.sum())
     given.school_mentor_supply_hours = float(np.minimum(supply, demand).sum())
 
@@ -67,11 +80,11 @@ def guide_students(world: World) -> None:
     session_hours = contact.school_sessions_per_semester * HOURS_PER_SCHOOL_SESSION / (WEEKS_PER_YEAR / 2)
     capacity = np.where(em.active(world.week), sc.enterprise_mentors.guidance_hours_per_week * em.effort, 0.0)
     teaching = demand > 0
-    supply = np.maximum(capacity - np.where(teaching, session_hours, 0.0), 0.0)
+    other = np.where(teaching, session_hours, 0.0) + _per_post(codevelopment.enterprise_mentor_hours, em.n)
+    supply = np.maximum(capacity - other, 0.0)
     share = share_of_need(supply, demand)
     s.guidance_enterprise[mentored] = share[s.enterprise_mentor[mentored]]
-    contact_hours = np.where(teaching, session_hours, 0.0)
-    em.workload[:] = np.where(capacity > 0, (demand + contact_hours) / np.where(capacity > 0, capacity, 1.0), 0.0)
+    em.workload[:] = np.where(capacity > 0, (demand + other) / np.where(capacity > 0, capacity, 1.0), 0.0)
     given.enterprise_mentor_demand_hours = float(demand.sum())
     given.enterprise_mentor_supply_hours = float(np.minimum(supply, demand).sum())
 
@@ -88,8 +101,9 @@ MECHANISM = Mechanism(
     name="mentoring",
     step=guide_students,
     reads=("enterprise_mentors.effort", "enterprise_mentors.vacant_until", "school_mentors.effort",
-           "school_mentors.vacant_until", "students.enterprise_mentor", "students.location",
-           "students.school_mentor", "this_week.contact"),
+           "school_mentors.practice_until", "school_mentors.vacant_until", "students.enterprise_mentor",
+           "students.location", "students.school_mentor", "this_week.codevelopment", "this_week.contact",
+           "this_week.funded"),
     writes=("enterprise_mentors.workload", "school_mentors.workload", "students.guidance_enterprise",
             "students.guidance_school", "this_week.guidance"),
     state=(
@@ -98,9 +112,9 @@ MECHANISM = Mechanism(
         StateField("students", "guidance_enterprise", np.float64, 0.0,
                    "share of the needed enterprise-mentor guidance received this week"),
         StateField("school_mentors", "workload", np.float64, 0.0,
-                   "this week's hours demanded (guidance + contact) / hours at full effort"),
+                   "this week's hours demanded (guidance, contact, co-development) / hours at full effort"),
         StateField("enterprise_mentors", "workload", np.float64, 0.0,
-                   "this week's hours demanded (guidance + contact) / hours at full effort"),
+                   "this week's hours demanded (guidance, contact, co-development) / hours at full effort"),
     ),
     outcomes=(
         Outcome("mean_mentees_per_school_mentor", "Students per active school mentor",

@@ -76,7 +76,8 @@ def planned_practical_skill(world: World) -> np.ndarray:
     The plan: an apprentice of average ability and the intake's mean motivation, with
     no luck, given all the guidance it needs and a funded training base, taught by
     mentors of the scenario's mean attributes on a post of the mean technical level,
-    with the curriculum alignment the contact rules sustain; learning as in
+    with the curriculum at the alignment the programme works towards (its target,
+    ``curriculum``) moved by the coordination the contact rules sustain; learning as in
     ``learning`` (rate x input x (1 - skill / 100) per week), week by week along the
     calendar's plan for a placed apprentice.
     """
@@ -86,7 +87,8 @@ def planned_practical_skill(world: World) -> np.ndarray:
     em = sc.enterprise_mentors
     dual = sc.programme.dual_mentor
     sessions = sc.contact.enterprise_mentor_school_sessions_per_semester if dual else 0.0
-    align = float(alignment(world, contact_target(sc.contact.school_mentor_visits_per_month, sessions)))
+    align = float(alignment(world, contact_target(sc.contact.school_mentor_visits_per_month, sessions),
+                            sc.programme.curriculum_alignment))
     factor = 1.0 + lp.motivation_effect * (sc.intake.motivation_mean - 0.5) / 0.5
     mentor_practice = sm.dual_qualified_share * sm.practical_skill_dual_qualified + \
         (1.0 - sm.dual_qualified_share) * sm.practical_skill_other

@@ -55,6 +55,14 @@ RENAMED_KEYS: dict[str, tuple[str | None, str]] = {
         "participation.post_wage_yuan_per_week",
         N_("the apprentice's pay follows programme.kind: an intern gets "
            "participation.internship_pay_share_of_post_wage of the post's wage, an employee all of it")),
+    "incentives.career_effort": (
+        "incentives.career_turnover_factor",
+        N_("career development now keeps mentors in their posts (a factor on their turnover) instead of adding "
+           "effort, so that it acts apart from honours")),
+    "funding.training_base_yuan_per_student_week": (
+        "funding.training_base_fixed_yuan_per_student_week",
+        N_("the training base's need is now a fixed cost per student-week plus consumables per practice hour "
+           "(funding.practice_consumables_yuan_per_practice_hour); the old 25 yuan held both")),
 }
 """Renamed and removed scenario keys: old dotted key -> (new dotted key or None, the reason)."""
 

@@ -186,11 +186,34 @@ class ProgrammeParams(StrictModel):
         "apprentices get an enterprise mentor (false: unmentored internship posts)")
     curriculum_alignment: float = param(
         0.6, "share", "Curriculum alignment with posts",
-        "how well the curriculum matches enterprise post standards (co-developed curricula raise it)", **Share)
+        "how well the curriculum is to match enterprise post standards: the target that co-developing it with the "
+        "firms works towards (it starts at curriculum.initial_alignment)", **Share)
     school_practice_hours_share: float = param(
         0.3, "share", "School time in practical training",
         "share of a school week's teaching hours (those mentoring leaves) spent in on-campus practical training; "
         "the rest is classroom theory", **Share)
+    # le=1e9: far beyond any base (the default hosts 18,000), and finite
+    training_base_capacity_hours_per_week: float = param(
+        18_000.0, "hours/week", "Training-base capacity",
+        "student practice hours the on-campus training base can host in a week (workstations x hours open); "
+        "practice the timetable asks beyond it is cut pro rata and taught in class", ge=0, le=1e9)
+
+
+class CurriculumParams(StrictModel):
+    """Co-developing the curriculum with the firms: mentors' hours build its alignment over years."""
+
+    initial_alignment: float = param(
+        0.4, "share", "Alignment of the school's own curriculum",
+        "how well the curriculum the programme starts with, written by the school alone, matches enterprise post "
+        "standards (0-1)", **Share)
+    # le=1000: about 20 hours a week, two working days, beyond which a mentor would no longer be mentoring
+    codevelopment_hours_per_mentor_year: float = param(
+        24.0, "hours/year", "Co-development hours per mentor",
+        "hours each active school mentor and enterprise mentor gives in a year to co-developing the curriculum "
+        "while its alignment is below the target (taken from their guidance hours)", ge=0, le=1000)
+    alignment_gain_per_1000_hours: float = param(
+        0.15, "share/(1000 hours)", "Alignment gained per 1,000 co-development hours",
+        "alignment one curriculum (one per major) gains per 1,000 mentor hours of co-development", ge=0, le=1000)
 
 
 class SchoolMentorParams(StrictModel):
@@ -658,6 +681,9 @@ class EarmarkParams(StrictModel):
         "the on-campus training base's running costs")
     school_mentor_remuneration: list[FundingSource] = _sources(
         ["school_special_fund"], "Sources paying school-mentor allowances", "school mentors' allowances")
+    practice_substitutes: list[FundingSource] = _sources(
+        ["school_special_fund"], "Sources paying practice substitutes",
+        "substitute teachers for school mentors away in enterprise practice")
     enterprise_mentor_remuneration: list[FundingSource] = _sources(
         ["government", "school_special_fund"], "Sources paying enterprise-mentor pay",
         "the enterprise mentors' salary subsidy (and their allowance when the programme pays it)")
@@ -681,9 +707,13 @@ class FundingParams(StrictModel):
     enterprise_cost_sharing_yuan_per_apprentice_year: float = param(
         300.0, "yuan/apprentice/year", "Enterprise cost sharing per apprentice",
         "enterprise cost-sharing per apprentice-year hosted, paid in week by week as apprentices are hosted", **Money)
-    training_base_yuan_per_student_week: float = param(
-        25.0, "yuan/week", "Training base running cost per student",
-        "on-campus training-base running cost per student per school teaching week", **Money)
+    training_base_fixed_yuan_per_student_week: float = param(
+        10.0, "yuan/week", "Training base fixed cost per student",
+        "the on-campus training base's running cost per student per school teaching week, whatever the practice "
+        "hours (upkeep, energy, staff)", **Money)
+    practice_consumables_yuan_per_practice_hour: float = param(
+        1.8, "yuan/hour", "Practice consumables per hour",
+        "materials and wear the training base uses per student practice hour", **Money)
     firms_pay_mentor_allowance: bool = param(
         True, "-", "Firms pay their mentors' allowance",
         "the host pays its enterprise mentors' allowance (a cost in its accounts); "
@@ -713,8 +743,13 @@ class IncentiveParams(StrictModel):
     enterprise_mentor_salary_subsidy_yuan_per_month: float = param(
         0.0, "yuan/month", "Enterprise mentor salary subsidy",
         "extra salary subsidy per active enterprise mentor, paid from programme funds", **Money)
-    mentor_honours: bool = param(False, "-", "Mentor honours", "honours for good mentors (excellent-mentor titles)")
-    career_development: bool = param(False, "-", "Mentoring counts for promotion", "mentoring counts towards promotion")
+    mentor_honours: bool = param(
+        False, "-", "Mentor honours",
+        "each year the school honours its best mentors (excellent-mentor titles): incentives.honours_share of each "
+        "kind, ranked by their mentees' composite score")
+    career_development: bool = param(
+        False, "-", "Mentoring counts for promotion",
+        "mentoring counts towards promotion, which keeps mentors in their posts (incentives.career_turnover_factor)")
     demonstration_unit_titles: bool = param(
         False, "-", "Demonstration unit titles",
         "at its yearly review a host whose apprentices outscore the programme's earns the 'demonstration unit' "
@@ -722,10 +757,17 @@ class IncentiveParams(StrictModel):
     effort_per_1000_yuan_month: float = param(
         0.15, "effort/(1000 yuan/month)", "Effort gain from mentor pay",
         "effort added per 1,000 yuan/month of allowance and subsidy", **NonNegative)
-    honours_effort: float = param(0.05, "effort", "Effort gain from honours", "effort added by honours", **Share)
-    career_effort: float = param(
-        0.05, "effort", "Effort gain from career development",
-        "effort added by career development", **Share)
+    honours_share: float = param(
+        0.1, "share", "Share of mentors honoured",
+        "share of each kind of mentors (with mentees) honoured at each year start, the best by their mentees' "
+        "composite score", **Share)
+    honours_effort: float = param(
+        0.1, "effort", "Effort gain of an honoured mentor",
+        "effort an honoured mentor adds in its year of honour", **Share)
+    career_turnover_factor: float = param(
+        0.5, "1", "Turnover with career credit",
+        "factor on the yearly hazard that a mentor leaves the post when mentoring counts towards promotion",
+        **Share)
     demonstration_unit_value_yuan: float = param(
         3000.0, "yuan/apprentice-year", "Value of a demonstration unit title",
         "what holding the title is worth to a firm in its participation decision (priority in project "
@@ -747,6 +789,14 @@ class MentorDevelopmentParams(StrictModel):
     pedagogy_gain: float = param(
         0.2, "share", "Teaching skill gain from training",
         "share of the gap to full pedagogical skill closed by one training", **Share)
+    practice_weeks_per_year: int = param(
+        4, "weeks", "Weeks a school mentor's enterprise practice takes",
+        "teaching weeks a school mentor doing enterprise practice spends away, from the start of the year: their "
+        "guidance hours are lost unless a substitute is paid", ge=0, le=20)
+    substitute_yuan_per_teacher_week: float = param(
+        2300.0, "yuan/week", "Substitute for a teacher in practice",
+        "what a substitute for a school mentor away in enterprise practice costs per week (paid from the sources "
+        "funding.earmarks.practice_substitutes names)", **Money)
 
 
 class Scenario(StrictModel):
@@ -761,6 +811,7 @@ class Scenario(StrictModel):
     intake: IntakeParams = Field(default_factory=IntakeParams)
     calendar: CalendarParams = Field(default_factory=CalendarParams)
     programme: ProgrammeParams = Field(default_factory=ProgrammeParams)
+    curriculum: CurriculumParams = Field(default_factory=CurriculumParams)
     school_mentors: SchoolMentorParams = Field(default_factory=SchoolMentorParams)
     enterprise_mentors: EnterpriseMentorParams = Field(default_factory=EnterpriseMentorParams)
     contact: ContactParams = Field(default_factory=ContactParams)

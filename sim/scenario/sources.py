@@ -84,9 +84,26 @@ PARAMETER_SOURCES: dict[str, str] = {
                       "dual-mentor programme whose apprentices are students: the education ministry's pilots)",
     "programme.dual_mentor": "Li (2026) §2.1 and Chen, Zhang & Qi (n.d.) §3.1 (the dual-mentor system is the "
                              "programme studied)",
-    "programme.curriculum_alignment": "assumption (Chen, Zhang & Qi (n.d.) §2 and Li (2026) §3.2 report campus "
+    "programme.curriculum_alignment": "the target co-development works towards: assumption (Chen, Zhang & Qi (n.d.) "
+                                      "§2 and Li (2026) §3.2 report campus "
                                       "teaching disconnected from posts; no figure)",
     "programme.school_practice_hours_share": _A,
+    "curriculum.initial_alignment": "assumption (the curriculum a school writes alone, as in the traditional "
+                                    "programme, scenarios/traditional.yaml; Chen, Zhang & Qi (n.d.) §2 and Li (2026) "
+                                    "§3.2 report campus teaching disconnected from posts, no figure)",
+    "curriculum.codevelopment_hours_per_mentor_year": "assumption (about three working days a year: a day's joint "
+                                                      "workshop each semester and a day of writing; no stored "
+                                                      "source counts the hours; Li (2026) §5.2 names co-developed "
+                                                      "curricula)",
+    "curriculum.alignment_gain_per_1000_hours": "assumption (sized so that the baseline's 105 school mentors alone, "
+                                                "24 hours each over four majors, close its gap from 0.4 to 0.6 in "
+                                                "about two years: 630 hours a curriculum a year x 0.15 / 1,000 = "
+                                                "0.095 a year)",
+    "programme.training_base_capacity_hours_per_week": "assumption (a base sized for the school's enrolment: a "
+                                                       "workstation-hour for each of the 2,100 students of three "
+                                                       "cohorts at the default practice share of the 28-hour school "
+                                                       "week, 2,100 x 0.3 x 28 = 17,640, rounded up; the baseline "
+                                                       "asks at most 11,550 a week)",
     # school mentors
     "school_mentors.students_per_mentor": "student-teacher standard 18:1 in higher vocational colleges (actual "
                                           "18.9-19.9, education statistics bulletin 2023) and 20:1 in secondary "
@@ -286,7 +303,11 @@ PARAMETER_SOURCES: dict[str, str] = {
     "funding.government_yuan_per_year": "assumption (Li (2026) §6.1 names government special funds; no amount)",
     "funding.enterprise_cost_sharing_yuan_per_apprentice_year": "assumption (Li (2026) §6.1 and Chen, Zhang & Qi "
                                                                 "(n.d.) §3.1 name cost sharing; no amount)",
-    "funding.training_base_yuan_per_student_week": _A,
+    "funding.training_base_fixed_yuan_per_student_week": "assumption (the earlier 25 yuan per student-week split: "
+                                                         "10 whatever the practice hours, 15 for the 8.25 practice "
+                                                         "hours of the default school week)",
+    "funding.practice_consumables_yuan_per_practice_hour": "assumption (15 yuan over the default school week's 8.25 "
+                                                           "practice hours, 0.3 x (28 - 0.5): 1.8 yuan an hour)",
     "funding.firms_pay_mentor_allowance": "opinions on the enterprise new-style apprenticeship, MOHRSS & MOF 2018 "
                                           "(Renshebufa [2018] No. 66) and 2021 (the national guideline of 2021): the "
                                           "firm sets and pays its mentors' allowance (\"津贴由企业承担\"); false: "
@@ -297,6 +318,8 @@ PARAMETER_SOURCES: dict[str, str] = {
                                       "(earmarked outside money first, the school's own budget last): assumption",
     "funding.earmarks.school_mentor_remuneration": "Li (2026) §6.1(1) (mentor remuneration in the school's annual "
                                                    "budget)",
+    "funding.earmarks.practice_substitutes": "assumption (a substitute teacher is a school expense, like the "
+                                             "teachers' own pay, Li (2026) §6.1(1))",
     "funding.earmarks.enterprise_mentor_remuneration": "Li (2026) §6.1(1), §6.3 (school budget; salary subsidy); "
                                                        "government: Shandong 2015 modern-apprenticeship pilot, "
                                                        "3,000 of a 5,000-yuan finance subsidy per apprentice "
@@ -326,8 +349,13 @@ PARAMETER_SOURCES: dict[str, str] = {
     "incentives.career_development": "off in the baseline (assumption); Li (2026) §6.3",
     "incentives.demonstration_unit_titles": "off in the baseline (assumption); Li (2026) §6.3",
     "incentives.effort_per_1000_yuan_month": _A,
-    "incentives.honours_effort": _A,
-    "incentives.career_effort": _A,
+    "incentives.honours_share": "assumption (a title for the best tenth of each kind of mentor: an honour is for "
+                                "the few; no stored source gives the share)",
+    "incentives.honours_effort": "assumption (what the uniform 0.05 gave every mentor, concentrated on fewer: an "
+                                 "honoured mentor's extra effort, twice that)",
+    "incentives.career_turnover_factor": "assumption (mentoring that counts towards promotion halves the chance a "
+                                         "mentor leaves the post; no stored source measures it; Li (2026) §6.3 names "
+                                         "career development)",
     "incentives.demonstration_unit_value_yuan": "assumption (Li (2026) §6.3 names what the title brings, priority "
                                                 "in project recommendations and talent referrals, but no stored "
                                                 "source prices it; about a third of the hiring cost an own "
@@ -337,6 +365,14 @@ PARAMETER_SOURCES: dict[str, str] = {
     "mentor_development.practice_gain": _TWO_WAY,
     "mentor_development.enterprise_mentor_training_share_per_year": _TWO_WAY,
     "mentor_development.pedagogy_gain": _TWO_WAY,
+    "mentor_development.practice_weeks_per_year": "State Council 2019 (Guofa [2019] No. 4, item 12): professional "
+                                                  "teachers spend at least one month a year in enterprises or "
+                                                  "training bases; that it falls in teaching weeks is an "
+                                                  "assumption",
+    "mentor_development.substitute_yuan_per_teacher_week": "NBS 2023: average wage in urban non-private units, "
+                                                           "education, 2022: 120,422 yuan a year, 2,316 a week (our "
+                                                           "arithmetic); a substitute paid a teacher's week: "
+                                                           "assumption",
 }
 """Source of each parameter's default, by dotted key (as ``list_params()`` lists it)."""
 

@@ -1,0 +1,92 @@
+"""Curriculum co-development: mentors' hours build the curriculum's alignment with the posts, over years.
+
+Why a mechanism of its own: a curriculum aligned with the enterprises' post standards
+teaches more practical skill (``learning``; Li (2026) §5.2 and Liu & Long (n.d.) §2.2
+name co-developed curricula), but a school does not get one by deciding to: its
+teachers and the firms' mentors write it together, and that takes their time.
+
+``programme.curriculum_alignment`` is the alignment the programme works towards (its
+target). The curriculum starts at ``curriculum.initial_alignment`` (the school's own
+curriculum, not co-developed; the target if that is lower). While it is below the
+target, every active school mentor with a mentee in the programme and every active
+enterprise mentor with an apprentice on site (dual mentoring only) gives
+``codevelopment_hours_per_mentor_year / 52`` hours a week to co-development, and the
+alignment rises by
+
+    alignment_gain_per_1000_hours x hours this week / 1000 / n_sectors        (capped at the target)
+
+(one curriculum per major: the hours are shared by ``intake.n_sectors`` curricula). So a
+year's step grows with the hours the mentors put in, a higher target takes more years and
+more hours, and once the target is reached the hours stop. The hours come out of the
+mentors' guidance hours (``mentoring``), and an enterprise mentor's hours cost the firm
+their hourly cost (``enterprise_accounts``). Contact raises the alignment of each
+host's training further (``contact``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.engine.declarations import Unit
+from sim.engine.mechanism import Mechanism, Outcome
+from sim.engine.population import ENTERPRISE
+from sim.engine.world import World
+from sim.scenario.schema import WEEKS_PER_YEAR, Scenario
+
+
+def starting_alignment(scenario: Scenario) -> float:
+    """The curriculum's alignment when the run starts: the school's own, or the target if that is lower."""
+    return min(scenario.curriculum.initial_alignment, scenario.programme.curriculum_alignment)
+
+
+def alignment_step(scenario: Scenario, hours: float) -> float:
+    """Alignment that ``hours`` of co-development add, before the cap at the target."""
+    cp = scenario.curriculum
+    return cp.alignment_gain_per_1000_hours * hours / 1000.0 / scenario.intake.n_sectors
+
+
+def codevelop(world: World) -> None:
+    """This week's co-development hours of the mentors, and the alignment they build towards the target."""
+    sc = world.scenario
+    cp = sc.curriculum
+    sm = world.school_mentors
+    em = world.enterprise_mentors
+    school = np.zeros(sm.n)
+    firm = np.zeros(em.n)
+    cur = world.curriculum
+    target = sc.programme.curriculum_alignment
+    if cur.alignment < target and cp.codevelopment_hours_per_mentor_year > 0.0:
+        per_week = cp.codevelopment_hours_per_mentor_year / WEEKS_PER_YEAR
+        s = world.students
+        mentoring = np.bincount(s.school_mentor[s.in_programme() & (s.school_mentor >= 0)], minlength=sm.n) > 0
+        school[mentoring & sm.active(world.week)] = per_week
+        if sc.programme.dual_mentor and em.n:
+            on_site = (s.location == ENTERPRISE) & (s.enterprise_mentor >= 0)
+            teaching = np.bincount(s.enterprise_mentor[on_site], minlength=em.n) > 0
+            firm[teaching & em.active(world.week)] = per_week
+        hours_school, hours_firm = float(school.sum()), float(firm.sum())
+        cur.alignment = min(target, cur.alignment + alignment_step(sc, hours_school + hours_firm))
+        cur.school_mentor_hours += hours_school
+        cur.enterprise_mentor_hours += hours_firm
+    week = world.this_week.codevelopment
+    week.school_mentor_hours = school
+    week.enterprise_mentor_hours = firm
+
+
+MECHANISM = Mechanism(
+    name="curriculum",
+    step=codevelop,
+    reads=("enterprise_mentors.vacant_until", "school_mentors.vacant_until", "students.enterprise_mentor",
+           "students.location", "students.school_mentor", "students.stage"),
+    writes=("curriculum.alignment", "curriculum.enterprise_mentor_hours", "curriculum.school_mentor_hours",
+            "this_week.codevelopment"),
+    outcomes=(
+        Outcome("curriculum_alignment_reached", "Curriculum alignment reached",
+                "Alignment of the curriculum with the posts (0-1, before contact) that co-development had built by "
+                "the end of the run.", Unit.SHARE, lambda world, totals: world.curriculum.alignment),
+        Outcome("codevelopment_hours", "Mentor hours spent co-developing the curriculum",
+                "Hours school and enterprise mentors gave to co-developing the curriculum, whole run (taken from "
+                "their guidance hours).", Unit.COUNT,
+                lambda world, totals: world.curriculum.school_mentor_hours + world.curriculum.enterprise_mentor_hours),
+    ),
+)
