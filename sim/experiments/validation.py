@@ -78,7 +78,7 @@ TARGETS: tuple[Target, ...] = (
     Target("Placements dissolved in their first year", "baseline", "early_termination_rate", "band", 0.164, 0.197,
            "16.4-19.7% (LQneu 2014-2023, 24.7-29.7%, x 0.662 in the first year)",
            "official German vocational training statistics (biaj.de); Berufsbildungsbericht 2017 (timing of "
-           "dissolutions); docs/calibration.md §9"),
+           "dissolutions); docs/calibration.md §9", fitted_by=FITTED_BY),
     Target("Employment half a year after graduation (typical programme)", "typical_mycos",
            "employment_rate_6m",
            "band", 0.904, 0.921, "90.4-92.1% (classes of 2012-2018)", "MyCOS annual reports", fitted_by=FITTED_BY),

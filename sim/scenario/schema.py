@@ -352,7 +352,7 @@ class LearningParams(StrictModel):
         "theory gain per school week spent wholly in class at full input, before diminishing returns",
         **NonNegative)
     practical_skill_points_per_week: float = param(
-        2.4, "points/week", "Practical-skill learning rate",
+        2.1, "points/week", "Practical-skill learning rate",
         "practical-skill gain per week at full input, before diminishing returns", **NonNegative)
     professionalism_points_per_week: float = param(
         1.2, "points/week", "Professionalism learning rate",
@@ -403,7 +403,7 @@ class AttritionParams(StrictModel):
         2.0, "log-hazard", "Effect of low motivation on dropout",
         "added log-hazard per unit of motivation below 0.5", **NonNegative)
     termination_rate_per_year: float = param(
-        0.05, "1/year", "Base placement termination rate",
+        0.057, "1/year", "Base placement termination rate",
         "hazard that a host ends an apprenticeship whose skill meets its post", **NonNegative)
     apprentice_leave_rate_per_year: float = param(
         0.05, "1/year", "Base rate of apprentices leaving a placement",
@@ -428,7 +428,7 @@ class CertificationParams(StrictModel):
         2, "certificates", "X certificates on offer",
         "skill certificates a student can earn, taken in order (the X of 1+X)", ge=1, le=5)
     pass_mark_points: float = param(
-        50.0, "points", "Pass mark of the first certificate",
+        45.0, "points", "Pass mark of the first certificate",
         "exam score at which a student passes the first X certificate with probability 1/2 (above 100: out of "
         "reach)",
         ge=0.0, le=200.0)
@@ -524,7 +524,7 @@ class LabourMarketParams(StrictModel):
         "weeks of the final enterprise period a host sees an apprentice work before it decides whether to offer a "
         "job (at the latest at the period's end)", ge=1, le=WEEKS_PER_YEAR)
     host_hire_bar_points: float = param(
-        38.0, "points", "Host hiring bar",
+        48.0, "points", "Host hiring bar",
         "composite score a host needs to offer a job, for a post of level 0", **NonNegative)
     host_bar_per_post_level_points: float = param(
         20.0, "points", "Hiring bar rise per post level",
@@ -547,7 +547,7 @@ class LabourMarketParams(StrictModel):
         9, "weeks", "Cut-off of the initial employment rate",
         "weeks after graduation at which the initial employment rate (初次就业率) is counted", ge=0, le=26)
     open_market_job_rate_per_week: float = param(
-        0.045, "1/week", "Open-market job-finding rate",
+        0.055, "1/week", "Open-market job-finding rate",
         "weekly job-finding hazard on the open market at composite 50", **NonNegative)
     composite_effect_per_point: float = param(
         0.02, "log-hazard/point", "Effect of composite score on job finding",
@@ -625,7 +625,7 @@ class ParticipationParams(StrictModel):
         150.0, "yuan/week", "Training consumables per apprentice",
         "equipment, materials and other training costs per apprentice enterprise week", **Money)
     skilled_output_yuan_per_week: float = param(
-        1800.0, "yuan/week", "Skilled worker output",
+        1900.0, "yuan/week", "Skilled worker output",
         "value a skilled worker produces per week in the post", **Money)
     productive_time_share: float = param(
         0.6, "share", "Apprentice productive time",

@@ -40,8 +40,8 @@ _HOST_PARTS = ("assumption (a host rates skill fit, professionalism, contributio
 _TWO_WAY = "assumption (Li (2026) §5.1(2) names two-way training; no figure)"
 
 _FITTED = "fitted by scenarios/calibration/published_bands.yaml"
-"""The shipped calibration: an ABC-SMC posterior median (its 90% credible interval and the assumption it
-replaced follow in each source)."""
+"""The shipped calibration: the ABC-SMC posterior's weighted medoid, rounded to two significant figures (its 90%
+credible interval and the assumption it replaced follow in each source)."""
 _RESTORED = ("assumption, the value before commit ee93db9 tuned it towards an effect Li (2026) reports "
              "(restored: no source)")
 
@@ -166,7 +166,9 @@ PARAMETER_SOURCES: dict[str, str] = {
     # learning
     "learning.theory_points_per_week": "assumption (re-expressed per school week wholly in class: the earlier 1.3 "
                                        "points per school week with 70% of its hours in class, 1.3 / 0.7)",
-    "learning.practical_skill_points_per_week": _A,
+    "learning.practical_skill_points_per_week": f"{_FITTED} (90% credible 1.6 to 4.3; was 2.4, an assumption); "
+                                                "targets: MyCOS employment, BIBB net-to-gross cost, early "
+                                                "termination",
     "learning.professionalism_points_per_week": _A,
     "learning.classroom_share": _A,
     "learning.unmentored_practice_share": "assumption (Chen, Zhang & Qi (n.d.) §2: enterprise mentors' guidance "
@@ -185,9 +187,9 @@ PARAMETER_SOURCES: dict[str, str] = {
     "attrition.support_effect": _A,
     "attrition.fit_effect": _A,
     "attrition.motivation_effect": _A,
-    "attrition.termination_rate_per_year": "assumption (no Chinese figure; the value before the calibration of "
-                                           "2026-12 fitted 0.138 to a target that was not like for like, see "
-                                           "docs/calibration.md; to be refitted to the first-year part of LQneu)",
+    "attrition.termination_rate_per_year": f"{_FITTED} (90% credible 0.020 to 0.14; was 0.05, an assumption: "
+                                           "no Chinese figure); target: the first-year part of LQneu, 16.4-19.7% "
+                                           "(docs/calibration.md §9)",
     "attrition.apprentice_leave_rate_per_year": "assumption (as the host's rate: BIBB's surveys find dissolutions "
                                                 "started by firms and by apprentices alike, no Chinese figure)",
     "attrition.new_placement_share_after_dissolution": "BIBB Datenreport 2019, A5.6: about half of those whose "
@@ -198,8 +200,9 @@ PARAMETER_SOURCES: dict[str, str] = {
     # certification
     "certification.n_certificates": "assumption (two X certificates in the programme, e.g. an intermediate and "
                                     "an advanced level; the earlier model's two marks)",
-    "certification.pass_mark_points": "assumption (no national 1+X pass rate is published); to be fitted by "
-                                      "scenarios/calibration/published_bands.yaml to the published pass rates",
+    "certification.pass_mark_points": f"{_FITTED} (90% credible 36 to 49; was 50, an assumption: no national "
+                                      "1+X pass rate is published); targets: pass rate per sitting 63-86%, "
+                                      "graduates holding a certificate 78-83%",
     "certification.pass_mark_step_points": "assumption (a higher level's mark about a difficulty spread and a "
                                            "half above the lower's)",
     "certification.difficulty_scale_points": _A,
@@ -228,7 +231,7 @@ PARAMETER_SOURCES: dict[str, str] = {
                                                 "probation of at most 2 months, about 8 weeks, for a contract of "
                                                 "1-3 years: the time the law gives an employer to judge a new "
                                                 "worker)",
-    "labour_market.host_hire_bar_points": f"{_FITTED} (90% credible 24 to 57; was 50, an assumption); target: "
+    "labour_market.host_hire_bar_points": f"{_FITTED} (90% credible 39 to 60; was 50, an assumption); target: "
                                           "host retention 61-77% (Übernahmequote)",
     "labour_market.host_bar_per_post_level_points": _A,
     "labour_market.not_seeking_share": "assumption, below MyCOS 2019 report (7.5% of the class of 2018 not "
@@ -246,7 +249,7 @@ PARAMETER_SOURCES: dict[str, str] = {
                                                      "rate is counted at a cut-off some weeks after graduation, "
                                                      "commonly the end of August or 1 September; 9 weeks after a "
                                                      "late-June graduation)",
-    "labour_market.open_market_job_rate_per_week": f"{_FITTED} (90% credible 0.015 to 0.083; was 0.03, the "
+    "labour_market.open_market_job_rate_per_week": f"{_FITTED} (90% credible 0.019 to 0.16; was 0.03, the "
                                                    "value before commit ee93db9 doubled it towards an effect Li "
                                                    "(2026) reports); target: MyCOS employment at 6 months "
                                                    "90.4-92.1%",
@@ -281,7 +284,7 @@ PARAMETER_SOURCES: dict[str, str] = {
     "participation.consumables_yuan_per_apprentice_week": "assumption (BIBB CBS 2012/13: equipment and material 5% "
                                                           "and other costs 10% of gross cost, against pay 62%: "
                                                           "about 0.25-0.3 of the apprentice wage)",
-    "participation.skilled_output_yuan_per_week": f"{_FITTED} (90% credible 1,358 to 2,456; was 2,000, an "
+    "participation.skilled_output_yuan_per_week": f"{_FITTED} (90% credible 1,350 to 2,390; was 2,000, an "
                                                   "assumption); target: BIBB net-to-gross training cost 23-31%",
     "participation.productive_time_share": "Muehlemann & Wolter 2014, Table 3 (0.57-0.90 of firm time in "
                                            "productive work; low end)",
