@@ -25,6 +25,7 @@ from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import BASIC, ENTERPRISE, NO_ONE, NOT_ENROLLED, SCHOOL
 from sim.engine.streams import RandomStreams
 from sim.engine.world import RunTotals, World
+from sim.mechanisms.placement import places_offered
 from sim.scenario.schema import WEEKS_PER_YEAR, Scenario
 
 
@@ -68,7 +69,6 @@ def overlapping_cohorts(calendar: ProgrammeCalendar) -> int:
 
 def committed_places(world: World) -> int:
     """Places the participating firms commit to the cohort enrolling this week."""
-    from sim.mechanisms.placement import places_offered  # placement reads intake's arrays: imported late
     return int(places_offered(world).sum()) // overlapping_cohorts(world.calendar)
 
 
