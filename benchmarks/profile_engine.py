@@ -15,6 +15,7 @@ Run from the repository root::
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 from pathlib import Path
@@ -41,7 +42,7 @@ def phase_times(overrides: dict, seed: int, repeats: int) -> str:
     weeks = 0
     for r in range(repeats):
         model = TalentModel(None, seed=seed + r, mesa_agents=False, **overrides)
-        model.clock.phases = tuple((name, timed(name, fn)) for name, fn in model.clock.phases)
+        model.clock.phases = tuple(dataclasses.replace(p, step=timed(p.name, p.step)) for p in model.clock.phases)
         weeks = model.scenario.horizon_weeks
         t = time.thread_time_ns()
         model.run()

@@ -603,6 +603,7 @@ TEMPLATES: dict[str, str] = {
         "with 'dask scheduler' and 'dask worker ADDRESS', check the address, or use '--scheduler local' or "
         "'--workers N'"),
     "backends.workers_too_few": "--workers {workers}: expected a whole number of worker processes, at least 1",
+    "backends.batch_too_small": "--batch {batch}: expected a whole number of runs to simulate together, at least 1",
     "backends.workers_with_scheduler": (
         "--workers {workers} cannot size the cluster at {scheduler}: its size is the number of 'dask worker' "
         "processes started for it; drop --workers (or use --scheduler local)"),

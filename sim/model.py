@@ -7,7 +7,9 @@ Students are array indices (see ``sim.engine.population``); school mentors, ente
 mentors and enterprises are also Mesa agents - thin views onto their arrays - so that
 ``model.agents_by_type``, ``select`` and ``groupby`` work on them.
 
-``run_one(scenario, seed)`` is the pure run function every experiment wraps.
+``run_one(scenario, seed)`` is the pure run function every experiment wraps;
+``run_batch(scenarios, seeds)`` runs several at once, in one set of arrays (``sim.engine.batch``),
+with the results each would have alone.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import mesa
 import numpy as np
 
+from sim.engine.batch import Batch
 from sim.engine.calendar import build_calendar
 from sim.engine.clock import WeeklyClock
 from sim.engine.declarations import StateField, build_arrays
@@ -203,7 +207,7 @@ class TalentModel(mesa.Model):
         self.mechanisms = mechanisms
         self.outcomes = declared_outcomes(mechanisms)
         self.world = build_world(self.scenario, seed, events, mechanisms, students_type)
-        self.clock = WeeklyClock(weekly_phases(mechanisms), self.world)
+        self.clock = WeeklyClock(weekly_phases(mechanisms), Batch([self.world]))
         self.recorder = Recorder(self.scenario.horizon_weeks)
         if mesa_agents:
             for i in range(self.world.school_mentors.n):
@@ -269,3 +273,48 @@ def run_one(scenario: Scenario | str | os.PathLike[str] | None = None, seed: int
         events=model.world.events.to_frame() if events else None,
         wall_seconds=time.perf_counter() - started,
     )
+
+
+def run_batch(scenarios: Sequence[Scenario | str | os.PathLike[str] | None], seeds: Sequence[int], *,
+              events: bool = False, students: bool = True, max_memory_bytes: int | None = None,
+              mechanisms: tuple[Mechanism, ...] = MECHANISMS) -> list[RunResult]:
+    """Run replication ``seeds[i]`` of ``scenarios[i]`` for every ``i``, simulated together; results in that order.
+
+    Each result is bit for bit the one ``run_one(scenarios[i], seeds[i])`` returns (its
+    ``wall_seconds`` aside, which is the batch's time shared equally). The runs step
+    together, so they must have the same horizon (``shape_key``); their sizes may differ.
+    """
+    if len(scenarios) != len(seeds):
+        raise ValueError(f"run_batch needs one seed per scenario, got {len(scenarios)} scenarios, {len(seeds)} seeds")
+    started = time.perf_counter()
+    resolved = [resolve_scenario(sc, {}) for sc in scenarios]
+    horizons = {sc.horizon_weeks for sc in resolved}
+    if len(horizons) > 1:
+        raise ValueError(f"runs of one batch share their horizon, got {sorted(horizons)} weeks")
+    for sc in resolved:
+        check_memory(sc, max_memory_bytes, source=sc.name)
+    worlds = [build_world(sc, seed, events, mechanisms) for sc, seed in zip(resolved, seeds, strict=True)]
+    batch = Batch(worlds)
+    clock = WeeklyClock(weekly_phases(mechanisms), batch)
+    horizon = resolved[0].horizon_weeks
+    recorders = [Recorder(horizon) for _ in worlds]
+    outcomes = declared_outcomes(mechanisms)
+    while clock.now < horizon:
+        clock.advance()
+        for world, recorder in zip(worlds, recorders, strict=True):
+            recorder.record(world)
+    share = (time.perf_counter() - started) / len(worlds)
+    return [RunResult(
+        scenario_name=sc.name,
+        seed=seed,
+        summary=summarise(world, recorder, outcomes),
+        timeseries=recorder.frame(),
+        students=student_records(world) if students else None,
+        events=world.events.to_frame() if events else None,
+        wall_seconds=share,
+    ) for sc, seed, world, recorder in zip(resolved, seeds, worlds, recorders, strict=True)]
+
+
+def shape_key(scenario: Scenario) -> int:
+    """What runs must share to be simulated in one batch: the horizon in weeks (sizes may differ)."""
+    return scenario.horizon_weeks

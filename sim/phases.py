@@ -72,8 +72,14 @@ MECHANISMS: tuple[Mechanism, ...] = SET_UP_MECHANISMS + WEEKLY_MECHANISMS
 
 
 def weekly_phases(mechanisms: tuple[Mechanism, ...] = MECHANISMS) -> tuple[Phase, ...]:
-    """(name, step) of every mechanism with a weekly step, in order."""
-    return tuple((m.name, m.step) for m in mechanisms if m.step is not None)
+    """The phase of every mechanism with a weekly step, in order (over a batch where the mechanism has one)."""
+    phases = []
+    for m in mechanisms:
+        if m.batch_step is not None:
+            phases.append(Phase(m.name, m.batch_step, over_batch=True))
+        elif m.step is not None:
+            phases.append(Phase(m.name, m.step, over_batch=False))
+    return tuple(phases)
 
 
 WEEKLY_PHASES: tuple[Phase, ...] = weekly_phases()
@@ -111,7 +117,7 @@ def _paths(label: str, paths: tuple[str, ...]) -> str:
 def describe_phases(mechanisms: tuple[Mechanism, ...] = MECHANISMS) -> str:
     """The phase list as numbered lines: purpose, then what each phase reads and writes."""
     lines = []
-    weekly = [m for m in mechanisms if m.step is not None]
+    weekly = [m for m in mechanisms if m.weekly_step is not None]
     for i, m in enumerate(weekly, start=1):
         lines.append(f"{i:2d}. {m.name:<20} {m.purpose}")
         lines.append(_paths("reads", m.reads))
@@ -119,7 +125,7 @@ def describe_phases(mechanisms: tuple[Mechanism, ...] = MECHANISMS) -> str:
         if m.streams:
             lines.append(_paths("draws", m.streams))
     lines.append(f"{len(weekly) + 1:2d}. {'record':<20} Record this week's time-series row (results).")
-    set_up = [m.name for m in mechanisms if m.step is None]
+    set_up = [m.name for m in mechanisms if m.weekly_step is None]
     if set_up:
         lines.append(f"set-up only (no weekly step): {', '.join(set_up)}")
     return "\n".join(lines)

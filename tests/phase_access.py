@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from sim.engine.batch import Batch
+from sim.engine.clock import Phase
 from sim.engine.world import World
 
 ARRAY_PARTS = ("students", "school_mentors", "enterprise_mentors", "enterprises")
@@ -112,6 +114,34 @@ class WorldProxy:
         setattr(object.__getattribute__(self, "_world"), name, value)
 
 
+class BatchProxy:
+    """What a phase over a batch sees while it is recorded: a batch of the one world, its parts recorded."""
+
+    def __init__(self, batch: Batch, access: Access) -> None:
+        object.__setattr__(self, "_batch", batch)
+        object.__setattr__(self, "_access", access)
+
+    def __getattr__(self, name: str) -> Any:
+        batch = object.__getattribute__(self, "_batch")
+        access = object.__getattribute__(self, "_access")
+        if name in ARRAY_PARTS:
+            return _PartProxy(getattr(batch, name), name, access)
+        if name == "worlds":
+            return tuple(WorldProxy(w, access) for w in batch.worlds)
+        if name in ("week", "groups"):
+            return getattr(batch, name)
+        class_attr = getattr(Batch, name, None)
+        if isinstance(class_attr, property) and class_attr.fget is not None:
+            return class_attr.fget(self)
+        if isinstance(class_attr, types.FunctionType):
+            return types.MethodType(class_attr, self)
+        raise AttributeError(f"Batch has no state or service named {name!r}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__getattribute__(self, "_access").writes.add(name)
+        setattr(object.__getattribute__(self, "_batch"), name, value)
+
+
 def _copy(value: Any) -> Any:
     if isinstance(value, np.ndarray):
         return value.copy()
@@ -153,14 +183,18 @@ def changed(before: dict[str, Any], after: dict[str, Any]) -> set[str]:
     return {path for path in before if not _equal(before[path], after[path])}
 
 
-def record_phases(world: World, phases: tuple[tuple[str, Any], ...], weeks: int) -> dict[str, Access]:
-    """Run ``weeks`` weeks of ``phases`` over ``world``, each phase through a recording proxy."""
+def record_phases(world: World, phases: tuple[Phase, ...], weeks: int) -> dict[str, Access]:
+    """Run ``weeks`` weeks of ``phases`` over ``world``, each phase through a recording proxy.
+
+    A phase over a batch runs over a batch of this one world, seen through a ``BatchProxy``.
+    """
     accesses: dict[str, Access] = defaultdict(Access)
+    batch = Batch([world])
     for week in range(weeks):
-        world.week = week
-        for name, step in phases:
-            access = accesses[name]
+        batch.set_week(week)
+        for phase in phases:
+            access = accesses[phase.name]
             before = snapshot(world)
-            step(WorldProxy(world, access))
+            phase.step(BatchProxy(batch, access) if phase.over_batch else WorldProxy(world, access))  # type: ignore[arg-type]
             access.writes |= changed(before, snapshot(world))
     return dict(accesses)

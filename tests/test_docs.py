@@ -146,7 +146,7 @@ def test_docs_say_how_to_regenerate(doc: str) -> None:
 
 
 def test_every_phase_is_named_in_docs(doc: str) -> None:
-    missing = [name for name, _fn in WEEKLY_PHASES if not _mentions(doc, name)]
+    missing = [phase.name for phase in WEEKLY_PHASES if not _mentions(doc, phase.name)]
     assert missing == [], "describe these phases in docs/model.md"
 
 

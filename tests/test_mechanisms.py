@@ -7,6 +7,7 @@ import zlib
 import numpy as np
 import pytest
 
+from sim.engine.batch import Batch
 from sim.engine.calendar import HALF_YEAR_WEEKS, build_calendar
 from sim.engine.ledger import SOURCES, USES, ByUse, Ledger
 from sim.engine.population import NO_ONE, Location, Stage
@@ -524,15 +525,14 @@ def test_learn_direct_only_present_students_change():
     s.location[:] = A
     s.location[:30] = S
     before = s.theory.copy()
-    learn(world)
+    learn(Batch([world]))
     assert (s.theory[:30] >= before[:30]).all() and (s.theory[:30] > before[:30]).mean() > 0.9
     np.testing.assert_array_equal(s.theory[30:], before[30:])
 
 
 def test_school_week_hours_are_shared_by_mentoring_class_and_practice():
-    world = small_world(4, **{"programme.school_practice_hours_share": 0.3,
-                              "school_mentors.desired_hours_per_student_week": 2.0})
-    in_class, in_practice = school_week_shares(world, np.array([0.0, 0.5, 1.0]))
+    # 2 hours of guidance a week at full need, 30% of the rest in practice
+    in_class, in_practice = school_week_shares(2.0, 0.3, np.array([0.0, 0.5, 1.0]))
     mentoring = np.array([0.0, 1.0, 2.0]) / SCHOOL_WEEK_HOURS
     np.testing.assert_allclose(in_class + in_practice + mentoring, 1.0)  # every hour is used once
     np.testing.assert_allclose(in_practice / (in_class + in_practice), 0.3)
@@ -546,7 +546,7 @@ def _one_school_week(practice_share, **overrides):
     s.school_mentor[:] = 0
     s.guidance_school[:] = 1.0
     before = (s.theory.copy(), s.practical_skill.copy())
-    learn(world)
+    learn(Batch([world]))
     return s.theory - before[0], s.practical_skill - before[1], before
 
 
@@ -612,8 +612,10 @@ def test_a_base_too_small_cuts_every_students_practice_pro_rata_and_teaches_it_i
     assert small.ledger.week_need[USES.index("training_base")] == pytest.approx(
         80 * (sc.training_base_fixed_yuan_per_student_week
               + sc.practice_consumables_yuan_per_practice_hour * small.this_week.practice.hours_per_student))
-    in_class, in_practice = school_week_shares(small, 1.0, 0.25)
-    full_class, full_practice = school_week_shares(small, 1.0)
+    timetable = (small.scenario.school_mentors.desired_hours_per_student_week,
+                 small.scenario.programme.school_practice_hours_share)
+    in_class, in_practice = school_week_shares(*timetable, 1.0, 0.25)
+    full_class, full_practice = school_week_shares(*timetable, 1.0)
     assert in_practice == pytest.approx(full_practice / 4)
     assert in_class + in_practice == pytest.approx(full_class + full_practice)  # the cut hours go to class
     assert small.counters.practice_hours_cut == pytest.approx(0.75 * demand)
@@ -638,11 +640,11 @@ def test_motivation_reverts_to_the_disposition_when_the_week_goes_as_planned():
     s.motivation_disposition[:] = 0.6
     s.motivation[:] = 0.9
     rate = world.scenario.learning.motivation_adjustment_per_week
-    learn(world)
+    learn(Batch([world]))
     np.testing.assert_allclose(s.motivation, 0.9 + rate * (0.6 - 0.9))
     s.motivation[:] = 0.6
     s.guidance_school[:] = 0.0  # no guidance: less progress than planned, motivation falls
-    learn(world)
+    learn(Batch([world]))
     assert (s.motivation < 0.6).all()
 
 
@@ -654,7 +656,7 @@ def test_first_week_sets_the_disposition_to_the_enrolment_motivation():
     s.school_mentor[:] = 0
     start = s.motivation.copy()
     assert np.isnan(s.motivation_disposition).all()
-    learn(world)
+    learn(Batch([world]))
     np.testing.assert_array_equal(s.motivation_disposition, start)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from phase_access import record_phases
 
+from sim.engine.clock import Phase
 from sim.engine.mechanism import Mechanism
 from sim.model import build_world
 from sim.phases import MECHANISMS, WEEKLY_PHASES, describe_phases
@@ -56,11 +57,12 @@ def test_declared_paths_name_real_state():
 
 def test_every_declared_write_happens_somewhere(recorded):
     # a declared write that no phase ever makes is a stale declaration
-    made = {phase: set() for phase, _ in WEEKLY_PHASES}
+    made = {phase.name: set() for phase in WEEKLY_PHASES}
     for accesses in recorded.values():
         for phase, access in accesses.items():
             made[phase] |= access.writes
-    stale = [f"{m.name}: {p}" for m in MECHANISMS if m.step is not None for p in m.writes if p not in made[m.name]]
+    stale = [f"{m.name}: {p}" for m in MECHANISMS if m.weekly_step is not None
+             for p in m.writes if p not in made[m.name]]
     assert not stale, stale
 
 
@@ -72,7 +74,7 @@ def test_the_recorder_catches_an_undeclared_write():
         """Changes a firm's coordination, which it does not declare."""
         w.enterprises.coordination[0] += 1.0
 
-    access = record_phases(world, (("sneaky", sneaky),), weeks=1)["sneaky"]
+    access = record_phases(world, (Phase("sneaky", sneaky, over_batch=False),), weeks=1)["sneaky"]
     assert "enterprises.coordination" in access.reads
     assert "enterprises.coordination" in access.writes
 
@@ -80,7 +82,7 @@ def test_the_recorder_catches_an_undeclared_write():
 def test_phases_listing_shows_reads_and_writes():
     text = describe_phases()
     for m in MECHANISMS:
-        if m.step is not None:
+        if m.weekly_step is not None:
             assert m.name in text
             for path in m.writes:
                 assert path in text

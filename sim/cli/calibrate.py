@@ -81,4 +81,5 @@ def handle(args: argparse.Namespace) -> int:
             return EXIT_NOT_FITTED
         return EXIT_OK
 
-    return run_experiment(args, f"calibrate-{Path(args.calibration_file).stem}", body)
+    return run_experiment(args, f"calibrate-{Path(args.calibration_file).stem}", body,
+                          [entry.scenario for entry in plan.entries])

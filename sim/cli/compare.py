@@ -93,4 +93,4 @@ def handle(args: argparse.Namespace) -> int:
         charts_and_report(args, out, result.n_failed)
         return report_failures(result.n_failed, result.n_runs, out, "runs.parquet")
 
-    return run_experiment(args, "compare", body)
+    return run_experiment(args, "compare", body, scenarios)

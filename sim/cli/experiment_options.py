@@ -11,16 +11,18 @@ import argparse
 import importlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.cli.exit_codes import EXIT_INTERRUPTED, EXIT_OK, EXIT_RUNS_FAILED, PROG
+from sim.cli.scenario_options import max_memory_bytes
 from sim.errors import UserError
 from sim.messages import text
 
 if TYPE_CHECKING:
     from sim.experiments.models import ModelFn
+    from sim.scenario import Scenario
 
 BACKEND_HELP = """\
 where the runs execute: --workers N local processes (default: the machine's cores;
@@ -37,6 +39,7 @@ def add_experiment_options(parser: argparse.ArgumentParser) -> None:
                             f"{os.cpu_count() or 1} here)")
     group.add_argument("--scheduler", default=None, metavar="ADDRESS",
                        help="Dask scheduler address (tcp://HOST:8786), or 'local'")
+    add_batch_option(group)
     parser.add_argument("--out", default=None, metavar="DIR",
                         help="experiment folder; rerunning with the same DIR skips stored runs and finishes "
                              "the rest (default: a new outputs/KIND-TIMESTAMP folder)")
@@ -47,6 +50,28 @@ def add_experiment_options(parser: argparse.ArgumentParser) -> None:
                         help="run another model function through the same machinery, called as "
                              "FUNCTION(params, scenario, seed) -> {outcome: value}; e.g. "
                              "sim.experiments.models:ishigami (default: the talent simulation)")
+
+
+def add_batch_option(group: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """``--batch K``: runs a worker simulates together."""
+    from sim.experiments.runner import BATCH_MAX
+
+    group.add_argument("--batch", type=int, default=None, metavar="K",
+                       help=f"runs a worker simulates together in one set of arrays (same results, faster; default: "
+                            f"the runs shared evenly among the workers, at most {BATCH_MAX}, and at most what "
+                            "--max-memory holds); --model functions run one at a time")
+
+
+def batch_option(args: argparse.Namespace, scenarios: Sequence[Scenario]) -> int | None:
+    """The batch size to use: ``--batch``, else the most runs per batch that ``--max-memory`` holds (None: no cap)."""
+    if args.batch is not None or max_memory_bytes(args) is None or not scenarios:
+        return args.batch
+    from sim.experiments.runner import BATCH_MAX, memory_batch_cap
+    from sim.scenario.memory import estimate_run_bytes
+
+    workers = args.workers or os.cpu_count() or 1
+    cap = memory_batch_cap(max(estimate_run_bytes(sc) for sc in scenarios), workers, max_memory_bytes(args) or 0)
+    return min(BATCH_MAX, cap)
 
 
 def import_model(name: str | None) -> ModelFn:
@@ -72,18 +97,19 @@ def import_model(name: str | None) -> ModelFn:
     return function
 
 
-def run_experiment(args: argparse.Namespace, kind: str, body: Callable[[Path, Any], int]) -> int:
+def run_experiment(args: argparse.Namespace, kind: str, body: Callable[[Path, Any], int],
+                   scenarios: Sequence[Scenario] = ()) -> int:
     """Start the backend, then pick the folder and run ``body(out, backend)``; Ctrl-C gives exit code 130.
 
     The backend is entered first so that an unreachable scheduler is reported before
-    any folder is made.
+    any folder is made. ``scenarios``: those the runs use (for the batch size ``--max-memory`` allows).
     """
     from sim.experiments.backends import make_backend
     from sim.experiments.manifest import new_output_dir
 
     out: Path | None = None
     try:
-        with make_backend(args.workers, args.scheduler) as backend:
+        with make_backend(args.workers, args.scheduler, batch_option(args, scenarios)) as backend:
             out = Path(args.out) if args.out else new_output_dir(kind)
             return body(out, backend)
     except KeyboardInterrupt:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.cli.exit_codes import EXIT_OK, PROG
+from sim.cli.experiment_options import add_batch_option, batch_option
 from sim.cli.language_option import add_language_option
 from sim.cli.scenario_options import (
     add_scenario_options,
@@ -39,6 +40,7 @@ def add_command(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--out", help="output folder (must not exist or be empty; default: a new one under outputs/)")
     parser.add_argument("--events", action="store_true", help="also write events.parquet (the event log)")
     parser.add_argument("--workers", type=int, default=None, help="local worker processes for --reps")
+    add_batch_option(parser)
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.add_argument("--no-charts", action="store_true", help="do not draw charts into OUT/charts/")
     add_scenario_options(parser)
@@ -59,7 +61,7 @@ def handle(args: argparse.Namespace) -> int:
     print_horizon_warnings([scenario])
     dest = prepare_output_dir(args.out, f"run-{scenario.name}")
     started = time.perf_counter()
-    with make_backend(workers=args.workers) as backend:
+    with make_backend(workers=args.workers, batch=batch_option(args, [scenario])) as backend:
         runs = run_replications(scenario, args.reps, args.seed, backend=backend, events=args.events,
                                 max_memory_bytes=max_memory_bytes(args), progress=True, quiet=args.quiet)
     wall = time.perf_counter() - started

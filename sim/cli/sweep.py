@@ -68,4 +68,4 @@ def handle(args: argparse.Namespace) -> int:
         charts_and_report(args, out, result.n_failed)
         return report_failures(result.n_failed, len(result.results), out, "results.parquet")
 
-    return run_experiment(args, f"sweep-{Path(args.sweep_file).stem}", body)
+    return run_experiment(args, f"sweep-{Path(args.sweep_file).stem}", body, [plan.base])

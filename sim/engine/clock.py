@@ -4,35 +4,56 @@ SimPy's ``env.now`` is the only "now" in a run (in weeks). Each simulated week r
 phase list in its fixed order; ``advance()`` runs exactly one week, which is what a
 Mesa ``step()`` means for this model. Per-student timing is done with arrays of weeks
 (enrolment, graduation), not with one SimPy process per student.
+
+The clock runs a batch (``sim.engine.batch``): the runs of a batch share the week, so
+one clock serves them all. A phase over a batch runs once; a phase over one run's
+world runs on each run's world in turn. A single run is a batch of one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Sequence
+from dataclasses import dataclass
 
 import simpy
 
+from sim.engine.batch import Batch
 from sim.engine.world import World
 
-Phase = tuple[str, Callable[[World], None]]
+
+@dataclass(frozen=True, slots=True)
+class Phase:
+    """One weekly phase: its name, and its step over a batch or over one world."""
+
+    name: str
+    step: Callable[[Batch], None] | Callable[[World], None]
+    over_batch: bool
+
+    def run(self, batch: Batch) -> None:
+        """Run this phase for every run of ``batch`` (once over the batch, or world by world)."""
+        if self.over_batch:
+            self.step(batch)  # type: ignore[arg-type]
+        else:
+            for world in batch.worlds:
+                self.step(world)  # type: ignore[arg-type]
 
 
 class WeeklyClock:
-    """Runs ``phases`` over ``world`` once per simulated week."""
+    """Runs ``phases`` over ``batch`` once per simulated week."""
 
-    __slots__ = ("env", "phases", "world")
+    __slots__ = ("batch", "env", "phases")
 
-    def __init__(self, phases: Sequence[Phase], world: World) -> None:
+    def __init__(self, phases: Sequence[Phase], batch: Batch) -> None:
         self.phases = tuple(phases)
-        self.world = world
+        self.batch = batch
         self.env = simpy.Environment()
         self.env.process(self._weeks())
 
     def _weeks(self) -> Generator[simpy.Event, None, None]:
         while True:
-            self.world.week = int(self.env.now)
-            for _name, phase in self.phases:
-                phase(self.world)
+            self.batch.set_week(int(self.env.now))
+            for phase in self.phases:
+                phase.run(self.batch)
             yield self.env.timeout(1)
 
     @property

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from sim.engine.batch import Batch
 from sim.engine.declarations import StateField, Unit
 from sim.engine.world import RunTotals, World
 
@@ -46,7 +47,10 @@ class Mechanism:
     """Everything one mechanism module owns, beside its step.
 
     ``step`` is None for a mechanism that acts only at set-up (drawing the enterprise
-    pool, selecting mentors). ``streams`` are stream names; a name built at run time is
+    pool, selecting mentors). A weekly mechanism has either a ``step`` over one run's
+    world or a ``batch_step`` over a batch of runs (``sim.engine.batch``), which does its
+    array work once for every run of the batch; the clock runs a ``step`` on each run's
+    world in turn. ``streams`` are stream names; a name built at run time is
     declared as a pattern with ``{placeholder}`` parts (``"{purpose}.dual_qualified"``).
     ``reads`` and ``writes`` are state paths (see the module docstring); a path written
     is also readable.
@@ -54,6 +58,7 @@ class Mechanism:
 
     name: str
     step: Callable[[World], None] | None
+    batch_step: Callable[[Batch], None] | None = None
     state: tuple[StateField, ...] = ()
     streams: tuple[str, ...] = ()
     reads: tuple[str, ...] = ()
@@ -61,7 +66,13 @@ class Mechanism:
     outcomes: tuple[Outcome, ...] = ()
 
     @property
+    def weekly_step(self) -> Callable[[World], None] | Callable[[Batch], None] | None:
+        """The weekly step, over one world or over a batch (None: set-up only)."""
+        return self.batch_step if self.batch_step is not None else self.step
+
+    @property
     def purpose(self) -> str:
         """The first line of the step's docstring (or of the mechanism's)."""
-        doc = (self.step.__doc__ if self.step is not None else None) or ""
+        weekly = self.weekly_step
+        doc = (weekly.__doc__ if weekly is not None else None) or ""
         return doc.strip().splitlines()[0] if doc.strip() else "(set-up only)"

@@ -76,6 +76,10 @@ class Backend(Protocol):
     """What every evaluator offers: a context manager with ``map``."""
 
     name: str
+    workers: int
+    """Runs that execute at once (the batch-size rule divides the runs among them)."""
+    batch: int | None
+    """Runs a worker simulates together in one call (``--batch``; None: ``runner.default_batch_size``)."""
 
     def __enter__(self) -> Self: ...
 
@@ -92,6 +96,10 @@ class SerialBackend:
     """Runs every task in this process, one after the other: for debugging and one core."""
 
     name = "serial"
+    workers = 1
+
+    def __init__(self, batch: int | None = None) -> None:
+        self.batch = batch
 
     def __enter__(self) -> Self:
         return self
@@ -221,8 +229,9 @@ class ProcessBackend:
 
     name = "processes"
 
-    def __init__(self, workers: int | None = None) -> None:
+    def __init__(self, workers: int | None = None, batch: int | None = None) -> None:
         self.workers = max(1, workers or os.cpu_count() or 1)
+        self.batch = batch
         self._context = multiprocessing.get_context("spawn")
         self._pool: list[_Worker] = []
         self._depth = 0
@@ -382,9 +391,11 @@ class DaskBackend:
 
     name = "dask"
 
-    def __init__(self, address: str = "local", workers: int | None = None, timeout_s: float = 5.0) -> None:
+    def __init__(self, address: str = "local", workers: int | None = None, timeout_s: float = 5.0,
+                 batch: int | None = None) -> None:
         self.address = address
         self.workers = max(1, workers or os.cpu_count() or 1)
+        self.batch = batch
         self.timeout_s = timeout_s
         self._cluster: Any = None
         self._client: Any = None
@@ -458,20 +469,23 @@ class DaskBackend:
             raise
 
 
-def make_backend(workers: int | None = None, scheduler: str | None = None) -> Backend:
+def make_backend(workers: int | None = None, scheduler: str | None = None, batch: int | None = None) -> Backend:
     """The backend the command-line options ask for.
 
     Args:
         workers: ``--workers``: local worker processes (1 runs serially in this process;
             default: the machine's cores). With ``scheduler="local"``, the cluster's size.
         scheduler: ``--scheduler``: ``"local"`` or a Dask scheduler address.
+        batch: ``--batch``: runs a worker simulates together (None: the default rule).
     """
     if workers is not None and workers < 1:
         raise UserError(text("backends.workers_too_few", workers=workers))
+    if batch is not None and batch < 1:
+        raise UserError(text("backends.batch_too_small", batch=batch))
     if scheduler and scheduler != "local" and workers is not None:
         raise UserError(text("backends.workers_with_scheduler", workers=workers, scheduler=scheduler))
     if scheduler:
-        return DaskBackend(scheduler, workers=workers)
+        return DaskBackend(scheduler, workers=workers, batch=batch)
     if workers == 1:
-        return SerialBackend()
-    return ProcessBackend(workers)
+        return SerialBackend(batch)
+    return ProcessBackend(workers, batch)

@@ -14,13 +14,15 @@ sensitivity machinery without the simulation's noise.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sim.scenario import Scenario, with_overrides
 
 ModelFn = Callable[[Mapping[str, Any], Any, int], Mapping[str, float]]
 """``model(params, scenario, seed) -> outcomes``."""
+BatchFn = Callable[[Sequence[Mapping[str, Any]], Sequence[Any], Sequence[int]], list[dict[str, float]]]
+"""``batch(params of each run, scenario of each run, seed of each run) -> outcomes of each run``."""
 
 
 def talent_model(params: Mapping[str, Any], scenario: Scenario, seed: int) -> dict[str, float]:
@@ -29,6 +31,35 @@ def talent_model(params: Mapping[str, Any], scenario: Scenario, seed: int) -> di
 
     result = run_one(with_overrides(scenario, params, "sweep point"), seed, students=False)
     return {str(name): float(value) for name, value in result.summary.items()}
+
+
+def talent_model_batch(params: Sequence[Mapping[str, Any]], scenarios: Sequence[Scenario],
+                       seeds: Sequence[int]) -> list[dict[str, float]]:
+    """``talent_model`` of several runs, simulated together (``sim.model.run_batch``); outcomes in run order.
+
+    Runs that share a horizon are one batch; each run's outcomes are exactly those of
+    ``talent_model`` with its params, scenario and seed.
+    """
+    from sim.model import run_batch, shape_key
+
+    resolved = [with_overrides(sc, p, "sweep point") for p, sc in zip(params, scenarios, strict=True)]
+    by_shape: dict[int, list[int]] = {}
+    for i, sc in enumerate(resolved):
+        by_shape.setdefault(shape_key(sc), []).append(i)
+    outcomes: list[dict[str, float]] = [{} for _ in resolved]
+    for members in by_shape.values():
+        results = run_batch([resolved[i] for i in members], [seeds[i] for i in members], students=False)
+        for i, result in zip(members, results, strict=True):
+            outcomes[i] = {str(name): float(value) for name, value in result.summary.items()}
+    return outcomes
+
+
+BATCHED: Mapping[ModelFn, BatchFn] = {talent_model: talent_model_batch}
+"""Model functions that can run several runs at once, and the function that does.
+
+A model function not listed here (``--model`` callables, the Ishigami function) runs one
+run at a time, as before; a listed one runs a batch of ``--batch`` runs per call.
+"""
 
 
 ISHIGAMI_A = 7.0

@@ -12,10 +12,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.experiments.backends import Backend, RunError, SerialBackend
-from sim.experiments.models import ModelFn
+from sim.experiments.backends import Backend, RunError, SerialBackend, call_safely
+from sim.experiments.models import BATCHED, ModelFn
 from sim.experiments.progress import Progress
 from sim.experiments.store import RunRecord, RunStore, StoreError
+from sim.i18n import use_language
 from sim.messages import text
 
 
@@ -54,6 +55,61 @@ class Evaluator:
         """Run the task; outcomes as plain floats."""
         outcomes = self.model(task.params, self.scenarios[task.scenario_index], task.seed)
         return {str(name): float(value) for name, value in outcomes.items()}
+
+    @property
+    def batchable(self) -> bool:
+        """Whether the model can run several tasks at once (``sim.experiments.models.BATCHED``)."""
+        return self.model in BATCHED
+
+
+@dataclass(frozen=True, slots=True)
+class TaskBatch:
+    """Tasks a worker runs together, in one set of arrays (what travels to a worker instead of one task)."""
+
+    tasks: tuple[RunTask, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BatchEvaluator:
+    """A picklable callable that runs a ``TaskBatch``: one result (outcomes or ``RunError``) per task.
+
+    The batch is simulated together; if that raises, each of its tasks is run again alone,
+    so a failing run is reported as itself and the others keep their results.
+    """
+
+    evaluator: Evaluator
+
+    def __call__(self, batch: TaskBatch) -> list[Any]:
+        """Outcomes (or the error) of every task of ``batch``, in its order."""
+        tasks = batch.tasks
+        batch_fn = BATCHED.get(self.evaluator.model)
+        if batch_fn is not None and len(tasks) > 1:
+            scenarios = self.evaluator.scenarios
+            try:
+                with use_language("en"):  # a run's error is stored with it: the same text in every --lang
+                    outcomes = batch_fn([t.params for t in tasks], [scenarios[t.scenario_index] for t in tasks],
+                                        [t.seed for t in tasks])
+                return [{str(name): float(value) for name, value in o.items()} for o in outcomes]
+            except Exception:
+                pass  # one of the runs failed: run each alone below, to know which
+        return [call_safely(self.evaluator, task) for task in tasks]
+
+
+BATCH_MAX = 16
+"""The most runs one batch holds by default: beyond it a batch runs no more runs a second (benchmarks/run.py)."""
+
+
+def batch_size(n_runs: int, workers: int, batch: int | None) -> int:
+    """Runs per batch: at most ``batch`` (``--batch``; None: ``BATCH_MAX``), and no more than an even share.
+
+    An even share is the runs divided among the workers, so that every worker has work.
+    """
+    return max(1, min(batch if batch is not None else BATCH_MAX, -(-n_runs // max(1, workers))))
+
+
+def memory_batch_cap(run_bytes: int, workers: int, max_memory_bytes: int) -> int:
+    """The most runs per batch for which every worker's batch fits in ``max_memory_bytes`` at once (at least 1)."""
+    return max(1, max_memory_bytes // (max(1, workers) * max(1, run_bytes)))
 
 
 def model_name(model: ModelFn) -> str:
@@ -101,21 +157,41 @@ def execute(tasks: Sequence[RunTask], evaluator: Evaluator, backend: Backend | N
         evaluator: What one run does.
         backend: Where runs execute; entered here (default: this process).
         store: An open run store: stored successful runs are reused, and every new
-            run is saved the moment it finishes.
+            run is saved the moment its batch finishes (a kill loses at most the batches running).
         progress: Count runs on stderr (a bar when stderr is a terminal, then a summary line).
         quiet: With ``progress``, show only the summary line.
 
+    The backend's ``batch`` (``--batch``; None: ``default_batch_size``) says how many runs a
+    worker simulates together; a model that cannot batch runs one run per call.
+
     Returns:
-        One record per task, successful or failed, in the order of ``tasks``.
+        One record per task, successful or failed, in the order of ``tasks``; the
+        same records whatever the batch size.
     """
     records = reusable(store.stored(), tasks, store) if store is not None else {}
     todo = [task for task in tasks if (task.point, task.rep) not in records]
     with (backend or SerialBackend()) as active, \
             Progress(len(tasks), len(records), bar=progress and not quiet, summary=progress) as counter:
-        for task, result in active.map(evaluator, todo):
+        def keep(task: RunTask, result: Any) -> None:
             record = to_record(task, result)
             if store is not None:
                 store.save(record)
             records[record.key] = record
             counter.update(record.failed)
+
+        size = batch_size(len(todo), active.workers, active.batch)
+        if size <= 1 or not evaluator.batchable:
+            for task, result in active.map(evaluator, todo):
+                keep(task, result)
+        else:
+            batches = [TaskBatch(tuple(todo[i:i + size])) for i in range(0, len(todo), size)]
+            alone: list[RunTask] = []
+            for done, results in active.map(BatchEvaluator(evaluator), batches):
+                if isinstance(results, RunError):  # the batch's worker died: its runs are run again, alone
+                    alone.extend(done.tasks)
+                    continue
+                for task, result in zip(done.tasks, results, strict=True):
+                    keep(task, result)
+            for task, result in active.map(evaluator, alone):
+                keep(task, result)
     return [records[(task.point, task.rep)] for task in tasks]

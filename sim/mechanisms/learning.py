@@ -33,13 +33,16 @@ Holidays change nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
+from sim.engine.batch import Batch
 from sim.engine.declarations import StateField, Unit, mean_of
 from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import ENTERPRISE, SCHOOL
 from sim.engine.world import World
-from sim.mechanisms.contact import alignment, programme_alignment
+from sim.mechanisms.contact import programme_alignment
 
 SCHOOL_WEEK_HOURS = 28.0
 """Teaching hours in a school week, shared by mentoring, class and on-campus practice.
@@ -57,23 +60,9 @@ SCHOOL_PROFESSIONALISM_INPUT = 0.4
 """Professionalism input of a school week relative to a full enterprise week; assumption."""
 
 
-def personal_factor(world: World, idx: np.ndarray, week_luck: np.ndarray) -> np.ndarray:
-    """Ability, motivation and this week's luck (``luck``) of the students ``idx``."""
-    lp = world.scenario.learning
-    s = world.students
-    f = np.exp(lp.ability_effect_per_sd * s.ability[idx])
-    f *= 1.0 + lp.motivation_effect * (s.motivation[idx] - 0.5) / 0.5
-    f *= week_luck
-    return f
-
-
-def luck(world: World, idx: np.ndarray, shock: np.ndarray) -> np.ndarray:
-    """This week's multiplicative learning shock ``max(0, 1 + noise_sd x N(0, 1))`` of the students ``idx``."""
-    return np.maximum(0.0, 1.0 + world.scenario.learning.noise_sd * shock[idx])
-
-
-def school_week_shares(world: World, guidance: np.ndarray | float,
-                       capacity_share: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+def school_week_shares(desired_hours_per_student_week: float | np.ndarray,
+                       school_practice_hours_share: float | np.ndarray, guidance: np.ndarray | float,
+                       capacity_share: float | np.ndarray = 1.0) -> tuple[np.ndarray, np.ndarray]:
     """Shares of the school week spent in class and in on-campus practice, given the guidance received.
 
     The guidance received takes ``desired_hours_per_student_week x guidance`` of the
@@ -81,11 +70,9 @@ def school_week_shares(world: World, guidance: np.ndarray | float,
     of which the training base hosts ``capacity_share`` (``training_base``: 1 unless its
     capacity is short); the practice hours it cannot host are taught in class.
     """
-    sc = world.scenario
-    mentoring = np.minimum(sc.school_mentors.desired_hours_per_student_week * np.asarray(guidance, dtype=float),
-                           SCHOOL_WEEK_HOURS)
+    mentoring = np.minimum(desired_hours_per_student_week * np.asarray(guidance, dtype=float), SCHOOL_WEEK_HOURS)
     rest = (SCHOOL_WEEK_HOURS - mentoring) / SCHOOL_WEEK_HOURS
-    practice = sc.programme.school_practice_hours_share * capacity_share
+    practice = school_practice_hours_share * capacity_share
     return (1.0 - practice) * rest, practice * rest
 
 
@@ -104,89 +91,115 @@ def _ratio(received: np.ndarray, planned: np.ndarray) -> np.ndarray:
     return np.divide(received, planned, out=np.ones_like(received), where=planned > 0)
 
 
-def learn(world: World) -> None:
+def learn(batch: Batch) -> None:
     """Skill growth and motivation of every student at school or in a firm this week."""
-    sc = world.scenario
-    lp = sc.learning
-    s = world.students
-    sm = world.school_mentors
+    s = batch.students
+    sm = batch.school_mentors
     school = np.flatnonzero(s.location == SCHOOL)
     firm = np.flatnonzero(s.location == ENTERPRISE)
-    # draws for students 0..last learner: a stream's first k draws do not depend on how many follow
-    last = max(school[-1] if len(school) else -1, firm[-1] if len(firm) else -1)
-    shock = world.streams.normal("learning.shock", world.week, int(last) + 1)
+    shock = batch.normal("learning.shock", batch.week)  # element i: student i's draw, from its own run's stream
     if len(school):
-        week_luck = luck(world, school, shock)
-        f = personal_factor(world, school, week_luck)
-        mentor = s.school_mentor[school]
+        def at_school(value: Callable[[World], float]) -> float | np.ndarray:
+            return batch.value(value, "students", school)
+        week_luck = np.maximum(0.0, 1.0 + at_school(lambda w: w.scenario.learning.noise_sd) * shock[school])
+        f = _personal_factor(batch, school, week_luck)
+        mentor = batch.local_to_global("school_mentors", s.school_mentor[school], school)
         g = s.guidance_school[school]
         q = sm.teaching_quality[mentor]
-        cs = lp.classroom_share
-        hosted = world.this_week.practice.capacity_share  # the share of the timetable's practice the base hosts
-        in_class, in_practice = school_week_shares(world, g, hosted)
+        cs = at_school(lambda w: w.scenario.learning.classroom_share)
+        desired = at_school(lambda w: w.scenario.school_mentors.desired_hours_per_student_week)
+        practice_share = at_school(lambda w: w.scenario.programme.school_practice_hours_share)
+        hosted = at_school(lambda w: w.this_week.practice.capacity_share)  # the share of the practice the base hosts
+        in_class, in_practice = school_week_shares(desired, practice_share, g, hosted)
         theory_in = q * (cs + (1.0 - cs) * g) * in_class
-        align = programme_alignment(world)
+        align = at_school(programme_alignment)
         practice_quality = sm.practical_skill[mentor] * (0.5 + 0.5 * align)
-        practical_in = in_practice * world.this_week.funded.training_base * practice_quality * (0.5 + 0.5 * g)
+        funded_base = at_school(lambda w: w.this_week.funded.training_base)
+        practical_in = in_practice * funded_base * practice_quality * (0.5 + 0.5 * g)
         prof_in = SCHOOL_PROFESSIONALISM_INPUT * (0.5 + 0.5 * g)
+        theory_rate = at_school(lambda w: w.scenario.learning.theory_points_per_week)
+        practical_rate = at_school(lambda w: w.scenario.learning.practical_skill_points_per_week)
         # the plan: the full guidance a student needs and a funded training base (the timetable as the base hosts it)
-        plan_class, plan_practice = school_week_shares(world, 1.0, hosted)
-        planned = lp.theory_points_per_week * q * plan_class \
-            + lp.practical_skill_points_per_week * practice_quality * plan_practice
+        plan_class, plan_practice = school_week_shares(desired, practice_share, 1.0, hosted)
+        planned = theory_rate * q * plan_class + practical_rate * practice_quality * plan_practice
         # the points each input is worth this week, computed once: the growth and the progress both use them
-        theory_points = lp.theory_points_per_week * theory_in
-        practical_points = lp.practical_skill_points_per_week * practical_in
+        theory_points = theory_rate * theory_in
+        practical_points = practical_rate * practical_in
         received = theory_points + practical_points
         theory_points *= f
         practical_points *= f
         _grow(s.theory, school, theory_points)
         _grow(s.practical_skill, school, practical_points)
-        _grow(s.professionalism, school, lp.professionalism_points_per_week * prof_in * f)
+        _grow(s.professionalism, school,
+              at_school(lambda w: w.scenario.learning.professionalism_points_per_week) * prof_in * f)
         progress = _ratio(received, planned) * week_luck
-        _update_motivation(world, school, progress, misfit=np.zeros(len(school), dtype=bool))
+        _update_motivation(batch, school, progress, misfit=np.zeros(len(school), dtype=bool))
 
     if len(firm):
-        week_luck = luck(world, firm, shock)
-        f = personal_factor(world, firm, week_luck)
-        host = s.host[firm]
-        ent = world.enterprises
+        def at_firm(value: Callable[[World], float]) -> float | np.ndarray:
+            return batch.value(value, "students", firm)
+        week_luck = np.maximum(0.0, 1.0 + at_firm(lambda w: w.scenario.learning.noise_sd) * shock[firm])
+        f = _personal_factor(batch, firm, week_luck)
+        host = batch.local_to_global("enterprises", s.host[firm], firm)
+        ent = batch.enterprises
         post = 0.5 + ent.post_level[host]
-        firm_align = alignment(world, ent.coordination[host])
-        mentor = s.enterprise_mentor[firm]
+        base = at_firm(lambda w: w.curriculum.alignment)  # contact.alignment, run by run
+        firm_align = base + at_firm(lambda w: w.scenario.contact.alignment_gain) * ent.coordination[host] * (1.0 - base)
+        mentor = batch.local_to_global("enterprise_mentors", s.enterprise_mentor[firm], firm)
         mentored = mentor >= 0
-        em = world.enterprise_mentors
+        em = batch.enterprise_mentors
         g = np.where(mentored, s.guidance_enterprise[firm], 0.0)
         safe = np.where(mentored, mentor, 0)
         quality = np.where(mentored, em.technical_skill[safe] * (0.3 + 0.7 * em.pedagogical_skill[safe]), 0.0) \
             if em.n else np.zeros(len(firm))
-        ums = lp.unmentored_practice_share
+        ums = at_firm(lambda w: w.scenario.learning.unmentored_practice_share)
         mentoring_in = ums + (1.0 - ums) * g * quality
         practical_in = post * (0.5 + 0.5 * firm_align) * mentoring_in
         prof_in = np.where(mentored, 0.6 + 0.4 * g, 0.6)
-        school_q = sm.teaching_quality[s.school_mentor[firm]]
-        _grow(s.theory, firm, lp.theory_points_per_week * ENTERPRISE_THEORY_INPUT * school_q * f)
-        _grow(s.practical_skill, firm, lp.practical_skill_points_per_week * practical_in * f)
-        _grow(s.professionalism, firm, lp.professionalism_points_per_week * prof_in * f)
+        school_q = sm.teaching_quality[batch.local_to_global("school_mentors", s.school_mentor[firm], firm)]
+        _grow(s.theory, firm,
+              at_firm(lambda w: w.scenario.learning.theory_points_per_week) * ENTERPRISE_THEORY_INPUT * school_q * f)
+        _grow(s.practical_skill, firm,
+              at_firm(lambda w: w.scenario.learning.practical_skill_points_per_week) * practical_in * f)
+        _grow(s.professionalism, firm,
+              at_firm(lambda w: w.scenario.learning.professionalism_points_per_week) * prof_in * f)
         # the plan: a mentor giving the guidance needed (under dual mentoring: the scenario's mean mentor)
-        em_p = sc.enterprise_mentors
-        mean_quality = em_p.technical_skill_mean * (0.3 + 0.7 * em_p.pedagogical_skill_mean)
-        planned_quality = np.where(mentored, quality, mean_quality if sc.programme.dual_mentor else 0.0)
+        planned_quality = np.where(mentored, quality, at_firm(_planned_mentor_quality))
         progress = _ratio(mentoring_in, ums + (1.0 - ums) * planned_quality) * week_luck
-        _update_motivation(world, firm, progress, misfit=~s.sector_fit[firm])
+        _update_motivation(batch, firm, progress, misfit=~s.sector_fit[firm])
 
 
-def _update_motivation(world: World, idx: np.ndarray, progress: np.ndarray, misfit: np.ndarray) -> None:
+def _personal_factor(batch: Batch, idx: np.ndarray, week_luck: np.ndarray) -> np.ndarray:
+    """Ability, motivation and this week's luck of the students ``idx``."""
+    s = batch.students
+    f = np.exp(batch.value(lambda w: w.scenario.learning.ability_effect_per_sd, "students", idx) * s.ability[idx])
+    f *= 1.0 + batch.value(lambda w: w.scenario.learning.motivation_effect, "students", idx) \
+        * (s.motivation[idx] - 0.5) / 0.5
+    f *= week_luck
+    return f
+
+
+def _planned_mentor_quality(world: World) -> float:
+    """The quality of the mentor planned for an apprentice: the mean mentor under dual mentoring, else none."""
+    em_p = world.scenario.enterprise_mentors
+    if not world.scenario.programme.dual_mentor:
+        return 0.0
+    return em_p.technical_skill_mean * (0.3 + 0.7 * em_p.pedagogical_skill_mean)
+
+
+def _update_motivation(batch: Batch, idx: np.ndarray, progress: np.ndarray, misfit: np.ndarray) -> None:
     """Move motivation towards the student's disposition, shifted by this week's progress and fit."""
-    lp = world.scenario.learning
-    s = world.students
+    s = batch.students
     disposition = s.motivation_disposition[idx]
     new = np.isnan(disposition)
     if new.any():  # a student's first week: the disposition is the motivation they enrolled with
         disposition[new] = s.motivation[idx[new]]
         s.motivation_disposition[idx[new]] = disposition[new]
-    target = disposition + lp.motivation_progress_effect * (progress - 1.0) - lp.motivation_misfit_effect * misfit
+    target = disposition + batch.value(lambda w: w.scenario.learning.motivation_progress_effect, "students", idx) \
+        * (progress - 1.0) - batch.value(lambda w: w.scenario.learning.motivation_misfit_effect, "students", idx) \
+        * misfit
     m = s.motivation[idx]
-    m += lp.motivation_adjustment_per_week * (target - m)
+    m += batch.value(lambda w: w.scenario.learning.motivation_adjustment_per_week, "students", idx) * (target - m)
     s.motivation[idx] = np.clip(m, 0.0, 1.0)
 
 
@@ -197,7 +210,8 @@ def _graduates_mean(attr: str, label: str) -> Outcome:
 
 MECHANISM = Mechanism(
     name="learning",
-    step=learn,
+    step=None,
+    batch_step=learn,
     reads=("curriculum.alignment", "enterprise_mentors.pedagogical_skill", "enterprise_mentors.technical_skill",
            "enterprises.coordination", "enterprises.participating", "enterprises.post_level",
            "school_mentors.practical_skill", "school_mentors.teaching_quality", "students.ability",

@@ -92,7 +92,8 @@ def planned_practical_skill(world: World) -> np.ndarray:
     factor = 1.0 + lp.motivation_effect * (sc.intake.motivation_mean - 0.5) / 0.5
     mentor_practice = sm.dual_qualified_share * sm.practical_skill_dual_qualified + \
         (1.0 - sm.dual_qualified_share) * sm.practical_skill_other
-    in_practice = float(school_week_shares(world, 1.0)[1])
+    in_practice = float(school_week_shares(sc.school_mentors.desired_hours_per_student_week,
+                                           sc.programme.school_practice_hours_share, 1.0)[1])
     school = in_practice * mentor_practice * (0.5 + 0.5 * align)
     quality = em.technical_skill_mean * (0.3 + 0.7 * em.pedagogical_skill_mean) if dual else 0.0
     ums = lp.unmentored_practice_share

@@ -1,0 +1,136 @@
+"""A batch: the worlds of several runs of one shape, simulated together in one set of arrays.
+
+Each run keeps its own ``World`` (scenario, random streams, calendar, ledger, counters,
+event log, the week's hand-overs), but its population arrays are *views* of the batch's
+concatenated arrays (``GroupIndex`` says which block is whose). A phase written for the
+batch (``Mechanism.batch_step``) works on the concatenated arrays once per week; a phase
+written for one world (``Mechanism.step``) runs on each run's world in turn, and writes
+through its views into the batch. Either way a run's state is exactly what it would be
+alone: its arrays hold its own values, its random draws come from its own streams
+(``Batch.normal`` concatenates each run's draws for its own students), its indices stay
+local to it, and its totals are summed over its own block, in the order its run alone
+sums them. A batch of one is a single run: its arrays are the world's arrays, no copy.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import numpy as np
+
+from sim.engine.declarations import Population
+from sim.engine.groups import GroupIndex
+from sim.engine.population import EnterpriseMentors, Enterprises, SchoolMentors, Students
+from sim.engine.world import World
+
+T = TypeVar("T")
+
+
+def _array_fields(arrays: Any) -> list[str]:
+    return [f.name for f in dataclasses.fields(arrays) if isinstance(getattr(arrays, f.name), np.ndarray)]
+
+
+def _concatenate(parts: Sequence[Any], index: GroupIndex, population: Population) -> Any:
+    """One population's arrays for the whole batch; each part's arrays become views of them."""
+    if len(parts) == 1:
+        return parts[0]
+    first = parts[0]
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(first):
+        if isinstance(getattr(first, f.name), np.ndarray):
+            values[f.name] = np.concatenate([getattr(p, f.name) for p in parts])
+        else:  # Students.n
+            values[f.name] = int(sum(getattr(p, f.name) for p in parts))
+    whole = type(first)(**values)
+    for g, part in enumerate(parts):
+        block = index.block(population, g)
+        for name in _array_fields(part):
+            setattr(part, name, getattr(whole, name)[block])
+    return whole
+
+
+class Batch:
+    """The runs of a batch: their worlds, and their populations' arrays concatenated."""
+
+    __slots__ = ("enterprise_mentors", "enterprises", "groups", "school_mentors", "students", "week", "worlds")
+
+    def __init__(self, worlds: Sequence[World]) -> None:
+        """Concatenate the populations of ``worlds`` (each world's arrays become views of the batch's)."""
+        if not worlds:
+            raise ValueError("a batch needs at least one world")
+        self.worlds = tuple(worlds)
+        self.groups = GroupIndex.from_sizes({
+            "students": [w.students.n for w in worlds],
+            "school_mentors": [w.school_mentors.n for w in worlds],
+            "enterprise_mentors": [w.enterprise_mentors.n for w in worlds],
+            "enterprises": [w.enterprises.n for w in worlds],
+        })
+        self.students: Students = _concatenate([w.students for w in worlds], self.groups, "students")
+        self.school_mentors: SchoolMentors = _concatenate([w.school_mentors for w in worlds], self.groups,
+                                                          "school_mentors")
+        self.enterprise_mentors: EnterpriseMentors = _concatenate([w.enterprise_mentors for w in worlds],
+                                                                  self.groups, "enterprise_mentors")
+        self.enterprises: Enterprises = _concatenate([w.enterprises for w in worlds], self.groups, "enterprises")
+        self.week = worlds[0].week
+
+    @property
+    def n_runs(self) -> int:
+        """Runs in the batch."""
+        return len(self.worlds)
+
+    def set_week(self, week: int) -> None:
+        """Make ``week`` the current week of the batch and of every run in it."""
+        self.week = week
+        for w in self.worlds:
+            w.week = week
+
+    # --- values that differ between runs -------------------------------------------------
+
+    def per_run(self, value: Callable[[World], T]) -> list[T]:
+        """``value(world)`` of every run, in run order."""
+        return [value(w) for w in self.worlds]
+
+    def value(self, value: Callable[[World], float], population: Population = "students",
+              idx: np.ndarray | None = None) -> float | np.ndarray:
+        """``value(world)`` of each run for the agents ``idx`` of ``population`` (all when None).
+
+        A scalar when every run has the same value: an operation with a scalar and with an
+        array of that scalar give the same result element by element, so a phase may use
+        either, and the scalar saves a gather.
+        """
+        values = [value(w) for w in self.worlds]
+        first = values[0]
+        if all(v == first for v in values[1:]):
+            return first
+        group = self.groups.group_of(population)
+        return np.asarray(values, dtype=float)[group if idx is None else group[idx]]
+
+    def local_to_global(self, population: Population, local: np.ndarray, owners: np.ndarray,
+                        owner_population: Population = "students") -> np.ndarray:
+        """Batch positions of the local indices ``local`` into ``population``, held by agents ``owners``."""
+        if self.n_runs == 1:
+            return local
+        return self.groups.to_global(population, local, self.groups.group_of(owner_population)[owners])
+
+    def sums(self, population: Population, values: np.ndarray) -> list[float]:
+        """Per-run sums of a per-agent array, each summed over its own block as the run alone sums it."""
+        return [float(values[block].sum()) for block in self.groups.blocks(population)]
+
+    # --- random draws --------------------------------------------------------------------
+
+    def normal(self, stream: str, week: int) -> np.ndarray:
+        """Standard normal draws of ``stream`` in ``week`` for every student, each from its own run's stream."""
+        if self.n_runs == 1:
+            w = self.worlds[0]
+            return w.streams.normal(stream, week, w.students.n)
+        return np.concatenate([w.streams.normal(stream, week, w.students.n) for w in self.worlds])
+
+    def uniform(self, stream: str, week: int) -> np.ndarray:
+        """Uniform [0, 1) draws of ``stream`` in ``week`` for every student, each from its own run's stream."""
+        if self.n_runs == 1:
+            w = self.worlds[0]
+            return w.streams.uniform(stream, week, w.students.n)
+        return np.concatenate([w.streams.uniform(stream, week, w.students.n) for w in self.worlds])
+

@@ -1,0 +1,80 @@
+"""The group index: which agents of a set of concatenated arrays belong to which group.
+
+Why groups: a small run spends most of its time on the fixed cost of a simulated week
+(a few dozen NumPy calls per phase, whatever the population), not on array work. Runs
+that share a shape are therefore simulated together: their students, mentors and
+enterprises are concatenated, group ``g``'s agents of each population forming one
+contiguous block, and a phase written for groups does its array work once for all of
+them. A group is one run of a batch today; a city's programmes are groups of the same
+kind (each with its own students and scenario), so the index says nothing of runs.
+
+Indices stored in agent arrays (a student's school mentor, host, enterprise mentor) stay
+*local* to their group, so every group's arrays are exactly those of the group run alone;
+``GroupIndex.to_global`` turns them into positions in the concatenated arrays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.engine.declarations import Population
+
+POPULATIONS: tuple[Population, ...] = ("students", "school_mentors", "enterprise_mentors", "enterprises")
+
+
+@dataclass(frozen=True)
+class GroupIndex:
+    """Block boundaries of every population: group ``g`` owns ``starts[p][g]:starts[p][g + 1]``."""
+
+    starts: Mapping[Population, np.ndarray]
+    _group_of: dict[Population, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_sizes(cls, sizes: Mapping[Population, Sequence[int]]) -> GroupIndex:
+        """The index of groups whose populations have the given sizes, group by group."""
+        starts = {p: np.concatenate(([0], np.cumsum(np.asarray(sizes[p], dtype=np.int64)))) for p in POPULATIONS}
+        counts = {len(v) for v in starts.values()}
+        if len(counts) != 1:
+            raise ValueError(f"every population needs one size per group, got {sizes}")
+        return cls(starts)
+
+    @property
+    def n_groups(self) -> int:
+        """Number of groups."""
+        return len(self.starts["students"]) - 1
+
+    def block(self, population: Population, g: int) -> slice:
+        """The index range of group ``g``'s agents of ``population``."""
+        s = self.starts[population]
+        return slice(int(s[g]), int(s[g + 1]))
+
+    def blocks(self, population: Population) -> list[slice]:
+        """The index ranges of every group's agents of ``population``, in group order."""
+        return [self.block(population, g) for g in range(self.n_groups)]
+
+    def group_of(self, population: Population) -> np.ndarray:
+        """The group of every agent of ``population`` (computed once)."""
+        found = self._group_of.get(population)
+        if found is None:
+            s = self.starts[population]
+            found = np.repeat(np.arange(self.n_groups, dtype=np.int64), np.diff(s))
+            self._group_of[population] = found
+        return found
+
+    def to_global(self, population: Population, local: np.ndarray, group: np.ndarray) -> np.ndarray:
+        """Positions in the concatenated arrays of ``population`` of the local indices ``local``.
+
+        ``group`` is the group of each element of ``local``; negative local indices (no one,
+        the open market) are kept as they are.
+        """
+        if self.n_groups == 1:
+            return local
+        start = self.starts[population][group]
+        return np.where(local >= 0, local + start, local)
+
+    def sizes(self, population: Population) -> np.ndarray:
+        """Agents of ``population`` in each group."""
+        return np.diff(self.starts[population])

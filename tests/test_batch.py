@@ -1,0 +1,136 @@
+"""Batched runs equal runs alone, bit for bit; the experiment machinery batches without changing a record.
+
+``sim.model.run_batch`` simulates several runs in one set of arrays (``sim.engine.batch``).
+Nothing a run returns may depend on the company it keeps: its summary, weekly time
+series, per-student table and event log are compared exactly (no tolerance) with the
+same run made alone, on every shipped scenario, for batches of 1, 2 and 7 runs, and for
+a batch that mixes sweep points of different sizes and programme designs.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from sim.experiments.backends import SerialBackend
+from sim.experiments.models import talent_model
+from sim.experiments.runner import BatchEvaluator, Evaluator, RunTask, TaskBatch, batch_size, execute
+from sim.experiments.store import RunStore
+from sim.model import RunResult, run_batch, run_one
+from sim.scenario import resolve_scenario, with_overrides
+
+SHIPPED = sorted(p for p in Path("scenarios").glob("*.yaml"))
+SEEDS = (11, 12, 13, 14, 15, 16, 17)
+
+
+def assert_same_run(alone: RunResult, batched: RunResult) -> None:
+    """Everything a run returns, compared exactly."""
+    assert batched.scenario_name == alone.scenario_name and batched.seed == alone.seed
+    assert list(batched.summary) == list(alone.summary)
+    for name, value in alone.summary.items():
+        other = batched.summary[name]
+        assert other == value or (math.isnan(value) and math.isnan(other)), (name, value, other)
+    pd.testing.assert_frame_equal(batched.timeseries, alone.timeseries, check_exact=True)
+    pd.testing.assert_frame_equal(batched.students, alone.students, check_exact=True)
+    pd.testing.assert_frame_equal(batched.events, alone.events, check_exact=True)
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_batches_of_1_2_and_7_equal_the_runs_alone(path: Path) -> None:
+    scenario = resolve_scenario(path, {})
+    alone = [run_one(scenario, seed, events=True) for seed in SEEDS]
+    for size in (1, 2, 7):
+        batched = run_batch([scenario] * size, SEEDS[:size], events=True)
+        for a, b in zip(alone[:size], batched, strict=True):
+            assert_same_run(a, b)
+
+
+def test_a_batch_of_sweep_points_of_different_sizes_and_designs_equals_the_points_alone() -> None:
+    base = resolve_scenario("scenarios/baseline.yaml", {"intake.cohort_size": 120})
+    points = [
+        base,
+        with_overrides(base, {"school_mentors.students_per_mentor": 30}, "point"),  # fewer mentor posts
+        with_overrides(base, {"intake.cohort_size": 75, "learning.noise_sd": 0.4}, "point"),  # fewer students
+        with_overrides(base, {"enterprises.count": 23, "learning.practical_skill_points_per_week": 1.4},
+                       "point"),
+        resolve_scenario("scenarios/traditional.yaml", {"intake.cohort_size": 90}),  # no dual mentoring
+        resolve_scenario("scenarios/secondary_dual_mentor.yaml",
+                         {"intake.cohort_size": 60, "simulation.horizon_years": base.simulation.horizon_years}),
+    ]
+    seeds = [5, 6, 7, 8, 9, 10]
+    batched = run_batch(points, seeds, events=True)
+    for scenario, seed, b in zip(points, seeds, batched, strict=True):
+        assert_same_run(run_one(scenario, seed, events=True), b)
+
+
+def test_runs_of_different_horizons_are_refused_in_one_batch() -> None:
+    short = resolve_scenario("scenarios/baseline.yaml", {"intake.cohort_size": 20, "simulation.horizon_years": 4})
+    long = resolve_scenario("scenarios/baseline.yaml", {"intake.cohort_size": 20, "simulation.horizon_years": 6})
+    with pytest.raises(ValueError, match="horizon"):
+        run_batch([short, long], [1, 2])
+
+
+SMALL = {"intake.cohort_size": 40}
+
+
+def tasks_with(params: list[dict[str, Any]]) -> list[RunTask]:
+    return [RunTask(point=i, rep=0, seed=100 + i, params=p) for i, p in enumerate(params)]
+
+
+def test_a_failing_run_in_a_batch_is_reported_and_the_others_keep_their_results() -> None:
+    evaluator = Evaluator(talent_model, (resolve_scenario("scenarios/baseline.yaml", SMALL),))
+    params: list[dict[str, Any]] = [{"school_mentors.students_per_mentor": v} for v in (10, 15, -3, 20)]
+    tasks = tasks_with(params)
+    results = BatchEvaluator(evaluator)(TaskBatch(tuple(tasks)))
+    assert [isinstance(r, dict) for r in results] == [True, True, False, True]
+    assert "students_per_mentor" in results[2].message
+    for task, result in zip(tasks, results, strict=True):
+        if isinstance(result, dict):
+            assert result == evaluator(task)  # the same outcomes as the run alone
+
+
+def test_execute_gives_the_same_records_whatever_the_batch_size() -> None:
+    evaluator = Evaluator(talent_model, (resolve_scenario("scenarios/baseline.yaml", SMALL),))
+    tasks = tasks_with([{"learning.noise_sd": v} for v in (0.2, 0.3, 0.4, 0.5, 0.6)])
+    one_by_one = execute(tasks, evaluator, SerialBackend(batch=1))
+    assert execute(tasks, evaluator, SerialBackend(batch=2)) == one_by_one
+    assert execute(tasks, evaluator, SerialBackend(batch=5)) == one_by_one
+
+
+class _KilledAfter(SerialBackend):
+    """A serial backend whose process is 'killed' (KeyboardInterrupt) when it starts batch ``n``."""
+
+    def __init__(self, batch: int, killed_at: int) -> None:
+        super().__init__(batch)
+        self.killed_at = killed_at
+
+    def map(self, fn: Any, tasks: Any) -> Any:
+        for i, pair in enumerate(super().map(fn, tasks)):
+            if i == self.killed_at:
+                raise KeyboardInterrupt
+            yield pair
+
+
+def test_the_store_resumes_after_a_kill_in_the_middle_of_a_batch(tmp_path: Path) -> None:
+    evaluator = Evaluator(talent_model, (resolve_scenario("scenarios/baseline.yaml", SMALL),))
+    tasks = tasks_with([{"learning.noise_sd": 0.1 * k} for k in range(1, 7)])
+    definition = {"test": "resume"}
+    with RunStore(tmp_path / "exp", "sweep", definition, {}) as store, pytest.raises(KeyboardInterrupt):
+        execute(tasks, evaluator, _KilledAfter(batch=2, killed_at=1), store=store)
+    with RunStore(tmp_path / "exp", "sweep", definition, {}) as store:
+        kept = store.stored()
+        assert sorted(kept) == [(0, 0), (1, 0)]  # the finished batch is kept, the interrupted one lost
+        resumed = execute(tasks, evaluator, SerialBackend(batch=2), store=store)
+    assert resumed == execute(tasks, evaluator, SerialBackend(batch=1))
+
+
+def test_the_batch_size_rule_shares_the_runs_among_the_workers() -> None:
+    assert batch_size(20, 2, None) == 10
+    assert batch_size(100, 2, None) == 16  # at most BATCH_MAX
+    assert batch_size(100, 2, 4) == 4
+    assert batch_size(3, 2, 8) == 2
+    assert batch_size(0, 2, None) == 1
