@@ -62,6 +62,7 @@ TARGETS = {
     "engine_1m_wall_seconds": ("<=", 60.0),
     "engine_1m_peak_rss_gib": ("<=", 4.0),
     "baseline_run_seconds": ("<=", 0.5),
+    "batched_over_one_by_one_1_core": (">=", 4.0),
 }
 
 
@@ -172,6 +173,8 @@ def run_task(task: dict[str, Any]) -> dict[str, Any]:
             run_one(None, seed)
             times.append(time.perf_counter() - t)
         return {"times": times, "peak_rss": peak_rss_bytes(), "rss_before": rss_before}
+    elif kind == "batch":
+        return batch_throughput(task["runs"], task["batch"], task["seed"])
     else:
         raise ValueError(f"unknown task kind {kind!r}")
     return {"wall": wall, "cpu": cpu, "peak_rss": peak_rss_bytes(), "rss_before": rss_before,
@@ -221,6 +224,31 @@ def baseline_summary(seed: int) -> tuple[dict[str, float], float]:
     cpu = time.process_time()
     summary = run_one(None, seed).summary
     return summary, time.process_time() - cpu
+
+
+def batch_throughput(runs: int, batch: int, first_seed: int) -> dict[str, Any]:
+    """Runs a second of ``runs`` baseline runs on this one core, in batches of ``batch`` (1: one by one).
+
+    The same runs, with the same seeds, as a sweep's worker makes them (``students=False``); the
+    peak RSS above the warmed-up process, divided by the batch, is the memory of a batched run.
+    """
+    from sim.model import run_batch, run_one
+
+    run_one(None, 0, students=False, **WARM_UP)
+    run_batch([None, None], [0, 1], students=False)
+    rss_before = peak_rss_bytes()
+    seeds = list(range(first_seed, first_seed + runs))
+    wall, cpu = time.perf_counter(), time.process_time()
+    if batch == 1:
+        for seed in seeds:
+            run_one(None, seed, students=False)
+    else:
+        for i in range(0, runs, batch):
+            chunk = seeds[i:i + batch]
+            run_batch([None] * len(chunk), chunk, students=False)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return {"runs_per_second": runs / wall, "cpu_seconds_per_run": cpu / runs,
+            "peak_rss": peak_rss_bytes(), "rss_before": rss_before}
 
 
 def _warm_worker() -> None:
@@ -320,7 +348,7 @@ def run_benchmarks(quick: bool) -> dict[str, Any]:
     }
 
     # 1. engine vs the per-agent Mesa peer
-    print(f"[1/4] baseline scaled to {peer_n:,} students: engine vs per-agent Mesa peer", flush=True)
+    print(f"[1/5] baseline scaled to {peer_n:,} students: engine vs per-agent Mesa peer", flush=True)
     ov = scaled_overrides(peer_n)
     engine = measure({"kind": "engine", "overrides": ov}, 5, "engine")
     peer = measure({"kind": "peer", "overrides": ov}, peer_reps, "peer")
@@ -331,7 +359,7 @@ def run_benchmarks(quick: bool) -> dict[str, Any]:
     doc["speedup_vs_peer"] = doc["peer_comparison"]["speedup_wall"]
 
     # 2. scaling, three cohorts over three years
-    print("[2/4] engine scaling (three cohorts, three-year horizon)", flush=True)
+    print("[2/5] engine scaling (three cohorts, three-year horizon)", flush=True)
     scaling = {}
     for n in sizes:
         scaling[str(n)] = measure({"kind": "engine", "overrides": scaled_overrides(n, 3)}, reps[n], f"engine {n:,}")
@@ -359,7 +387,7 @@ def run_benchmarks(quick: bool) -> dict[str, Any]:
     doc["engine_1m_peak_rss_gib"] = scaling[big]["peak_rss_bytes"] / 2**30
 
     # 3. the bare NumPy limit at the largest size
-    print("[3/4] bare NumPy loop (the limit)", flush=True)
+    print("[3/5] bare NumPy loop (the limit)", flush=True)
     limit = measure({"kind": "numpy", "n": scaling[big]["n_students"], "weeks": scaling[big]["weeks"]},
                     limit_reps, f"numpy {sizes[-1]:,}")
     doc["numpy_limit"] = {"loop": limit,
@@ -369,7 +397,7 @@ def run_benchmarks(quick: bool) -> dict[str, Any]:
     doc["fraction_of_numpy_limit_cpu"] = limit["cpu_seconds"] / scaling[big]["cpu_seconds"]
 
     # 4. sweep throughput and the baseline's single-run time
-    print("[4/4] sweep throughput of the baseline (run_one(None, seed))", flush=True)
+    print("[4/5] sweep throughput of the baseline (run_one(None, seed))", flush=True)
     base = in_subprocess({"kind": "baseline", "repeats": 9 if not quick else 3})
     doc["baseline_run_seconds"] = statistics.median(base["times"])
     doc["baseline_run_seconds_all"] = base["times"]
@@ -391,6 +419,25 @@ def run_benchmarks(quick: bool) -> dict[str, Any]:
                     "cpu_efficiency_2_workers": c1 / c2,
                     "start_method": "spawn", "task": "run_one(None, seed).summary"}
     doc["parallel_efficiency_2_workers"] = r2 / (2 * r1)
+
+    # 5. many small runs: batched against one by one, on one core
+    print("[5/5] many small runs on one core: the baseline one by one against batches (run_batch)", flush=True)
+    batch_runs = 16 if quick else 48
+    batched: dict[str, list[dict[str, Any]]] = {}
+    for rep in range(1 if quick else 3):
+        for size in (1, 4, 8, 16):
+            r = in_subprocess({"kind": "batch", "runs": batch_runs, "batch": size, "seed": 5000 + 100 * rep})
+            batched.setdefault(str(size), []).append(r)
+            print(f"  batch {size:2d}: {r['runs_per_second']:.2f} runs/s, "
+                  f"{r['cpu_seconds_per_run']:.3f} s CPU per run, "
+                  f"peak {(r['peak_rss'] - r['rss_before']) / 2**20:.0f} MiB above the warmed process", flush=True)
+    rate = {k: statistics.median(r["runs_per_second"] for r in v) for k, v in batched.items()}
+    best = max((k for k in rate if k != "1"), key=lambda k: rate[k])
+    doc["batched"] = {"runs": batch_runs, "runs_per_second_by_batch": rate,
+                      "memory_bytes_per_batched_run": {k: max(r["peak_rss"] - r["rss_before"] for r in v) / int(k)
+                                                       for k, v in batched.items()},
+                      "best_batch": int(best), "task": "run_batch([None] * K, seeds, students=False)"}
+    doc["batched_over_one_by_one_1_core"] = rate[best] / rate["1"]
 
     doc["load_average_after"] = load_average()
     doc["total_benchmark_seconds"] = time.perf_counter() - started
@@ -420,6 +467,7 @@ def table(doc: dict[str, Any]) -> str:
     lim = doc["numpy_limit"]["loop"]
     rows.append(row(f"bare NumPy loop, same student-weeks (median of {lim['runs']})", lim))
     sw = doc["sweep"]
+    bt = doc["batched"]
     lines = ["\n".join(rows), "",
              "| figure | value | target | met |", "|---|---:|---|---|"]
     for key, t in doc["targets"].items():
@@ -431,6 +479,11 @@ def table(doc: dict[str, Any]) -> str:
               f"{sw['cpu_efficiency_2_workers']:.2f}. Peer memory / engine memory at "
               f"{pc['engine']['n_students']:,} students: {pc['memory_ratio']:.2f}; speedup by CPU time "
               f"{pc['speedup_cpu']:.0f}x. Measured bytes per student: {doc['bytes_per_student_measured']:.0f}.",
+              f"Many small runs on one core: {bt['runs_per_second_by_batch']['1']:.2f} runs/s one by one, "
+              + ", ".join(f"{v:.2f} in batches of {k}" for k, v in bt["runs_per_second_by_batch"].items() if k != "1")
+              + f" ({bt['runs']} baseline runs each); memory per batched run "
+              + ", ".join(f"{v / 2**20:.1f} MiB at {k}" for k, v in bt["memory_bytes_per_batched_run"].items())
+              + ".",
               f"Machine: {doc['machine']['cpu_model']}, {doc['machine']['logical_cores']} cores, "
               f"{doc['machine']['memory_gib']} GiB, Python {doc['machine']['python']}, NumPy "
               f"{doc['machine']['numpy']}, Mesa {doc['machine']['mesa']}; {doc['date']}; load average "

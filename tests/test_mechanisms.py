@@ -845,7 +845,7 @@ def test_dropout_requests_follow_the_hazard(guidance):
     s.guidance_school[:] = guidance
     s.motivation[:] = 0.8  # no motivation penalty
     world.week = 10
-    request_attrition(world)
+    request_attrition(Batch([world]))
     n_left = sum(len(who) for who, _ in world.pending_dropouts)
     p = 1 - np.exp(-5.0 / 52 * np.exp(world.scenario.attrition.support_effect * (1 - guidance)))
     assert abs(n_left / n - p) < 4 * np.sqrt(p * (1 - p) / n)
@@ -869,12 +869,12 @@ def test_problems_caught_known_answer():
     who = np.arange(100)
     c = world.scenario.contact
     noticed = 1 - np.exp(-2.0 * c.problem_warning_weeks / (52 / 12))  # at least one Poisson visit in the warning
-    np.testing.assert_allclose(problems_caught(world, who), c.problem_resolution_share * noticed, rtol=1e-12)
+    np.testing.assert_allclose(problems_caught(Batch([world]), who), c.problem_resolution_share * noticed, rtol=1e-12)
     world.school_mentors.vacant_until[world.students.school_mentor[:10]] = 10_000  # those posts are vacant
-    caught = problems_caught(world, who)
+    caught = problems_caught(Batch([world]), who)
     assert (caught[world.school_mentors.vacant_until[world.students.school_mentor] > 10] == 0).all()
     world.this_week.contact.visits_per_month = 0.0
-    assert (problems_caught(world, who) == 0).all()
+    assert (problems_caught(Batch([world]), who) == 0).all()
 
 
 def test_after_detection_removes_the_caught_share_of_the_excess_hazard():
@@ -894,9 +894,9 @@ def test_visited_apprentices_leave_at_the_reduced_hazard():
     s.sector_fit[:] = True
     s.motivation[:] = 0.8  # no motivation penalty
     s.practical_skill[:] = 0.0  # the whole post need is a gap
-    request_attrition(world)
+    request_attrition(Batch([world]))
     p_ = world.scenario.attrition
-    caught = problems_caught(world, np.arange(n))[0]
+    caught = problems_caught(Batch([world]), np.arange(n))[0]
     eta = p_.support_effect * (1 - world.scenario.learning.unmentored_practice_share)
     p = 1 - np.exp(-5.0 / 52 * (1 + np.expm1(eta) * (1 - caught)))
     n_left = sum(len(who) for who, _ in world.pending_dropouts)
@@ -1396,7 +1396,7 @@ def test_host_rating_known_answer():
     s, ent = world.students, world.enterprises
     who = np.array([0, 1])
     s.host[who] = [2, 2]
-    need = float(post_need(world, np.array([2]))[0])
+    need = float(post_need(world.enterprises.post_level[np.array([2])])[0])
     s.practical_skill[who] = [need / 2, need * 3]  # half the post's need; more than it
     s.professionalism[who] = [80.0, 40.0]
     s.theory[who] = [0.0, 100.0]  # theory enters no part

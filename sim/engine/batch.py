@@ -107,12 +107,27 @@ class Batch:
         group = self.groups.group_of(population)
         return np.asarray(values, dtype=float)[group if idx is None else group[idx]]
 
-    def local_to_global(self, population: Population, local: np.ndarray, owners: np.ndarray,
+    def local_to_global(self, population: Population, local: np.ndarray, owners: np.ndarray | None = None,
                         owner_population: Population = "students") -> np.ndarray:
-        """Batch positions of the local indices ``local`` into ``population``, held by agents ``owners``."""
+        """Batch positions of the local indices ``local`` into ``population``, held by agents ``owners`` (None: all)."""
         if self.n_runs == 1:
             return local
-        return self.groups.to_global(population, local, self.groups.group_of(owner_population)[owners])
+        group = self.groups.group_of(owner_population)
+        return self.groups.to_global(population, local, group if owners is None else group[owners])
+
+    def concatenated(self, value: Callable[[World], np.ndarray]) -> np.ndarray:
+        """``value(world)`` of every run (one element per agent of some population), end to end."""
+        if self.n_runs == 1:
+            return value(self.worlds[0])
+        return np.concatenate([value(w) for w in self.worlds])
+
+    def by_run(self, population: Population, idx: np.ndarray) -> list[tuple[World, np.ndarray]]:
+        """The agents ``idx`` (ascending batch positions) split by run: (run's world, local indices), runs with any."""
+        if self.n_runs == 1:
+            return [(self.worlds[0], idx)] if len(idx) else []
+        starts = self.groups.starts[population]
+        cuts = np.searchsorted(idx, starts)
+        return [(w, idx[cuts[g]:cuts[g + 1]] - starts[g]) for g, w in enumerate(self.worlds) if cuts[g + 1] > cuts[g]]
 
     def sums(self, population: Population, values: np.ndarray) -> list[float]:
         """Per-run sums of a per-agent array, each summed over its own block as the run alone sums it."""

@@ -22,13 +22,15 @@ All three are requests; ``exits.apply_exits`` applies them in one place.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
+from sim.engine.batch import Batch
 from sim.engine.mechanism import Mechanism
 from sim.engine.population import ENTERPRISE
-from sim.engine.world import World
 from sim.mechanisms.contact import problems_caught
-from sim.scenario.schema import WEEKS_PER_YEAR
+from sim.scenario.schema import WEEKS_PER_YEAR, AttritionParams
 
 POST_NEED_BASE_POINTS = 30.0
 """Practical skill a post of technical level 0 needs; assumption."""
@@ -36,14 +38,14 @@ POST_NEED_PER_LEVEL_POINTS = 40.0
 """Extra practical skill per unit of post technical level; assumption."""
 
 
-def weekly_probability(rate_per_year: float, log_multiplier: np.ndarray) -> np.ndarray:
+def weekly_probability(rate_per_year: float | np.ndarray, log_multiplier: np.ndarray) -> np.ndarray:
     """Probability of an event within a week from a yearly hazard and a log-multiplier."""
     return -np.expm1(-(rate_per_year / WEEKS_PER_YEAR) * np.exp(log_multiplier))
 
 
-def post_need(world: World, firms: np.ndarray) -> np.ndarray:
-    """Practical skill, points, that the apprentice post of each of ``firms`` needs."""
-    return POST_NEED_BASE_POINTS + POST_NEED_PER_LEVEL_POINTS * world.enterprises.post_level[firms]
+def post_need(post_level: np.ndarray) -> np.ndarray:
+    """Practical skill, points, that apprentice posts of technical level ``post_level`` need."""
+    return POST_NEED_BASE_POINTS + POST_NEED_PER_LEVEL_POINTS * post_level
 
 
 def after_detection(log_multiplier: np.ndarray, caught: np.ndarray) -> np.ndarray:
@@ -51,61 +53,71 @@ def after_detection(log_multiplier: np.ndarray, caught: np.ndarray) -> np.ndarra
     return np.where(caught > 0.0, np.log1p(np.expm1(log_multiplier) * (1.0 - caught)), log_multiplier)
 
 
-def request_attrition(world: World) -> None:
+def request_attrition(batch: Batch) -> None:
     """Draw this week's dropouts and early terminations (as requests)."""
-    p = world.scenario.attrition
-    s = world.students
+    s = batch.students
     active = np.flatnonzero(s.in_programme())
     if len(active) == 0:
         return
+
+    def at(idx: np.ndarray, value: Callable[[AttritionParams], float]) -> float | np.ndarray:
+        return batch.value(lambda w: value(w.scenario.attrition), "students", idx)
+
     # Only students whose draw is below the largest possible probability can leave, so the
     # hazard is computed for those few alone (the outcome is the same as for everyone).
-    u = world.streams.uniform("attrition.dropout", world.week, int(active[-1]) + 1)[active]  # draws 0..last
-    most = weekly_probability(p.dropout_rate_per_year,
-                              np.asarray(p.support_effect + p.fit_effect + 0.5 * p.motivation_effect))
+    u = batch.uniform("attrition.dropout", batch.week)[active]
+    dropout_rate = at(active, lambda p: p.dropout_rate_per_year)
+    most = weekly_probability(dropout_rate, np.asarray(at(active, lambda p: p.support_effect + p.fit_effect
+                                                            + 0.5 * p.motivation_effect)))
     near = u < most
     who, u = active[near], u[near]
     at_firm = s.location[who] == ENTERPRISE
     mentored = s.enterprise_mentor[who] >= 0
-    ums = world.scenario.learning.unmentored_practice_share
+    ums = batch.value(lambda w: w.scenario.learning.unmentored_practice_share, "students", who)
     support = np.where(at_firm, np.where(mentored, s.guidance_enterprise[who], ums), s.guidance_school[who])
     misfit = at_firm & ~s.sector_fit[who]
-    log_m = (p.support_effect * (1.0 - support) + p.fit_effect * misfit
-             + p.motivation_effect * np.maximum(0.0, 0.5 - s.motivation[who]))
+    log_m = (at(who, lambda p: p.support_effect) * (1.0 - support) + at(who, lambda p: p.fit_effect) * misfit
+             + at(who, lambda p: p.motivation_effect) * np.maximum(0.0, 0.5 - s.motivation[who]))
     caught = np.zeros(len(who))
-    caught[at_firm] = problems_caught(world, who[at_firm])
+    caught[at_firm] = problems_caught(batch, who[at_firm])
     log_m = after_detection(log_m, caught)
-    leaving = who[u < weekly_probability(p.dropout_rate_per_year, log_m)]
-    if len(leaving):
-        world.pending_dropouts.append((leaving, "dropout"))
+    leaving = who[u < weekly_probability(at(who, lambda p: p.dropout_rate_per_year), log_m)]
+    for world, local in batch.by_run("students", leaving):
+        world.pending_dropouts.append((local, "dropout"))
 
     hosted = active[s.location[active] == ENTERPRISE]
     if len(hosted):
-        u = world.streams.uniform("attrition.termination", world.week, int(hosted[-1]) + 1)[hosted]
+        u = batch.uniform("attrition.termination", batch.week)[hosted]
         most_gap = np.asarray(POST_NEED_BASE_POINTS + POST_NEED_PER_LEVEL_POINTS)
-        near = u < weekly_probability(p.termination_rate_per_year, p.termination_skill_gap_effect * most_gap)
+        near = u < weekly_probability(at(hosted, lambda p: p.termination_rate_per_year),
+                                      at(hosted, lambda p: p.termination_skill_gap_effect) * most_gap)
         who, u = hosted[near], u[near]
-        gap = np.maximum(0.0, post_need(world, s.host[who]) - s.practical_skill[who])
-        log_m = after_detection(p.termination_skill_gap_effect * gap, problems_caught(world, who))
-        ended = who[u < weekly_probability(p.termination_rate_per_year, log_m)]
-        if len(ended):
-            world.pending_terminations.append((ended, "host_ended"))
+        host = batch.local_to_global("enterprises", s.host[who], who)
+        gap = np.maximum(0.0, post_need(batch.enterprises.post_level[host]) - s.practical_skill[who])
+        log_m = after_detection(at(who, lambda p: p.termination_skill_gap_effect) * gap, problems_caught(batch, who))
+        ended = who[u < weekly_probability(at(who, lambda p: p.termination_rate_per_year), log_m)]
+        for world, local in batch.by_run("students", ended):
+            world.pending_terminations.append((local, "host_ended"))
 
-        u = world.streams.uniform("attrition.apprentice_leave", world.week, int(hosted[-1]) + 1)[hosted]
-        near = u < weekly_probability(p.apprentice_leave_rate_per_year, np.asarray(p.support_effect + p.fit_effect))
+        u = batch.uniform("attrition.apprentice_leave", batch.week)[hosted]
+        near = u < weekly_probability(at(hosted, lambda p: p.apprentice_leave_rate_per_year),
+                                      np.asarray(at(hosted, lambda p: p.support_effect + p.fit_effect)))
         who, u = hosted[near], u[near]
         mentored = s.enterprise_mentor[who] >= 0
-        support = np.where(mentored, s.guidance_enterprise[who], ums)
-        log_m = p.support_effect * (1.0 - support) + p.fit_effect * ~s.sector_fit[who]
-        log_m = after_detection(log_m, problems_caught(world, who))
-        leaving = who[u < weekly_probability(p.apprentice_leave_rate_per_year, log_m)]
-        if len(leaving):
-            world.pending_terminations.append((leaving, "apprentice_left"))
+        support = np.where(mentored, s.guidance_enterprise[who],
+                           batch.value(lambda w: w.scenario.learning.unmentored_practice_share, "students", who))
+        log_m = at(who, lambda p: p.support_effect) * (1.0 - support) + at(who, lambda p: p.fit_effect) \
+            * ~s.sector_fit[who]
+        log_m = after_detection(log_m, problems_caught(batch, who))
+        leaving = who[u < weekly_probability(at(who, lambda p: p.apprentice_leave_rate_per_year), log_m)]
+        for world, local in batch.by_run("students", leaving):
+            world.pending_terminations.append((local, "apprentice_left"))
 
 
 MECHANISM = Mechanism(
     name="attrition",
-    step=request_attrition,
+    step=None,
+    batch_step=request_attrition,
     reads=("enterprises.post_level", "school_mentors.vacant_until", "students.enterprise_mentor",
            "students.guidance_enterprise", "students.guidance_school", "students.host", "students.location",
            "students.motivation", "students.practical_skill", "students.school_mentor", "students.sector_fit",

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.engine.batch import Batch
 from sim.engine.declarations import StateField
 from sim.engine.mechanism import Mechanism
 from sim.engine.population import ENTERPRISE
@@ -70,25 +71,35 @@ def make_contact(world: World) -> None:
     c += sc.contact.adjustment_rate_per_week * (target - c)
 
 
-def problems_caught(world: World, who: np.ndarray) -> np.ndarray:
+def problems_caught(batch: Batch, who: np.ndarray) -> np.ndarray:
     """Share of the problem-driven hazard of apprentices ``who`` that visits catch and resolve this week.
 
     ``problem_resolution_share x (1 - exp(-visits a month x problem_warning_weeks / weeks
     a month))`` for an apprentice whose school mentor's post is filled, 0 otherwise: the
     chance that at least one visit (Poisson, at the rate made this week) falls within a
-    problem's warning time, times the share of noticed problems resolved.
+    problem's warning time, times the share of noticed problems resolved. ``who`` are
+    positions in the batch; each run's visits and parameters apply to its own apprentices.
     """
+    caught = np.zeros(len(who))
+    if len(who) == 0:
+        return caught
+    share = batch.value(_share_caught, "students", who)
+    if np.all(share == 0.0):
+        return caught
+    mentor = batch.local_to_global("school_mentors", batch.students.school_mentor[who], who)
+    has_mentor = mentor >= 0
+    visited = has_mentor & batch.school_mentors.active(batch.week)[np.where(has_mentor, mentor, 0)]
+    caught[visited] = share if np.isscalar(share) else share[visited]  # type: ignore[index]
+    return caught
+
+
+def _share_caught(world: World) -> float:
+    """A visited apprentice's share of the problem-driven hazard caught this week, in ``world``'s run."""
     sc = world.scenario.contact
     visits = world.this_week.contact.visits_per_month
-    caught = np.zeros(len(who))
-    if len(who) == 0 or visits <= 0.0 or sc.problem_resolution_share <= 0.0:
-        return caught
-    noticed = -np.expm1(-visits * sc.problem_warning_weeks / WEEKS_PER_MONTH)
-    mentor = world.students.school_mentor[who]
-    has_mentor = mentor >= 0
-    visited = has_mentor & world.school_mentors.active(world.week)[np.where(has_mentor, mentor, 0)]
-    caught[visited] = sc.problem_resolution_share * noticed
-    return caught
+    if visits <= 0.0 or sc.problem_resolution_share <= 0.0:
+        return 0.0
+    return float(sc.problem_resolution_share * -np.expm1(-visits * sc.problem_warning_weeks / WEEKS_PER_MONTH))
 
 
 def placement_knowledge(world: World, firms: np.ndarray) -> np.ndarray:

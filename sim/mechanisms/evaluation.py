@@ -75,7 +75,7 @@ def host_rating_parts(world: World, who: np.ndarray, retained: np.ndarray) -> np
     """
     s = world.students
     host = s.host[who]
-    need = post_need(world, host)
+    need = post_need(world.enterprises.post_level[host])
     skill_fit = np.minimum(1.0, s.practical_skill[who] / np.maximum(need, 1e-9))
     professionalism = s.professionalism[who] / 100.0
     cost = s.hosted_cost_yuan[who]

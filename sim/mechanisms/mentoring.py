@@ -15,8 +15,11 @@ mentor has at full effort (1 = fully used).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
+from sim.engine.batch import Batch
 from sim.engine.declarations import StateField, Unit, finite_mean, mean_of
 from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import ENTERPRISE, SCHOOL
@@ -41,52 +44,71 @@ def _per_post(hours: np.ndarray, n: int) -> np.ndarray:
     return hours if len(hours) == n else np.zeros(n)
 
 
-def guide_students(world: World) -> None:
+def guide_students(batch: Batch) -> None:
     """Allocate this week's guidance hours of every mentor to the mentees present."""
-    sc = world.scenario
-    s = world.students
-    contact = world.this_week.contact
-    codevelopment = world.this_week.codevelopment  # hours each post gives to co-developing the curriculum
-    given = world.this_week.guidance
-    sm = world.school_mentors
+    s = batch.students
+    week = batch.week
+    sm = batch.school_mentors
     at_school = (s.location == SCHOOL) & (s.school_mentor >= 0)
     at_firm = s.location == ENTERPRISE
+    school_mentor = batch.local_to_global("school_mentors", s.school_mentor)
+
+    def per_school_mentor(value: Callable[[World], float]) -> float | np.ndarray:
+        return batch.value(value, "school_mentors")
 
     # school mentors
-    demand = sc.school_mentors.desired_hours_per_student_week * np.bincount(
-        s.school_mentor[at_school], minlength=sm.n)
-    visiting = np.bincount(s.school_mentor[at_firm & (s.school_mentor >= 0)], minlength=sm.n) > 0
-    visit_hours = np.where(visiting, contact.visits_per_month / WEEKS_PER_MONTH * sc.contact.hours_per_visit, 0.0)
-    capacity = np.where(sm.active(world.week), sc.school_mentors.guidance_hours_per_week * sm.effort, 0.0)
+    demand = per_school_mentor(lambda w: w.scenario.school_mentors.desired_hours_per_student_week) * np.bincount(
+        school_mentor[at_school], minlength=sm.n)
+    visiting = np.bincount(school_mentor[at_firm & (s.school_mentor >= 0)], minlength=sm.n) > 0
+    visit_hours = np.where(visiting, per_school_mentor(lambda w: w.this_week.contact.visits_per_month
+                                                       / WEEKS_PER_MONTH * w.scenario.contact.hours_per_visit), 0.0)
+    capacity = np.where(sm.active(week), per_school_mentor(lambda w: w.scenario.school_mentors.guidance_hours_per_week)
+                        * sm.effort, 0.0)
     # a mentor away in enterprise practice gives its hours only through a substitute, as far as one is paid
-    capacity = np.where(sm.practice_until > world.week, capacity * world.this_week.funded.practice_substitutes,
-                        capacity)
-    other = visit_hours + _per_post(codevelopment.school_mentor_hours, sm.n)
+    capacity = np.where(sm.practice_until > week,
+                        capacity * per_school_mentor(lambda w: w.this_week.funded.practice_substitutes), capacity)
+    other = visit_hours + batch.concatenated(lambda w: _per_post(w.this_week.codevelopment.school_mentor_hours,
+                                                                 w.school_mentors.n))
     supply = np.maximum(capacity - other, 0.0)
     share = share_of_need(supply, demand)
-    s.guidance_school[at_school] = share[s.school_mentor[at_school]]
+    s.guidance_school[at_school] = share[school_mentor[at_school]]
     sm.workload[:] = np.where(capacity > 0, (demand + other) / np.where(capacity > 0, capacity, 1.0), 0.0)
-    given.school_mentor_demand_hours = float(demand.sum())
-    given.school_mentor_supply_hours = float(np.minimum(supply, demand).sum())
+    given_hours = np.minimum(supply, demand)
+    for w, block in zip(batch.worlds, batch.groups.blocks("school_mentors"), strict=True):
+        w.this_week.guidance.school_mentor_demand_hours = float(demand[block].sum())
+        w.this_week.guidance.school_mentor_supply_hours = float(given_hours[block].sum())
 
     # enterprise mentors
-    em = world.enterprise_mentors
+    em = batch.enterprise_mentors
     mentored = at_firm & (s.enterprise_mentor >= 0)
     s.guidance_enterprise[at_firm & ~mentored] = 0.0
     if em.n == 0:
         return
-    demand = sc.enterprise_mentors.desired_hours_per_apprentice_week * np.bincount(
-        s.enterprise_mentor[mentored], minlength=em.n)
-    session_hours = contact.school_sessions_per_semester * HOURS_PER_SCHOOL_SESSION / (WEEKS_PER_YEAR / 2)
-    capacity = np.where(em.active(world.week), sc.enterprise_mentors.guidance_hours_per_week * em.effort, 0.0)
+
+    def per_enterprise_mentor(value: Callable[[World], float]) -> float | np.ndarray:
+        return batch.value(value, "enterprise_mentors")
+
+    enterprise_mentor = batch.local_to_global("enterprise_mentors", s.enterprise_mentor[mentored],
+                                              np.flatnonzero(mentored))
+    demand = per_enterprise_mentor(lambda w: w.scenario.enterprise_mentors.desired_hours_per_apprentice_week) \
+        * np.bincount(enterprise_mentor, minlength=em.n)
+    session_hours = per_enterprise_mentor(lambda w: w.this_week.contact.school_sessions_per_semester
+                                          * HOURS_PER_SCHOOL_SESSION / (WEEKS_PER_YEAR / 2))
+    capacity = np.where(em.active(week),
+                        per_enterprise_mentor(lambda w: w.scenario.enterprise_mentors.guidance_hours_per_week)
+                        * em.effort, 0.0)
     teaching = demand > 0
-    other = np.where(teaching, session_hours, 0.0) + _per_post(codevelopment.enterprise_mentor_hours, em.n)
+    other = np.where(teaching, session_hours, 0.0) + batch.concatenated(
+        lambda w: _per_post(w.this_week.codevelopment.enterprise_mentor_hours, w.enterprise_mentors.n))
     supply = np.maximum(capacity - other, 0.0)
     share = share_of_need(supply, demand)
-    s.guidance_enterprise[mentored] = share[s.enterprise_mentor[mentored]]
+    s.guidance_enterprise[mentored] = share[enterprise_mentor]
     em.workload[:] = np.where(capacity > 0, (demand + other) / np.where(capacity > 0, capacity, 1.0), 0.0)
-    given.enterprise_mentor_demand_hours = float(demand.sum())
-    given.enterprise_mentor_supply_hours = float(np.minimum(supply, demand).sum())
+    given_hours = np.minimum(supply, demand)
+    for w, block in zip(batch.worlds, batch.groups.blocks("enterprise_mentors"), strict=True):
+        if w.enterprise_mentors.n:  # a run without enterprise mentors keeps its record as it is
+            w.this_week.guidance.enterprise_mentor_demand_hours = float(demand[block].sum())
+            w.this_week.guidance.enterprise_mentor_supply_hours = float(given_hours[block].sum())
 
 
 def hours_given_by_enterprise(world: World) -> np.ndarray:
@@ -99,7 +121,8 @@ def hours_given_by_enterprise(world: World) -> np.ndarray:
 
 MECHANISM = Mechanism(
     name="mentoring",
-    step=guide_students,
+    step=None,
+    batch_step=guide_students,
     reads=("enterprise_mentors.effort", "enterprise_mentors.vacant_until", "school_mentors.effort",
            "school_mentors.practice_until", "school_mentors.vacant_until", "students.enterprise_mentor",
            "students.location", "students.school_mentor", "this_week.codevelopment", "this_week.contact",
