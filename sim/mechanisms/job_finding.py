@@ -9,7 +9,7 @@ literature summarises how hires depend on searchers ``U`` and vacancies ``V`` wi
 aggregate matching function; Petrongolo & Pissarides (2001) survey the estimates and find
 that a Cobb-Douglas function with constant returns fits well, ``M = A U^a V^(1-a)``, with
 an elasticity of hires with respect to unemployment ``a`` of about 0.5 to 0.7 (their
-conclusion; the "stylized fact that emerges" from aggregate studies). A searcher's
+summary of the aggregate estimates; see docs/city.md for how far it was checked). A searcher's
 job-finding rate is then ``M / U = A (V / U)^(1 - a)``: it falls as the ratio of searchers
 to vacancies ``r = U / V`` rises, with elasticity ``-(1 - a)``.
 
@@ -24,7 +24,7 @@ searchers present and the vacancies not yet filled give the base rate that
 ``labour_market`` today takes from the scenario; the composite score and certificates
 still scale each searcher's hazard around it (docs/model.md §7.17). Not yet called by a run.
 
-Reference (docs/model.md §12.3): Petrongolo, B. & Pissarides, C. A. (2001). Looking into
+Reference (docs/city.md, References): Petrongolo, B. & Pissarides, C. A. (2001). Looking into
 the black box: a survey of the matching function. *Journal of Economic Literature*
 39(2): 390-431.
 """

@@ -8,7 +8,8 @@ of every programme to the participating firms' places at once, as a many-to-one 
 matching: no student and firm would both rather have each other than what they got. Of
 the stable matchings, the one students propose in is the best for every student (Gale &
 Shapley 1962, Theorem 2), and with it no student can gain by misreporting their ranking
-(Roth 1982; Dubins & Freedman 1981): the properties a bureau can defend to families.
+(Dubins & Freedman 1981; Roth 1982; the many-to-one case is surveyed in Roth 2008): the
+properties a bureau can defend to families.
 
 Two pure functions, no state, no randomness (ties are broken by index):
 
@@ -20,7 +21,7 @@ Two pure functions, no state, no randomness (ties are broken by index):
 Not yet wired into a run: the city's placement phase will call these when the city lands
 on the engine's group index; a single programme still places as ``placement`` describes.
 
-References (docs/model.md §12.3): Gale, D. & Shapley, L. S. (1962). College admissions
+References (docs/city.md, References): Gale, D. & Shapley, L. S. (1962). College admissions
 and the stability of marriage. *American Mathematical Monthly* 69(1): 9-15. Roth, A. E.
 (1984). The evolution of the labor market for medical interns and residents: a case study
 in game theory. *Journal of Political Economy* 92(6): 991-1016. Roth, A. E. (2008).
