@@ -395,3 +395,15 @@ def test_a_bad_city_is_explained_in_chinese(tmp_path: Path, capsys: pytest.Captu
     assert main(["validate", str(bad), "--lang", "zh"]) == 2
     err = capsys.readouterr().err
     assert f"{bad}: programmes[1].school: 所写的学校 'Harbour College' 不在本市的学校之列" in err
+
+
+@pytest.mark.parametrize("module", ["city", "sectors"])
+def test_the_tables_of_docs_city_md_are_the_generated_ones(module: str) -> None:
+    import importlib
+
+    generated = importlib.import_module(f"sim.scenario.{module}")
+    table = generated.city_table_markdown() if module == "city" else generated.major_groups_markdown()
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "city.md").read_text(encoding="utf-8")
+    assert doc.count(generated.TABLE_BEGIN) == 1 and doc.count(generated.TABLE_END) == 1
+    block = doc.partition(generated.TABLE_BEGIN + "\n")[2].partition(generated.TABLE_END)[0]
+    assert block == table, "docs/city.md's table is stale: .venv/bin/python docs/regenerate.py city"
