@@ -271,7 +271,8 @@ class ProgrammePlan:
     name: str
     school: str
     scenario: Scenario
-    """The programme's validated scenario, overrides applied (its ``intake.cohort_size`` is the first year's)."""
+    """The programme's validated scenario, overrides applied; ``cohort_sizes`` (not its ``intake.cohort_size``)
+    gives each cohort's size."""
     sector_of: tuple[int, ...]
     """The city sector (an index into ``CityPlan.sectors``) of each of the programme's sectors."""
     cohort_sizes: tuple[int, ...]
