@@ -126,7 +126,7 @@ def test_inputs_that_describe_no_matching_are_refused(prefs: np.ndarray, capacit
 
 @st.composite
 def problems(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A random matching problem: students' lists of distinct firms, firms' strict rankings, capacities."""
+    """A random matching problem: students' lists of distinct firms, firms' rankings (with ties or not), capacities."""
     n_students = draw(st.integers(0, 12))
     n_firms = draw(st.integers(1, 6))
     seed = draw(st.integers(0, 2**32 - 1))
@@ -135,7 +135,10 @@ def problems(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     for s in range(n_students):
         length = rng.integers(0, n_firms + 1)
         prefs[s, :length] = rng.permutation(n_firms)[:length]
-    firm_rank = np.array([rng.permutation(n_students) for _ in range(n_firms)]).reshape(n_firms, n_students)
+    if draw(st.booleans()):  # strict rankings
+        firm_rank = np.array([rng.permutation(n_students) for _ in range(n_firms)]).reshape(n_firms, n_students)
+    else:  # ties, broken by the student's index
+        firm_rank = rng.integers(0, max(n_students // 3, 1), size=(n_firms, n_students))
     capacity = rng.integers(0, 4, size=n_firms)
     return prefs, firm_rank, capacity
 
