@@ -19,6 +19,7 @@ from sim.scenario.city_loading import (
     check_city_memory,
     estimate_city_bytes,
     is_city_file,
+    load_as_city,
     load_city,
     parse_city_set_options,
 )
@@ -377,6 +378,15 @@ def test_a_programme_scenario_is_a_city_of_one_programme(tmp_path: Path) -> None
     assert city.bureau.training_bases == [] and city.bureau.city_subsidy_yuan_per_apprentice_year == 0
     assert city.schools[0].level == scenario.programme.level
     assert estimate_city_bytes(city) == estimate_run_bytes(scenario)
+
+
+def test_a_file_is_read_as_a_city_whichever_kind_it_is(tmp_path: Path) -> None:
+    path = write_city(tmp_path)
+    assert load_as_city(path) == load_city(path)
+    scenario_file = tmp_path / "programmes" / "mech.yaml"
+    one = load_as_city(scenario_file, {"intake.cohort_size": 50})
+    assert one == city_of_one(load_scenario(scenario_file, {"intake.cohort_size": 50}), source=str(scenario_file))
+    assert one.programmes[0].cohort_sizes == (50, 50, 50)
 
 
 def test_the_memory_estimate_counts_every_programme_and_the_cohort_sizes_by_year(tmp_path: Path) -> None:

@@ -49,6 +49,7 @@ from sim.scenario.city import (
     ProgrammePlan,
     ProgrammeSpec,
     Sector,
+    city_of_one,
     cohort_sizes,
 )
 from sim.scenario.explain import dotted, located, show, validation_template
@@ -171,6 +172,21 @@ def load_city(path: str | os.PathLike[str], overrides: Mapping[str, Any] | None 
     city = _validate(data, source, origins)
     _check_names(city, source)
     return _resolve(city, source, programme_overrides, overrides_source)
+
+
+def load_as_city(path: str | os.PathLike[str], overrides: Mapping[str, Any] | None = None,
+                 *, overrides_source: str = "overrides") -> CityPlan:
+    """A city file as its city, or a programme scenario file as a city of one programme (``city_of_one``).
+
+    What a command that runs cities will call: a scenario file on its own is a city of
+    one, its overrides the scenario's keys.
+
+    Raises:
+        ScenarioError: the file or an override is refused.
+    """
+    if is_city_file(path):
+        return load_city(path, overrides, overrides_source=overrides_source)
+    return city_of_one(load_scenario(path, overrides, overrides_source=overrides_source), source=str(path))
 
 
 def estimate_city_bytes(city: CityPlan) -> int:
@@ -486,5 +502,5 @@ def _load_programme(spec: ProgrammeSpec, source: str, overrides: Mapping[str, An
         raise ScenarioError(err.file, err.key, err.problem, keys=err.keys, message=message) from None
 
 
-__all__ = ["CITY_MARKER_KEY", "KEYED_LISTS", "check_city_memory", "estimate_city_bytes", "is_city_file", "load_city",
-           "parse_city_set_options"]
+__all__ = ["CITY_MARKER_KEY", "KEYED_LISTS", "check_city_memory", "estimate_city_bytes", "is_city_file",
+           "load_as_city", "load_city", "parse_city_set_options"]
