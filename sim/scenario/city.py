@@ -193,7 +193,7 @@ class BureauSpec(StrictModel):
         "per_student", "-", "Special fund allocation rule",
         "per_student (in proportion to each programme's students), per_apprentice (to its apprentices placed "
         "with a host) or by_results (to its graduates employed or in further study 6 months after graduation, "
-        "the year before)")
+        "the year before; per student while no programme has such graduates)")
     training_bases: list[TrainingBaseSpec] = param(
         [], "-", "Shared training bases", "the city's shared training bases and the programmes that share them")
     city_subsidy_yuan_per_apprentice_year: float = param(
