@@ -8,6 +8,7 @@ Run after changing a default, a unit, a description or a source::
                                                      # sizes; a few minutes)
     .venv/bin/python docs/regenerate.py levers --cached  # the same, the full-size measurement taken from
                                                          # docs/lever_effects_full_size.json
+    .venv/bin/python docs/regenerate.py city         # the city file's key and major-group tables of docs/city.md
 
 The table between the marker lines of ``docs/model.md`` is replaced by
 ``sim.scenario.sources.parameter_table_markdown()``; the rest of the file is left as it
@@ -24,6 +25,7 @@ MODEL_DOC = ROOT / "docs" / "model.md"
 
 
 VALIDATION_DOC = ROOT / "docs" / "validation.md"
+CITY_DOC = ROOT / "docs" / "city.md"
 
 
 README = ROOT / "README.md"
@@ -97,6 +99,23 @@ def regenerate_levers(cached: bool = False) -> int:
     return 0
 
 
+def regenerate_city() -> int:
+    """Rewrite the two generated tables of docs/city.md (the city file's keys, the major groups)."""
+    from sim.scenario import city, sectors
+
+    text = CITY_DOC.read_text(encoding="utf-8")
+    for begin, end, table in ((city.TABLE_BEGIN, city.TABLE_END, city.city_table_markdown()),
+                              (sectors.TABLE_BEGIN, sectors.TABLE_END, sectors.major_groups_markdown())):
+        if text.count(begin) != 1 or text.count(end) != 1:
+            raise SystemExit(f"{CITY_DOC}: expected the markers {begin!r} and {end!r} once each")
+        head, _, rest = text.partition(begin + "\n")
+        _, _, tail = rest.partition(end)
+        text = f"{head}{begin}\n{table}{end}{tail}"
+    _write(CITY_DOC, text)
+    print(f"{CITY_DOC.relative_to(ROOT)}: tables regenerated")
+    return 0
+
+
 def main() -> int:
     """Regenerate the table (or, with ``validation``, the validation page); return the exit status."""
     if str(ROOT) not in sys.path:
@@ -105,6 +124,8 @@ def main() -> int:
         return regenerate_validation()
     if sys.argv[1:] == ["levers"]:
         return regenerate_levers()
+    if sys.argv[1:] == ["city"]:
+        return regenerate_city()
     if sys.argv[1:] == ["levers", "--cached"]:
         return regenerate_levers(cached=True)
     from sim.scenario.sources import missing_sources, replace_parameter_block, stale_sources

@@ -206,6 +206,76 @@ TEMPLATES: dict[str, str] = {
         "students (intake.cohort_size or intake.n_cohorts) or, if the machine has the memory, raise the "
         "limit with --max-memory GiB"),
 
+    # ------------------------------------------------------------ city files (sim.scenario.city, city_loading)
+    # {file}, {key}, {found} as for values above. {sector}: a sector's id; {sectors}: the
+    # city's sectors, comma-separated; {ids}: the catalogue's ids; {names}: the names in a list.
+    # Reasons a value is refused (the reader puts "{file}: {key}: " before them):
+    "city.bad_name": "expected a name without dots, '=' or spaces at either end (a dotted key addresses it), "
+                     "found {found}",
+    "city.unknown_sector": (
+        "{found} is not a major group (专业大类) of the Ministry of Education's 2021 vocational major catalogue; "
+        "write its id ({ids}), its code (such as 46 or 66) or its Chinese name (such as 装备制造大类)"),
+    "city.sector_twice": "the sector {sector} is named twice, as item {first} and as item {second} (counting from 0)",
+    "city.cohort_year_out_of_range": "expected years of the run from 0 to {last}, found the year {year}",
+    "city.cohort_size_not_positive": "the cohort size from year {year} must be at least 1 student, found {found}",
+    "city.vacancies_negative": "the vacancies of year {year} must be at least 0, found {found}",
+    "city.none": "none",
+    # Messages about a place in a city file or an override:
+    "city.unknown_key": "{file}: {key}: is not a key of the city file's {section} (valid keys here: {valid})",
+    "city.unknown_key_suggest": (
+        "{file}: {key}: is not a key of the city file's {section}; did you mean {suggestion}? (valid keys here: "
+        "{valid})"),
+    "city.unknown_top_level_key": "{file}: {key}: is not a key of a city file (valid keys here: {valid})",
+    "city.unknown_top_level_key_suggest": (
+        "{file}: {key}: is not a key of a city file; did you mean {suggestion}? (valid keys here: {valid})"),
+    "city.name_twice": (
+        "{file}: {key}: {name} is used twice, here and in {first}; give each entry its own name (a dotted key "
+        "addresses an entry by it)"),
+    "city.unknown_school": (
+        "{file}: {key}: names the school {school}, which is not one of the city's schools ({schools}); add it "
+        "under schools or correct the name"),
+    "city.programme_sector_not_in_city": (
+        "{file}: {key}: the programme's sector maps to {sector}, which is not one of the city's sectors "
+        "({sectors}); add {sector} to sectors or map the programme's sector onto one of them"),
+    "city.sector_not_in_city": (
+        "{file}: {key}: {sector} is not one of the city's sectors ({sectors}); add it to sectors or correct it"),
+    "city.base_unknown_programme": (
+        "{file}: {key}: names the programme {programme}, which is not one of the city's programmes "
+        "({programmes})"),
+    "city.level_differs": (
+        "{file}: {key}: the programme {programme} belongs to the school {school}, a {school_level} school, but "
+        "its scenario {scenario} has programme.level {level}; set programme.level: {school_level} in the "
+        "scenario, or correct the school"),
+    "city.sector_map_length": (
+        "{file}: {key}: gives {given} city sector(s), but the programme's scenario {scenario} has {expected} "
+        "sector(s) (intake.n_sectors); give one city sector for each of the programme's sectors, in order"),
+    "city.cohort_year_beyond": (
+        "{file}: {key}: changes the cohort size from year {year}, but the programme enrols only {n_cohorts} "
+        "cohort(s) (intake.n_cohorts: years 0 to {last}); raise intake.n_cohorts or remove the year"),
+    "city.horizons_differ": (
+        "{file}: {key}: the programme {programme} runs {years} years (simulation.horizon_years) and the "
+        "programme {first} {first_years}; the programmes of a city share one clock, so give them the same "
+        "horizon"),
+    "city.in_programme": "{message} (the scenario of the programme {programme} in {file})",
+    "city.set_not_key_value": (
+        "{file}: expected KEY=VALUE with a dotted key, for example programmes.mechatronics.intake.cohort_size=900, "
+        "found {found!r}"),
+    "city.no_such_programme": (
+        "{file}: {key}: the city has no programme named {name} (its programmes: {names})"),
+    "city.no_such_entry": "{file}: {key}: {section} has no entry named {name} (its entries: {names})",
+    "city.set_whole_item": (
+        "{file}: {key}: names a whole entry; set one of its keys, for example "
+        "programmes.mechatronics.intake.cohort_size=900"),
+    # {students}: over every programme and cohort; {estimate}, {limit}: GiB.
+    "city.too_many_students": (
+        "{file}: {key}: the city's {n_programmes} programme(s) enrol {students:,} students, who need about "
+        "{estimate:,.1f} GiB of memory, more than {limit:,.1f} GiB (75% of this machine's memory); use fewer "
+        "students or, if the machine has the memory, raise the limit with --max-memory GiB"),
+    "city.too_many_students_for_limit": (
+        "{file}: {key}: the city's {n_programmes} programme(s) enrol {students:,} students, who need about "
+        "{estimate:,.1f} GiB of memory, more than {limit:,.1f} GiB (the limit given); use fewer students or, if "
+        "the machine has the memory, raise the limit with --max-memory GiB"),
+
     # ------------------------------------------------------------ sweep files (sim.experiments.spec)
     # {file}: the sweep file; {key}: where in it, e.g. parameters[intake.cohort_size].bounds.
     "sweep.not_a_mapping": (

@@ -97,7 +97,7 @@ seed: 0
 
 
 def _schema_words() -> set[str]:
-    """Every word a scenario or sweep file is written in: key parts, choices, sweep keys and designs."""
+    """Every word a scenario, city or sweep file is written in: key parts, choices, sweep keys and designs."""
     from sim.experiments.spec import ParameterSpec, SweepSpec
 
     words: set[str] = set()
@@ -114,6 +114,10 @@ def _schema_words() -> set[str]:
     for model in models:
         for name in getattr(model, "model_fields", {}):
             words.update(name.split("_"))
+    from sim.scenario.city import city_keys  # a city file's keys (schools, programmes, ...) are written as typed
+
+    for key in city_keys():
+        words.update(re.split(r"[.\[\]_]+", key))
     return {w for w in words if w}
 
 
