@@ -60,10 +60,14 @@ def test_a_batch_of_sweep_points_of_different_sizes_and_designs_equals_the_point
         with_overrides(base, {"enterprises.count": 23, "learning.practical_skill_points_per_week": 1.4},
                        "point"),
         resolve_scenario("scenarios/traditional.yaml", {"intake.cohort_size": 90}),  # no dual mentoring
+        resolve_scenario("scenarios/enterprise_incentives.yaml",  # certified firms, titles
+                         {"intake.cohort_size": 80, "simulation.horizon_years": base.simulation.horizon_years}),
+        resolve_scenario("scenarios/enterprise_apprenticeship.yaml",  # completion subsidies
+                         {"intake.cohort_size": 70, "simulation.horizon_years": base.simulation.horizon_years}),
         resolve_scenario("scenarios/secondary_dual_mentor.yaml",
                          {"intake.cohort_size": 60, "simulation.horizon_years": base.simulation.horizon_years}),
     ]
-    seeds = [5, 6, 7, 8, 9, 10]
+    seeds = list(range(5, 5 + len(points)))
     batched = run_batch(points, seeds, events=True)
     for scenario, seed, b in zip(points, seeds, batched, strict=True):
         assert_same_run(run_one(scenario, seed, events=True), b)

@@ -462,11 +462,11 @@ def test_firms_pay_their_mentors_codevelopment_hours():
     by_firm = codevelopment_hours_by_firm(w)
     assert by_firm.sum() == pytest.approx(hours.sum())
     before = w.counters.gross_training_cost_yuan
-    book_enterprise_week(w)
+    book_enterprise_week(Batch([w]))
     with_hours = w.counters.gross_training_cost_yuan - before
     w.this_week.codevelopment.enterprise_mentor_hours = np.zeros_like(hours)
     before = w.counters.gross_training_cost_yuan
-    book_enterprise_week(w)
+    book_enterprise_week(Batch([w]))
     without = w.counters.gross_training_cost_yuan - before
     assert with_hours - without == pytest.approx(hours.sum() * w.scenario.enterprise_mentors.hourly_cost_yuan)
 
@@ -1514,15 +1514,15 @@ def test_the_tax_credit_never_exceeds_the_surcharges_and_carries_forward():
     credited = np.zeros(ent.n)
     for week in range(52):
         world.week = week
-        credited += credit_week(world, investment)
+        credited += credit_week(Batch([world]), investment)
     np.testing.assert_allclose(credited, surcharge)  # capped by the year's surcharges
     np.testing.assert_allclose(ent.tax_credit_pool_yuan, 52 * share * investment - surcharge)  # the rest carried
     world.week = 52  # a new year: the carried credit is used against the new year's surcharges
-    np.testing.assert_allclose(credit_week(world, np.zeros(ent.n)), surcharge)
+    np.testing.assert_allclose(credit_week(Batch([world]), np.zeros(ent.n)), surcharge)
     # a firm not on the list credits nothing
     plain = small_world(26, **{"enterprises.count": 3})
     assert not plain.enterprises.certified.any()
-    assert credit_week(plain, np.full(3, 1e6)).sum() == 0.0
+    assert credit_week(Batch([plain]), np.full(3, 1e6)).sum() == 0.0
 
 
 def test_hosts_decide_once_they_have_seen_the_apprentice_work():

@@ -100,7 +100,11 @@ class Batch:
         array of that scalar give the same result element by element, so a phase may use
         either, and the scalar saves a gather.
         """
-        values = [value(w) for w in self.worlds]
+        return self.spread([value(w) for w in self.worlds], population, idx)
+
+    def spread(self, values: Sequence[float], population: Population = "students",
+               idx: np.ndarray | None = None) -> float | np.ndarray:
+        """One value per run (``values[g]`` for run ``g``) for the agents ``idx`` of ``population``; as ``value``."""
         first = values[0]
         if all(v == first for v in values[1:]):
             return first

@@ -38,7 +38,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from sim.engine.declarations import StateField, Unit, mean_of, rate
+from sim.engine.batch import Batch
+from sim.engine.declarations import Population, StateField, Unit, mean_of, rate
 from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import ENTERPRISE, NO_ONE
 from sim.engine.world import RunTotals, World
@@ -81,39 +82,69 @@ def week_accounts(scenario: Scenario, apprentices: Amount, mentor_hours: Amount,
         cost   = apprentices x (pay + consumables) + mentor_hours x hourly cost + allowance
         output = productive_time_share x practical_skill_points / 100 x skilled output
     """
-    pp = scenario.participation
-    cost = apprentices * (apprentice_pay_yuan_per_week(scenario) + pp.consumables_yuan_per_apprentice_week) + \
-        mentor_hours * scenario.enterprise_mentors.hourly_cost_yuan + allowance_yuan
-    output = pp.productive_time_share * practical_skill_points / 100.0 * pp.skilled_output_yuan_per_week
+    return accounts_of_week(WeekPrices.of(scenario), apprentices, mentor_hours, practical_skill_points,
+                            allowance_yuan)
+
+
+class WeekPrices(NamedTuple):
+    """The prices ``week_accounts`` applies: scalars of one scenario, or per-agent arrays of a batch's runs."""
+
+    pay_and_consumables_yuan: Amount  # per apprentice-week
+    mentor_hourly_cost_yuan: Amount
+    productive_time_share: Amount
+    skilled_output_yuan_per_week: Amount
+
+    @staticmethod
+    def of(scenario: Scenario) -> WeekPrices:
+        """The prices of one scenario."""
+        pp = scenario.participation
+        return WeekPrices(apprentice_pay_yuan_per_week(scenario) + pp.consumables_yuan_per_apprentice_week,
+                          scenario.enterprise_mentors.hourly_cost_yuan, pp.productive_time_share,
+                          pp.skilled_output_yuan_per_week)
+
+    @staticmethod
+    def in_batch(batch: Batch, population: Population, idx: np.ndarray | None = None) -> WeekPrices:
+        """Each run's prices for the agents ``idx`` of ``population`` (all when None)."""
+        prices = [WeekPrices.of(w.scenario) for w in batch.worlds]
+        return WeekPrices(*(batch.spread([p[k] for p in prices], population, idx) for k in range(len(prices[0]))))
+
+
+def accounts_of_week(prices: WeekPrices, apprentices: Amount, mentor_hours: Amount, practical_skill_points: Amount,
+                     allowance_yuan: Amount) -> WeekAccounts:
+    """``week_accounts`` at given prices."""
+    cost = apprentices * prices.pay_and_consumables_yuan + mentor_hours * prices.mentor_hourly_cost_yuan + \
+        allowance_yuan
+    output = prices.productive_time_share * practical_skill_points / 100.0 * prices.skilled_output_yuan_per_week
     return WeekAccounts(cost, output)
 
 
-def book_enterprise_week(world: World) -> None:
+def book_enterprise_week(batch: Batch) -> None:
     """Add this week's costs and returns to every host's accounts (and each apprentice's with its host)."""
-    sc = world.scenario
-    s = world.students
-    ent = world.enterprises
+    s = batch.students
+    ent = batch.enterprises
     at_firm = np.flatnonzero(s.location == ENTERPRISE)
+    host = batch.local_to_global("enterprises", s.host[at_firm], at_firm)
     # The allowance the firm paid its own mentors this week (funding: the 2018 and 2021 national
     # guidelines have the firm pay it; zero when funding.firms_pay_mentor_allowance is false).
     allowance = ent.week_mentor_allowance_yuan
     subsidy = ent.week_subsidy_yuan  # completion subsidies the firm received this week (funding)
-    credit = tax_credit.credit_week(world, np.asarray(tax_credit.qualifying_yuan(
-        sc, np.bincount(s.host[at_firm], minlength=ent.n).astype(float))))
-    codeveloping = codevelopment_hours_by_firm(world)
+    apprentices = np.bincount(host, minlength=ent.n).astype(float)
+    per_week = batch.value(lambda w: tax_credit.qualifying_yuan(w.scenario, 1.0), "enterprises")
+    credit = tax_credit.credit_week(batch, np.asarray(apprentices * per_week))
+    codeveloping = batch.concatenated(codevelopment_hours_by_firm)
     if len(at_firm) == 0 and not allowance.any() and not subsidy.any() and not credit.any() \
             and not codeveloping.any():
         return
-    host = s.host[at_firm]
     mentored = s.enterprise_mentor[at_firm] >= 0
-    hours = np.where(mentored, sc.enterprise_mentors.desired_hours_per_apprentice_week
-                     * s.guidance_enterprise[at_firm], 0.0)
+    hours = np.where(mentored, batch.value(lambda w: w.scenario.enterprise_mentors.desired_hours_per_apprentice_week,
+                                           "students", at_firm) * s.guidance_enterprise[at_firm], 0.0)
     skill = s.practical_skill[at_firm]
-    apprentices = np.bincount(host, minlength=ent.n).astype(float)
-    firm = week_accounts(sc, apprentices, np.bincount(host, weights=hours, minlength=ent.n),
-                         np.bincount(host, weights=skill, minlength=ent.n), allowance)
+    firm = accounts_of_week(WeekPrices.in_batch(batch, "enterprises"), apprentices,
+                            np.bincount(host, weights=hours, minlength=ent.n),
+                            np.bincount(host, weights=skill, minlength=ent.n), allowance)
     # the firm's mentors' hours co-developing the curriculum (curriculum) are training staff time too
-    cost = np.asarray(firm.cost) + codeveloping * sc.enterprise_mentors.hourly_cost_yuan
+    cost = np.asarray(firm.cost) + codeveloping * batch.value(lambda w: w.scenario.enterprise_mentors.hourly_cost_yuan,
+                                                              "enterprises")
     output = np.asarray(firm.output)
     ent.year_cost_yuan += cost
     ent.year_benefit_yuan += output + subsidy
@@ -121,26 +152,31 @@ def book_enterprise_week(world: World) -> None:
     ent.total_cost_yuan += cost
     ent.total_benefit_yuan += output + subsidy + credit
     ent.total_apprentice_weeks += apprentices
-    inc = sc.incentives
-    if inc.demonstration_unit_titles:  # what a holder counts the title worth, in its whole-run net benefit
-        ent.total_benefit_yuan += np.where(ent.demonstration_unit, apprentices, 0.0) * \
-            inc.demonstration_unit_value_yuan / WEEKS_PER_YEAR
-    world.counters.gross_training_cost_yuan += float(np.sum(cost))
-    world.counters.productive_output_yuan += float(np.sum(output))
+    # what a holder counts the title worth, in its whole-run net benefit (runs without titles add nothing)
+    title_yuan = batch.value(lambda w: w.scenario.incentives.demonstration_unit_value_yuan
+                             if w.scenario.incentives.demonstration_unit_titles else 0.0, "enterprises")
+    if any(w.scenario.incentives.demonstration_unit_titles for w in batch.worlds):
+        ent.total_benefit_yuan += np.where(ent.demonstration_unit, apprentices, 0.0) * title_yuan / WEEKS_PER_YEAR
+    for w, block in zip(batch.worlds, batch.groups.blocks("enterprises"), strict=True):
+        w.counters.gross_training_cost_yuan += float(np.sum(cost[block]))
+        w.counters.productive_output_yuan += float(np.sum(output[block]))
     # the first year of hosting: the 52 weeks from the week a firm first hosted (BIBB: no public support)
-    ent.first_host_week[(ent.first_host_week < 0) & (apprentices > 0)] = world.week
-    first = (ent.first_host_week >= 0) & (world.week < ent.first_host_week + WEEKS_PER_YEAR)
+    week = batch.week
+    ent.first_host_week[(ent.first_host_week < 0) & (apprentices > 0)] = week
+    first = (ent.first_host_week >= 0) & (week < ent.first_host_week + WEEKS_PER_YEAR)
     ent.first_year_cost_yuan[first] += cost[first]
     ent.first_year_benefit_yuan[first] += output[first]
     ent.first_year_apprentice_weeks[first] += apprentices[first]
     # each apprentice's own week with its host (the allowance shared among the firm's apprentices on site)
     if len(at_firm):
-        own = week_accounts(sc, 1.0, hours, skill, allowance[host] / apprentices[host])
-        new_host = s.accounts_host[at_firm] != host
+        own = accounts_of_week(WeekPrices.in_batch(batch, "students", at_firm), 1.0, hours, skill,
+                               allowance[host] / apprentices[host])
+        local_host = s.host[at_firm]
+        new_host = s.accounts_host[at_firm] != local_host
         s.hosted_output_yuan[at_firm[new_host]] = 0.0
         s.hosted_cost_yuan[at_firm[new_host]] = 0.0
         s.hosted_weeks[at_firm[new_host]] = 0
-        s.accounts_host[at_firm] = host
+        s.accounts_host[at_firm] = local_host
         s.hosted_output_yuan[at_firm] += own.output
         s.hosted_cost_yuan[at_firm] += own.cost
         s.hosted_weeks[at_firm] += 1
@@ -206,7 +242,8 @@ def _accounts(name: str, description: str) -> StateField:
 
 MECHANISM = Mechanism(
     name="enterprise_accounts",
-    step=book_enterprise_week,
+    step=None,
+    batch_step=book_enterprise_week,
     reads=("enterprise_mentors.enterprise", "enterprises.certified", "enterprises.demonstration_unit",
            "enterprises.staff", "this_week.codevelopment",
            "enterprises.week_mentor_allowance_yuan", "enterprises.week_subsidy_yuan", "students.enterprise_mentor",

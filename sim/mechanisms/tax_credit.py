@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.engine.batch import Batch
 from sim.engine.declarations import StateField, Unit
 from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.world import World
@@ -53,20 +54,23 @@ def qualifying_yuan(scenario: Scenario, apprentice_weeks: np.ndarray | float) ->
     return apprentice_weeks * per_week
 
 
-def credit_week(world: World, qualifying: np.ndarray) -> np.ndarray:
+def credit_week(batch: Batch, qualifying: np.ndarray) -> np.ndarray:
     """This week's credit of each firm, yuan, from its ``qualifying`` investment this week (yuan per firm).
 
     Resets the year's remaining surcharges at each simulation-year start; certified firms
     add the credit share of their qualifying investment to their pool (what earlier years
     could not use included) and credit as much of it as the year's surcharges still allow.
+    ``qualifying`` and the result have one element per firm of the batch.
     """
-    ent = world.enterprises
-    sc = world.scenario
-    if world.week % WEEKS_PER_YEAR == 0:
-        ent.surcharge_left_yuan[:] = surcharge_yuan_per_year(sc, ent.staff)
+    ent = batch.enterprises
+    if batch.week % WEEKS_PER_YEAR == 0:
+        ent.surcharge_left_yuan[:] = batch.value(
+            lambda w: EDUCATION_SURCHARGE_RATE * w.scenario.participation.vat_yuan_per_employee_year,
+            "enterprises") * ent.staff
     if not ent.certified.any():
         return np.zeros(ent.n)
-    ent.tax_credit_pool_yuan += np.where(ent.certified, sc.incentives.tax_credit_share * qualifying, 0.0)
+    ent.tax_credit_pool_yuan += np.where(ent.certified, batch.value(lambda w: w.scenario.incentives.tax_credit_share,
+                                                                    "enterprises") * qualifying, 0.0)
     credit = np.minimum(ent.tax_credit_pool_yuan, ent.surcharge_left_yuan)
     ent.tax_credit_pool_yuan -= credit
     ent.surcharge_left_yuan -= credit
