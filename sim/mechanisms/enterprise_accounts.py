@@ -106,7 +106,8 @@ class WeekPrices(NamedTuple):
     def in_batch(batch: Batch, population: Population, idx: np.ndarray | None = None) -> WeekPrices:
         """Each run's prices for the agents ``idx`` of ``population`` (all when None)."""
         prices = [WeekPrices.of(w.scenario) for w in batch.worlds]
-        return WeekPrices(*(batch.spread([p[k] for p in prices], population, idx) for k in range(len(prices[0]))))
+        return WeekPrices(*(batch.spread([float(p[k]) for p in prices], population, idx)
+                            for k in range(len(WeekPrices._fields))))
 
 
 def accounts_of_week(prices: WeekPrices, apprentices: Amount, mentor_hours: Amount, practical_skill_points: Amount,
@@ -129,7 +130,7 @@ def book_enterprise_week(batch: Batch) -> None:
     allowance = ent.week_mentor_allowance_yuan
     subsidy = ent.week_subsidy_yuan  # completion subsidies the firm received this week (funding)
     apprentices = np.bincount(host, minlength=ent.n).astype(float)
-    per_week = batch.value(lambda w: tax_credit.qualifying_yuan(w.scenario, 1.0), "enterprises")
+    per_week = batch.value(lambda w: float(tax_credit.qualifying_yuan(w.scenario, 1.0)), "enterprises")
     credit = tax_credit.credit_week(batch, np.asarray(apprentices * per_week))
     codeveloping = batch.concatenated(codevelopment_hours_by_firm)
     if len(at_firm) == 0 and not allowance.any() and not subsidy.any() and not credit.any() \
