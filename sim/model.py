@@ -39,7 +39,7 @@ from sim.mechanisms.intake import draw_students
 from sim.mechanisms.mentor_selection import select_enterprise_mentors, select_school_mentors
 from sim.messages import text
 from sim.phases import MECHANISMS, declared_outcomes, declared_streams, state_fields, weekly_phases
-from sim.results import Recorder, RunResult, student_records, summarise
+from sim.results import Recorder, RunResult, record_week, student_records, summarise
 from sim.scenario import Scenario, resolve_scenario
 from sim.scenario.memory import check_memory
 
@@ -207,7 +207,8 @@ class TalentModel(mesa.Model):
         self.mechanisms = mechanisms
         self.outcomes = declared_outcomes(mechanisms)
         self.world = build_world(self.scenario, seed, events, mechanisms, students_type)
-        self.clock = WeeklyClock(weekly_phases(mechanisms), Batch([self.world]))
+        self.batch = Batch([self.world])
+        self.clock = WeeklyClock(weekly_phases(mechanisms), self.batch)
         self.recorder = Recorder(self.scenario.horizon_weeks)
         if mesa_agents:
             for i in range(self.world.school_mentors.n):
@@ -225,7 +226,7 @@ class TalentModel(mesa.Model):
     def step(self) -> None:
         """Simulate one week, record it, stop at the horizon, then collect (outcomes at the last step)."""
         self.clock.advance()
-        self.recorder.record(self.world)
+        record_week(self.batch, [self.recorder])
         if self.clock.now >= self.scenario.horizon_weeks:
             self.running = False
         self.datacollector.collect(self)
@@ -301,8 +302,7 @@ def run_batch(scenarios: Sequence[Scenario | str | os.PathLike[str] | None], see
     outcomes = declared_outcomes(mechanisms)
     while clock.now < horizon:
         clock.advance()
-        for world, recorder in zip(worlds, recorders, strict=True):
-            recorder.record(world)
+        record_week(batch, recorders)
     share = (time.perf_counter() - started) / len(worlds)
     return [RunResult(
         scenario_name=sc.name,

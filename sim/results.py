@@ -9,14 +9,16 @@ the function its mechanism declares; their names are the public interface
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from sim.engine.batch import Batch
 from sim.engine.calendar import build_calendar
+from sim.engine.declarations import Population
 from sim.engine.mechanism import Outcome
 from sim.engine.population import (
     BASIC,
@@ -58,30 +60,29 @@ class Recorder:
         self.mentees_per_school_mentor: list[float] = []
         self.apprentices_per_enterprise_mentor: list[float] = []
 
-    def record(self, world: World) -> None:
-        """Fill this week's row."""
+    def record(self, world: World, counts: WeekCounts, g: int = 0) -> None:
+        """Fill this week's row for ``world``, run ``g`` of the batch ``counts`` were counted over."""
         s = world.students
         c = self.columns
         r = self._row
-        counts = np.bincount(s.stage, minlength=len(Stage))
-        in_prog = s.in_programme()
-        apprentices = int(np.count_nonzero(in_prog & (s.host >= 0)))
-        enrolled = int(counts[BASIC] + counts[SKILL] + counts[INTERNSHIP])
+        stages = counts.stages[g]
+        apprentices = int(counts.apprentices[g])
+        enrolled = int(stages[BASIC] + stages[SKILL] + stages[INTERNSHIP])
         c["week"][r] = world.week
-        c["n_not_enrolled"][r] = counts[NOT_ENROLLED]
+        c["n_not_enrolled"][r] = stages[NOT_ENROLLED]
         c["n_student"][r] = enrolled - apprentices
         c["n_apprentice"][r] = apprentices
-        c["n_employee"][r] = counts[EMPLOYED]
-        c["n_further_study"][r] = counts[FURTHER_STUDY]
-        c["n_unemployed"][r] = counts[UNEMPLOYED]
-        c["n_dropped_out"][r] = counts[DROPPED_OUT]
-        c["n_basic"][r] = counts[BASIC]
-        c["n_skill"][r] = counts[SKILL]
-        c["n_internship"][r] = counts[INTERNSHIP]
-        where = np.bincount(s.location, minlength=3)
-        c["n_at_school"][r] = where[SCHOOL]
-        c["n_at_enterprise"][r] = where[ENTERPRISE]
+        c["n_employee"][r] = stages[EMPLOYED]
+        c["n_further_study"][r] = stages[FURTHER_STUDY]
+        c["n_unemployed"][r] = stages[UNEMPLOYED]
+        c["n_dropped_out"][r] = stages[DROPPED_OUT]
+        c["n_basic"][r] = stages[BASIC]
+        c["n_skill"][r] = stages[SKILL]
+        c["n_internship"][r] = stages[INTERNSHIP]
+        c["n_at_school"][r] = counts.locations[g, SCHOOL]
+        c["n_at_enterprise"][r] = counts.locations[g, ENTERPRISE]
         if enrolled:
+            in_prog = counts.in_programme[counts.student_blocks[g]]
             c["mean_theory"][r] = s.theory[in_prog].mean()
             c["mean_practical_skill"][r] = s.practical_skill[in_prog].mean()
             c["mean_professionalism"][r] = s.professionalism[in_prog].mean()
@@ -94,32 +95,35 @@ class Recorder:
         c["balance_yuan"][r] = ledger.balance.sum()
         for use, share in ledger.week_funded_share().items():
             c[f"funded_share_{use}"][r] = share
-        c["n_participating_enterprises"][r] = np.count_nonzero(world.enterprises.participating)
-        sm_active = world.school_mentors.active(world.week)
-        em_active = world.enterprise_mentors.active(world.week)
-        c["n_active_school_mentors"][r] = np.count_nonzero(sm_active)
-        c["n_active_enterprise_mentors"][r] = np.count_nonzero(em_active)
-        if sm_active.any():
+        c["n_participating_enterprises"][r] = counts.participating[g]
+        n_sm_active = int(counts.school_mentors_active[g])
+        n_em_active = int(counts.enterprise_mentors_active[g])
+        c["n_active_school_mentors"][r] = n_sm_active
+        c["n_active_enterprise_mentors"][r] = n_em_active
+        if n_sm_active:
+            sm_active = counts.sm_active[counts.school_mentor_blocks[g]]
             c["school_mentor_teaching_quality"][r] = world.school_mentors.teaching_quality[sm_active].mean()
-        if em_active.any():
+        if n_em_active:
+            em_active = counts.em_active[counts.enterprise_mentor_blocks[g]]
             c["enterprise_mentor_technical_skill"][r] = world.enterprise_mentors.technical_skill[em_active].mean()
         given = world.this_week.guidance
         sm_load = world.school_mentors.workload
-        c["school_mentor_workload"][r] = sm_load[sm_load > 0].mean() if (sm_load > 0).any() else np.nan
+        loaded = sm_load > 0
+        c["school_mentor_workload"][r] = sm_load[loaded].mean() if loaded.any() else np.nan
         em_load = world.enterprise_mentors.workload
-        c["enterprise_mentor_workload"][r] = em_load[em_load > 0].mean() if (em_load > 0).any() else np.nan
+        loaded = em_load > 0
+        c["enterprise_mentor_workload"][r] = em_load[loaded].mean() if loaded.any() else np.nan
         c["school_guidance_share"][r] = (given.school_mentor_supply_hours / given.school_mentor_demand_hours
                                          if given.school_mentor_demand_hours > 0 else np.nan)
         c["enterprise_guidance_share"][r] = (given.enterprise_mentor_supply_hours
                                              / given.enterprise_mentor_demand_hours
                                              if given.enterprise_mentor_demand_hours > 0 else np.nan)
         c["curriculum_alignment"][r] = world.curriculum.alignment
-        if enrolled and sm_active.any():
-            self.mentees_per_school_mentor.append(enrolled / np.count_nonzero(sm_active))
-        mentored = (s.location == ENTERPRISE) & (s.enterprise_mentor >= 0)
-        if mentored.any():
-            n_mentors = np.count_nonzero(np.bincount(s.enterprise_mentor[mentored]))
-            self.apprentices_per_enterprise_mentor.append(np.count_nonzero(mentored) / n_mentors)
+        if enrolled and n_sm_active:
+            self.mentees_per_school_mentor.append(enrolled / n_sm_active)
+        mentored = int(counts.mentored[g])
+        if mentored:
+            self.apprentices_per_enterprise_mentor.append(mentored / int(counts.mentoring[g]))
         self._row += 1
 
     def recorded(self, column: str) -> np.ndarray:
@@ -130,6 +134,79 @@ class Recorder:
         """The weekly time series recorded so far."""
         df = pd.DataFrame({k: v[: self._row] for k, v in self.columns.items()})
         return df.astype({k: "int64" for k in TIMESERIES_COLUMNS if k.startswith("n_") or k == "week"})
+
+
+@dataclass(frozen=True, slots=True)
+class WeekCounts:
+    """This week's counts of every run of a batch (row ``g``: run ``g``), made once over the batch's arrays.
+
+    Counts are whole numbers, exact however they are summed; means stay with each run's
+    ``Recorder.record``, over its own block, as the run alone computes them.
+    """
+
+    stages: np.ndarray  # (runs, stages)
+    locations: np.ndarray  # (runs, locations)
+    apprentices: np.ndarray  # students in the programme with a host
+    participating: np.ndarray  # enterprises taking part
+    school_mentors_active: np.ndarray
+    enterprise_mentors_active: np.ndarray
+    mentored: np.ndarray  # apprentices on site with an enterprise mentor
+    mentoring: np.ndarray  # enterprise mentors with such an apprentice
+    in_programme: np.ndarray  # per student of the batch
+    sm_active: np.ndarray  # per school-mentor post of the batch
+    em_active: np.ndarray  # per enterprise-mentor post of the batch
+    student_blocks: list[slice]
+    school_mentor_blocks: list[slice]
+    enterprise_mentor_blocks: list[slice]
+
+
+def count_week(batch: Batch) -> WeekCounts:
+    """Count this week's stages, places and active mentors of every run of ``batch``."""
+    s = batch.students
+    runs = batch.n_runs
+    groups = batch.groups
+    in_prog = s.in_programme()
+    sm_active = batch.school_mentors.active(batch.week)
+    em_active = batch.enterprise_mentors.active(batch.week)
+    mentored = (s.location == ENTERPRISE) & (s.enterprise_mentor >= 0)
+    mentors = np.bincount(batch.local_to_global("enterprise_mentors", s.enterprise_mentor[mentored],
+                                                np.flatnonzero(mentored)), minlength=batch.enterprise_mentors.n) > 0
+    if runs == 1:
+        return WeekCounts(
+            stages=np.bincount(s.stage, minlength=len(Stage))[None, :],
+            locations=np.bincount(s.location, minlength=3)[None, :],
+            apprentices=np.array([np.count_nonzero(in_prog & (s.host >= 0))]),
+            participating=np.array([np.count_nonzero(batch.enterprises.participating)]),
+            school_mentors_active=np.array([np.count_nonzero(sm_active)]),
+            enterprise_mentors_active=np.array([np.count_nonzero(em_active)]),
+            mentored=np.array([np.count_nonzero(mentored)]),
+            mentoring=np.array([np.count_nonzero(mentors)]),
+            in_programme=in_prog, sm_active=sm_active, em_active=em_active,
+            student_blocks=[slice(None)], school_mentor_blocks=[slice(None)], enterprise_mentor_blocks=[slice(None)])
+    student = groups.group_of("students")
+
+    def per_run(population: Population, mask: np.ndarray) -> np.ndarray:
+        return np.bincount(groups.group_of(population)[mask], minlength=runs)
+
+    return WeekCounts(
+        stages=np.bincount(student * len(Stage) + s.stage, minlength=runs * len(Stage)).reshape(runs, len(Stage)),
+        locations=np.bincount(student * 3 + s.location, minlength=runs * 3).reshape(runs, 3),
+        apprentices=per_run("students", in_prog & (s.host >= 0)),
+        participating=per_run("enterprises", batch.enterprises.participating),
+        school_mentors_active=per_run("school_mentors", sm_active),
+        enterprise_mentors_active=per_run("enterprise_mentors", em_active),
+        mentored=per_run("students", mentored),
+        mentoring=per_run("enterprise_mentors", mentors),
+        in_programme=in_prog, sm_active=sm_active, em_active=em_active,
+        student_blocks=groups.blocks("students"), school_mentor_blocks=groups.blocks("school_mentors"),
+        enterprise_mentor_blocks=groups.blocks("enterprise_mentors"))
+
+
+def record_week(batch: Batch, recorders: Sequence[Recorder]) -> None:
+    """Fill this week's time-series row of every run of ``batch`` (``recorders[g]``: run ``g``'s)."""
+    counts = count_week(batch)
+    for g, (world, recorder) in enumerate(zip(batch.worlds, recorders, strict=True)):
+        recorder.record(world, counts, g)
 
 
 def run_totals(world: World, recorder: Recorder) -> RunTotals:
