@@ -63,6 +63,7 @@ TARGETS = {
     "engine_1m_peak_rss_gib": ("<=", 4.0),
     "baseline_run_seconds": ("<=", 0.5),
     "batched_over_one_by_one_1_core": (">=", 4.0),
+    "calibration_time_batched_over_one_by_one": ("<=", 1 / 3),
 }
 
 
@@ -175,6 +176,8 @@ def run_task(task: dict[str, Any]) -> dict[str, Any]:
         return {"times": times, "peak_rss": peak_rss_bytes(), "rss_before": rss_before}
     elif kind == "batch":
         return batch_throughput(task["runs"], task["batch"], task["seed"])
+    elif kind == "calibration_evaluations":
+        return calibration_evaluations(task["evaluations"], task["batch"], task["seed"])
     else:
         raise ValueError(f"unknown task kind {kind!r}")
     return {"wall": wall, "cpu": cpu, "peak_rss": peak_rss_bytes(), "rss_before": rss_before,
@@ -249,6 +252,32 @@ def batch_throughput(runs: int, batch: int, first_seed: int) -> dict[str, Any]:
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     return {"runs_per_second": runs / wall, "cpu_seconds_per_run": cpu / runs,
             "peak_rss": peak_rss_bytes(), "rss_before": rss_before}
+
+
+def calibration_evaluations(evaluations: int, batch: bool, seed: int) -> dict[str, Any]:
+    """Evaluations a second of the shipped calibration's problem on this one core, its runs batched or not.
+
+    One evaluation is what ABC-SMC does per particle (every scenario x ``reps`` runs, the same values);
+    the values are drawn from the priors with a fixed generator, the same for both arms.
+    """
+    import dataclasses
+
+    import numpy as np
+
+    from sim.calibration.calibrate import plan_calibration
+    from sim.calibration.evaluate import evaluation_seeds
+
+    problem = dataclasses.replace(plan_calibration(ROOT / "scenarios/calibration/published_bands.yaml").problem,
+                                  batch=batch)
+    rng = np.random.default_rng(seed)
+    points = [{p.name: float(p.pyabc_rv().rvs(random_state=rng)) for p in problem.priors} for _ in range(evaluations)]
+    problem.run(problem.values(points[0]), evaluation_seeds(seed, problem.reps))  # warm up
+    wall, cpu = time.perf_counter(), time.process_time()
+    for k, point in enumerate(points):
+        problem.run(problem.values(point), evaluation_seeds(seed + k, problem.reps))
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return {"evaluations_per_second": evaluations / wall, "cpu_seconds_per_evaluation": cpu / evaluations,
+            "runs_per_evaluation": problem.runs_per_evaluation}
 
 
 def _warm_worker() -> None:
@@ -438,6 +467,18 @@ def run_benchmarks(quick: bool) -> dict[str, Any]:
                                                        for k, v in batched.items()},
                       "best_batch": int(best), "task": "run_batch([None] * K, seeds, students=False)"}
     doc["batched_over_one_by_one_1_core"] = rate[best] / rate["1"]
+
+    print("  the shipped calibration's evaluations (scenarios/calibration/published_bands.yaml), batched or not",
+          flush=True)
+    evaluations = 6 if quick else 20
+    calib = {name: in_subprocess({"kind": "calibration_evaluations", "evaluations": evaluations, "batch": on,
+                                  "seed": 11}) for name, on in (("one_by_one", False), ("batched", True))}
+    for name, r in calib.items():
+        print(f"  {name}: {r['evaluations_per_second']:.2f} evaluations/s "
+              f"({r['runs_per_evaluation']} runs each), {r['cpu_seconds_per_evaluation']:.2f} s CPU each", flush=True)
+    doc["calibration_evaluations"] = {"evaluations": evaluations, **calib}
+    doc["calibration_time_batched_over_one_by_one"] = \
+        calib["one_by_one"]["evaluations_per_second"] / calib["batched"]["evaluations_per_second"]
 
     doc["load_average_after"] = load_average()
     doc["total_benchmark_seconds"] = time.perf_counter() - started

@@ -27,6 +27,7 @@ sd above 0.8 of the prior's) is left out of the fitted files: it keeps its assum
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import time
@@ -256,7 +257,8 @@ def calibrate(definition: CalibrationSpec | Mapping[str, Any] | str | os.PathLik
             from sim.calibration.abc import NoGenerationError, run_abc
 
             try:
-                fit: Any = run_abc(problem, spec, folder, backend, progress=progress, quiet=quiet)
+                batched = dataclasses.replace(problem, batch=backend is None or backend.batch != 1)
+                fit: Any = run_abc(batched, spec, folder, backend, progress=progress, quiet=quiet)
             except NoGenerationError as short:
                 raise CalibrationFileError.from_template(
                     "calibration.budget_spent_early", plan.file, "budget", simulations=short.simulations,

@@ -7,7 +7,7 @@ targets, its priors and its replications. Replication ``k`` of every scenario ge
 same seed (common random numbers), so the targets are compared under the same luck.
 
 ABC-SMC evaluates inside pyabc's sampler (:class:`AbcModel`: one evaluation runs its
-``scenarios x reps`` runs one after the other in the worker that drew the particle);
+``scenarios x reps`` runs together, as one batch, in the worker that drew the particle);
 the point fit and the checks (the verdict, the predictive band) send the same runs to
 a talentsim backend as :class:`sim.experiments.runner.RunTask` s (:func:`tasks_for`,
 :func:`target_means`).
@@ -24,7 +24,7 @@ import numpy as np
 
 from sim.calibration.distance import Target, combine
 from sim.calibration.priors import Prior
-from sim.experiments.models import ModelFn
+from sim.experiments.models import BATCHED, ModelFn
 from sim.experiments.runner import RunTask
 from sim.experiments.seeds import run_seed
 from sim.experiments.store import RunRecord
@@ -48,6 +48,8 @@ class Problem:
         priors: The free parameters' priors, in file order.
         reps: Replications of every scenario per evaluation.
         how: ``rss`` or ``max``.
+        batch: Simulate an evaluation's runs together (``sim.model.run_batch``) when the model
+            can (``sim.experiments.models.BATCHED``); the results are the same either way.
     """
 
     model: ModelFn
@@ -56,6 +58,7 @@ class Problem:
     priors: tuple[Prior, ...]
     reps: int
     how: str
+    batch: bool = True
 
     @property
     def runs_per_evaluation(self) -> int:
@@ -73,6 +76,15 @@ class Problem:
             CalibrationRunError: A run raised.
         """
         outcomes: dict[tuple[int, int], Mapping[str, float]] = {}
+        batch_fn = BATCHED.get(self.model) if self.batch else None
+        if batch_fn is not None and self.runs_per_evaluation > 1:
+            keys = [(index, rep) for index in range(len(self.scenarios)) for rep in range(len(seeds))]
+            try:
+                together = batch_fn([dict(values)] * len(keys), [self.scenarios[i] for i, _ in keys],
+                                    [int(seeds[rep]) for _, rep in keys])
+                return self.means(dict(zip(keys, together, strict=True)), len(seeds))[0]
+            except Exception:
+                pass  # a run failed: run them one by one below, to name it
         for index, scenario in enumerate(self.scenarios):
             for rep, seed in enumerate(seeds):
                 try:
