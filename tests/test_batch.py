@@ -56,7 +56,9 @@ def test_a_batch_of_sweep_points_of_different_sizes_and_designs_equals_the_point
         base,
         with_overrides(base, {"school_mentors.students_per_mentor": 30}, "point"),  # fewer mentor posts
         with_overrides(base, {"intake.cohort_size": 75, "learning.noise_sd": 0.4,  # fewer students
-                              "attrition.dropout_rate_per_year": 0.3, "contact.problem_resolution_share": 0.2},
+                              "attrition.dropout_rate_per_year": 0.3, "contact.problem_resolution_share": 0.2,
+                              "evaluation.theory_weight": 0.2, "evaluation.practical_skill_weight": 0.6,
+                              "labour_market.job_loss_rate_per_year": 0.2},
                        "point"),
         with_overrides(base, {"enterprises.count": 23, "learning.practical_skill_points_per_week": 1.4},
                        "point"),

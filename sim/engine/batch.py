@@ -125,6 +125,13 @@ class Batch:
             return value(self.worlds[0])
         return np.concatenate([value(w) for w in self.worlds])
 
+    def positions(self, population: Population, chosen: Callable[[World], np.ndarray]) -> np.ndarray:
+        """The agents ``chosen(world)`` names in each run (ascending local indices), as ascending batch positions."""
+        if self.n_runs == 1:
+            return chosen(self.worlds[0])
+        return np.concatenate([chosen(w) + block.start
+                               for w, block in zip(self.worlds, self.groups.blocks(population), strict=True)])
+
     def by_run(self, population: Population, idx: np.ndarray) -> list[tuple[World, np.ndarray]]:
         """The agents ``idx`` (ascending batch positions) split by run: (run's world, local indices), runs with any."""
         if self.n_runs == 1:

@@ -25,8 +25,11 @@ participation decision reads, is the mean index of its ratings so far.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
+from sim.engine.batch import Batch
 from sim.engine.declarations import StateField, Unit, mean_of, rate
 from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import Students
@@ -49,7 +52,23 @@ _PART_LABELS = {
 }
 
 
-def composite_score(students: Students, params: EvaluationParams, idx: np.ndarray | slice = slice(None)) -> np.ndarray:
+class EvaluationWeights(NamedTuple):
+    """The composite score's weights: one scenario's, or per student of a batch's runs."""
+
+    theory_weight: float | np.ndarray
+    practical_skill_weight: float | np.ndarray
+    professionalism_weight: float | np.ndarray
+
+    @staticmethod
+    def in_batch(batch: Batch, idx: np.ndarray) -> EvaluationWeights:
+        """Each run's weights for the students ``idx`` of ``batch``."""
+        weights = [[float(getattr(w.scenario.evaluation, name)) for w in batch.worlds]
+                   for name in EvaluationWeights._fields]
+        return EvaluationWeights(*(batch.spread(per_run, "students", idx) for per_run in weights))
+
+
+def composite_score(students: Students, params: EvaluationParams | EvaluationWeights,
+                    idx: np.ndarray | slice = slice(None)) -> np.ndarray:
     """The weighted composite score, points 0-100 (the school's measure)."""
     return (params.theory_weight * students.theory[idx]
             + params.practical_skill_weight * students.practical_skill[idx]

@@ -29,8 +29,11 @@ at the end of August).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
+from sim.engine.batch import Batch
 from sim.engine.calendar import ProgrammeCalendar
 from sim.engine.declarations import StateField, Unit, rate
 from sim.engine.mechanism import Mechanism, Outcome
@@ -47,7 +50,7 @@ from sim.engine.population import (
 )
 from sim.engine.world import RunTotals, World
 from sim.mechanisms.attrition import weekly_probability
-from sim.mechanisms.evaluation import RATING_READS, RATING_WRITES, composite_score, rate_by_hosts
+from sim.mechanisms.evaluation import RATING_READS, RATING_WRITES, EvaluationWeights, composite_score, rate_by_hosts
 from sim.mechanisms.placement import release
 from sim.scenario.schema import WEEKS_PER_YEAR, LabourMarketParams, Scenario
 
@@ -136,16 +139,20 @@ def _host_decisions(world: World, cohort: slice) -> None:
         world.events.add(world.week, winners, "host_offer", "retained", s.host[winners])
 
 
-def _search(world: World, searching: np.ndarray) -> np.ndarray:
-    """Who of ``searching`` finds a job on the open market this week."""
+def _search(batch: Batch, searching: np.ndarray) -> np.ndarray:
+    """Who of ``searching`` (batch positions, ascending) finds a job on the open market this week."""
     if len(searching) == 0:
         return searching
-    lm = world.scenario.labour_market
-    s = world.students
-    score = composite_score(s, world.scenario.evaluation, searching)
-    log_m = lm.composite_effect_per_point * (score - 50.0) + lm.certificate_effect * s.certificates[searching]
-    p = -np.expm1(-lm.open_market_job_rate_per_week * np.exp(log_m))
-    u = world.streams.uniform("labour_market.search", world.week, int(searching[-1]) + 1)[searching]
+    s = batch.students
+
+    def at(value: Callable[[World], float]) -> float | np.ndarray:
+        return batch.value(value, "students", searching)
+
+    score = composite_score(s, EvaluationWeights.in_batch(batch, searching), searching)
+    log_m = at(lambda w: w.scenario.labour_market.composite_effect_per_point) * (score - 50.0) + \
+        at(lambda w: w.scenario.labour_market.certificate_effect) * s.certificates[searching]
+    p = -np.expm1(-at(lambda w: w.scenario.labour_market.open_market_job_rate_per_week) * np.exp(log_m))
+    u = batch.uniform("labour_market.search", batch.week)[searching]
     return searching[u < p]
 
 
@@ -177,24 +184,62 @@ def _graduate(world: World, cohort: slice) -> None:
     world.events.add(world.week, retained, "hire", "host", s.employer[retained])
 
 
-def run_labour_market(world: World) -> None:
+def run_labour_market(batch: Batch) -> None:
     """Host decisions, search, graduation, job loss and follow-up snapshots for this week."""
-    sc = world.scenario
-    s = world.students
-    lm = sc.labour_market
+    s = batch.students
+    week = batch.week
+    for world in batch.worlds:
+        _decide_paths_and_offers(world)
+    found = _search(batch, batch.positions("students", _searching))
+    if len(found):
+        s.week_job_found[found] = week
+        s.employer[found] = OPEN_MARKET
+        graduates = found[s.stage[found] == UNEMPLOYED]
+        s.stage[graduates] = EMPLOYED
+        for world, local in batch.by_run("students", found):
+            world.events.add(week, local, "hire", "open_market")
+
+    employed = np.flatnonzero(s.stage == EMPLOYED)
+    if len(employed):
+        u = batch.uniform("labour_market.job_loss", week)[employed]
+        loss = batch.value(lambda w: float(weekly_probability(w.scenario.labour_market.job_loss_rate_per_year,
+                                                              np.zeros(1))[0]), "students", employed)
+        lost = employed[u < loss]  # the same for everyone of a run
+        s.stage[lost] = UNEMPLOYED
+        s.employer[lost] = NO_ONE
+        s.week_job_found[lost] = -1
+        for world, local in batch.by_run("students", lost):
+            world.events.add(week, local, "job_loss", "separation")
+
+    for world in batch.worlds:
+        _graduate_and_follow_up(world)
+
+
+def _decide_paths_and_offers(world: World) -> None:
+    """Final-year students choose their path at the search start; hosts decide on offers at the decision week."""
+    lm = world.scenario.labour_market
     search_week = search_start_week(world.calendar, lm)
     decision_week = host_decision_week(world.calendar, lm)
-    for c in range(sc.intake.n_cohorts):
+    for c in range(world.scenario.intake.n_cohorts):
         cohort_week = world.cohort_programme_week(c)
         if cohort_week == search_week:
             _choose_paths(world, world.cohort(c))
         if cohort_week == decision_week:
             _host_decisions(world, world.cohort(c))
 
-    # open-market search: final-year students past the search start (hosted ones once their host has
-    # decided), and unemployed graduates (those not seeking work only a year after graduation)
+
+def _searching(world: World) -> np.ndarray:
+    """Who of ``world``'s run searches the open market this week (ascending).
+
+    Final-year students past the search start (hosted ones once their host has decided),
+    and unemployed graduates (those not seeking work only a year after graduation).
+    """
+    s = world.students
+    lm = world.scenario.labour_market
+    search_week = search_start_week(world.calendar, lm)
+    decision_week = host_decision_week(world.calendar, lm)
     parts = []
-    for c in range(sc.intake.n_cohorts):
+    for c in range(world.scenario.intake.n_cohorts):
         cohort_week = world.cohort_programme_week(c)
         if search_week <= cohort_week < world.calendar.programme_weeks:
             sl = world.cohort(c)
@@ -207,24 +252,14 @@ def run_labour_market(world: World) -> None:
     unemployed = (s.stage == UNEMPLOYED) & \
         (~s.not_seeking | (world.week > s.week_graduated + FOLLOW_UP_12M_WEEKS) & (s.week_graduated >= 0))
     parts.append(np.flatnonzero(unemployed))
-    found = _search(world, np.sort(np.concatenate(parts)))
-    if len(found):
-        s.week_job_found[found] = world.week
-        s.employer[found] = OPEN_MARKET
-        graduates = found[s.stage[found] == UNEMPLOYED]
-        s.stage[graduates] = EMPLOYED
-        world.events.add(world.week, found, "hire", "open_market")
+    return np.sort(np.concatenate(parts))
 
-    employed = np.flatnonzero(s.stage == EMPLOYED)
-    if len(employed):
-        u = world.streams.uniform("labour_market.job_loss", world.week, int(employed[-1]) + 1)[employed]
-        lost = employed[u < weekly_probability(lm.job_loss_rate_per_year, np.zeros(1))]  # the same for everyone
-        s.stage[lost] = UNEMPLOYED
-        s.employer[lost] = NO_ONE
-        s.week_job_found[lost] = -1
-        world.events.add(world.week, lost, "job_loss", "separation")
 
-    for c in range(sc.intake.n_cohorts):
+def _graduate_and_follow_up(world: World) -> None:
+    """Graduation in a cohort's last week; the follow-up snapshots at the cut-off, 6 and 12 months."""
+    s = world.students
+    lm = world.scenario.labour_market
+    for c in range(world.scenario.intake.n_cohorts):
         sl = world.cohort(c)
         grad_week = world.cohort_graduation_week(c)
         if world.week == grad_week:
@@ -280,7 +315,8 @@ def _employment_outcome(name: str, label: str, snapshot: str, jobs_only: bool, h
 
 MECHANISM = Mechanism(
     name="labour_market",
-    step=run_labour_market,
+    step=None,
+    batch_step=run_labour_market,
     reads=("enterprises.post_level", "students.certificates", "students.enrol_week", "students.practical_skill",
            "students.professionalism", "students.theory", *RATING_READS),
     writes=(*RATING_WRITES, "counters.hiring_savings_yuan", "counters.host_offers",
