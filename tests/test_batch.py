@@ -54,7 +54,8 @@ def test_a_batch_of_sweep_points_of_different_sizes_and_designs_equals_the_point
     base = resolve_scenario("scenarios/baseline.yaml", {"intake.cohort_size": 120})
     points = [
         base,
-        with_overrides(base, {"school_mentors.students_per_mentor": 30}, "point"),  # fewer mentor posts
+        with_overrides(base, {"school_mentors.students_per_mentor": 30, "school_mentors.turnover_rate_per_year": 0.4},
+                       "point"),  # fewer mentor posts, more turnover
         with_overrides(base, {"intake.cohort_size": 75, "learning.noise_sd": 0.4,  # fewer students
                               "attrition.dropout_rate_per_year": 0.3, "contact.problem_resolution_share": 0.2,
                               "evaluation.theory_weight": 0.2, "evaluation.practical_skill_weight": 0.6,

@@ -1150,7 +1150,7 @@ def test_career_development_lowers_mentor_turnover_not_effort():
         for week in range(1, 53):
             world.week = week
             before = world.school_mentors.vacant_until.copy(), world.enterprise_mentors.vacant_until.copy()
-            turn_over_mentors(world)
+            turn_over_mentors(Batch([world]))
             left += int(np.count_nonzero(world.school_mentors.vacant_until != before[0]))
             left += int(np.count_nonzero(world.enterprise_mentors.vacant_until != before[1]))
         counts[career] = (left, effort)
@@ -1245,7 +1245,7 @@ def test_stricter_frontline_rule_more_skill_and_vacancies_at_replacement():
     left = a.active(3) & b.active(3)
     for w in (lax, strict):
         w.week = 3
-        turn_over_mentors(w)
+        turn_over_mentors(Batch([w]))
     # a replacement takes one delay when a worker at hand qualifies, one more per outside recruit
     assert (a.vacant_until[left] >= 3 + 8).all() and (b.vacant_until[left] >= a.vacant_until[left]).all()
     assert np.mean(b.vacant_until[left] > 3 + 8) > np.mean(a.vacant_until[left] > 3 + 8) + 0.2

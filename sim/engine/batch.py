@@ -153,10 +153,10 @@ class Batch:
             return w.streams.normal(stream, week, w.students.n)
         return np.concatenate([w.streams.normal(stream, week, w.students.n) for w in self.worlds])
 
-    def uniform(self, stream: str, week: int) -> np.ndarray:
-        """Uniform [0, 1) draws of ``stream`` in ``week`` for every student, each from its own run's stream."""
+    def uniform(self, stream: str, week: int, population: Population = "students") -> np.ndarray:
+        """Uniform [0, 1) draws of ``stream`` in ``week`` for every agent of ``population``, from its run's stream."""
+        sizes = self.groups.sizes(population)
         if self.n_runs == 1:
-            w = self.worlds[0]
-            return w.streams.uniform(stream, week, w.students.n)
-        return np.concatenate([w.streams.uniform(stream, week, w.students.n) for w in self.worlds])
-
+            return self.worlds[0].streams.uniform(stream, week, int(sizes[0]))
+        return np.concatenate([w.streams.uniform(stream, week, int(n))
+                               for w, n in zip(self.worlds, sizes, strict=True)])

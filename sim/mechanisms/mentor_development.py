@@ -26,6 +26,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from sim.engine.batch import Batch
 from sim.engine.declarations import StateField, Unit, finite_mean
 from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.world import RunTotals, World
@@ -64,47 +65,77 @@ def train_mentors(world: World) -> None:
     em.pedagogical_skill[trained] += p.pedagogy_gain * (1.0 - em.pedagogical_skill[trained])
 
 
-def turn_over_mentors(world: World) -> None:
+def turn_over_mentors(batch: Batch) -> None:
     """Weekly departures; the replacement's attributes are drawn when the post falls vacant."""
+    week = batch.week
+    sm = batch.school_mentors
+    leaving = np.flatnonzero(sm.active(week) & (batch.uniform("mentor_turnover.school", week, "school_mentors")
+                                                < batch.value(_school_leave_probability, "school_mentors")))
+    for world, local in batch.by_run("school_mentors", leaving):
+        _replace_school_mentors(world, local)
+    em = batch.enterprise_mentors
+    if em.n == 0:
+        return
+    leaving = np.flatnonzero(em.active(week) & (batch.uniform("mentor_turnover.enterprise", week, "enterprise_mentors")
+                                                < batch.value(_enterprise_leave_probability, "enterprise_mentors")))
+    for world, local in batch.by_run("enterprise_mentors", leaving):
+        _replace_enterprise_mentors(world, local)
+
+
+def _career_factor(world: World) -> float:
+    """Mentoring that counts towards promotion keeps mentors in their posts (incentives)."""
+    inc = world.scenario.incentives
+    return inc.career_turnover_factor if inc.career_development else 1.0
+
+
+def _school_leave_probability(world: World) -> float:
+    """A school mentor's chance of leaving this week (the same for every post of a run)."""
+    rate = world.scenario.school_mentors.turnover_rate_per_year * _career_factor(world)
+    return float(weekly_probability(rate, np.zeros(1))[0])
+
+
+def _enterprise_leave_probability(world: World) -> float:
+    """An enterprise mentor's chance of leaving this week (the same for every post of a run)."""
+    rate = world.scenario.enterprise_mentors.turnover_rate_per_year * _career_factor(world)
+    return float(weekly_probability(rate, np.zeros(1))[0])
+
+
+def _replace_school_mentors(world: World, leaving: np.ndarray) -> None:
+    """Draw the replacements of the school mentors ``leaving`` (ascending local indices) and when they start."""
     sc = world.scenario
     week = world.week
     sm = world.school_mentors
-    # mentoring that counts towards promotion keeps mentors in their posts (incentives)
-    career = sc.incentives.career_turnover_factor if sc.incentives.career_development else 1.0
-    leaving = np.flatnonzero(sm.active(week) & (world.streams.uniform("mentor_turnover.school", week, sm.n)
-                                                < weekly_probability(sc.school_mentors.turnover_rate_per_year
-                                                                     * career, np.zeros(1))))  # same for every post
-    if len(leaving):
-        # draws for posts 0..last leaver only (one stream per attribute: the first k draws do not depend on n)
-        k = int(leaving[-1]) + 1
-        new = draw_school_mentor_attributes(sc, world.streams, "mentor_turnover.school_new", week, k)
-        for name, values in new.items():
-            getattr(sm, name)[leaving] = values[leaving]
-        sm.practice_until[leaving] = NOT_AWAY  # the replacement has not been away
-        rounds = school_outside_rounds(sc, world.streams, "mentor_turnover.school_new", week, k)[leaving]
-        sm.vacant_until[leaving] = filled_from(week, sc.school_mentors.replacement_delay_weeks, 1 + rounds,
-                                               sc.horizon_weeks)
+    # draws for posts 0..last leaver only (one stream per attribute: the first k draws do not depend on n)
+    k = int(leaving[-1]) + 1
+    new = draw_school_mentor_attributes(sc, world.streams, "mentor_turnover.school_new", week, k)
+    for name, values in new.items():
+        getattr(sm, name)[leaving] = values[leaving]
+    sm.practice_until[leaving] = NOT_AWAY  # the replacement has not been away
+    rounds = school_outside_rounds(sc, world.streams, "mentor_turnover.school_new", week, k)[leaving]
+    sm.vacant_until[leaving] = filled_from(week, sc.school_mentors.replacement_delay_weeks, 1 + rounds,
+                                           sc.horizon_weeks)
+
+
+def _replace_enterprise_mentors(world: World, leaving: np.ndarray) -> None:
+    """Draw the replacements of the enterprise mentors ``leaving`` (ascending local indices) and when they start."""
+    sc = world.scenario
+    week = world.week
     em = world.enterprise_mentors
-    if em.n == 0:
-        return
-    leaving = np.flatnonzero(em.active(week) & (world.streams.uniform("mentor_turnover.enterprise", week, em.n)
-                                                < weekly_probability(sc.enterprise_mentors.turnover_rate_per_year
-                                                                     * career, np.zeros(1))))
-    if len(leaving):
-        k = int(leaving[-1]) + 1
-        new = draw_enterprise_mentor_attributes(sc, world.streams, "mentor_turnover.enterprise_new", week, k)
-        for name, values in new.items():
-            getattr(em, name)[leaving] = values[leaving]
-        at_hand = workers_at_hand(world.enterprises.post_staff, em.enterprise)[:k]
-        rounds = enterprise_outside_rounds(sc, world.streams, "mentor_turnover.enterprise_new", week, at_hand)[leaving]
-        em.vacant_until[leaving] = filled_from(week, sc.enterprise_mentors.replacement_delay_weeks, 1 + rounds,
-                                               sc.horizon_weeks)
+    k = int(leaving[-1]) + 1
+    new = draw_enterprise_mentor_attributes(sc, world.streams, "mentor_turnover.enterprise_new", week, k)
+    for name, values in new.items():
+        getattr(em, name)[leaving] = values[leaving]
+    at_hand = workers_at_hand(world.enterprises.post_staff, em.enterprise)[:k]
+    rounds = enterprise_outside_rounds(sc, world.streams, "mentor_turnover.enterprise_new", week, at_hand)[leaving]
+    em.vacant_until[leaving] = filled_from(week, sc.enterprise_mentors.replacement_delay_weeks, 1 + rounds,
+                                           sc.horizon_weeks)
 
 
-def develop_mentors(world: World) -> None:
+def develop_mentors(batch: Batch) -> None:
     """The mentor-development phase: training at year starts, turnover every week."""
-    train_mentors(world)
-    turn_over_mentors(world)
+    for world in batch.worlds:
+        train_mentors(world)
+    turn_over_mentors(batch)
 
 
 def _vacancy_share(column: str, posts: str) -> Callable[[World, RunTotals], float]:
@@ -119,7 +150,8 @@ def _vacancy_share(column: str, posts: str) -> Callable[[World, RunTotals], floa
 
 MECHANISM = Mechanism(
     name="mentor_development",
-    step=develop_mentors,
+    step=None,
+    batch_step=develop_mentors,
     reads=("enterprise_mentors.enterprise", "enterprises.post_staff"),
     state=(
         StateField("school_mentors", "practice_until", np.int32, NOT_AWAY,
