@@ -45,7 +45,7 @@ from sim.app.results import (
 from sim.app.server import FONT_FAMILY, FONT_URL
 from sim.app.watch import CHARTS, WatchedRun
 from sim.errors import UserError
-from sim.i18n import LANGUAGES, translate, use_language
+from sim.i18n import LANGUAGES, N_, translate, use_language
 from sim.outcomes import SERIES_BY_NAME
 from sim.scenario import Scenario, ScenarioError, load_scenario, with_overrides
 from sim.scenario.params import ParamInfo, format_value
@@ -250,8 +250,8 @@ def _line_chart(run: dict[str, list[float]], names: tuple[str, ...], lang: str) 
     }
 
 
-CHART_TITLES = {"stages": "Students by stage", "workload": "Mentor workload", "enterprises": "Participating firms",
-                "funds": "Programme funds (yuan)"}
+CHART_TITLES = {"stages": N_("Students by stage"), "workload": N_("Mentor workload"),
+                "enterprises": N_("Participating firms"), "funds": N_("Programme funds (yuan)")}
 """The live charts' titles (message ids)."""
 
 
