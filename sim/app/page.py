@@ -83,13 +83,26 @@ def value_of(scenario: Scenario, key: str) -> Any:
     return value
 
 
-CSS = f"""
+def font_stack(lang: str) -> str:
+    """The page's fonts: the shipped CJK font first on a Chinese page, after Roboto on an English one.
+
+    Chromium draws a character the first *installed* font of a stack lacks as an empty box
+    without looking further down the stack (see :mod:`sim.report.fonts`), so a Chinese page
+    leads with the shipped font; it has Latin letters too.
+    """
+    if lang == "zh":
+        return f'"{FONT_FAMILY}", Roboto, sans-serif'
+    return f'Roboto, "{FONT_FAMILY}", sans-serif'
+
+
+def page_css(lang: str) -> str:
+    """The page's style sheet: the shipped CJK font for every text, and the outcome table."""
+    return f"""
 @font-face {{ font-family: "{FONT_FAMILY}"; src: url("{FONT_URL}") format("opentype"); font-display: block; }}
-.v-application, .v-application .body-1, .v-application .body-2, .v-application .text-h6,
-.v-application .title, .v-application .headline {{ font-family: Roboto, "{FONT_FAMILY}", sans-serif !important; }}
+.v-application, .v-application * {{ font-family: {font_stack(lang)} !important; }}
 table.talentsim-outcomes {{ border-collapse: collapse; font-size: 14px; }}
 table.talentsim-outcomes th, table.talentsim-outcomes td {{ border-bottom: 1px solid #ddd; padding: 4px 8px;
-  text-align: right; font-family: inherit; }}
+  text-align: right; }}
 table.talentsim-outcomes th:first-child, table.talentsim-outcomes td:first-child {{ text-align: left; }}
 table.talentsim-outcomes td.up {{ background: #d8f0dc; }}
 table.talentsim-outcomes td.down {{ background: #f8dcdc; }}
@@ -200,13 +213,13 @@ def ResultsView(result: ComparisonResult, scenarios: list[Scenario], lang: str, 
     rows = outcome_rows(result, lang)
     if result.from_cache:
         solara.Info(translate("Found in the cache: these inputs were run before.", lang))
+    for warning in comparison_warnings(scenarios, result, lang):
+        solara.Warning(warning)
     solara.HTML(tag="div", unsafe_innerHTML=outcome_table_html(rows, result.labels, lang),
-                attributes={"class": "talentsim-results"})
+                attributes={"class": "talentsim-results", "data-key": result.key})
     solara.Text(translate("Each cell: the mean over the replications and its 95% confidence interval. A difference "
                           "is paired by replication (common random numbers) and coloured where its interval "
                           "excludes zero.", lang), style={"font-size": "12px"})
-    for warning in comparison_warnings(scenarios, result, lang):
-        solara.Warning(warning)
 
     def draw(cancel: threading.Event) -> list[Path]:
         if not report_path(result.folder, lang).is_file():
@@ -214,6 +227,8 @@ def ResultsView(result: ComparisonResult, scenarios: list[Scenario], lang: str, 
         return chart_files(result.folder, lang)
 
     drawn = solara.use_thread(draw, dependencies=[result.key, lang], intrusive_cancel=False)
+    report = report_path(result.folder, lang)
+    drawn_here = report.is_file()  # this language is drawn (the thread's state may still be another language's)
     with solara.Row():
         solara.FileDownload(csv_bytes(outcome_table(result, lang)), filename=f"outcomes.{lang}.csv",
                             label=translate("Outcome table (CSV)", lang), mime_type="text/csv")
@@ -221,12 +236,12 @@ def ResultsView(result: ComparisonResult, scenarios: list[Scenario], lang: str, 
                             label=translate("All outcomes (CSV)", lang), mime_type="text/csv")
         solara.FileDownload((result.folder / "differences.csv").read_bytes(), filename="differences.csv",
                             label=translate("All differences (CSV)", lang), mime_type="text/csv")
-        if drawn.state == solara.ResultState.FINISHED:
-            solara.FileDownload(report_path(result.folder, lang).read_bytes(), filename=f"report.{lang}.html",
+        if drawn_here:
+            solara.FileDownload(report.read_bytes(), filename=f"report.{lang}.html",
                                 label=translate("Report (HTML)", lang), mime_type="text/html")
-    if drawn.state == solara.ResultState.FINISHED and drawn.value:
+    if drawn_here:
         with solara.ColumnsResponsive(12, large=6):
-            for chart in drawn.value:
+            for chart in chart_files(result.folder, lang):
                 solara.Image(chart, width="100%")
     elif drawn.state == solara.ResultState.ERROR:
         solara.Error(str(drawn.error))
@@ -240,9 +255,11 @@ def _line_chart(run: dict[str, list[float]], names: tuple[str, ...], lang: str) 
     return {
         "animation": False,
         "tooltip": {"trigger": "axis"},
-        "legend": {"data": labels, "textStyle": {"fontFamily": f"sans-serif, {FONT_FAMILY}"}},
-        "grid": {"left": 60, "right": 20, "top": 40, "bottom": 30},
-        "xAxis": {"type": "value", "name": translate("week", lang), "min": 0},
+        "textStyle": {"fontFamily": font_stack(lang)},
+        "legend": {"data": labels},
+        "grid": {"left": 70, "right": 20, "top": 50, "bottom": 40},
+        "xAxis": {"type": "value", "name": translate("week", lang), "min": 0, "nameLocation": "middle",
+                  "nameGap": 22},
         "yAxis": {"type": "value"},
         "series": [{"name": label, "type": "line", "showSymbol": False,
                     "data": [[w, v] for w, v in zip(run.get("week", []), run.get(name, []), strict=False)]}
@@ -317,8 +334,9 @@ def WatchView(scenarios: list[Scenario], seed: int, lang: str) -> None:
         else:
             solara.Button(translate("Play", lang), on_click=lambda: set_playing(True), color="primary")
         solara.Button(translate("Restart", lang), on_click=restart)
-        solara.SliderInt(translate("Speed (weeks per second)", lang), value=weeks_per_second, min=1, max=200,
-                         on_value=set_weeks_per_second)
+        with solara.Column(style={"min-width": "320px"}):
+            solara.SliderInt(translate("Speed (weeks per second)", lang), value=weeks_per_second, min=1, max=200,
+                             on_value=set_weeks_per_second, thumb_label=True)
     run = run_ref.current
     if isinstance(run, WatchedRun):
         solara.Text(translate("Week {week} of {weeks}", lang).format(week=run.week, weeks=run.horizon_weeks)
@@ -428,7 +446,7 @@ def Page() -> None:
         if name and name not in {v.name for v in variants} and name != reference.name:
             set_variant(replace(variant, name=name))
 
-    solara.Style(CSS)
+    solara.Style(page_css(lang))
     solara.Title("talentsim")
     with solara.AppBar():
         solara.Text(translate("talentsim: explore a programme", lang))
