@@ -258,3 +258,33 @@ def page_reference() -> Path:
     from sim.app.config import app_config
 
     return app_config().references[0]
+
+
+# ---------------------------------------------------------------------------- bad input to talentsim app
+
+
+def test_a_bad_file_a_taken_port_and_no_workers_are_refused_before_the_server_starts(tmp_path, capsys, monkeypatch):
+    import socket
+
+    from sim.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("school_mentors:\n  students_per_mentr: 3\n", encoding="utf-8")
+    assert main(["app", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert str(bad) in err and "did you mean students_per_mentor" in err and "Traceback" not in err
+    assert main(["app", str(tmp_path / "missing.yaml")]) == 2
+    assert "missing.yaml" in capsys.readouterr().err
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["app", "--port", str(port)]) == 2
+    assert f"127.0.0.1:{port} is already in use" in capsys.readouterr().err
+    assert main(["app", "--workers", "0"]) == 2
+    assert "--workers 0" in capsys.readouterr().err
+    (tmp_path / "outputs").write_text("a file where the cache folder goes", encoding="utf-8")
+    assert main(["app"]) == 2
+    err = capsys.readouterr().err
+    assert "outputs" in err and "Traceback" not in err
