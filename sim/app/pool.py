@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
+import os
+import signal
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
@@ -31,6 +34,26 @@ T = TypeVar("T")
 
 POLL_S = 0.2
 """How often a waiting tab looks at its cancel event, seconds."""
+
+
+PARENT_CHECK_S = 2.0
+"""How often a worker checks that the app that started it is still running, seconds."""
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """A worker's initializer: end the worker when the app is gone (killed, so it could not stop us).
+
+    Runs a daemon thread in the worker that exits the process once its parent changed
+    (the app died and the worker was adopted by another process).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the app's to handle; it stops the workers
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(PARENT_CHECK_S)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="talentsim-parent-watch").start()
 
 
 class Cancelled(Exception):
@@ -51,7 +74,8 @@ class RunPool:
 
     def _new_executor(self) -> concurrent.futures.ProcessPoolExecutor:
         return concurrent.futures.ProcessPoolExecutor(max_workers=self.workers,
-                                                      mp_context=multiprocessing.get_context("spawn"))
+                                                      mp_context=multiprocessing.get_context("spawn"),
+                                                      initializer=_exit_with_parent, initargs=(os.getpid(),))
 
     def submit(self, fn: Callable[..., T], *args: Any) -> concurrent.futures.Future[T]:
         """Queue ``fn(*args)`` (a picklable top-level function); a pool broken by a killed worker is replaced."""
@@ -83,8 +107,15 @@ class RunPool:
                 continue
 
     def shutdown(self) -> None:
-        """Stop the workers (queued work is dropped)."""
+        """Stop the workers now: queued work is dropped and runs under way are abandoned."""
+        known = getattr(self._executor, "_processes", None)  # the executor's workers (no public API lists them)
+        processes = list(known.values()) if isinstance(known, dict) else []
         self._executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        for process in processes:
+            process.join(timeout=5)
 
 
 class TabBackend:
