@@ -190,7 +190,11 @@ def test_two_tabs_on_one_pool_both_finish_with_their_own_results_and_a_cancel_st
     assert not one.from_cache and not two.from_cache
     assert one.comparison[one.comparison["scenario"] == "small"].equals(
         two.comparison[two.comparison["scenario"] == "small"])  # the same reference, the same seeds
-    again = run_comparison(RunPool(1), cache, [start, fewer], 3, 1, threading.Event())
+    idle = RunPool(1)  # a cached comparison runs nothing
+    try:
+        again = run_comparison(idle, cache, [start, fewer], 3, 1, threading.Event())
+    finally:
+        idle.shutdown()
     assert again.from_cache and again.key == one.key
     rows = outcome_rows(again, "zh")
     assert rows and all(len(row.means) == 2 and len(row.differences) == 1 for row in rows)

@@ -104,8 +104,8 @@ table.talentsim-outcomes {{ border-collapse: collapse; font-size: 14px; }}
 table.talentsim-outcomes th, table.talentsim-outcomes td {{ border-bottom: 1px solid #ddd; padding: 4px 8px;
   text-align: right; }}
 table.talentsim-outcomes th:first-child, table.talentsim-outcomes td:first-child {{ text-align: left; }}
-table.talentsim-outcomes td.up {{ background: #d8f0dc; }}
-table.talentsim-outcomes td.down {{ background: #f8dcdc; }}
+table.talentsim-outcomes td.up {{ background: #d6e6fa; }}
+table.talentsim-outcomes td.down {{ background: #fbe3cc; }}
 table.talentsim-outcomes .ci {{ color: #666; font-size: 12px; display: block; }}
 """
 
@@ -219,7 +219,8 @@ def ResultsView(result: ComparisonResult, scenarios: list[Scenario], lang: str, 
                 attributes={"class": "talentsim-results", "data-key": result.key})
     solara.Text(translate("Each cell: the mean over the replications and its 95% confidence interval. A difference "
                           "is paired by replication (common random numbers) and coloured where its interval "
-                          "excludes zero.", lang), style={"font-size": "12px"})
+                          "excludes zero: blue above zero, orange below (whether that is good depends on the "
+                          "outcome).", lang), style={"font-size": "12px"})
 
     def draw(cancel: threading.Event) -> list[Path]:
         if not report_path(result.folder, lang).is_file():
