@@ -292,3 +292,19 @@ def test_a_bad_file_a_taken_port_and_no_workers_are_refused_before_the_server_st
     assert main(["app"]) == 2
     err = capsys.readouterr().err
     assert "outputs" in err and "Traceback" not in err
+
+
+def test_saving_over_the_start_file_is_refused_and_a_failed_save_puts_the_earlier_file_back(small_file, tmp_path):
+    from sim.errors import UserError
+
+    before = small_file.read_text(encoding="utf-8")
+    with pytest.raises(UserError, match="the file the variant starts from"):
+        save_variant(small_file, small_file, {"school_mentors.students_per_mentor": 30.0}, name="x", question="q",
+                     question_zh="问")
+    assert small_file.read_text(encoding="utf-8") == before
+    earlier = tmp_path / "earlier.yaml"
+    earlier.write_text("name: earlier\n", encoding="utf-8")
+    with pytest.raises(ScenarioError):
+        save_variant(small_file, earlier, {"school_mentors.students_per_mentor": 0}, name="bad", question="q",
+                     question_zh="问")
+    assert earlier.read_text(encoding="utf-8") == "name: earlier\n"

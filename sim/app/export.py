@@ -20,7 +20,9 @@ import pandas as pd
 import yaml
 
 from sim.atomic import atomic_write
+from sim.errors import UserError
 from sim.experiments.store import CSV_ENCODING
+from sim.i18n import gettext
 from sim.scenario import Scenario, load_scenario, scenario_to_dict
 
 
@@ -68,17 +70,26 @@ def save_variant(start_file: str | os.PathLike[str], saved_file: str | os.PathLi
         The saved file's scenario.
 
     Raises:
-        sim.scenario.ScenarioError: The saved file does not validate (it is removed again).
+        sim.errors.UserError: ``saved_file`` is the start file itself (a file cannot extend itself).
+        sim.scenario.ScenarioError: The saved file does not validate (the file that was there
+            before, if any, is put back; else nothing is left).
         sim.errors.OutputError: The file could not be written.
     """
     path = Path(saved_file)
+    if path.resolve() == Path(start_file).resolve():
+        raise UserError(gettext("{path} is the file the variant starts from: save the variant under another "
+                                "name").format(path=path))
     text = variant_yaml(start_file, path, changes, name=name, question=question, question_zh=question_zh)
+    before = path.read_bytes() if path.is_file() else None
     atomic_write(path, lambda handle: handle.write(text.encode("utf-8")))
     try:
         return load_scenario(path)
     except Exception:
-        with contextlib.suppress(OSError):
-            path.unlink()
+        with contextlib.suppress(OSError, UserError):  # putting back is best effort: the error is what to show
+            if before is None:
+                path.unlink()
+            else:
+                atomic_write(path, lambda handle: handle.write(before))
         raise
 
 

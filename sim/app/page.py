@@ -400,9 +400,13 @@ def Page() -> None:
     reference_file = config.references[reference_index]
     reference = solara.use_memo(lambda: load_scenario(reference_file), [str(reference_file)])
     variant = variants[min(active, len(variants) - 1)]
-    scenarios = [reference, *(variant_scenario(reference, v) for v in variants)]
+    try:
+        scenarios = [reference, *(variant_scenario(reference, v) for v in variants)]
+        invalid = ""
+    except ScenarioError as err:  # a variant's change that the newly chosen reference does not allow
+        scenarios, invalid = [reference], str(err)
 
-    def run_comparison_job(cancel: threading.Event) -> ComparisonResult | str | None:
+    def run_comparison_job(cancel: threading.Event) -> tuple[ComparisonResult, list[Scenario]] | str | None:
         from sim.app.results import run_comparison
 
         if run_request == 0:
@@ -417,7 +421,7 @@ def Page() -> None:
             set_progress((done[0], total))
 
         try:
-            return run_comparison(config.pool, config.cache, scenarios, reps, seed, cancel, on_run)
+            return run_comparison(config.pool, config.cache, scenarios, reps, seed, cancel, on_run), scenarios
         except Cancelled:
             return "cancelled"
 
@@ -467,8 +471,10 @@ def Page() -> None:
         solara.InputInt(translate("Master seed", lang), value=seed, on_value=lambda s: set_seed(max(0, int(s or 0))))
         with solara.Row():
             solara.Button(translate("Run", lang), on_click=lambda: (set_run_request(run_request + 1), set_tab(1)),
-                          color="primary", disabled=running)
+                          color="primary", disabled=running or bool(invalid))
             solara.Button(translate("Cancel", lang), on_click=cancel, disabled=not running)
+        if invalid:
+            solara.Error(invalid)
         if running:
             done, total = progress
             solara.ProgressLinear(100.0 * done / total if total else True)
@@ -495,8 +501,8 @@ def Page() -> None:
         with solara.lab.Tab(translate("Levers", lang)):
             LeverPanel(reference, variant, set_variant, lang).key(f"levers:{reference_file}")
         with solara.lab.Tab(translate("Results", lang)):
-            if isinstance(job.value, ComparisonResult) and not running:
-                ResultsView(job.value, scenarios, lang, config)
+            if isinstance(job.value, tuple) and not running:
+                ResultsView(job.value[0], job.value[1], lang, config)
             elif running:
                 solara.Text(translate("Running…", lang))
             else:
