@@ -4,8 +4,9 @@ The server runs as ``talentsim app`` in a subprocess whose every outbound connec
 name lookup is refused (``tests/app_offline_server.py``); the browser aborts and records
 any request that does not go to that server. What a planner does is then checked: the
 page loads with no console error and no request leaving the machine; moving students
-per school mentor from 20 to 30 and running changes the outcome table; the saved
-variant validates; the Chinese page shows Chinese labels drawn from the shipped font
+per school mentor from 20 to 30 and running changes the outcome table; a second tab
+keeps its own variant, and cancelling its long comparison (queued first on the shared
+pool) lets the first tab's finish; the saved variant validates; the Chinese page shows Chinese labels drawn from the shipped font
 (no missing glyphs). Skips without chromium or Playwright, unless
 ``TALENTSIM_REQUIRE_BROWSER=1`` (``.ci/run``), where it fails.
 """
@@ -90,6 +91,13 @@ def offline_app(tmp_path):
             server.wait(timeout=10)
 
 
+def _type(page, field: str, typed: str) -> None:
+    """Type into a field (by its label, or the CSS class of a parameter's field) and press Enter."""
+    box = page.locator(f".{field} input") if field.startswith("talentsim-field-") else page.get_by_label(field)
+    box.fill(typed)
+    box.press("Enter")
+
+
 def _platform_fonts(page, selector: str) -> list[dict]:
     """The fonts Chromium drew a node's text with (DevTools: CSS.getPlatformFontsForNode)."""
     cdp = page.context.new_cdp_session(page)
@@ -134,9 +142,7 @@ def test_the_app_in_chromium_offline_runs_a_lever_change_saves_it_and_speaks_chi
             page.goto(url)
             page.get_by_text("Policy levers").wait_for(timeout=STARTUP_S * 1000)
 
-            reps = page.get_by_label("Replications per scenario")
-            reps.fill("3")
-            reps.press("Enter")
+            _type(page, "Replications per scenario", "3")
             table = page.locator("table.talentsim-outcomes")
             page.get_by_role("button", name="Run", exact=True).click()
             table.wait_for(timeout=STARTUP_S * 1000)
@@ -154,6 +160,31 @@ def test_the_app_in_chromium_offline_runs_a_lever_change_saves_it_and_speaks_chi
             page.locator(f".talentsim-results:not([data-key='{first_key}'])").wait_for(timeout=STARTUP_S * 1000)
             # fewer school mentors lower the composite score: a difference whose interval excludes zero
             assert page.locator("table.talentsim-outcomes td.down").count() >= 1, table.inner_text()
+
+            # a second tab: its own variant; its long comparison, queued first, is cancelled while the first
+            # tab's runs on the same pool and finishes with its own results
+            other = context.new_page()
+            other.on("console", lambda m: messages.append(f"{m.type}: {m.text}") if m.type == "error" else None)
+            other.goto(url)
+            other.get_by_text("Policy levers").wait_for(timeout=STARTUP_S * 1000)
+            _type(other, "Replications per scenario", "40")
+            _type(other, field_class("school_mentors.students_per_mentor"), "10")
+            other.get_by_text("Changed: school_mentors.students_per_mentor = 10").wait_for()
+            second_key = page.locator(".talentsim-results").get_attribute("data-key")
+            _type(page, "Master seed", "2")
+            other.get_by_role("button", name="Run", exact=True).click()
+            other.get_by_text(re.compile(r"0 of 80 runs|\d+ of 80 runs")).first.wait_for()
+            page.get_by_role("button", name="Run", exact=True).click()
+            other.get_by_role("button", name="Cancel", exact=True).click()
+            other.get_by_text(re.compile("^Cancelled")).wait_for(timeout=STARTUP_S * 1000)
+            page.locator(f".talentsim-results:not([data-key='{second_key}'])").wait_for(timeout=STARTUP_S * 1000)
+            page.get_by_text("Changed: school_mentors.students_per_mentor = 30").wait_for()
+            _type(other, "Replications per scenario", "3")
+            other.get_by_role("button", name="Run", exact=True).click()
+            other.locator(".talentsim-results").wait_for(timeout=STARTUP_S * 1000)
+            keys = {tab.locator(".talentsim-results").get_attribute("data-key") for tab in (page, other)}
+            assert len(keys) == 2 and second_key not in keys
+            other.close()
 
             page.get_by_role("tab", name="Save").click()
             page.get_by_label("File").fill(str(saved))
@@ -185,6 +216,9 @@ def test_the_app_in_chromium_offline_runs_a_lever_change_saves_it_and_speaks_chi
     assert left == [], "no request may leave the machine"
     assert messages == []
     assert "OUTBOUND-REFUSED" not in log.read_text(encoding="utf-8")
+    # the cancelled comparison: incomplete, fewer runs stored than it asked for (its queued runs were withdrawn)
+    entries = [e for e in (folder / "outputs" / "app-cache").iterdir() if not (e / "complete.json").exists()]
+    assert len(entries) == 1 and len(list(entries[0].rglob("p*-r*.json"))) < 80
     scenario = load_scenario(saved)
     assert scenario.school_mentors.students_per_mentor == 30
     assert "extends: ../scenarios/mid.yaml" in saved.read_text(encoding="utf-8")
