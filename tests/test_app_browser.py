@@ -211,6 +211,18 @@ def test_the_app_in_chromium_offline_runs_a_lever_change_saves_it_and_speaks_chi
                 used = _platform_fonts(page, selector)
                 beyond_ascii = sum(1 for c in text if ord(c) > 127)
                 assert sum(f["glyphCount"] for f in used if f["isCustomFont"]) >= beyond_ascii, (selector, used)
+
+            # take it away, in the page's language: the outcome table for Excel, the report
+            with page.expect_download() as download:
+                page.get_by_role("button", name="指标表（CSV）").click()
+            table_csv = Path(download.value.path()).read_bytes()
+            assert table_csv.startswith(b"\xef\xbb\xbf") and translate("Dropout rate", "zh").encode() in table_csv
+            report_button = page.get_by_role("button", name="报告（HTML）")
+            report_button.wait_for(timeout=STARTUP_S * 1000)  # drawn in Chinese on first showing
+            with page.expect_download() as download:
+                report_button.click()
+            report_html = Path(download.value.path()).read_text(encoding="utf-8")
+            assert 'lang="zh-CN"' in report_html and translate("Dropout rate", "zh") in report_html
         finally:
             browser.close()
     assert left == [], "no request may leave the machine"

@@ -233,12 +233,13 @@ def ResultsView(result: ComparisonResult, scenarios: list[Scenario], lang: str, 
     with solara.Row():
         solara.FileDownload(csv_bytes(outcome_table(result, lang)), filename=f"outcomes.{lang}.csv",
                             label=translate("Outcome table (CSV)", lang), mime_type="text/csv")
-        solara.FileDownload((result.folder / "comparison.csv").read_bytes(), filename="comparison.csv",
+        # files are read when their button is pressed, not at every redraw of the page
+        solara.FileDownload((result.folder / "comparison.csv").read_bytes, filename="comparison.csv",
                             label=translate("All outcomes (CSV)", lang), mime_type="text/csv")
-        solara.FileDownload((result.folder / "differences.csv").read_bytes(), filename="differences.csv",
+        solara.FileDownload((result.folder / "differences.csv").read_bytes, filename="differences.csv",
                             label=translate("All differences (CSV)", lang), mime_type="text/csv")
         if drawn_here:
-            solara.FileDownload(report.read_bytes(), filename=f"report.{lang}.html",
+            solara.FileDownload(report.read_bytes, filename=f"report.{lang}.html",
                                 label=translate("Report (HTML)", lang), mime_type="text/html")
     if drawn_here:
         with solara.ColumnsResponsive(12, large=6):
