@@ -6,8 +6,9 @@ any request that does not go to that server. What a planner does is then checked
 page loads with no console error and no request leaving the machine; moving students
 per school mentor from 20 to 30 and running changes the outcome table; a second tab
 keeps its own variant, and cancelling its long comparison (queued first on the shared
-pool) lets the first tab's finish; the saved variant validates; the Chinese page shows Chinese labels drawn from the shipped font
-(no missing glyphs). Skips without chromium or Playwright, unless
+pool) lets the first tab's finish; the saved variant validates; the Chinese page shows
+Chinese labels drawn from the shipped font (no missing glyphs), and its outcome table
+and report download in Chinese. Skips without chromium or Playwright, unless
 ``TALENTSIM_REQUIRE_BROWSER=1`` (``.ci/run``), where it fails.
 """
 
