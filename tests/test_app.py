@@ -187,7 +187,7 @@ def test_two_tabs_on_one_pool_both_finish_with_their_own_results_and_a_cancel_st
     one, two = results["one"], results["two"]
     assert isinstance(results["three"], Cancelled)
     assert one.labels == ["small", "fewer"] and two.labels == ["small", "more"]
-    assert not one.from_cache and not two.from_cache
+    assert not one.from_cache and not two.from_cache and one.n_failed == two.n_failed == 0
     assert one.comparison[one.comparison["scenario"] == "small"].equals(
         two.comparison[two.comparison["scenario"] == "small"])  # the same reference, the same seeds
     idle = RunPool(1)  # a cached comparison runs nothing

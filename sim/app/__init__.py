@@ -11,6 +11,9 @@ imports it, and its dependencies are an optional extra (``pip install -e ".[app]
 * ``sim.app.export``: a variant as a scenario file that ``extends:`` its start; tables as
   Excel-friendly CSV.
 * ``sim.app.pool``: one app-wide pool of worker processes with a queue, cancellable per tab.
+* ``sim.app.results``: a tab's comparison through ``sim.compare`` on the pool, the tables it
+  shows, its warnings, its charts and report in each language.
 * ``sim.app.watch``: one run stepped week by week for the live charts.
+* ``sim.app.config``: what the command started the app with (shared by every tab).
 * ``sim.app.page``: the Solara page; ``sim.app.server``: the offline server.
 """

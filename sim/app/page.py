@@ -213,6 +213,9 @@ def ResultsView(result: ComparisonResult, scenarios: list[Scenario], lang: str, 
     rows = outcome_rows(result, lang)
     if result.from_cache:
         solara.Info(translate("Found in the cache: these inputs were run before.", lang))
+    if result.n_failed:
+        solara.Error(translate("{failed} runs failed; the figures use the others. Each failed run's error is in "
+                               "{path}.", lang).format(failed=result.n_failed, path=result.folder / "runs.parquet"))
     for warning in comparison_warnings(scenarios, result, lang):
         solara.Warning(warning)
     solara.HTML(tag="div", unsafe_innerHTML=outcome_table_html(rows, result.labels, lang),

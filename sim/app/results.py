@@ -11,6 +11,7 @@ in a language (in a worker process: it re-runs replication 0 of each scenario, a
 
 from __future__ import annotations
 
+import json
 import math
 import threading
 from collections.abc import Callable, Sequence
@@ -57,8 +58,9 @@ class ComparisonResult:
 
     @property
     def n_failed(self) -> int:
-        """Runs that failed (each outcome's ``n`` counts the runs that returned it)."""
-        return int(self.comparison["n"].max() - self.comparison["n"].min()) if len(self.comparison) else 0
+        """Runs that raised or whose worker died (``manifest.json`` counts them; each is in ``runs.parquet``)."""
+        manifest = json.loads((self.folder / "manifest.json").read_text(encoding="utf-8"))
+        return int(manifest.get("failed", 0))
 
 
 def _read(folder: Path, key: str, from_cache: bool) -> ComparisonResult:
