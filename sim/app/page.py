@@ -21,7 +21,7 @@ from typing import Any, cast
 
 import solara
 
-from sim.app.config import MAX_VARIANTS, AppConfig, app_config
+from sim.app.config import DEFAULT_REPS, MAX_VARIANTS, AppConfig, app_config
 from sim.app.controls import (
     LeverControl,
     check_value,
@@ -394,7 +394,7 @@ def Page() -> None:
     reference_index, set_reference_index = solara.use_state(0)
     variants, set_variants = solara.use_state([Variant("variant_1")])
     active, set_active = solara.use_state(0)
-    reps, set_reps = solara.use_state(10)
+    reps, set_reps = solara.use_state(DEFAULT_REPS)
     seed, set_seed = solara.use_state(1)
     run_request, set_run_request = solara.use_state(0)
     progress, set_progress = solara.use_state((0, 0))
@@ -461,7 +461,8 @@ def Page() -> None:
         solara.Text(translate("talentsim: explore a programme", lang))
         names = [LANGUAGE_NAMES[code] for code in LANGUAGES]
         solara.ToggleButtonsSingle(value=LANGUAGE_NAMES[lang], values=names,
-                                   on_value=lambda name: set_lang(LANGUAGES[names.index(name)]),
+                                   on_value=lambda name: set_lang(LANGUAGES[names.index(name)]) if name in names
+                                   else None,  # pressing the chosen language again keeps it
                                    classes=["talentsim-language"])
     with solara.Sidebar():
         solara.Select(translate("Reference scenario", lang), values=[str(path) for path in config.references],
@@ -489,8 +490,10 @@ def Page() -> None:
             solara.Warning(translate("Cancelled. The runs already finished are kept: running the same setting "
                                      "again goes on from them.", lang))
         solara.Text(translate("Variants", lang), style={"font-weight": "bold"})
-        solara.ToggleButtonsSingle(value=variant.name, values=[v.name for v in variants],
-                                   on_value=lambda name: set_active([v.name for v in variants].index(name)))
+        variant_names = [v.name for v in variants]
+        solara.ToggleButtonsSingle(value=variant.name, values=variant_names,
+                                   on_value=lambda name: set_active(variant_names.index(name))
+                                   if name in variant_names else None)
         solara.InputText(translate("Variant name", lang), value=variant.name, on_value=rename)
         with solara.Row():
             solara.Button(translate("Add a variant", lang), on_click=add_variant,
