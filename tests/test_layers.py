@@ -41,6 +41,7 @@ LAYERS: dict[str, int] = {
     # 6: presentation
     "sim.report": 6,
     "sim.run_folder": 6,
+    "sim.app": 6,  # the browser app (talentsim app): nothing below the command line imports it
     # 7: the command line, and the public facade as something imported
     "sim.cli": 7,
     "sim.locale": 7,  # the catalogue extractor reads every layer's message ids

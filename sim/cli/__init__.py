@@ -1,7 +1,7 @@
 """The ``talentsim`` command line (also ``python -m sim``).
 
 One module per command (``run``, ``compare``, ``sweep``, ``calibrate``, ``report``,
-``validate``, ``params``, ``phases``), each thin: ``add_command(subparsers)`` builds its parser
+``validate``, ``params``, ``phases``, ``app``), each thin: ``add_command(subparsers)`` builds its parser
 (one-line help, description, examples in the epilog) and sets ``handler=handle``;
 ``handle(args) -> int`` parses what argparse cannot, calls the public Python API,
 prints or writes the result and returns the exit code. Heavy modules (the model,
@@ -29,7 +29,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from sim.cli import calibrate, compare, params, phases, report, run, sweep, validate
+from sim.cli import app, calibrate, compare, params, phases, report, run, sweep, validate
 from sim.cli.exit_codes import EXIT_INTERRUPTED, EXIT_OK, EXIT_RUNS_FAILED, EXIT_USER_ERROR, PROG
 from sim.errors import UserError
 from sim.i18n import resolve_language, use_language
@@ -39,7 +39,7 @@ DESCRIPTION = """\
 Simulate school-enterprise talent cultivation (student -> apprentice -> employee)
 and compare programme policies.
 
-Commands: run, compare, sweep, calibrate, report, validate, params, phases.
+Commands: run, compare, sweep, calibrate, report, validate, params, phases, app.
 'talentsim COMMAND --help' explains each one. A scenario is a YAML file that gives
 only what differs from the defaults; 'talentsim params' lists every parameter."""
 
@@ -50,7 +50,7 @@ examples:
   talentsim params --match school_mentors
   talentsim compare scenarios/baseline.yaml scenarios/mentor_ratio_low.yaml --reps 20"""
 
-COMMANDS = (run, compare, sweep, calibrate, report, validate, params, phases)
+COMMANDS = (run, compare, sweep, calibrate, report, validate, params, phases, app)
 """The command modules, in the order ``--help`` lists them."""
 
 
