@@ -128,11 +128,14 @@ class TabBackend:
     """
 
     name = "app-pool"
+    batch: int | None = None
+    """Runs per batch: the default rule (``sim.experiments.runner.batch_size``) over the pool's workers."""
 
     def __init__(self, pool: RunPool, cancel: threading.Event, on_run: Callable[[bool], None] | None) -> None:
         self.pool = pool
         self.cancel = cancel
         self.on_run = on_run
+        self.workers = pool.workers  # the shared pool's worker processes
 
     def __enter__(self) -> Self:
         return self
@@ -161,8 +164,9 @@ class TabBackend:
                     except Exception as exc:  # the worker died (BrokenProcessPool): the run never returned
                         result = RunError(text("backends.raised", "en", exception=type(exc).__name__,
                                                message=exc), "worker_lost")
-                    if self.on_run is not None:
-                        self.on_run(isinstance(result, RunError))
+                    if self.on_run is not None:  # a batch of runs counts each of its runs
+                        for each in result if isinstance(result, list) else [result]:
+                            self.on_run(isinstance(each, RunError))
                     yield futures[future], result
         finally:
             for future in pending:
