@@ -254,6 +254,29 @@ def batch_throughput(runs: int, batch: int, first_seed: int) -> dict[str, Any]:
             "peak_rss": peak_rss_bytes(), "rss_before": rss_before}
 
 
+def sweep_points_that_batch() -> dict[str, Any]:
+    """The share of the shipped sweeps' runs that can share a batch with another run of their sweep.
+
+    Runs batch together when they share their horizon (``sim.model.shape_key``); sizes may differ.
+    """
+    from sim.experiments.sweep import plan_sweep, sweep_tasks
+    from sim.model import shape_key
+    from sim.scenario import with_overrides
+
+    by_sweep: dict[str, Any] = {}
+    for path in sorted((ROOT / "scenarios" / "sweeps").glob("*.yaml")):
+        plan = plan_sweep(path)
+        shapes: dict[int, int] = {}
+        for task in sweep_tasks(plan.spec, plan.design):
+            key = shape_key(with_overrides(plan.base, task.params, "sweep point"))
+            shapes[key] = shapes.get(key, 0) + 1
+        runs = sum(shapes.values())
+        by_sweep[path.name] = {"runs": runs, "shapes": len(shapes),
+                               "runs_that_batch": sum(n for n in shapes.values() if n > 1)}
+    total = sum(v["runs"] for v in by_sweep.values())
+    return {"sweeps": by_sweep, "share": sum(v["runs_that_batch"] for v in by_sweep.values()) / total}
+
+
 def calibration_evaluations(evaluations: int, batch: bool, seed: int) -> dict[str, Any]:
     """Evaluations a second of the shipped calibration's problem on this one core, its runs batched or not.
 
@@ -467,6 +490,9 @@ def run_benchmarks(quick: bool) -> dict[str, Any]:
                                                        for k, v in batched.items()},
                       "best_batch": int(best), "task": "run_batch([None] * K, seeds, students=False)"}
     doc["batched_over_one_by_one_1_core"] = rate[best] / rate["1"]
+    doc["batched"]["shipped_sweeps"] = sweep_points_that_batch()
+    print(f"  shipped sweeps: {doc['batched']['shipped_sweeps']['share']:.0%} of their runs share a batch's shape",
+          flush=True)
 
     print("  the shipped calibration's evaluations (scenarios/calibration/published_bands.yaml), batched or not",
           flush=True)
