@@ -1321,16 +1321,16 @@ def test_school_mentors_in_practice_are_away_for_the_stated_weeks():
     w = _in_practice(52)  # the second year starts: every filled post practises (share 1)
     sm = w.school_mentors
     assert (sm.practice_until[sm.active(52)] == 56).all()
-    assert (away_in_practice(w) == sm.active(52)).all()
+    assert (away_in_practice(w.school_mentors, w.week) == sm.active(52)).all()
     w = _in_practice(56)
-    assert not away_in_practice(w).any()  # back after four weeks
+    assert not away_in_practice(w.school_mentors, w.week).any()  # back after four weeks
 
 
 def test_a_paid_substitute_keeps_the_guidance_and_costs_the_school_fund():
     paid = _in_practice(52)
     unpaid = _in_practice(52, **{"funding.earmarks.practice_substitutes": []})  # the school pays no substitute
     need = paid.ledger.week_need[USES.index("practice_substitutes")]
-    away = int(np.count_nonzero(mentors_away_teaching(paid)))
+    away = int(np.count_nonzero(mentors_away_teaching(Batch([paid]))))
     assert away > 0
     assert need == pytest.approx(away * paid.scenario.mentor_development.substitute_yuan_per_teacher_week)
     spent = paid.ledger.spent[SOURCES.index("school_special_fund"), USES.index("practice_substitutes")]

@@ -45,9 +45,12 @@ ledger paid) / (firm part + programme part)``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from sim.engine.declarations import StateField, Unit, rate
+from sim.engine.batch import Batch
+from sim.engine.declarations import Population, StateField, Unit, rate
 from sim.engine.ledger import SOURCES, USES, ByUse, Ledger
 from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import EMPLOYED, ENTERPRISE, FURTHER_STUDY, SCHOOL
@@ -62,21 +65,6 @@ MONTHS_PER_WEEK = 12.0 / WEEKS_PER_YEAR
 def new_ledger(scenario: Scenario) -> Ledger:
     """An empty ledger paying each use from the scenario's earmarked sources."""
     return Ledger(scenario.funding.earmarks.model_dump())
-
-
-def active_enterprise_mentors(world: World) -> np.ndarray:
-    """Mask of filled enterprise-mentor posts with at least one apprentice in the firm this week."""
-    s = world.students
-    at_firm = (s.location == ENTERPRISE) & (s.enterprise_mentor >= 0)
-    has = np.bincount(s.enterprise_mentor[at_firm], minlength=world.enterprise_mentors.n) > 0
-    return has & world.enterprise_mentors.active(world.week)
-
-
-def school_mentors_with_apprentices(world: World) -> np.ndarray:
-    """Mask of school-mentor posts with at least one mentee placed in a firm this week."""
-    s = world.students
-    away = (s.location == ENTERPRISE) & (s.school_mentor >= 0)
-    return np.bincount(s.school_mentor[away], minlength=world.school_mentors.n) > 0
 
 
 def cohort_enrolled_this_year(world: World) -> bool:
@@ -132,22 +120,33 @@ def completion_subsidies(world: World) -> np.ndarray:
     return np.bincount(s.host[completing], weights=claim, minlength=ent.n)
 
 
-def mentors_away_teaching(world: World) -> np.ndarray:
+def school_mentors_of(batch: Batch, students: np.ndarray) -> np.ndarray:
+    """Mask of the batch's school-mentor posts with at least one of the students marked in ``students``."""
+    s = batch.students
+    school_mentor = batch.local_to_global("school_mentors", s.school_mentor)
+    return np.bincount(school_mentor[students & (s.school_mentor >= 0)], minlength=batch.school_mentors.n) > 0
+
+
+def mentors_away_teaching(batch: Batch) -> np.ndarray:
     """Mask of filled school-mentor posts away in enterprise practice with a mentee at school this week."""
-    s = world.students
-    teaching = np.bincount(s.school_mentor[(s.location == SCHOOL) & (s.school_mentor >= 0)],
-                           minlength=world.school_mentors.n) > 0
-    return teaching & away_in_practice(world) & world.school_mentors.active(world.week)
+    sm = batch.school_mentors
+    return school_mentors_of(batch, batch.students.location == SCHOOL) & away_in_practice(sm, batch.week) \
+        & sm.active(batch.week)
 
 
-def weekly_needs(world: World, em_active: np.ndarray, subsidies: np.ndarray) -> ByUse:
+@dataclass(frozen=True, slots=True)
+class MentorCounts:
+    """This week's mentor posts that cost the programme money, counted in one run."""
+
+    school_mentors_paid: int  # filled posts with a mentee in the programme (their allowance)
+    school_mentors_visiting: int  # filled posts with a mentee placed in a firm (visit travel)
+    school_mentors_away: int  # filled posts away in enterprise practice with a mentee at school (substitutes)
+    enterprise_mentors_active: int  # filled posts with an apprentice on site (their pay)
+
+
+def weekly_needs(world: World, counts: MentorCounts, subsidies: np.ndarray) -> ByUse:
     """What each use of the programme's money needs this week, yuan (the firms' own payments aside)."""
     sc = world.scenario
-    s = world.students
-    sm_active = world.school_mentors.active(world.week)
-    mentoring = np.bincount(s.school_mentor[s.in_programme() & (s.school_mentor >= 0)],
-                            minlength=world.school_mentors.n) > 0
-    visiting = school_mentors_with_apprentices(world) & sm_active
     em_pay = sc.incentives.enterprise_mentor_salary_subsidy_yuan_per_month
     if not sc.funding.firms_pay_mentor_allowance:
         em_pay += sc.enterprise_mentors.remuneration_yuan_per_month
@@ -156,41 +155,62 @@ def weekly_needs(world: World, em_active: np.ndarray, subsidies: np.ndarray) -> 
         exam_fees = int(np.count_nonzero(certification.eligible(world))) * sc.certification.exam_fee_yuan
     return ByUse(
         training_base=training_base.practice_need_yuan(world),
-        school_mentor_remuneration=np.count_nonzero(sm_active & mentoring)
+        school_mentor_remuneration=counts.school_mentors_paid
         * sc.school_mentors.remuneration_yuan_per_month * MONTHS_PER_WEEK,
-        practice_substitutes=np.count_nonzero(mentors_away_teaching(world))
-        * sc.mentor_development.substitute_yuan_per_teacher_week,
-        enterprise_mentor_remuneration=np.count_nonzero(em_active) * em_pay * MONTHS_PER_WEEK,
-        contact_visits=np.count_nonzero(visiting) * sc.contact.school_mentor_visits_per_month
+        practice_substitutes=counts.school_mentors_away * sc.mentor_development.substitute_yuan_per_teacher_week,
+        enterprise_mentor_remuneration=counts.enterprise_mentors_active * em_pay * MONTHS_PER_WEEK,
+        contact_visits=counts.school_mentors_visiting * sc.contact.school_mentor_visits_per_month
         * MONTHS_PER_WEEK * sc.contact.cost_yuan_per_visit,
         exam_fees=exam_fees,
         apprentice_subsidy=float(subsidies.sum()),
     )
 
 
-def pay_weekly_needs(world: World) -> None:
+def pay_weekly_needs(batch: Batch) -> None:
     """Take this week's money in, pay this week's needs; record the share of each use that was paid."""
-    s = world.students
-    pay_in(world, int(np.count_nonzero(s.location == ENTERPRISE)))
-    em_active = active_enterprise_mentors(world) if world.scenario.programme.dual_mentor else \
-        np.zeros(world.enterprise_mentors.n, dtype=bool)
-    subsidies = completion_subsidies(world)
-    needs = weekly_needs(world, em_active, subsidies)
-    funded = world.ledger.pay_out(needs)
-    away = int(np.count_nonzero(mentors_away_teaching(world)))
-    world.counters.teacher_weeks_in_practice += away
-    world.counters.teacher_weeks_uncovered += away * (1.0 - funded.practice_substitutes)
-    by_firm = firm_paid_allowance(world, em_active)
-    ent = world.enterprises
-    ent.week_subsidy_yuan[:] = subsidies * funded.apprentice_subsidy
-    ent.week_mentor_allowance_yuan[:] = by_firm
-    ent.total_mentor_allowance_yuan += by_firm
-    firm_part = float(by_firm.sum())
-    if firm_part > 0.0:  # the firms' part of the enterprise mentors' pay is always paid
-        programme_part = needs.enterprise_mentor_remuneration
-        funded.enterprise_mentor_remuneration = (firm_part + programme_part * funded.enterprise_mentor_remuneration) \
-            / (firm_part + programme_part)
-    world.this_week.funded = funded
+    s = batch.students
+    week = batch.week
+    groups = batch.groups
+    at_firm = s.location == ENTERPRISE
+    # the mentor posts that cost money this week, found once over the batch and counted run by run
+    sm_active = batch.school_mentors.active(week)
+    away = mentors_away_teaching(batch)
+    enterprise_mentor = batch.local_to_global("enterprise_mentors", s.enterprise_mentor)
+    on_site = at_firm & (s.enterprise_mentor >= 0)
+    em_active = (np.bincount(enterprise_mentor[on_site], minlength=batch.enterprise_mentors.n) > 0) \
+        & batch.enterprise_mentors.active(week)
+    em_active &= np.asarray(batch.value(lambda w: float(w.scenario.programme.dual_mentor), "enterprise_mentors")) > 0
+
+    def per_run(population: Population, mask: np.ndarray) -> list[int]:
+        if batch.n_runs == 1:
+            return [int(np.count_nonzero(mask))]
+        return [int(n) for n in np.bincount(groups.group_of(population)[mask], minlength=batch.n_runs)]
+
+    apprentices = per_run("students", at_firm)
+    paid = per_run("school_mentors", sm_active & school_mentors_of(batch, s.in_programme()))
+    visiting = per_run("school_mentors", school_mentors_of(batch, at_firm) & sm_active)
+    away_by_run = per_run("school_mentors", away)
+    em_by_run = per_run("enterprise_mentors", em_active)
+    em_blocks = groups.blocks("enterprise_mentors")
+    for g, world in enumerate(batch.worlds):
+        pay_in(world, apprentices[g])
+        subsidies = completion_subsidies(world)
+        counts = MentorCounts(paid[g], visiting[g], away_by_run[g], em_by_run[g])
+        needs = weekly_needs(world, counts, subsidies)
+        funded = world.ledger.pay_out(needs)
+        world.counters.teacher_weeks_in_practice += away_by_run[g]
+        world.counters.teacher_weeks_uncovered += away_by_run[g] * (1.0 - funded.practice_substitutes)
+        by_firm = firm_paid_allowance(world, em_active[em_blocks[g]])
+        ent = world.enterprises
+        ent.week_subsidy_yuan[:] = subsidies * funded.apprentice_subsidy
+        ent.week_mentor_allowance_yuan[:] = by_firm
+        ent.total_mentor_allowance_yuan += by_firm
+        firm_part = float(by_firm.sum())
+        if firm_part > 0.0:  # the firms' part of the enterprise mentors' pay is always paid
+            programme_part = needs.enterprise_mentor_remuneration
+            funded.enterprise_mentor_remuneration = \
+                (firm_part + programme_part * funded.enterprise_mentor_remuneration) / (firm_part + programme_part)
+        world.this_week.funded = funded
 
 
 def _cost_per_employed_graduate(world: World, totals: RunTotals) -> float:
@@ -240,7 +260,8 @@ def _allowance(name: str, description: str) -> StateField:
 
 MECHANISM = Mechanism(
     name="funding",
-    step=pay_weekly_needs,
+    step=None,
+    batch_step=pay_weekly_needs,
     reads=("enterprise_mentors.enterprise", "enterprise_mentors.vacant_until", "school_mentors.practice_until",
            "school_mentors.vacant_until",
            "students.attempts", "students.certificates", "students.enrol_week", "students.entered",

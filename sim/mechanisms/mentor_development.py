@@ -29,6 +29,7 @@ import numpy as np
 from sim.engine.batch import Batch
 from sim.engine.declarations import StateField, Unit, finite_mean
 from sim.engine.mechanism import Mechanism, Outcome
+from sim.engine.population import SchoolMentors
 from sim.engine.world import RunTotals, World
 from sim.mechanisms.attrition import weekly_probability
 from sim.mechanisms.mentor_selection import (
@@ -43,9 +44,9 @@ from sim.mechanisms.mentor_selection import (
 NOT_AWAY = -1  # practice_until of a mentor not in enterprise practice (a marker, not a model quantity)
 
 
-def away_in_practice(world: World) -> np.ndarray:
-    """Mask of school-mentor posts whose mentor is away in enterprise practice this week."""
-    return world.school_mentors.practice_until > world.week
+def away_in_practice(school_mentors: SchoolMentors, week: int) -> np.ndarray:
+    """Mask of school-mentor posts whose mentor is away in enterprise practice in ``week``."""
+    return school_mentors.practice_until > week
 
 
 def train_mentors(world: World) -> None:
