@@ -186,6 +186,8 @@ class TalentModel(mesa.Model):
         events: keep the event log (who moved where, when, why).
         max_memory_bytes: refuse populations whose estimated memory exceeds this.
         mesa_agents: also create Mesa agents for mentors and enterprises.
+        collect: fill Mesa's ``DataCollector`` every step (``run_one`` does not: its results come
+            from the recorder, which holds the same weekly series).
         mechanisms: the model's mechanisms (default: ``sim.phases.MECHANISMS``); a test or an
             extension adds its own, with ``students_type`` a ``Students`` subclass holding the
             per-student arrays the added mechanisms declare.
@@ -196,6 +198,7 @@ class TalentModel(mesa.Model):
 
     def __init__(self, scenario: Scenario | str | os.PathLike[str] | None = None, seed: int | None = None,
                  events: bool = False, max_memory_bytes: int | None = None, mesa_agents: bool = True,
+                 collect: bool = True,
                  mechanisms: tuple[Mechanism, ...] = MECHANISMS, students_type: type[Students] = Students,
                  **overrides: Any) -> None:
         if seed is None:
@@ -221,6 +224,7 @@ class TalentModel(mesa.Model):
         reporters: dict[str, Any] = {name: _weekly_reporter(name) for name in WEEKLY_REPORTERS}
         reporters.update({o.name: _outcome_reporter(o.name) for o in self.outcomes})
         self.datacollector = mesa.DataCollector(model_reporters=reporters)
+        self.collect = collect
         self.running = True
 
     def step(self) -> None:
@@ -229,7 +233,8 @@ class TalentModel(mesa.Model):
         record_week(self.batch, [self.recorder])
         if self.clock.now >= self.scenario.horizon_weeks:
             self.running = False
-        self.datacollector.collect(self)
+        if self.collect:
+            self.datacollector.collect(self)
 
     def run(self) -> None:
         """Step until the horizon."""
@@ -263,7 +268,7 @@ def run_one(scenario: Scenario | str | os.PathLike[str] | None = None, seed: int
     """Run one replication to the horizon and return its results (no I/O, no global state)."""
     started = time.perf_counter()
     model = TalentModel(scenario, seed=seed, events=events, max_memory_bytes=max_memory_bytes,
-                        mesa_agents=False, **overrides)
+                        mesa_agents=False, collect=False, **overrides)
     model.run()
     return RunResult(
         scenario_name=model.scenario.name,

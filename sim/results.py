@@ -169,8 +169,8 @@ def count_week(batch: Batch) -> WeekCounts:
     sm_active = batch.school_mentors.active(batch.week)
     em_active = batch.enterprise_mentors.active(batch.week)
     mentored = (s.location == ENTERPRISE) & (s.enterprise_mentor >= 0)
-    mentors = np.bincount(batch.local_to_global("enterprise_mentors", s.enterprise_mentor[mentored],
-                                                np.flatnonzero(mentored)), minlength=batch.enterprise_mentors.n) > 0
+    mentors = np.bincount(batch.local_to_global("enterprise_mentors", s.enterprise_mentor[mentored], mentored),
+                          minlength=batch.enterprise_mentors.n) > 0
     if runs == 1:
         return WeekCounts(
             stages=np.bincount(s.stage, minlength=len(Stage))[None, :],

@@ -128,7 +128,7 @@ class BatchProxy:
             return _PartProxy(getattr(batch, name), name, access)
         if name == "worlds":
             return tuple(WorldProxy(w, access) for w in batch.worlds)
-        if name in ("week", "groups"):
+        if name in ("week", "groups", "_n_runs"):
             return getattr(batch, name)
         class_attr = getattr(Batch, name, None)
         if isinstance(class_attr, property) and class_attr.fget is not None:

@@ -15,6 +15,7 @@ sums them. A batch of one is a single run: its arrays are the world's arrays, no
 from __future__ import annotations
 
 import dataclasses
+import operator
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -26,6 +27,9 @@ from sim.engine.population import EnterpriseMentors, Enterprises, SchoolMentors,
 from sim.engine.world import World
 
 T = TypeVar("T")
+
+_PARAMETER_GETTERS: dict[str, operator.attrgetter[Any]] = {}
+"""One attribute getter per parameter path read by ``Batch.param``."""
 
 
 def _array_fields(arrays: Any) -> list[str]:
@@ -54,13 +58,15 @@ def _concatenate(parts: Sequence[Any], index: GroupIndex, population: Population
 class Batch:
     """The runs of a batch: their worlds, and their populations' arrays concatenated."""
 
-    __slots__ = ("enterprise_mentors", "enterprises", "groups", "school_mentors", "students", "week", "worlds")
+    __slots__ = ("_n_runs", "enterprise_mentors", "enterprises", "groups", "school_mentors", "students", "week",
+                 "worlds")
 
     def __init__(self, worlds: Sequence[World]) -> None:
         """Concatenate the populations of ``worlds`` (each world's arrays become views of the batch's)."""
         if not worlds:
             raise ValueError("a batch needs at least one world")
         self.worlds = tuple(worlds)
+        self._n_runs = len(self.worlds)
         self.groups = GroupIndex.from_sizes({
             "students": [w.students.n for w in worlds],
             "school_mentors": [w.school_mentors.n for w in worlds],
@@ -78,7 +84,7 @@ class Batch:
     @property
     def n_runs(self) -> int:
         """Runs in the batch."""
-        return len(self.worlds)
+        return self._n_runs
 
     def set_week(self, week: int) -> None:
         """Make ``week`` the current week of the batch and of every run in it."""
@@ -100,7 +106,22 @@ class Batch:
         array of that scalar give the same result element by element, so a phase may use
         either, and the scalar saves a gather.
         """
+        if self.n_runs == 1:  # a single run: its own value (the common case, kept cheap)
+            return value(self.worlds[0])
         return self.spread([value(w) for w in self.worlds], population, idx)
+
+    def param(self, path: str, population: Population = "students",
+              idx: np.ndarray | None = None) -> float | np.ndarray:
+        """The scenario parameter at the dotted ``path`` (``"learning.noise_sd"``) of each run, as ``value`` does.
+
+        Read from the scenarios at each call (a parameter set on a running model takes effect).
+        """
+        getter = _PARAMETER_GETTERS.get(path)
+        if getter is None:
+            getter = _PARAMETER_GETTERS.setdefault(path, operator.attrgetter(f"scenario.{path}"))
+        if self.n_runs == 1:
+            return getter(self.worlds[0])
+        return self.spread([getter(w) for w in self.worlds], population, idx)
 
     def spread(self, values: Sequence[float], population: Population = "students",
                idx: np.ndarray | None = None) -> float | np.ndarray:
@@ -113,7 +134,10 @@ class Batch:
 
     def local_to_global(self, population: Population, local: np.ndarray, owners: np.ndarray | None = None,
                         owner_population: Population = "students") -> np.ndarray:
-        """Batch positions of the local indices ``local`` into ``population``, held by agents ``owners`` (None: all)."""
+        """Batch positions of the local indices ``local`` into ``population``, held by agents ``owners``.
+
+        ``owners``: the holders' positions or a mask of them (None: every agent of ``owner_population``).
+        """
         if self.n_runs == 1:
             return local
         group = self.groups.group_of(owner_population)
@@ -146,17 +170,41 @@ class Batch:
 
     # --- random draws --------------------------------------------------------------------
 
-    def normal(self, stream: str, week: int) -> np.ndarray:
-        """Standard normal draws of ``stream`` in ``week`` for every student, each from its own run's stream."""
-        if self.n_runs == 1:
-            w = self.worlds[0]
-            return w.streams.normal(stream, week, w.students.n)
-        return np.concatenate([w.streams.normal(stream, week, w.students.n) for w in self.worlds])
+    def normal(self, stream: str, week: int, *upto: np.ndarray) -> np.ndarray:
+        """Standard normal draws of ``stream`` in ``week``, element ``i`` student ``i``'s, from its run's stream.
 
-    def uniform(self, stream: str, week: int, population: Population = "students") -> np.ndarray:
-        """Uniform [0, 1) draws of ``stream`` in ``week`` for every agent of ``population``, from its run's stream."""
-        sizes = self.groups.sizes(population)
+        Each run draws for its students up to its last one in any of ``upto`` (ascending
+        batch positions), as a run alone draws up to the last student it needs (a stream's
+        first draws do not depend on how many follow); elements past that are undefined.
+        """
         if self.n_runs == 1:
-            return self.worlds[0].streams.uniform(stream, week, int(sizes[0]))
-        return np.concatenate([w.streams.uniform(stream, week, int(n))
-                               for w, n in zip(self.worlds, sizes, strict=True)])
+            last = max((int(idx[-1]) for idx in upto if len(idx)), default=-1)
+            return self.worlds[0].streams.normal(stream, week, last + 1)
+        return self._draws("normal", stream, week, np.unique(np.concatenate(upto)), "students")
+
+    def uniform(self, stream: str, week: int, upto: np.ndarray | None = None,
+                population: Population = "students") -> np.ndarray:
+        """Uniform [0, 1) draws of ``stream`` in ``week``, element ``i`` agent ``i``'s, from its run's stream.
+
+        As ``normal``; ``upto`` None draws for every agent of ``population``.
+        """
+        return self._draws("uniform", stream, week, upto, population)
+
+    def _draws(self, kind: str, stream: str, week: int, upto: np.ndarray | None, population: Population) -> np.ndarray:
+        if self.n_runs == 1:
+            streams = self.worlds[0].streams
+            n = int(self.groups.sizes(population)[0]) if upto is None else (int(upto[-1]) + 1 if len(upto) else 0)
+            return streams.normal(stream, week, n) if kind == "normal" else streams.uniform(stream, week, n)
+        out = np.empty(int(self.groups.starts[population][-1]))
+        starts = self.groups.starts[population]
+        if upto is None:
+            wanted = [(w, int(n)) for w, n in zip(self.worlds, self.groups.sizes(population), strict=True)]
+            firsts = [int(x) for x in starts[:-1]]
+        else:
+            by_run = self.by_run(population, upto)
+            wanted = [(w, int(local[-1]) + 1) for w, local in by_run]
+            firsts = [int(starts[self.worlds.index(w)]) for w, _ in by_run]
+        for (w, n), first in zip(wanted, firsts, strict=True):
+            out[first:first + n] = w.streams.normal(stream, week, n) if kind == "normal" \
+                else w.streams.uniform(stream, week, n)
+        return out

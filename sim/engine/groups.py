@@ -31,6 +31,8 @@ class GroupIndex:
 
     starts: Mapping[Population, np.ndarray]
     _group_of: dict[Population, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+    _blocks: dict[Population, list[slice]] = field(default_factory=dict, repr=False, compare=False)
+    _sizes: dict[Population, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_sizes(cls, sizes: Mapping[Population, Sequence[int]]) -> GroupIndex:
@@ -52,8 +54,11 @@ class GroupIndex:
         return slice(int(s[g]), int(s[g + 1]))
 
     def blocks(self, population: Population) -> list[slice]:
-        """The index ranges of every group's agents of ``population``, in group order."""
-        return [self.block(population, g) for g in range(self.n_groups)]
+        """The index ranges of every group's agents of ``population``, in group order (computed once)."""
+        found = self._blocks.get(population)
+        if found is None:
+            found = self._blocks[population] = [self.block(population, g) for g in range(self.n_groups)]
+        return found
 
     def group_of(self, population: Population) -> np.ndarray:
         """The group of every agent of ``population`` (computed once)."""
@@ -76,5 +81,8 @@ class GroupIndex:
         return np.where(local >= 0, local + start, local)
 
     def sizes(self, population: Population) -> np.ndarray:
-        """Agents of ``population`` in each group."""
-        return np.diff(self.starts[population])
+        """Agents of ``population`` in each group (computed once)."""
+        found = self._sizes.get(population)
+        if found is None:
+            found = self._sizes[population] = np.diff(self.starts[population])
+        return found

@@ -60,56 +60,59 @@ def request_attrition(batch: Batch) -> None:
     if len(active) == 0:
         return
 
-    def at(idx: np.ndarray, value: Callable[[AttritionParams], float]) -> float | np.ndarray:
+    def param(name: str, idx: np.ndarray) -> float | np.ndarray:
+        """The attrition parameter ``name`` of each run, for the students ``idx``."""
+        return batch.param(f"attrition.{name}", "students", idx)
+
+    def combined(idx: np.ndarray, value: Callable[[AttritionParams], float]) -> float | np.ndarray:
+        """A value computed from each run's attrition parameters, for the students ``idx``."""
         return batch.value(lambda w: value(w.scenario.attrition), "students", idx)
 
     # Only students whose draw is below the largest possible probability can leave, so the
     # hazard is computed for those few alone (the outcome is the same as for everyone).
-    u = batch.uniform("attrition.dropout", batch.week)[active]
-    dropout_rate = at(active, lambda p: p.dropout_rate_per_year)
-    most = weekly_probability(dropout_rate, np.asarray(at(active, lambda p: p.support_effect + p.fit_effect
-                                                            + 0.5 * p.motivation_effect)))
+    u = batch.uniform("attrition.dropout", batch.week, active)[active]
+    most = weekly_probability(param("dropout_rate_per_year", active), np.asarray(combined(
+        active, lambda p: p.support_effect + p.fit_effect + 0.5 * p.motivation_effect)))
     near = u < most
     who, u = active[near], u[near]
     at_firm = s.location[who] == ENTERPRISE
     mentored = s.enterprise_mentor[who] >= 0
-    ums = batch.value(lambda w: w.scenario.learning.unmentored_practice_share, "students", who)
+    ums = batch.param("learning.unmentored_practice_share", "students", who)
     support = np.where(at_firm, np.where(mentored, s.guidance_enterprise[who], ums), s.guidance_school[who])
     misfit = at_firm & ~s.sector_fit[who]
-    log_m = (at(who, lambda p: p.support_effect) * (1.0 - support) + at(who, lambda p: p.fit_effect) * misfit
-             + at(who, lambda p: p.motivation_effect) * np.maximum(0.0, 0.5 - s.motivation[who]))
+    log_m = (param("support_effect", who) * (1.0 - support) + param("fit_effect", who) * misfit
+             + param("motivation_effect", who) * np.maximum(0.0, 0.5 - s.motivation[who]))
     caught = np.zeros(len(who))
     caught[at_firm] = problems_caught(batch, who[at_firm])
     log_m = after_detection(log_m, caught)
-    leaving = who[u < weekly_probability(at(who, lambda p: p.dropout_rate_per_year), log_m)]
+    leaving = who[u < weekly_probability(param("dropout_rate_per_year", who), log_m)]
     for world, local in batch.by_run("students", leaving):
         world.pending_dropouts.append((local, "dropout"))
 
     hosted = active[s.location[active] == ENTERPRISE]
     if len(hosted):
-        u = batch.uniform("attrition.termination", batch.week)[hosted]
+        u = batch.uniform("attrition.termination", batch.week, hosted)[hosted]
         most_gap = np.asarray(POST_NEED_BASE_POINTS + POST_NEED_PER_LEVEL_POINTS)
-        near = u < weekly_probability(at(hosted, lambda p: p.termination_rate_per_year),
-                                      at(hosted, lambda p: p.termination_skill_gap_effect) * most_gap)
+        near = u < weekly_probability(param("termination_rate_per_year", hosted),
+                                      param("termination_skill_gap_effect", hosted) * most_gap)
         who, u = hosted[near], u[near]
         host = batch.local_to_global("enterprises", s.host[who], who)
         gap = np.maximum(0.0, post_need(batch.enterprises.post_level[host]) - s.practical_skill[who])
-        log_m = after_detection(at(who, lambda p: p.termination_skill_gap_effect) * gap, problems_caught(batch, who))
-        ended = who[u < weekly_probability(at(who, lambda p: p.termination_rate_per_year), log_m)]
+        log_m = after_detection(param("termination_skill_gap_effect", who) * gap, problems_caught(batch, who))
+        ended = who[u < weekly_probability(param("termination_rate_per_year", who), log_m)]
         for world, local in batch.by_run("students", ended):
             world.pending_terminations.append((local, "host_ended"))
 
-        u = batch.uniform("attrition.apprentice_leave", batch.week)[hosted]
-        near = u < weekly_probability(at(hosted, lambda p: p.apprentice_leave_rate_per_year),
-                                      np.asarray(at(hosted, lambda p: p.support_effect + p.fit_effect)))
+        u = batch.uniform("attrition.apprentice_leave", batch.week, hosted)[hosted]
+        near = u < weekly_probability(param("apprentice_leave_rate_per_year", hosted),
+                                      np.asarray(combined(hosted, lambda p: p.support_effect + p.fit_effect)))
         who, u = hosted[near], u[near]
         mentored = s.enterprise_mentor[who] >= 0
         support = np.where(mentored, s.guidance_enterprise[who],
-                           batch.value(lambda w: w.scenario.learning.unmentored_practice_share, "students", who))
-        log_m = at(who, lambda p: p.support_effect) * (1.0 - support) + at(who, lambda p: p.fit_effect) \
-            * ~s.sector_fit[who]
+                           batch.param("learning.unmentored_practice_share", "students", who))
+        log_m = param("support_effect", who) * (1.0 - support) + param("fit_effect", who) * ~s.sector_fit[who]
         log_m = after_detection(log_m, problems_caught(batch, who))
-        leaving = who[u < weekly_probability(at(who, lambda p: p.apprentice_leave_rate_per_year), log_m)]
+        leaving = who[u < weekly_probability(param("apprentice_leave_rate_per_year", who), log_m)]
         for world, local in batch.by_run("students", leaving):
             world.pending_terminations.append((local, "apprentice_left"))
 

@@ -84,7 +84,7 @@ def problems_caught(batch: Batch, who: np.ndarray) -> np.ndarray:
     if len(who) == 0:
         return caught
     share = batch.value(_share_caught, "students", who)
-    if np.all(share == 0.0):
+    if not np.any(share) if isinstance(share, np.ndarray) else share == 0.0:
         return caught
     mentor = batch.local_to_global("school_mentors", batch.students.school_mentor[who], who)
     has_mentor = mentor >= 0

@@ -105,6 +105,8 @@ class WeekPrices(NamedTuple):
     @staticmethod
     def in_batch(batch: Batch, population: Population, idx: np.ndarray | None = None) -> WeekPrices:
         """Each run's prices for the agents ``idx`` of ``population`` (all when None)."""
+        if batch.n_runs == 1:
+            return WeekPrices.of(batch.worlds[0].scenario)
         prices = [WeekPrices.of(w.scenario) for w in batch.worlds]
         return WeekPrices(*(batch.spread([float(p[k]) for p in prices], population, idx)
                             for k in range(len(WeekPrices._fields))))

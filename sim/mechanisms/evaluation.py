@@ -62,6 +62,9 @@ class EvaluationWeights(NamedTuple):
     @staticmethod
     def in_batch(batch: Batch, idx: np.ndarray) -> EvaluationWeights:
         """Each run's weights for the students ``idx`` of ``batch``."""
+        if batch.n_runs == 1:
+            ev = batch.worlds[0].scenario.evaluation
+            return EvaluationWeights(ev.theory_weight, ev.practical_skill_weight, ev.professionalism_weight)
         weights = [[float(getattr(w.scenario.evaluation, name)) for w in batch.worlds]
                    for name in EvaluationWeights._fields]
         return EvaluationWeights(*(batch.spread(per_run, "students", idx) for per_run in weights))

@@ -149,10 +149,10 @@ def _search(batch: Batch, searching: np.ndarray) -> np.ndarray:
         return batch.value(value, "students", searching)
 
     score = composite_score(s, EvaluationWeights.in_batch(batch, searching), searching)
-    log_m = at(lambda w: w.scenario.labour_market.composite_effect_per_point) * (score - 50.0) + \
-        at(lambda w: w.scenario.labour_market.certificate_effect) * s.certificates[searching]
-    p = -np.expm1(-at(lambda w: w.scenario.labour_market.open_market_job_rate_per_week) * np.exp(log_m))
-    u = batch.uniform("labour_market.search", batch.week)[searching]
+    log_m = batch.param("labour_market.composite_effect_per_point", "students", searching) * (score - 50.0) + \
+        batch.param("labour_market.certificate_effect", "students", searching) * s.certificates[searching]
+    p = -np.expm1(-batch.param("labour_market.open_market_job_rate_per_week", "students", searching) * np.exp(log_m))
+    u = batch.uniform("labour_market.search", batch.week, searching)[searching]
     return searching[u < p]
 
 
@@ -201,7 +201,7 @@ def run_labour_market(batch: Batch) -> None:
 
     employed = np.flatnonzero(s.stage == EMPLOYED)
     if len(employed):
-        u = batch.uniform("labour_market.job_loss", week)[employed]
+        u = batch.uniform("labour_market.job_loss", week, employed)[employed]
         loss = batch.value(lambda w: float(weekly_probability(w.scenario.labour_market.job_loss_rate_per_year,
                                                               np.zeros(1))[0]), "students", employed)
         lost = employed[u < loss]  # the same for everyone of a run

@@ -97,18 +97,19 @@ def learn(batch: Batch) -> None:
     sm = batch.school_mentors
     school = np.flatnonzero(s.location == SCHOOL)
     firm = np.flatnonzero(s.location == ENTERPRISE)
-    shock = batch.normal("learning.shock", batch.week)  # element i: student i's draw, from its own run's stream
+    # element i: student i's draw, from its own run's stream (each run draws up to its last learner)
+    shock = batch.normal("learning.shock", batch.week, school, firm)
     if len(school):
         def at_school(value: Callable[[World], float]) -> float | np.ndarray:
             return batch.value(value, "students", school)
-        week_luck = np.maximum(0.0, 1.0 + at_school(lambda w: w.scenario.learning.noise_sd) * shock[school])
+        week_luck = np.maximum(0.0, 1.0 + batch.param("learning.noise_sd", "students", school) * shock[school])
         f = _personal_factor(batch, school, week_luck)
         mentor = batch.local_to_global("school_mentors", s.school_mentor[school], school)
         g = s.guidance_school[school]
         q = sm.teaching_quality[mentor]
-        cs = at_school(lambda w: w.scenario.learning.classroom_share)
-        desired = at_school(lambda w: w.scenario.school_mentors.desired_hours_per_student_week)
-        practice_share = at_school(lambda w: w.scenario.programme.school_practice_hours_share)
+        cs = batch.param("learning.classroom_share", "students", school)
+        desired = batch.param("school_mentors.desired_hours_per_student_week", "students", school)
+        practice_share = batch.param("programme.school_practice_hours_share", "students", school)
         hosted = at_school(lambda w: w.this_week.practice.capacity_share)  # the share of the practice the base hosts
         in_class, in_practice = school_week_shares(desired, practice_share, g, hosted)
         theory_in = q * (cs + (1.0 - cs) * g) * in_class
@@ -117,8 +118,8 @@ def learn(batch: Batch) -> None:
         funded_base = at_school(lambda w: w.this_week.funded.training_base)
         practical_in = in_practice * funded_base * practice_quality * (0.5 + 0.5 * g)
         prof_in = SCHOOL_PROFESSIONALISM_INPUT * (0.5 + 0.5 * g)
-        theory_rate = at_school(lambda w: w.scenario.learning.theory_points_per_week)
-        practical_rate = at_school(lambda w: w.scenario.learning.practical_skill_points_per_week)
+        theory_rate = batch.param("learning.theory_points_per_week", "students", school)
+        practical_rate = batch.param("learning.practical_skill_points_per_week", "students", school)
         # the plan: the full guidance a student needs and a funded training base (the timetable as the base hosts it)
         plan_class, plan_practice = school_week_shares(desired, practice_share, 1.0, hosted)
         planned = theory_rate * q * plan_class + practical_rate * practice_quality * plan_practice
@@ -131,20 +132,21 @@ def learn(batch: Batch) -> None:
         _grow(s.theory, school, theory_points)
         _grow(s.practical_skill, school, practical_points)
         _grow(s.professionalism, school,
-              at_school(lambda w: w.scenario.learning.professionalism_points_per_week) * prof_in * f)
+              batch.param("learning.professionalism_points_per_week", "students", school) * prof_in * f)
         progress = _ratio(received, planned) * week_luck
         _update_motivation(batch, school, progress, misfit=np.zeros(len(school), dtype=bool))
 
     if len(firm):
         def at_firm(value: Callable[[World], float]) -> float | np.ndarray:
             return batch.value(value, "students", firm)
-        week_luck = np.maximum(0.0, 1.0 + at_firm(lambda w: w.scenario.learning.noise_sd) * shock[firm])
+        week_luck = np.maximum(0.0, 1.0 + batch.param("learning.noise_sd", "students", firm) * shock[firm])
         f = _personal_factor(batch, firm, week_luck)
         host = batch.local_to_global("enterprises", s.host[firm], firm)
         ent = batch.enterprises
         post = 0.5 + ent.post_level[host]
         base = at_firm(lambda w: w.curriculum.alignment)  # contact.alignment, run by run
-        firm_align = base + at_firm(lambda w: w.scenario.contact.alignment_gain) * ent.coordination[host] * (1.0 - base)
+        gain = batch.param("contact.alignment_gain", "students", firm)
+        firm_align = base + gain * ent.coordination[host] * (1.0 - base)
         mentor = batch.local_to_global("enterprise_mentors", s.enterprise_mentor[firm], firm)
         mentored = mentor >= 0
         em = batch.enterprise_mentors
@@ -152,17 +154,17 @@ def learn(batch: Batch) -> None:
         safe = np.where(mentored, mentor, 0)
         quality = np.where(mentored, em.technical_skill[safe] * (0.3 + 0.7 * em.pedagogical_skill[safe]), 0.0) \
             if em.n else np.zeros(len(firm))
-        ums = at_firm(lambda w: w.scenario.learning.unmentored_practice_share)
+        ums = batch.param("learning.unmentored_practice_share", "students", firm)
         mentoring_in = ums + (1.0 - ums) * g * quality
         practical_in = post * (0.5 + 0.5 * firm_align) * mentoring_in
         prof_in = np.where(mentored, 0.6 + 0.4 * g, 0.6)
         school_q = sm.teaching_quality[batch.local_to_global("school_mentors", s.school_mentor[firm], firm)]
         _grow(s.theory, firm,
-              at_firm(lambda w: w.scenario.learning.theory_points_per_week) * ENTERPRISE_THEORY_INPUT * school_q * f)
+              batch.param("learning.theory_points_per_week", "students", firm) * ENTERPRISE_THEORY_INPUT * school_q * f)
         _grow(s.practical_skill, firm,
-              at_firm(lambda w: w.scenario.learning.practical_skill_points_per_week) * practical_in * f)
+              batch.param("learning.practical_skill_points_per_week", "students", firm) * practical_in * f)
         _grow(s.professionalism, firm,
-              at_firm(lambda w: w.scenario.learning.professionalism_points_per_week) * prof_in * f)
+              batch.param("learning.professionalism_points_per_week", "students", firm) * prof_in * f)
         # the plan: a mentor giving the guidance needed (under dual mentoring: the scenario's mean mentor)
         planned_quality = np.where(mentored, quality, at_firm(_planned_mentor_quality))
         progress = _ratio(mentoring_in, ums + (1.0 - ums) * planned_quality) * week_luck
@@ -172,8 +174,8 @@ def learn(batch: Batch) -> None:
 def _personal_factor(batch: Batch, idx: np.ndarray, week_luck: np.ndarray) -> np.ndarray:
     """Ability, motivation and this week's luck of the students ``idx``."""
     s = batch.students
-    f = np.exp(batch.value(lambda w: w.scenario.learning.ability_effect_per_sd, "students", idx) * s.ability[idx])
-    f *= 1.0 + batch.value(lambda w: w.scenario.learning.motivation_effect, "students", idx) \
+    f = np.exp(batch.param("learning.ability_effect_per_sd", "students", idx) * s.ability[idx])
+    f *= 1.0 + batch.param("learning.motivation_effect", "students", idx) \
         * (s.motivation[idx] - 0.5) / 0.5
     f *= week_luck
     return f
@@ -195,11 +197,11 @@ def _update_motivation(batch: Batch, idx: np.ndarray, progress: np.ndarray, misf
     if new.any():  # a student's first week: the disposition is the motivation they enrolled with
         disposition[new] = s.motivation[idx[new]]
         s.motivation_disposition[idx[new]] = disposition[new]
-    target = disposition + batch.value(lambda w: w.scenario.learning.motivation_progress_effect, "students", idx) \
-        * (progress - 1.0) - batch.value(lambda w: w.scenario.learning.motivation_misfit_effect, "students", idx) \
+    target = disposition + batch.param("learning.motivation_progress_effect", "students", idx) \
+        * (progress - 1.0) - batch.param("learning.motivation_misfit_effect", "students", idx) \
         * misfit
     m = s.motivation[idx]
-    m += batch.value(lambda w: w.scenario.learning.motivation_adjustment_per_week, "students", idx) * (target - m)
+    m += batch.param("learning.motivation_adjustment_per_week", "students", idx) * (target - m)
     s.motivation[idx] = np.clip(m, 0.0, 1.0)
 
 

@@ -70,15 +70,16 @@ def turn_over_mentors(batch: Batch) -> None:
     """Weekly departures; the replacement's attributes are drawn when the post falls vacant."""
     week = batch.week
     sm = batch.school_mentors
-    leaving = np.flatnonzero(sm.active(week) & (batch.uniform("mentor_turnover.school", week, "school_mentors")
-                                                < batch.value(_school_leave_probability, "school_mentors")))
+    draws = batch.uniform("mentor_turnover.school", week, population="school_mentors")
+    leaving = np.flatnonzero(sm.active(week) & (draws < batch.value(_school_leave_probability, "school_mentors")))
     for world, local in batch.by_run("school_mentors", leaving):
         _replace_school_mentors(world, local)
     em = batch.enterprise_mentors
     if em.n == 0:
         return
-    leaving = np.flatnonzero(em.active(week) & (batch.uniform("mentor_turnover.enterprise", week, "enterprise_mentors")
-                                                < batch.value(_enterprise_leave_probability, "enterprise_mentors")))
+    draws = batch.uniform("mentor_turnover.enterprise", week, population="enterprise_mentors")
+    leaving = np.flatnonzero(em.active(week) & (draws < batch.value(_enterprise_leave_probability,
+                                                                    "enterprise_mentors")))
     for world, local in batch.by_run("enterprise_mentors", leaving):
         _replace_enterprise_mentors(world, local)
 

@@ -57,12 +57,12 @@ def guide_students(batch: Batch) -> None:
         return batch.value(value, "school_mentors")
 
     # school mentors
-    demand = per_school_mentor(lambda w: w.scenario.school_mentors.desired_hours_per_student_week) * np.bincount(
+    demand = batch.param("school_mentors.desired_hours_per_student_week", "school_mentors") * np.bincount(
         school_mentor[at_school], minlength=sm.n)
     visiting = np.bincount(school_mentor[at_firm & (s.school_mentor >= 0)], minlength=sm.n) > 0
     visit_hours = np.where(visiting, per_school_mentor(lambda w: w.this_week.contact.visits_per_month
                                                        / WEEKS_PER_MONTH * w.scenario.contact.hours_per_visit), 0.0)
-    capacity = np.where(sm.active(week), per_school_mentor(lambda w: w.scenario.school_mentors.guidance_hours_per_week)
+    capacity = np.where(sm.active(week), batch.param("school_mentors.guidance_hours_per_week", "school_mentors")
                         * sm.effort, 0.0)
     # a mentor away in enterprise practice gives its hours only through a substitute, as far as one is paid
     capacity = np.where(sm.practice_until > week,
@@ -88,14 +88,13 @@ def guide_students(batch: Batch) -> None:
     def per_enterprise_mentor(value: Callable[[World], float]) -> float | np.ndarray:
         return batch.value(value, "enterprise_mentors")
 
-    enterprise_mentor = batch.local_to_global("enterprise_mentors", s.enterprise_mentor[mentored],
-                                              np.flatnonzero(mentored))
-    demand = per_enterprise_mentor(lambda w: w.scenario.enterprise_mentors.desired_hours_per_apprentice_week) \
+    enterprise_mentor = batch.local_to_global("enterprise_mentors", s.enterprise_mentor[mentored], mentored)
+    demand = batch.param("enterprise_mentors.desired_hours_per_apprentice_week", "enterprise_mentors") \
         * np.bincount(enterprise_mentor, minlength=em.n)
     session_hours = per_enterprise_mentor(lambda w: w.this_week.contact.school_sessions_per_semester
                                           * HOURS_PER_SCHOOL_SESSION / (WEEKS_PER_YEAR / 2))
     capacity = np.where(em.active(week),
-                        per_enterprise_mentor(lambda w: w.scenario.enterprise_mentors.guidance_hours_per_week)
+                        batch.param("enterprise_mentors.guidance_hours_per_week", "enterprise_mentors")
                         * em.effort, 0.0)
     teaching = demand > 0
     other = np.where(teaching, session_hours, 0.0) + batch.concatenated(
