@@ -180,7 +180,7 @@ class Batch:
         if self.n_runs == 1:
             last = max((int(idx[-1]) for idx in upto if len(idx)), default=-1)
             return self.worlds[0].streams.normal(stream, week, last + 1)
-        return self._draws("normal", stream, week, np.unique(np.concatenate(upto)), "students")
+        return self._draws("normal", stream, week, self._needed("students", upto), "students")
 
     def uniform(self, stream: str, week: int, upto: np.ndarray | None = None,
                 population: Population = "students") -> np.ndarray:
@@ -188,23 +188,33 @@ class Batch:
 
         As ``normal``; ``upto`` None draws for every agent of ``population``.
         """
-        return self._draws("uniform", stream, week, upto, population)
-
-    def _draws(self, kind: str, stream: str, week: int, upto: np.ndarray | None, population: Population) -> np.ndarray:
         if self.n_runs == 1:
-            streams = self.worlds[0].streams
             n = int(self.groups.sizes(population)[0]) if upto is None else (int(upto[-1]) + 1 if len(upto) else 0)
-            return streams.normal(stream, week, n) if kind == "normal" else streams.uniform(stream, week, n)
-        out = np.empty(int(self.groups.starts[population][-1]))
+            return self.worlds[0].streams.uniform(stream, week, n)
+        needed = self.groups.sizes(population) if upto is None else self._needed(population, (upto,))
+        return self._draws("uniform", stream, week, needed, population)
+
+    def _needed(self, population: Population, upto: tuple[np.ndarray, ...]) -> np.ndarray:
+        """Draws each run needs: up to its last agent in any of ``upto`` (ascending batch positions)."""
         starts = self.groups.starts[population]
-        if upto is None:
-            wanted = [(w, int(n)) for w, n in zip(self.worlds, self.groups.sizes(population), strict=True)]
-            firsts = [int(x) for x in starts[:-1]]
-        else:
-            by_run = self.by_run(population, upto)
-            wanted = [(w, int(local[-1]) + 1) for w, local in by_run]
-            firsts = [int(starts[self.worlds.index(w)]) for w, _ in by_run]
-        for (w, n), first in zip(wanted, firsts, strict=True):
-            out[first:first + n] = w.streams.normal(stream, week, n) if kind == "normal" \
-                else w.streams.uniform(stream, week, n)
+        needed = np.zeros(self.n_runs, dtype=np.int64)
+        for idx in upto:
+            if len(idx) == 0:
+                continue
+            first = np.searchsorted(idx, starts[:-1])
+            last = np.searchsorted(idx, starts[1:]) - 1
+            has = last >= first
+            needed[has] = np.maximum(needed[has], idx[last[has]] - starts[:-1][has] + 1)
+        return needed
+
+    def _draws(self, kind: str, stream: str, week: int, needed: np.ndarray, population: Population) -> np.ndarray:
+        """Each run's first ``needed[g]`` draws of ``stream`` in ``week``, at its block's start."""
+        starts = self.groups.starts[population]
+        out = np.empty(int(starts[-1]))
+        for g, w in enumerate(self.worlds):
+            n = int(needed[g])
+            if n:
+                first = int(starts[g])
+                out[first:first + n] = w.streams.normal(stream, week, n) if kind == "normal" \
+                    else w.streams.uniform(stream, week, n)
         return out
