@@ -18,7 +18,6 @@ import pandas as pd
 
 from sim.engine.batch import Batch
 from sim.engine.calendar import build_calendar
-from sim.engine.declarations import Population
 from sim.engine.mechanism import Outcome
 from sim.engine.population import (
     BASIC,
@@ -172,31 +171,21 @@ def count_week(batch: Batch) -> WeekCounts:
     mentors = np.bincount(batch.local_to_global("enterprise_mentors", s.enterprise_mentor[mentored], mentored),
                           minlength=batch.enterprise_mentors.n) > 0
     if runs == 1:
-        return WeekCounts(
-            stages=np.bincount(s.stage, minlength=len(Stage))[None, :],
-            locations=np.bincount(s.location, minlength=3)[None, :],
-            apprentices=np.array([np.count_nonzero(in_prog & (s.host >= 0))]),
-            participating=np.array([np.count_nonzero(batch.enterprises.participating)]),
-            school_mentors_active=np.array([np.count_nonzero(sm_active)]),
-            enterprise_mentors_active=np.array([np.count_nonzero(em_active)]),
-            mentored=np.array([np.count_nonzero(mentored)]),
-            mentoring=np.array([np.count_nonzero(mentors)]),
-            in_programme=in_prog, sm_active=sm_active, em_active=em_active,
-            student_blocks=[slice(None)], school_mentor_blocks=[slice(None)], enterprise_mentor_blocks=[slice(None)])
-    student = groups.group_of("students")
-
-    def per_run(population: Population, mask: np.ndarray) -> np.ndarray:
-        return np.bincount(groups.group_of(population)[mask], minlength=runs)
-
+        stages = np.bincount(s.stage, minlength=len(Stage))[None, :]
+        locations = np.bincount(s.location, minlength=3)[None, :]
+    else:  # (run, code) pairs counted at once
+        student = groups.group_of("students")
+        stages = np.bincount(student * len(Stage) + s.stage, minlength=runs * len(Stage)).reshape(runs, len(Stage))
+        locations = np.bincount(student * 3 + s.location, minlength=runs * 3).reshape(runs, 3)
     return WeekCounts(
-        stages=np.bincount(student * len(Stage) + s.stage, minlength=runs * len(Stage)).reshape(runs, len(Stage)),
-        locations=np.bincount(student * 3 + s.location, minlength=runs * 3).reshape(runs, 3),
-        apprentices=per_run("students", in_prog & (s.host >= 0)),
-        participating=per_run("enterprises", batch.enterprises.participating),
-        school_mentors_active=per_run("school_mentors", sm_active),
-        enterprise_mentors_active=per_run("enterprise_mentors", em_active),
-        mentored=per_run("students", mentored),
-        mentoring=per_run("enterprise_mentors", mentors),
+        stages=stages,
+        locations=locations,
+        apprentices=batch.counts("students", in_prog & (s.host >= 0)),
+        participating=batch.counts("enterprises", batch.enterprises.participating),
+        school_mentors_active=batch.counts("school_mentors", sm_active),
+        enterprise_mentors_active=batch.counts("enterprise_mentors", em_active),
+        mentored=batch.counts("students", mentored),
+        mentoring=batch.counts("enterprise_mentors", mentors),
         in_programme=in_prog, sm_active=sm_active, em_active=em_active,
         student_blocks=groups.blocks("students"), school_mentor_blocks=groups.blocks("school_mentors"),
         enterprise_mentor_blocks=groups.blocks("enterprise_mentors"))

@@ -22,6 +22,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from browser_fonts import platform_fonts
 
 from sim.scenario import load_scenario
 
@@ -99,14 +100,6 @@ def _type(page, field: str, typed: str) -> None:
     box.press("Enter")
 
 
-def _platform_fonts(page, selector: str) -> list[dict]:
-    """The fonts Chromium drew a node's text with (DevTools: CSS.getPlatformFontsForNode)."""
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("DOM.enable")
-    cdp.send("CSS.enable")
-    root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
-    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
-    return cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
 
 
 def test_the_app_in_chromium_offline_runs_a_lever_change_saves_it_and_speaks_chinese(offline_app):
@@ -209,7 +202,7 @@ def test_the_app_in_chromium_offline_runs_a_lever_change_saves_it_and_speaks_chi
                 page.locator(selector).first.wait_for()
                 text = page.eval_on_selector(selector, "n => n.textContent")
                 assert re.search(r"[\u4e00-\u9fff]", text), (selector, text)
-                used = _platform_fonts(page, selector)
+                used = platform_fonts(page, selector)
                 beyond_ascii = sum(1 for c in text if ord(c) > 127)
                 assert sum(f["glyphCount"] for f in used if f["isCustomFont"]) >= beyond_ascii, (selector, used)
 

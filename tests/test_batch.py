@@ -177,3 +177,24 @@ def test_the_calibration_with_one_worker_is_reproducible_with_batching_on(tmp_pa
     unbatched = calibrate(definition, out=tmp_path / "c", backend=SerialBackend(batch=1), model=talent_model,
                           overrides=small)
     pd.testing.assert_frame_equal(first.posterior, unbatched.posterior)  # batching changes no evaluation
+
+
+def test_a_batch_size_below_one_is_refused_before_any_folder(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    from sim.cli import main
+
+    out = tmp_path / "run"
+    assert main(["run", "scenarios/baseline.yaml", "--reps", "2", "--batch", "0", "--out", str(out)]) == 2
+    assert "--batch 0" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_compare_gives_the_same_tables_whatever_the_batch_size(tmp_path: Path) -> None:
+    from sim.cli import main
+
+    common = ["compare", "scenarios/baseline.yaml", "scenarios/traditional.yaml", "--reps", "3", "--workers", "1",
+              "--set", "intake.cohort_size=40", "--no-charts", "--quiet"]
+    assert main([*common, "--batch", "1", "--out", str(tmp_path / "one")]) == 0
+    assert main([*common, "--batch", "3", "--out", str(tmp_path / "three")]) == 0
+    for table in ("comparison.csv", "differences.csv"):
+        assert (tmp_path / "one" / table).read_bytes() == (tmp_path / "three" / table).read_bytes()

@@ -19,6 +19,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from browser_fonts import platform_fonts
 from PIL import Image
 
 from sim.cli import main
@@ -260,14 +261,6 @@ def zh_report(tmp_path_factory) -> Path:
     return write_report(root / "out", lang="zh")
 
 
-def _platform_fonts(page, selector: str) -> list[dict]:
-    """The fonts Chromium drew a node's text with (DevTools: CSS.getPlatformFontsForNode)."""
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("DOM.enable")
-    cdp.send("CSS.enable")
-    root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
-    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
-    return cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
 
 
 def test_chinese_report_renders_its_glyphs_in_headless_chromium(zh_report, tmp_path):
@@ -300,7 +293,7 @@ def test_chinese_report_renders_its_glyphs_in_headless_chromium(zh_report, tmp_p
             for selector in ("p.question", "article.scenario:nth-of-type(2) h3"):
                 text = page.eval_on_selector(selector, "n => n.textContent")
                 assert re.search(r"[\u4e00-\u9fff]", text), selector
-                used = _platform_fonts(page, selector)
+                used = platform_fonts(page, selector)
                 # every character beyond ASCII was drawn from the embedded font: an installed font without
                 # it would draw a box (and be reported here as the font used)
                 beyond_ascii = sum(1 for c in text if ord(c) > 127)

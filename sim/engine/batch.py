@@ -164,6 +164,12 @@ class Batch:
         cuts = np.searchsorted(idx, starts)
         return [(w, idx[cuts[g]:cuts[g + 1]] - starts[g]) for g, w in enumerate(self.worlds) if cuts[g + 1] > cuts[g]]
 
+    def counts(self, population: Population, mask: np.ndarray) -> np.ndarray:
+        """How many agents of ``population`` ``mask`` marks in each run (whole numbers: exact however counted)."""
+        if self.n_runs == 1:
+            return np.array([np.count_nonzero(mask)])
+        return np.bincount(self.groups.group_of(population)[mask], minlength=self.n_runs)
+
     def sums(self, population: Population, values: np.ndarray) -> list[float]:
         """Per-run sums of a per-agent array, each summed over its own block as the run alone sums it."""
         return [float(values[block].sum()) for block in self.groups.blocks(population)]

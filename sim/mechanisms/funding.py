@@ -182,9 +182,7 @@ def pay_weekly_needs(batch: Batch) -> None:
     em_active &= np.asarray(batch.value(lambda w: float(w.scenario.programme.dual_mentor), "enterprise_mentors")) > 0
 
     def per_run(population: Population, mask: np.ndarray) -> list[int]:
-        if batch.n_runs == 1:
-            return [int(np.count_nonzero(mask))]
-        return [int(n) for n in np.bincount(groups.group_of(population)[mask], minlength=batch.n_runs)]
+        return [int(n) for n in batch.counts(population, mask)]
 
     apprentices = per_run("students", at_firm)
     paid = per_run("school_mentors", sm_active & school_mentors_of(batch, s.in_programme()))
