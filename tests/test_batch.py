@@ -66,6 +66,8 @@ def test_a_batch_of_sweep_points_of_different_sizes_and_designs_equals_the_point
         resolve_scenario("scenarios/traditional.yaml", {"intake.cohort_size": 90}),  # no dual mentoring
         resolve_scenario("scenarios/enterprise_incentives.yaml",  # certified firms, titles
                          {"intake.cohort_size": 80, "simulation.horizon_years": base.simulation.horizon_years}),
+        resolve_scenario("scenarios/alternating.yaml",  # another calendar
+                         {"intake.cohort_size": 50, "simulation.horizon_years": base.simulation.horizon_years}),
         resolve_scenario("scenarios/enterprise_apprenticeship.yaml",  # completion subsidies
                          {"intake.cohort_size": 70, "simulation.horizon_years": base.simulation.horizon_years}),
         resolve_scenario("scenarios/secondary_dual_mentor.yaml",
