@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import operator
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 
@@ -25,8 +25,6 @@ from sim.engine.declarations import Population
 from sim.engine.groups import GroupIndex
 from sim.engine.population import EnterpriseMentors, Enterprises, SchoolMentors, Students
 from sim.engine.world import World
-
-T = TypeVar("T")
 
 _PARAMETER_GETTERS: dict[str, operator.attrgetter[Any]] = {}
 """One attribute getter per parameter path read by ``Batch.param``."""
@@ -93,10 +91,6 @@ class Batch:
             w.week = week
 
     # --- values that differ between runs -------------------------------------------------
-
-    def per_run(self, value: Callable[[World], T]) -> list[T]:
-        """``value(world)`` of every run, in run order."""
-        return [value(w) for w in self.worlds]
 
     def value(self, value: Callable[[World], float], population: Population = "students",
               idx: np.ndarray | None = None) -> float | np.ndarray:
@@ -169,10 +163,6 @@ class Batch:
         if self.n_runs == 1:
             return np.array([np.count_nonzero(mask)])
         return np.bincount(self.groups.group_of(population)[mask], minlength=self.n_runs)
-
-    def sums(self, population: Population, values: np.ndarray) -> list[float]:
-        """Per-run sums of a per-agent array, each summed over its own block as the run alone sums it."""
-        return [float(values[block].sum()) for block in self.groups.blocks(population)]
 
     # --- random draws --------------------------------------------------------------------
 
