@@ -278,10 +278,12 @@ def sweep_points_that_batch() -> dict[str, Any]:
 
 
 def calibration_evaluations(evaluations: int, batch: bool, seed: int) -> dict[str, Any]:
-    """Evaluations a second of the shipped calibration's problem on this one core, its runs batched or not.
+    """Evaluations a second of the shipped calibration's problem on this one core, batched or run by run.
 
     One evaluation is what ABC-SMC does per particle (every scenario x ``reps`` runs, the same values);
-    the values are drawn from the priors with a fixed generator, the same for both arms.
+    batched, the calibration's one-process sampler evaluates ``BATCH_MAX // runs per evaluation``
+    particles together (``sim.calibration.batch_sampler``), as here. The values are drawn from the
+    priors with a fixed generator, the same for both arms.
     """
     import dataclasses
 
@@ -289,18 +291,21 @@ def calibration_evaluations(evaluations: int, batch: bool, seed: int) -> dict[st
 
     from sim.calibration.calibrate import plan_calibration
     from sim.calibration.evaluate import evaluation_seeds
+    from sim.experiments.runner import BATCH_MAX
 
     problem = dataclasses.replace(plan_calibration(ROOT / "scenarios/calibration/published_bands.yaml").problem,
                                   batch=batch)
     rng = np.random.default_rng(seed)
-    points = [{p.name: float(p.pyabc_rv().rvs(random_state=rng)) for p in problem.priors} for _ in range(evaluations)]
-    problem.run(problem.values(points[0]), evaluation_seeds(seed, problem.reps))  # warm up
+    points = [({p.key: p.model_value(p.to_natural(float(p.pyabc_rv().rvs(random_state=rng))))
+                for p in problem.priors}, evaluation_seeds(seed + k, problem.reps)) for k in range(evaluations)]
+    per_batch = max(1, BATCH_MAX // problem.runs_per_evaluation) if batch else 1
+    problem.run_many(points[:per_batch])  # warm up
     wall, cpu = time.perf_counter(), time.process_time()
-    for k, point in enumerate(points):
-        problem.run(problem.values(point), evaluation_seeds(seed + k, problem.reps))
+    for i in range(0, evaluations, per_batch):
+        problem.run_many(points[i:i + per_batch])
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     return {"evaluations_per_second": evaluations / wall, "cpu_seconds_per_evaluation": cpu / evaluations,
-            "runs_per_evaluation": problem.runs_per_evaluation}
+            "runs_per_evaluation": problem.runs_per_evaluation, "particles_per_batch": per_batch}
 
 
 def _warm_worker() -> None:

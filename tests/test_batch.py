@@ -163,7 +163,7 @@ def test_a_calibration_evaluation_is_the_same_batched_or_run_by_run() -> None:
 
 
 def test_the_calibration_with_one_worker_is_reproducible_with_batching_on(tmp_path: Path) -> None:
-    from sim.calibration.calibrate import calibrate
+    from sim.calibration.calibrate import calibrate, plan_calibration
     from sim.experiments.models import talent_model
 
     definition: dict[str, Any] = {
@@ -174,11 +174,28 @@ def test_the_calibration_with_one_worker_is_reproducible_with_batching_on(tmp_pa
         "abc": {"population_size": 6, "generations": 1}, "predictive": {"draws": 2, "reps": 1}}
     small = {"intake.cohort_size": 30}
     first = calibrate(definition, out=tmp_path / "a", backend=SerialBackend(), model=talent_model, overrides=small)
+    assert first.manifest["sampler"].startswith("BatchingSampler (8 particles a batch")  # 16 runs, 2 a particle
     second = calibrate(definition, out=tmp_path / "b", backend=SerialBackend(), model=talent_model, overrides=small)
     pd.testing.assert_frame_equal(first.posterior, second.posterior)
-    unbatched = calibrate(definition, out=tmp_path / "c", backend=SerialBackend(batch=1), model=talent_model,
+    # each particle's evaluation, made in a batch of particles, is the one its values and seed give alone
+    plan = plan_calibration(definition, model=talent_model, overrides=small)
+    alone = dataclasses.replace(plan.problem, batch=False)
+    from sim.calibration.evaluate import evaluation_seeds
+
+    key = "learning.practical_skill_points_per_week"
+    prior = alone.priors[0]
+    posterior = first.posterior
+    for value, seed, simulated in zip(posterior[key], posterior["seed"],  # columns: seeds stay whole numbers
+                                      posterior["simulated: host_retention_rate @ pilot"], strict=True):
+        mean = alone.run({key: prior.model_value(float(value))}, evaluation_seeds(int(seed), alone.reps))[0]
+        assert mean == simulated
+    # a batch of one particle's runs (--batch 2) gives the posterior of runs one by one (--batch 1)
+    whole = calibrate(definition, out=tmp_path / "c", backend=SerialBackend(batch=2), model=talent_model,
+                      overrides=small)
+    unbatched = calibrate(definition, out=tmp_path / "d", backend=SerialBackend(batch=1), model=talent_model,
                           overrides=small)
-    pd.testing.assert_frame_equal(first.posterior, unbatched.posterior)  # batching changes no evaluation
+    assert whole.manifest["sampler"].startswith("SingleCoreSampler")
+    pd.testing.assert_frame_equal(whole.posterior, unbatched.posterior)
 
 
 def test_a_batch_size_below_one_is_refused_before_any_folder(tmp_path: Path,

@@ -48,11 +48,14 @@ import pyabc
 from pyabc.distance import SCALE_LOG, FunctionKernel
 from pyabc.sampler import DaskDistributedSampler, MulticoreEvalParallelSampler, SingleCoreSampler
 
+from sim.calibration.batch_sampler import BatchingSampler
 from sim.calibration.distance import log_kernel
 from sim.calibration.evaluate import AbcModel, Problem
 from sim.calibration.spec import CalibrationSpec
 from sim.calibration.sqlite import write_ahead_logging
 from sim.experiments.backends import Backend, DaskBackend, ProcessBackend
+from sim.experiments.models import BATCHED
+from sim.experiments.runner import BATCH_MAX
 from sim.experiments.store import write_json_atomic
 from sim.messages import text
 
@@ -98,6 +101,10 @@ class ReportingDaskSampler(_Reporting, DaskDistributedSampler):
     """pyabc's ``DaskDistributedSampler`` that reports each generation."""
 
 
+class ReportingBatchingSampler(_Reporting, BatchingSampler):
+    """``BatchingSampler`` (K particles a batch, one process) that reports each generation."""
+
+
 @dataclass(frozen=True)
 class SamplerChoice:
     """The pyabc sampler for a backend, how the manifest names it, and whether runs are reproducible."""
@@ -107,8 +114,12 @@ class SamplerChoice:
     reproducible: bool
 
 
-def make_sampler(backend: Backend | None) -> SamplerChoice:
-    """The pyabc sampler that runs particles where ``backend`` runs tasks."""
+def make_sampler(backend: Backend | None, problem: Problem | None = None) -> SamplerChoice:
+    """The pyabc sampler that runs particles where ``backend`` runs tasks.
+
+    In one process, a model that can batch evaluates ``batch // runs per evaluation``
+    particles at once (``--batch``; default ``BATCH_MAX``): ``BatchingSampler``.
+    """
     if isinstance(backend, DaskBackend):
         client = backend.client
         return SamplerChoice(ReportingDaskSampler(dask_client=client), f"DaskDistributedSampler ({backend.address})",
@@ -116,6 +127,12 @@ def make_sampler(backend: Backend | None) -> SamplerChoice:
     if isinstance(backend, ProcessBackend) and backend.workers > 1:
         return SamplerChoice(ReportingMulticoreSampler(n_procs=backend.workers, check_max_eval=True),
                              f"MulticoreEvalParallelSampler ({backend.workers} processes)", False)
+    if problem is not None and problem.batch and problem.model in BATCHED:
+        runs = (backend.batch if backend is not None and backend.batch is not None else BATCH_MAX)
+        particles = max(1, runs // problem.runs_per_evaluation)
+        if particles > 1:
+            return SamplerChoice(ReportingBatchingSampler(particles, problem.run_many),
+                                 f"BatchingSampler ({particles} particles a batch, 1 process)", True)
     return SamplerChoice(ReportingSingleCoreSampler(check_max_eval=True), "SingleCoreSampler (1 process)", True)
 
 
@@ -279,7 +296,7 @@ def run_abc(problem: Problem, spec: CalibrationSpec, folder: Path, backend: Back
     priors = pyabc.Distribution(**{prior.name: prior.pyabc_rv() for prior in problem.priors})
     kernel = FunctionKernel(log_kernel, ret_scale=SCALE_LOG, pdf_max=0.0)
     with quiet_pyabc(), write_ahead_logging():  # WAL: a killed run leaves a consistent history
-        choice = make_sampler(backend)
+        choice = make_sampler(backend, problem)
         abc = pyabc.ABCSMC(AbcModel(problem), priors, kernel, population_size=spec.abc.population_size,
                            eps=pyabc.Temperature(), acceptor=pyabc.StochasticAcceptor(), sampler=choice.sampler)
         stored = _stored_history(db)

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.calibration.batch_sampler import gather
 from sim.calibration.distance import Target, combine
 from sim.calibration.priors import Prior
 from sim.experiments.models import BATCHED, ModelFn
@@ -75,16 +76,33 @@ class Problem:
         Raises:
             CalibrationRunError: A run raised.
         """
-        outcomes: dict[tuple[int, int], Mapping[str, float]] = {}
+        return self.run_many([(values, seeds)])[0]
+
+    def run_many(self, points: Sequence[tuple[Mapping[str, Any], Sequence[int]]]) -> list[np.ndarray]:
+        """``run`` of several parameter vectors (each with its seeds); with ``batch``, every run simulated together.
+
+        Raises:
+            CalibrationRunError: A run raised (found by running the runs one by one).
+        """
         batch_fn = BATCHED.get(self.model) if self.batch else None
-        if batch_fn is not None and self.runs_per_evaluation > 1:
-            keys = [(index, rep) for index in range(len(self.scenarios)) for rep in range(len(seeds))]
+        if batch_fn is not None and len(points) * self.runs_per_evaluation > 1:
+            keys = [(p, index, rep) for p, (_values, seeds) in enumerate(points)
+                    for index in range(len(self.scenarios)) for rep in range(len(seeds))]
             try:
-                together = batch_fn([dict(values)] * len(keys), [self.scenarios[i] for i, _ in keys],
-                                    [int(seeds[rep]) for _, rep in keys])
-                return self.means(dict(zip(keys, together, strict=True)), len(seeds))[0]
+                together = batch_fn([dict(points[p][0]) for p, _, _ in keys], [self.scenarios[i] for _, i, _ in keys],
+                                    [int(points[p][1][rep]) for p, _, rep in keys])
             except Exception:
-                pass  # a run failed: run them one by one below, to name it
+                together = None  # a run failed: run them one by one below, to name it
+            if together is not None:
+                by_point: list[dict[tuple[int, int], Mapping[str, float]]] = [{} for _ in points]
+                for (p, index, rep), outcomes in zip(keys, together, strict=True):
+                    by_point[p][(index, rep)] = outcomes
+                return [self.means(outcomes, len(seeds))[0]
+                        for outcomes, (_values, seeds) in zip(by_point, points, strict=True)]
+        return [self._run_one_by_one(values, seeds) for values, seeds in points]
+
+    def _run_one_by_one(self, values: Mapping[str, Any], seeds: Sequence[int]) -> np.ndarray:
+        outcomes: dict[tuple[int, int], Mapping[str, float]] = {}
         for index, scenario in enumerate(self.scenarios):
             for rep, seed in enumerate(seeds):
                 try:
@@ -147,7 +165,9 @@ class AbcModel:
         """Simulate one particle."""
         seed = int(np.random.randint(0, SEED_LIMIT, dtype=np.int64))  # noqa: NPY002 (pyabc seeds the global one)
         values = self.problem.values(parameters)
-        means = self.problem.run(values, evaluation_seeds(seed, self.problem.reps))
+        seeds = evaluation_seeds(seed, self.problem.reps)
+        gathered = gather(values, seeds)  # inside a BatchingSampler's batch: evaluated with the batch's others
+        means = gathered if gathered is not None else self.problem.run(values, seeds)
         distances = self.problem.distances(means)
         d = combine(distances, self.problem.how)
         stats: dict[str, Any] = {"d2": d * d if math.isfinite(d) else math.inf, "seed": str(seed)}
