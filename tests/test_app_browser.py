@@ -22,14 +22,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from browser_fonts import platform_fonts
+from browser import CHROMIUM, CHROMIUM_ARGS, platform_fonts, require_browser
 
 from sim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 MID_YAML = """\
 name: mid
 question: What does a programme of 200 students deliver?
@@ -43,22 +40,6 @@ simulation:
 STARTUP_S = 120
 
 
-def _require_browser() -> None:
-    reason = None
-    if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is missing (apt-get install chromium)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-            import solara  # noqa: F401
-        except ImportError as exc:
-            reason = f"{exc.name} is not installed (pip install -e \".[test,app]\")"
-    if reason and os.environ.get("TALENTSIM_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{reason}; TALENTSIM_REQUIRE_BROWSER=1 requires the browser test to run")
-    if reason:
-        pytest.skip(reason)
-
-
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -68,7 +49,7 @@ def _free_port() -> int:
 @pytest.fixture
 def offline_app(tmp_path):
     """``talentsim app mid.yaml`` on a free port, network blocked; yields (url, folder, stderr file)."""
-    _require_browser()
+    require_browser("playwright.sync_api", "solara", install='pip install -e ".[test,app]"')
     scenario = tmp_path / "scenarios" / "mid.yaml"
     scenario.parent.mkdir()
     scenario.write_text(MID_YAML, encoding="utf-8")

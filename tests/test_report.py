@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
-from browser_fonts import platform_fonts
+from browser import CHROMIUM, CHROMIUM_ARGS, platform_fonts, require_browser
 from PIL import Image
 
 from sim.cli import main
@@ -34,9 +33,6 @@ from sim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOT = ROOT / "outputs" / "report_screenshot.png"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SMALL_YAML = """\
 intake:
   cohort_size: 60
@@ -180,22 +176,6 @@ def test_report_of_a_missing_or_empty_folder_is_a_user_error(tmp_path, capsys):
 # ---------------------------------------------------------------------------- in a real browser
 
 
-def _require_browser() -> None:
-    """Skip (or, under TALENTSIM_REQUIRE_BROWSER=1, fail) when chromium or Playwright is missing."""
-    reason = None
-    if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is missing (apt-get install chromium)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            reason = "Playwright for Python is not installed (pip install playwright; no 'playwright install')"
-    if reason and os.environ.get("TALENTSIM_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{reason}; TALENTSIM_REQUIRE_BROWSER=1 requires the browser test to run")
-    if reason:
-        pytest.skip(reason)
-
-
 def _not_blank(png: bytes, contrast: int = 100) -> bool:
     with Image.open(io.BytesIO(png)) as image:
         low, high = image.convert("L").getextrema()
@@ -203,7 +183,7 @@ def _not_blank(png: bytes, contrast: int = 100) -> bool:
 
 
 def test_report_renders_in_headless_chromium(compare_report, tmp_path):
-    _require_browser()
+    require_browser("playwright.sync_api", install="pip install playwright; no 'playwright install'")
     from playwright.sync_api import sync_playwright
 
     url = compare_report.resolve().as_uri()
@@ -265,7 +245,7 @@ def zh_report(tmp_path_factory) -> Path:
 
 def test_chinese_report_renders_its_glyphs_in_headless_chromium(zh_report, tmp_path):
     """No CJK system font here or in CI: the page must draw its Chinese from the font it embeds."""
-    _require_browser()
+    require_browser("playwright.sync_api", install="pip install playwright; no 'playwright install'")
     from playwright.sync_api import sync_playwright
 
     from sim.report.fonts import WEB_FAMILY
