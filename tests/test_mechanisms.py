@@ -1330,7 +1330,7 @@ def test_a_paid_substitute_keeps_the_guidance_and_costs_the_school_fund():
     paid = _in_practice(52)
     unpaid = _in_practice(52, **{"funding.earmarks.practice_substitutes": []})  # the school pays no substitute
     need = paid.ledger.week_need[USES.index("practice_substitutes")]
-    away = int(np.count_nonzero(mentors_away_teaching(Batch([paid]))))
+    away = int(np.count_nonzero(mentors_away_teaching(Batch([paid]), paid.students.school_mentor)))
     assert away > 0
     assert need == pytest.approx(away * paid.scenario.mentor_development.substitute_yuan_per_teacher_week)
     spent = paid.ledger.spent[SOURCES.index("school_special_fund"), USES.index("practice_substitutes")]

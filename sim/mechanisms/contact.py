@@ -84,7 +84,8 @@ def problems_caught(batch: Batch, who: np.ndarray) -> np.ndarray:
     if len(who) == 0:
         return caught
     share = batch.value(_share_caught, "students", who)
-    if not np.any(share) if isinstance(share, np.ndarray) else share == 0.0:
+    nothing = not share.any() if isinstance(share, np.ndarray) else share == 0.0
+    if nothing:  # no run's visits catch anything this week
         return caught
     mentor = batch.local_to_global("school_mentors", batch.students.school_mentor[who], who)
     has_mentor = mentor >= 0

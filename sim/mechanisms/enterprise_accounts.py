@@ -156,9 +156,9 @@ def book_enterprise_week(batch: Batch) -> None:
     ent.total_benefit_yuan += output + subsidy + credit
     ent.total_apprentice_weeks += apprentices
     # what a holder counts the title worth, in its whole-run net benefit (runs without titles add nothing)
-    title_yuan = batch.value(lambda w: w.scenario.incentives.demonstration_unit_value_yuan
-                             if w.scenario.incentives.demonstration_unit_titles else 0.0, "enterprises")
     if any(w.scenario.incentives.demonstration_unit_titles for w in batch.worlds):
+        title_yuan = batch.value(lambda w: w.scenario.incentives.demonstration_unit_value_yuan
+                                 if w.scenario.incentives.demonstration_unit_titles else 0.0, "enterprises")
         ent.total_benefit_yuan += np.where(ent.demonstration_unit, apprentices, 0.0) * title_yuan / WEEKS_PER_YEAR
     for w, block in zip(batch.worlds, batch.groups.blocks("enterprises"), strict=True):
         w.counters.gross_training_cost_yuan += float(np.sum(cost[block]))

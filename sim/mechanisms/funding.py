@@ -120,18 +120,19 @@ def completion_subsidies(world: World) -> np.ndarray:
     return np.bincount(s.host[completing], weights=claim, minlength=ent.n)
 
 
-def school_mentors_of(batch: Batch, students: np.ndarray) -> np.ndarray:
-    """Mask of the batch's school-mentor posts with at least one of the students marked in ``students``."""
-    s = batch.students
-    school_mentor = batch.local_to_global("school_mentors", s.school_mentor)
-    return np.bincount(school_mentor[students & (s.school_mentor >= 0)], minlength=batch.school_mentors.n) > 0
+def school_mentors_of(batch: Batch, students: np.ndarray, school_mentor: np.ndarray) -> np.ndarray:
+    """Mask of the batch's school-mentor posts with at least one of the students marked in ``students``.
+
+    ``school_mentor``: each student's school-mentor post, as a batch position (``Batch.local_to_global``).
+    """
+    return np.bincount(school_mentor[students & (school_mentor >= 0)], minlength=batch.school_mentors.n) > 0
 
 
-def mentors_away_teaching(batch: Batch) -> np.ndarray:
+def mentors_away_teaching(batch: Batch, school_mentor: np.ndarray) -> np.ndarray:
     """Mask of filled school-mentor posts away in enterprise practice with a mentee at school this week."""
     sm = batch.school_mentors
-    return school_mentors_of(batch, batch.students.location == SCHOOL) & away_in_practice(sm, batch.week) \
-        & sm.active(batch.week)
+    return school_mentors_of(batch, batch.students.location == SCHOOL, school_mentor) \
+        & away_in_practice(sm, batch.week) & sm.active(batch.week)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,19 +175,20 @@ def pay_weekly_needs(batch: Batch) -> None:
     at_firm = s.location == ENTERPRISE
     # the mentor posts that cost money this week, found once over the batch and counted run by run
     sm_active = batch.school_mentors.active(week)
-    away = mentors_away_teaching(batch)
+    school_mentor = batch.local_to_global("school_mentors", s.school_mentor)  # once: three masks use it
+    away = mentors_away_teaching(batch, school_mentor)
     enterprise_mentor = batch.local_to_global("enterprise_mentors", s.enterprise_mentor)
     on_site = at_firm & (s.enterprise_mentor >= 0)
     em_active = (np.bincount(enterprise_mentor[on_site], minlength=batch.enterprise_mentors.n) > 0) \
         & batch.enterprise_mentors.active(week)
-    em_active &= np.asarray(batch.value(lambda w: float(w.scenario.programme.dual_mentor), "enterprise_mentors")) > 0
+    em_active &= np.asarray(batch.param("programme.dual_mentor", "enterprise_mentors"), dtype=bool)
 
     def per_run(population: Population, mask: np.ndarray) -> list[int]:
         return [int(n) for n in batch.counts(population, mask)]
 
     apprentices = per_run("students", at_firm)
-    paid = per_run("school_mentors", sm_active & school_mentors_of(batch, s.in_programme()))
-    visiting = per_run("school_mentors", school_mentors_of(batch, at_firm) & sm_active)
+    paid = per_run("school_mentors", sm_active & school_mentors_of(batch, s.in_programme(), school_mentor))
+    visiting = per_run("school_mentors", school_mentors_of(batch, at_firm, school_mentor) & sm_active)
     away_by_run = per_run("school_mentors", away)
     em_by_run = per_run("enterprise_mentors", em_active)
     em_blocks = groups.blocks("enterprise_mentors")

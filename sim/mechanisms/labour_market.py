@@ -188,9 +188,7 @@ def run_labour_market(batch: Batch) -> None:
     """Host decisions, search, graduation, job loss and follow-up snapshots for this week."""
     s = batch.students
     week = batch.week
-    for world in batch.worlds:
-        _decide_paths_and_offers(world)
-    found = _search(batch, batch.positions("students", _searching))
+    found = _search(batch, batch.positions("students", _decide_and_find_searchers))
     if len(found):
         s.week_job_found[found] = week
         s.employer[found] = OPEN_MARKET
@@ -215,8 +213,15 @@ def run_labour_market(batch: Batch) -> None:
         _graduate_and_follow_up(world)
 
 
-def _decide_paths_and_offers(world: World) -> None:
-    """Final-year students choose their path at the search start; hosts decide on offers at the decision week."""
+def _decide_and_find_searchers(world: World) -> np.ndarray:
+    """This week's path choices and host offers in ``world``'s run, then who searches the open market (ascending).
+
+    Final-year students choose their path at the search start and hosts decide on offers at
+    the decision week. Searching: final-year students past the search start (hosted ones
+    once their host has decided), and unemployed graduates (those not seeking work only a
+    year after graduation).
+    """
+    s = world.students
     lm = world.scenario.labour_market
     search_week = search_start_week(world.calendar, lm)
     decision_week = host_decision_week(world.calendar, lm)
@@ -226,18 +231,6 @@ def _decide_paths_and_offers(world: World) -> None:
             _choose_paths(world, world.cohort(c))
         if cohort_week == decision_week:
             _host_decisions(world, world.cohort(c))
-
-
-def _searching(world: World) -> np.ndarray:
-    """Who of ``world``'s run searches the open market this week (ascending).
-
-    Final-year students past the search start (hosted ones once their host has decided),
-    and unemployed graduates (those not seeking work only a year after graduation).
-    """
-    s = world.students
-    lm = world.scenario.labour_market
-    search_week = search_start_week(world.calendar, lm)
-    decision_week = host_decision_week(world.calendar, lm)
     parts = []
     for c in range(world.scenario.intake.n_cohorts):
         cohort_week = world.cohort_programme_week(c)
