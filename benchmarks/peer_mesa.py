@@ -22,7 +22,8 @@ mechanisms document as module constants (post skill needs, contact rules, sessio
 hours, learning inputs, mentor attribute spreads, the names of a host's satisfaction
 parts, the education-surcharge rate), so a change to one of them changes both models.
 No function of a mechanism is used. Everything else - intake, calendar stages, placement
-with caps, mentor capacity and sector matching (fitting posts found by coordination),
+as a stable matching with caps, mentor capacity and sector fit (fitting posts found by
+coordination),
 placements that run to their term when the host withdraws, the training base (practice
 hours cut to its capacity, consumables paid by the hour), the funding ledger with
 priorities (the apprentice subsidy paid at a trainee's completion in an enterprise
@@ -1350,8 +1351,13 @@ class PeerModel(mesa.Model):
                 s.location = self.cal_fallback[pw]
 
     def place_apprentices(self) -> None:
-        """Match students without a host to firms: own sector first, then any; firms fill evenly.
+        """Match students without a host to firms' free places: the student-optimal stable matching.
 
+        Students rank firms by sector fit (own sector, then other sectors by the chance of a
+        fitting post there), then post level; firms rank their own sector's students first,
+        then by composite score. Under these rankings the stable matching is a serial
+        dictatorship: each sector's students, best score first, take its firms' places in
+        the students' order; then the students left, best first, take the places left.
         Students on the school-only track after a dissolution are not placed again.
         """
         needing = []
@@ -1361,24 +1367,24 @@ class PeerModel(mesa.Model):
             needing += [s for s in self.cohorts[c] if s.in_programme() and s.host is None and not s.school_only]
         if not needing:
             return
-        self.random.shuffle(needing)
-        firms = list(self.enterprises)
-        self.random.shuffle(firms)  # the order in which firms take their turns this round
+        firms = list(self.enterprises)  # in index order: the last tie-break
         free = {f: f.free_places() for f in firms}
+        best_first = sorted(needing, key=lambda s: -s.composite_score())  # stable: index order among equals
+        by_post_level = sorted(firms, key=lambda f: -f.post_level)
         unplaced = []
         for sector in sorted({s.sector for s in needing}):
-            queue = [s for s in needing if s.sector == sector]
-            places = round_robin([f for f in firms if f.sector == sector], free)
+            queue = [s for s in best_first if s.sector == sector]
+            places = [f for f in by_post_level if f.sector == sector for _ in range(free[f])]
             for student, firm in zip(queue, places, strict=False):
                 free[firm] -= 1
                 firm.take_apprentice(student, fitting_post=True)
             unplaced.extend(queue[len(places):])
-        position = {s: i for i, s in enumerate(needing)}
-        unplaced.sort(key=position.__getitem__)
-        known_first = sorted(firms, key=lambda f: -f.placement_knowledge())  # stable: random among equals
-        for student, firm in zip(unplaced, round_robin(known_first, free), strict=False):
+        unplaced.sort(key=lambda s: -s.composite_score())
+        known_first = sorted(by_post_level, key=lambda f: -f.placement_knowledge())
+        places = [f for f in known_first for _ in range(free[f])]
+        for student, firm in zip(unplaced, places, strict=False):
             firm.take_apprentice(student, fitting_post=self.random.random() < firm.placement_knowledge())
-        if self.scenario.programme.dual_mentor:  # mentors for the new apprentices, in the round's order
+        if self.scenario.programme.dual_mentor:  # mentors for the new apprentices, in index order
             for student in needing:
                 if student.host is not None:
                     student.host.assign_mentor(student)
@@ -1620,20 +1626,6 @@ class PeerModel(mesa.Model):
     def summary(self) -> dict[str, float]:
         """The outcomes under the same names as ``sim.results.summarise``."""
         return summarise_peer(self)
-
-
-def round_robin(firms: list[Enterprise], free: Mapping[Enterprise, int]) -> list[Enterprise]:
-    """One entry per free place: each firm in turn takes one place, round after round."""
-    places = []
-    counts = {f: free[f] for f in firms if free[f] > 0}
-    rnd = 0
-    while counts:
-        for f in list(counts):
-            places.append(f)
-            if counts[f] == rnd + 1:
-                del counts[f]
-        rnd += 1
-    return places
 
 
 def _rate(numerator: float, denominator: float) -> float:

@@ -21,7 +21,7 @@ This module imports nothing: every layer may read it.
 
 from __future__ import annotations
 
-MODEL_VERSION = 5
+MODEL_VERSION = 6
 """The version of the model's mechanisms; add 1 whenever a change alters a run's outputs (see above)."""
 
 __all__ = ["MODEL_VERSION"]

@@ -247,10 +247,12 @@ def test_participation_reads_the_hosts_own_satisfaction():
 
 
 def test_demonstration_titles_raise_participation():
-    incentives = {"scenario": "scenarios/enterprise_incentives.yaml", "intake.cohort_size": 150}
+    # a title worth 6,000 yuan an apprentice-year (the next test's high value): at the default's worth participation
+    # moves by about +0.0012 of firm-years (96 seeds: z = 4.8), too little for 24 seeds; at 6,000 about +0.0017
+    incentives = {"scenario": "scenarios/enterprise_incentives.yaml", "intake.cohort_size": 150,
+                  "incentives.demonstration_unit_value_yuan": 6000.0}
     on = paired_effect({"incentives.demonstration_unit_titles": False}, {"incentives.demonstration_unit_titles": True},
                        ("enterprise_participation_rate", "demonstration_unit_share"), seeds=24, **incentives)
-    # participation moves by little (about +0.0025 of firm-years): 24 seeds to see it
     assert_up(on["demonstration_unit_share"], "reviews ending in a title")
     assert_up(on["enterprise_participation_rate"], "participation (titles on)")
 

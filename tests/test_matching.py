@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from matching.games import HospitalResident
 
-from sim.mechanisms.matching import UNMATCHED, deferred_acceptance, placement_preferences
+from sim.mechanisms.matching import UNMATCHED, deferred_acceptance, placement_matching, placement_preferences
 
 A, B, C = 0, 1, 2
 X = UNMATCHED
@@ -237,3 +237,65 @@ def test_a_city_round_places_own_sector_first_and_the_best_scores_where_places_a
     # the two best of sector 0 get its firm; the third takes sector 1's spare place (a misfit)
     assert matched.tolist() == [1, 0, 0, 1]
     assert blocking_pairs(prefs, firm_rank, np.array([2, 2]), matched, rows) == []
+
+
+def test_other_sectors_firms_rank_by_expected_fit_before_post_level() -> None:
+    # firms: 0 own sector; 1, 2 another sector, 2 better known but of a lower post level
+    prefs, _, _ = placement_preferences(
+        student_sector=np.array([0]), composite=np.array([50.0]), firm_sector=np.array([0, 1, 1]),
+        post_level=np.array([0.1, 0.9, 0.2]), certified=np.zeros(3, dtype=bool), capacity=np.array([1, 1, 1]),
+        expected_fit=np.array([0.0, 0.1, 0.6]))
+    assert prefs.tolist() == [[0, 2, 1]]
+    # expected fit never lifts another sector's firm above the student's own, even at 1
+    prefs, _, _ = placement_preferences(
+        student_sector=np.array([0]), composite=np.array([50.0]), firm_sector=np.array([1, 0]),
+        post_level=np.array([0.9, 0.1]), certified=np.zeros(2, dtype=bool), capacity=np.array([1, 1]),
+        expected_fit=np.array([1.0, 0.0]))
+    assert prefs.tolist() == [[1, 0]]
+
+
+# ---------------------------------------------------------------------------- the placement round's direct matching
+
+@st.composite
+def placement_rounds(draw: st.DrawFn) -> dict[str, object]:
+    """A random placement round: sectors, scores (with ties), post levels, certification, fit, places."""
+    n_students = draw(st.integers(0, 14))
+    n_firms = draw(st.integers(0, 7))
+    n_sectors = draw(st.integers(1, 3))
+    ints = st.integers(0, n_sectors - 1)
+    return dict(
+        student_sector=np.array(draw(st.lists(ints, min_size=n_students, max_size=n_students)), dtype=np.int64),
+        composite=np.array(draw(st.lists(st.sampled_from([40.0, 55.5, 60.0, 72.25, 90.0]),
+                                         min_size=n_students, max_size=n_students))),
+        firm_sector=np.array(draw(st.lists(ints, min_size=n_firms, max_size=n_firms)), dtype=np.int64),
+        post_level=np.array(draw(st.lists(st.sampled_from([0.1, 0.4, 0.7]), min_size=n_firms, max_size=n_firms))),
+        certified=np.array(draw(st.lists(st.booleans(), min_size=n_firms, max_size=n_firms)), dtype=bool),
+        capacity=np.array(draw(st.lists(st.integers(0, 3), min_size=n_firms, max_size=n_firms)), dtype=np.int64),
+        expected_fit=np.array(draw(st.lists(st.sampled_from([0.0, 0.3, 0.8]), min_size=n_firms, max_size=n_firms))),
+        certified_priority=draw(st.booleans()),
+        other_sectors_acceptable=draw(st.booleans()),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(placement_rounds())
+def test_the_direct_matching_equals_deferred_acceptance_on_the_rounds_rankings(round_: dict[str, object]) -> None:
+    prefs, firm_rank, rows = placement_preferences(**round_)  # type: ignore[arg-type]
+    capacity = round_["capacity"]
+    assert isinstance(capacity, np.ndarray)
+    expected = deferred_acceptance(prefs, firm_rank, capacity, firm_rank_row=rows)
+    found = placement_matching(**round_)  # type: ignore[arg-type]
+    assert found.tolist() == expected.tolist()
+    assert blocking_pairs(prefs, firm_rank, capacity, found, rows) == []
+
+
+def test_the_direct_matching_equals_the_oracle_on_a_larger_seeded_round() -> None:
+    rng = np.random.default_rng(18)
+    n_students, n_firms = 300, 40
+    round_ = dict(student_sector=rng.integers(0, 4, n_students), composite=rng.normal(60, 10, n_students),
+                  firm_sector=rng.integers(0, 4, n_firms), post_level=rng.beta(2, 5, n_firms),
+                  certified=rng.random(n_firms) < 0.3, capacity=rng.integers(0, 8, n_firms),
+                  expected_fit=rng.random(n_firms) * 0.5, certified_priority=True)
+    prefs, firm_rank, rows = placement_preferences(**round_)
+    expanded_rank = firm_rank[rows]  # the oracle takes one ranking per firm
+    assert placement_matching(**round_).tolist() == oracle(prefs, expanded_rank, round_["capacity"]).tolist()

@@ -15,7 +15,7 @@ from sim.engine.streams import RandomStreams, stream_key
 from sim.mechanisms import certification
 from sim.mechanisms.attrition import after_detection, request_attrition, weekly_probability
 from sim.mechanisms.certification import hold_exams, pass_probability
-from sim.mechanisms.contact import problems_caught
+from sim.mechanisms.contact import placement_knowledge, problems_caught
 from sim.mechanisms.enterprise_accounts import book_enterprise_week, codevelopment_hours_by_firm
 from sim.mechanisms.enterprise_pool import apprentice_capacity, post_staff_shares
 from sim.mechanisms.evaluation import composite_score
@@ -29,6 +29,7 @@ from sim.mechanisms.incentives import (
 )
 from sim.mechanisms.labour_market import _host_decisions, host_bar
 from sim.mechanisms.learning import SCHOOL_WEEK_HOURS, _grow, learn, school_week_shares
+from sim.mechanisms.matching import deferred_acceptance, placement_preferences
 from sim.mechanisms.mentor_development import away_in_practice, train_mentors, turn_over_mentors
 from sim.mechanisms.mentor_selection import (
     TEACHING_EXPERIENCE_YEARS,
@@ -45,7 +46,7 @@ from sim.mechanisms.participation import (
     expected_net_cost,
     participation_probability,
 )
-from sim.mechanisms.placement import _interleaved_places, free_places, place_apprentices
+from sim.mechanisms.placement import free_places, place_apprentices
 from sim.mechanisms.training_base import practice_hours_per_school_week
 from sim.model import TalentModel, build_world, resolve_scenario, run_one
 from sim.scenario.schema import CalendarParams
@@ -249,13 +250,6 @@ def test_apprentice_capacity_caps():
     np.testing.assert_array_equal(cap, [5, 2, 50, 9])
 
 
-def test_interleaved_places_fill_firms_evenly():
-    places = _interleaved_places(np.array([0, 1, 2]), np.array([10, 10, 2]), np.array([0.5, 0.1, 0.9]))
-    assert list(places[:6]) == [1, 0, 2, 1, 0, 2]  # round robin in firm order
-    counts = np.bincount(places[:7], minlength=3)
-    assert counts.max() - counts.min() <= 1
-
-
 def _placement_world(seed=1, **overrides):
     world = small_world(seed, **{"enterprises.initial_participation_share": 1.0, **overrides})
     world.week = 104  # first week of the 2+1 enterprise year (cohort 0 enrolled at week 0)
@@ -321,6 +315,28 @@ def test_placement_prefers_own_sector():
     assert np.count_nonzero(fit) == own_places  # own-sector places all used first
     assert (free_places(world)[:2] == 0).all()
     assert np.count_nonzero(placed & ~fit) > 0  # the rest go to other sectors
+
+
+def test_a_placement_round_is_the_student_optimal_stable_matching_of_its_rankings():
+    world = _placement_world(**{"intake.n_sectors": 3, "enterprises.staff_median": 60.0})
+    s, ent = world.students, world.enterprises
+    ent.coordination[:] = np.linspace(0.0, 1.0, ent.n)  # the school knows some firms' posts
+    needing = np.arange(s.n)
+    composite = composite_score(s, world.scenario.evaluation)
+    free = free_places(world)
+    assert free.sum() < s.n  # places are short: who gets them is the matching's choice
+    prefs, firm_rank, rows = placement_preferences(
+        s.sector, composite, ent.sector, ent.post_level, ent.certified, free,
+        expected_fit=placement_knowledge(world, np.arange(ent.n)))
+    expected = deferred_acceptance(prefs, firm_rank, free, firm_rank_row=rows)
+    place_apprentices(world)
+    np.testing.assert_array_equal(s.host[needing], expected)
+    # the best-scoring students of a sector have its own places
+    for sector in range(3):
+        own = (s.sector == sector) & (s.host >= 0) & (ent.sector[np.maximum(s.host, 0)] == sector)
+        others = (s.sector == sector) & ~own
+        if own.any() and others.any():
+            assert composite[own].min() >= composite[others].max()
 
 
 # --------------------------------------------------------------------------- mentoring

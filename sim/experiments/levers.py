@@ -70,6 +70,8 @@ class Lever:
     extra: Mapping[str, Any] = field(default_factory=dict)
     full_size_note: str = ""
     """Why the lever's effect on the scenario at its own size differs from the lever size (if it does)."""
+    reps: int | None = None
+    """Paired replications per arm when the effect is small against run-to-run noise (None: ``LEVER_REPS``)."""
 
     def change(self) -> str:
         """The stated change, as text."""
@@ -137,9 +139,12 @@ LEVERS: tuple[Lever, ...] = (
     Lever("Certified enterprises (tax credit)", {"incentives.certified_enterprise_share": 0.0},
           {"incentives.certified_enterprise_share": 0.33}, "participation (net cost: the surcharge credit)",
           "enterprise_participation_rate", +1, "Caishui [2019] No. 46"),
+    # a title moves participation by a few tenths of a percentage point of firm-years (only the firms holding one,
+    # a few a year): 8 replications cannot tell that from 0 at the lever size (model version 6: 95% CI -0.0001 to
+    # +0.0078), so the lever is measured with 32
     Lever("Demonstration titles", {"incentives.demonstration_unit_titles": False},
           {"incentives.demonstration_unit_titles": True}, "participation (what a title is worth to a firm)",
-          "enterprise_participation_rate", +1, "Li (2026) §6"),
+          "enterprise_participation_rate", +1, "Li (2026) §6", reps=32),
     Lever("Mentor remuneration", {"school_mentors.remuneration_yuan_per_month": 0.0},
           {"school_mentors.remuneration_yuan_per_month": 600.0}, "incentives (effort)", "mean_composite_score",
           +1, "Li (2026) §3.2, §6"),
@@ -276,15 +281,16 @@ def measure_levers(levers: Sequence[Lever] = LEVERS, reps: int = LEVER_REPS, see
     effects = []
     with make_backend(workers=workers) as backend:
         for lever in levers:
+            n = lever.reps or reps
             arms = []
             for values in (lever.low, lever.high):
                 scenario = resolve_scenario(SCENARIOS / f"{lever.scenario}.yaml",
                                             lever_overrides(lever, values, full_size))
-                table = replicate(scenario, reps, seed, backend=backend, progress=False, quiet=True)
+                table = replicate(scenario, n, seed, backend=backend, progress=False, quiet=True)
                 arms.append({o: table[o].to_numpy(dtype=float) for o in (lever.outcome, *COSTS)})
             diff = {o: arms[1][o] - arms[0][o] for o in arms[0]}
             effect = Interval.of(diff[lever.outcome])
-            effects.append(LeverEffect(lever, effect.mean, effect.low, effect.high, reps,
+            effects.append(LeverEffect(lever, effect.mean, effect.low, effect.high, n,
                                        Interval.of(diff["public_cost_yuan"]),
                                        Interval.of(diff["firms_training_cost_yuan"]),
                                        Interval.of(diff["public_cost_yuan"] + diff["firms_training_cost_yuan"])))
@@ -347,7 +353,8 @@ def _per_unit(e: LeverEffect) -> str:
 
 
 def _effect(e: LeverEffect) -> str:
-    return f"{_num(e.mean)} ({_num(e.ci_low)} to {_num(e.ci_high)})"
+    more = "" if e.reps == LEVER_REPS else f"; {e.reps} replications"
+    return f"{_num(e.mean)} ({_num(e.ci_low)} to {_num(e.ci_high)}{more})"
 
 
 def lever_table_markdown(effects: Sequence[LeverEffect], full_size: Sequence[LeverEffect] = (),
@@ -355,7 +362,8 @@ def lever_table_markdown(effects: Sequence[LeverEffect], full_size: Sequence[Lev
     """The lever tables of docs/model.md: at the lever size, and (``full_size``) on the scenarios at their own size."""
     lines = [
         f"Measured on `{LEVER_SCENARIO}` with {', '.join(f'`{k}` = {v}' for k, v in LEVER_SIZE.items())}, "
-        f"{LEVER_REPS} paired replications per arm (master seed {LEVER_SEED}); effect = high − low arm, "
+        f"{LEVER_REPS} paired replications per arm (master seed {LEVER_SEED}; more where a row says so); "
+        "effect = high − low arm, "
         "mean with 95% CI. Costs are the changes, high − low arm, of the public cost (`public_cost_yuan`: school "
         "special fund and government money spent, tax credit) and of the firms' spending on training "
         "(`firms_training_cost_yuan`), whole run, yuan (mean ± half the 95% CI); cost per unit of effect is "
@@ -382,8 +390,8 @@ def lever_table_markdown(effects: Sequence[LeverEffect], full_size: Sequence[Lev
         "",
         "**The same levers on the scenarios as shipped** (the baseline at its own size, 700 students a cohort and "
         "its own budgets; a budget a lever sets is scaled by the same 700/250), "
-        f"{LEVER_REPS} paired replications per arm (master seed {LEVER_SEED}), measured with model version "
-        f"{full_size_version} (cached in `docs/lever_effects_full_size.json`, rewritten by "
+        f"{LEVER_REPS} paired replications per arm (master seed {LEVER_SEED}; more where a row says so), "
+        f"measured with model version {full_size_version} (cached in `docs/lever_effects_full_size.json`, rewritten by "
         "`docs/regenerate.py levers`). Where the two sizes differ in sign or significance, or by much, the last "
         "column says why.",
         "",

@@ -122,6 +122,10 @@ WHERE: Mapping[str, Where] = {
                                                "mentor_incentives"),
     "incentives.demonstration_unit_value_yuan": Where(
         "only with demonstration-unit titles on: enterprise_incentives", "enterprise_incentives"),
+    "evaluation.host_contribution_weight": Where(
+        "only where hosts rate their apprentices' contribution otherwise than the other parts: in the baseline "
+        "the contribution part (about 0.64) is close to the mean of the four, so its weight leaves the index "
+        "where it is; in the traditional scheme the parts differ", "traditional"),
 }
 """Parameters that act only under a condition, and where each is checked."""
 

@@ -11,15 +11,17 @@ Shapley 1962, Theorem 2), and with it no student can gain by misreporting their 
 (Dubins & Freedman 1981; Roth 1982; the many-to-one case is surveyed in Roth 2008): the
 properties a bureau can defend to families.
 
-Two pure functions, no state, no randomness (ties are broken by index):
+Pure functions, no state, no randomness (ties are broken by index):
 
-* :func:`deferred_acceptance` - the algorithm on NumPy arrays.
-* :func:`placement_preferences` - the students' and firms' rankings built from the
-  rules of issue 18: firms rank candidates by sector fit, then composite score; students
-  rank firms by sector fit, then (optionally) certification, then post level.
-
-Not yet wired into a run: the city's placement phase will call these when the city lands
-on the engine's group index; a single programme still places as ``placement`` describes.
+* :func:`deferred_acceptance` - the algorithm on NumPy arrays, for any rankings.
+* :func:`placement_preferences` - the students' and firms' rankings of a placement round:
+  firms rank candidates by sector fit, then composite score; students rank firms by
+  sector fit (own sector, then the chance of a fitting post elsewhere), then
+  (optionally) certification, then post level.
+* :func:`placement_matching` - the same matching as the two above, found directly from
+  the rankings' structure in a few sorts; the placement phase (``sim.mechanisms.placement``)
+  calls it every round. ``tests/test_matching.py`` checks it against
+  ``deferred_acceptance``, and ``deferred_acceptance`` against the ``matching`` package.
 
 References (docs/city.md, References): Gale, D. & Shapley, L. S. (1962). College admissions
 and the stability of marriage. *American Mathematical Monthly* 69(1): 9-15. Roth, A. E.
@@ -143,14 +145,16 @@ def _check_inputs(prefs: np.ndarray, firm_rank: np.ndarray, capacity: np.ndarray
 
 def placement_preferences(student_sector: np.ndarray, composite: np.ndarray, firm_sector: np.ndarray,
                           post_level: np.ndarray, certified: np.ndarray, capacity: np.ndarray, *,
-                          certified_priority: bool = False,
+                          expected_fit: np.ndarray | None = None, certified_priority: bool = False,
                           other_sectors_acceptable: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The rankings of a city placement round, by the rules of issue 18, ready for :func:`deferred_acceptance`.
 
-    Students rank the firms with places: firms of their own sector first (sector fit),
-    then, when ``certified_priority``, certified firms (产教融合型企业) before the others,
-    then the higher post level (posts of more technical content teach more,
-    docs/model.md §7.12), then the firm's index. Firms rank candidates by sector fit (their
+    Students rank the firms with places by sector fit: firms of their own sector first,
+    then firms of other sectors by ``expected_fit``, the chance that the school finds the
+    student a post fitting their training there (the school's knowledge of the firm's
+    posts, docs/model.md §7.10); then, when ``certified_priority``, certified firms
+    (产教融合型企业) before the others; then the higher post level (posts of more technical
+    content teach more, docs/model.md §7.12); then the firm's index. Firms rank candidates by sector fit (their
     own sector's students first), then the higher composite score at the round, then the
     student's index. Every firm of a sector ranks alike, so the firms share one ranking per
     sector (``firm_rank_row`` is the firm's sector).
@@ -170,6 +174,8 @@ def placement_preferences(student_sector: np.ndarray, composite: np.ndarray, fir
         certified: bool array (firms,): the firm is on the bureau's certified list.
         capacity: int array (firms,): places the firm offers this round; a firm with no
             place is left off every list.
+        expected_fit: float array (firms,), 0-1: the chance of a fitting post with the firm
+            for a student of another sector (None: 0 for every firm).
         certified_priority: certified firms come before uncertified ones of the same
             sector fit in the students' lists.
         other_sectors_acceptable: students accept firms of another sector (after every
@@ -201,9 +207,10 @@ def placement_preferences(student_sector: np.ndarray, composite: np.ndarray, fir
     open_firms = np.flatnonzero(capacity > 0)
     prefs = np.full((n_students, len(open_firms)), UNMATCHED, dtype=np.int64)
     priority = ~certified[open_firms] if certified_priority else np.zeros(len(open_firms), dtype=bool)
+    fit = np.zeros(len(open_firms)) if expected_fit is None else np.asarray(expected_fit, dtype=float)[open_firms]
     for sector in np.unique(student_sector):
         misfit = firm_sector[open_firms] != sector
-        order = np.lexsort((open_firms, -post_level[open_firms], priority, misfit))
+        order = np.lexsort((open_firms, -post_level[open_firms], priority, np.where(misfit, -fit, 0.0), misfit))
         ranked = open_firms[order]
         if not other_sectors_acceptable:
             ranked = ranked[~misfit[order]]
@@ -211,4 +218,70 @@ def placement_preferences(student_sector: np.ndarray, composite: np.ndarray, fir
     return prefs, firm_rank, firm_sector
 
 
-__all__ = ["UNMATCHED", "deferred_acceptance", "placement_preferences"]
+def placement_matching(student_sector: np.ndarray, composite: np.ndarray, firm_sector: np.ndarray,
+                       post_level: np.ndarray, certified: np.ndarray, capacity: np.ndarray, *,
+                       expected_fit: np.ndarray | None = None, certified_priority: bool = False,
+                       other_sectors_acceptable: bool = True) -> np.ndarray:
+    """The student-optimal stable matching of a placement round, in two sorts instead of rounds of proposals.
+
+    The same matching as ``deferred_acceptance(*placement_preferences(...), capacity)``
+    with the same arguments (``tests/test_matching.py`` checks it on random instances),
+    found directly because the rankings of a placement round have a structure a general
+    matching does not:
+
+    1. *Own sector.* A firm ranks every student of its sector above any other, and a
+       student ranks every firm of their sector above any other, so in a stable matching
+       a sector's places go to the sector's own students as long as any is left without
+       one. Among them every firm ranks by composite score and every student ranks the
+       firms alike (certification, post level, index), so the one stable assignment is a
+       serial dictatorship: the sector's students in order of composite score each take
+       the best firm with a place left.
+    2. *Other sectors.* A student left after step 1 comes from a sector whose places are
+       all taken, and a firm with places left has placed every student of its own sector,
+       so every such firm ranks the students left by composite score alone, and every
+       student ranks the firms left alike (expected fit, certification, post level,
+       index). A common ranking on both sides again makes serial dictatorship the one
+       stable assignment.
+
+    A round of a 2,100-student programme costs a few sorts; a million students with tens
+    of thousands of firms, where the list of every student has a column per firm, stays
+    within memory (the general ``deferred_acceptance`` would need students x firms).
+
+    Arguments as :func:`placement_preferences`. Returns each student's firm, or ``UNMATCHED``.
+    """
+    student_sector = np.asarray(student_sector, dtype=np.int64)
+    firm_sector = np.asarray(firm_sector, dtype=np.int64)
+    composite = np.asarray(composite, dtype=float)
+    post_level = np.asarray(post_level, dtype=float)
+    left = np.array(capacity, dtype=np.int64)
+    n_students, n_firms = len(student_sector), len(firm_sector)
+    firm_of = np.full(n_students, UNMATCHED, dtype=np.int64)
+    if n_students == 0 or n_firms == 0:
+        return firm_of
+    priority = ~np.asarray(certified, dtype=bool) if certified_priority else np.zeros(n_firms, dtype=bool)
+    firm_index = np.arange(n_firms)
+    # the order every student ranks firms within a sector, and the order firms rank students
+    within_sector = np.lexsort((firm_index, -post_level, priority))
+    best_first = np.lexsort((np.arange(n_students), -composite))
+    for sector in np.unique(student_sector):
+        students = best_first[student_sector[best_first] == sector]
+        firms = within_sector[(firm_sector[within_sector] == sector) & (left[within_sector] > 0)]
+        _serial_dictatorship(students, firms, left, firm_of)
+    if other_sectors_acceptable:
+        fit = np.zeros(n_firms) if expected_fit is None else np.asarray(expected_fit, dtype=float)
+        students = best_first[firm_of[best_first] == UNMATCHED]
+        across = np.lexsort((firm_index, -post_level, priority, -fit))
+        firms = across[left[across] > 0]
+        _serial_dictatorship(students, firms, left, firm_of)
+    return firm_of
+
+
+def _serial_dictatorship(students: np.ndarray, firms: np.ndarray, left: np.ndarray, firm_of: np.ndarray) -> None:
+    """``students`` in turn take the first of ``firms`` with a place ``left``; updates ``left`` and ``firm_of``."""
+    places = np.repeat(firms, left[firms])
+    k = min(len(students), len(places))
+    firm_of[students[:k]] = places[:k]
+    left -= np.bincount(places[:k], minlength=len(left))
+
+
+__all__ = ["UNMATCHED", "deferred_acceptance", "placement_matching", "placement_preferences"]

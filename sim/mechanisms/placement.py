@@ -9,20 +9,27 @@ A placement runs for its term, the enterprise period it is in (the three-party
 agreement of school, firm and student; Ministry of Education et al. 2021, the internship
 rules): a firm that stops taking part keeps the apprentices it hosts until then, and
 their placements end (reason ``term_ended_host_withdrew``, not a dissolution) when the
-next enterprise period's round opens, where they are placed again. Places are limited by what each participating firm
-offers under the internship caps (10% of staff, 20% of the post's staff) and, under
-the dual-mentor system, by its active mentors' capacity. Students are matched to
-firms of their own sector first, then to any firm (a poorer fit, which raises
-attrition). Students are taken in a random order per round and the places are
-interleaved across firms so that firms fill evenly. Who is not placed stays on the
-school-only track.
+next enterprise period's round opens, where they are placed again. Places are limited by
+what each participating firm offers under the internship caps (10% of staff, 20% of the
+post's staff) and, under the dual-mentor system, by its active mentors' capacity.
 
-What the school knows of a partner's posts guides the pass over any sector (contact
-brings better-fitting placements): with ``knowledge_f = contact.placement_fit_gain x
-coordination_f``, the round offers first the places of the firms it knows best (in a
-random order among equals), and a student placed with a firm of another sector is put
-on a post that fits their training (not a misfit) with probability ``knowledge_f``.
-Without coordination the pass is as random as without contact.
+A round is a stable matching of the students needing a place to the firms' free places
+(``sim.mechanisms.matching``; Gale & Shapley 1962): students rank firms by sector fit
+(their own sector's firms first, then other sectors' firms by the chance of a post that
+fits their training there), then by post level (higher first); firms rank students of
+their own sector first, then by the school's composite score at the round. Of the
+stable matchings the round takes the student-optimal one (deferred acceptance with
+students proposing), the one no student can improve on by misreporting. So a sector's
+places go first to its own students, the best-scoring students take the best posts, and
+a student placed with a firm of another sector is a poorer fit, which raises attrition.
+Who is not placed stays on the school-only track.
+
+What the school knows of a partner's posts (contact brings better-fitting placements):
+with ``knowledge_f = contact.placement_fit_gain x coordination_f``, a student of another
+sector counts a firm's places as fitting with that chance, so ranks the firms the school
+knows best first, and a student placed with such a firm is put on a post that fits their
+training (not a misfit) with probability ``knowledge_f``. Without coordination every
+placement outside a sector is a misfit.
 """
 
 from __future__ import annotations
@@ -34,6 +41,8 @@ from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import ENTERPRISE, NO_ONE
 from sim.engine.world import RunTotals, World
 from sim.mechanisms.contact import placement_knowledge
+from sim.mechanisms.evaluation import composite_score
+from sim.mechanisms.matching import placement_matching
 
 
 def hosted_counts(world: World) -> np.ndarray:
@@ -79,15 +88,6 @@ def _never_placed_share(world: World, totals: RunTotals) -> float:
     s = world.students
     reached = s.reached_enterprise_period & totals.finished
     return rate(np.count_nonzero(reached & ~s.ever_placed), np.count_nonzero(reached))
-
-
-def _interleaved_places(firms: np.ndarray, free: np.ndarray, firm_order: np.ndarray) -> np.ndarray:
-    """One entry per free place, round-robin over firms in a random order."""
-    firms = firms[np.argsort(firm_order[firms], kind="stable")]
-    counts = free[firms]
-    places = np.repeat(firms, counts)
-    rank = np.arange(len(places)) - np.repeat(np.cumsum(counts) - counts, counts)
-    return places[np.argsort(rank, kind="stable")]
 
 
 def cohorts_in_placement_round(world: World) -> list[tuple[int, bool]]:
@@ -138,34 +138,18 @@ def place_apprentices(world: World) -> None:
     needing = np.concatenate(needing_parts)
     if len(needing) == 0:
         return
-    u_order = world.streams.uniform("placement.student_order", world.week, s.n)
-    needing = needing[np.argsort(u_order[needing], kind="stable")]
     ent = world.enterprises
-    firm_order = world.streams.uniform("placement.firm_order", world.week, ent.n)
-    free = free_places(world)
-    hosts = np.full(len(needing), NO_ONE, dtype=np.int32)
-    fit = np.zeros(len(needing), dtype=bool)
-    # first pass: own sector
-    for sector in np.unique(s.sector[needing]):
-        who = np.flatnonzero(s.sector[needing] == sector)
-        firms = np.flatnonzero((ent.sector == sector) & (free > 0))
-        places = _interleaved_places(firms, free, firm_order)
-        k = min(len(who), len(places))
-        hosts[who[:k]] = places[:k]
-        fit[who[:k]] = True
-        np.subtract.at(free, places[:k], 1)
-    own_sector = fit.copy()
-    # second pass: any sector, the firms whose posts the school knows best first; knowledge finds fitting posts
-    left = np.flatnonzero(hosts < 0)
     knowledge = placement_knowledge(world, np.arange(ent.n))
-    known_first = np.empty(ent.n)
-    known_first[np.lexsort((firm_order, -knowledge))] = np.arange(ent.n)
-    places = _interleaved_places(np.flatnonzero(free > 0), free, known_first)
-    k = min(len(left), len(places))
-    hosts[left[:k]] = places[:k]
-    if k and knowledge.any():
-        u = world.streams.uniform("placement.fitting_post", world.week, len(needing))
-        fit[left[:k]] = u[left[:k]] < knowledge[places[:k]]
+    hosts = placement_matching(
+        s.sector[needing], composite_score(s, world.scenario.evaluation, needing), ent.sector, ent.post_level,
+        ent.certified, free_places(world), expected_fit=knowledge)
+    own_sector = (hosts >= 0) & (ent.sector[np.maximum(hosts, 0)] == s.sector[needing])
+    fit = own_sector.copy()
+    # a student placed with a firm of another sector is on a fitting post as far as the school knows the firm
+    other = np.flatnonzero((hosts >= 0) & ~own_sector)
+    if len(other) and knowledge.any():
+        u = world.streams.uniform("placement.fitting_post", world.week, int(needing[other[-1]]) + 1)
+        fit[other] = u[needing[other]] < knowledge[hosts[other]]
     placed = hosts >= 0
     who = needing[placed]
     if len(who) == 0:
@@ -233,9 +217,11 @@ MECHANISM = Mechanism(
     name="placement",
     step=place_apprentices,
     reads=("enterprise_mentors.enterprise", "enterprise_mentors.vacant_until", "enterprises.capacity",
-           "enterprises.coordination", "enterprises.participating", "enterprises.sector", "students.enrol_week",
+           "enterprises.certified", "enterprises.coordination", "enterprises.participating",
+           "enterprises.post_level", "enterprises.sector", "students.enrol_week",
            # release() clears a job offer, but a term ends at an enterprise period's start, before any offer
-           "students.offered_by_host", "students.school_only", "students.sector", "students.stage"),
+           "students.offered_by_host", "students.practical_skill", "students.professionalism",
+           "students.school_only", "students.sector", "students.stage", "students.theory"),
     writes=("counters.placements", "counters.terms_ended_host_withdrew", "enterprises.placements_ended",
             "students.enterprise_mentor", "students.ever_placed", "students.host", "students.location",
             "students.placed_week", "students.sector_fit"),
@@ -248,7 +234,7 @@ MECHANISM = Mechanism(
         StateField("students", "placed_week", np.int32, -1, "week the current (or last) placement began, or -1"),
         StateField("enterprises", "placements_ended", np.int32, 0, "the firm's placements that have ended, whole run"),
     ),
-    streams=("placement.student_order", "placement.firm_order", "placement.fitting_post"),
+    streams=("placement.fitting_post",),
     outcomes=(
         Outcome("placement_rate", "Placement rate",
                 "Share of the students who finished (graduated or left) that were ever placed with a host.",
