@@ -1146,11 +1146,12 @@ class PeerModel(mesa.Model):
             firm.mentors = [EnterpriseMentor(self, firm) for _ in range(math.ceil(firm.capacity / per_mentor))]
             for m in firm.mentors:
                 m.vacant_until = m.select(0, 0)
-        concurrent = scenario.intake.cohort_size * min(scenario.intake.n_cohorts, scenario.calendar.programme_years)
+        sizes = scenario.intake.sizes()  # students of each cohort (intake.cohort_sizes, else cohort_size each)
+        together = min(scenario.intake.n_cohorts, scenario.calendar.programme_years)
+        concurrent = max(sum(sizes[c:c + together]) for c in range(len(sizes) - together + 1))
         n_posts = max(1, math.ceil(concurrent / scenario.school_mentors.students_per_mentor))
         self.school_mentors = [SchoolMentor(self) for _ in range(n_posts)]
-        self.cohorts = [[Student(self, c) for _ in range(scenario.intake.cohort_size)]
-                        for c in range(scenario.intake.n_cohorts)]
+        self.cohorts = [[Student(self, c) for _ in range(size)] for c, size in enumerate(sizes)]
         self.running = True
 
     @property

@@ -191,6 +191,9 @@ TEMPLATES: dict[str, str] = {
     "scenario.custom_without_blocks": "schedule 'custom' needs calendar.custom_blocks (a list of blocks)",
     "scenario.custom_blocks_too_long": (
         "calendar.custom_blocks last {total} weeks, longer than programme_years x {weeks_per_year} = {weeks}"),
+    "scenario.cohort_sizes_length": (
+        "intake.cohort_sizes gives {found} cohort sizes; expected one for each of the intake.n_cohorts = {n_cohorts} "
+        "cohorts, the first first (or none: every cohort intake.cohort_size)"),
     "scenario.weights_not_one": "evaluation weights must add up to 1, they add up to {total:g}",
     "scenario.host_weights_zero": "the four weights of a host's satisfaction (evaluation.host_*_weight) are all 0; "
                                   "at least one must be positive",
@@ -205,6 +208,15 @@ TEMPLATES: dict[str, str] = {
         "about {estimate:,.1f} GiB of memory, more than {limit:,.1f} GiB (the limit given); use fewer "
         "students (intake.cohort_size or intake.n_cohorts) or, if the machine has the memory, raise the "
         "limit with --max-memory GiB"),
+    # the same, for cohorts of different sizes (intake.cohort_sizes); {sizes}: "700, 1,400, 1,400"
+    "scenario.too_many_students_by_cohort": (
+        "{file}: {key}: cohorts of {sizes} students = {students:,} students need about {estimate:,.1f} GiB of "
+        "memory, more than {limit:,.1f} GiB (75% of this machine's memory); use fewer students "
+        "(intake.cohort_sizes) or, if the machine has the memory, raise the limit with --max-memory GiB"),
+    "scenario.too_many_students_by_cohort_for_limit": (
+        "{file}: {key}: cohorts of {sizes} students = {students:,} students need about {estimate:,.1f} GiB of "
+        "memory, more than {limit:,.1f} GiB (the limit given); use fewer students (intake.cohort_sizes) or, if "
+        "the machine has the memory, raise the limit with --max-memory GiB"),
 
     # ------------------------------------------------------------ city files (sim.scenario.city, city_loading)
     # {file}, {key}, {found} as for values above. {sector}: a sector's id; {sectors}: the

@@ -310,8 +310,10 @@ def test_an_override_reaches_one_programmes_scenario_only(tmp_path: Path) -> Non
                          "programmes.机电.school_mentors.students_per_mentor": 12}
     city = load_city(path, overrides)
     mech = city.programme("mechatronics")
-    # the same scenario as the file with the same override, the change from year 2 still applied
-    assert mech.scenario == load_scenario(tmp_path / "programmes" / "mech.yaml", {"intake.cohort_size": 900})
+    # the same scenario as the file with the same override, the change from year 2 still applied (as the
+    # scenario's intake.cohort_sizes, which the engine reads)
+    assert mech.scenario == load_scenario(tmp_path / "programmes" / "mech.yaml",
+                                          {"intake.cohort_size": 900, "intake.cohort_sizes": [900, 900, 600]})
     assert mech.cohort_sizes == (900, 900, 600)
     assert city.programme("commerce").scenario.intake.cohort_size == 300
     assert city.programme("机电").scenario.school_mentors.students_per_mentor == 12

@@ -100,6 +100,7 @@ def resolved(city: CityPlan) -> dict[str, Any]:
         values[f"{key}.sector_of"] = programme.sector_of
         values[f"{key}.cohort_sizes"] = programme.cohort_sizes
         scenario = programme.scenario.model_dump()
+        scenario["intake"].pop("cohort_sizes")  # the city's cohort_sizes_from_year, compared as cohort_sizes above
         values[f"{key}.scenario"] = {k: v for k, v in scenario.items() if k not in ("name", "question", "question_zh")}
     return values
 

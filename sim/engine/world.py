@@ -137,6 +137,12 @@ class World:
     this_week: WeekState = field(default_factory=WeekState)
     pending_dropouts: list[tuple[np.ndarray, str]] = field(default_factory=list)
     pending_terminations: list[tuple[np.ndarray, str]] = field(default_factory=list)
+    cohort_starts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Index of each cohort's first student, and the number of students last (cohorts are contiguous)."""
+
+    def __post_init__(self) -> None:
+        if len(self.cohort_starts) == 0:
+            self.cohort_starts = np.concatenate(([0], np.cumsum(self.scenario.intake.sizes(), dtype=np.int64)))
 
     def programme_week(self) -> np.ndarray:
         """Weeks since enrolment of every student (negative before enrolment)."""
@@ -148,14 +154,12 @@ class World:
 
     def cohort(self, c: int) -> slice:
         """The index range of cohort ``c`` (cohorts are contiguous, cohort by cohort)."""
-        size = self.scenario.intake.cohort_size
-        return slice(c * size, (c + 1) * size)
+        return slice(int(self.cohort_starts[c]), int(self.cohort_starts[c + 1]))
 
     def cohort_programme_week(self, c: int) -> int:
         """This week's programme week of cohort ``c`` (negative before it enrols)."""
-        return self.week - int(self.students.enrol_week[c * self.scenario.intake.cohort_size])
+        return self.week - int(self.students.enrol_week[self.cohort_starts[c]])
 
     def cohort_graduation_week(self, c: int) -> int:
         """The last programme week of cohort ``c``, as a simulation week."""
-        return int(self.students.enrol_week[c * self.scenario.intake.cohort_size]) + \
-            self.calendar.programme_weeks - 1
+        return int(self.students.enrol_week[self.cohort_starts[c]]) + self.calendar.programme_weeks - 1

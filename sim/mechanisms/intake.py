@@ -37,7 +37,7 @@ def draw_students(scenario: Scenario, streams: RandomStreams) -> dict[str, np.nd
     """The drawn attributes of every student of every cohort (not yet enrolled), by name."""
     p = scenario.intake
     n = scenario.n_students
-    cohort = np.repeat(np.arange(p.n_cohorts, dtype=np.int16), p.cohort_size)
+    cohort = np.repeat(np.arange(p.n_cohorts, dtype=np.int16), p.sizes())
     g = streams.generator
 
     def skill(mean: float, name: str) -> np.ndarray:

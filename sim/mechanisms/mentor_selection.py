@@ -87,8 +87,15 @@ def filled_from(start_week: int, delay_weeks: int, rounds: np.ndarray, horizon_w
 
 
 def n_school_mentor_posts(scenario: Scenario) -> int:
-    """Posts sized for the steady-state enrolment at the scenario's students-per-mentor ratio."""
-    concurrent = scenario.intake.cohort_size * min(scenario.intake.n_cohorts, scenario.calendar.programme_years)
+    """Posts sized for the most students enrolled at once at the scenario's students-per-mentor ratio.
+
+    At most ``programme_years`` yearly cohorts are in the programme together; with cohorts of
+    different sizes the posts are sized for the largest such run of consecutive cohorts (the
+    school hires for its peak enrolment at set-up).
+    """
+    sizes = np.asarray(scenario.intake.sizes(), dtype=np.int64)
+    window = min(scenario.intake.n_cohorts, scenario.calendar.programme_years)
+    concurrent = int(np.convolve(sizes, np.ones(window, dtype=np.int64), mode="valid").max())
     return max(1, math.ceil(concurrent / scenario.school_mentors.students_per_mentor))
 
 

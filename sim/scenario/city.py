@@ -271,19 +271,22 @@ class ProgrammePlan:
     name: str
     school: str
     scenario: Scenario
-    """The programme's validated scenario, overrides applied; ``cohort_sizes`` (not its ``intake.cohort_size``)
-    gives each cohort's size."""
+    """The programme's validated scenario, overrides applied, with the city's ``cohort_sizes_from_year`` as its
+    ``intake.cohort_sizes``."""
     sector_of: tuple[int, ...]
     """The city sector (an index into ``CityPlan.sectors``) of each of the programme's sectors."""
-    cohort_sizes: tuple[int, ...]
-    """Students enrolling in each cohort (one per ``intake.n_cohorts``), first cohort first."""
     file: str
     """The programme's scenario file as the city file resolves it (empty for a city of one built from a scenario)."""
 
     @property
+    def cohort_sizes(self) -> tuple[int, ...]:
+        """Students enrolling in each cohort (one per ``intake.n_cohorts``), first cohort first."""
+        return self.scenario.intake.sizes()
+
+    @property
     def n_students(self) -> int:
         """Students over all the programme's cohorts."""
-        return sum(self.cohort_sizes)
+        return self.scenario.n_students
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,8 +354,7 @@ def city_of_one(scenario: Scenario, source: str = "") -> CityPlan:
     sectors = tuple(Sector(f"sector_{i + 1}", f"行业 {i + 1}", f"sector {i + 1}", None) for i in range(n_sectors))
     school = SchoolSpec(name=scenario.name, level=scenario.programme.level)
     programme = ProgrammePlan(
-        name=scenario.name, school=school.name, scenario=scenario, sector_of=tuple(range(n_sectors)),
-        cohort_sizes=(scenario.intake.cohort_size,) * scenario.intake.n_cohorts, file="")
+        name=scenario.name, school=school.name, scenario=scenario, sector_of=tuple(range(n_sectors)), file="")
     return CityPlan(name=scenario.name, question=scenario.question, question_zh=scenario.question_zh,
                     sectors=sectors, schools=(school,), programmes=(programme,), enterprises=None,
                     vacancies_per_year={}, bureau=BureauSpec(), labour_market=CityLabourMarketSpec(),

@@ -61,6 +61,7 @@ from sim.scenario.loading import (
     _read_layers,
     load_scenario,
     parameter_key_template,
+    with_overrides,
 )
 from sim.scenario.memory import (
     BASE_BYTES,
@@ -477,11 +478,12 @@ def _resolve(city: City, source: str, programme_overrides: Mapping[str, Mapping[
             raise ScenarioError.from_template(
                 "city.horizons_differ", source, f"{key}.scenario", programme=repr(spec.name), years=years,
                 first=repr(horizon[0]), first_years=horizon[1])
+        if spec.cohort_sizes_from_year:  # the programme's cohorts as the city plans them (intake.cohort_sizes)
+            sizes = cohort_sizes(scenario.intake.cohort_size, n_cohorts, spec.cohort_sizes_from_year)
+            scenario = with_overrides(scenario, {"intake.cohort_sizes": list(sizes)}, source)
         plans.append(ProgrammePlan(
             name=spec.name, school=spec.school, scenario=scenario,
-            sector_of=tuple(sector_index[str(sector)] for sector in spec.sectors),
-            cohort_sizes=cohort_sizes(scenario.intake.cohort_size, n_cohorts, spec.cohort_sizes_from_year),
-            file=spec.scenario))
+            sector_of=tuple(sector_index[str(sector)] for sector in spec.sectors), file=spec.scenario))
     sectors = tuple(Sector(group.id, group.zh, group.en, group.code)
                     for group in (major_group(sector) for sector in city.sectors))
     enterprises = tuple(EnterpriseGroup(sector_index[str(group.sector)], group.count, group.staff_median,

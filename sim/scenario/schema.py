@@ -17,7 +17,7 @@ scale, shares in [0, 1]. Abilities are standardised (mean 0, sd 1).
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -73,6 +73,10 @@ class IntakeParams(StrictModel):
 
     cohort_size: int = param(700, "students", "Students enrolled per year", "students enrolling each year", **Positive)
     n_cohorts: int = param(3, "cohorts", "Number of cohorts", "number of yearly cohorts enrolled", ge=1, le=30)
+    cohort_sizes: list[Annotated[int, Field(gt=0)]] = param(
+        [], "students", "Students enrolled in each cohort",
+        "students enrolling in each cohort, the first cohort first (one per n_cohorts); empty: every cohort "
+        "cohort_size (a city file's cohort_sizes_from_year sets it)")
     # ability_sd <= 5: learning scales with exp(ability_effect x ability); a spread of 1e300 made it
     # overflow to inf and the graduates' mean scores NaN. 5 standard units is far beyond any cohort.
     ability_sd: float = param(
@@ -105,6 +109,18 @@ class IntakeParams(StrictModel):
         False, "-", "Enrol to the places firms commit",
         "a cohort enrols only as many students as the participating firms commit places for it (招生即招工): "
         "their places, shared by the cohorts whose enterprise periods overlap")
+
+    @model_validator(mode="after")
+    def validate_cohort_sizes(self) -> IntakeParams:
+        """Sizes by cohort, when given, name every cohort."""
+        if self.cohort_sizes and len(self.cohort_sizes) != self.n_cohorts:
+            raise ValueError(text("scenario.cohort_sizes_length", n_cohorts=self.n_cohorts,
+                                  found=len(self.cohort_sizes)))
+        return self
+
+    def sizes(self) -> tuple[int, ...]:
+        """Students enrolling in each cohort, the first first."""
+        return tuple(self.cohort_sizes) if self.cohort_sizes else (self.cohort_size,) * self.n_cohorts
 
 
 class Block(StrictModel):
@@ -829,7 +845,7 @@ class Scenario(StrictModel):
     @property
     def n_students(self) -> int:
         """Students over all cohorts."""
-        return self.intake.cohort_size * self.intake.n_cohorts
+        return sum(self.intake.sizes())
 
     @property
     def horizon_weeks(self) -> int:

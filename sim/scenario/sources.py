@@ -54,6 +54,8 @@ PARAMETER_SOURCES: dict[str, str] = {
     "simulation.horizon_years": "assumption (a design choice, as the description says)",
     # intake
     "intake.cohort_size": "assumption (a city programme: hundreds to a few thousand students)",
+    "intake.cohort_sizes": "none by default: every cohort intake.cohort_size (a planned change of intake, e.g. a "
+                           "city file's cohort_sizes_from_year, sets it)",
     "intake.n_cohorts": "assumption (one full 3-year programme of cohorts)",
     "intake.ability_sd": "assumption (scale convention: ability is standardised)",
     "intake.motivation_mean": _A,
