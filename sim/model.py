@@ -39,7 +39,7 @@ from sim.mechanisms.intake import draw_students
 from sim.mechanisms.mentor_selection import select_enterprise_mentors, select_school_mentors
 from sim.messages import text
 from sim.phases import MECHANISMS, declared_outcomes, declared_streams, state_fields, weekly_phases
-from sim.results import Recorder, RunResult, record_week, student_records, summarise
+from sim.results import Recorder, RunResult, record_week, student_records, summarise, training_market
 from sim.scenario import Scenario, resolve_scenario
 from sim.scenario.memory import check_memory
 
@@ -278,6 +278,7 @@ def run_one(scenario: Scenario | str | os.PathLike[str] | None = None, seed: int
         students=student_records(model.world) if students else None,
         events=model.world.events.to_frame() if events else None,
         wall_seconds=time.perf_counter() - started,
+        training_market=training_market(model.world),
     )
 
 
@@ -317,6 +318,7 @@ def run_batch(scenarios: Sequence[Scenario | str | os.PathLike[str] | None], see
         students=student_records(world) if students else None,
         events=world.events.to_frame() if events else None,
         wall_seconds=share,
+        training_market=training_market(world),
     ) for sc, seed, world, recorder in zip(resolved, seeds, worlds, recorders, strict=True)]
 
 

@@ -33,7 +33,7 @@ from sim.engine.population import (
     UNEMPLOYED,
     Stage,
 )
-from sim.engine.world import RunTotals, World
+from sim.engine.world import PlacementRound, RunTotals, World
 from sim.mechanisms.evaluation import composite_score
 from sim.mechanisms.labour_market import FOLLOW_UP_12M_WEEKS
 from sim.messages import text
@@ -254,6 +254,39 @@ def _codes(values: np.ndarray) -> np.ndarray[tuple[int], np.dtype[np.int8]]:
     return np.asarray(values, dtype=np.int8)
 
 
+def training_market(world: World) -> pd.DataFrame:
+    """BIBB's training-market indicators of the run, by year and sector (one row for each with a placement round).
+
+    As the Federal Institute for Vocational Education and Training counts the training
+    market each year (BIBB Datenreport, A1.1: new contracts, unfilled places and unplaced
+    applicants at the cut-off date): ``places_filled``, the placements made with the
+    sector's firms in the year's rounds; ``unfilled_places``, the free places the sector's
+    participating firms still had after the year's last round; ``places_offered`` =
+    filled + unfilled (BIBB's Angebot); ``placed_applicants``, the placements of the
+    sector's own students in the year's rounds (with a firm of any sector);
+    ``unplaced_applicants``, those who needed a place at the year's last round and have
+    none; ``demand`` = placed + unplaced (BIBB's Nachfrage); ``supply_demand_ratio`` =
+    offered / demand (BIBB's Angebots-Nachfrage-Relation, there x 100; NaN with no demand).
+    A year is 52 weeks of the run from week 0; rounds open at enterprise periods and their
+    half-year starts (``sim.mechanisms.placement``).
+    """
+    columns = ["year", "sector", "places_offered", "places_filled", "unfilled_places", "demand",
+               "placed_applicants", "unplaced_applicants", "supply_demand_ratio"]
+    rows = []
+    by_year: dict[int, list[PlacementRound]] = {}
+    for round_ in world.placement_rounds:
+        by_year.setdefault(round_.week // WEEKS_PER_YEAR, []).append(round_)
+    for year, rounds in by_year.items():
+        filled = np.sum([r.places_filled for r in rounds], axis=0)
+        placed = np.sum([r.placed_applicants for r in rounds], axis=0)
+        unfilled, unplaced = rounds[-1].unfilled_places, rounds[-1].unplaced_applicants
+        for sector in range(len(filled)):
+            offered, demand = int(filled[sector] + unfilled[sector]), int(placed[sector] + unplaced[sector])
+            rows.append((year, sector, offered, int(filled[sector]), int(unfilled[sector]), demand,
+                         int(placed[sector]), int(unplaced[sector]), offered / demand if demand else float("nan")))
+    return pd.DataFrame(rows, columns=columns)
+
+
 def student_records(world: World) -> pd.DataFrame:
     """One row per student: attributes, final skills, certificates, stage, employer, dates."""
     s = world.students
@@ -297,7 +330,9 @@ class RunResult:
     events: pd.DataFrame | None = None
     wall_seconds: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
+    training_market: pd.DataFrame | None = None
+    """BIBB's training-market indicators by year and sector (``training_market``)."""
 
 
 __all__ = ["TIMESERIES_COLUMNS", "Recorder", "RunResult", "horizon_warnings", "scenarios_horizon_warnings",
-           "student_records", "summarise"]
+           "student_records", "summarise", "training_market"]

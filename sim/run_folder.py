@@ -122,6 +122,8 @@ def write_run_folder(dest: Path, scenario: Scenario, scenario_file: str | None, 
             result.students.to_parquet(target("students.parquet"), index=False)
         if result.events is not None:
             result.events.to_parquet(target("events.parquet"), index=False)
+        if result.training_market is not None:
+            result.training_market.to_parquet(target("training_market.parquet"), index=False)
         if replications is not None:
             replications.to_parquet(target("replications.parquet"), index=False)
         target("manifest.json").write_text(json.dumps(

@@ -38,6 +38,7 @@ def assert_same_run(alone: RunResult, batched: RunResult) -> None:
     pd.testing.assert_frame_equal(batched.timeseries, alone.timeseries, check_exact=True)
     pd.testing.assert_frame_equal(batched.students, alone.students, check_exact=True)
     pd.testing.assert_frame_equal(batched.events, alone.events, check_exact=True)
+    pd.testing.assert_frame_equal(batched.training_market, alone.training_market, check_exact=True)
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)

@@ -91,6 +91,21 @@ class Curriculum:
     enterprise_mentor_hours: float = 0.0  # co-development hours enterprise mentors gave, whole run
 
 
+@dataclass(frozen=True, slots=True)
+class PlacementRound:
+    """What one placement round did, by sector (placement): the training market's counts (BIBB's indicators).
+
+    Each array has one element per sector (``intake.n_sectors``). Places are counted by the
+    firm's sector, applicants by the student's.
+    """
+
+    week: int
+    places_filled: np.ndarray  # placements made with the sector's firms
+    unfilled_places: np.ndarray  # the sector's participating firms' free places left after the round
+    placed_applicants: np.ndarray  # the sector's students placed (with a firm of any sector)
+    unplaced_applicants: np.ndarray  # the sector's students who needed a place and are left without one
+
+
 @dataclass(slots=True)
 class WeekState:
     """Typed records one phase hands later phases of the same week."""
@@ -137,6 +152,7 @@ class World:
     this_week: WeekState = field(default_factory=WeekState)
     pending_dropouts: list[tuple[np.ndarray, str]] = field(default_factory=list)
     pending_terminations: list[tuple[np.ndarray, str]] = field(default_factory=list)
+    placement_rounds: list[PlacementRound] = field(default_factory=list)  # placement: every round, in order
     cohort_starts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     """Index of each cohort's first student, and the number of students last (cohorts are contiguous)."""
 

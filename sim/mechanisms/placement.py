@@ -39,7 +39,7 @@ import numpy as np
 from sim.engine.declarations import StateField, Unit, rate
 from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import ENTERPRISE, NO_ONE
-from sim.engine.world import RunTotals, World
+from sim.engine.world import PlacementRound, RunTotals, World
 from sim.mechanisms.contact import placement_knowledge
 from sim.mechanisms.evaluation import composite_score
 from sim.mechanisms.matching import placement_matching
@@ -140,9 +140,11 @@ def place_apprentices(world: World) -> None:
         return
     ent = world.enterprises
     knowledge = placement_knowledge(world, np.arange(ent.n))
+    free = free_places(world)
     hosts = placement_matching(
         s.sector[needing], composite_score(s, world.scenario.evaluation, needing), ent.sector, ent.post_level,
-        ent.certified, free_places(world), expected_fit=knowledge)
+        ent.certified, free, expected_fit=knowledge)
+    _tally_round(world, needing, hosts, free)
     own_sector = (hosts >= 0) & (ent.sector[np.maximum(hosts, 0)] == s.sector[needing])
     fit = own_sector.copy()
     # a student placed with a firm of another sector is on a fitting post as far as the school knows the firm
@@ -167,6 +169,21 @@ def place_apprentices(world: World) -> None:
     world.events.add(world.week, who[~own & fitting], "placement", "other_sector_fitting_post",
                      s.host[who[~own & fitting]])
     world.events.add(world.week, who[~fitting], "placement", "other_sector", s.host[who[~fitting]])
+
+
+def _tally_round(world: World, needing: np.ndarray, hosts: np.ndarray, free: np.ndarray) -> None:
+    """Count the round's training market by sector (``World.placement_rounds``; BIBB's indicators)."""
+    sectors = world.scenario.intake.n_sectors
+    firm_sector = world.enterprises.sector
+    student_sector = world.students.sector[needing]
+    placed = hosts >= 0
+    filled = np.bincount(hosts[placed], minlength=len(free))
+    world.placement_rounds.append(PlacementRound(
+        week=world.week,
+        places_filled=np.bincount(firm_sector, weights=filled, minlength=sectors).astype(np.int64),
+        unfilled_places=np.bincount(firm_sector, weights=free - filled, minlength=sectors).astype(np.int64),
+        placed_applicants=np.bincount(student_sector[placed], minlength=sectors),
+        unplaced_applicants=np.bincount(student_sector[~placed], minlength=sectors)))
 
 
 def release(world: World, who: np.ndarray, *, keep_job_offer: bool) -> None:
