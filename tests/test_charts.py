@@ -262,7 +262,7 @@ def test_charts_for_run_writes_every_run_chart(run_folder):
     paths = charts.charts_for_run(run_folder)
     names = {p.stem for p in paths}
     assert names == {"stages", "distributions", "employment", "cost_effectiveness", "money", "shortfalls",
-                     "workload"}
+                     "workload", "training_market"}
     assert all(p.parent == Path(run_folder) / "charts" and p.stat().st_size > 0 for p in paths)
     assert len(paths) == 2 * len(names)
 
@@ -332,3 +332,25 @@ def test_shortfall_chart_shows_each_use_week_by_week_and_its_weeks_short():
     (image,) = ax.get_images()
     row = image.get_array()[USES.index("exam_fees")]
     assert (row.compressed() == 0.0).all() and row.mask.sum() > 0  # short every exam week, blank the others
+
+
+def test_the_training_market_chart_draws_offered_and_demand_per_sector(run_folder):
+    folder = load_folder(run_folder)
+    (table,) = folder.training_market.values()
+    fig = charts.figures_for_run(folder)["training_market"]
+    axes = [ax for ax in fig.axes if ax.patches]
+    assert len(axes) == min(table["sector"].nunique(), charts.MAX_SECTOR_PANELS)
+    first = table[table["sector"] == table["sector"].min()].sort_values("year")
+    heights = [patch.get_height() for patch in axes[0].patches]
+    # the places offered of each year, then the demand of each year
+    assert heights == first["places_offered"].tolist() + first["demand"].tolist()
+
+
+def test_a_run_folder_without_the_training_market_still_reports(run_folder, tmp_path):
+    import shutil
+
+    old = tmp_path / "old_run"
+    shutil.copytree(run_folder, old)
+    (old / "training_market.parquet").unlink()
+    folder = load_folder(old)
+    assert folder.training_market == {} and "training_market" not in charts.figures_for_run(folder)

@@ -128,7 +128,7 @@ def test_cli_report_prints_the_path_of_a_run_report_listing_what_differs_from_th
     assert "intake.cohort_size" in diff and ">700<" in diff and ">60<" in diff
     assert "One run: no confidence intervals" in html
     assert "what does a small programme deliver?" in html.lower()
-    assert len(re.findall(r'<img src="data:image/png;base64,', html)) == 7  # incl. the money shortfalls
+    assert len(re.findall(r'<img src="data:image/png;base64,', html)) == 8  # with shortfalls, training market
 
 
 def test_sweep_report_of_one_parameter_ranks_it(tmp_path):

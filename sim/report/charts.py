@@ -650,6 +650,51 @@ def workload_chart(timeseries: Mapping[str, pd.DataFrame], *, context: str, lang
     return fig
 
 
+MAX_SECTOR_PANELS = 6
+"""Sectors shown in the training-market chart (the largest by demand)."""
+
+
+@_styled
+def training_market_chart(tables: Mapping[str, pd.DataFrame], *, context: str, lang: str | None = None) -> Figure:
+    """Apprentice places offered against demand, year by year, one panel per sector (BIBB's training market).
+
+    Bars: places offered (filled + unfilled) and demand (placed + unplaced applicants) in each
+    year with a placement round; the number above a year is the supply-demand ratio (docs/model.md §9.2).
+
+    Args:
+        tables: The training-market table (``sim.results.training_market``) by scenario label; the first is drawn.
+        context: The title's context line.
+        lang: The chart's language.
+    """
+    table = next(iter(tables.values()))
+    sectors = list(table.groupby("sector")["demand"].sum().sort_values(ascending=False).index[:MAX_SECTOR_PANELS])
+    sectors.sort()
+    fig, axes = _panels(max(1, len(sectors)), ncols=min(3, max(1, len(sectors))), size=(3.6, 2.9), sharey=True)
+    if not sectors:
+        _no_data(axes[0], translate("no placement round in the run", lang))
+    for ax, sector in zip(axes, sectors, strict=False):
+        rows = table[table["sector"] == sector].sort_values("year")
+        x = rows["year"].to_numpy() + 1
+        ax.bar(x - 0.2, rows["places_offered"], width=0.4, color=_colour(0),
+               label=translate("places offered", lang))
+        ax.bar(x + 0.2, rows["demand"], width=0.4, color=_colour(1), label=translate("demand (applicants)", lang))
+        for xi, offered, demand, ratio in zip(x, rows["places_offered"], rows["demand"],
+                                              rows["supply_demand_ratio"], strict=True):
+            if np.isfinite(ratio):
+                ax.annotate(f"{ratio:.2f}", (xi, max(offered, demand)), textcoords="offset points", xytext=(0, 2),
+                            ha="center", fontsize=7)
+        ax.set_title(translate("sector {n}", lang).format(n=int(sector) + 1))
+        ax.set_xlabel(translate("year of the run", lang))
+        ax.set_ylabel(translate("places or applicants", lang))
+        ax.set_xticks(x)
+        ax.margins(y=0.15)
+        _thousands(ax)
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=2, frameon=False)
+    _title(fig, translate("Apprentice places offered against demand, by sector (number: offered / demand)", lang),
+           context)
+    return fig
+
+
 # ---------------------------------------------------------------------------- sweeps
 
 
@@ -907,6 +952,8 @@ def figures_for_run(folder: ResultsFolder, lang: str | None = None) -> dict[str,
         figures["money"] = money_chart(folder.timeseries, context=one_run, lang=lang)
         figures["shortfalls"] = shortfall_chart(folder.timeseries, context=one_run, lang=lang)
         figures["workload"] = workload_chart(folder.timeseries, context=one_run, lang=lang)
+    if folder.training_market:
+        figures["training_market"] = training_market_chart(folder.training_market, context=one_run, lang=lang)
     return figures
 
 
@@ -916,7 +963,7 @@ def figures_for_compare(folder: ResultsFolder, lang: str | None = None) -> dict[
     if folder.differences is not None and len(folder.differences):
         figures["differences"] = forest_chart(folder.differences, context=folder.context(lang), lang=lang)
     order = ("employment", "differences", "cost_effectiveness", "distributions", "stages", "money", "shortfalls",
-             "workload")
+             "workload", "training_market")
     return {name: figures[name] for name in order if name in figures}
 
 

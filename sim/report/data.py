@@ -168,6 +168,8 @@ class ResultsFolder:
         differences: Each scenario minus the first, per outcome, with CIs (compare only).
         timeseries: Weekly time series by scenario label (one run each).
         students: Per-student records by scenario label (one run each).
+        training_market: The training market by year and sector, by scenario label (one run each; a run's
+            folder from before the table existed has none).
         results: A sweep's one row per run (sweep only).
         sensitivity: A sobol or morris sweep's indices (sweep only).
         parameters: The parameters a sweep varied.
@@ -189,6 +191,7 @@ class ResultsFolder:
     differences: pd.DataFrame | None = None
     timeseries: dict[str, pd.DataFrame] = field(default_factory=dict)
     students: dict[str, pd.DataFrame] = field(default_factory=dict)
+    training_market: dict[str, pd.DataFrame] = field(default_factory=dict)
     results: pd.DataFrame | None = None
     sensitivity: pd.DataFrame | None = None
     parameters: list[str] = field(default_factory=list)
@@ -391,6 +394,9 @@ def _load_run(folder: Path, manifest: dict[str, Any]) -> ResultsFolder:
             target[info.label] = table
         else:
             result.notes.append(text("reporting.table_missing", name=name))
+    market = _read_table(folder / "training_market.parquet")
+    if market is not None:
+        result.training_market[info.label] = market
     return result
 
 

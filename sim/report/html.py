@@ -76,6 +76,9 @@ CAPTIONS = {
     "shortfalls": N_("Each use of the programme's money is paid only from the sources earmarked for it: week by "
                      "week, the share of its need they paid (dark: went short; blank: nothing was needed)."),
     "workload": N_("Guidance hours demanded per hour available; above the dashed line mentors are overloaded."),
+    "training_market": N_("Each year's placement rounds as BIBB counts a training market: places offered (filled "
+                          "and left unfilled) against demand (applicants placed and left unplaced), by sector; "
+                          "above 1, more places than applicants."),
     "heatmap": N_("Mean outcome for each combination of two parameters (averaged over the other parameters)."),
     "sobol": N_("Share of the outcome's variance due to each parameter alone (S1) and with its interactions (ST)."),
     "morris": N_("Morris elementary effects: far right parameters matter most; high ones act non-linearly or "
