@@ -97,13 +97,16 @@ def create_city_enterprises(scenario: Scenario, streams: RandomStreams,
     """
     parts = []
     for index, sector_id, count, staff_median, staff_log_sd in groups:
-        firms = _draw_firms(scenario, streams, count,
-                            lambda attribute, sector_id=sector_id: f"enterprises.{sector_id}.{attribute}",
-                            staff_median, staff_log_sd)
+        firms = _draw_firms(scenario, streams, count, _sector_stream(sector_id), staff_median, staff_log_sd)
         parts.append({"sector": np.full(count, index, dtype=np.int16), **firms})
     if not parts:
         return {name: np.zeros(0) for name in ("sector", *CITY_ATTRIBUTES)}
     return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+
+
+def _sector_stream(sector_id: str) -> Callable[[str], str]:
+    """The stream name of an attribute of a city sector's firms: ``enterprises.<sector id>.<attribute>``."""
+    return lambda attribute: f"enterprises.{sector_id}.{attribute}"
 
 
 CITY_ATTRIBUTES = ("staff", "post_staff", "post_level", "capacity", "willingness", "participating", "certified")
