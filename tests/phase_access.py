@@ -26,8 +26,8 @@ from sim.engine.world import World
 
 ARRAY_PARTS = ("students", "school_mentors", "enterprise_mentors", "enterprises")
 RECORD_PARTS = ("counters", "curriculum", "this_week")
-WHOLE_PARTS = ("ledger", "pending_dropouts", "pending_terminations")
-SERVICES = ("scenario", "calendar", "streams", "events", "week")
+WHOLE_PARTS = ("ledger", "pending_dropouts", "pending_terminations", "placement_rounds")
+SERVICES = ("scenario", "calendar", "streams", "events", "week", "cohort_starts")
 STRUCTURAL = ("n",)
 """Sizes of a population: structure, not state."""
 
@@ -163,6 +163,7 @@ def snapshot(world: World) -> dict[str, Any]:
     out["ledger"] = (world.ledger.balance.copy(), world.ledger.paid_in.copy(), world.ledger.spent.copy())
     for name in ("pending_dropouts", "pending_terminations"):
         out[name] = _copy(getattr(world, name))
+    out["placement_rounds"] = len(world.placement_rounds)  # a record only ever appended to
     return out
 
 

@@ -11,11 +11,12 @@ import numpy as np
 import pytest
 
 from sim.engine.streams import RandomStreams
-from sim.mechanisms.enterprise_pool import CITY_ATTRIBUTES, create_city_enterprises, create_enterprises
+from sim.mechanisms.enterprise_pool import create_city_enterprises, create_enterprises
 from sim.phases import declared_streams
 from sim.scenario import resolve_scenario
 
 SCENARIO = resolve_scenario(None, {})
+CITY_ATTRIBUTES = ("staff", "post_staff", "post_level", "capacity", "willingness", "participating", "certified")
 
 
 def pool(groups: list[tuple[int, str, int, float, float]], seed: int = 3) -> dict[str, np.ndarray]:
@@ -80,3 +81,8 @@ def test_a_programmes_own_pool_is_drawn_as_before() -> None:
     again = create_enterprises(SCENARIO, streams)
     for name in alone:
         assert alone[name].tolist() == again[name].tolist()
+
+
+def test_a_pool_without_sectors_has_no_firm() -> None:
+    firms = pool([])
+    assert set(firms) == {"sector", *CITY_ATTRIBUTES} and all(len(values) == 0 for values in firms.values())

@@ -39,7 +39,7 @@ from sim.outcomes import unit
 from sim.scenario import Scenario, scenario_from_dict
 from sim.scenario import schema as schema_module
 from sim.scenario.loading import ScenarioError
-from sim.scenario.schema import WEEKS_PER_YEAR, Block, CalendarParams, EvaluationParams
+from sim.scenario.schema import WEEKS_PER_YEAR, Block, CalendarParams, EvaluationParams, IntakeParams
 
 TEST_CAPS: dict[str, tuple[float | None, float | None]] = {
     # (low, high) drawn here, inside the schema's own bounds: small, fast runs
@@ -57,7 +57,7 @@ TEST_CAPS: dict[str, tuple[float | None, float | None]] = {
 MAX_BLOCKS = 8
 """Most custom calendar blocks drawn."""
 
-CROSS_FIELD_MODELS = {CalendarParams, EvaluationParams}
+CROSS_FIELD_MODELS = {CalendarParams, EvaluationParams, IntakeParams}
 """Sections with a model validator, whose strategies below are written by hand."""
 
 
@@ -153,6 +153,18 @@ def calendar_strategy(draw: st.DrawFn, prefix: str = "calendar.") -> dict[str, A
 
 
 @st.composite
+def intake_strategy(draw: st.DrawFn, prefix: str = "intake.") -> dict[str, Any]:
+    """Intake: no sizes by cohort, or one size for each cohort (as small as ``intake.cohort_size`` here)."""
+    values = draw(st.fixed_dictionaries(
+        {k: v for k, v in _field_strategies(IntakeParams, prefix).items() if k != "cohort_sizes"}))
+    low, high = TEST_CAPS[prefix + "cohort_size"]
+    sizes = st.lists(st.integers(int(low or 1), int(high or 1)), min_size=values["n_cohorts"],
+                     max_size=values["n_cohorts"])
+    values["cohort_sizes"] = draw(st.one_of(st.just([]), sizes))
+    return values
+
+
+@st.composite
 def evaluation_strategy(draw: st.DrawFn) -> dict[str, float]:
     """Evaluation weights: composite shares that add up to 1 (the last drawn takes what is left); the
     host's relative weights each in [0, 1], not all 0."""
@@ -177,6 +189,8 @@ def model_strategy(model: type[BaseModel], prefix: str = "") -> st.SearchStrateg
         return calendar_strategy(prefix)
     if model is EvaluationParams:
         return evaluation_strategy()
+    if model is IntakeParams:
+        return intake_strategy(prefix)
     return st.fixed_dictionaries(_field_strategies(model, prefix))
 
 

@@ -99,18 +99,15 @@ def create_city_enterprises(scenario: Scenario, streams: RandomStreams,
     for index, sector_id, count, staff_median, staff_log_sd in groups:
         firms = _draw_firms(scenario, streams, count, _sector_stream(sector_id), staff_median, staff_log_sd)
         parts.append({"sector": np.full(count, index, dtype=np.int16), **firms})
-    if not parts:
-        return {name: np.zeros(0) for name in ("sector", *CITY_ATTRIBUTES)}
+    if not parts:  # no sector: no firm (the attributes' arrays, empty)
+        return {"sector": np.zeros(0, dtype=np.int16),
+                **_draw_firms(scenario, streams, 0, _sector_stream("none"), 1.0, 0.0)}
     return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
 
 
 def _sector_stream(sector_id: str) -> Callable[[str], str]:
     """The stream name of an attribute of a city sector's firms: ``enterprises.<sector id>.<attribute>``."""
     return lambda attribute: f"enterprises.{sector_id}.{attribute}"
-
-
-CITY_ATTRIBUTES = ("staff", "post_staff", "post_level", "capacity", "willingness", "participating", "certified")
-"""The attributes ``create_city_enterprises`` draws per sector (besides the sector itself)."""
 
 
 MECHANISM = Mechanism(

@@ -240,6 +240,7 @@ MECHANISM = Mechanism(
            "students.offered_by_host", "students.practical_skill", "students.professionalism",
            "students.school_only", "students.sector", "students.stage", "students.theory"),
     writes=("counters.placements", "counters.terms_ended_host_withdrew", "enterprises.placements_ended",
+            "placement_rounds",
             "students.enterprise_mentor", "students.ever_placed", "students.host", "students.location",
             "students.placed_week", "students.sector_fit"),
     state=(

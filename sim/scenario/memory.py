@@ -96,14 +96,15 @@ def check_memory(scenario: Scenario, limit_bytes: int | None = None, source: str
     limit = default_memory_limit_bytes() if limit_bytes is None else limit_bytes
     estimate = estimate_run_bytes(scenario)
     if estimate > limit:
-        given = "" if limit_bytes is None else "_for_limit"
         if scenario.intake.cohort_sizes:
             raise ScenarioError.from_template(
-                f"scenario.too_many_students_by_cohort{given}", source, "intake.cohort_sizes",
+                "scenario.too_many_students_by_cohort" if limit_bytes is None
+                else "scenario.too_many_students_by_cohort_for_limit", source, "intake.cohort_sizes",
                 sizes=", ".join(f"{size:,}" for size in scenario.intake.cohort_sizes), students=scenario.n_students,
                 estimate=estimate / GIB, limit=limit / GIB)
         raise ScenarioError.from_template(
-            f"scenario.too_many_students{given}", source, "intake.cohort_size", cohort_size=scenario.intake.cohort_size,
+            "scenario.too_many_students" if limit_bytes is None else "scenario.too_many_students_for_limit",
+            source, "intake.cohort_size", cohort_size=scenario.intake.cohort_size,
             n_cohorts=scenario.intake.n_cohorts, students=scenario.n_students, estimate=estimate / GIB,
             limit=limit / GIB)
     return estimate
