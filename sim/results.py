@@ -122,10 +122,12 @@ def count_week(batch: Batch) -> WeekCounts:
     if runs == 1:
         stages = np.bincount(s.stage, minlength=len(Stage))[None, :]
         locations = np.bincount(s.location, minlength=3)[None, :]
-    else:  # (run, code) pairs counted at once
-        student = groups.group_of("students")
-        stages = np.bincount(student * len(Stage) + s.stage, minlength=runs * len(Stage)).reshape(runs, len(Stage))
-        locations = np.bincount(student * 3 + s.location, minlength=runs * 3).reshape(runs, 3)
+    else:  # (run, stage, location) triples counted at once; stages and locations are its sums (whole numbers)
+        place = s.stage * 3 + s.location  # int8: at most 7 x 3 + 2
+        both = np.bincount(groups.group_codes("students", len(Stage) * 3) + place,
+                           minlength=runs * len(Stage) * 3).reshape(runs, len(Stage), 3)
+        stages = both.sum(axis=2)
+        locations = both.sum(axis=1)
     return WeekCounts(
         stages=stages,
         locations=locations,
@@ -181,8 +183,9 @@ def record_week(batch: Batch, recorders: Sequence[Recorder]) -> None:
     rows[:, COLUMN["n_at_school"]] = counts.locations[:, SCHOOL]
     rows[:, COLUMN["n_at_enterprise"]] = counts.locations[:, ENTERPRISE]
     # students in the programme are the enrolled ones (stages BASIC to INTERNSHIP), so each run's block is enrolled[g]
+    in_programme = np.flatnonzero(counts.in_programme)  # found once for the three scores
     for name in ("theory", "practical_skill", "professionalism"):
-        rows[:, COLUMN[f"mean_{name}"]] = _block_means(getattr(s, name)[counts.in_programme], enrolled)
+        rows[:, COLUMN[f"mean_{name}"]] = _block_means(getattr(s, name)[in_programme], enrolled)
     spent = np.stack([w.ledger.spent for w in worlds])  # (runs, sources, uses)
     rows[:, COLUMN["spent_yuan"]] = spent.reshape(len(worlds), -1).sum(axis=1)
     rows[:, [COLUMN[f"spent_{use}_yuan"] for use in USES]] = spent.sum(axis=1)
@@ -199,11 +202,12 @@ def record_week(batch: Batch, recorders: Sequence[Recorder]) -> None:
         batch.school_mentors.teaching_quality[counts.sm_active], counts.school_mentors_active)
     rows[:, COLUMN["enterprise_mentor_technical_skill"]] = _block_means(
         batch.enterprise_mentors.technical_skill[counts.em_active], counts.enterprise_mentors_active)
-    for column, mentors, population in (("school_mentor_workload", batch.school_mentors, "school_mentors"),
-                                        ("enterprise_mentor_workload", batch.enterprise_mentors,
-                                         "enterprise_mentors")):
-        loaded = mentors.workload > 0
-        rows[:, COLUMN[column]] = _block_means(mentors.workload[loaded], batch.counts(population, loaded))
+    loaded = batch.school_mentors.workload > 0
+    rows[:, COLUMN["school_mentor_workload"]] = _block_means(batch.school_mentors.workload[loaded],
+                                                             batch.counts("school_mentors", loaded))
+    loaded = batch.enterprise_mentors.workload > 0
+    rows[:, COLUMN["enterprise_mentor_workload"]] = _block_means(batch.enterprise_mentors.workload[loaded],
+                                                                 batch.counts("enterprise_mentors", loaded))
     for g, (world, recorder) in enumerate(zip(worlds, recorders, strict=True)):
         row = rows[g]
         given = world.this_week.guidance
