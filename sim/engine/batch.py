@@ -134,8 +134,9 @@ class Batch:
         """
         if self.n_runs == 1:
             return local
-        group = self.groups.group_of(owner_population)
-        return self.groups.to_global(population, local, group if owners is None else group[owners])
+        # as GroupIndex.to_global, with the block starts of the owners' groups gathered once per batch
+        offsets = self.groups.offsets(population, owner_population)
+        return np.where(local >= 0, local + (offsets if owners is None else offsets[owners]), local)
 
     def concatenated(self, value: Callable[[World], np.ndarray]) -> np.ndarray:
         """``value(world)`` of every run (one element per agent of some population), end to end."""
