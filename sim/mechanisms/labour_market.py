@@ -41,7 +41,6 @@ from sim.engine.population import (
     AWAY,
     BASIC,
     EMPLOYED,
-    ENTERPRISE,
     FURTHER_STUDY,
     INTERNSHIP,
     NO_ONE,
@@ -71,13 +70,7 @@ def search_start_week(calendar: ProgrammeCalendar, lm: LabourMarketParams) -> in
 
 def final_enterprise_period(calendar: ProgrammeCalendar) -> tuple[int, int] | None:
     """First and last programme week of the calendar's last enterprise period (None if it has none)."""
-    firm = calendar.location == ENTERPRISE
-    weeks = np.flatnonzero(firm)
-    if len(weeks) == 0:
-        return None
-    end = int(weeks[-1])
-    before = np.flatnonzero(~firm[:end])
-    return (int(before[-1]) + 1 if len(before) else 0), end
+    return calendar.final_enterprise_period  # found once, when the calendar is built
 
 
 def host_decision_week(calendar: ProgrammeCalendar, lm: LabourMarketParams) -> int:

@@ -108,7 +108,7 @@ def planned_practical_skill(world: World) -> np.ndarray:
 
 def planned_weeks_per_placement(calendar: ProgrammeCalendar) -> int:
     """Enterprise weeks of the programme's plan: the term of a placement from the first enterprise week on."""
-    return int(np.count_nonzero(calendar.location == ENTERPRISE))
+    return calendar.enterprise_weeks  # counted once, when the calendar is built
 
 
 def ex_ante_net_cost_per_week(world: World) -> float:
@@ -181,7 +181,7 @@ def expected_net_cost(world: World, firms: np.ndarray) -> np.ndarray:
     ent = world.enterprises
     weeks = planned_weeks_per_placement(world.calendar)
     net = training_net_cost_per_week(world, firms) * weeks
-    net -= tax_credit.expected_credit_per_placement(world, weeks)[firms]
+    net -= tax_credit.expected_credit_per_placement(world, weeks, firms)
     if sc.incentives.demonstration_unit_titles:
         net -= np.where(ent.demonstration_unit[firms], sc.incentives.demonstration_unit_value_yuan, 0.0) * \
             weeks / WEEKS_PER_YEAR
@@ -210,7 +210,7 @@ def participation_probability(world: World, net_cost_yuan: np.ndarray,
     ent = world.enterprises
     log_odds = (ent.willingness[firms] + pp.stay_bonus_log_odds * ent.participating[firms]
                 - pp.net_cost_sensitivity_per_10k_yuan * net_cost_yuan / 10_000.0
-                + pp.satisfaction_effect * (ent.satisfaction()[firms] - 0.5))
+                + pp.satisfaction_effect * (ent.satisfaction(firms) - 0.5))
     return 1.0 / (1.0 + np.exp(-log_odds))
 
 

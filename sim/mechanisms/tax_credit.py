@@ -78,8 +78,9 @@ def credit_week(batch: Batch, qualifying: np.ndarray) -> np.ndarray:
     return credit
 
 
-def expected_credit_per_placement(world: World, weeks_per_placement: float) -> np.ndarray:
-    """The credit each firm expects per placement it hosts, yuan (0 for a firm not certified).
+def expected_credit_per_placement(world: World, weeks_per_placement: float,
+                                  firms: np.ndarray | slice = slice(None)) -> np.ndarray:
+    """The credit each of ``firms`` expects per placement it hosts, yuan (0 for a firm not certified).
 
     The credit share of the placement's planned qualifying investment, at most the firm's
     yearly surcharges spread over its places (a firm that fills its places can use no more
@@ -88,8 +89,8 @@ def expected_credit_per_placement(world: World, weeks_per_placement: float) -> n
     ent = world.enterprises
     sc = world.scenario
     full = sc.incentives.tax_credit_share * qualifying_yuan(sc, weeks_per_placement)
-    cap = surcharge_yuan_per_year(sc, ent.staff) / np.maximum(ent.capacity, 1)
-    return np.where(ent.certified, np.minimum(full, cap), 0.0)
+    cap = surcharge_yuan_per_year(sc, ent.staff[firms]) / np.maximum(ent.capacity[firms], 1)
+    return np.where(ent.certified[firms], np.minimum(full, cap), 0.0)
 
 
 MECHANISM = Mechanism(
