@@ -122,8 +122,9 @@ def rate_by_hosts(world: World, who: np.ndarray, retained: np.ndarray) -> None:
 
 
 def _add_one(totals: np.ndarray, at: np.ndarray, value: np.ndarray | float) -> None:
-    """``np.add.at(totals, at, value)`` for a single position ``at``."""
-    totals[at] += value
+    """``np.add.at(totals, at, value)`` for a single position ``at`` (one element of ``value``), by scalar indexing."""
+    i = int(at[0])
+    totals[i] += value if isinstance(value, float) else value[0]
 
 
 def _part_outcome(part: str) -> Outcome:
