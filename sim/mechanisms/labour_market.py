@@ -46,6 +46,7 @@ from sim.engine.population import (
     NO_ONE,
     OPEN_MARKET,
     UNEMPLOYED,
+    Students,
 )
 from sim.engine.world import RunTotals, World
 from sim.mechanisms.attrition import weekly_probability
@@ -181,7 +182,11 @@ def run_labour_market(batch: Batch) -> None:
     """Host decisions, search, graduation, job loss and follow-up snapshots for this week."""
     s = batch.students
     week = batch.week
-    found = _search(batch, batch.positions("students", _decide_and_find_searchers))
+    final_year = batch.positions("students", _decide_and_find_searchers)
+    # the unemployed (stage UNEMPLOYED) are never final-year students (in the programme), so the two
+    # sets are disjoint and their sorted union is each run's searchers in ascending order, run by run
+    searching = np.sort(np.concatenate((final_year, _unemployed_searching(s, week))))
+    found = _search(batch, searching)
     if len(found):
         s.week_job_found[found] = week
         s.employer[found] = OPEN_MARKET
@@ -207,12 +212,12 @@ def run_labour_market(batch: Batch) -> None:
 
 
 def _decide_and_find_searchers(world: World) -> np.ndarray:
-    """This week's path choices and host offers in ``world``'s run, then who searches the open market (ascending).
+    """This week's path choices and host offers in ``world``'s run, then the final-year students who search (ascending).
 
     Final-year students choose their path at the search start and hosts decide on offers at
     the decision week. Searching: final-year students past the search start (hosted ones
-    once their host has decided), and unemployed graduates (those not seeking work only a
-    year after graduation).
+    once their host has decided); the unemployed graduates who search are found over the
+    whole batch (``_unemployed_searching``).
     """
     s = world.students
     lm = world.scenario.labour_market
@@ -235,10 +240,17 @@ def _decide_and_find_searchers(world: World) -> np.ndarray:
             if cohort_week < decision_week:  # hosted apprentices wait for their host's decision
                 seeking &= s.host[sl] < 0
             parts.append(np.flatnonzero(seeking) + sl.start)
+    return np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+
+
+def _unemployed_searching(s: Students, week: int) -> np.ndarray:
+    """Unemployed graduates who search the open market this week (those not seeking work only a year after graduation).
+
+    Positions in ``s`` (a run's students or a batch's), ascending.
+    """
     unemployed = (s.stage == UNEMPLOYED) & \
-        (~s.not_seeking | (world.week > s.week_graduated + FOLLOW_UP_12M_WEEKS) & (s.week_graduated >= 0))
-    parts.append(np.flatnonzero(unemployed))
-    return np.sort(np.concatenate(parts))
+        (~s.not_seeking | (week > s.week_graduated + FOLLOW_UP_12M_WEEKS) & (s.week_graduated >= 0))
+    return np.flatnonzero(unemployed)
 
 
 def _graduate_and_follow_up(world: World) -> None:
