@@ -102,7 +102,7 @@ class Batch:
         """
         if self.n_runs == 1:  # a single run: its own value (the common case, kept cheap)
             return value(self.worlds[0])
-        return self.spread([value(w) for w in self.worlds], population, idx)
+        return self._of_each_run(value, population, idx)
 
     def param(self, path: str, population: Population = "students",
               idx: np.ndarray | None = None) -> float | np.ndarray:
@@ -115,7 +115,18 @@ class Batch:
             getter = _PARAMETER_GETTERS.setdefault(path, operator.attrgetter(f"scenario.{path}"))
         if self.n_runs == 1:
             return getter(self.worlds[0])
-        return self.spread([getter(w) for w in self.worlds], population, idx)
+        return self._of_each_run(getter, population, idx)
+
+    def _of_each_run(self, value: Callable[[World], Any], population: Population,
+                     idx: np.ndarray | None) -> float | np.ndarray:
+        """``spread`` of ``value(world)`` of each run, reading each run once and building no list while all agree."""
+        worlds = self.worlds
+        first = value(worlds[0])
+        for g in range(1, len(worlds)):
+            other = value(worlds[g])
+            if other != first:  # the runs differ: the values so far all equal ``first``
+                return self.spread([first] * g + [other] + [value(w) for w in worlds[g + 1:]], population, idx)
+        return first
 
     def spread(self, values: Sequence[float], population: Population = "students",
                idx: np.ndarray | None = None) -> float | np.ndarray:

@@ -177,9 +177,9 @@ def pay_weekly_needs(batch: Batch) -> None:
     sm_active = batch.school_mentors.active(week)
     school_mentor = batch.local_to_global("school_mentors", s.school_mentor)  # once: three masks use it
     away = mentors_away_teaching(batch, school_mentor)
-    enterprise_mentor = batch.local_to_global("enterprise_mentors", s.enterprise_mentor)
     on_site = at_firm & (s.enterprise_mentor >= 0)
-    em_active = (np.bincount(enterprise_mentor[on_site], minlength=batch.enterprise_mentors.n) > 0) \
+    enterprise_mentor = batch.local_to_global("enterprise_mentors", s.enterprise_mentor[on_site], on_site)
+    em_active = (np.bincount(enterprise_mentor, minlength=batch.enterprise_mentors.n) > 0) \
         & batch.enterprise_mentors.active(week)
     em_active &= np.asarray(batch.param("programme.dual_mentor", "enterprise_mentors"), dtype=bool)
 
