@@ -98,12 +98,14 @@ def host_rating_parts(world: World, who: np.ndarray, retained: np.ndarray) -> np
     s = world.students
     host = s.host[who]
     need = post_need(world.enterprises.post_level[host])
-    skill_fit = np.minimum(1.0, s.practical_skill[who] / np.maximum(need, 1e-9))
-    professionalism = s.professionalism[who] / 100.0
     cost = s.hosted_cost_yuan[who]
-    contribution = np.minimum(1.0, np.divide(s.hosted_output_yuan[who], cost, out=np.zeros(len(who)),
-                                             where=cost > 0))
-    return np.vstack([skill_fit, professionalism, contribution, retained.astype(float)])
+    parts = np.empty((len(HOST_PARTS), len(who)))  # filled row by row (np.vstack's overhead is most of the cost)
+    parts[0] = np.minimum(1.0, s.practical_skill[who] / np.maximum(need, 1e-9))  # skill fit
+    parts[1] = s.professionalism[who] / 100.0
+    parts[2] = np.minimum(1.0, np.divide(s.hosted_output_yuan[who], cost, out=np.zeros(len(who)),
+                                         where=cost > 0))  # contribution
+    parts[3] = retained  # retention: 1.0 for those who joined the host
+    return parts
 
 
 def rate_by_hosts(world: World, who: np.ndarray, retained: np.ndarray) -> None:
