@@ -224,6 +224,5 @@ class Batch:
             n = int(needed[g])
             if n:
                 first = int(starts[g])
-                out[first:first + n] = w.streams.normal(stream, week, n) if kind == "normal" \
-                    else w.streams.uniform(stream, week, n)
+                w.streams.fill(kind, stream, week, out[first:first + n])
         return out
