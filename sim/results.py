@@ -163,6 +163,8 @@ def _block_means(values: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     by its size: exactly ``ndarray.mean`` of the run's values alone (the same pairwise sum over
     the same values in the same order; ``np.add.reduceat`` would sum differently).
     """
+    if len(sizes) == 1:  # a single run: its values are the block
+        return np.array([np.add.reduce(values) / int(sizes[0]) if sizes[0] else np.nan])
     means = np.full(len(sizes), np.nan)
     stop = 0
     for g, n in enumerate(sizes.tolist()):
@@ -170,6 +172,16 @@ def _block_means(values: np.ndarray, sizes: np.ndarray) -> np.ndarray:
         if n:
             means[g] = np.add.reduce(values[start:stop]) / n
     return means
+
+
+_SPENT_ON = np.array([COLUMN[f"spent_{use}_yuan"] for use in USES])
+_SPENT_FROM = np.array([COLUMN[f"spent_{src}_yuan"] for src in SOURCES])
+_FUNDED_SHARE = np.array([COLUMN[f"funded_share_{use}"] for use in USES])
+
+
+def _by_run(arrays: list[np.ndarray]) -> np.ndarray:
+    """The runs' arrays stacked, run first (a single run's array viewed so, without a copy)."""
+    return arrays[0][None] if len(arrays) == 1 else np.stack(arrays)
 
 
 def record_week(batch: Batch, recorders: Sequence[Recorder]) -> None:
@@ -200,15 +212,14 @@ def record_week(batch: Batch, recorders: Sequence[Recorder]) -> None:
     in_programme = np.flatnonzero(counts.in_programme)  # found once for the three scores
     for name in ("theory", "practical_skill", "professionalism"):
         rows[:, COLUMN[f"mean_{name}"]] = _block_means(getattr(s, name)[in_programme], enrolled)
-    spent = np.stack([w.ledger.spent for w in worlds])  # (runs, sources, uses)
+    spent = _by_run([w.ledger.spent for w in worlds])  # (runs, sources, uses)
     rows[:, COLUMN["spent_yuan"]] = spent.reshape(len(worlds), -1).sum(axis=1)
-    rows[:, [COLUMN[f"spent_{use}_yuan"] for use in USES]] = spent.sum(axis=1)
-    rows[:, [COLUMN[f"spent_{src}_yuan"] for src in SOURCES]] = spent.sum(axis=2)
-    rows[:, COLUMN["balance_yuan"]] = np.stack([w.ledger.balance for w in worlds]).sum(axis=1)
-    need = np.stack([w.ledger.week_need for w in worlds])
-    paid = np.stack([w.ledger.week_paid for w in worlds])
-    rows[:, [COLUMN[f"funded_share_{use}"] for use in USES]] = np.divide(paid, need, out=np.full(need.shape, np.nan),
-                                                                         where=need > 0)
+    rows[:, _SPENT_ON] = spent.sum(axis=1)
+    rows[:, _SPENT_FROM] = spent.sum(axis=2)
+    rows[:, COLUMN["balance_yuan"]] = _by_run([w.ledger.balance for w in worlds]).sum(axis=1)
+    need = _by_run([w.ledger.week_need for w in worlds])
+    paid = _by_run([w.ledger.week_paid for w in worlds])
+    rows[:, _FUNDED_SHARE] = np.divide(paid, need, out=np.full(need.shape, np.nan), where=need > 0)
     rows[:, COLUMN["n_participating_enterprises"]] = counts.participating
     rows[:, COLUMN["n_active_school_mentors"]] = counts.school_mentors_active
     rows[:, COLUMN["n_active_enterprise_mentors"]] = counts.enterprise_mentors_active
