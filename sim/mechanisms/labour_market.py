@@ -223,15 +223,14 @@ def _decide_and_find_searchers(world: World) -> np.ndarray:
     lm = world.scenario.labour_market
     search_week = search_start_week(world.calendar, lm)
     decision_week = host_decision_week(world.calendar, lm)
-    for c in range(world.scenario.intake.n_cohorts):
-        cohort_week = world.cohort_programme_week(c)
+    cohort_weeks = [world.cohort_programme_week(c) for c in range(world.scenario.intake.n_cohorts)]
+    for c, cohort_week in enumerate(cohort_weeks):
         if cohort_week == search_week:
             _choose_paths(world, world.cohort(c))
         if cohort_week == decision_week:
             _host_decisions(world, world.cohort(c))
     parts = []
-    for c in range(world.scenario.intake.n_cohorts):
-        cohort_week = world.cohort_programme_week(c)
+    for c, cohort_week in enumerate(cohort_weeks):  # a cohort's programme week is the same all this week
         if search_week <= cohort_week < world.calendar.programme_weeks:
             sl = world.cohort(c)
             stage = s.stage[sl]
