@@ -18,6 +18,7 @@ import pandas as pd
 
 from sim.engine.batch import Batch
 from sim.engine.calendar import build_calendar
+from sim.engine.ledger import SOURCES, USES
 from sim.engine.mechanism import Outcome
 from sim.engine.population import (
     BASIC,
@@ -48,81 +49,32 @@ TIMESERIES_COLUMNS: tuple[str, ...] = tuple(s.name for s in SERIES)
 """The weekly time-series columns, in order (declared in ``sim.outcomes.SERIES``)."""
 
 
-class Recorder:
-    """Pre-sized weekly time series plus the running means the summary needs."""
+COUNT_COLUMNS: frozenset[str] = frozenset(k for k in TIMESERIES_COLUMNS if k.startswith("n_") or k == "week")
+"""The time-series columns that are whole numbers (int64 in ``Recorder.frame``)."""
 
-    __slots__ = ("_row", "apprentices_per_enterprise_mentor", "columns", "mentees_per_school_mentor")
+COLUMN: dict[str, int] = {name: k for k, name in enumerate(TIMESERIES_COLUMNS)}
+"""Each time-series column's position in a row of ``Recorder.table``."""
+
+
+class Recorder:
+    """Pre-sized weekly time series plus the running means the summary needs.
+
+    The series is one (weeks x columns) table, so a week's row is written at once
+    (``record_week``); ``columns`` are views of the table's columns.
+    """
+
+    __slots__ = ("_row", "apprentices_per_enterprise_mentor", "columns", "mentees_per_school_mentor", "table")
 
     def __init__(self, weeks: int) -> None:
-        self.columns = {name: np.full(weeks, np.nan) for name in TIMESERIES_COLUMNS}
+        self.table = np.full((weeks, len(TIMESERIES_COLUMNS)), np.nan)
+        self.columns = {name: self.table[:, k] for name, k in COLUMN.items()}
         self._row = 0
         self.mentees_per_school_mentor: list[float] = []
         self.apprentices_per_enterprise_mentor: list[float] = []
 
-    def record(self, world: World, counts: WeekCounts, g: int = 0) -> None:
-        """Fill this week's row for ``world``, run ``g`` of the batch ``counts`` were counted over."""
-        s = world.students
-        c = self.columns
-        r = self._row
-        stages = counts.stages[g]
-        apprentices = int(counts.apprentices[g])
-        enrolled = int(stages[BASIC] + stages[SKILL] + stages[INTERNSHIP])
-        c["week"][r] = world.week
-        c["n_not_enrolled"][r] = stages[NOT_ENROLLED]
-        c["n_student"][r] = enrolled - apprentices
-        c["n_apprentice"][r] = apprentices
-        c["n_employee"][r] = stages[EMPLOYED]
-        c["n_further_study"][r] = stages[FURTHER_STUDY]
-        c["n_unemployed"][r] = stages[UNEMPLOYED]
-        c["n_dropped_out"][r] = stages[DROPPED_OUT]
-        c["n_basic"][r] = stages[BASIC]
-        c["n_skill"][r] = stages[SKILL]
-        c["n_internship"][r] = stages[INTERNSHIP]
-        c["n_at_school"][r] = counts.locations[g, SCHOOL]
-        c["n_at_enterprise"][r] = counts.locations[g, ENTERPRISE]
-        if enrolled:
-            in_prog = counts.in_programme[counts.student_blocks[g]]
-            c["mean_theory"][r] = s.theory[in_prog].mean()
-            c["mean_practical_skill"][r] = s.practical_skill[in_prog].mean()
-            c["mean_professionalism"][r] = s.professionalism[in_prog].mean()
-        ledger = world.ledger
-        c["spent_yuan"][r] = ledger.total_spent
-        for use, v in ledger.spent_by_use().items():
-            c[f"spent_{use}_yuan"][r] = v
-        for src, v in ledger.spent_by_source().items():
-            c[f"spent_{src}_yuan"][r] = v
-        c["balance_yuan"][r] = ledger.balance.sum()
-        for use, share in ledger.week_funded_share().items():
-            c[f"funded_share_{use}"][r] = share
-        c["n_participating_enterprises"][r] = counts.participating[g]
-        n_sm_active = int(counts.school_mentors_active[g])
-        n_em_active = int(counts.enterprise_mentors_active[g])
-        c["n_active_school_mentors"][r] = n_sm_active
-        c["n_active_enterprise_mentors"][r] = n_em_active
-        if n_sm_active:
-            sm_active = counts.sm_active[counts.school_mentor_blocks[g]]
-            c["school_mentor_teaching_quality"][r] = world.school_mentors.teaching_quality[sm_active].mean()
-        if n_em_active:
-            em_active = counts.em_active[counts.enterprise_mentor_blocks[g]]
-            c["enterprise_mentor_technical_skill"][r] = world.enterprise_mentors.technical_skill[em_active].mean()
-        given = world.this_week.guidance
-        sm_load = world.school_mentors.workload
-        loaded = sm_load > 0
-        c["school_mentor_workload"][r] = sm_load[loaded].mean() if loaded.any() else np.nan
-        em_load = world.enterprise_mentors.workload
-        loaded = em_load > 0
-        c["enterprise_mentor_workload"][r] = em_load[loaded].mean() if loaded.any() else np.nan
-        c["school_guidance_share"][r] = (given.school_mentor_supply_hours / given.school_mentor_demand_hours
-                                         if given.school_mentor_demand_hours > 0 else np.nan)
-        c["enterprise_guidance_share"][r] = (given.enterprise_mentor_supply_hours
-                                             / given.enterprise_mentor_demand_hours
-                                             if given.enterprise_mentor_demand_hours > 0 else np.nan)
-        c["curriculum_alignment"][r] = world.curriculum.alignment
-        if enrolled and n_sm_active:
-            self.mentees_per_school_mentor.append(enrolled / n_sm_active)
-        mentored = int(counts.mentored[g])
-        if mentored:
-            self.apprentices_per_enterprise_mentor.append(mentored / int(counts.mentoring[g]))
+    def record(self, row: np.ndarray) -> None:
+        """Fill this week's row with ``row`` (one value per column, NaN where a value is undefined)."""
+        self.table[self._row] = row
         self._row += 1
 
     def recorded(self, column: str) -> np.ndarray:
@@ -130,9 +82,20 @@ class Recorder:
         return self.columns[column][: self._row]
 
     def frame(self) -> pd.DataFrame:
-        """The weekly time series recorded so far."""
-        df = pd.DataFrame({k: v[: self._row] for k, v in self.columns.items()})
-        return df.astype({k: "int64" for k in TIMESERIES_COLUMNS if k.startswith("n_") or k == "week"})
+        """The weekly time series recorded so far (counts and the week as int64).
+
+        The count columns are converted before the frame is made (``DataFrame.astype`` on the
+        frame costs ten times as much); like ``astype``, a count that is not a finite number raises.
+        """
+        data: dict[str, np.ndarray] = {}
+        for name, values in self.columns.items():
+            values = values[: self._row]
+            if name in COUNT_COLUMNS:
+                if not np.isfinite(values).all():
+                    raise ValueError(f"the time-series column {name!r} has a value that is not a count")
+                values = values.astype(np.int64)
+            data[name] = values
+        return pd.DataFrame(data)
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,10 +136,12 @@ def count_week(batch: Batch) -> WeekCounts:
     if runs == 1:
         stages = np.bincount(s.stage, minlength=len(Stage))[None, :]
         locations = np.bincount(s.location, minlength=3)[None, :]
-    else:  # (run, code) pairs counted at once
-        student = groups.group_of("students")
-        stages = np.bincount(student * len(Stage) + s.stage, minlength=runs * len(Stage)).reshape(runs, len(Stage))
-        locations = np.bincount(student * 3 + s.location, minlength=runs * 3).reshape(runs, 3)
+    else:  # (run, stage, location) triples counted at once; stages and locations are its sums (whole numbers)
+        place = s.stage * 3 + s.location  # int8: at most 7 x 3 + 2
+        both = np.bincount(groups.group_codes("students", len(Stage) * 3) + place,
+                           minlength=runs * len(Stage) * 3).reshape(runs, len(Stage), 3)
+        stages = both.sum(axis=2)
+        locations = both.sum(axis=1)
     return WeekCounts(
         stages=stages,
         locations=locations,
@@ -191,11 +156,100 @@ def count_week(batch: Batch) -> WeekCounts:
         enterprise_mentor_blocks=groups.blocks("enterprise_mentors"))
 
 
+def _block_means(values: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """The mean of each run's block of ``values`` (run ``g``: ``sizes[g]`` values after run ``g - 1``'s); NaN if empty.
+
+    Each block is summed on its own, by ``np.add.reduce`` over a contiguous slice, and divided
+    by its size: exactly ``ndarray.mean`` of the run's values alone (the same pairwise sum over
+    the same values in the same order; ``np.add.reduceat`` would sum differently).
+    """
+    if len(sizes) == 1:  # a single run: its values are the block
+        return np.array([np.add.reduce(values) / int(sizes[0]) if sizes[0] else np.nan])
+    means = np.full(len(sizes), np.nan)
+    stop = 0
+    for g, n in enumerate(sizes.tolist()):
+        start, stop = stop, stop + n
+        if n:
+            means[g] = np.add.reduce(values[start:stop]) / n
+    return means
+
+
+_SPENT_ON = np.array([COLUMN[f"spent_{use}_yuan"] for use in USES])
+_SPENT_FROM = np.array([COLUMN[f"spent_{src}_yuan"] for src in SOURCES])
+_FUNDED_SHARE = np.array([COLUMN[f"funded_share_{use}"] for use in USES])
+
+
+def _by_run(arrays: list[np.ndarray]) -> np.ndarray:
+    """The runs' arrays stacked, run first (a single run's array viewed so, without a copy)."""
+    return arrays[0][None] if len(arrays) == 1 else np.stack(arrays)
+
+
 def record_week(batch: Batch, recorders: Sequence[Recorder]) -> None:
-    """Fill this week's time-series row of every run of ``batch`` (``recorders[g]``: run ``g``'s)."""
+    """Fill this week's time-series row of every run of ``batch`` (``recorders[g]``: run ``g``'s).
+
+    The rows of all runs are made at once, column by column over the runs: counts over the
+    batch's arrays (``count_week``), means over each run's own block, money from each run's
+    ledger (stacked: a sum over one axis of the stack adds the same numbers in the same
+    order as the sum over that run's ledger alone).
+    """
     counts = count_week(batch)
-    for g, (world, recorder) in enumerate(zip(batch.worlds, recorders, strict=True)):
-        recorder.record(world, counts, g)
+    worlds = batch.worlds
+    s = batch.students
+    rows = np.full((batch.n_runs, len(TIMESERIES_COLUMNS)), np.nan)
+    stages = counts.stages
+    enrolled = stages[:, BASIC] + stages[:, SKILL] + stages[:, INTERNSHIP]
+    rows[:, COLUMN["week"]] = batch.week
+    for name, stage in (("n_not_enrolled", NOT_ENROLLED), ("n_employee", EMPLOYED),
+                        ("n_further_study", FURTHER_STUDY), ("n_unemployed", UNEMPLOYED),
+                        ("n_dropped_out", DROPPED_OUT), ("n_basic", BASIC), ("n_skill", SKILL),
+                        ("n_internship", INTERNSHIP)):
+        rows[:, COLUMN[name]] = stages[:, stage]
+    rows[:, COLUMN["n_student"]] = enrolled - counts.apprentices
+    rows[:, COLUMN["n_apprentice"]] = counts.apprentices
+    rows[:, COLUMN["n_at_school"]] = counts.locations[:, SCHOOL]
+    rows[:, COLUMN["n_at_enterprise"]] = counts.locations[:, ENTERPRISE]
+    # students in the programme are the enrolled ones (stages BASIC to INTERNSHIP), so each run's block is enrolled[g]
+    in_programme = np.flatnonzero(counts.in_programme)  # found once for the three scores
+    for name in ("theory", "practical_skill", "professionalism"):
+        rows[:, COLUMN[f"mean_{name}"]] = _block_means(getattr(s, name)[in_programme], enrolled)
+    spent = _by_run([w.ledger.spent for w in worlds])  # (runs, sources, uses)
+    rows[:, COLUMN["spent_yuan"]] = spent.reshape(len(worlds), -1).sum(axis=1)
+    rows[:, _SPENT_ON] = spent.sum(axis=1)
+    rows[:, _SPENT_FROM] = spent.sum(axis=2)
+    rows[:, COLUMN["balance_yuan"]] = _by_run([w.ledger.balance for w in worlds]).sum(axis=1)
+    need = _by_run([w.ledger.week_need for w in worlds])
+    paid = _by_run([w.ledger.week_paid for w in worlds])
+    rows[:, _FUNDED_SHARE] = np.divide(paid, need, out=np.full(need.shape, np.nan), where=need > 0)
+    rows[:, COLUMN["n_participating_enterprises"]] = counts.participating
+    rows[:, COLUMN["n_active_school_mentors"]] = counts.school_mentors_active
+    rows[:, COLUMN["n_active_enterprise_mentors"]] = counts.enterprise_mentors_active
+    rows[:, COLUMN["school_mentor_teaching_quality"]] = _block_means(
+        batch.school_mentors.teaching_quality[counts.sm_active], counts.school_mentors_active)
+    rows[:, COLUMN["enterprise_mentor_technical_skill"]] = _block_means(
+        batch.enterprise_mentors.technical_skill[counts.em_active], counts.enterprise_mentors_active)
+    loaded = batch.school_mentors.workload > 0
+    rows[:, COLUMN["school_mentor_workload"]] = _block_means(batch.school_mentors.workload[loaded],
+                                                             batch.counts("school_mentors", loaded))
+    loaded = batch.enterprise_mentors.workload > 0
+    rows[:, COLUMN["enterprise_mentor_workload"]] = _block_means(batch.enterprise_mentors.workload[loaded],
+                                                                 batch.counts("enterprise_mentors", loaded))
+    for g, (world, recorder) in enumerate(zip(worlds, recorders, strict=True)):
+        row = rows[g]
+        given = world.this_week.guidance
+        if given.school_mentor_demand_hours > 0:
+            row[COLUMN["school_guidance_share"]] = given.school_mentor_supply_hours / given.school_mentor_demand_hours
+        if given.enterprise_mentor_demand_hours > 0:
+            row[COLUMN["enterprise_guidance_share"]] = (given.enterprise_mentor_supply_hours
+                                                        / given.enterprise_mentor_demand_hours)
+        row[COLUMN["curriculum_alignment"]] = world.curriculum.alignment
+        recorder.record(row)
+        n_enrolled = int(enrolled[g])
+        n_sm_active = int(counts.school_mentors_active[g])
+        if n_enrolled and n_sm_active:
+            recorder.mentees_per_school_mentor.append(n_enrolled / n_sm_active)
+        mentored = int(counts.mentored[g])
+        if mentored:
+            recorder.apprentices_per_enterprise_mentor.append(mentored / int(counts.mentoring[g]))
 
 
 def run_totals(world: World, recorder: Recorder) -> RunTotals:

@@ -1397,6 +1397,18 @@ def test_streams_prefix_property():
         np.testing.assert_array_equal(st.normal("y", 3, 100)[:n_small], st.normal("y", 3, n_small))
 
 
+def test_streams_fill_writes_the_draws_they_return():
+    # the batch writes each run's draws straight into its block (RandomStreams.fill): the same numbers
+    st = RandomStreams(7)
+    for n in (1, 10, 2100):
+        block = np.full(n + 3, -1.0)
+        st.fill("uniform", "x", 3, block[2:2 + n])
+        np.testing.assert_array_equal(block[2:2 + n], st.uniform("x", 3, n))
+        st.fill("normal", "y", 3, block[2:2 + n])
+        np.testing.assert_array_equal(block[2:2 + n], st.normal("y", 3, n))
+        assert block[0] == block[1] == block[-1] == -1.0
+
+
 def test_stream_key_is_stable_crc32():
     assert stream_key("learning.shock") == zlib.crc32(b"learning.shock") == 1863658265
 

@@ -102,7 +102,7 @@ class Batch:
         """
         if self.n_runs == 1:  # a single run: its own value (the common case, kept cheap)
             return value(self.worlds[0])
-        return self.spread([value(w) for w in self.worlds], population, idx)
+        return self._of_each_run(value, population, idx)
 
     def param(self, path: str, population: Population = "students",
               idx: np.ndarray | None = None) -> float | np.ndarray:
@@ -115,7 +115,18 @@ class Batch:
             getter = _PARAMETER_GETTERS.setdefault(path, operator.attrgetter(f"scenario.{path}"))
         if self.n_runs == 1:
             return getter(self.worlds[0])
-        return self.spread([getter(w) for w in self.worlds], population, idx)
+        return self._of_each_run(getter, population, idx)
+
+    def _of_each_run(self, value: Callable[[World], Any], population: Population,
+                     idx: np.ndarray | None) -> float | np.ndarray:
+        """``spread`` of ``value(world)`` of each run, reading each run once and building no list while all agree."""
+        worlds = self.worlds
+        first = value(worlds[0])
+        for g in range(1, len(worlds)):
+            other = value(worlds[g])
+            if other != first:  # the runs differ: the values so far all equal ``first``
+                return self.spread([first] * g + [other] + [value(w) for w in worlds[g + 1:]], population, idx)
+        return first
 
     def spread(self, values: Sequence[float], population: Population = "students",
                idx: np.ndarray | None = None) -> float | np.ndarray:
@@ -134,8 +145,9 @@ class Batch:
         """
         if self.n_runs == 1:
             return local
-        group = self.groups.group_of(owner_population)
-        return self.groups.to_global(population, local, group if owners is None else group[owners])
+        # as GroupIndex.to_global, with the block starts of the owners' groups gathered once per batch
+        offsets = self.groups.offsets(population, owner_population)
+        return np.where(local >= 0, local + (offsets if owners is None else offsets[owners]), local)
 
     def concatenated(self, value: Callable[[World], np.ndarray]) -> np.ndarray:
         """``value(world)`` of every run (one element per agent of some population), end to end."""
@@ -162,7 +174,8 @@ class Batch:
         """How many agents of ``population`` ``mask`` marks in each run (whole numbers: exact however counted)."""
         if self.n_runs == 1:
             return np.array([np.count_nonzero(mask)])
-        return np.bincount(self.groups.group_of(population)[mask], minlength=self.n_runs)
+        # block by block: a count per block costs less than gathering every marked agent's run
+        return np.array([np.count_nonzero(mask[block]) for block in self.groups.blocks(population)], dtype=np.int64)
 
     # --- random draws --------------------------------------------------------------------
 
@@ -211,6 +224,5 @@ class Batch:
             n = int(needed[g])
             if n:
                 first = int(starts[g])
-                out[first:first + n] = w.streams.normal(stream, week, n) if kind == "normal" \
-                    else w.streams.uniform(stream, week, n)
+                w.streams.fill(kind, stream, week, out[first:first + n])
         return out

@@ -11,7 +11,7 @@ stays at school during enterprise periods (the school-only track).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -64,6 +64,22 @@ class ProgrammeCalendar:
     fallback_location: np.ndarray  # int8 Location of a student without a placement
     stage: np.ndarray  # int8 Stage
     teaching_weeks: int
+    # found once from the plan, which never changes (phases ask for them every week)
+    enterprise_weeks: int = field(init=False)
+    """Enterprise weeks of the plan."""
+    final_enterprise_period: tuple[int, int] | None = field(init=False)
+    """First and last programme week of the plan's last enterprise period (None if it has none)."""
+
+    def __post_init__(self) -> None:
+        firm = self.location == Location.ENTERPRISE
+        weeks = np.flatnonzero(firm)
+        period = None
+        if len(weeks):
+            end = int(weeks[-1])
+            before = np.flatnonzero(~firm[:end])
+            period = (int(before[-1]) + 1 if len(before) else 0), end
+        object.__setattr__(self, "enterprise_weeks", len(weeks))
+        object.__setattr__(self, "final_enterprise_period", period)
 
     @property
     def programme_weeks(self) -> int:

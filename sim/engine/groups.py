@@ -33,6 +33,9 @@ class GroupIndex:
     _group_of: dict[Population, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
     _blocks: dict[Population, list[slice]] = field(default_factory=dict, repr=False, compare=False)
     _sizes: dict[Population, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+    _group_codes: dict[tuple[Population, int], np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+    _offsets: dict[tuple[Population, Population], np.ndarray] = field(default_factory=dict, repr=False,
+                                                                      compare=False)
 
     @classmethod
     def from_sizes(cls, sizes: Mapping[Population, Sequence[int]]) -> GroupIndex:
@@ -67,6 +70,29 @@ class GroupIndex:
             s = self.starts[population]
             found = np.repeat(np.arange(self.n_groups, dtype=np.int64), np.diff(s))
             self._group_of[population] = found
+        return found
+
+    def group_codes(self, population: Population, n_codes: int) -> np.ndarray:
+        """``group x n_codes`` for every agent of ``population`` (computed once).
+
+        Added to a code below ``n_codes``, it numbers the (group, code) pairs, so one
+        ``np.bincount`` counts every group's codes at once.
+        """
+        found = self._group_codes.get((population, n_codes))
+        if found is None:
+            found = self._group_codes[(population, n_codes)] = self.group_of(population) * n_codes
+        return found
+
+    def offsets(self, population: Population, owner_population: Population) -> np.ndarray:
+        """For every agent of ``owner_population``, where its group's block of ``population`` starts (computed once).
+
+        An index local to the owner's group plus this offset is a position in the concatenated
+        arrays: ``to_global`` without gathering the block starts every time.
+        """
+        found = self._offsets.get((population, owner_population))
+        if found is None:
+            found = self.starts[population][self.group_of(owner_population)]
+            self._offsets[(population, owner_population)] = found
         return found
 
     def to_global(self, population: Population, local: np.ndarray, group: np.ndarray) -> np.ndarray:

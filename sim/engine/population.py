@@ -214,10 +214,10 @@ class Enterprises:
     total_mentor_allowance_yuan: np.ndarray  # float64, the same, whole run (funding)
     week_subsidy_yuan: np.ndarray  # float64, apprentice subsidy received this week (funding)
 
-    def satisfaction(self) -> np.ndarray:
-        """Mean satisfaction index (0-1) with the apprentices each firm rated; 0.5 before any."""
-        return np.where(self.satisfaction_count > 0,
-                        self.satisfaction_sum / np.maximum(self.satisfaction_count, 1.0), 0.5)
+    def satisfaction(self, firms: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """Mean satisfaction index (0-1) with the apprentices each of ``firms`` rated; 0.5 before any."""
+        count = self.satisfaction_count[firms]
+        return np.where(count > 0, self.satisfaction_sum[firms] / np.maximum(count, 1.0), 0.5)
 
     @property
     def n(self) -> int:

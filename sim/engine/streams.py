@@ -94,3 +94,16 @@ class RandomStreams:
     def normal(self, name: str, week: int, n: int) -> np.ndarray:
         """``n`` standard normal draws, element ``i`` belonging to agent ``i``."""
         return self._positioned(name, week).standard_normal(n)
+
+    def fill(self, kind: str, name: str, week: int, out: np.ndarray) -> None:
+        """Write ``uniform`` (``kind`` "uniform") or ``normal`` draws of ``name`` in ``week`` into ``out``.
+
+        The same numbers as ``uniform(name, week, len(out))`` or ``normal(...)``: NumPy's
+        generators fill an ``out`` array with the draws they would return (the batch writes
+        each run's draws straight into its block, without a copy).
+        """
+        generator = self._positioned(name, week)
+        if kind == "normal":
+            generator.standard_normal(out=out)
+        else:
+            generator.random(out=out)

@@ -51,24 +51,33 @@ def contact_target(visits_per_month: float, sessions_per_semester: float) -> flo
                + 0.5 * sessions_per_semester / RULE_SESSIONS_PER_SEMESTER)
 
 
-def make_contact(world: World) -> None:
-    """This week's visits and sessions, and the coordination they sustain in each host."""
-    sc = world.scenario
-    funded = world.this_week.funded
-    visits = sc.contact.school_mentor_visits_per_month * funded.contact_visits
-    sessions = 0.0
-    if sc.programme.dual_mentor:
-        sessions = sc.contact.enterprise_mentor_school_sessions_per_semester * \
-            funded.enterprise_mentor_remuneration
-    made = world.this_week.contact
-    made.visits_per_month = visits
-    made.school_sessions_per_semester = sessions
-    s = world.students
+def make_contact(batch: Batch) -> None:
+    """This week's visits and sessions, and the coordination they sustain in each host.
+
+    Visits and sessions are each run's own numbers (as far as its money paid for them); the
+    coordination of every run's hosts then moves once over the batch's firms, each firm
+    towards its own run's target at its own run's rate.
+    """
+    targets = []
+    for world in batch.worlds:
+        sc = world.scenario
+        funded = world.this_week.funded
+        visits = sc.contact.school_mentor_visits_per_month * funded.contact_visits
+        sessions = 0.0
+        if sc.programme.dual_mentor:
+            sessions = sc.contact.enterprise_mentor_school_sessions_per_semester * \
+                funded.enterprise_mentor_remuneration
+        made = world.this_week.contact
+        made.visits_per_month = visits
+        made.school_sessions_per_semester = sessions
+        targets.append(contact_target(visits, sessions))
+    s = batch.students
     at_firm = s.location == ENTERPRISE
-    hosting = np.bincount(s.host[at_firm], minlength=world.enterprises.n) > 0
-    target = np.where(hosting, contact_target(visits, sessions), 0.0)
-    c = world.enterprises.coordination
-    c += sc.contact.adjustment_rate_per_week * (target - c)
+    host = batch.local_to_global("enterprises", s.host[at_firm], at_firm)
+    hosting = np.bincount(host, minlength=batch.enterprises.n) > 0
+    target = np.where(hosting, batch.spread(targets, "enterprises"), 0.0)
+    c = batch.enterprises.coordination
+    c += batch.param("contact.adjustment_rate_per_week", "enterprises") * (target - c)
 
 
 def problems_caught(batch: Batch, who: np.ndarray) -> np.ndarray:
@@ -131,7 +140,8 @@ def programme_alignment(world: World) -> float:
 
 MECHANISM = Mechanism(
     name="contact",
-    step=make_contact,
+    step=None,
+    batch_step=make_contact,
     reads=("students.host", "students.location", "this_week.funded"),
     writes=("enterprises.coordination", "this_week.contact"),
     state=(

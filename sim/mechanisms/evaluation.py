@@ -98,12 +98,14 @@ def host_rating_parts(world: World, who: np.ndarray, retained: np.ndarray) -> np
     s = world.students
     host = s.host[who]
     need = post_need(world.enterprises.post_level[host])
-    skill_fit = np.minimum(1.0, s.practical_skill[who] / np.maximum(need, 1e-9))
-    professionalism = s.professionalism[who] / 100.0
     cost = s.hosted_cost_yuan[who]
-    contribution = np.minimum(1.0, np.divide(s.hosted_output_yuan[who], cost, out=np.zeros(len(who)),
-                                             where=cost > 0))
-    return np.vstack([skill_fit, professionalism, contribution, retained.astype(float)])
+    parts = np.empty((len(HOST_PARTS), len(who)))  # filled row by row (np.vstack's overhead is most of the cost)
+    parts[0] = np.minimum(1.0, s.practical_skill[who] / np.maximum(need, 1e-9))  # skill fit
+    parts[1] = s.professionalism[who] / 100.0
+    parts[2] = np.minimum(1.0, np.divide(s.hosted_output_yuan[who], cost, out=np.zeros(len(who)),
+                                         where=cost > 0))  # contribution
+    parts[3] = retained  # retention: 1.0 for those who joined the host
+    return parts
 
 
 def rate_by_hosts(world: World, who: np.ndarray, retained: np.ndarray) -> None:
@@ -113,10 +115,18 @@ def rate_by_hosts(world: World, who: np.ndarray, retained: np.ndarray) -> None:
     ent = world.enterprises
     host = world.students.host[who]
     parts = host_rating_parts(world, who, retained)
-    np.add.at(ent.satisfaction_sum, host, host_index(world.scenario.evaluation, parts))
-    np.add.at(ent.satisfaction_count, host, 1.0)
+    # one rating (the usual case): a plain indexed add is exactly np.add.at's, at a fraction of its cost
+    add = _add_one if len(host) == 1 else np.add.at
+    add(ent.satisfaction_sum, host, host_index(world.scenario.evaluation, parts))
+    add(ent.satisfaction_count, host, 1.0)
     for k, part in enumerate(HOST_PARTS):
-        np.add.at(getattr(ent, f"satisfaction_{part}_sum"), host, parts[k])
+        add(getattr(ent, f"satisfaction_{part}_sum"), host, parts[k])
+
+
+def _add_one(totals: np.ndarray, at: np.ndarray, value: np.ndarray | float) -> None:
+    """``np.add.at(totals, at, value)`` for a single position ``at`` (one element of ``value``), by scalar indexing."""
+    i = int(at[0])
+    totals[i] += value if isinstance(value, float) else value[0]
 
 
 def _part_outcome(part: str) -> Outcome:

@@ -67,7 +67,7 @@ def apply_exits(world: World) -> None:
         count_dissolutions(world, who)
         release(world, who, keep_job_offer=False)
         s.n_terminations[who] += 1
-        s.location[who] = world.calendar.fallback_location[np.clip(world.programme_week()[who], 0,
+        s.location[who] = world.calendar.fallback_location[np.clip(world.week - s.enrol_week[who], 0,
                                                                    world.calendar.programme_weeks - 1)]
         world.counters.terminations += len(who)
         after_dissolution(world, who)

@@ -88,14 +88,25 @@ def pay_in(world: World, apprentices_at_firms: int) -> None:
                             p.enterprise_cost_sharing_yuan_per_apprentice_year * apprentices_at_firms / WEEKS_PER_YEAR)
 
 
-def firm_paid_allowance(world: World, em_active: np.ndarray) -> np.ndarray:
-    """What each firm pays its own active mentors in allowance this week, yuan (zero if the programme pays)."""
+def _allowance_per_mentor(world: World) -> float:
+    """A month's allowance of an enterprise mentor its firm pays in ``world``'s run, yuan (0 if the programme pays)."""
     sc = world.scenario
-    n_firms = world.enterprises.n
-    if not sc.funding.firms_pay_mentor_allowance or not em_active.any():
+    return sc.enterprise_mentors.remuneration_yuan_per_month if sc.funding.firms_pay_mentor_allowance else 0.0
+
+
+def firm_paid_allowance(batch: Batch, em_active: np.ndarray) -> np.ndarray:
+    """What each firm of the batch pays its own active mentors in allowance this week, yuan (0 if the programme pays).
+
+    ``em_active``: the batch's active enterprise-mentor posts. A firm whose run's programme
+    pays the allowance counts ``mentors x 0.0``: zero, as the run alone finds it.
+    """
+    n_firms = batch.enterprises.n
+    if not em_active.any():
         return np.zeros(n_firms)
-    mentors = np.bincount(world.enterprise_mentors.enterprise[em_active], minlength=n_firms)
-    return mentors * sc.enterprise_mentors.remuneration_yuan_per_month * MONTHS_PER_WEEK
+    firm = batch.local_to_global("enterprises", batch.enterprise_mentors.enterprise[em_active], em_active,
+                                 "enterprise_mentors")
+    mentors = np.bincount(firm, minlength=n_firms)
+    return mentors * batch.value(_allowance_per_mentor, "enterprises") * MONTHS_PER_WEEK
 
 
 def completion_subsidies(world: World) -> np.ndarray:
@@ -177,9 +188,9 @@ def pay_weekly_needs(batch: Batch) -> None:
     sm_active = batch.school_mentors.active(week)
     school_mentor = batch.local_to_global("school_mentors", s.school_mentor)  # once: three masks use it
     away = mentors_away_teaching(batch, school_mentor)
-    enterprise_mentor = batch.local_to_global("enterprise_mentors", s.enterprise_mentor)
     on_site = at_firm & (s.enterprise_mentor >= 0)
-    em_active = (np.bincount(enterprise_mentor[on_site], minlength=batch.enterprise_mentors.n) > 0) \
+    enterprise_mentor = batch.local_to_global("enterprise_mentors", s.enterprise_mentor[on_site], on_site)
+    em_active = (np.bincount(enterprise_mentor, minlength=batch.enterprise_mentors.n) > 0) \
         & batch.enterprise_mentors.active(week)
     em_active &= np.asarray(batch.param("programme.dual_mentor", "enterprise_mentors"), dtype=bool)
 
@@ -191,7 +202,8 @@ def pay_weekly_needs(batch: Batch) -> None:
     visiting = per_run("school_mentors", school_mentors_of(batch, at_firm, school_mentor) & sm_active)
     away_by_run = per_run("school_mentors", away)
     em_by_run = per_run("enterprise_mentors", em_active)
-    em_blocks = groups.blocks("enterprise_mentors")
+    by_firm = firm_paid_allowance(batch, em_active)  # every firm's, once over the batch
+    firm_blocks = groups.blocks("enterprises")
     for g, world in enumerate(batch.worlds):
         pay_in(world, apprentices[g])
         subsidies = completion_subsidies(world)
@@ -200,17 +212,15 @@ def pay_weekly_needs(batch: Batch) -> None:
         funded = world.ledger.pay_out(needs)
         world.counters.teacher_weeks_in_practice += away_by_run[g]
         world.counters.teacher_weeks_uncovered += away_by_run[g] * (1.0 - funded.practice_substitutes)
-        by_firm = firm_paid_allowance(world, em_active[em_blocks[g]])
-        ent = world.enterprises
-        ent.week_subsidy_yuan[:] = subsidies * funded.apprentice_subsidy
-        ent.week_mentor_allowance_yuan[:] = by_firm
-        ent.total_mentor_allowance_yuan += by_firm
-        firm_part = float(by_firm.sum())
+        world.enterprises.week_subsidy_yuan[:] = subsidies * funded.apprentice_subsidy
+        firm_part = float(by_firm[firm_blocks[g]].sum())  # a contiguous block: the sum the run alone makes
         if firm_part > 0.0:  # the firms' part of the enterprise mentors' pay is always paid
             programme_part = needs.enterprise_mentor_remuneration
             funded.enterprise_mentor_remuneration = \
                 (firm_part + programme_part * funded.enterprise_mentor_remuneration) / (firm_part + programme_part)
         world.this_week.funded = funded
+    batch.enterprises.week_mentor_allowance_yuan[:] = by_firm
+    batch.enterprises.total_mentor_allowance_yuan += by_firm
 
 
 def _cost_per_employed_graduate(world: World, totals: RunTotals) -> float:

@@ -32,8 +32,10 @@ def mentor_effort(base: float, allowance_yuan_per_month: float, paid_share: floa
                   per_1000_yuan: float, honours: float | np.ndarray = 0.0) -> float | np.ndarray:
     """Effort (0-1) of a mentor given the incentives actually received (``honours``: its honour's effort, if any)."""
     paid = allowance_yuan_per_month * paid_share
-    effort = np.clip(base + per_1000_yuan * paid / 1000.0 + honours, 0.0, 1.0)
-    return float(effort) if np.ndim(effort) == 0 else effort
+    effort = base + per_1000_yuan * paid / 1000.0 + honours
+    if np.ndim(effort) == 0:  # one number (no honours): min and max give np.clip's result, NaN and -0.0 alike
+        return float(min(max(effort, 0.0), 1.0))
+    return np.clip(effort, 0.0, 1.0)
 
 
 def honours_count(share: float, ranked: int) -> int:

@@ -41,12 +41,12 @@ from sim.engine.population import (
     AWAY,
     BASIC,
     EMPLOYED,
-    ENTERPRISE,
     FURTHER_STUDY,
     INTERNSHIP,
     NO_ONE,
     OPEN_MARKET,
     UNEMPLOYED,
+    Students,
 )
 from sim.engine.world import RunTotals, World
 from sim.mechanisms.attrition import weekly_probability
@@ -71,13 +71,7 @@ def search_start_week(calendar: ProgrammeCalendar, lm: LabourMarketParams) -> in
 
 def final_enterprise_period(calendar: ProgrammeCalendar) -> tuple[int, int] | None:
     """First and last programme week of the calendar's last enterprise period (None if it has none)."""
-    firm = calendar.location == ENTERPRISE
-    weeks = np.flatnonzero(firm)
-    if len(weeks) == 0:
-        return None
-    end = int(weeks[-1])
-    before = np.flatnonzero(~firm[:end])
-    return (int(before[-1]) + 1 if len(before) else 0), end
+    return calendar.final_enterprise_period  # found once, when the calendar is built
 
 
 def host_decision_week(calendar: ProgrammeCalendar, lm: LabourMarketParams) -> int:
@@ -188,7 +182,11 @@ def run_labour_market(batch: Batch) -> None:
     """Host decisions, search, graduation, job loss and follow-up snapshots for this week."""
     s = batch.students
     week = batch.week
-    found = _search(batch, batch.positions("students", _decide_and_find_searchers))
+    final_year = batch.positions("students", _decide_and_find_searchers)
+    # the unemployed (stage UNEMPLOYED) are never final-year students (in the programme), so the two
+    # sets are disjoint and their sorted union is each run's searchers in ascending order, run by run
+    searching = np.sort(np.concatenate((final_year, _unemployed_searching(s, week))))
+    found = _search(batch, searching)
     if len(found):
         s.week_job_found[found] = week
         s.employer[found] = OPEN_MARKET
@@ -214,26 +212,25 @@ def run_labour_market(batch: Batch) -> None:
 
 
 def _decide_and_find_searchers(world: World) -> np.ndarray:
-    """This week's path choices and host offers in ``world``'s run, then who searches the open market (ascending).
+    """This week's path choices and host offers in ``world``'s run, then the final-year students who search (ascending).
 
     Final-year students choose their path at the search start and hosts decide on offers at
     the decision week. Searching: final-year students past the search start (hosted ones
-    once their host has decided), and unemployed graduates (those not seeking work only a
-    year after graduation).
+    once their host has decided); the unemployed graduates who search are found over the
+    whole batch (``_unemployed_searching``).
     """
     s = world.students
     lm = world.scenario.labour_market
     search_week = search_start_week(world.calendar, lm)
     decision_week = host_decision_week(world.calendar, lm)
-    for c in range(world.scenario.intake.n_cohorts):
-        cohort_week = world.cohort_programme_week(c)
+    cohort_weeks = [world.cohort_programme_week(c) for c in range(world.scenario.intake.n_cohorts)]
+    for c, cohort_week in enumerate(cohort_weeks):
         if cohort_week == search_week:
             _choose_paths(world, world.cohort(c))
         if cohort_week == decision_week:
             _host_decisions(world, world.cohort(c))
     parts = []
-    for c in range(world.scenario.intake.n_cohorts):
-        cohort_week = world.cohort_programme_week(c)
+    for c, cohort_week in enumerate(cohort_weeks):  # a cohort's programme week is the same all this week
         if search_week <= cohort_week < world.calendar.programme_weeks:
             sl = world.cohort(c)
             stage = s.stage[sl]
@@ -242,10 +239,17 @@ def _decide_and_find_searchers(world: World) -> np.ndarray:
             if cohort_week < decision_week:  # hosted apprentices wait for their host's decision
                 seeking &= s.host[sl] < 0
             parts.append(np.flatnonzero(seeking) + sl.start)
+    return np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+
+
+def _unemployed_searching(s: Students, week: int) -> np.ndarray:
+    """Unemployed graduates who search the open market this week (those not seeking work only a year after graduation).
+
+    Positions in ``s`` (a run's students or a batch's), ascending.
+    """
     unemployed = (s.stage == UNEMPLOYED) & \
-        (~s.not_seeking | (world.week > s.week_graduated + FOLLOW_UP_12M_WEEKS) & (s.week_graduated >= 0))
-    parts.append(np.flatnonzero(unemployed))
-    return np.sort(np.concatenate(parts))
+        (~s.not_seeking | (week > s.week_graduated + FOLLOW_UP_12M_WEEKS) & (s.week_graduated >= 0))
+    return np.flatnonzero(unemployed)
 
 
 def _graduate_and_follow_up(world: World) -> None:

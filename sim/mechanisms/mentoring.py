@@ -49,17 +49,20 @@ def guide_students(batch: Batch) -> None:
     s = batch.students
     week = batch.week
     sm = batch.school_mentors
-    at_school = (s.location == SCHOOL) & (s.school_mentor >= 0)
+    at_school = np.flatnonzero((s.location == SCHOOL) & (s.school_mentor >= 0))
     at_firm = s.location == ENTERPRISE
-    school_mentor = batch.local_to_global("school_mentors", s.school_mentor)
+    # the school-mentor posts, as batch positions, of the students whose post is read below (not of everyone)
+    school_mentor = batch.local_to_global("school_mentors", s.school_mentor[at_school], at_school)
+    visited = at_firm & (s.school_mentor >= 0)
 
     def per_school_mentor(value: Callable[[World], float]) -> float | np.ndarray:
         return batch.value(value, "school_mentors")
 
     # school mentors
     demand = batch.param("school_mentors.desired_hours_per_student_week", "school_mentors") * np.bincount(
-        school_mentor[at_school], minlength=sm.n)
-    visiting = np.bincount(school_mentor[at_firm & (s.school_mentor >= 0)], minlength=sm.n) > 0
+        school_mentor, minlength=sm.n)
+    visiting = np.bincount(batch.local_to_global("school_mentors", s.school_mentor[visited], visited),
+                           minlength=sm.n) > 0
     visit_hours = np.where(visiting, per_school_mentor(lambda w: w.this_week.contact.visits_per_month
                                                        / WEEKS_PER_MONTH * w.scenario.contact.hours_per_visit), 0.0)
     capacity = np.where(sm.active(week), batch.param("school_mentors.guidance_hours_per_week", "school_mentors")
@@ -71,7 +74,7 @@ def guide_students(batch: Batch) -> None:
                                                                  w.school_mentors.n))
     supply = np.maximum(capacity - other, 0.0)
     share = share_of_need(supply, demand)
-    s.guidance_school[at_school] = share[school_mentor[at_school]]
+    s.guidance_school[at_school] = share[school_mentor]
     sm.workload[:] = np.where(capacity > 0, (demand + other) / np.where(capacity > 0, capacity, 1.0), 0.0)
     given_hours = np.minimum(supply, demand)
     for w, block in zip(batch.worlds, batch.groups.blocks("school_mentors"), strict=True):

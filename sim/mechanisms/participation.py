@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.engine.batch import Batch
 from sim.engine.calendar import ProgrammeCalendar
 from sim.engine.declarations import StateField, Unit, mean_of, rate
 from sim.engine.mechanism import Mechanism, Outcome
@@ -108,7 +109,7 @@ def planned_practical_skill(world: World) -> np.ndarray:
 
 def planned_weeks_per_placement(calendar: ProgrammeCalendar) -> int:
     """Enterprise weeks of the programme's plan: the term of a placement from the first enterprise week on."""
-    return int(np.count_nonzero(calendar.location == ENTERPRISE))
+    return calendar.enterprise_weeks  # counted once, when the calendar is built
 
 
 def ex_ante_net_cost_per_week(world: World) -> float:
@@ -155,37 +156,68 @@ def close_year(world: World, firms: np.ndarray) -> None:
         books[firms] = 0.0
 
 
-def training_net_cost_per_week(world: World, firms: np.ndarray) -> np.ndarray:
-    """Each of ``firms``' expected training net cost per apprentice-week: its own, the firms' mean, or ex ante."""
-    every = world.enterprises.last_net_cost_per_apprentice_week
-    known = ~np.isnan(every)
-    own = every[firms]
-    if np.isnan(own).any():
-        fallback = float(every[known].mean()) if known.any() else ex_ante_net_cost_per_week(world)
-        own = np.where(np.isnan(own), fallback, own)
+def training_net_cost_per_week(batch: Batch, firms: np.ndarray) -> np.ndarray:
+    """Each of ``firms``' expected training net cost per apprentice-week: its own, its run's firms' mean, or ex ante.
+
+    ``firms``: ascending batch positions. The fallback is found only for the runs with a
+    reviewing firm that has no figure of its own.
+    """
+    own = batch.enterprises.last_net_cost_per_apprentice_week[firms]
+    missing = np.isnan(own)
+    if missing.any():
+        cuts = np.searchsorted(firms, batch.groups.starts["enterprises"])
+        for g, world in enumerate(batch.worlds):
+            run = slice(int(cuts[g]), int(cuts[g + 1]))
+            if not missing[run].any():
+                continue
+            every = world.enterprises.last_net_cost_per_apprentice_week
+            known = ~np.isnan(every)
+            fallback = float(every[known].mean()) if known.any() else ex_ante_net_cost_per_week(world)
+            own[run] = np.where(missing[run], fallback, own[run])
     return own
 
 
-def expected_hires_per_placement(world: World, firms: np.ndarray) -> np.ndarray:
-    """Each of ``firms``' past hire rate (hires over placements ended); the programme's mean, or the prior, before."""
+def _programme_hire_rate(world: World) -> float:
+    """The run's hires over its placements ended (the prior before any placement has ended)."""
     ent = world.enterprises
     ended = ent.placements_ended.sum()
-    mean = ent.hires_from_placements.sum() / ended if ended > 0 else world.scenario.participation.prior_hire_rate
+    return ent.hires_from_placements.sum() / ended if ended > 0 else world.scenario.participation.prior_hire_rate
+
+
+def expected_hires_per_placement(batch: Batch, firms: np.ndarray) -> np.ndarray:
+    """Each of ``firms``' past hire rate (hires over placements ended); its run's mean, or the prior, before."""
+    ent = batch.enterprises
     own = ent.placements_ended[firms] > 0
-    return np.where(own, ent.hires_from_placements[firms] / np.maximum(ent.placements_ended[firms], 1), mean)
+    return np.where(own, ent.hires_from_placements[firms] / np.maximum(ent.placements_ended[firms], 1),
+                    batch.value(_programme_hire_rate, "enterprises", firms))
+
+
+def _title_worth(world: World) -> float:
+    """A title holder's worth per apprentice-year, yuan (0 in a run without titles: its firms subtract nothing)."""
+    inc = world.scenario.incentives
+    return inc.demonstration_unit_value_yuan if inc.demonstration_unit_titles else 0.0
+
+
+def expected_net_costs(batch: Batch, firms: np.ndarray) -> np.ndarray:
+    """The expected net cost per placement of ``firms`` (ascending batch positions), yuan (see the module's docstring).
+
+    Each firm's terms come from its own run (its calendar, its scenario, its run's firms).
+    """
+    ent = batch.enterprises
+    weeks = batch.value(lambda w: planned_weeks_per_placement(w.calendar), "enterprises", firms)
+    net = training_net_cost_per_week(batch, firms) * weeks
+    net -= tax_credit.expected_credit_per_placement(batch, firms)
+    if any(w.scenario.incentives.demonstration_unit_titles for w in batch.worlds):
+        # a run without titles subtracts 0.0, which leaves every number as it is
+        net -= np.where(ent.demonstration_unit[firms], batch.value(_title_worth, "enterprises", firms), 0.0) * \
+            weeks / WEEKS_PER_YEAR
+    return net - batch.param("participation.hiring_cost_saved_yuan_per_hire", "enterprises", firms) \
+        * expected_hires_per_placement(batch, firms)
 
 
 def expected_net_cost(world: World, firms: np.ndarray) -> np.ndarray:
-    """The expected net cost per placement of ``firms``, yuan (see the module's docstring)."""
-    sc = world.scenario
-    ent = world.enterprises
-    weeks = planned_weeks_per_placement(world.calendar)
-    net = training_net_cost_per_week(world, firms) * weeks
-    net -= tax_credit.expected_credit_per_placement(world, weeks)[firms]
-    if sc.incentives.demonstration_unit_titles:
-        net -= np.where(ent.demonstration_unit[firms], sc.incentives.demonstration_unit_value_yuan, 0.0) * \
-            weeks / WEEKS_PER_YEAR
-    return net - sc.participation.hiring_cost_saved_yuan_per_hire * expected_hires_per_placement(world, firms)
+    """The expected net cost per placement of ``firms`` of one run, yuan (``expected_net_costs`` of its batch alone)."""
+    return expected_net_costs(Batch([world]), np.asarray(firms))
 
 
 def award_titles(world: World, firms: np.ndarray) -> None:
@@ -203,45 +235,72 @@ def award_titles(world: World, firms: np.ndarray) -> None:
     world.counters.demonstration_unit_years += int(np.count_nonzero(ent.demonstration_unit[firms]))
 
 
-def participation_probability(world: World, net_cost_yuan: np.ndarray,
-                              firms: np.ndarray | slice = slice(None)) -> np.ndarray:
-    """Probability that each of ``firms`` takes part in the coming year."""
-    pp = world.scenario.participation
-    ent = world.enterprises
-    log_odds = (ent.willingness[firms] + pp.stay_bonus_log_odds * ent.participating[firms]
-                - pp.net_cost_sensitivity_per_10k_yuan * net_cost_yuan / 10_000.0
-                + pp.satisfaction_effect * (ent.satisfaction()[firms] - 0.5))
+def participation_probabilities(batch: Batch, net_cost_yuan: np.ndarray, firms: np.ndarray) -> np.ndarray:
+    """Probability that each of ``firms`` (batch positions) takes part in the coming year, by its run's parameters."""
+    ent = batch.enterprises
+
+    def param(name: str) -> float | np.ndarray:
+        return batch.param(f"participation.{name}", "enterprises", firms)
+
+    log_odds = (ent.willingness[firms] + param("stay_bonus_log_odds") * ent.participating[firms]
+                - param("net_cost_sensitivity_per_10k_yuan") * net_cost_yuan / 10_000.0
+                + param("satisfaction_effect") * (ent.satisfaction(firms) - 0.5))
     return 1.0 / (1.0 + np.exp(-log_odds))
 
 
-def decide_participation(world: World) -> None:
-    """Vacancies at year starts; each firm in its review week (after week 0) joins, stays or leaves."""
-    ent = world.enterprises
-    sc = world.scenario
+def participation_probability(world: World, net_cost_yuan: np.ndarray,
+                              firms: np.ndarray | slice = slice(None)) -> np.ndarray:
+    """Probability that each of ``firms`` of one run takes part in the coming year (its batch alone)."""
+    return participation_probabilities(Batch([world]), net_cost_yuan, np.arange(world.enterprises.n)[firms])
+
+
+def review_participation(batch: Batch) -> None:
+    """Vacancies at year starts; each firm in its review week (after week 0) joins, stays or leaves.
+
+    The reviews of all runs are decided together: the reviewing firms are found once over
+    the batch, each run closes its own books (and awards its titles), and the expected
+    costs, draws and decisions are made for all of them at once, each from its own run.
+    """
+    ent = batch.enterprises
+    week = batch.week
     if (ent.review_week < 0).any():
-        draw_review_weeks(world)
-    if world.calendar.is_year_start(world.week):
-        rng = world.streams.generator("labour_market.vacancies", world.week)
-        ent.vacancies[:] = rng.poisson(sc.enterprises.vacancy_rate_per_year * ent.post_staff)
-    if world.week > 0:
-        reviewing = np.flatnonzero(ent.review_week == world.week % WEEKS_PER_YEAR)
+        for world in batch.worlds:
+            if (world.enterprises.review_week < 0).any():
+                draw_review_weeks(world)
+    year_start = ProgrammeCalendar.is_year_start(week)
+    if year_start:
+        for world in batch.worlds:
+            rng = world.streams.generator("labour_market.vacancies", week)
+            world.enterprises.vacancies[:] = rng.poisson(world.scenario.enterprises.vacancy_rate_per_year
+                                                         * world.enterprises.post_staff)
+    if week > 0:
+        reviewing = np.flatnonzero(ent.review_week == week % WEEKS_PER_YEAR)
         if len(reviewing):
-            world.counters.reviews += len(reviewing)
-            close_year(world, reviewing)
-            if sc.incentives.demonstration_unit_titles:
-                award_titles(world, reviewing)
-            net_cost = expected_net_cost(world, reviewing)
-            u = world.streams.uniform("participation.decision", world.week, ent.n)[reviewing]
-            now = u < participation_probability(world, net_cost, reviewing)
+            for world, firms in batch.by_run("enterprises", reviewing):
+                world.counters.reviews += len(firms)
+                close_year(world, firms)
+                if world.scenario.incentives.demonstration_unit_titles:
+                    award_titles(world, firms)
+            net_cost = expected_net_costs(batch, reviewing)
+            # each run draws up to its last reviewing firm (a stream's first draws do not depend on how many follow)
+            u = batch.uniform("participation.decision", week, reviewing, population="enterprises")[reviewing]
+            now = u < participation_probabilities(batch, net_cost, reviewing)
             ent.participating[reviewing] = now
             ent.demonstration_unit[reviewing] &= now
-    if world.calendar.is_year_start(world.week):
-        world.counters.participation_years.append(float(ent.participating.mean()))
+    if year_start:
+        for world in batch.worlds:
+            world.counters.participation_years.append(float(world.enterprises.participating.mean()))
+
+
+def decide_participation(world: World) -> None:
+    """The participation phase of one run (``review_participation`` of its batch alone)."""
+    review_participation(Batch([world]))
 
 
 MECHANISM = Mechanism(
     name="participation",
-    step=decide_participation,
+    step=None,
+    batch_step=review_participation,
     reads=("enterprises.capacity", "enterprises.certified", "enterprises.hires_from_placements",
            "enterprises.placements_ended", "enterprises.post_staff", "enterprises.satisfaction_count",
            "enterprises.satisfaction_sum", "enterprises.staff", "enterprises.willingness", "students.host",

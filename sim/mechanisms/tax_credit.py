@@ -78,18 +78,26 @@ def credit_week(batch: Batch, qualifying: np.ndarray) -> np.ndarray:
     return credit
 
 
-def expected_credit_per_placement(world: World, weeks_per_placement: float) -> np.ndarray:
-    """The credit each firm expects per placement it hosts, yuan (0 for a firm not certified).
+def expected_credit_per_placement(batch: Batch, firms: np.ndarray) -> np.ndarray:
+    """The credit each of ``firms`` (batch positions) expects per placement it hosts, yuan (0 if not certified).
 
-    The credit share of the placement's planned qualifying investment, at most the firm's
-    yearly surcharges spread over its places (a firm that fills its places can use no more
-    than a year's surcharges a year).
+    The credit share of the placement's planned qualifying investment (its run's planned
+    enterprise weeks), at most the firm's yearly surcharges spread over its places (a firm
+    that fills its places can use no more than a year's surcharges a year).
     """
-    ent = world.enterprises
+    ent = batch.enterprises
+    full = batch.value(_full_credit_per_placement, "enterprises", firms)
+    # the surcharge per employee first, then times the staff: surcharge_yuan_per_year's order of operations
+    per_employee = batch.value(lambda w: EDUCATION_SURCHARGE_RATE * w.scenario.participation.vat_yuan_per_employee_year,
+                               "enterprises", firms)
+    cap = per_employee * ent.staff[firms] / np.maximum(ent.capacity[firms], 1)
+    return np.where(ent.certified[firms], np.minimum(full, cap), 0.0)
+
+
+def _full_credit_per_placement(world: World) -> float:
+    """The credit share of a placement's planned qualifying investment in ``world``'s run, yuan."""
     sc = world.scenario
-    full = sc.incentives.tax_credit_share * qualifying_yuan(sc, weeks_per_placement)
-    cap = surcharge_yuan_per_year(sc, ent.staff) / np.maximum(ent.capacity, 1)
-    return np.where(ent.certified, np.minimum(full, cap), 0.0)
+    return float(sc.incentives.tax_credit_share * qualifying_yuan(sc, world.calendar.enterprise_weeks))
 
 
 MECHANISM = Mechanism(
