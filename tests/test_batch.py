@@ -10,35 +10,22 @@ a batch that mixes sweep points of different sizes and programme designs.
 from __future__ import annotations
 
 import dataclasses
-import math
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
+from same_run import assert_same_run
 
 from sim.experiments.backends import SerialBackend
 from sim.experiments.models import talent_model
 from sim.experiments.runner import BatchEvaluator, Evaluator, RunTask, TaskBatch, batch_size, execute
 from sim.experiments.store import RunStore
-from sim.model import RunResult, run_batch, run_one
+from sim.model import run_batch, run_one
 from sim.scenario import resolve_scenario, with_overrides
 
 SHIPPED = sorted(p for p in Path("scenarios").glob("*.yaml"))
 SEEDS = (11, 12, 13, 14, 15, 16, 17)
-
-
-def assert_same_run(alone: RunResult, batched: RunResult) -> None:
-    """Everything a run returns, compared exactly."""
-    assert batched.scenario_name == alone.scenario_name and batched.seed == alone.seed
-    assert list(batched.summary) == list(alone.summary)
-    for name, value in alone.summary.items():
-        other = batched.summary[name]
-        assert other == value or (math.isnan(value) and math.isnan(other)), (name, value, other)
-    pd.testing.assert_frame_equal(batched.timeseries, alone.timeseries, check_exact=True)
-    pd.testing.assert_frame_equal(batched.students, alone.students, check_exact=True)
-    pd.testing.assert_frame_equal(batched.events, alone.events, check_exact=True)
-    pd.testing.assert_frame_equal(batched.training_market, alone.training_market, check_exact=True)
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from same_run import assert_same_run
 
 import sim
 from sim.mechanisms.mentor_selection import n_school_mentor_posts
@@ -15,19 +16,10 @@ from sim.scenario import ScenarioError, resolve_scenario
 SMALL = {"intake.cohort_size": 120, "enterprises.count": 20, "simulation.horizon_years": 5}
 
 
-def _same(a: sim.RunResult, b: sim.RunResult) -> None:
-    assert a.summary.keys() == b.summary.keys()
-    for key in a.summary:
-        assert a.summary[key] == b.summary[key] or (np.isnan(a.summary[key]) and np.isnan(b.summary[key])), key
-    assert a.timeseries.equals(b.timeseries)
-    assert a.students.equals(b.students)
-    assert a.events.equals(b.events)
-
-
 def test_equal_sizes_given_one_by_one_are_the_same_run() -> None:
     one = sim.run_one(None, seed=3, events=True, **SMALL)
     each = sim.run_one(None, seed=3, events=True, **SMALL, **{"intake.cohort_sizes": [120, 120, 120]})
-    _same(one, each)
+    assert_same_run(one, each)
 
 
 def test_a_doubled_intake_enrols_more_from_its_year_and_keeps_the_earlier_cohort() -> None:
@@ -70,7 +62,7 @@ def test_runs_with_different_cohort_sizes_batch_with_the_results_each_has_alone(
                  for sizes in ([120, 120, 120], [120, 240, 240], [60, 120, 30])]
     together = run_batch(scenarios, [7, 8, 9], events=True)
     for scenario, seed, result in zip(scenarios, [7, 8, 9], together, strict=True):
-        _same(result, sim.run_one(scenario, seed=seed, events=True))
+        assert_same_run(result, sim.run_one(scenario, seed=seed, events=True))
 
 
 @pytest.mark.parametrize("sizes", [[120, 240], [120, 240, 240, 240], [120, 0, 120]])

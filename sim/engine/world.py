@@ -153,12 +153,11 @@ class World:
     pending_dropouts: list[tuple[np.ndarray, str]] = field(default_factory=list)
     pending_terminations: list[tuple[np.ndarray, str]] = field(default_factory=list)
     placement_rounds: list[PlacementRound] = field(default_factory=list)  # placement: every round, in order
-    cohort_starts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    """Index of each cohort's first student, and the number of students last (cohorts are contiguous)."""
+    cohort_starts: np.ndarray = field(init=False)
+    """Index of each cohort's first student, and the number of students last (from the scenario's cohort sizes)."""
 
     def __post_init__(self) -> None:
-        if len(self.cohort_starts) == 0:
-            self.cohort_starts = np.concatenate(([0], np.cumsum(self.scenario.intake.sizes(), dtype=np.int64)))
+        self.cohort_starts = np.concatenate(([0], np.cumsum(self.scenario.intake.sizes(), dtype=np.int64)))
 
     def programme_week(self) -> np.ndarray:
         """Weeks since enrolment of every student (negative before enrolment)."""
