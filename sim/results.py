@@ -312,7 +312,7 @@ def training_market(world: World) -> pd.DataFrame:
     """BIBB's training-market indicators of the run, by year and sector (one row for each with a placement round).
 
     As the Federal Institute for Vocational Education and Training counts the training
-    market each year (BIBB Datenreport, A1.1: new contracts, unfilled places and unplaced
+    market each year (BIBB Datenreport 2022, chapter A1.1: new contracts, unfilled places and unplaced
     applicants at the cut-off date): ``places_filled``, the placements made with the
     sector's firms in the year's rounds; ``unfilled_places``, the free places the sector's
     participating firms still had after the year's last round; ``places_offered`` =
