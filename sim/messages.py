@@ -261,6 +261,17 @@ TEMPLATES: dict[str, str] = {
     "city.sector_map_length": (
         "{file}: {key}: gives {given} city sector(s), but the programme's scenario {scenario} has {expected} "
         "sector(s) (intake.n_sectors); give one city sector for each of the programme's sectors, in order"),
+    "city.firm_key_differs": (
+        "{file}: {key}: programme {programme} gives the city's shared firms {firm_key} = {value}, but programme "
+        "{first} gives {first_value}; the programmes of a city share one pool of firms and mentors, so they must "
+        "agree on every key the firms act on (the enterprises, enterprise_mentors and participation sections, and "
+        "the firm-facing incentives): set the same value in both programme files, or override it for every programme"),
+    "city.committed_places": (
+        "{file}: {key}: a city's programmes share one pool of firms, so a programme cannot enrol to the places the "
+        "firms commit to it; set intake.enrol_to_committed_places to false in the city's programme files"),
+    "city.no_pool": (
+        "{file}: {key}: a city of several programmes needs its enterprise pool: list the city's enterprises by "
+        "sector (enterprises: [{{sector: ..., count: ...}}])"),
     "city.cohort_year_beyond": (
         "{file}: {key}: changes the cohort size from year {year}, but the programme enrols only {n_cohorts} "
         "cohort(s) (intake.n_cohorts: years 0 to {last}); raise intake.n_cohorts or remove the year"),

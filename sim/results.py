@@ -142,15 +142,25 @@ def count_week(batch: Batch) -> WeekCounts:
                            minlength=runs * len(Stage) * 3).reshape(runs, len(Stage), 3)
         stages = both.sum(axis=2)
         locations = both.sum(axis=1)
+    if batch.pool is None:
+        participating = batch.counts("enterprises", batch.enterprises.participating)
+        enterprise_mentors_active = batch.counts("enterprise_mentors", em_active)
+        mentoring = batch.counts("enterprise_mentors", mentors)
+    else:  # a city's pool: every programme sees the whole pool, and counts the mentors of its own apprentices
+        participating = np.full(runs, np.count_nonzero(batch.enterprises.participating))
+        enterprise_mentors_active = np.full(runs, np.count_nonzero(em_active))
+        owner = groups.group_of("students")[mentored]
+        mentoring = np.array([len(np.unique(s.enterprise_mentor[mentored][owner == g])) for g in range(runs)],
+                             dtype=np.int64)
     return WeekCounts(
         stages=stages,
         locations=locations,
         apprentices=batch.counts("students", in_prog & (s.host >= 0)),
-        participating=batch.counts("enterprises", batch.enterprises.participating),
+        participating=participating,
         school_mentors_active=batch.counts("school_mentors", sm_active),
-        enterprise_mentors_active=batch.counts("enterprise_mentors", em_active),
+        enterprise_mentors_active=enterprise_mentors_active,
         mentored=batch.counts("students", mentored),
-        mentoring=batch.counts("enterprise_mentors", mentors),
+        mentoring=mentoring,
         in_programme=in_prog, sm_active=sm_active, em_active=em_active,
         student_blocks=groups.blocks("students"), school_mentor_blocks=groups.blocks("school_mentors"),
         enterprise_mentor_blocks=groups.blocks("enterprise_mentors"))
@@ -172,6 +182,13 @@ def _block_means(values: np.ndarray, sizes: np.ndarray) -> np.ndarray:
         if n:
             means[g] = np.add.reduce(values[start:stop]) / n
     return means
+
+
+def _pool_means(batch: Batch, values: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """``_block_means`` of an enterprise-mentor quantity; in a city, the pool's one mean for every programme."""
+    if batch.pool is None:
+        return _block_means(values, sizes)
+    return np.full(batch.n_runs, np.add.reduce(values) / len(values) if len(values) else np.nan)
 
 
 _SPENT_ON = np.array([COLUMN[f"spent_{use}_yuan"] for use in USES])
@@ -225,14 +242,16 @@ def record_week(batch: Batch, recorders: Sequence[Recorder]) -> None:
     rows[:, COLUMN["n_active_enterprise_mentors"]] = counts.enterprise_mentors_active
     rows[:, COLUMN["school_mentor_teaching_quality"]] = _block_means(
         batch.school_mentors.teaching_quality[counts.sm_active], counts.school_mentors_active)
-    rows[:, COLUMN["enterprise_mentor_technical_skill"]] = _block_means(
-        batch.enterprise_mentors.technical_skill[counts.em_active], counts.enterprise_mentors_active)
+    rows[:, COLUMN["enterprise_mentor_technical_skill"]] = _pool_means(
+        batch, batch.enterprise_mentors.technical_skill[counts.em_active], counts.enterprise_mentors_active)
     loaded = batch.school_mentors.workload > 0
     rows[:, COLUMN["school_mentor_workload"]] = _block_means(batch.school_mentors.workload[loaded],
                                                              batch.counts("school_mentors", loaded))
     loaded = batch.enterprise_mentors.workload > 0
-    rows[:, COLUMN["enterprise_mentor_workload"]] = _block_means(batch.enterprise_mentors.workload[loaded],
-                                                                 batch.counts("enterprise_mentors", loaded))
+    rows[:, COLUMN["enterprise_mentor_workload"]] = _pool_means(
+        batch, batch.enterprise_mentors.workload[loaded],
+        np.full(batch.n_runs, np.count_nonzero(loaded)) if batch.pool is not None
+        else batch.counts("enterprise_mentors", loaded))
     for g, (world, recorder) in enumerate(zip(worlds, recorders, strict=True)):
         row = rows[g]
         given = world.this_week.guidance

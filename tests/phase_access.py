@@ -27,7 +27,7 @@ from sim.engine.world import World
 ARRAY_PARTS = ("students", "school_mentors", "enterprise_mentors", "enterprises")
 RECORD_PARTS = ("counters", "curriculum", "this_week")
 WHOLE_PARTS = ("ledger", "pending_dropouts", "pending_terminations", "placement_rounds")
-SERVICES = ("scenario", "calendar", "streams", "events", "week", "cohort_starts")
+SERVICES = ("scenario", "calendar", "streams", "events", "week", "cohort_starts", "n_sectors", "pool_shared")
 STRUCTURAL = ("n",)
 """Sizes of a population: structure, not state."""
 
@@ -128,6 +128,8 @@ class BatchProxy:
             return _PartProxy(getattr(batch, name), name, access)
         if name == "worlds":
             return tuple(WorldProxy(w, access) for w in batch.worlds)
+        if name == "pool":  # a city's pool world (None in a batch of runs with their own firms)
+            return None if batch.pool is None else WorldProxy(batch.pool, access)
         if name in ("week", "groups", "_n_runs"):
             return getattr(batch, name)
         class_attr = getattr(Batch, name, None)

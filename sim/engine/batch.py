@@ -10,6 +10,16 @@ alone: its arrays hold its own values, its random draws come from its own stream
 (``Batch.normal`` concatenates each run's draws for its own students), its indices stay
 local to it, and its totals are summed over its own block, in the order its run alone
 sums them. A batch of one is a single run: its arrays are the world's arrays, no copy.
+
+A city's programmes are a batch too, with one difference: their enterprises and
+enterprise mentors are one pool (``Batch(worlds, pool=...)``), which every programme's
+world holds whole (``world.enterprises`` is the pool) and which the group index marks
+*shared*. What the pool's agents draw, and the parameters they act on, are the *pool
+world*'s: a world with the city's random streams and the firms' scenario sections, and no
+students of its own (``sim.city``). ``value``, ``param``, ``uniform`` and ``by_run`` of a
+shared population answer from it; the phases that count or pay per programme what firms
+do (``funding``, ``enterprise_accounts``, ``participation``) split it by whose apprentices
+the firms host.
 """
 
 from __future__ import annotations
@@ -56,28 +66,48 @@ def _concatenate(parts: Sequence[Any], index: GroupIndex, population: Population
 class Batch:
     """The runs of a batch: their worlds, and their populations' arrays concatenated."""
 
-    __slots__ = ("_n_runs", "enterprise_mentors", "enterprises", "groups", "school_mentors", "students", "week",
-                 "worlds")
+    __slots__ = ("_n_runs", "enterprise_mentors", "enterprises", "groups", "pool", "school_mentors", "students",
+                 "week", "worlds")
 
-    def __init__(self, worlds: Sequence[World]) -> None:
-        """Concatenate the populations of ``worlds`` (each world's arrays become views of the batch's)."""
+    def __init__(self, worlds: Sequence[World], pool: World | None = None) -> None:
+        """Concatenate the populations of ``worlds`` (each world's arrays become views of the batch's).
+
+        ``pool``: a city's pool world, whose enterprises and enterprise mentors every world
+        of ``worlds`` already holds (None: each world has its own firms).
+        """
         if not worlds:
             raise ValueError("a batch needs at least one world")
         self.worlds = tuple(worlds)
         self._n_runs = len(self.worlds)
+        self.pool = pool
+        if pool is not None and any(w.enterprises is not pool.enterprises
+                                    or w.enterprise_mentors is not pool.enterprise_mentors for w in worlds):
+            raise ValueError("every world of a city holds the pool's enterprises and enterprise mentors")
+        shared: frozenset[Population] = frozenset() if pool is None else frozenset({"enterprises",
+                                                                                    "enterprise_mentors"})
+        firms = [pool] if pool is not None else worlds
         self.groups = GroupIndex.from_sizes({
             "students": [w.students.n for w in worlds],
             "school_mentors": [w.school_mentors.n for w in worlds],
-            "enterprise_mentors": [w.enterprise_mentors.n for w in worlds],
-            "enterprises": [w.enterprises.n for w in worlds],
-        })
+            "enterprise_mentors": [w.enterprise_mentors.n for w in firms],
+            "enterprises": [w.enterprises.n for w in firms],
+        }, shared)
         self.students: Students = _concatenate([w.students for w in worlds], self.groups, "students")
         self.school_mentors: SchoolMentors = _concatenate([w.school_mentors for w in worlds], self.groups,
                                                           "school_mentors")
-        self.enterprise_mentors: EnterpriseMentors = _concatenate([w.enterprise_mentors for w in worlds],
+        self.enterprise_mentors: EnterpriseMentors = _concatenate([w.enterprise_mentors for w in firms],
                                                                   self.groups, "enterprise_mentors")
-        self.enterprises: Enterprises = _concatenate([w.enterprises for w in worlds], self.groups, "enterprises")
+        self.enterprises: Enterprises = _concatenate([w.enterprises for w in firms], self.groups, "enterprises")
         self.week = worlds[0].week
+
+    @property
+    def shares_pool(self) -> bool:
+        """True for a city of several programmes: one pool of firms, the pool world's."""
+        return self.pool is not None
+
+    def firm_worlds(self) -> tuple[World, ...]:
+        """The worlds that own firms: each run's, or a city's pool world alone."""
+        return self.worlds if self.pool is None else (self.pool,)
 
     @property
     def n_runs(self) -> int:
@@ -89,6 +119,8 @@ class Batch:
         self.week = week
         for w in self.worlds:
             w.week = week
+        if self.pool is not None:
+            self.pool.week = week
 
     # --- values that differ between runs -------------------------------------------------
 
@@ -100,6 +132,8 @@ class Batch:
         array of that scalar give the same result element by element, so a phase may use
         either, and the scalar saves a gather.
         """
+        if self.pool is not None and population in self.groups.shared:
+            return value(self.pool)
         if self.n_runs == 1:  # a single run: its own value (the common case, kept cheap)
             return value(self.worlds[0])
         return self._of_each_run(value, population, idx)
@@ -113,6 +147,8 @@ class Batch:
         getter = _PARAMETER_GETTERS.get(path)
         if getter is None:
             getter = _PARAMETER_GETTERS.setdefault(path, operator.attrgetter(f"scenario.{path}"))
+        if self.pool is not None and population in self.groups.shared:
+            return getter(self.pool)
         if self.n_runs == 1:
             return getter(self.worlds[0])
         return self._of_each_run(getter, population, idx)
@@ -143,7 +179,7 @@ class Batch:
 
         ``owners``: the holders' positions or a mask of them (None: every agent of ``owner_population``).
         """
-        if self.n_runs == 1:
+        if self.n_runs == 1 or population in self.groups.shared:
             return local
         # as GroupIndex.to_global, with the block starts of the owners' groups gathered once per batch
         offsets = self.groups.offsets(population, owner_population)
@@ -157,6 +193,8 @@ class Batch:
 
     def positions(self, population: Population, chosen: Callable[[World], np.ndarray]) -> np.ndarray:
         """The agents ``chosen(world)`` names in each run (ascending local indices), as ascending batch positions."""
+        if self.pool is not None and population in self.groups.shared:
+            return chosen(self.pool)
         if self.n_runs == 1:
             return chosen(self.worlds[0])
         return np.concatenate([chosen(w) + block.start
@@ -164,6 +202,8 @@ class Batch:
 
     def by_run(self, population: Population, idx: np.ndarray) -> list[tuple[World, np.ndarray]]:
         """The agents ``idx`` (ascending batch positions) split by run: (run's world, local indices), runs with any."""
+        if self.pool is not None and population in self.groups.shared:  # the pool's agents are the pool world's
+            return [(self.pool, idx)] if len(idx) else []
         if self.n_runs == 1:
             return [(self.worlds[0], idx)] if len(idx) else []
         starts = self.groups.starts[population]
@@ -174,6 +214,8 @@ class Batch:
         """How many agents of ``population`` ``mask`` marks in each run (whole numbers: exact however counted)."""
         if self.n_runs == 1:
             return np.array([np.count_nonzero(mask)])
+        if population in self.groups.shared:
+            raise ValueError(f"{population} are a city's pool: count them by whose apprentices they host")
         # block by block: a count per block costs less than gathering every marked agent's run
         return np.array([np.count_nonzero(mask[block]) for block in self.groups.blocks(population)], dtype=np.int64)
 
@@ -197,9 +239,10 @@ class Batch:
 
         As ``normal``; ``upto`` None draws for every agent of ``population``.
         """
-        if self.n_runs == 1:
+        if self.n_runs == 1 or population in self.groups.shared:  # one run's, or the pool world's streams
             n = int(self.groups.sizes(population)[0]) if upto is None else (int(upto[-1]) + 1 if len(upto) else 0)
-            return self.worlds[0].streams.uniform(stream, week, n)
+            owner = self.worlds[0] if self.pool is None else self.pool
+            return owner.streams.uniform(stream, week, n)
         needed = self.groups.sizes(population) if upto is None else self._needed(population, (upto,))
         return self._draws("uniform", stream, week, needed, population)
 

@@ -11,6 +11,13 @@ kind (each with its own students and scenario), so the index says nothing of run
 Indices stored in agent arrays (a student's school mentor, host, enterprise mentor) stay
 *local* to their group, so every group's arrays are exactly those of the group run alone;
 ``GroupIndex.to_global`` turns them into positions in the concatenated arrays.
+
+A *shared* population (a city's enterprises and enterprise mentors, which every programme
+of the city works with) is not split into blocks: it is one pool, every group sees all of
+it, and an index into it is the same in every group (``to_global`` leaves it as it is). Its
+``starts`` are ``[0, size]``: one block, the pool's, which ``blocks`` gives once; a loop
+that pairs each group with its block of a shared population is an error, since no group
+owns a part of the pool.
 """
 
 from __future__ import annotations
@@ -30,6 +37,8 @@ class GroupIndex:
     """Block boundaries of every population: group ``g`` owns ``starts[p][g]:starts[p][g + 1]``."""
 
     starts: Mapping[Population, np.ndarray]
+    shared: frozenset[Population] = frozenset()
+    """The populations every group shares whole (a city's pool): one block, indices the same in every group."""
     _group_of: dict[Population, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
     _blocks: dict[Population, list[slice]] = field(default_factory=dict, repr=False, compare=False)
     _sizes: dict[Population, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
@@ -38,13 +47,17 @@ class GroupIndex:
                                                                       compare=False)
 
     @classmethod
-    def from_sizes(cls, sizes: Mapping[Population, Sequence[int]]) -> GroupIndex:
-        """The index of groups whose populations have the given sizes, group by group."""
+    def from_sizes(cls, sizes: Mapping[Population, Sequence[int]],
+                   shared: frozenset[Population] = frozenset()) -> GroupIndex:
+        """The index of groups whose populations have the given sizes, group by group.
+
+        A ``shared`` population has one size, the pool's.
+        """
         starts = {p: np.concatenate(([0], np.cumsum(np.asarray(sizes[p], dtype=np.int64)))) for p in POPULATIONS}
-        counts = {len(v) for v in starts.values()}
-        if len(counts) != 1:
-            raise ValueError(f"every population needs one size per group, got {sizes}")
-        return cls(starts)
+        counts = {len(v) for p, v in starts.items() if p not in shared}
+        if len(counts) != 1 or any(len(starts[p]) != 2 for p in shared):
+            raise ValueError(f"every population needs one size per group (a shared one, one size), got {sizes}")
+        return cls(starts, frozenset(shared))
 
     @property
     def n_groups(self) -> int:
@@ -52,19 +65,24 @@ class GroupIndex:
         return len(self.starts["students"]) - 1
 
     def block(self, population: Population, g: int) -> slice:
-        """The index range of group ``g``'s agents of ``population``."""
+        """The index range of group ``g``'s agents of ``population`` (a shared population: all of it)."""
         s = self.starts[population]
+        if population in self.shared:
+            return slice(0, int(s[1]))
         return slice(int(s[g]), int(s[g + 1]))
 
     def blocks(self, population: Population) -> list[slice]:
         """The index ranges of every group's agents of ``population``, in group order (computed once)."""
         found = self._blocks.get(population)
         if found is None:
-            found = self._blocks[population] = [self.block(population, g) for g in range(self.n_groups)]
+            n_blocks = 1 if population in self.shared else self.n_groups
+            found = self._blocks[population] = [self.block(population, g) for g in range(n_blocks)]
         return found
 
     def group_of(self, population: Population) -> np.ndarray:
-        """The group of every agent of ``population`` (computed once)."""
+        """The group of every agent of ``population`` (computed once; a shared population's agents have none)."""
+        if population in self.shared:
+            raise ValueError(f"{population} are shared by every group: no agent of theirs has a group")
         found = self._group_of.get(population)
         if found is None:
             s = self.starts[population]
@@ -91,7 +109,10 @@ class GroupIndex:
         """
         found = self._offsets.get((population, owner_population))
         if found is None:
-            found = self.starts[population][self.group_of(owner_population)]
+            if population in self.shared:  # one pool: a local index is its position
+                found = np.zeros(len(self.group_of(owner_population)), dtype=np.int64)
+            else:
+                found = self.starts[population][self.group_of(owner_population)]
             self._offsets[(population, owner_population)] = found
         return found
 
@@ -101,7 +122,7 @@ class GroupIndex:
         ``group`` is the group of each element of ``local``; negative local indices (no one,
         the open market) are kept as they are.
         """
-        if self.n_groups == 1:
+        if self.n_groups == 1 or population in self.shared:
             return local
         start = self.starts[population][group]
         return np.where(local >= 0, local + start, local)

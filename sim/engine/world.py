@@ -95,7 +95,7 @@ class Curriculum:
 class PlacementRound:
     """What one placement round did, by sector (placement): the training market's counts (BIBB's indicators).
 
-    Each array has one element per sector (``intake.n_sectors``). Places are counted by the
+    Each array has one element per sector (``World.n_sectors``). Places are counted by the
     firm's sector, applicants by the student's.
     """
 
@@ -155,9 +155,16 @@ class World:
     placement_rounds: list[PlacementRound] = field(default_factory=list)  # placement: every round, in order
     cohort_starts: np.ndarray = field(init=False)
     """Index of each cohort's first student, and the number of students last (from the scenario's cohort sizes)."""
+    pool_shared: bool = False
+    """The enterprises are a city's pool, which other programmes share: the firms' totals are the city's, not this
+    programme's (``sim.city``)."""
+    n_sectors: int = field(init=False)
+    """Sectors that students' and firms' ``sector`` index: the programme's own (``intake.n_sectors``), or in a city
+    the city's (``sim.city`` maps a programme's sectors onto them)."""
 
     def __post_init__(self) -> None:
         self.cohort_starts = np.concatenate(([0], np.cumsum(self.scenario.intake.sizes(), dtype=np.int64)))
+        self.n_sectors = self.scenario.intake.n_sectors
 
     def programme_week(self) -> np.ndarray:
         """Weeks since enrolment of every student (negative before enrolment)."""

@@ -74,8 +74,14 @@ def make_contact(batch: Batch) -> None:
     s = batch.students
     at_firm = s.location == ENTERPRISE
     host = batch.local_to_global("enterprises", s.host[at_firm], at_firm)
-    hosting = np.bincount(host, minlength=batch.enterprises.n) > 0
-    target = np.where(hosting, batch.spread(targets, "enterprises"), 0.0)
+    if batch.pool is None:
+        hosting = np.bincount(host, minlength=batch.enterprises.n) > 0
+        target = np.where(hosting, batch.spread(targets, "enterprises"), 0.0)
+    else:  # a firm of a city's pool: the mean target of the programmes whose apprentices it hosts, by apprentice
+        owner = batch.groups.group_of("students")[at_firm]
+        apprentices = np.bincount(host, minlength=batch.enterprises.n)
+        wanted = np.bincount(host, weights=np.asarray(targets, dtype=float)[owner], minlength=batch.enterprises.n)
+        target = np.divide(wanted, apprentices, out=np.zeros(batch.enterprises.n), where=apprentices > 0)
     c = batch.enterprises.coordination
     c += batch.param("contact.adjustment_rate_per_week", "enterprises") * (target - c)
 

@@ -121,6 +121,17 @@ def accounts_of_week(prices: WeekPrices, apprentices: Amount, mentor_hours: Amou
     return WeekAccounts(cost, output)
 
 
+def _sum_of_apprentices(batch: Batch, at_firm: np.ndarray, host: np.ndarray, apprentices: np.ndarray,
+                        hours: np.ndarray, skill: np.ndarray, allowance: np.ndarray) -> WeekAccounts:
+    """A city's firms' week: the sum of their apprentices' own weeks (the mentors' allowance shared among them)."""
+    n = len(apprentices)
+    own = accounts_of_week(WeekPrices.in_batch(batch, "students", at_firm), 1.0, hours, skill,
+                           allowance[host] / np.maximum(apprentices[host], 1.0))
+    cost = np.bincount(host, weights=np.broadcast_to(own.cost, host.shape), minlength=n)
+    output = np.bincount(host, weights=np.broadcast_to(own.output, host.shape), minlength=n)
+    return WeekAccounts(cost + np.where(apprentices > 0, 0.0, allowance), output)
+
+
 def book_enterprise_week(batch: Batch) -> None:
     """Add this week's costs and returns to every host's accounts (and each apprentice's with its host)."""
     s = batch.students
@@ -134,7 +145,8 @@ def book_enterprise_week(batch: Batch) -> None:
     apprentices = np.bincount(host, minlength=ent.n).astype(float)
     per_week = batch.value(lambda w: float(tax_credit.qualifying_yuan(w.scenario, 1.0)), "enterprises")
     credit = tax_credit.credit_week(batch, np.asarray(apprentices * per_week))
-    codeveloping = batch.concatenated(codevelopment_hours_by_firm)
+    codeveloping = batch.concatenated(codevelopment_hours_by_firm) if batch.pool is None else \
+        np.sum([codevelopment_hours_by_firm(w) for w in batch.worlds], axis=0)  # a city's mentors: all programmes
     if len(at_firm) == 0 and not allowance.any() and not subsidy.any() and not credit.any() \
             and not codeveloping.any():
         return
@@ -142,9 +154,12 @@ def book_enterprise_week(batch: Batch) -> None:
     hours = np.where(mentored, batch.value(lambda w: w.scenario.enterprise_mentors.desired_hours_per_apprentice_week,
                                            "students", at_firm) * s.guidance_enterprise[at_firm], 0.0)
     skill = s.practical_skill[at_firm]
-    firm = accounts_of_week(WeekPrices.in_batch(batch, "enterprises"), apprentices,
-                            np.bincount(host, weights=hours, minlength=ent.n),
-                            np.bincount(host, weights=skill, minlength=ent.n), allowance)
+    if batch.pool is None:
+        firm = accounts_of_week(WeekPrices.in_batch(batch, "enterprises"), apprentices,
+                                np.bincount(host, weights=hours, minlength=ent.n),
+                                np.bincount(host, weights=skill, minlength=ent.n), allowance)
+    else:  # a firm of a city's pool: the sum of its apprentices' weeks, each at its own programme's prices
+        firm = _sum_of_apprentices(batch, at_firm, host, apprentices, hours, skill, allowance)
     # the firm's mentors' hours co-developing the curriculum (curriculum) are training staff time too
     cost = np.asarray(firm.cost) + codeveloping * batch.value(lambda w: w.scenario.enterprise_mentors.hourly_cost_yuan,
                                                               "enterprises")
@@ -160,7 +175,7 @@ def book_enterprise_week(batch: Batch) -> None:
         title_yuan = batch.value(lambda w: w.scenario.incentives.demonstration_unit_value_yuan
                                  if w.scenario.incentives.demonstration_unit_titles else 0.0, "enterprises")
         ent.total_benefit_yuan += np.where(ent.demonstration_unit, apprentices, 0.0) * title_yuan / WEEKS_PER_YEAR
-    for w, block in zip(batch.worlds, batch.groups.blocks("enterprises"), strict=True):
+    for w, block in zip(batch.firm_worlds(), batch.groups.blocks("enterprises"), strict=True):
         w.counters.gross_training_cost_yuan += float(np.sum(cost[block]))
         w.counters.productive_output_yuan += float(np.sum(output[block]))
     # the first year of hosting: the 52 weeks from the week a firm first hosted (BIBB: no public support)
@@ -183,6 +198,14 @@ def book_enterprise_week(batch: Batch) -> None:
         s.hosted_output_yuan[at_firm] += own.output
         s.hosted_cost_yuan[at_firm] += own.cost
         s.hosted_weeks[at_firm] += 1
+        if batch.pool is not None:  # a city's programme counts its own apprentices' weeks with their hosts
+            owner = batch.groups.group_of("students")[at_firm]
+            own_cost = np.bincount(owner, weights=np.broadcast_to(own.cost, at_firm.shape), minlength=batch.n_runs)
+            own_output = np.bincount(owner, weights=np.broadcast_to(own.output, at_firm.shape),
+                                     minlength=batch.n_runs)
+            for g, w in enumerate(batch.worlds):
+                w.counters.gross_training_cost_yuan += float(own_cost[g])
+                w.counters.productive_output_yuan += float(own_output[g])
 
 
 def codevelopment_hours_by_firm(world: World) -> np.ndarray:
@@ -212,10 +235,16 @@ def _net_benefit_per_placement(world: World, totals: RunTotals) -> float:
     return rate(net_benefit_yuan(world).sum(), world.counters.placements)
 
 
+def _apprentice_years(world: World, totals: RunTotals) -> float:
+    """Years the run's apprentices spent with hosts (a city's programme: its own apprentices', by the weekly count)."""
+    if world.pool_shared:
+        return float(np.sum(totals.series["n_at_enterprise"])) / WEEKS_PER_YEAR
+    return float(world.enterprises.total_apprentice_weeks.sum() / WEEKS_PER_YEAR)
+
+
 def _net_cost_per_apprentice_year(world: World, totals: RunTotals) -> float:
     c = world.counters
-    apprentice_years = world.enterprises.total_apprentice_weeks.sum() / WEEKS_PER_YEAR
-    return rate(c.gross_training_cost_yuan - c.productive_output_yuan, apprentice_years)
+    return rate(c.gross_training_cost_yuan - c.productive_output_yuan, _apprentice_years(world, totals))
 
 
 def _retaining_hosts_in_net_benefit(world: World, totals: RunTotals) -> float:
@@ -230,8 +259,7 @@ def _first_year_net_cost(world: World, totals: RunTotals) -> float:
 
 
 def _gross_cost_per_apprentice(world: World, totals: RunTotals) -> float:
-    apprentice_years = world.enterprises.total_apprentice_weeks.sum() / WEEKS_PER_YEAR
-    return rate(world.counters.gross_training_cost_yuan, apprentice_years)
+    return rate(world.counters.gross_training_cost_yuan, _apprentice_years(world, totals))
 
 
 def _net_to_gross_cost_ratio(world: World, totals: RunTotals) -> float:

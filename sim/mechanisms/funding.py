@@ -153,7 +153,8 @@ class MentorCounts:
     school_mentors_paid: int  # filled posts with a mentee in the programme (their allowance)
     school_mentors_visiting: int  # filled posts with a mentee placed in a firm (visit travel)
     school_mentors_away: int  # filled posts away in enterprise practice with a mentee at school (substitutes)
-    enterprise_mentors_active: int  # filled posts with an apprentice on site (their pay)
+    enterprise_mentors_active: float  # filled posts with an apprentice on site (their pay; in a city, the
+    # programme's share of each post by its apprentices: shared_mentor_posts)
 
 
 def weekly_needs(world: World, counts: MentorCounts, subsidies: np.ndarray) -> ByUse:
@@ -190,9 +191,10 @@ def pay_weekly_needs(batch: Batch) -> None:
     away = mentors_away_teaching(batch, school_mentor)
     on_site = at_firm & (s.enterprise_mentor >= 0)
     enterprise_mentor = batch.local_to_global("enterprise_mentors", s.enterprise_mentor[on_site], on_site)
-    em_active = (np.bincount(enterprise_mentor, minlength=batch.enterprise_mentors.n) > 0) \
-        & batch.enterprise_mentors.active(week)
-    em_active &= np.asarray(batch.param("programme.dual_mentor", "enterprise_mentors"), dtype=bool)
+    apprentices_on_site = np.bincount(enterprise_mentor, minlength=batch.enterprise_mentors.n)
+    em_active = (apprentices_on_site > 0) & batch.enterprise_mentors.active(week)
+    if batch.pool is None:  # in a city only dual-mentor programmes' apprentices have an enterprise mentor
+        em_active &= np.asarray(batch.param("programme.dual_mentor", "enterprise_mentors"), dtype=bool)
 
     def per_run(population: Population, mask: np.ndarray) -> list[int]:
         return [int(n) for n in batch.counts(population, mask)]
@@ -201,9 +203,16 @@ def pay_weekly_needs(batch: Batch) -> None:
     paid = per_run("school_mentors", sm_active & school_mentors_of(batch, s.in_programme(), school_mentor))
     visiting = per_run("school_mentors", school_mentors_of(batch, at_firm, school_mentor) & sm_active)
     away_by_run = per_run("school_mentors", away)
-    em_by_run = per_run("enterprise_mentors", em_active)
     by_firm = firm_paid_allowance(batch, em_active)  # every firm's, once over the batch
-    firm_blocks = groups.blocks("enterprises")
+    if batch.pool is None:
+        em_by_run: list[float] = list(per_run("enterprise_mentors", em_active))
+        firm_blocks = groups.blocks("enterprises")
+        firm_parts = [float(by_firm[block].sum()) for block in firm_blocks]  # a contiguous block: as the run alone
+    else:
+        em_by_run = shared_mentor_posts(batch, on_site, enterprise_mentor, apprentices_on_site, em_active)
+        allowance_week = float(batch.value(_allowance_per_mentor, "enterprises")) * MONTHS_PER_WEEK
+        firm_parts = [posts * allowance_week for posts in em_by_run]
+        batch.enterprises.week_subsidy_yuan[:] = 0.0  # each programme adds what it paid its apprentices' hosts
     for g, world in enumerate(batch.worlds):
         pay_in(world, apprentices[g])
         subsidies = completion_subsidies(world)
@@ -212,8 +221,11 @@ def pay_weekly_needs(batch: Batch) -> None:
         funded = world.ledger.pay_out(needs)
         world.counters.teacher_weeks_in_practice += away_by_run[g]
         world.counters.teacher_weeks_uncovered += away_by_run[g] * (1.0 - funded.practice_substitutes)
-        world.enterprises.week_subsidy_yuan[:] = subsidies * funded.apprentice_subsidy
-        firm_part = float(by_firm[firm_blocks[g]].sum())  # a contiguous block: the sum the run alone makes
+        if batch.pool is None:
+            world.enterprises.week_subsidy_yuan[:] = subsidies * funded.apprentice_subsidy
+        else:
+            world.enterprises.week_subsidy_yuan += subsidies * funded.apprentice_subsidy
+        firm_part = firm_parts[g]
         if firm_part > 0.0:  # the firms' part of the enterprise mentors' pay is always paid
             programme_part = needs.enterprise_mentor_remuneration
             funded.enterprise_mentor_remuneration = \
@@ -221,6 +233,20 @@ def pay_weekly_needs(batch: Batch) -> None:
         world.this_week.funded = funded
     batch.enterprises.week_mentor_allowance_yuan[:] = by_firm
     batch.enterprises.total_mentor_allowance_yuan += by_firm
+
+
+def shared_mentor_posts(batch: Batch, on_site: np.ndarray, enterprise_mentor: np.ndarray,
+                        apprentices_on_site: np.ndarray, em_active: np.ndarray) -> list[float]:
+    """Each programme's share of a city's active enterprise-mentor posts: whose apprentices each mentor guides.
+
+    A mentor of a city's pool may guide apprentices of several programmes; each programme
+    pays (and counts) the share of the post its own apprentices on site take up, so the
+    programmes together pay every active post once. ``on_site``: mask of the batch's
+    students on site with a mentor; ``enterprise_mentor``: their posts (pool positions).
+    """
+    weight = np.where(em_active, 1.0 / np.maximum(apprentices_on_site, 1), 0.0)
+    owners = batch.groups.group_of("students")[on_site]
+    return [float(weight[enterprise_mentor[owners == g]].sum()) for g in range(batch.n_runs)]
 
 
 def _cost_per_employed_graduate(world: World, totals: RunTotals) -> float:
@@ -234,6 +260,8 @@ PUBLIC_SOURCES = ("school_special_fund", "government")
 def public_cost_yuan(world: World) -> float:
     """All public money the run used: programme funds from public sources and the tax credit, yuan."""
     spent = world.ledger.spent_by_source()
+    if world.pool_shared:  # a city's tax expenditure is the pool's, counted once for the city (sim.city)
+        return sum(spent[source] for source in PUBLIC_SOURCES)
     return sum(spent[source] for source in PUBLIC_SOURCES) + float(world.enterprises.total_tax_credit_yuan.sum())
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.engine.batch import Batch
 from sim.engine.declarations import StateField
 from sim.engine.mechanism import Mechanism
 from sim.engine.population import MentorPosts
@@ -89,8 +90,15 @@ def holds_honour(world: World, posts: MentorPosts, honoured: np.ndarray) -> np.n
     return honoured & (posts.vacant_until <= year_start)
 
 
-def update_mentor_effort(world: World) -> None:
-    """Honours at year starts; this week's effort of every school and enterprise mentor."""
+def update_mentor_effort(world: World, enterprise_mentors: bool = True) -> None:
+    """Honours at year starts; this week's effort of every school and enterprise mentor.
+
+    ``enterprise_mentors`` False: the school mentors only (a city's programme; the pool's
+    mentors are ``pool_mentor_effort``'s).
+    """
+    if not enterprise_mentors:
+        _school_mentor_effort(world)
+        return
     award_honours(world)
     sc = world.scenario
     inc = sc.incentives
@@ -110,9 +118,79 @@ def update_mentor_effort(world: World) -> None:
         funded.enterprise_mentor_remuneration, inc.effort_per_1000_yuan_month, honours_em)
 
 
+def _school_mentor_effort(world: World) -> None:
+    """Honours and this week's effort of the school mentors alone (a programme of a city)."""
+    sc = world.scenario
+    inc = sc.incentives
+    sm = world.school_mentors
+    honours_sm: float | np.ndarray = 0.0
+    if inc.mentor_honours:
+        if world.week > 0 and world.calendar.is_year_start(world.week):
+            s = world.students
+            mentees = np.flatnonzero(s.in_programme() & (s.school_mentor >= 0))
+            sm.honoured[:] = best_by_mentees(sm, s.school_mentor[mentees],
+                                             composite_score(s, sc.evaluation, mentees), inc.honours_share,
+                                             world.week)
+        honours_sm = inc.honours_effort * holds_honour(world, sm, sm.honoured)
+    sm.effort[:] = mentor_effort(
+        sc.school_mentors.base_effort, sc.school_mentors.remuneration_yuan_per_month,
+        world.this_week.funded.school_mentor_remuneration, inc.effort_per_1000_yuan_month, honours_sm)
+
+
+def pool_mentor_effort(batch: Batch) -> None:
+    """Honours and effort of a city's enterprise mentors, once for the pool, from every programme's apprentices.
+
+    A mentor is honoured among all the pool's mentors by the mean score of its apprentices
+    (each scored by its own programme's weights); the share of its allowance it is paid is
+    the mean of its apprentices' programmes' funded shares, by apprentice (the mean of all
+    programmes' for a mentor without apprentices).
+    """
+    pool = batch.pool
+    assert pool is not None
+    sc = pool.scenario
+    inc = sc.incentives
+    em = pool.enterprise_mentors
+    week = batch.week
+    honours: float | np.ndarray = 0.0
+    if inc.mentor_honours:
+        if week > 0 and pool.calendar.is_year_start(week):
+            mentor_of, scores = [], []
+            for w in batch.worlds:
+                s = w.students
+                apprentices = np.flatnonzero(s.in_programme() & (s.enterprise_mentor >= 0))
+                mentor_of.append(s.enterprise_mentor[apprentices])
+                scores.append(composite_score(s, w.scenario.evaluation, apprentices))
+            em.honoured[:] = best_by_mentees(em, np.concatenate(mentor_of), np.concatenate(scores),
+                                             inc.honours_share, week)
+        honours = inc.honours_effort * holds_honour(pool, em, em.honoured)
+    shares = np.array([w.this_week.funded.enterprise_mentor_remuneration for w in batch.worlds])
+    s = batch.students
+    mentored = s.enterprise_mentor >= 0
+    owner = batch.groups.group_of("students")[mentored]
+    guided = np.bincount(s.enterprise_mentor[mentored], minlength=em.n)
+    paid = np.divide(np.bincount(s.enterprise_mentor[mentored], weights=shares[owner], minlength=em.n), guided,
+                     out=np.full(em.n, float(shares.mean())), where=guided > 0)
+    em.effort[:] = mentor_effort(
+        sc.enterprise_mentors.base_effort,
+        sc.enterprise_mentors.remuneration_yuan_per_month + inc.enterprise_mentor_salary_subsidy_yuan_per_month,
+        paid, inc.effort_per_1000_yuan_month, honours)
+
+
+def update_efforts(batch: Batch) -> None:
+    """The incentives phase: each run's mentors (a city: each programme's school mentors, then the pool's)."""
+    if batch.pool is None:
+        for world in batch.worlds:
+            update_mentor_effort(world)
+        return
+    for world in batch.worlds:
+        update_mentor_effort(world, enterprise_mentors=False)
+    pool_mentor_effort(batch)
+
+
 MECHANISM = Mechanism(
     name="incentives",
-    step=update_mentor_effort,
+    step=None,
+    batch_step=update_efforts,
     reads=("enterprise_mentors.vacant_until", "school_mentors.vacant_until", "students.enterprise_mentor",
            "students.practical_skill", "students.professionalism", "students.school_mentor", "students.stage",
            "students.theory", "this_week.funded"),

@@ -49,8 +49,12 @@ def away_in_practice(school_mentors: SchoolMentors, week: int) -> np.ndarray:
     return school_mentors.practice_until > week
 
 
-def train_mentors(world: World) -> None:
-    """Yearly two-way training, at each year start after the first."""
+def train_mentors(world: World, enterprise_mentors: bool = True) -> None:
+    """Yearly two-way training, at each year start after the first.
+
+    ``enterprise_mentors`` False: the school mentors only (a city's programme: the pool's
+    mentors are trained once, as the pool world's).
+    """
     if world.week == 0 or not world.calendar.is_year_start(world.week):
         return
     p = world.scenario.mentor_development
@@ -60,6 +64,8 @@ def train_mentors(world: World) -> None:
     sm.practical_skill[practising] += p.practice_gain * (1.0 - sm.practical_skill[practising])
     sm.dual_qualified[practising] = True
     sm.practice_until[practising] = world.week + p.practice_weeks_per_year  # away from teaching meanwhile
+    if not enterprise_mentors:
+        return
     em = world.enterprise_mentors
     trained = em.active(world.week) & (world.streams.uniform("mentor_development.pedagogy", world.week, em.n)
                                        < p.enterprise_mentor_training_share_per_year)
@@ -136,7 +142,9 @@ def _replace_enterprise_mentors(world: World, leaving: np.ndarray) -> None:
 def develop_mentors(batch: Batch) -> None:
     """The mentor-development phase: training at year starts, turnover every week."""
     for world in batch.worlds:
-        train_mentors(world)
+        train_mentors(world, enterprise_mentors=batch.pool is None)
+    if batch.pool is not None:  # a city's pool world: no school mentors, the pool's enterprise mentors
+        train_mentors(batch.pool)
     turn_over_mentors(batch)
 
 

@@ -94,19 +94,41 @@ def guide_students(batch: Batch) -> None:
     enterprise_mentor = batch.local_to_global("enterprise_mentors", s.enterprise_mentor[mentored], mentored)
     demand = batch.param("enterprise_mentors.desired_hours_per_apprentice_week", "enterprise_mentors") \
         * np.bincount(enterprise_mentor, minlength=em.n)
-    session_hours = per_enterprise_mentor(lambda w: w.this_week.contact.school_sessions_per_semester
-                                          * HOURS_PER_SCHOOL_SESSION / (WEEKS_PER_YEAR / 2))
+    def sessions(w: World) -> float:
+        return w.this_week.contact.school_sessions_per_semester * HOURS_PER_SCHOOL_SESSION / (WEEKS_PER_YEAR / 2)
+
+    owner = batch.groups.group_of("students")[mentored] if batch.pool is not None else None
+    if owner is None:
+        session_hours = per_enterprise_mentor(sessions)
+    else:  # a mentor of a city's pool gives the sessions of its apprentices' programmes, weighed by apprentice
+        guided = np.bincount(enterprise_mentor, minlength=em.n)
+        session_hours = np.divide(
+            np.bincount(enterprise_mentor, weights=np.array([sessions(w) for w in batch.worlds])[owner],
+                        minlength=em.n), guided, out=np.zeros(em.n), where=guided > 0)
     capacity = np.where(em.active(week),
                         batch.param("enterprise_mentors.guidance_hours_per_week", "enterprise_mentors")
                         * em.effort, 0.0)
     teaching = demand > 0
-    other = np.where(teaching, session_hours, 0.0) + batch.concatenated(
-        lambda w: _per_post(w.this_week.codevelopment.enterprise_mentor_hours, w.enterprise_mentors.n))
+    codeveloping = batch.concatenated(
+        lambda w: _per_post(w.this_week.codevelopment.enterprise_mentor_hours, w.enterprise_mentors.n)) \
+        if owner is None else np.sum([_per_post(w.this_week.codevelopment.enterprise_mentor_hours, em.n)
+                                      for w in batch.worlds], axis=0)
+    other = np.where(teaching, session_hours, 0.0) + codeveloping
     supply = np.maximum(capacity - other, 0.0)
     share = share_of_need(supply, demand)
     s.guidance_enterprise[mentored] = share[enterprise_mentor]
     em.workload[:] = np.where(capacity > 0, (demand + other) / np.where(capacity > 0, capacity, 1.0), 0.0)
     given_hours = np.minimum(supply, demand)
+    if owner is not None:  # each programme's part of a pool mentor's hours: its apprentices' share of them
+        share_of_mentor = np.divide(1.0, guided, out=np.zeros(em.n), where=guided > 0)[enterprise_mentor]
+        demand_by = np.bincount(owner, weights=demand[enterprise_mentor] * share_of_mentor,
+                                minlength=batch.n_runs)
+        given_by = np.bincount(owner, weights=given_hours[enterprise_mentor] * share_of_mentor,
+                               minlength=batch.n_runs)
+        for g, w in enumerate(batch.worlds):
+            w.this_week.guidance.enterprise_mentor_demand_hours = float(demand_by[g])
+            w.this_week.guidance.enterprise_mentor_supply_hours = float(given_by[g])
+        return
     for w, block in zip(batch.worlds, batch.groups.blocks("enterprise_mentors"), strict=True):
         if w.enterprise_mentors.n:  # a run without enterprise mentors keeps its record as it is
             w.this_week.guidance.enterprise_mentor_demand_hours = float(demand[block].sum())

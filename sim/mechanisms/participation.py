@@ -166,7 +166,7 @@ def training_net_cost_per_week(batch: Batch, firms: np.ndarray) -> np.ndarray:
     missing = np.isnan(own)
     if missing.any():
         cuts = np.searchsorted(firms, batch.groups.starts["enterprises"])
-        for g, world in enumerate(batch.worlds):
+        for g, world in enumerate(batch.firm_worlds()):
             run = slice(int(cuts[g]), int(cuts[g + 1]))
             if not missing[run].any():
                 continue
@@ -220,17 +220,26 @@ def expected_net_cost(world: World, firms: np.ndarray) -> np.ndarray:
     return expected_net_costs(Batch([world]), np.asarray(firms))
 
 
-def award_titles(world: World, firms: np.ndarray) -> None:
-    """The reviewing ``firms`` whose apprentices outscore the programme's hold the title for the coming year."""
-    s = world.students
+def award_titles(world: World, firms: np.ndarray, hosting: tuple[World, ...] | None = None) -> None:
+    """The reviewing ``firms`` whose apprentices outscore the programme's hold the title for the coming year.
+
+    ``hosting``: the worlds whose apprentices the firms host (None: ``world`` alone); in a
+    city, every programme's apprentices are scored, each by its own programme's weights,
+    and a firm is measured against the mean of all of them.
+    """
     ent = world.enterprises
-    hosted = np.flatnonzero(s.host >= 0)
+    hosts, scores = [], []
+    for programme in (world,) if hosting is None else hosting:
+        s = programme.students
+        hosted = np.flatnonzero(s.host >= 0)
+        hosts.append(s.host[hosted])
+        scores.append(composite_score(s, programme.scenario.evaluation, hosted))
+    host, score = (hosts[0], scores[0]) if len(hosts) == 1 else (np.concatenate(hosts), np.concatenate(scores))
     ent.demonstration_unit[firms] = False
-    if len(hosted) == 0:
+    if len(host) == 0:
         return
-    score = composite_score(s, world.scenario.evaluation, hosted)
-    total = np.bincount(s.host[hosted], weights=score, minlength=ent.n)[firms]
-    count = np.bincount(s.host[hosted], minlength=ent.n)[firms]
+    total = np.bincount(host, weights=score, minlength=ent.n)[firms]
+    count = np.bincount(host, minlength=ent.n)[firms]
     ent.demonstration_unit[firms] = (count > 0) & (total >= float(score.mean()) * count)
     world.counters.demonstration_unit_years += int(np.count_nonzero(ent.demonstration_unit[firms]))
 
@@ -263,24 +272,30 @@ def review_participation(batch: Batch) -> None:
     """
     ent = batch.enterprises
     week = batch.week
+    owners = batch.firm_worlds()  # each run's own firms, or a city's pool world
     if (ent.review_week < 0).any():
-        for world in batch.worlds:
+        for world in owners:
             if (world.enterprises.review_week < 0).any():
                 draw_review_weeks(world)
     year_start = ProgrammeCalendar.is_year_start(week)
     if year_start:
-        for world in batch.worlds:
+        for world in owners:
             rng = world.streams.generator("labour_market.vacancies", week)
             world.enterprises.vacancies[:] = rng.poisson(world.scenario.enterprises.vacancy_rate_per_year
                                                          * world.enterprises.post_staff)
     if week > 0:
         reviewing = np.flatnonzero(ent.review_week == week % WEEKS_PER_YEAR)
         if len(reviewing):
+            hosting = batch.worlds if batch.shares_pool else None
             for world, firms in batch.by_run("enterprises", reviewing):
                 world.counters.reviews += len(firms)
                 close_year(world, firms)
                 if world.scenario.incentives.demonstration_unit_titles:
-                    award_titles(world, firms)
+                    award_titles(world, firms, hosting)
+            if batch.pool is not None:  # a city's programmes count the pool's reviews and titles as their own
+                for world in batch.worlds:
+                    world.counters.reviews = batch.pool.counters.reviews
+                    world.counters.demonstration_unit_years = batch.pool.counters.demonstration_unit_years
             net_cost = expected_net_costs(batch, reviewing)
             # each run draws up to its last reviewing firm (a stream's first draws do not depend on how many follow)
             u = batch.uniform("participation.decision", week, reviewing, population="enterprises")[reviewing]
@@ -288,7 +303,8 @@ def review_participation(batch: Batch) -> None:
             ent.participating[reviewing] = now
             ent.demonstration_unit[reviewing] &= now
     if year_start:
-        for world in batch.worlds:
+        # a city's programmes share the pool: each counts the pool's share taking part as its own
+        for world in batch.worlds if batch.pool is None else (batch.pool, *batch.worlds):
             world.counters.participation_years.append(float(world.enterprises.participating.mean()))
 
 

@@ -36,37 +36,48 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.engine.batch import Batch
 from sim.engine.declarations import StateField, Unit, rate
 from sim.engine.mechanism import Mechanism, Outcome
-from sim.engine.population import ENTERPRISE, NO_ONE
+from sim.engine.population import ENTERPRISE, NO_ONE, Students
 from sim.engine.world import PlacementRound, RunTotals, World
 from sim.mechanisms.contact import placement_knowledge
 from sim.mechanisms.evaluation import composite_score
 from sim.mechanisms.matching import placement_matching
 
 
-def hosted_counts(world: World) -> np.ndarray:
-    """Apprentices currently hosted by each enterprise."""
-    s = world.students
+def hosted_counts(world: World, students: Students | None = None) -> np.ndarray:
+    """Apprentices currently hosted by each enterprise.
+
+    ``students``: whose apprentices count (None: ``world``'s; in a city, every programme's,
+    since the internship caps count every school's interns).
+    """
+    s = world.students if students is None else students
     hosted = s.host[s.host >= 0]
     return np.bincount(hosted, minlength=world.enterprises.n)
 
 
-def mentor_free_places(world: World) -> np.ndarray:
-    """Free apprentice places of each enterprise-mentor post (0 when vacant)."""
+def mentor_free_places(world: World, students: Students | None = None) -> np.ndarray:
+    """Free apprentice places of each enterprise-mentor post (0 when vacant); ``students`` as ``hosted_counts``."""
     em = world.enterprise_mentors
-    s = world.students
+    s = world.students if students is None else students
     taken = np.bincount(s.enterprise_mentor[s.enterprise_mentor >= 0], minlength=em.n)
     cap = world.scenario.enterprise_mentors.apprentices_per_mentor
     return np.where(em.active(world.week), np.maximum(cap - taken, 0), 0)
 
 
-def free_places(world: World) -> np.ndarray:
-    """Places each enterprise can still fill this round."""
+def free_places(world: World, students: Students | None = None, dual_mentor: bool | None = None) -> np.ndarray:
+    """Places each enterprise can still fill this round.
+
+    ``students`` as ``hosted_counts``; ``dual_mentor`` (None: ``world``'s programme's):
+    places are also limited by the firm's mentors' free places (in a city, when any
+    programme places apprentices with an enterprise mentor).
+    """
     ent = world.enterprises
-    free = np.maximum(ent.capacity - hosted_counts(world), 0)
-    if world.scenario.programme.dual_mentor:
-        mentor_free = np.bincount(world.enterprise_mentors.enterprise, weights=mentor_free_places(world),
+    free = np.maximum(ent.capacity - hosted_counts(world, students), 0)
+    if world.scenario.programme.dual_mentor if dual_mentor is None else dual_mentor:
+        mentor_free = np.bincount(world.enterprise_mentors.enterprise,
+                                  weights=mentor_free_places(world, students),
                                   minlength=ent.n).astype(np.int64)
         free = np.minimum(free, mentor_free)
     return np.where(ent.participating, free, 0)
@@ -123,8 +134,8 @@ def end_terms_with_withdrawn_hosts(world: World, c: int) -> None:
         s.location[ending] = world.calendar.fallback_location[world.cohort_programme_week(c)]
 
 
-def place_apprentices(world: World) -> None:
-    """Run a placement round for the cohorts starting (or halfway through) an enterprise period."""
+def needing_a_place(world: World) -> np.ndarray:
+    """The students of ``world`` who need a place in this week's round (ending terms with withdrawn hosts first)."""
     s = world.students
     needing_parts = []
     for c, period_start in cohorts_in_placement_round(world):
@@ -134,17 +145,75 @@ def place_apprentices(world: World) -> None:
         needing_parts.append(np.flatnonzero(s.in_programme()[sl] & (s.host[sl] < 0) & ~s.school_only[sl])
                              + sl.start)
     if not needing_parts:
-        return
-    needing = np.concatenate(needing_parts)
+        return np.zeros(0, dtype=np.int64)
+    return np.concatenate(needing_parts)
+
+
+def place_apprentices(world: World) -> None:
+    """Run a placement round for the cohorts starting (or halfway through) an enterprise period."""
+    needing = needing_a_place(world)
     if len(needing) == 0:
         return
+    s = world.students
     ent = world.enterprises
     knowledge = placement_knowledge(world, np.arange(ent.n))
     free = free_places(world)
     hosts = placement_matching(
         s.sector[needing], composite_score(s, world.scenario.evaluation, needing), ent.sector, ent.post_level,
         ent.certified, free, expected_fit=knowledge)
-    _tally_round(world, needing, hosts, free)
+    filled = np.bincount(hosts[hosts >= 0], minlength=len(free))
+    _tally_round(world, needing, hosts, filled, free - filled)
+    _settle(world, needing, hosts, knowledge)
+
+
+def place_in_city(batch: Batch) -> None:
+    """One placement round for every programme of the batch: a city's shared pool, or each run's own firms.
+
+    In a city (``batch.pool``) the students needing a place in every programme are matched
+    together, in one stable matching, to the pool's free places, which count every
+    programme's apprentices (the internship caps count every school's interns; a firm's
+    mentors' places every apprentice they guide). Each programme then settles its own
+    placements (its fitting-post draws, counters and events). Runs with their own firms
+    each hold their own round, as alone.
+    """
+    if batch.pool is None:
+        for world in batch.worlds:
+            place_apprentices(world)
+        return
+    needing = [needing_a_place(world) for world in batch.worlds]
+    if not any(len(n) for n in needing):
+        return
+    pool = batch.pool
+    ent = pool.enterprises
+    knowledge = placement_knowledge(pool, np.arange(ent.n))
+    dual = any(world.scenario.programme.dual_mentor for world in batch.worlds)
+    free = free_places(pool, batch.students, dual)
+    sectors = np.concatenate([w.students.sector[n] for w, n in zip(batch.worlds, needing, strict=True)])
+    scores = np.concatenate([composite_score(w.students, w.scenario.evaluation, n)
+                             for w, n in zip(batch.worlds, needing, strict=True)])
+    hosts = placement_matching(sectors, scores, ent.sector, ent.post_level, ent.certified, free,
+                               expected_fit=knowledge)
+    filled = np.bincount(hosts[hosts >= 0], minlength=len(free))
+    unfilled = free - filled
+    cut = np.cumsum([0, *(len(n) for n in needing)])
+    for g, world in enumerate(batch.worlds):
+        if len(needing[g]) == 0:
+            continue
+        own = hosts[cut[g]:cut[g + 1]]
+        _tally_round(world, needing[g], own, np.bincount(own[own >= 0], minlength=len(free)), unfilled)
+        _settle(world, needing[g], own, placement_knowledge(world, np.arange(ent.n)), batch.students)
+    _tally_city_round(pool, sectors, hosts, filled, unfilled)
+
+
+def _settle(world: World, needing: np.ndarray, hosts: np.ndarray, knowledge: np.ndarray,
+            students: Students | None = None) -> None:
+    """Record the round's placements of ``world``'s students ``needing`` with ``hosts`` (NO_ONE: not placed).
+
+    ``students``: whose enterprise mentors count when new apprentices are given one (a
+    city's every programme; None: ``world``'s).
+    """
+    s = world.students
+    ent = world.enterprises
     own_sector = (hosts >= 0) & (ent.sector[np.maximum(hosts, 0)] == s.sector[needing])
     fit = own_sector.copy()
     # a student placed with a firm of another sector is on a fitting post as far as the school knows the firm
@@ -163,7 +232,7 @@ def place_apprentices(world: World) -> None:
     s.location[who] = ENTERPRISE
     world.counters.placements += len(who)
     if world.scenario.programme.dual_mentor:
-        s.enterprise_mentor[who] = _assign_enterprise_mentors(world, who)
+        s.enterprise_mentor[who] = _assign_enterprise_mentors(world, who, students)
     own, fitting = own_sector[placed], fit[placed]
     world.events.add(world.week, who[own], "placement", "own_sector", s.host[who[own]])
     world.events.add(world.week, who[~own & fitting], "placement", "other_sector_fitting_post",
@@ -171,17 +240,35 @@ def place_apprentices(world: World) -> None:
     world.events.add(world.week, who[~fitting], "placement", "other_sector", s.host[who[~fitting]])
 
 
-def _tally_round(world: World, needing: np.ndarray, hosts: np.ndarray, free: np.ndarray) -> None:
-    """Count the round's training market by sector (``World.placement_rounds``; BIBB's indicators)."""
-    sectors = world.scenario.intake.n_sectors
+def _tally_round(world: World, needing: np.ndarray, hosts: np.ndarray, filled: np.ndarray,
+                 unfilled: np.ndarray) -> None:
+    """Count the round's training market by sector (``World.placement_rounds``; BIBB's indicators).
+
+    ``filled``: placements this round by firm; ``unfilled``: the free places each firm
+    still has after it (in a city, after every programme's students were placed).
+    """
+    sectors = world.n_sectors
     firm_sector = world.enterprises.sector
     student_sector = world.students.sector[needing]
     placed = hosts >= 0
-    filled = np.bincount(hosts[placed], minlength=len(free))
     world.placement_rounds.append(PlacementRound(
         week=world.week,
         places_filled=np.bincount(firm_sector, weights=filled, minlength=sectors).astype(np.int64),
-        unfilled_places=np.bincount(firm_sector, weights=free - filled, minlength=sectors).astype(np.int64),
+        unfilled_places=np.bincount(firm_sector, weights=unfilled, minlength=sectors).astype(np.int64),
+        placed_applicants=np.bincount(student_sector[placed], minlength=sectors),
+        unplaced_applicants=np.bincount(student_sector[~placed], minlength=sectors)))
+
+
+def _tally_city_round(pool: World, student_sector: np.ndarray, hosts: np.ndarray, filled: np.ndarray,
+                      unfilled: np.ndarray) -> None:
+    """The city's training market of the round: every programme's applicants, the pool's places (the pool world's)."""
+    sectors = pool.n_sectors
+    firm_sector = pool.enterprises.sector
+    placed = hosts >= 0
+    pool.placement_rounds.append(PlacementRound(
+        week=pool.week,
+        places_filled=np.bincount(firm_sector, weights=filled, minlength=sectors).astype(np.int64),
+        unfilled_places=np.bincount(firm_sector, weights=unfilled, minlength=sectors).astype(np.int64),
         placed_applicants=np.bincount(student_sector[placed], minlength=sectors),
         unplaced_applicants=np.bincount(student_sector[~placed], minlength=sectors)))
 
@@ -205,10 +292,10 @@ def release(world: World, who: np.ndarray, *, keep_job_offer: bool) -> None:
         students.offered_by_host[who] = False
 
 
-def _assign_enterprise_mentors(world: World, who: np.ndarray) -> np.ndarray:
+def _assign_enterprise_mentors(world: World, who: np.ndarray, students: Students | None = None) -> np.ndarray:
     """A mentor with a free place in each new apprentice's host (capacity guaranteed by free_places)."""
     em = world.enterprise_mentors
-    free = mentor_free_places(world)
+    free = mentor_free_places(world, students)
     s = world.students
     hosts = s.host[who]
     order = np.argsort(hosts, kind="stable")
@@ -232,7 +319,8 @@ def _placement_rate(world: World, totals: RunTotals) -> float:
 
 MECHANISM = Mechanism(
     name="placement",
-    step=place_apprentices,
+    step=None,
+    batch_step=place_in_city,
     reads=("enterprise_mentors.enterprise", "enterprise_mentors.vacant_until", "enterprises.capacity",
            "enterprises.certified", "enterprises.coordination", "enterprises.participating",
            "enterprises.post_level", "enterprises.sector", "students.enrol_week",

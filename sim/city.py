@@ -1,0 +1,277 @@
+"""Running a city: its programmes simulated together, sharing one pool of enterprises.
+
+Why one batch: the city's programmes place apprentices with the same firms, under caps
+that count every school's interns (issue 18, "The city"), so their weeks must be simulated
+together. Each programme keeps its own world (scenario, random streams, calendar, ledger,
+counters, event log, students, school mentors); the city's enterprises and enterprise
+mentors are one pool, held by a *pool world* with the city's own random streams and the
+firms' scenario sections, and every programme's world holds that pool
+(``sim.engine.batch``: a batch with a shared pool). The phases over the pool run once a
+week (participation, mentor turnover and training, the mentors' effort, the firms' books);
+the placement round is one matching of every programme's students to the pool's places
+(``sim.mechanisms.placement.place_in_city``); the phases over students stay per programme.
+
+Randomness: one seed for the city. Programme ``p``'s streams are keyed by its name and the
+pool's by ``POOL_SEED_NAME``, so adding a programme leaves every other programme's and the
+pool's draws as they were; firm ``j`` of a sector has element ``j`` of its sector's streams
+(``create_city_enterprises``). A programme scenario on its own is a city of one
+(``city_of_one``): it keeps its own firms and streams and runs exactly as ``run_one``.
+
+Outcomes (docs/city.md §8): each programme's from its own world; the firms' outcomes
+(participation, satisfaction, the tax credit, the firms' net benefit) are the pool's, the
+city's, the same in every programme's row; the tax expenditure is counted once, for the
+city, not in a programme's public cost.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from sim.engine.batch import Batch
+from sim.engine.calendar import build_calendar
+from sim.engine.clock import WeeklyClock
+from sim.engine.declarations import SET_UP, StateField, Unit, build_arrays
+from sim.engine.events import EventLog
+from sim.engine.mechanism import Mechanism
+from sim.engine.population import EnterpriseMentors, Enterprises, SchoolMentors, Students
+from sim.engine.streams import RandomStreams, stream_key
+from sim.engine.world import Curriculum, World
+from sim.mechanisms.curriculum import starting_alignment
+from sim.mechanisms.enterprise_accounts import net_benefit_yuan
+from sim.mechanisms.enterprise_pool import create_city_enterprises
+from sim.mechanisms.funding import new_ledger
+from sim.mechanisms.mentor_selection import select_enterprise_mentors
+from sim.model import build_world
+from sim.phases import MECHANISMS, declared_outcomes, declared_streams, state_fields, weekly_phases
+from sim.results import Recorder, RunResult, record_week, student_records, summarise, training_market
+from sim.scenario.city import CityPlan
+from sim.scenario.loading import ScenarioError
+from sim.scenario.schema import Scenario
+
+POOL_SEED_NAME = "pool of the city"
+"""What the pool world's seed is keyed by (a programme's: ``programme.<name>``)."""
+
+POOL_OUTCOMES = ("tax_credit_yuan", "tax_credit_carried_yuan", "enterprise_satisfaction",
+                 "enterprise_satisfaction_skill_fit", "enterprise_satisfaction_professionalism",
+                 "enterprise_satisfaction_contribution", "enterprise_satisfaction_retention",
+                 "enterprise_participation_rate", "demonstration_unit_share", "enterprise_mentor_vacancy_share",
+                 "mean_enterprise_mentor_technical_skill", "enterprise_first_year_net_cost_yuan_per_apprentice",
+                 "mentor_allowance_paid_by_firms_yuan")
+"""Outcomes of the city's firms: in a city of several programmes, the pool's, the same in every programme's row."""
+
+FIRM_SECTIONS = ("enterprises", "enterprise_mentors", "participation")
+"""Scenario sections a shared firm acts on: every programme of a city must agree on them (the city's size and
+sectors of firms aside, which the city file gives)."""
+
+FIRM_KEYS = ("incentives.certified_enterprise_share", "incentives.tax_credit_share",
+             "incentives.enterprise_mentor_salary_subsidy_yuan_per_month", "incentives.demonstration_unit_titles",
+             "incentives.demonstration_unit_value_yuan", "incentives.mentor_honours", "incentives.honours_share",
+             "incentives.honours_effort", "incentives.effort_per_1000_yuan_month",
+             "funding.firms_pay_mentor_allowance", "contact.adjustment_rate_per_week",
+             "contact.placement_fit_gain", "intake.enrol_to_committed_places")
+"""Single keys of other sections that shared firms or mentors act on (the same rule as ``FIRM_SECTIONS``)."""
+
+CITY_SIZE_KEYS = frozenset({"enterprises.count", "enterprises.staff_median", "enterprises.staff_log_sd"})
+"""Firm keys a programme may set differently: the city's pool replaces its own firms."""
+
+
+@dataclass
+class CityResult:
+    """Everything a city run produced: each programme's run, and the city's tables."""
+
+    city_name: str
+    seed: int
+    programmes: dict[str, RunResult]
+    schools: dict[str, str]
+    """Each programme's school."""
+    pool_training_market: pd.DataFrame
+    """The city's training market (BIBB's indicators) by year and city sector: every programme's applicants."""
+    city_firms: dict[str, float]
+    """The pool's outcomes (``POOL_OUTCOMES``) and the city's totals that are not a programme's sum."""
+    sectors: tuple[str, ...] = ()
+    wall_seconds: float = 0.0
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def summary_table(self) -> pd.DataFrame:
+        """One row per programme, per school and for the city (``level``: programme, school or city)."""
+        rows = []
+        for name, result in self.programmes.items():
+            rows.append({"level": "programme", "name": name, "school": self.schools[name], **result.summary})
+        programmes = pd.DataFrame(rows)
+        totals = [programmes]
+        for school, part in programmes.groupby("school", sort=False):
+            totals.append(pd.DataFrame([{"level": "school", "name": school, "school": school,
+                                         **self._aggregate(part)}]))
+        totals.append(pd.DataFrame([{"level": "city", "name": self.city_name, "school": "",
+                                     **self._aggregate(programmes), **self.city_firms}]))
+        return pd.concat(totals, ignore_index=True)
+
+    def _aggregate(self, part: pd.DataFrame) -> dict[str, float]:
+        """Programmes' outcomes added up: counts and money summed, rates and means weighted by students."""
+        units = {o.name: o.unit for o in declared_outcomes(MECHANISMS)}
+        weights = part["n_students"].to_numpy(dtype=float)
+        out: dict[str, float] = {}
+        for name, unit in units.items():
+            if name not in part:
+                continue
+            values = part[name].to_numpy(dtype=float)
+            if name in POOL_OUTCOMES:
+                out[name] = float(values[0])
+            elif _is_total(name, unit):
+                out[name] = float(np.nansum(values))
+            else:
+                ok = ~np.isnan(values)
+                out[name] = float(np.average(values[ok], weights=weights[ok])) if ok.any() and weights[ok].sum() \
+                    else float("nan")
+        return out
+
+
+def _is_total(name: str, unit: Unit) -> bool:
+    """An outcome that adds up over programmes: a head count, a count, or money in all (not per head)."""
+    if "_per_" in name or name.startswith("mean_"):
+        return False
+    return unit in (Unit.PERSONS, Unit.COUNT, Unit.YUAN) or name.startswith("n_")
+
+
+def _firm_values(scenario: Scenario) -> dict[str, object]:
+    """The values of ``scenario`` a shared firm acts on (``FIRM_SECTIONS``, ``FIRM_KEYS``), by dotted key."""
+    values: dict[str, object] = {}
+    for section in FIRM_SECTIONS:
+        for key, value in getattr(scenario, section).model_dump().items():
+            if f"{section}.{key}" not in CITY_SIZE_KEYS:
+                values[f"{section}.{key}"] = value
+    for dotted in FIRM_KEYS:
+        section, key = dotted.split(".")
+        values[dotted] = getattr(getattr(scenario, section), key)
+    return values
+
+
+def check_firm_agreement(plan: CityPlan) -> None:
+    """Every programme of a city must give its shared firms the same parameters; name the first that differs.
+
+    Raises:
+        ScenarioError: a programme's scenario differs from the first programme's in a firm key.
+    """
+    if len(plan.programmes) < 2:
+        return
+    lead = plan.programmes[0]
+    lead_values = _firm_values(lead.scenario)
+    for programme in plan.programmes[1:]:
+        for key, value in _firm_values(programme.scenario).items():
+            if value != lead_values[key]:
+                raise ScenarioError.from_template(
+                    "city.firm_key_differs", plan.source, f"programmes.{programme.name}.{key}",
+                    programme=repr(programme.name), firm_key=key, value=repr(value), first=repr(lead.name),
+                    first_value=repr(lead_values[key]))
+    if lead_values["intake.enrol_to_committed_places"]:
+        raise ScenarioError.from_template("city.committed_places", plan.source,
+                                          f"programmes.{lead.name}.intake.enrol_to_committed_places")
+    if not plan.enterprises:
+        raise ScenarioError.from_template("city.no_pool", plan.source, "enterprises")
+
+
+def _seed(seed: int, name: str) -> np.random.SeedSequence:
+    """The seed of one part of the city (a programme, or the pool), keyed by its name."""
+    return np.random.SeedSequence(seed, spawn_key=(stream_key(name),))
+
+
+def build_pool(plan: CityPlan, seed: int, mechanisms: tuple[Mechanism, ...] = MECHANISMS) -> World:
+    """The city's pool world: the pool's enterprises and enterprise mentors, the city's streams, no students."""
+    assert plan.enterprises is not None
+    scenario = plan.programmes[0].scenario  # the programmes agree on every firm key (check_firm_agreement)
+    declared = state_fields(mechanisms)
+    streams = RandomStreams(_seed(seed, POOL_SEED_NAME), declared_streams(mechanisms))
+
+    def of(population: str) -> list[StateField]:
+        return [f for f in declared if f.population == population]
+
+    groups = [(group.sector, plan.sectors[group.sector].id, group.count, group.staff_median, group.staff_log_sd)
+              for group in plan.enterprises]
+    firms = create_city_enterprises(scenario, streams, groups)
+    mentors = select_enterprise_mentors(scenario, streams, firms["capacity"], firms["post_staff"])
+    no_school_mentors = {name: np.zeros(0) for name in ("teaching_years", "teaching_quality", "practical_skill",
+                                                        "effort")}
+    no_school_mentors.update(dual_qualified=np.zeros(0, dtype=bool), vacant_until=np.zeros(0, dtype=np.int32))
+    no_students = {f.name: np.zeros(0, dtype=f.dtype) for f in of("students") if f.initial == SET_UP}
+    pool = World(
+        scenario=scenario,
+        streams=streams,
+        calendar=build_calendar(scenario.calendar),
+        students=build_arrays(Students, 0, of("students"), no_students, n=0),
+        school_mentors=build_arrays(SchoolMentors, 0, of("school_mentors"), no_school_mentors),
+        enterprise_mentors=build_arrays(EnterpriseMentors, len(mentors["effort"]), of("enterprise_mentors"),
+                                        mentors),
+        enterprises=build_arrays(Enterprises, len(firms["staff"]), of("enterprises"), firms),
+        ledger=new_ledger(scenario),
+        events=EventLog(False),
+        curriculum=Curriculum(alignment=starting_alignment(scenario)),
+        pool_shared=True,
+    )
+    pool.n_sectors = len(plan.sectors)
+    return pool
+
+
+def build_city(plan: CityPlan, seed: int, events: bool = False,
+               mechanisms: tuple[Mechanism, ...] = MECHANISMS) -> Batch:
+    """The batch of a city's programmes: one world each, sharing the pool (a city of one: its own firms)."""
+    if plan.enterprises is None or (not plan.enterprises and len(plan.programmes) == 1):
+        # a city of one without a pool of its own (a programme scenario, or a city file listing no firms): the
+        # programme keeps its own firms and sectors, and runs as its scenario does
+        return Batch([build_world(plan.programmes[0].scenario, seed, events, mechanisms)])
+    check_firm_agreement(plan)
+    pool = build_pool(plan, seed, mechanisms)
+    worlds = []
+    for programme in plan.programmes:
+        world = build_world(programme.scenario, _seed(seed, f"programme.{programme.name}"), events, mechanisms)
+        world.enterprises = pool.enterprises
+        world.enterprise_mentors = pool.enterprise_mentors
+        world.pool_shared = True
+        world.n_sectors = len(plan.sectors)
+        world.students.sector[:] = np.asarray(programme.sector_of, dtype=np.int16)[world.students.sector]
+        worlds.append(world)
+    return Batch(worlds, pool)
+
+
+def run_city(plan: CityPlan, seed: int = 0, *, events: bool = False, students: bool = True,
+             mechanisms: tuple[Mechanism, ...] = MECHANISMS) -> CityResult:
+    """Run a city to its horizon: each programme's results, and the city's tables (no I/O)."""
+    started = time.perf_counter()
+    batch = build_city(plan, seed, events, mechanisms)
+    horizon = plan.programmes[0].scenario.horizon_weeks
+    clock = WeeklyClock(weekly_phases(mechanisms), batch)
+    recorders = [Recorder(horizon) for _ in batch.worlds]
+
+    while clock.now < horizon:
+        clock.advance()
+        record_week(batch, recorders)
+    outcomes = declared_outcomes(mechanisms)
+    results: dict[str, RunResult] = {}
+    for programme, world, recorder in zip(plan.programmes, batch.worlds, recorders, strict=True):
+        results[programme.name] = RunResult(
+            scenario_name=programme.scenario.name, seed=seed, summary=summarise(world, recorder, outcomes),
+            timeseries=recorder.frame(), students=student_records(world) if students else None,
+            events=world.events.to_frame() if events else None, training_market=training_market(world))
+    pool = batch.pool
+    city_firms: dict[str, float] = {}
+    if pool is not None:
+        placements = sum(w.counters.placements for w in batch.worlds)
+        city_firms["enterprise_net_benefit_yuan_per_placement"] = \
+            float(net_benefit_yuan(pool).sum()) / placements if placements else float("nan")
+        tax = float(pool.enterprises.total_tax_credit_yuan.sum())
+        public = sum(r.summary["public_cost_yuan"] for r in results.values())
+        city_firms["public_cost_yuan"] = public + tax
+        city_firms["tax_expenditure_yuan"] = tax
+    market = training_market(pool) if pool is not None else next(iter(results.values())).training_market
+    return CityResult(
+        city_name=plan.name, seed=seed, programmes=results,
+        schools={p.name: p.school for p in plan.programmes},
+        pool_training_market=market if market is not None else pd.DataFrame(),
+        city_firms=city_firms, sectors=tuple(s.id for s in plan.sectors),
+        wall_seconds=time.perf_counter() - started)
+
+
+__all__ = ["POOL_OUTCOMES", "CityResult", "build_city", "build_pool", "check_firm_agreement", "run_city"]

@@ -1,0 +1,176 @@
+"""Running a city (sim.city): programmes sharing one pool of firms, in one batch.
+
+Issue 18's tests for the engine: a city of one runs as its scenario, bit for bit; the
+internship caps and the mentors' places hold across programmes; students and money are
+conserved per programme; paired seeds show the competition for places (doubling one
+programme's intake lowers another's placement rate where places are scarce, more firms
+raise both); adding a programme leaves the others' draws as they were; programmes that
+disagree on what their shared firms do are refused with one message.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import yaml
+
+from sim.city import build_city, run_city
+from sim.engine.clock import WeeklyClock
+from sim.model import run_one
+from sim.phases import weekly_phases
+from sim.scenario import load_scenario
+from sim.scenario.city import city_of_one
+from sim.scenario.city_loading import load_city
+from sim.scenario.loading import ScenarioError
+from tests.same_run import assert_same_run
+
+PROGRAMME: dict[str, Any] = {"intake": {"cohort_size": 120, "n_cohorts": 2, "n_sectors": 1},
+                             "simulation": {"horizon_years": 5}}
+"""A small programme: two cohorts of 120 in one sector, five years (every cohort followed up)."""
+
+
+def write_city(folder: Path, *, a_cohort: int = 120, firms: int = 12, programmes: tuple[str, ...] = ("a", "b"),
+               changes: dict[str, dict[str, Any]] | None = None) -> Path:
+    """A city of ``programmes`` (each ``PROGRAMME``) in one sector with ``firms`` firms; ``a`` enrols ``a_cohort``."""
+    (folder / "programmes").mkdir(parents=True, exist_ok=True)
+    for name in programmes:
+        content = {**PROGRAMME, **(changes or {}).get(name, {})}
+        (folder / "programmes" / f"{name}.yaml").write_text(yaml.safe_dump(content), encoding="utf-8")
+    specs = [{"name": name, "school": "Poly", "scenario": f"programmes/{name}.yaml",
+              "sectors": ["equipment_manufacturing"]} for name in programmes]
+    if a_cohort != PROGRAMME["intake"]["cohort_size"]:
+        specs[0]["cohort_sizes_from_year"] = {0: a_cohort}
+    city = {"name": "two_colleges", "sectors": ["equipment_manufacturing", "finance_commerce"],
+            "schools": [{"name": "Poly", "level": "higher"}], "programmes": specs,
+            "enterprises": [{"sector": "equipment_manufacturing", "count": firms}]}
+    path = folder / "city.yaml"
+    path.write_text(yaml.safe_dump(city), encoding="utf-8")
+    return path
+
+
+def placement_rates(path: Path, seed: int) -> dict[str, float]:
+    result = run_city(load_city(path), seed, students=False)
+    return {name: run.summary["placement_rate"] for name, run in result.programmes.items()}
+
+
+def test_a_programme_scenario_as_a_city_of_one_runs_as_the_scenario() -> None:
+    scenario = load_scenario(None, {"intake.cohort_size": 150, "enterprises.count": 20})
+    city = run_city(city_of_one(scenario), 3, events=True)
+    alone = run_one(scenario, 3, events=True)
+    assert_same_run(alone, city.programmes[scenario.name])
+
+
+def test_a_city_file_of_one_programme_without_a_pool_keeps_the_programmes_firms(tmp_path: Path) -> None:
+    path = write_city(tmp_path, programmes=("a",))
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del data["enterprises"]
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    city = run_city(load_city(path), 5, events=True)
+    alone = run_one(load_scenario(tmp_path / "programmes" / "a.yaml"), 5, events=True)
+    result = city.programmes["a"]
+    result.scenario_name = alone.scenario_name  # the city names the programme; the run is the same
+    assert_same_run(alone, result)
+
+
+def test_caps_and_mentor_places_hold_across_programmes(tmp_path: Path) -> None:
+    batch = build_city(load_city(write_city(tmp_path, a_cohort=240)), 1)
+    pool = batch.pool
+    assert pool is not None
+    ent, em = pool.enterprises, pool.enterprise_mentors
+    firm_cap = np.floor(0.1 * ent.staff + 1e-9)
+    clock = WeeklyClock(weekly_phases(), batch)
+    shared_firm_weeks = 0
+    for _ in range(pool.scenario.horizon_weeks):
+        clock.advance()
+        s = batch.students
+        hosted = np.bincount(s.host[s.host >= 0], minlength=ent.n)
+        assert (hosted <= ent.capacity).all() and (hosted <= firm_cap).all()
+        guided = np.bincount(s.enterprise_mentor[s.enterprise_mentor >= 0], minlength=em.n)
+        assert (guided <= pool.scenario.enterprise_mentors.apprentices_per_mentor).all()
+        by_programme = [np.bincount(w.students.host[w.students.host >= 0], minlength=ent.n) for w in batch.worlds]
+        shared_firm_weeks += int(np.count_nonzero((by_programme[0] > 0) & (by_programme[1] > 0)))
+    assert shared_firm_weeks > 0, "firms host both programmes' apprentices at once"
+    assert batch.worlds[0].enterprises is ent and batch.worlds[1].enterprises is ent
+
+
+def test_students_and_money_are_conserved_per_programme_and_for_the_city(tmp_path: Path) -> None:
+    plan = load_city(write_city(tmp_path, a_cohort=240))
+    result = run_city(plan, 2, students=False)
+    for name, run in result.programmes.items():
+        n = plan.programme(name).n_students
+        stages = ["n_not_enrolled", "n_basic", "n_skill", "n_internship", "n_employee", "n_further_study",
+                  "n_unemployed", "n_dropped_out"]
+        assert (run.timeseries[stages].sum(axis=1) == n).all()
+        summary = run.summary
+        assert abs(summary["money_in_yuan"] - summary["total_cost_yuan"] - summary["balance_yuan"]) \
+            <= 1e-6 * max(summary["money_in_yuan"], 1.0)
+    table = result.summary_table()
+    city = table[table["level"] == "city"].iloc[0]
+    programmes = table[table["level"] == "programme"]
+    assert city["n_students"] == programmes["n_students"].sum() == 2 * 240 + 2 * 120
+    assert city["public_cost_yuan"] == pytest.approx(programmes["public_cost_yuan"].sum()
+                                                     + result.city_firms["tax_expenditure_yuan"])
+
+
+def test_the_citys_training_market_counts_every_programmes_applicants(tmp_path: Path) -> None:
+    result = run_city(load_city(write_city(tmp_path, a_cohort=240)), 4, students=False)
+    city = result.pool_training_market
+    own = [run.training_market for run in result.programmes.values()]
+    assert len(city) and all(len(t) == len(city) for t in own)
+    for column in ("places_filled", "placed_applicants", "unplaced_applicants"):
+        assert (city[column].to_numpy() == sum(t[column].to_numpy() for t in own)).all()
+    assert (city["unplaced_applicants"] > 0).any(), "places are scarce in this city"
+
+
+def test_doubling_one_programmes_intake_lowers_the_others_placement_rate(tmp_path: Path) -> None:
+    base = write_city(tmp_path / "base")
+    doubled = write_city(tmp_path / "doubled", a_cohort=240)
+    differences = [placement_rates(doubled, seed)["b"] - placement_rates(base, seed)["b"] for seed in range(4)]
+    assert max(differences) < 0, differences
+
+
+def test_more_firms_raise_every_programmes_placement_rate(tmp_path: Path) -> None:
+    base = write_city(tmp_path / "base")
+    more = write_city(tmp_path / "more", firms=24)
+    for seed in range(3):
+        before, after = placement_rates(base, seed), placement_rates(more, seed)
+        assert after["a"] > before["a"] and after["b"] > before["b"], (seed, before, after)
+
+
+def test_adding_a_programme_leaves_the_others_and_the_pools_draws(tmp_path: Path) -> None:
+    two = build_city(load_city(write_city(tmp_path / "two")), 7)
+    three = build_city(load_city(write_city(tmp_path / "three", programmes=("a", "b", "c"))), 7)
+    for name in ("ability", "motivation", "theory", "practical_skill"):
+        assert np.array_equal(getattr(two.worlds[0].students, name), getattr(three.worlds[0].students, name))
+        assert np.array_equal(getattr(two.worlds[1].students, name), getattr(three.worlds[1].students, name))
+    assert two.pool is not None and three.pool is not None
+    for name in ("staff", "post_level", "capacity", "willingness", "participating"):
+        assert np.array_equal(getattr(two.pool.enterprises, name), getattr(three.pool.enterprises, name))
+
+
+def test_the_same_seed_gives_the_same_city(tmp_path: Path) -> None:
+    path = write_city(tmp_path, a_cohort=240)
+    first, second = run_city(load_city(path), 9, events=True), run_city(load_city(path), 9, events=True)
+    for name in first.programmes:
+        assert_same_run(first.programmes[name], second.programmes[name])
+
+
+def test_programmes_that_disagree_on_their_shared_firms_are_refused(tmp_path: Path) -> None:
+    path = write_city(tmp_path, changes={"b": {"participation": {"stay_bonus_log_odds": 0.1}}})
+    with pytest.raises(ScenarioError) as info:
+        run_city(load_city(path), 0)
+    message = str(info.value)
+    assert "\n" not in message
+    assert "participation.stay_bonus_log_odds" in message and "'b'" in message and "city.yaml" in message
+
+
+def test_a_city_of_several_programmes_needs_its_pool(tmp_path: Path) -> None:
+    path = write_city(tmp_path)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del data["enterprises"]
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(ScenarioError, match="enterprises"):
+        run_city(load_city(path), 0)
