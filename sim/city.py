@@ -196,7 +196,8 @@ def build_pool(plan: CityPlan, seed: int, mechanisms: tuple[Mechanism, ...] = ME
     no_school_mentors = {name: np.zeros(0) for name in ("teaching_years", "teaching_quality", "practical_skill",
                                                         "effort")}
     no_school_mentors.update(dual_qualified=np.zeros(0, dtype=bool), vacant_until=np.zeros(0, dtype=np.int32))
-    no_students = {f.name: np.zeros(0, dtype=f.dtype) for f in of("students") if f.initial == SET_UP}
+    no_students: dict[str, np.ndarray] = {f.name: np.zeros(0, dtype=f.dtype) for f in of("students")
+                                          if f.initial == SET_UP}
     pool = World(
         scenario=scenario,
         streams=streams,

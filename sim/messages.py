@@ -589,6 +589,10 @@ TEMPLATES: dict[str, str] = {
     "cli.model_no_function": "--model {model}: module {module!r} has no function {function!r}",
     # What the commands print when they succeed.
     "cli.file_valid": "ok  {file}",
+    "cli.city_run_done": (
+        "{prog} run: city {city}, {programmes} programmes together, {reps} replication(s) from seed {seed}, "
+        "in {seconds:.1f} s. The city's outcomes (programmes' counts summed, rates weighted by students; the "
+        "firms' are the pool's):"),
     "cli.run_done": "{prog} run: {scenario} (seed {seed}), {seconds:.1f} s",
     "cli.run_done_replications": (
         "{prog} run: {scenario} ({reps} replications, master seed {seed}), {seconds:.1f} s"),

@@ -1,4 +1,4 @@
-"""Writing one run (or one scenario's replications) to its output folder, atomically.
+"""Writing one run (or one scenario's replications, or a city's run) to its output folder, atomically.
 
 Everything is first written into a hidden temporary folder beside the destination,
 which is renamed into place only when complete: an interrupted run leaves no
@@ -14,9 +14,9 @@ import math
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -29,6 +29,9 @@ from sim.messages import text
 from sim.outcomes import HEADLINE, label, unit
 from sim.results import RunResult, horizon_warnings
 from sim.scenario import Scenario, scenario_hash, scenario_to_dict
+
+if TYPE_CHECKING:
+    from sim.city import CityResult
 
 
 def json_ready(value: Any) -> Any:
@@ -104,18 +107,7 @@ def write_run_folder(dest: Path, scenario: Scenario, scenario_file: str | None, 
             temporary folder is removed first, so nothing is left half-written, and the
             message names the file as it would have been called in ``dest``.
     """
-    with writing(dest):
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".partial", dir=dest.parent))
-    current = tmp  # what is being written, for the message if it fails
-    emptied = False
-
-    def target(name: str) -> Path:
-        nonlocal current
-        current = tmp / name
-        return current
-
-    try:
+    def fill(target: Callable[[str], Path]) -> None:
         target("summary.json").write_text(json.dumps(json_ready(dict(summary)), indent=2) + "\n")
         result.timeseries.to_parquet(target("timeseries.parquet"), index=False)
         if result.students is not None:
@@ -130,6 +122,35 @@ def write_run_folder(dest: Path, scenario: Scenario, scenario_file: str | None, 
             manifest(scenario, scenario_file, seeds, wall_seconds,
                      {"replications": len(seeds), "master_seed": master_seed if master_seed is not None
                       else seeds[0], "files_from_seed": seeds[0]}), indent=2) + "\n")
+
+    return write_folder(dest, fill, finish)
+
+
+def write_folder(dest: Path, fill: Callable[[Callable[[str], Path]], object],
+                 finish: Callable[[Path], object] | None = None) -> Path:
+    """Write a folder whole or not at all: ``fill(target)`` writes each file at ``target(name)``, then a rename.
+
+    The files are written into a temporary folder beside ``dest``; ``finish(folder)`` runs
+    on it when complete, then it is renamed to ``dest``.
+
+    Raises:
+        OutputError: Any file could not be written; the temporary folder is removed first,
+            and the message names the file as it would have been called in ``dest``.
+    """
+    with writing(dest):
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".partial", dir=dest.parent))
+    current = tmp  # what is being written, for the message if it fails
+    emptied = False
+
+    def target(name: str) -> Path:
+        nonlocal current
+        current = tmp / name
+        current.parent.mkdir(parents=True, exist_ok=True)
+        return current
+
+    try:
+        fill(target)
         current = tmp
         if finish is not None:
             finish(tmp)
@@ -149,6 +170,47 @@ def write_run_folder(dest: Path, scenario: Scenario, scenario_file: str | None, 
             raise output_error(None, _named_in(exc.path, tmp, dest), code=exc.errno, reason=exc.reason) from None
         raise
     return dest
+
+
+def write_city_folder(dest: Path, city_file: str, results: Sequence[CityResult], seeds: list[int],
+                      wall_seconds: float, master_seed: int) -> Path:
+    """Write a city run: the summary table, the city's training market, each programme's time series; whole.
+
+    ``city_summary.parquet`` (and ``.csv``): one row per programme, school and the city
+    (``CityResult.summary_table``), the mean over replications with ``replication`` -1, each
+    replication's rows beside it; ``training_market.parquet``: the city's, every replication;
+    ``programmes/<name>/timeseries.parquet`` and ``training_market.parquet``: the first
+    replication's; ``manifest.json``: the city file, seeds, versions, wall time.
+    """
+    tables = []
+    for rep, result in enumerate(results):
+        table = result.summary_table()
+        table.insert(0, "replication", rep)
+        tables.append(table)
+    every = pd.concat(tables, ignore_index=True)
+    numbers = [c for c in every.columns if c not in ("replication", "level", "name", "school")]
+    mean = every.groupby(["level", "name", "school"], sort=False, as_index=False)[numbers].mean()
+    mean.insert(0, "replication", -1)
+    summary = pd.concat([mean, every], ignore_index=True) if len(results) > 1 else every
+    markets = pd.concat([r.pool_training_market.assign(replication=rep) for rep, r in enumerate(results)],
+                        ignore_index=True)
+    first = results[0]
+
+    def fill(target: Callable[[str], Path]) -> None:
+        summary.to_parquet(target("city_summary.parquet"), index=False)
+        summary.to_csv(target("city_summary.csv"), index=False)
+        markets.to_parquet(target("training_market.parquet"), index=False)
+        for name, run in first.programmes.items():
+            run.timeseries.to_parquet(target(f"programmes/{name}/timeseries.parquet"), index=False)
+            if run.training_market is not None:
+                run.training_market.to_parquet(target(f"programmes/{name}/training_market.parquet"), index=False)
+        target("manifest.json").write_text(json.dumps(json_ready({
+            "city_file": city_file, "city_name": first.city_name, "seed": seeds[0], "seeds": seeds,
+            "master_seed": master_seed, "replications": len(seeds), "programmes": list(first.programmes),
+            "sectors": list(first.sectors), "versions": software_versions(), "wall_seconds": wall_seconds}),
+            indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    return write_folder(dest, fill)
 
 
 def _named_in(path: Path, tmp: Path, dest: Path) -> Path:

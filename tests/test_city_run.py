@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
 
 from sim.city import build_city, run_city
+from sim.cli import main
 from sim.engine.clock import WeeklyClock
 from sim.model import run_one
 from sim.phases import weekly_phases
@@ -174,3 +176,27 @@ def test_a_city_of_several_programmes_needs_its_pool(tmp_path: Path) -> None:
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     with pytest.raises(ScenarioError, match="enterprises"):
         run_city(load_city(path), 0)
+
+
+def test_talentsim_run_takes_a_city_file_and_writes_its_folder(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_city(tmp_path / "city")
+    out = tmp_path / "out"
+    code = main(["run", str(path), "--out", str(out), "--reps", "2", "--set", "programmes.a.intake.cohort_size=150"])
+    assert code == 0, capsys.readouterr().err
+    table = pd.read_parquet(out / "city_summary.parquet")
+    assert set(table["replication"]) == {-1, 0, 1}
+    mean = table[table["replication"] == -1].set_index("name")
+    assert mean.loc["a", "n_students"] == 300 and mean.loc["b", "n_students"] == 240
+    assert mean.loc["two_colleges", "n_students"] == 540
+    assert (out / "programmes" / "a" / "timeseries.parquet").is_file()
+    assert (out / "training_market.parquet").is_file() and (out / "manifest.json").is_file()
+
+
+def test_talentsim_run_refuses_a_city_whose_programmes_disagree_with_one_message(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_city(tmp_path, changes={"b": {"enterprise_mentors": {"apprentices_per_mentor": 2}}})
+    code = main(["run", str(path), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and "Traceback" not in err and len(err.splitlines()) == 1
+    assert "enterprise_mentors.apprentices_per_mentor" in err and not (tmp_path / "out").exists()

@@ -18,6 +18,7 @@ from sim.cli.scenario_options import (
 )
 from sim.errors import UserError
 from sim.messages import text
+from sim.scenario.city_loading import check_city_memory, is_city_file, load_city, parse_city_set_options
 
 
 def add_command(subparsers: Any) -> argparse.ArgumentParser:
@@ -33,7 +34,8 @@ def add_command(subparsers: Any) -> argparse.ArgumentParser:
                "  talentsim run scenarios/baseline.yaml --reps 20 --seed 7 --out outputs/base20\n"
                "  talentsim run scenarios/baseline.yaml --set school_mentors.students_per_mentor=12 --events",
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("scenario", help="scenario YAML file, e.g. scenarios/baseline.yaml")
+    parser.add_argument("scenario", help="scenario YAML file, e.g. scenarios/baseline.yaml, or a city file "
+                                         "(scenarios/city/shenyang.yaml: its programmes run together)")
     parser.add_argument("--seed", type=int, default=1, help="master seed (default 1)")
     parser.add_argument("--reps", type=int, default=1,
                         help="replications; summary.json then holds their means, replications.parquet each one")
@@ -55,6 +57,8 @@ def handle(args: argparse.Namespace) -> int:
     from sim.experiments.replicate import run_replications
     from sim.run_folder import format_summary, prepare_output_dir, write_run_folder
 
+    if is_city_file(args.scenario):
+        return _run_city(args)
     scenario = scenario_from_args(args.scenario, args)
     if args.reps < 1:
         raise UserError(text("cli.reps_too_few", reps=args.reps))
@@ -74,6 +78,39 @@ def handle(args: argparse.Namespace) -> int:
     else:
         print(text("cli.run_done", prog=PROG, scenario=scenario.name, seed=args.seed, seconds=wall))
     print(format_summary(runs.summary, runs.ci))
+    print(text("cli.output_folder", folder=dest))
+    return EXIT_OK
+
+
+def _run_city(args: argparse.Namespace) -> int:
+    """Run a city file: its programmes together, ``--reps`` replications one after another; write its folder.
+
+    ``--set`` addresses city keys and one programme's keys (``programmes.NAME.intake.cohort_size=900``).
+    A city is one batch of its programmes, so ``--workers`` and ``--batch`` do not apply.
+    """
+    from sim.city import run_city
+    from sim.experiments.seeds import replication_seeds
+    from sim.run_folder import format_summary, prepare_output_dir, write_city_folder
+
+    plan = load_city(args.scenario, parse_city_set_options(getattr(args, "set", None) or []),
+                     overrides_source="--set")
+    check_city_memory(plan, max_memory_bytes(args), source=args.scenario)
+    if args.reps < 1:
+        raise UserError(text("cli.reps_too_few", reps=args.reps))
+    print_horizon_warnings([programme.scenario for programme in plan.programmes])
+    dest = prepare_output_dir(args.out, f"city-{plan.name}")
+    started = time.perf_counter()
+    seeds = replication_seeds(args.seed, args.reps)
+    results = [run_city(plan, seed, events=False, students=False) for seed in seeds]
+    wall = time.perf_counter() - started
+    dest = write_city_folder(dest, args.scenario, results, seeds, wall, args.seed)
+    print(text("cli.city_run_done", prog=PROG, city=plan.name, programmes=len(plan.programmes), reps=args.reps,
+               seed=args.seed, seconds=wall))
+    table = results[0].summary_table() if args.reps == 1 else None
+    city_row = table[table["level"] == "city"].iloc[0] if table is not None else None
+    if city_row is not None:
+        print(format_summary({name: float(city_row[name]) for name in city_row.index
+                              if name not in ("level", "name", "school")}))
     print(text("cli.output_folder", folder=dest))
     return EXIT_OK
 
