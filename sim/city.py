@@ -39,7 +39,7 @@ from sim.engine.events import EventLog
 from sim.engine.mechanism import Mechanism
 from sim.engine.population import EnterpriseMentors, Enterprises, SchoolMentors, Students
 from sim.engine.streams import RandomStreams, stream_key
-from sim.engine.world import Curriculum, World
+from sim.engine.world import Curriculum, SectorDemand, World
 from sim.mechanisms.curriculum import starting_alignment
 from sim.mechanisms.enterprise_accounts import net_benefit_yuan
 from sim.mechanisms.enterprise_pool import create_city_enterprises
@@ -234,7 +234,25 @@ def build_city(plan: CityPlan, seed: int, events: bool = False,
         world.n_sectors = len(plan.sectors)
         world.students.sector[:] = np.asarray(programme.sector_of, dtype=np.int16)[world.students.sector]
         worlds.append(world)
+    demand = sector_demand(plan)
+    for world in (pool, *worlds):
+        world.sector_demand = demand
     return Batch(worlds, pool)
+
+
+def sector_demand(plan: CityPlan) -> SectorDemand | None:
+    """The city's labour demand by sector and year, as the labour market reads it (None: no demand given)."""
+    if not plan.vacancies_per_year:
+        return None
+    years = plan.programmes[0].scenario.simulation.horizon_years
+    vacancies = np.full((years, len(plan.sectors)), np.nan)
+    for sector, by_year in plan.vacancies_per_year.items():
+        for year in range(years):
+            vacancies[year, sector] = by_year[min(year, len(by_year) - 1)]  # the last value holds after it
+    market = plan.labour_market
+    return SectorDemand(vacancies_per_year=vacancies,
+                        reference_searchers_per_vacancy=market.reference_searchers_per_vacancy,
+                        searcher_elasticity=market.searcher_elasticity, filled=np.zeros(len(plan.sectors)))
 
 
 def run_city(plan: CityPlan, seed: int = 0, *, events: bool = False, students: bool = True,
@@ -266,6 +284,8 @@ def run_city(plan: CityPlan, seed: int = 0, *, events: bool = False, students: b
         public = sum(r.summary["public_cost_yuan"] for r in results.values())
         city_firms["public_cost_yuan"] = public + tax
         city_firms["tax_expenditure_yuan"] = tax
+        if pool.sector_demand is not None:
+            city_firms["searchers_per_vacancy_met"] = pool.sector_demand.ratio_met()
     market = training_market(pool) if pool is not None else next(iter(results.values())).training_market
     return CityResult(
         city_name=plan.name, seed=seed, programmes=results,

@@ -21,6 +21,7 @@ import yaml
 from sim.city import build_city, run_city
 from sim.cli import main
 from sim.engine.clock import WeeklyClock
+from sim.engine.population import OPEN_MARKET
 from sim.model import run_one
 from sim.phases import weekly_phases
 from sim.scenario import load_scenario
@@ -35,7 +36,7 @@ PROGRAMME: dict[str, Any] = {"intake": {"cohort_size": 120, "n_cohorts": 2, "n_s
 
 
 def write_city(folder: Path, *, a_cohort: int = 120, firms: int = 12, programmes: tuple[str, ...] = ("a", "b"),
-               changes: dict[str, dict[str, Any]] | None = None) -> Path:
+               changes: dict[str, dict[str, Any]] | None = None, vacancies: int | None = None) -> Path:
     """A city of ``programmes`` (each ``PROGRAMME``) in one sector with ``firms`` firms; ``a`` enrols ``a_cohort``."""
     (folder / "programmes").mkdir(parents=True, exist_ok=True)
     for name in programmes:
@@ -48,6 +49,8 @@ def write_city(folder: Path, *, a_cohort: int = 120, firms: int = 12, programmes
     city = {"name": "two_colleges", "sectors": ["equipment_manufacturing", "finance_commerce"],
             "schools": [{"name": "Poly", "level": "higher"}], "programmes": specs,
             "enterprises": [{"sector": "equipment_manufacturing", "count": firms}]}
+    if vacancies is not None:
+        city["labour_demand"] = [{"sector": "equipment_manufacturing", "vacancies_per_year": [vacancies]}]
     path = folder / "city.yaml"
     path.write_text(yaml.safe_dump(city), encoding="utf-8")
     return path
@@ -200,3 +203,42 @@ def test_talentsim_run_refuses_a_city_whose_programmes_disagree_with_one_message
     err = capsys.readouterr().err.strip()
     assert code == 2 and "Traceback" not in err and len(err.splitlines()) == 1
     assert "enterprise_mentors.apprentices_per_mentor" in err and not (tmp_path / "out").exists()
+
+
+def weeks_to_a_job(path: Path, seed: int, programme: str) -> float:
+    """Mean weeks from graduation to a job of the programme's graduates who found one (hosts' hires count 0)."""
+    result = run_city(load_city(path), seed)
+    students = result.programmes[programme].students
+    assert students is not None
+    found = students[(students["week_graduated"] >= 0) & (students["week_job_found"] >= 0)]
+    return float(np.maximum(found["week_job_found"] - found["week_graduated"], 0).mean())
+
+
+def test_more_graduates_per_vacancy_lengthen_the_job_search(tmp_path: Path) -> None:
+    base = write_city(tmp_path / "base", firms=24, vacancies=150)
+    doubled = write_city(tmp_path / "doubled", firms=24, vacancies=150, a_cohort=240)
+    differences = [weeks_to_a_job(doubled, seed, "b") - weeks_to_a_job(base, seed, "b") for seed in range(4)]
+    assert min(differences) > 0, differences
+
+
+def test_the_open_market_hires_no_more_than_the_vacancies_left(tmp_path: Path) -> None:
+    batch = build_city(load_city(write_city(tmp_path, a_cohort=240, firms=24, vacancies=40)), 3)
+    demand = batch.worlds[0].sector_demand
+    assert demand is not None and all(w.sector_demand is demand for w in (batch.pool, *batch.worlds))
+    clock = WeeklyClock(weekly_phases(), batch)
+    weeks_at_the_limit = 0
+    for _ in range(batch.worlds[0].scenario.horizon_weeks):
+        room = float(demand.open_vacancies(clock.now)[0])  # what the week's search may fill (hosts hire after it)
+        clock.advance()
+        week = batch.week
+        hired = sum(np.count_nonzero((w.students.week_job_found == week) & (w.students.employer == OPEN_MARKET))
+                    for w in batch.worlds)
+        assert hired <= room, (week, hired, room)
+        weeks_at_the_limit += hired == room and room < 40
+    assert weeks_at_the_limit > 0, "the vacancies run out in some week"
+    assert demand.ratio_met() > 0
+
+
+def test_a_city_without_demand_keeps_the_unlimited_open_market(tmp_path: Path) -> None:
+    batch = build_city(load_city(write_city(tmp_path)), 0)
+    assert batch.worlds[0].sector_demand is None

@@ -19,7 +19,7 @@ from sim.engine.events import EventLog
 from sim.engine.ledger import ByUse, Ledger
 from sim.engine.population import EnterpriseMentors, Enterprises, SchoolMentors, Students
 from sim.engine.streams import RandomStreams
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import WEEKS_PER_YEAR, Scenario
 
 
 @dataclass(slots=True)
@@ -107,6 +107,43 @@ class PlacementRound:
 
 
 @dataclass(slots=True)
+class SectorDemand:
+    """A city's labour demand by sector (labour_market): vacancies by year, and those filled so far this year.
+
+    One object, shared by every programme's world and the pool world of a city that gives
+    demand (``sim.city``); None in a run without it (today's unlimited open market).
+    """
+
+    vacancies_per_year: np.ndarray  # (years, sectors): vacancies open to the city's graduates; NaN: not given
+    reference_searchers_per_vacancy: float  # the ratio at which the fitted open-market rate holds
+    searcher_elasticity: float  # of hires with respect to searchers (the matching function)
+    filled: np.ndarray  # (sectors,) vacancies filled this year: host hires at graduation and open-market hires
+    year: int = 0  # the year ``filled`` counts
+    searcher_weeks: float = 0.0  # open-market searchers summed over the weeks, in sectors with demand given
+    scale_sum: float = 0.0  # their matching-function scale summed the same way: (r_ref / r)^(1 - a) per searcher
+
+    def ratio_met(self) -> float:
+        """The searchers per vacancy the city's searchers met on average: the ratio whose scale is their mean scale.
+
+        ``r_ref x (searcher_weeks / scale_sum)^(1 / (1 - a))``: set as the reference, this ratio
+        would have given the searchers, on average, the fitted rate (NaN before any search).
+        """
+        if self.scale_sum <= 0.0:
+            return float("nan")
+        return self.reference_searchers_per_vacancy * \
+            (self.searcher_weeks / self.scale_sum) ** (1.0 / (1.0 - self.searcher_elasticity))
+
+    def open_vacancies(self, week: int) -> np.ndarray:
+        """Each sector's vacancies not yet filled in ``week``'s year (NaN: not given); starts a new year's count."""
+        year = week // WEEKS_PER_YEAR
+        if year != self.year:
+            self.year = year
+            self.filled[:] = 0.0
+        row = self.vacancies_per_year[min(year, len(self.vacancies_per_year) - 1)]
+        return np.maximum(row - self.filled, 0.0)
+
+
+@dataclass(slots=True)
 class WeekState:
     """Typed records one phase hands later phases of the same week."""
 
@@ -155,6 +192,8 @@ class World:
     placement_rounds: list[PlacementRound] = field(default_factory=list)  # placement: every round, in order
     cohort_starts: np.ndarray = field(init=False)
     """Index of each cohort's first student, and the number of students last (from the scenario's cohort sizes)."""
+    sector_demand: SectorDemand | None = None
+    """A city's labour demand by sector (None: the unlimited open market of a single programme)."""
     pool_shared: bool = False
     """The enterprises are a city's pool, which other programmes share: the firms' totals are the city's, not this
     programme's (``sim.city``)."""

@@ -19,10 +19,10 @@ whose sectors stand at the reference ratio finds jobs as fast as the calibrated 
 programme (docs/calibration.md), and only a city's demand moves the rate. Where a city
 gives no demand for a sector, the rate is today's (``vacancies=None``).
 
-Used by the city's labour market when it lands on the engine: each week and sector, the
-searchers present and the vacancies not yet filled give the base rate that
-``labour_market`` today takes from the scenario; the composite score and certificates
-still scale each searcher's hazard around it (docs/model.md §7.17). Not yet called by a run.
+Used by the city's labour market (``labour_market._search``, when a city gives demand):
+each week and sector, the searchers present and the vacancies not yet filled scale the
+base rate ``labour_market.open_market_job_rate_per_week``; the composite score and
+certificates still scale each searcher's hazard around it (docs/model.md §7.17).
 
 Reference (docs/city.md, References): Petrongolo, B. & Pissarides, C. A. (2001). Looking into
 the black box: a survey of the matching function. *Journal of Economic Literature*

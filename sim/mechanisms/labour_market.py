@@ -51,6 +51,7 @@ from sim.engine.population import (
 from sim.engine.world import RunTotals, World
 from sim.mechanisms.attrition import weekly_probability
 from sim.mechanisms.evaluation import RATING_READS, RATING_WRITES, EvaluationWeights, composite_score, rate_by_hosts
+from sim.mechanisms.job_finding import job_finding_rate_per_week
 from sim.mechanisms.placement import release
 from sim.scenario.schema import WEEKS_PER_YEAR, LabourMarketParams, Scenario
 
@@ -145,9 +146,35 @@ def _search(batch: Batch, searching: np.ndarray) -> np.ndarray:
     score = composite_score(s, EvaluationWeights.in_batch(batch, searching), searching)
     log_m = batch.param("labour_market.composite_effect_per_point", "students", searching) * (score - 50.0) + \
         batch.param("labour_market.certificate_effect", "students", searching) * s.certificates[searching]
-    p = -np.expm1(-batch.param("labour_market.open_market_job_rate_per_week", "students", searching) * np.exp(log_m))
+    rate = batch.param("labour_market.open_market_job_rate_per_week", "students", searching)
+    demand = batch.worlds[0].sector_demand
+    if demand is None:
+        p = -np.expm1(-rate * np.exp(log_m))
+        u = batch.uniform("labour_market.search", batch.week, searching)[searching]
+        return searching[u < p]
+    # a city's sectors: the fitted rate scaled by the matching function at this week's searchers per vacancy
+    sector = s.sector[searching]
+    vacancies = demand.open_vacancies(batch.week)
+    searchers = np.bincount(sector, minlength=len(vacancies))
+    scale = job_finding_rate_per_week(searchers, vacancies, fitted_rate_per_week=1.0,
+                                      reference_searchers_per_vacancy=demand.reference_searchers_per_vacancy,
+                                      searcher_elasticity=demand.searcher_elasticity)
+    given = ~np.isnan(vacancies)
+    demand.searcher_weeks += float(searchers[given].sum())
+    demand.scale_sum += float((searchers * scale)[given].sum())
+    p = -np.expm1(-rate * scale[sector] * np.exp(log_m))
     u = batch.uniform("labour_market.search", batch.week, searching)[searching]
-    return searching[u < p]
+    found = u < p
+    # no sector hires more than its open vacancies: the luckiest searchers (lowest draw per chance) first
+    for k in np.flatnonzero(given):
+        in_sector = np.flatnonzero(found & (sector == k))
+        room = int(vacancies[k])
+        if len(in_sector) > room:
+            keep = in_sector[np.argsort(u[in_sector] / p[in_sector], kind="stable")[:room]]
+            found[in_sector] = False
+            found[keep] = True
+    demand.filled += np.bincount(sector[found], minlength=len(vacancies))
+    return searching[found]
 
 
 def _graduate(world: World, cohort: slice) -> None:
@@ -158,6 +185,10 @@ def _graduate(world: World, cohort: slice) -> None:
         return
     ent = world.enterprises
     retained = idx[s.offered_by_host[idx]]
+    if world.sector_demand is not None:  # a host's hire fills one of its sector's vacancies in the city
+        world.sector_demand.open_vacancies(world.week)
+        world.sector_demand.filled += np.bincount(ent.sector[s.host_at_decision[retained]],
+                                                  minlength=len(world.sector_demand.filled))
     s.employer[retained] = s.host_at_decision[retained]
     s.week_job_found[retained] = world.week
     saving = world.scenario.participation.hiring_cost_saved_yuan_per_hire

@@ -30,10 +30,8 @@ whose sectors map onto the city's::
 This module holds the file's schema (pydantic, closed keys at every depth, units in
 names) and the resolved city a run will use (:class:`CityPlan`, built by
 ``sim.scenario.city_loading``); :func:`city_of_one` turns a single programme scenario into
-a city of one programme. The city is not yet run by the engine: these are the inputs the
-city's placement (``sim.mechanisms.matching``), labour market
-(``sim.mechanisms.job_finding``) and bureau will read when the city lands on the engine's
-group index. Every default's source is in ``CITY_SOURCES`` (docs/city.md prints them).
+a city of one programme. ``sim.city`` runs a resolved city (docs/city.md §5). Every
+default's source is in ``CITY_SOURCES`` (docs/city.md prints them).
 """
 
 from __future__ import annotations
@@ -303,7 +301,7 @@ class EnterpriseGroup:
 class CityPlan:
     """A city resolved for a run: every name turned into an index, every programme's scenario loaded.
 
-    What the engine will read when it runs cities; nothing runs one yet.
+    What ``sim.city.run_city`` reads.
     """
 
     name: str
