@@ -39,7 +39,7 @@ from sim.engine.events import EventLog
 from sim.engine.mechanism import Mechanism
 from sim.engine.population import EnterpriseMentors, Enterprises, SchoolMentors, Students
 from sim.engine.streams import RandomStreams, stream_key
-from sim.engine.world import Curriculum, SectorDemand, World
+from sim.engine.world import CityBureau, Curriculum, SectorDemand, World
 from sim.mechanisms.curriculum import starting_alignment
 from sim.mechanisms.enterprise_accounts import net_benefit_yuan
 from sim.mechanisms.enterprise_pool import create_city_enterprises
@@ -115,9 +115,10 @@ class CityResult:
         units = {o.name: o.unit for o in declared_outcomes(MECHANISMS)}
         weights = part["n_students"].to_numpy(dtype=float)
         out: dict[str, float] = {}
-        for name, unit in units.items():
-            if name not in part:
+        for name in part.columns:
+            if name in ("level", "name", "school"):
                 continue
+            unit = units.get(name, Unit.YUAN)  # the city's own additions are money paid (special_fund_paid_yuan)
             values = part[name].to_numpy(dtype=float)
             if name in POOL_OUTCOMES:
                 out[name] = float(values[0])
@@ -237,6 +238,13 @@ def build_city(plan: CityPlan, seed: int, events: bool = False,
     demand = sector_demand(plan)
     for world in (pool, *worlds):
         world.sector_demand = demand
+    names = [programme.name for programme in plan.programmes]
+    base_of = [-1] * len(names)
+    for index, base in enumerate(plan.bureau.training_bases):
+        for name in base.programmes:
+            base_of[names.index(name)] = index
+    pool.bureau = CityBureau(spec=plan.bureau, hosted_by_year=[], peak_hosted=np.zeros(pool.enterprises.n, np.int64),
+                             fund_paid_yuan=np.zeros(len(names)), base_of=tuple(base_of))
     return Batch(worlds, pool)
 
 
@@ -282,8 +290,15 @@ def run_city(plan: CityPlan, seed: int = 0, *, events: bool = False, students: b
             float(net_benefit_yuan(pool).sum()) / placements if placements else float("nan")
         tax = float(pool.enterprises.total_tax_credit_yuan.sum())
         public = sum(r.summary["public_cost_yuan"] for r in results.values())
-        city_firms["public_cost_yuan"] = public + tax
+        subsidy = pool.bureau.subsidy_paid_yuan if pool.bureau is not None else 0.0
+        city_firms["public_cost_yuan"] = public + tax + subsidy
         city_firms["tax_expenditure_yuan"] = tax
+        city_firms["city_subsidy_yuan"] = subsidy
+        city_firms["certified_enterprises"] = float(np.count_nonzero(pool.enterprises.certified))
+        if pool.bureau is not None:
+            city_firms["special_fund_paid_yuan"] = float(pool.bureau.fund_paid_yuan.sum())
+            for programme, paid in zip(plan.programmes, pool.bureau.fund_paid_yuan, strict=True):
+                results[programme.name].summary["special_fund_paid_yuan"] = float(paid)
         if pool.sector_demand is not None:
             city_firms["searchers_per_vacancy_met"] = pool.sector_demand.ratio_met()
     market = training_market(pool) if pool is not None else next(iter(results.values())).training_market

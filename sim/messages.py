@@ -593,6 +593,9 @@ TEMPLATES: dict[str, str] = {
         "{prog} run: city {city}, {programmes} programmes together, {reps} replication(s) from seed {seed}, "
         "in {seconds:.1f} s. The city's outcomes (programmes' counts summed, rates weighted by students; the "
         "firms' are the pool's):"),
+    "cli.compare_cities_only": (
+        "compare: city files can be compared only with city files, but these are programme scenarios: {files}; "
+        "compare the cities, or run the programme as a city of one (a city file listing it alone)"),
     "cli.run_done": "{prog} run: {scenario} (seed {seed}), {seconds:.1f} s",
     "cli.run_done_replications": (
         "{prog} run: {scenario} ({reps} replications, master seed {seed}), {seconds:.1f} s"),

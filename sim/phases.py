@@ -17,6 +17,7 @@ from sim.engine.declarations import StateField, check_unique
 from sim.engine.mechanism import Mechanism, Outcome
 from sim.mechanisms import (
     attrition,
+    bureau,
     certification,
     contact,
     curriculum,
@@ -64,6 +65,7 @@ WEEKLY_MECHANISMS: tuple[Mechanism, ...] = (
     attrition.MECHANISM,
     exits.MECHANISM,
     labour_market.MECHANISM,
+    bureau.MECHANISM,
     enterprise_accounts.MECHANISM,
 )
 """The phases, in the order they run each week (calendar first, the firms' books last)."""

@@ -28,7 +28,7 @@ ARRAY_PARTS = ("students", "school_mentors", "enterprise_mentors", "enterprises"
 RECORD_PARTS = ("counters", "curriculum", "this_week")
 WHOLE_PARTS = ("ledger", "pending_dropouts", "pending_terminations", "placement_rounds")
 SERVICES = ("scenario", "calendar", "streams", "events", "week", "cohort_starts", "n_sectors", "pool_shared",
-            "sector_demand")
+            "sector_demand", "bureau")
 STRUCTURAL = ("n",)
 """Sizes of a population: structure, not state."""
 
@@ -187,18 +187,26 @@ def changed(before: dict[str, Any], after: dict[str, Any]) -> set[str]:
     return {path for path in before if not _equal(before[path], after[path])}
 
 
-def record_phases(world: World, phases: tuple[Phase, ...], weeks: int) -> dict[str, Access]:
-    """Run ``weeks`` weeks of ``phases`` over ``world``, each phase through a recording proxy.
+def record_phases(target: World | Batch, phases: tuple[Phase, ...], weeks: int) -> dict[str, Access]:
+    """Run ``weeks`` weeks of ``phases`` over a world (or a city's batch), each phase through a recording proxy.
 
-    A phase over a batch runs over a batch of this one world, seen through a ``BatchProxy``.
+    A phase over a batch runs over a batch of this one world (or the city's batch), seen
+    through a ``BatchProxy``; a phase over a world runs on each world through a ``WorldProxy``.
+    What changed is found in every world, a city's pool world too.
     """
     accesses: dict[str, Access] = defaultdict(Access)
-    batch = Batch([world])
+    batch = target if isinstance(target, Batch) else Batch([target])
+    owners = (*batch.worlds, *((batch.pool,) if batch.pool is not None else ()))
     for week in range(weeks):
         batch.set_week(week)
         for phase in phases:
             access = accesses[phase.name]
-            before = snapshot(world)
-            phase.step(BatchProxy(batch, access) if phase.over_batch else WorldProxy(world, access))  # type: ignore[arg-type]
-            access.writes |= changed(before, snapshot(world))
+            before = [snapshot(w) for w in owners]
+            if phase.over_batch:
+                phase.step(BatchProxy(batch, access))  # type: ignore[arg-type]
+            else:
+                for w in batch.worlds:
+                    phase.step(WorldProxy(w, access))  # type: ignore[arg-type]
+            for w, earlier in zip(owners, before, strict=True):
+                access.writes |= changed(earlier, snapshot(w))
     return dict(accesses)

@@ -242,3 +242,79 @@ def test_the_open_market_hires_no_more_than_the_vacancies_left(tmp_path: Path) -
 def test_a_city_without_demand_keeps_the_unlimited_open_market(tmp_path: Path) -> None:
     batch = build_city(load_city(write_city(tmp_path)), 0)
     assert batch.worlds[0].sector_demand is None
+
+
+# ---------------------------------------------------------------------------- the bureau's instruments
+
+
+def with_bureau(path: Path, bureau: dict[str, Any]) -> Path:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["bureau"] = bureau
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+def participation_weeks(path: Path, seed: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """Weeks each pool firm took part, the final certified list, and the tax expenditure (yuan)."""
+    batch = build_city(load_city(path), seed)
+    pool = batch.pool
+    assert pool is not None
+    clock = WeeklyClock(weekly_phases(), batch)
+    weeks = np.zeros(pool.enterprises.n)
+    for _ in range(pool.scenario.horizon_weeks):
+        clock.advance()
+        weeks += pool.enterprises.participating
+    return weeks, pool.enterprises.certified.copy(), float(pool.enterprises.total_tax_credit_yuan.sum())
+
+
+def test_certification_raises_certified_firms_participation_and_costs_tax_expenditure(tmp_path: Path) -> None:
+    certify = {"certification": {"enabled": True, "min_years_hosting": 1, "min_apprentices_per_year": 1,
+                                 "max_certified_share": 0.5}}
+    base = write_city(tmp_path / "base", firms=40, a_cohort=240)
+    certifying = with_bureau(write_city(tmp_path / "certifying", firms=40, a_cohort=240), certify)
+    gains, spent = [], []
+    for seed in range(6):
+        before, _, tax_before = participation_weeks(base, seed)
+        after, certified, tax_after = participation_weeks(certifying, seed)
+        assert certified.any() and tax_before == 0.0 and tax_after > 0.0
+        gains.append(float(after[certified].mean() - before[certified].mean()))
+        spent.append(tax_after)
+    # with common random numbers a firm's yearly draw decides the same way unless certification moves its
+    # chance across it: a certified firm takes part at least as often, and more often in some seeds
+    assert min(gains) >= 0 and sum(gains) > 0, gains
+
+
+def test_the_special_fund_is_paid_by_its_rule_and_totalled_by_school(tmp_path: Path) -> None:
+    path = with_bureau(write_city(tmp_path, a_cohort=240), {"special_fund_yuan_per_year": 1_000_000.0,
+                                                            "special_fund_allocation": "per_student"})
+    result = run_city(load_city(path), 1, students=False)
+    paid = {name: run.summary["special_fund_paid_yuan"] for name, run in result.programmes.items()}
+    years = 4  # the fund is paid at the start of each year with students in a programme (none in the fifth)
+    assert sum(paid.values()) == pytest.approx(1_000_000.0 * years)
+    assert paid["a"] > paid["b"] > 0  # a has twice b's students in the programme
+    table = result.summary_table()
+    school = table[table["level"] == "school"].iloc[0]
+    assert school["special_fund_paid_yuan"] == pytest.approx(1_000_000.0 * years)
+    assert result.city_firms["special_fund_paid_yuan"] == pytest.approx(1_000_000.0 * years)
+    for run in result.programmes.values():  # the fund went into the programme's budget
+        assert run.summary["money_in_yuan"] >= run.summary["special_fund_paid_yuan"]
+
+
+def test_the_city_subsidy_is_paid_per_apprentice_week_on_site_and_counted_as_public_money(tmp_path: Path) -> None:
+    path = with_bureau(write_city(tmp_path), {"city_subsidy_yuan_per_apprentice_year": 5_200.0})
+    result = run_city(load_city(path), 1, students=False)
+    on_site_weeks = sum(float(run.timeseries["n_at_enterprise"].sum()) for run in result.programmes.values())
+    assert result.city_firms["city_subsidy_yuan"] == pytest.approx(100.0 * on_site_weeks)
+    programmes_public = sum(run.summary["public_cost_yuan"] for run in result.programmes.values())
+    assert result.city_firms["public_cost_yuan"] == pytest.approx(
+        programmes_public + result.city_firms["tax_expenditure_yuan"] + result.city_firms["city_subsidy_yuan"])
+
+
+def test_a_shared_training_base_cuts_its_programmes_practice_in_one_proportion(tmp_path: Path) -> None:
+    shared = {"training_bases": [{"name": "one", "capacity_hours_per_week": 1000.0, "programmes": ["a", "b"]}]}
+    path = with_bureau(write_city(tmp_path / "shared", a_cohort=240), shared)
+    result = run_city(load_city(path), 1, students=False)
+    cut = {name: run.summary["practice_hours_cut_share"] for name, run in result.programmes.items()}
+    assert cut["a"] == pytest.approx(cut["b"], abs=0.02) and cut["a"] > 0.3
+    own = run_city(load_city(write_city(tmp_path / "own", a_cohort=240)), 1, students=False)
+    assert all(own.programmes[name].summary["practice_hours_cut_share"] < cut[name] for name in cut)

@@ -33,6 +33,7 @@ LAYERS: dict[str, int] = {
     "sim.phases": 3,
     # 4: one run
     "sim.model": 4,
+    "sim.city": 4,  # one city run: its programmes' runs together
     "sim.outcomes": 4,
     "sim.results": 4,
     # 5: many runs

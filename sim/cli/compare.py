@@ -22,7 +22,9 @@ from sim.cli.scenario_options import (
     scenario_from_args,
 )
 from sim.errors import UserError
+from sim.experiments.city_compare import CityComparison
 from sim.messages import text
+from sim.scenario.city_loading import is_city_file, parse_city_set_options
 
 
 def add_command(subparsers: Any) -> argparse.ArgumentParser:
@@ -67,6 +69,9 @@ def handle(args: argparse.Namespace) -> int:
         raise UserError(text("cli.reps_too_few", reps=args.reps))
     if args.seed < 0:
         raise UserError(text("cli.seed_negative", seed=args.seed))
+    cities = [path for path in args.scenarios if is_city_file(path)]
+    if cities:
+        return _compare_cities(args, cities)
     model = import_model(args.model)
     overrides = overrides_from_args(args)
     scenarios = [scenario_from_args(path, args) for path in args.scenarios]  # every file read before any run
@@ -94,3 +99,42 @@ def handle(args: argparse.Namespace) -> int:
         return report_failures(result.n_failed, result.n_runs, out, "runs.parquet")
 
     return run_experiment(args, "compare", body, scenarios)
+
+
+def _compare_cities(args: argparse.Namespace, cities: list[str]) -> int:
+    """Compare city files: each ``--reps`` times with the same seeds, one after another (a city is one batch)."""
+    import time
+
+    from sim.experiments.city_compare import compare_cities, format_city_table
+    from sim.experiments.manifest import software_versions
+    from sim.run_folder import prepare_output_dir
+
+    if len(cities) != len(args.scenarios):
+        raise UserError(text("cli.compare_cities_only", files=", ".join(p for p in args.scenarios
+                                                                        if p not in cities)))
+    overrides = parse_city_set_options(getattr(args, "set", None) or [])
+    dest = prepare_output_dir(args.out, "compare-cities")
+    started = time.perf_counter()
+    result = compare_cities(cities, args.reps, args.seed, overrides)
+    wall = time.perf_counter() - started
+    print(format_city_table(result))
+    write_comparison(dest, result, {"city_files": cities, "reps": args.reps, "master_seed": args.seed,
+                                    "versions": software_versions(), "wall_seconds": wall})
+    print(text("cli.compare_done", folder=dest), file=sys.stderr)
+    return 0
+
+
+def write_comparison(folder: Path, result: CityComparison, manifest: dict[str, Any]) -> Path:
+    """Write runs.parquet, comparison.csv, differences.csv and manifest.json, the folder whole or not at all."""
+    import json
+
+    from sim.run_folder import json_ready, write_folder
+
+    def fill(target: Any) -> None:
+        result.runs.to_parquet(target("runs.parquet"), index=False)
+        result.comparison.to_csv(target("comparison.csv"), index=False)
+        result.differences.to_csv(target("differences.csv"), index=False)
+        target("manifest.json").write_text(json.dumps(json_ready(dict(manifest)), indent=2, ensure_ascii=False)
+                                           + "\n", encoding="utf-8")
+
+    return write_folder(folder, fill)

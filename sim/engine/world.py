@@ -19,6 +19,7 @@ from sim.engine.events import EventLog
 from sim.engine.ledger import ByUse, Ledger
 from sim.engine.population import EnterpriseMentors, Enterprises, SchoolMentors, Students
 from sim.engine.streams import RandomStreams
+from sim.scenario.city import BureauSpec
 from sim.scenario.schema import WEEKS_PER_YEAR, Scenario
 
 
@@ -144,6 +145,18 @@ class SectorDemand:
 
 
 @dataclass(slots=True)
+class CityBureau:
+    """The city education bureau's instruments and their record (bureau): held by a city's pool world."""
+
+    spec: BureauSpec
+    hosted_by_year: list[np.ndarray]  # each past year's most apprentices each firm hosted at once, earliest first
+    peak_hosted: np.ndarray  # (firms,) the most apprentices each firm has hosted at once this year
+    fund_paid_yuan: np.ndarray  # (programmes,) special fund paid into each programme's budget, whole run
+    subsidy_paid_yuan: float = 0.0  # the city subsidy paid to hosts, whole run
+    base_of: tuple[int, ...] = ()  # each programme's shared training base (index in spec.training_bases; -1: own)
+
+
+@dataclass(slots=True)
 class WeekState:
     """Typed records one phase hands later phases of the same week."""
 
@@ -192,6 +205,8 @@ class World:
     placement_rounds: list[PlacementRound] = field(default_factory=list)  # placement: every round, in order
     cohort_starts: np.ndarray = field(init=False)
     """Index of each cohort's first student, and the number of students last (from the scenario's cohort sizes)."""
+    bureau: CityBureau | None = None
+    """A city's bureau (the pool world's; None elsewhere)."""
     sector_demand: SectorDemand | None = None
     """A city's labour demand by sector (None: the unlimited open market of a single programme)."""
     pool_shared: bool = False

@@ -1,10 +1,25 @@
-"""The city education bureau's rules: how it divides its special fund, and which firms it certifies.
+"""The city education bureau: its certified list, its special fund and its subsidy per apprentice, in a city's run.
 
 Why this module: a city file names the bureau's instruments (docs/city.md, section 1.1:
-``bureau.special_fund_allocation``, ``bureau.certification``); these are the rules they
-stand for, as pure functions of what a year of the city's programmes and firms did, so
-that the city's run (issue 18, "The city", item 6; docs/city.md section 5.1) applies them
-at each year start and a planner can read them in one place. No state, no randomness.
+``bureau.certification``, ``bureau.special_fund_allocation``,
+``bureau.city_subsidy_yuan_per_apprentice_year``). The rules are pure functions of what a
+year of the city's programmes and firms did, so a planner can read them in one place; the
+phase (``act_for_the_city``, issue 18, item 6) applies them in a city's run, where the
+pool world holds the bureau (``World.bureau``; nothing happens in a programme's own run):
+
+* at each year start after the first, the certified list grows by the criteria from each
+  firm's record (the most apprentices it hosted at once in each past year); a certified
+  firm earns the education-surcharge credit (``tax_credit``) and, with
+  ``placement_priority``, comes first among firms of the same sector fit in the placement
+  rounds (``placement``);
+* at each year start, the year's special fund is divided between the programmes by the
+  rule and paid into each programme's school special fund (a public source);
+* every week, each host is paid the city subsidy for each apprentice on site
+  (``rate / 52``), public money that the firm counts among the subsidies it received (its
+  books, and so its participation).
+
+Shared training bases are applied by ``training_base`` (the base's capacity is shared pro
+rata by the programmes using it). No randomness.
 
 * :func:`allocate_special_fund` - a year's fund divided between programmes by the stated
   rule (per student, per apprentice, or by results), and :func:`school_totals`.
@@ -19,6 +34,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+
+from sim.engine.batch import Batch
+from sim.engine.mechanism import Mechanism
+from sim.engine.population import EMPLOYED, ENTERPRISE, FURTHER_STUDY
+from sim.scenario.schema import WEEKS_PER_YEAR
 
 
 def allocate_special_fund(total_yuan: float, rule: str, students: Sequence[float], apprentices: Sequence[float],
@@ -100,4 +120,65 @@ def certify(apprentices_by_year: np.ndarray, criteria: Mapping[str, float], alre
     return certified
 
 
-__all__ = ["allocate_special_fund", "certify", "school_totals"]
+def act_for_the_city(batch: Batch) -> None:
+    """The bureau's week in a city: its record of hosting, the certified list and the fund at year starts, subsidies."""
+    pool = batch.pool
+    bureau = pool.bureau if pool is not None else None
+    if pool is None or bureau is None:
+        return
+    spec = bureau.spec
+    ent = pool.enterprises
+    week = batch.week
+    s = batch.students
+    if week % WEEKS_PER_YEAR == 0:
+        if week > 0:
+            bureau.hosted_by_year.append(bureau.peak_hosted.copy())
+            bureau.peak_hosted[:] = 0
+            if spec.certification.enabled:
+                criteria = spec.certification.model_dump()
+                ent.certified[:] = certify(np.array(bureau.hosted_by_year), criteria, ent.certified)
+        if spec.special_fund_yuan_per_year > 0.0:
+            _pay_special_fund(batch, spec.special_fund_yuan_per_year, spec.special_fund_allocation)
+    hosted = np.bincount(s.host[s.host >= 0], minlength=ent.n)
+    np.maximum(bureau.peak_hosted, hosted, out=bureau.peak_hosted)
+    if spec.city_subsidy_yuan_per_apprentice_year > 0.0:
+        on_site = (s.location == ENTERPRISE) & (s.host >= 0)
+        paid = np.bincount(s.host[on_site], minlength=ent.n) * \
+            (spec.city_subsidy_yuan_per_apprentice_year / WEEKS_PER_YEAR)
+        ent.week_subsidy_yuan += paid
+        bureau.subsidy_paid_yuan += float(paid.sum())
+
+
+def _pay_special_fund(batch: Batch, total_yuan: float, rule: str) -> None:
+    """Divide the year's fund between the programmes by ``rule`` and pay each its share (its school special fund)."""
+    assert batch.pool is not None and batch.pool.bureau is not None
+    week = batch.week
+    students: list[float] = []
+    apprentices: list[float] = []
+    results: list[float] = []
+    for world in batch.worlds:
+        st = world.students
+        in_programme = st.in_programme()
+        students.append(float(np.count_nonzero(in_programme)))
+        apprentices.append(float(np.count_nonzero(in_programme & (st.host >= 0))))
+        followed_up = (st.week_graduated >= 0) & (st.week_graduated + WEEKS_PER_YEAR // 2 >= week - WEEKS_PER_YEAR) \
+            & (st.week_graduated + WEEKS_PER_YEAR // 2 < week)  # their 6-month follow-up fell in the past year
+        results.append(float(np.count_nonzero(followed_up & np.isin(st.stage_at_6m, (EMPLOYED, FURTHER_STUDY)))))
+    shares = allocate_special_fund(total_yuan, rule, students, apprentices, results)
+    for world, amount in zip(batch.worlds, shares, strict=True):
+        if amount > 0.0:
+            world.ledger.pay_in("school_special_fund", float(amount))
+    batch.pool.bureau.fund_paid_yuan += shares
+
+
+MECHANISM = Mechanism(
+    name="bureau",
+    step=None,
+    batch_step=act_for_the_city,
+    reads=("students.host", "students.location", "students.stage", "students.stage_at_6m",
+           "students.week_graduated"),
+    writes=("enterprises.certified", "enterprises.week_subsidy_yuan", "ledger"),
+)
+
+
+__all__ = ["MECHANISM", "act_for_the_city", "allocate_special_fund", "certify", "school_totals"]

@@ -191,8 +191,9 @@ def place_in_city(batch: Batch) -> None:
     sectors = np.concatenate([w.students.sector[n] for w, n in zip(batch.worlds, needing, strict=True)])
     scores = np.concatenate([composite_score(w.students, w.scenario.evaluation, n)
                              for w, n in zip(batch.worlds, needing, strict=True)])
+    priority = pool.bureau is not None and pool.bureau.spec.certification.placement_priority
     hosts = placement_matching(sectors, scores, ent.sector, ent.post_level, ent.certified, free,
-                               expected_fit=knowledge)
+                               expected_fit=knowledge, certified_priority=priority)
     filled = np.bincount(hosts[hosts >= 0], minlength=len(free))
     unfilled = free - filled
     cut = np.cumsum([0, *(len(n) for n in needing)])

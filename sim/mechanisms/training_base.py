@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.engine.batch import Batch
 from sim.engine.declarations import Unit, rate
 from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import SCHOOL
@@ -44,13 +45,23 @@ def capacity_share(planned_hours: float, capacity_hours: float) -> float:
     return min(1.0, capacity_hours / planned_hours)
 
 
-def plan_practice(world: World) -> None:
-    """This week's practice hours at the training base, cut pro rata where they exceed its capacity."""
+def planned_practice_hours(world: World) -> float:
+    """The practice hours the timetable asks of the base this week: students at school x hours of a school week."""
+    return int(np.count_nonzero(world.students.location == SCHOOL)) * practice_hours_per_school_week(world.scenario)
+
+
+def plan_practice(world: World, share: float | None = None) -> None:
+    """This week's practice hours at the training base, cut pro rata where they exceed its capacity.
+
+    ``share``: the share of the planned hours a base shared with other programmes allows
+    (None: the programme's own base, ``programme.training_base_capacity_hours_per_week``).
+    """
     sc = world.scenario
     at_school = int(np.count_nonzero(world.students.location == SCHOOL))
     per_student = practice_hours_per_school_week(sc)
     planned = at_school * per_student
-    share = capacity_share(planned, sc.programme.training_base_capacity_hours_per_week)
+    if share is None:
+        share = capacity_share(planned, sc.programme.training_base_capacity_hours_per_week)
     week = world.this_week.practice
     week.students_at_school = at_school
     week.hours_per_student = per_student * share
@@ -59,6 +70,27 @@ def plan_practice(world: World) -> None:
     c.practice_hours_planned += planned
     c.practice_hours_cut += planned * (1.0 - share)
     c.practice_peak_hours = max(c.practice_peak_hours, planned)
+
+
+def plan_practice_in_batch(batch: Batch) -> None:
+    """Each programme's practice this week; a city's shared bases cut every programme using them in one proportion.
+
+    A shared training base (``bureau.training_bases``) hosts the practice hours of all the
+    programmes that use it: when they ask for more than its capacity, each programme's
+    hours are cut pro rata, by the same share. A programme without a shared base uses
+    its own, as alone.
+    """
+    bureau = batch.pool.bureau if batch.pool is not None else None
+    if bureau is None or not bureau.spec.training_bases:
+        for world in batch.worlds:
+            plan_practice(world)
+        return
+    planned = [planned_practice_hours(world) for world in batch.worlds]
+    shares = [capacity_share(sum(p for p, b in zip(planned, bureau.base_of, strict=True) if b == index),
+                             base.capacity_hours_per_week)
+              for index, base in enumerate(bureau.spec.training_bases)]
+    for world, base in zip(batch.worlds, bureau.base_of, strict=True):
+        plan_practice(world, shares[base] if base >= 0 else None)
 
 
 def practice_need_yuan(world: World) -> float:
@@ -71,7 +103,8 @@ def practice_need_yuan(world: World) -> float:
 
 MECHANISM = Mechanism(
     name="training_base",
-    step=plan_practice,
+    step=None,
+    batch_step=plan_practice_in_batch,
     reads=("students.location",),
     writes=("counters.practice_hours_cut", "counters.practice_hours_planned", "counters.practice_peak_hours",
             "this_week.practice"),
