@@ -214,6 +214,10 @@ def build_pool(plan: CityPlan, seed: int, mechanisms: tuple[Mechanism, ...] = ME
         pool_shared=True,
     )
     pool.n_sectors = len(plan.sectors)
+    in_sector = np.bincount(pool.enterprises.sector, minlength=len(plan.sectors))[pool.enterprises.sector]
+    competition = plan.competition
+    pool.competition_log_odds = competition.log_odds_per_doubling_of_competitors * \
+        np.log2(in_sector / competition.reference_competitors)
     return pool
 
 

@@ -318,3 +318,19 @@ def test_a_shared_training_base_cuts_its_programmes_practice_in_one_proportion(t
     assert cut["a"] == pytest.approx(cut["b"], abs=0.02) and cut["a"] > 0.3
     own = run_city(load_city(write_city(tmp_path / "own", a_cohort=240)), 1, students=False)
     assert all(own.programmes[name].summary["practice_hours_cut_share"] < cut[name] for name in cut)
+
+
+def test_competitors_in_a_firms_sector_lower_its_participation(tmp_path: Path) -> None:
+    path = write_city(tmp_path / "city", firms=24)
+    plan = load_city(path, {"competition.log_odds_per_doubling_of_competitors": -0.5,
+                            "competition.reference_competitors": 6.0})
+    pool = build_city(plan, 0).pool
+    assert pool is not None and pool.competition_log_odds is not None
+    assert np.allclose(pool.competition_log_odds, -0.5 * np.log2(24 / 6.0))  # two doublings: -1 log-odds
+    rates = []
+    for effect in (0.0, -0.5):
+        changed = load_city(path, {"competition.log_odds_per_doubling_of_competitors": effect,
+                                   "competition.reference_competitors": 6.0})
+        rates.append([run_city(changed, seed, students=False).programmes["a"].summary[
+            "enterprise_participation_rate"] for seed in range(3)])
+    assert all(after < before for before, after in zip(*rates, strict=True)), rates

@@ -205,6 +205,9 @@ class World:
     placement_rounds: list[PlacementRound] = field(default_factory=list)  # placement: every round, in order
     cohort_starts: np.ndarray = field(init=False)
     """Index of each cohort's first student, and the number of students last (from the scenario's cohort sizes)."""
+    competition_log_odds: np.ndarray | None = None
+    """Each firm's shift in its participation log-odds from its sector's competitors in the city (participation;
+    a city's pool world, None elsewhere)."""
     bureau: CityBureau | None = None
     """A city's bureau (the pool world's; None elsewhere)."""
     sector_demand: SectorDemand | None = None

@@ -35,6 +35,12 @@ programme's mean until it has one, and ``participation.prior_hire_rate`` before 
 placement of the programme has ended. A hire's saving is thus counted once per expected
 hire, whatever the placement's length. Satisfaction is the host's own index (evaluation).
 
+In a city (``sim.city``), a firm's log-odds also move with the number of firms of its
+sector in the city's pool: ``competition.log_odds_per_doubling_of_competitors x
+log2(firms of the sector / competition.reference_competitors)`` (Mühlemann & Wolter 2007:
+firms train less where more competitors are near; Stockinger & Zwick 2017: through the
+lower retention of the apprentices they train).
+
 Demonstration-unit titles (Li (2026) §6.3: granted to "enterprises with significant
 educational achievements", bringing priority in project recommendations and talent
 referrals): with ``demonstration_unit_titles`` on, at its review a firm earns the
@@ -254,6 +260,8 @@ def participation_probabilities(batch: Batch, net_cost_yuan: np.ndarray, firms: 
     log_odds = (ent.willingness[firms] + param("stay_bonus_log_odds") * ent.participating[firms]
                 - param("net_cost_sensitivity_per_10k_yuan") * net_cost_yuan / 10_000.0
                 + param("satisfaction_effect") * (ent.satisfaction(firms) - 0.5))
+    if batch.pool is not None and batch.pool.competition_log_odds is not None:
+        log_odds = log_odds + batch.pool.competition_log_odds[firms]  # a city: its sector's competitors
     return 1.0 / (1.0 + np.exp(-log_odds))
 
 

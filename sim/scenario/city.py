@@ -212,6 +212,19 @@ class CityLabourMarketSpec(StrictModel):
         "Cobb-Douglas matching function: hires grow with searchers^a x vacancies^(1-a)", ge=0, lt=1)
 
 
+class CompetitionSpec(StrictModel):
+    """Competition between the city's firms for the graduates they train (Mühlemann & Wolter 2007)."""
+
+    log_odds_per_doubling_of_competitors: float = param(
+        -0.15, "log-odds", "Participation per doubling of competitors",
+        "change in a firm's log-odds of taking part when the firms of its sector in the city double (firms train "
+        "less where more competitors are near and may hire away the graduates they trained)", ge=-5, le=5)
+    reference_competitors: float = param(
+        100.0, "enterprises", "Reference number of competitors",
+        "firms of a sector at which competition leaves participation as the programme's parameters set it",
+        gt=0, le=1e7)
+
+
 class City(StrictModel):
     """A city file as written, validated key by key.
 
@@ -237,6 +250,7 @@ class City(StrictModel):
         "vacancies by sector and year; a sector without demand keeps the open market of a single programme")
     bureau: BureauSpec = Field(default_factory=BureauSpec)
     labour_market: CityLabourMarketSpec = Field(default_factory=CityLabourMarketSpec)
+    competition: CompetitionSpec = Field(default_factory=CompetitionSpec)
 
     @field_validator("sectors")
     @classmethod
@@ -316,6 +330,7 @@ class CityPlan:
     """Vacancies by city sector index and year; a sector not in it has no stated demand (today's open market)."""
     bureau: BureauSpec
     labour_market: CityLabourMarketSpec
+    competition: CompetitionSpec
     source: str
     """The city file, or the scenario's name for a city of one."""
 
@@ -356,7 +371,7 @@ def city_of_one(scenario: Scenario, source: str = "") -> CityPlan:
     return CityPlan(name=scenario.name, question=scenario.question, question_zh=scenario.question_zh,
                     sectors=sectors, schools=(school,), programmes=(programme,), enterprises=None,
                     vacancies_per_year={}, bureau=BureauSpec(), labour_market=CityLabourMarketSpec(),
-                    source=source or scenario.name)
+                    competition=CompetitionSpec(), source=source or scenario.name)
 
 
 def cohort_sizes(first_size: int, n_cohorts: int, from_year: dict[int, int]) -> tuple[int, ...]:
@@ -401,6 +416,11 @@ CITY_SOURCES: dict[str, str] = {
                                                      "baseline's measured ratio when the engine runs cities)",
     "labour_market.searcher_elasticity": "Petrongolo & Pissarides (2001): elasticity of hires with respect to "
                                          "unemployment 0.5-0.7; the lower end",
+    "competition.log_odds_per_doubling_of_competitors": (
+        "the sign from Mühlemann & Wolter (2007): Swiss firms are less likely to train where more competing firms "
+        "are in the same area; the channel from Stockinger & Zwick (2017): lower retention of the apprentices "
+        "trained; the size an assumption (their coefficients were not read here)"),
+    "competition.reference_competitors": "assumption (about the baseline programme's own pool, 70 firms)",
 }
 """The source of each city key's default (or "required"), by dotted key; ``tests/test_city.py`` checks each has one."""
 
@@ -475,6 +495,7 @@ def _item_model(annotation: Any) -> type[StrictModel] | None:
     return None
 
 
-__all__ = ["CITY_SOURCES", "TABLE_BEGIN", "TABLE_END", "BureauSpec", "City", "CityPlan", "EnterpriseGroup",
+__all__ = ["CITY_SOURCES", "TABLE_BEGIN", "TABLE_END", "BureauSpec", "City", "CityPlan", "CompetitionSpec",
+           "EnterpriseGroup",
            "ProgrammePlan", "ProgrammeSpec", "Sector", "city_keys", "city_of_one", "city_table_markdown",
            "cohort_sizes"]

@@ -491,7 +491,8 @@ def _resolve(city: City, source: str, programme_overrides: Mapping[str, Mapping[
     demand = {sector_index[str(entry.sector)]: tuple(entry.vacancies_per_year) for entry in city.labour_demand}
     return CityPlan(name=city.name, question=city.question, question_zh=city.question_zh, sectors=sectors,
                     schools=tuple(city.schools), programmes=tuple(plans), enterprises=enterprises,
-                    vacancies_per_year=demand, bureau=city.bureau, labour_market=city.labour_market, source=source)
+                    vacancies_per_year=demand, bureau=city.bureau, labour_market=city.labour_market,
+                    competition=city.competition, source=source)
 
 
 def _load_programme(spec: ProgrammeSpec, source: str, overrides: Mapping[str, Any] | None,
