@@ -93,6 +93,8 @@ class CityResult:
     city_firms: dict[str, float]
     """The pool's outcomes (``POOL_OUTCOMES``) and the city's totals that are not a programme's sum."""
     sectors: tuple[str, ...] = ()
+    sector_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """The sectors' names by language (``en``, ``zh``), in the order of ``sectors``."""
     wall_seconds: float = 0.0
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -311,6 +313,7 @@ def run_city(plan: CityPlan, seed: int = 0, *, events: bool = False, students: b
         schools={p.name: p.school for p in plan.programmes},
         pool_training_market=market if market is not None else pd.DataFrame(),
         city_firms=city_firms, sectors=tuple(s.id for s in plan.sectors),
+        sector_names={"en": tuple(s.en for s in plan.sectors), "zh": tuple(s.zh for s in plan.sectors)},
         wall_seconds=time.perf_counter() - started)
 
 

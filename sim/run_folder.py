@@ -207,7 +207,8 @@ def write_city_folder(dest: Path, city_file: str, results: Sequence[CityResult],
         target("manifest.json").write_text(json.dumps(json_ready({
             "city_file": city_file, "city_name": first.city_name, "seed": seeds[0], "seeds": seeds,
             "master_seed": master_seed, "replications": len(seeds), "programmes": list(first.programmes),
-            "sectors": list(first.sectors), "versions": software_versions(), "wall_seconds": wall_seconds}),
+            "sectors": list(first.sectors), "sector_names": {k: list(v) for k, v in first.sector_names.items()},
+            "versions": software_versions(), "wall_seconds": wall_seconds}),
             indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
     return write_folder(dest, fill)

@@ -334,3 +334,40 @@ def test_competitors_in_a_firms_sector_lower_its_participation(tmp_path: Path) -
         rates.append([run_city(changed, seed, students=False).programmes["a"].summary[
             "enterprise_participation_rate"] for seed in range(3)])
     assert all(after < before for before, after in zip(*rates, strict=True)), rates
+
+
+def test_the_report_of_a_city_folder_has_its_tables_and_charts_in_both_languages(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = with_bureau(write_city(tmp_path / "city", a_cohort=240), {"special_fund_yuan_per_year": 10_000.0})
+    out = tmp_path / "out"
+    assert main(["run", str(path), "--out", str(out)]) == 0
+    assert main(["report", str(out)]) == 0
+    page = (out / "report.html").read_text(encoding="utf-8")
+    for heading in ("Programmes", "Schools", "The city", "Training market by sector and year"):
+        assert f"<h2>{heading}</h2>" in page
+    assert page.count("data:image/png;base64,") == 2 and "two_colleges" in page
+    assert (out / "charts" / "city_training_market.png").is_file()
+    assert main(["report", str(out), "--lang", "zh"]) == 0
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "<h2>各学校</h2>" in page and "装备制造大类" in page
+
+
+def test_comparing_a_city_with_itself_finds_no_difference(tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_city(tmp_path / "city", a_cohort=240)
+    out = tmp_path / "cmp"
+    assert main(["compare", str(path), str(path), "--reps", "2", "--out", str(out)]) == 0
+    differences = pd.read_csv(out / "differences.csv")
+    assert set(differences["level"]) == {"programme", "school", "city"}
+    finite = differences["mean"].dropna()
+    assert len(finite) and (finite == 0).all()
+
+
+def test_comparing_cities_pairs_their_replications(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    base, doubled = write_city(tmp_path / "base"), write_city(tmp_path / "doubled", a_cohort=240)
+    out = tmp_path / "cmp"
+    assert main(["compare", str(base), str(doubled), "--reps", "3", "--out", str(out)]) == 0
+    differences = pd.read_csv(out / "differences.csv")
+    row = differences[(differences["name"] == "b") & (differences["outcome"] == "placement_rate")].iloc[0]
+    assert row["n"] == 3 and row["ci_high"] < 0  # b loses places to a's larger intake, in every replication
+    assert "placement_rate" in capsys.readouterr().out

@@ -12,7 +12,8 @@ from sim.cli.language_option import add_language_option
 def add_command(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``report`` parser; its handler is :func:`handle`."""
     parser = subparsers.add_parser(
-        "report", help="write DIR/report.html: one self-contained page of a run, compare or sweep folder",
+        "report", help="write DIR/report.html: one self-contained page of a run, compare, sweep, city or "
+                       "calibration folder",
         description="Write DIR/report.html for an output folder of 'talentsim run', 'compare' or 'sweep'\n"
                     "(recognised by its files): the question each scenario answers, the parameters that\n"
                     "differ, outcome tables with 95% confidence intervals, the charts, the sensitivity\n"
@@ -35,10 +36,14 @@ def add_command(subparsers: Any) -> argparse.ArgumentParser:
 def handle(args: argparse.Namespace) -> int:
     """Write the report; print its path."""
     from sim.report.calibration import is_calibration_folder, write_calibration_report
+    from sim.report.city import is_city_folder, write_city_report
     from sim.report.html import write_report  # matplotlib and Jinja2 only for this command
 
     if is_calibration_folder(args.folder):  # a 'talentsim calibrate' folder has its own report
         print(write_calibration_report(args.folder)[1])
+        return EXIT_OK
+    if is_city_folder(args.folder):  # a city run's folder: the city view
+        print(write_city_report(args.folder)[1])
         return EXIT_OK
     print(write_report(args.folder, resimulate=not args.no_resimulate))
     return EXIT_OK

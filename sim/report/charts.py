@@ -655,7 +655,8 @@ MAX_SECTOR_PANELS = 6
 
 
 @_styled
-def training_market_chart(tables: Mapping[str, pd.DataFrame], *, context: str, lang: str | None = None) -> Figure:
+def training_market_chart(tables: Mapping[str, pd.DataFrame], *, context: str, lang: str | None = None,
+                          sector_names: Sequence[str] = ()) -> Figure:
     """Apprentice places offered against demand, year by year, one panel per sector (BIBB's training market).
 
     Bars: places offered (filled + unfilled) and demand (placed + unplaced applicants) in each
@@ -665,6 +666,7 @@ def training_market_chart(tables: Mapping[str, pd.DataFrame], *, context: str, l
         tables: The training-market table (``sim.results.training_market``) by scenario label; the first is drawn.
         context: The title's context line.
         lang: The chart's language.
+        sector_names: each sector's name (a city's); empty: "sector 1", "sector 2" ...
     """
     table = next(iter(tables.values()))
     sectors = list(table.groupby("sector")["demand"].sum().sort_values(ascending=False).index[:MAX_SECTOR_PANELS])
@@ -683,7 +685,8 @@ def training_market_chart(tables: Mapping[str, pd.DataFrame], *, context: str, l
             if np.isfinite(ratio):
                 ax.annotate(f"{ratio:.2f}", (xi, max(offered, demand)), textcoords="offset points", xytext=(0, 2),
                             ha="center", fontsize=7)
-        ax.set_title(translate("sector {n}", lang).format(n=int(sector) + 1))
+        ax.set_title(str(sector_names[int(sector)]) if int(sector) < len(sector_names)
+                     else translate("sector {n}", lang).format(n=int(sector) + 1))
         ax.set_xlabel(translate("year of the run", lang))
         ax.set_ylabel(translate("places or applicants", lang))
         ax.set_xticks(x)
