@@ -26,6 +26,7 @@ city, not in a programme's public cost.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -39,15 +40,16 @@ from sim.engine.events import EventLog
 from sim.engine.mechanism import Mechanism
 from sim.engine.population import EnterpriseMentors, Enterprises, SchoolMentors, Students
 from sim.engine.streams import RandomStreams, stream_key
-from sim.engine.world import CityBureau, Curriculum, SectorDemand, World
+from sim.engine.world import CityBureau, Curriculum, RunTotals, SectorDemand, World
 from sim.mechanisms.curriculum import starting_alignment
 from sim.mechanisms.enterprise_accounts import net_benefit_yuan
 from sim.mechanisms.enterprise_pool import create_city_enterprises
 from sim.mechanisms.funding import new_ledger
+from sim.mechanisms.labour_market import hosted_at_decision
 from sim.mechanisms.mentor_selection import select_enterprise_mentors
 from sim.model import build_world
 from sim.phases import MECHANISMS, declared_outcomes, declared_streams, state_fields, weekly_phases
-from sim.results import Recorder, RunResult, record_week, student_records, summarise, training_market
+from sim.results import Recorder, RunResult, record_week, run_totals, student_records, summarise, training_market
 from sim.scenario.city import CityPlan
 from sim.scenario.loading import ScenarioError
 from sim.scenario.schema import Scenario
@@ -62,6 +64,43 @@ POOL_OUTCOMES = ("tax_credit_yuan", "tax_credit_carried_yuan", "enterprise_satis
                  "mean_enterprise_mentor_technical_skill", "enterprise_first_year_net_cost_yuan_per_apprentice",
                  "mentor_allowance_paid_by_firms_yuan")
 """Outcomes of the city's firms: in a city of several programmes, the pool's, the same in every programme's row."""
+
+def _graduates(world: World, totals: RunTotals) -> float:
+    return float(len(totals.graduates))
+
+
+def _observed(world: World, totals: RunTotals) -> float:
+    return float(np.count_nonzero(totals.observed))
+
+
+def _seen_at(snapshot: str) -> Callable[[World, RunTotals], float]:
+    return lambda world, totals: float(np.count_nonzero(getattr(world.students, snapshot) > 0))
+
+
+DENOMINATORS: dict[str, Callable[[World, RunTotals], float]] = {
+    "placement_rate": lambda world, totals: float(np.count_nonzero(totals.finished)),
+    "never_placed_share": lambda world, totals: float(np.count_nonzero(
+        world.students.reached_enterprise_period & totals.finished)),
+    "completion_rate": _observed,
+    "dropout_rate": _observed,
+    "certificate_pass_rate": _graduates,
+    "mean_certificates_per_graduate": _graduates,
+    "further_study_rate": _graduates,
+    "employment_rate_at_graduation": _seen_at("stage_at_graduation"),
+    "job_employment_rate_at_graduation": _seen_at("stage_at_graduation"),
+    "initial_employment_rate": _seen_at("stage_at_initial_cutoff"),
+    "employment_rate_6m": _seen_at("stage_at_6m"),
+    "job_employment_rate_6m": _seen_at("stage_at_6m"),
+    "employment_rate_12m": _seen_at("stage_at_12m"),
+    "job_employment_rate_12m": _seen_at("stage_at_12m"),
+    "host_retention_rate": lambda world, totals: float(len(hosted_at_decision(world, totals))),
+    "practice_hours_cut_share": lambda world, totals: world.counters.practice_hours_planned,
+    "cost_per_graduate_yuan": _graduates,
+    "public_cost_per_graduate_yuan": _graduates,
+}
+"""What each of these outcomes of a programme is a share or a mean of (its denominator): the school and city rows
+weigh the programmes' figures by it, which gives the figure of all their students together; an outcome not named
+here is weighed by the programmes' students (an approximation, said in docs/city.md §5)."""
 
 FIRM_SECTIONS = ("enterprises", "enterprise_mentors", "participation")
 """Scenario sections a shared firm acts on: every programme of a city must agree on them (the city's size and
@@ -102,7 +141,9 @@ class CityResult:
         """One row per programme, per school and for the city (``level``: programme, school or city)."""
         rows = []
         for name, result in self.programmes.items():
-            rows.append({"level": "programme", "name": name, "school": self.schools[name], **result.summary})
+            denominators = {f"denominator:{k}": v for k, v in result.extra.get("denominators", {}).items()}
+            rows.append({"level": "programme", "name": name, "school": self.schools[name], **result.summary,
+                         **denominators})
         programmes = pd.DataFrame(rows)
         totals = [programmes]
         for school, part in programmes.groupby("school", sort=False):
@@ -110,7 +151,8 @@ class CityResult:
                                          **self._aggregate(part)}]))
         totals.append(pd.DataFrame([{"level": "city", "name": self.city_name, "school": "",
                                      **self._aggregate(programmes), **self.city_firms}]))
-        return pd.concat(totals, ignore_index=True)
+        table = pd.concat(totals, ignore_index=True)
+        return table.drop(columns=[c for c in table.columns if c.startswith("denominator:")])
 
     def _aggregate(self, part: pd.DataFrame) -> dict[str, float]:
         """Programmes' outcomes added up: counts and money summed, rates and means weighted by students."""
@@ -118,7 +160,7 @@ class CityResult:
         weights = part["n_students"].to_numpy(dtype=float)
         out: dict[str, float] = {}
         for name in part.columns:
-            if name in ("level", "name", "school"):
+            if name in ("level", "name", "school") or name.startswith("denominator:"):
                 continue
             unit = units.get(name, Unit.YUAN)  # the city's own additions are money paid (special_fund_paid_yuan)
             values = part[name].to_numpy(dtype=float)
@@ -127,9 +169,10 @@ class CityResult:
             elif _is_total(name, unit):
                 out[name] = float(np.nansum(values))
             else:
-                ok = ~np.isnan(values)
-                out[name] = float(np.average(values[ok], weights=weights[ok])) if ok.any() and weights[ok].sum() \
-                    else float("nan")
+                by = part[f"denominator:{name}"].to_numpy(dtype=float) if f"denominator:{name}" in part \
+                    else weights
+                ok = ~np.isnan(values) & (by > 0)
+                out[name] = float(np.average(values[ok], weights=by[ok])) if ok.any() else float("nan")
         return out
 
 
@@ -284,10 +327,12 @@ def run_city(plan: CityPlan, seed: int = 0, *, events: bool = False, students: b
     outcomes = declared_outcomes(mechanisms)
     results: dict[str, RunResult] = {}
     for programme, world, recorder in zip(plan.programmes, batch.worlds, recorders, strict=True):
+        totals = run_totals(world, recorder)
         results[programme.name] = RunResult(
             scenario_name=programme.scenario.name, seed=seed, summary=summarise(world, recorder, outcomes),
             timeseries=recorder.frame(), students=student_records(world) if students else None,
-            events=world.events.to_frame() if events else None, training_market=training_market(world))
+            events=world.events.to_frame() if events else None, training_market=training_market(world),
+            extra={"denominators": {name: count(world, totals) for name, count in DENOMINATORS.items()}})
     pool = batch.pool
     city_firms: dict[str, float] = {}
     if pool is not None:

@@ -371,3 +371,16 @@ def test_comparing_cities_pairs_their_replications(tmp_path: Path, capsys: pytes
     row = differences[(differences["name"] == "b") & (differences["outcome"] == "placement_rate")].iloc[0]
     assert row["n"] == 3 and row["ci_high"] < 0  # b loses places to a's larger intake, in every replication
     assert "placement_rate" in capsys.readouterr().out
+
+
+def test_the_city_rows_rates_are_those_of_all_their_students_together(tmp_path: Path) -> None:
+    result = run_city(load_city(write_city(tmp_path, a_cohort=240)), 2)
+    students = pd.concat([run.students for run in result.programmes.values()], ignore_index=True)
+    graduates = students[students["week_graduated"] >= 0]
+    finished = students[(students["week_graduated"] >= 0) | (students["week_left"] >= 0)]
+    seen_6m = students[students["stage_at_6m"].astype(str) != "not_observed"]
+    city = result.summary_table().set_index("level").loc["city"]
+    assert city["certificate_pass_rate"] == pytest.approx((graduates["certificates"] >= 1).mean())
+    assert city["placement_rate"] == pytest.approx(finished["ever_placed"].mean())
+    assert city["employment_rate_6m"] == pytest.approx(
+        seen_6m["stage_at_6m"].astype(str).isin(["employed", "further_study"]).mean())

@@ -307,7 +307,7 @@ def _employment(snapshot: np.ndarray, jobs_only: bool) -> float:
     return rate(np.count_nonzero(ok), len(seen))
 
 
-def _hosted_at_decision(world: World, totals: RunTotals) -> np.ndarray:
+def hosted_at_decision(world: World, totals: RunTotals) -> np.ndarray:
     """Graduates who had a host when hosts decided and did not choose further study."""
     s = world.students
     grads = totals.graduates
@@ -317,12 +317,12 @@ def _hosted_at_decision(world: World, totals: RunTotals) -> np.ndarray:
 def retaining_hosts(world: World, totals: RunTotals) -> np.ndarray:
     """The host of each graduate it retained (one entry per retained graduate)."""
     s = world.students
-    hosted = _hosted_at_decision(world, totals)
+    hosted = hosted_at_decision(world, totals)
     return s.host_at_decision[hosted[s.offered_by_host[hosted]]]
 
 
 def _host_retention_rate(world: World, totals: RunTotals) -> float:
-    return rate(len(retaining_hosts(world, totals)), len(_hosted_at_decision(world, totals)))
+    return rate(len(retaining_hosts(world, totals)), len(hosted_at_decision(world, totals)))
 
 
 def _completion_rate(world: World, totals: RunTotals) -> float:
