@@ -150,8 +150,8 @@ def count_week(batch: Batch) -> WeekCounts:
         participating = np.full(runs, np.count_nonzero(batch.enterprises.participating))
         enterprise_mentors_active = np.full(runs, np.count_nonzero(em_active))
         owner = groups.group_of("students")[mentored]
-        mentoring = np.array([len(np.unique(s.enterprise_mentor[mentored][owner == g])) for g in range(runs)],
-                             dtype=np.int64)
+        pairs = np.unique(owner * batch.enterprise_mentors.n + s.enterprise_mentor[mentored])  # (programme, mentor)
+        mentoring = np.bincount(pairs // max(batch.enterprise_mentors.n, 1), minlength=runs).astype(np.int64)
     return WeekCounts(
         stages=stages,
         locations=locations,

@@ -81,6 +81,9 @@ class CoDevelopment:
 
     school_mentor_hours: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per school-mentor post
     enterprise_mentor_hours: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per enterprise-mentor post
+    # a city's programme names the pool's posts co-developing instead (the pool is large): each gives the hours
+    enterprise_mentor_posts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    enterprise_mentor_hours_per_post: float = 0.0
 
 
 @dataclass(slots=True)

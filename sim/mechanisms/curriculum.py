@@ -53,6 +53,7 @@ def codevelop(world: World) -> None:
     em = world.enterprise_mentors
     school = np.zeros(sm.n)
     firm = np.zeros(em.n)
+    posts = np.zeros(0, dtype=np.int64)  # a city's programme: the pool's posts co-developing (its pool is large)
     cur = world.curriculum
     target = sc.programme.curriculum_alignment
     if cur.alignment < target and cp.codevelopment_hours_per_mentor_year > 0.0:
@@ -62,15 +63,24 @@ def codevelop(world: World) -> None:
         school[mentoring & sm.active(world.week)] = per_week
         if sc.programme.dual_mentor and em.n:
             on_site = (s.location == ENTERPRISE) & (s.enterprise_mentor >= 0)
-            teaching = np.bincount(s.enterprise_mentor[on_site], minlength=em.n) > 0
-            firm[teaching & em.active(world.week)] = per_week
-        hours_school, hours_firm = float(school.sum()), float(firm.sum())
+            if world.pool_shared:
+                posts = np.unique(s.enterprise_mentor[on_site])
+                posts = posts[em.vacant_until[posts] <= world.week]
+            else:
+                teaching = np.bincount(s.enterprise_mentor[on_site], minlength=em.n) > 0
+                firm[teaching & em.active(world.week)] = per_week
+        hours_school = float(school.sum())
+        hours_firm = per_week * len(posts) if world.pool_shared else float(firm.sum())
         cur.alignment = min(target, cur.alignment + alignment_step(sc, hours_school + hours_firm))
         cur.school_mentor_hours += hours_school
         cur.enterprise_mentor_hours += hours_firm
     week = world.this_week.codevelopment
     week.school_mentor_hours = school
-    week.enterprise_mentor_hours = firm
+    if world.pool_shared:
+        week.enterprise_mentor_posts = posts
+        week.enterprise_mentor_hours_per_post = cp.codevelopment_hours_per_mentor_year / WEEKS_PER_YEAR
+    else:
+        week.enterprise_mentor_hours = firm
 
 
 MECHANISM = Mechanism(

@@ -121,6 +121,18 @@ def accounts_of_week(prices: WeekPrices, apprentices: Amount, mentor_hours: Amou
     return WeekAccounts(cost, output)
 
 
+def _city_codevelopment_by_firm(batch: Batch) -> np.ndarray:
+    """A city's firms' co-development hours this week: their mentors' hours for every programme that has some."""
+    firm_of = batch.enterprise_mentors.enterprise
+    total = np.zeros(batch.enterprises.n)
+    for world in batch.worlds:
+        week = world.this_week.codevelopment
+        if len(week.enterprise_mentor_posts):
+            total += np.bincount(firm_of[week.enterprise_mentor_posts], minlength=batch.enterprises.n) \
+                * week.enterprise_mentor_hours_per_post
+    return total
+
+
 def _sum_of_apprentices(batch: Batch, at_firm: np.ndarray, host: np.ndarray, apprentices: np.ndarray,
                         hours: np.ndarray, skill: np.ndarray, allowance: np.ndarray) -> WeekAccounts:
     """A city's firms' week: the sum of their apprentices' own weeks (the mentors' allowance shared among them)."""
@@ -146,7 +158,7 @@ def book_enterprise_week(batch: Batch) -> None:
     per_week = batch.value(lambda w: float(tax_credit.qualifying_yuan(w.scenario, 1.0)), "enterprises")
     credit = tax_credit.credit_week(batch, np.asarray(apprentices * per_week))
     codeveloping = batch.concatenated(codevelopment_hours_by_firm) if batch.pool is None else \
-        np.sum([codevelopment_hours_by_firm(w) for w in batch.worlds], axis=0)  # a city's mentors: all programmes
+        _city_codevelopment_by_firm(batch)
     if len(at_firm) == 0 and not allowance.any() and not subsidy.any() and not credit.any() \
             and not codeveloping.any():
         return

@@ -246,7 +246,7 @@ def shared_mentor_posts(batch: Batch, on_site: np.ndarray, enterprise_mentor: np
     """
     weight = np.where(em_active, 1.0 / np.maximum(apprentices_on_site, 1), 0.0)
     owners = batch.groups.group_of("students")[on_site]
-    return [float(weight[enterprise_mentor[owners == g]].sum()) for g in range(batch.n_runs)]
+    return [float(x) for x in np.bincount(owners, weights=weight[enterprise_mentor], minlength=batch.n_runs)]
 
 
 def _cost_per_employed_graduate(world: World, totals: RunTotals) -> float:

@@ -111,8 +111,7 @@ def guide_students(batch: Batch) -> None:
     teaching = demand > 0
     codeveloping = batch.concatenated(
         lambda w: _per_post(w.this_week.codevelopment.enterprise_mentor_hours, w.enterprise_mentors.n)) \
-        if owner is None else np.sum([_per_post(w.this_week.codevelopment.enterprise_mentor_hours, em.n)
-                                      for w in batch.worlds], axis=0)
+        if owner is None else _pool_codevelopment_hours(batch)
     other = np.where(teaching, session_hours, 0.0) + codeveloping
     supply = np.maximum(capacity - other, 0.0)
     share = share_of_need(supply, demand)
@@ -133,6 +132,15 @@ def guide_students(batch: Batch) -> None:
         if w.enterprise_mentors.n:  # a run without enterprise mentors keeps its record as it is
             w.this_week.guidance.enterprise_mentor_demand_hours = float(demand[block].sum())
             w.this_week.guidance.enterprise_mentor_supply_hours = float(given_hours[block].sum())
+
+
+def _pool_codevelopment_hours(batch: Batch) -> np.ndarray:
+    """A city's pool mentors' co-development hours this week, for every programme's curriculum they help with."""
+    hours = np.zeros(batch.enterprise_mentors.n)
+    for world in batch.worlds:
+        week = world.this_week.codevelopment
+        hours[week.enterprise_mentor_posts] += week.enterprise_mentor_hours_per_post  # each post once a programme
+    return hours
 
 
 def hours_given_by_enterprise(world: World) -> np.ndarray:
