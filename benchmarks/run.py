@@ -23,6 +23,11 @@ from figures measured in the same invocation):
    ``spawn`` context, workers warmed up before timing). ``parallel_efficiency_2_workers``
    = rate(2) / (2 x rate(1)).
 
+6. Cities (issue 18): a city of 20 baseline programmes (42,000 students, 1,400 firms, six
+   years) against one programme of the same students and firms, ``city_20_over_one_programme``;
+   a city of 200 programmes of 5,000 students (a firm per 30 students, three years) against
+   the 1M run of section 2, ``city_1m_over_engine_1m`` (``benchmarks/city_scale.py``).
+
 Each engine, peer and NumPy measurement runs in a fresh subprocess (``--worker``), so
 its peak RSS is its own; the time is taken around the run only (not the interpreter
 start or the imports), after a small warm-up run in the same process. CPU time is
@@ -64,6 +69,8 @@ TARGETS = {
     "baseline_run_seconds": ("<=", 0.5),
     "batched_over_one_by_one_1_core": (">=", 4.0),
     "calibration_time_batched_over_one_by_one": ("<=", 1 / 3),
+    "city_20_over_one_programme": ("<=", 1.5),
+    "city_1m_over_engine_1m": ("<=", 2.0),
 }
 
 
@@ -178,6 +185,11 @@ def run_task(task: dict[str, Any]) -> dict[str, Any]:
         return batch_throughput(task["runs"], task["batch"], task["seed"])
     elif kind == "calibration_evaluations":
         return calibration_evaluations(task["evaluations"], task["batch"], task["seed"])
+    elif kind == "city":
+        sys.path.insert(0, str(HERE))
+        from city_scale import city_task
+
+        return city_task(task)
     else:
         raise ValueError(f"unknown task kind {kind!r}")
     return {"wall": wall, "cpu": cpu, "peak_rss": peak_rss_bytes(), "rss_before": rss_before,
@@ -405,7 +417,7 @@ def run_benchmarks(quick: bool) -> dict[str, Any]:
     }
 
     # 1. engine vs the per-agent Mesa peer
-    print(f"[1/5] baseline scaled to {peer_n:,} students: engine vs per-agent Mesa peer", flush=True)
+    print(f"[1/6] baseline scaled to {peer_n:,} students: engine vs per-agent Mesa peer", flush=True)
     ov = scaled_overrides(peer_n)
     engine = measure({"kind": "engine", "overrides": ov}, 5, "engine")
     peer = measure({"kind": "peer", "overrides": ov}, peer_reps, "peer")
@@ -416,7 +428,7 @@ def run_benchmarks(quick: bool) -> dict[str, Any]:
     doc["speedup_vs_peer"] = doc["peer_comparison"]["speedup_wall"]
 
     # 2. scaling, three cohorts over three years
-    print("[2/5] engine scaling (three cohorts, three-year horizon)", flush=True)
+    print("[2/6] engine scaling (three cohorts, three-year horizon)", flush=True)
     scaling = {}
     for n in sizes:
         scaling[str(n)] = measure({"kind": "engine", "overrides": scaled_overrides(n, 3)}, reps[n], f"engine {n:,}")
@@ -444,7 +456,7 @@ def run_benchmarks(quick: bool) -> dict[str, Any]:
     doc["engine_1m_peak_rss_gib"] = scaling[big]["peak_rss_bytes"] / 2**30
 
     # 3. the bare NumPy limit at the largest size
-    print("[3/5] bare NumPy loop (the limit)", flush=True)
+    print("[3/6] bare NumPy loop (the limit)", flush=True)
     limit = measure({"kind": "numpy", "n": scaling[big]["n_students"], "weeks": scaling[big]["weeks"]},
                     limit_reps, f"numpy {sizes[-1]:,}")
     doc["numpy_limit"] = {"loop": limit,
@@ -454,7 +466,7 @@ def run_benchmarks(quick: bool) -> dict[str, Any]:
     doc["fraction_of_numpy_limit_cpu"] = limit["cpu_seconds"] / scaling[big]["cpu_seconds"]
 
     # 4. sweep throughput and the baseline's single-run time
-    print("[4/5] sweep throughput of the baseline (run_one(None, seed))", flush=True)
+    print("[4/6] sweep throughput of the baseline (run_one(None, seed))", flush=True)
     base = in_subprocess({"kind": "baseline", "repeats": 9 if not quick else 3})
     doc["baseline_run_seconds"] = statistics.median(base["times"])
     doc["baseline_run_seconds_all"] = base["times"]
@@ -478,7 +490,7 @@ def run_benchmarks(quick: bool) -> dict[str, Any]:
     doc["parallel_efficiency_2_workers"] = r2 / (2 * r1)
 
     # 5. many small runs: batched against one by one, on one core
-    print("[5/5] many small runs on one core: the baseline one by one against batches (run_batch)", flush=True)
+    print("[5/6] many small runs on one core: the baseline one by one against batches (run_batch)", flush=True)
     batch_runs = 16 if quick else 48
     batched: dict[str, list[dict[str, Any]]] = {}
     for rep in range(1 if quick else 3):
@@ -510,6 +522,29 @@ def run_benchmarks(quick: bool) -> dict[str, Any]:
     doc["calibration_evaluations"] = {"evaluations": evaluations, **calib}
     doc["calibration_time_batched_over_one_by_one"] = \
         calib["one_by_one"]["evaluations_per_second"] / calib["batched"]["evaluations_per_second"]
+
+    # 6. a city of many programmes against one programme of the same students and firms (issue 18, item 9)
+    print("[6/6] cities: 20 programmes against one programme of 42,000 students; 200 programmes against the 1M run",
+          flush=True)
+    small = 10 if quick else 1
+    city_20 = {"kind": "city", "programmes": 20 // (2 if quick else 1), "students_each": 2100 // (5 if quick else 1),
+               "firms": 1400 // small, "horizon_years": 6}
+    n_20 = city_20["programmes"] * city_20["students_each"]
+    one_20 = {"kind": "engine", "overrides": {**scaled_overrides(n_20, 6), "enterprises.count": city_20["firms"]}}
+    city_runs = [in_subprocess({**city_20, "seed": i + 1}) for i in range(1 if quick else 3)]
+    one_runs = [in_subprocess({**one_20, "seed": i + 1}) for i in range(1 if quick else 3)]
+    doc["city_20"] = {"students": n_20, "city_wall_seconds": statistics.median(r["wall"] for r in city_runs),
+                      "programme_wall_seconds": statistics.median(r["wall"] for r in one_runs)}
+    doc["city_20_over_one_programme"] = doc["city_20"]["city_wall_seconds"] / doc["city_20"]["programme_wall_seconds"]
+    print(f"  20 programmes: {doc['city_20']['city_wall_seconds']:.2f} s, one programme "
+          f"{doc['city_20']['programme_wall_seconds']:.2f} s", flush=True)
+    city_1m = {"kind": "city", "programmes": 200 // small, "students_each": 5000,
+               "firms": sizes[-1] // STUDENTS_PER_ENTERPRISE, "horizon_years": 3, "seed": 1}
+    city_big = in_subprocess(city_1m)
+    doc["city_1m"] = {"students": city_1m["programmes"] * 5000, "city_wall_seconds": city_big["wall"],
+                      "programme_wall_seconds": scaling[big]["wall_seconds"]}
+    doc["city_1m_over_engine_1m"] = city_big["wall"] / scaling[big]["wall_seconds"]
+    print(f"  200 programmes: {city_big['wall']:.2f} s against {scaling[big]['wall_seconds']:.2f} s", flush=True)
 
     doc["load_average_after"] = load_average()
     doc["total_benchmark_seconds"] = time.perf_counter() - started
@@ -556,6 +591,11 @@ def table(doc: dict[str, Any]) -> str:
               + f" ({bt['runs']} baseline runs each); memory per batched run "
               + ", ".join(f"{v / 2**20:.1f} MiB at {k}" for k, v in bt["memory_bytes_per_batched_run"].items())
               + ".",
+              f"Cities: 20 programmes "
+              f"of {doc['city_20']['students']:,} students {doc['city_20']['city_wall_seconds']:.2f} s against one "
+              f"programme of the same students and firms {doc['city_20']['programme_wall_seconds']:.2f} s; the city of "
+              f"{doc['city_1m']['students']:,} students {doc['city_1m']['city_wall_seconds']:.2f} s against the "
+              f"{doc['city_1m']['programme_wall_seconds']:.2f} s of one programme of 1,000,000.",
               f"Machine: {doc['machine']['cpu_model']}, {doc['machine']['logical_cores']} cores, "
               f"{doc['machine']['memory_gib']} GiB, Python {doc['machine']['python']}, NumPy "
               f"{doc['machine']['numpy']}, Mesa {doc['machine']['mesa']}; {doc['date']}; load average "

@@ -9,6 +9,9 @@ Public API::
     sim.compare([...], reps, master_seed)    # scenarios side by side with CIs (common random numbers)
     sim.sweep(sweep_file, out=...)           # grid / LHS / Sobol / Morris sweeps with SALib
     sim.calibrate(calibration_file, out=...) # fit uncertain parameters to observed figures (ABC-SMC, Optuna)
+    sim.load_city(path, overrides)           # a resolved city file (CityPlan): programmes, pool, demand, bureau
+    sim.run_city(plan, seed)                 # a city's programmes run together -> CityResult (summary_table())
+    sim.compare_cities([...], reps, seed)    # city files side by side, paired by replication
     sim.MODEL_VERSION                        # the model's declared version (sim/model_version.py: when to bump it)
 
 The names are imported on first use, so ``talentsim validate`` and ``params`` start
@@ -30,6 +33,9 @@ _EXPORTS = {
     "TalentModel": "sim.model",
     "calibrate": "sim.calibration",
     "compare": "sim.experiments",
+    "compare_cities": "sim.experiments.city_compare",
+    "load_city": "sim.scenario.city_loading",
+    "run_city": "sim.city",
     "load_scenario": "sim.scenario",
     "replicate": "sim.experiments",
     "run_one": "sim.model",
