@@ -31,15 +31,12 @@ def advance_calendar(world: World) -> None:
         if pw > 0 and new_stage != cal.stage[pw - 1]:
             world.events.add(world.week, np.flatnonzero(active) + sl.start, "stage_change",
                              Stage(new_stage).name.lower())
-        stage[active] = new_stage
+        np.copyto(stage, new_stage, where=active)
         planned = cal.location[pw]
         if planned == ENTERPRISE and (pw == 0 or cal.location[pw - 1] != ENTERPRISE):
             s.reached_enterprise_period[sl] |= active
-        if planned == ENTERPRISE:
-            placed = s.host[sl] >= 0
-            where = np.where(placed, ENTERPRISE, cal.fallback_location[pw]).astype(np.int8)
-        else:
-            where = np.full(sl.stop - sl.start, planned, dtype=np.int8)
+        # the planned location (a scalar unless some are in a firm), away for those not in the programme
+        where = np.where(s.host[sl] >= 0, ENTERPRISE, cal.fallback_location[pw]) if planned == ENTERPRISE else planned
         s.location[sl] = np.where(active, where, AWAY)
 
 
