@@ -16,18 +16,16 @@ table (``values[run, column]``), exactly the value ``Batch.param`` spreads to th
 students. ``tests/test_learning_kernel.py`` compares both paths run by run and batched.
 
 ``compiled()`` gives the compiled loops, or None (NumPy then) when numba is missing or
-the environment variable ``TALENTSIM_NUMBA`` is ``0``. numba caches the machine code next
-to this file (``cache=True``): a process compiles once, later processes load it.
+the environment variable ``TALENTSIM_NUMBA`` is ``0`` (``sim.engine.compiled``).
 """
 
 from __future__ import annotations
 
-import functools
-import os
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
+
+from sim.engine.compiled import compile_loops
 
 
 def school_week(idx: np.ndarray, group: np.ndarray, values: np.ndarray, shock: np.ndarray, ability_factor: np.ndarray,
@@ -223,18 +221,7 @@ def firm_week(idx: np.ndarray, group: np.ndarray, values: np.ndarray, shock: np.
         motivation[i] = m
 
 
-@functools.cache
-def _compile() -> tuple[Callable[..., None], Callable[..., None]] | None:
-    try:
-        import numba
-    except ImportError:
-        return None
-    jit: Any = numba.njit(cache=True, nogil=True)
-    return jit(school_week), jit(firm_week)
-
-
 def compiled() -> tuple[Callable[..., None], Callable[..., None]] | None:
     """The compiled ``school_week`` and ``firm_week``, or None: numba missing, or ``TALENTSIM_NUMBA=0``."""
-    if os.environ.get("TALENTSIM_NUMBA", "1") == "0":
-        return None
-    return _compile()
+    loops = compile_loops(school_week, firm_week)
+    return None if loops is None else (loops[0], loops[1])
