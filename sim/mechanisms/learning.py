@@ -29,6 +29,9 @@ input received (guidance, a funded training base, a mentor in the post) over the
 with the planned guidance, base and mentor, times the week's luck; *misfit* marks a
 placement outside the student's sector. Exam results move it too (``certification``).
 Holidays change nothing.
+
+With numba installed the week runs in compiled loops (``learning_kernel``), one pass per
+student with the same operations in the same order: the same numbers, in less time.
 """
 
 from __future__ import annotations
