@@ -9,6 +9,7 @@ the function its mechanism declares; their names are the public interface
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,7 @@ import pandas as pd
 
 from sim.engine.batch import Batch
 from sim.engine.calendar import build_calendar
+from sim.engine.compiled import compile_loops
 from sim.engine.ledger import SOURCES, USES
 from sim.engine.mechanism import Outcome
 from sim.engine.population import (
@@ -122,8 +124,76 @@ class WeekCounts:
     enterprise_mentor_blocks: list[slice]
 
 
+def _count_students(group: np.ndarray, stage: np.ndarray, location: np.ndarray, host: np.ndarray,
+                    enterprise_mentor: np.ndarray, mentor_starts: np.ndarray, places: np.ndarray,
+                    apprentices: np.ndarray, mentored: np.ndarray, in_programme: np.ndarray,
+                    mentor_used: np.ndarray) -> None:
+    """``count_week``'s student counts in one pass (compiled by numba when installed; whole numbers, exact).
+
+    Adds to ``places[run, stage, location]``, ``apprentices[run]`` (in the programme with a
+    host) and ``mentored[run]`` (on site with an enterprise mentor); sets ``in_programme``
+    per student and ``mentor_used`` per enterprise-mentor post of the batch (a mentored
+    apprentice's post, its local index plus its run's block start).
+    """
+    for i in range(len(stage)):
+        run = group[i]
+        st = stage[i]
+        loc = location[i]
+        places[run, st, loc] += 1
+        enrolled = BASIC <= st <= INTERNSHIP
+        in_programme[i] = enrolled
+        if enrolled and host[i] >= 0:
+            apprentices[run] += 1
+        if loc == ENTERPRISE and enterprise_mentor[i] >= 0:
+            mentored[run] += 1
+            mentor_used[enterprise_mentor[i] + mentor_starts[run]] = True
+
+
+def _block_counts(mask: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """How many of each block ``starts[g]:starts[g + 1]`` of ``mask`` are set (compiled with ``_count_students``)."""
+    counts = np.zeros(len(starts) - 1, dtype=np.int64)
+    for g in range(len(counts)):
+        for j in range(starts[g], starts[g + 1]):
+            if mask[j]:
+                counts[g] += 1
+    return counts
+
+
+def _count_week_compiled(batch: Batch, loops: tuple[Any, ...]) -> WeekCounts:
+    """``count_week`` with the compiled loops: the same whole numbers."""
+    count_students, block_counts = loops
+    s = batch.students
+    groups = batch.groups
+    starts = groups.starts
+    em = batch.enterprise_mentors
+    places = np.zeros((batch.n_runs, len(Stage), 3), dtype=np.int64)
+    apprentices = np.zeros(batch.n_runs, dtype=np.int64)
+    mentored = np.zeros(batch.n_runs, dtype=np.int64)
+    in_prog = np.empty(s.n, dtype=bool)
+    mentor_used = np.zeros(em.n, dtype=bool)
+    count_students(groups.group_of("students"), s.stage, s.location, s.host, s.enterprise_mentor,
+                   starts["enterprise_mentors"], places, apprentices, mentored, in_prog, mentor_used)
+    sm_active = batch.school_mentors.active(batch.week)
+    em_active = em.active(batch.week)
+    return WeekCounts(
+        stages=places.sum(axis=2),
+        locations=places.sum(axis=1),
+        apprentices=apprentices,
+        participating=block_counts(batch.enterprises.participating, starts["enterprises"]),
+        school_mentors_active=block_counts(sm_active, starts["school_mentors"]),
+        enterprise_mentors_active=block_counts(em_active, starts["enterprise_mentors"]),
+        mentored=mentored,
+        mentoring=block_counts(mentor_used, starts["enterprise_mentors"]),
+        in_programme=in_prog, sm_active=sm_active, em_active=em_active,
+        student_blocks=groups.blocks("students"), school_mentor_blocks=groups.blocks("school_mentors"),
+        enterprise_mentor_blocks=groups.blocks("enterprise_mentors"))
+
+
 def count_week(batch: Batch) -> WeekCounts:
     """Count this week's stages, places and active mentors of every run of ``batch``."""
+    loops = compile_loops(_count_students, _block_counts)
+    if loops is not None:  # one pass over the students (sim.engine.compiled)
+        return _count_week_compiled(batch, loops)
     s = batch.students
     runs = batch.n_runs
     groups = batch.groups
@@ -166,13 +236,109 @@ def count_week(batch: Batch) -> WeekCounts:
         enterprise_mentor_blocks=groups.blocks("enterprise_mentors"))
 
 
+def _block_sums(values: np.ndarray, sizes: np.ndarray, sums: np.ndarray) -> None:
+    """``sums[g] = np.add.reduce`` of block ``g`` of ``values``: NumPy's pairwise summation, replayed (compiled).
+
+    NumPy sums a contiguous float64 array as ``0.0 + pairwise(a, n)``, where ``pairwise`` adds
+    fewer than 8 values in order, up to 128 with eight interleaved partial sums combined as
+    ``((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))`` and then the rest in order, and
+    more by halves (the first ``n // 2`` rounded down to a multiple of 8). The recursion
+    runs on an explicit stack (frames: start, length, step; the left half's sum). Checked
+    against ``np.add.reduce`` before use (``_sums_like_numpy``): where NumPy sums otherwise,
+    the NumPy path is used.
+    """
+    start_of = np.empty(64, dtype=np.int64)
+    length_of = np.empty(64, dtype=np.int64)
+    step_of = np.empty(64, dtype=np.int64)
+    left_of = np.empty(64, dtype=np.float64)
+    first = 0
+    for g in range(len(sizes)):
+        top = 0
+        start_of[0] = first
+        length_of[0] = sizes[g]
+        step_of[0] = 0
+        first += sizes[g]
+        result = 0.0  # the sum of the frame finished last
+        while top >= 0:
+            lo = start_of[top]
+            n = length_of[top]
+            if n < 8:
+                result = 0.0
+                for i in range(lo, lo + n):
+                    result += values[i]
+                top -= 1
+            elif n <= 128:
+                r0 = values[lo]
+                r1 = values[lo + 1]
+                r2 = values[lo + 2]
+                r3 = values[lo + 3]
+                r4 = values[lo + 4]
+                r5 = values[lo + 5]
+                r6 = values[lo + 6]
+                r7 = values[lo + 7]
+                i = 8
+                while i < n - n % 8:
+                    r0 += values[lo + i]
+                    r1 += values[lo + i + 1]
+                    r2 += values[lo + i + 2]
+                    r3 += values[lo + i + 3]
+                    r4 += values[lo + i + 4]
+                    r5 += values[lo + i + 5]
+                    r6 += values[lo + i + 6]
+                    r7 += values[lo + i + 7]
+                    i += 8
+                result = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+                while i < n:
+                    result += values[lo + i]
+                    i += 1
+                top -= 1
+            else:
+                half = n // 2
+                half -= half % 8
+                if step_of[top] == 0:  # sum the left half first
+                    step_of[top] = 1
+                    start_of[top + 1] = lo
+                    length_of[top + 1] = half
+                    step_of[top + 1] = 0
+                    top += 1
+                elif step_of[top] == 1:  # the left half is summed: the right half
+                    left_of[top] = result
+                    step_of[top] = 2
+                    start_of[top + 1] = lo + half
+                    length_of[top + 1] = n - half
+                    step_of[top + 1] = 0
+                    top += 1
+                else:
+                    result = left_of[top] + result
+                    top -= 1
+        sums[g] = 0.0 + result
+
+
+@functools.cache
+def _sums_like_numpy(block_sums: Any) -> bool:
+    """Whether the compiled ``_block_sums`` gives ``np.add.reduce``'s sums (every length to 600, some longer)."""
+    rng = np.random.default_rng(17)
+    sizes = np.concatenate([np.arange(600), rng.integers(600, 40_000, 40)]).astype(np.int64)
+    values = rng.standard_normal(int(sizes.sum())) * rng.choice([1e-3, 1.0, 1e6], int(sizes.sum()))
+    sums = np.empty(len(sizes))
+    block_sums(values, sizes, sums)
+    starts = np.concatenate(([0], np.cumsum(sizes)))
+    return all(sums[g] == np.add.reduce(values[starts[g]:starts[g + 1]]) for g in range(len(sizes)))
+
+
 def _block_means(values: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """The mean of each run's block of ``values`` (run ``g``: ``sizes[g]`` values after run ``g - 1``'s); NaN if empty.
 
     Each block is summed on its own, by ``np.add.reduce`` over a contiguous slice, and divided
     by its size: exactly ``ndarray.mean`` of the run's values alone (the same pairwise sum over
-    the same values in the same order; ``np.add.reduceat`` would sum differently).
+    the same values in the same order; ``np.add.reduceat`` would sum differently). Compiled
+    (``_block_sums``), the sums of all blocks take one call instead of one per run.
     """
+    loops = compile_loops(_block_sums)
+    if loops is not None and len(sizes) > 1 and values.dtype == np.float64 and _sums_like_numpy(loops[0]):
+        sums = np.empty(len(sizes))
+        loops[0](values, sizes, sums)
+        return np.divide(sums, sizes, out=np.full(len(sizes), np.nan), where=sizes > 0)
     if len(sizes) == 1:  # a single run: its values are the block
         return np.array([np.add.reduce(values) / int(sizes[0]) if sizes[0] else np.nan])
     means = np.full(len(sizes), np.nan)

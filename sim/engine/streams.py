@@ -16,7 +16,11 @@ The model passes the declarations in; a draw from an undeclared name raises at t
 so a misspelt name cannot silently open a fresh stream.
 
 Positioning a stream costs a state copy and an ``advance`` (a few microseconds), not a
-new SeedSequence, which matters when a run asks for a dozen streams every week.
+new SeedSequence, which matters when a run asks for a dozen streams every week. After
+uniform draws the stream's position is known (a uniform double takes exactly one 64-bit
+output of the PCG64), so the next positioning is a relative ``advance`` alone, without
+the state copy (about 1.5 us less, and some 2,000 positionings a run are of uniform
+streams); after normal draws (a variable number of outputs) the state is copied back.
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ if TYPE_CHECKING:
 
 WEEK_BLOCK_BITS = 64
 """Each week of a stream owns 2**64 draws: far more than any week uses."""
+_STATE_MASK = (1 << 128) - 1
+"""PCG64's state is 128 bits: an advance of ``d`` steps is one of ``d`` modulo 2**128 (its period)."""
 
 
 def stream_key(name: str) -> int:
@@ -45,13 +51,15 @@ def stream_key(name: str) -> int:
 class RandomStreams:
     """The run's random numbers: one SeedSequence, spawned into named, weekly streams."""
 
-    __slots__ = ("_declared", "_patterns", "_streams", "root")
+    __slots__ = ("_declared", "_patterns", "_position", "_streams", "root")
 
     def __init__(self, seed: int | np.random.SeedSequence, declared: Iterable[str] | None = None) -> None:
         """Streams of one run; ``declared``: the stream names and patterns that may be drawn (None: any)."""
         self.root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
         self._streams: dict[str, tuple[np.random.SeedSequence, PCG64State, np.random.PCG64,
                                        np.random.Generator]] = {}
+        self._position: dict[str, int] = {}
+        """Steps each shared generator is past its stream's start, where known (after uniform draws)."""
         names = None if declared is None else tuple(declared)
         self._declared = None if names is None else frozenset(n for n in names if "{" not in n)
         self._patterns: tuple[re.Pattern[str], ...] = tuple(stream_pattern(n) for n in names or () if "{" in n)
@@ -73,11 +81,23 @@ class RandomStreams:
             self._streams[name] = found
         return found
 
-    def _positioned(self, name: str, week: int) -> np.random.Generator:
-        """The stream's shared generator, at the start of ``week`` (valid until the next call)."""
+    def _positioned(self, name: str, week: int, uniforms: int | None = None) -> np.random.Generator:
+        """The stream's shared generator, at the start of ``week`` (valid until the next call).
+
+        ``uniforms``: the number of uniform doubles the caller draws next, and nothing else
+        (the generator is then that many steps further on: the next positioning advances from
+        there); None for any other draw (the next positioning starts again from the state).
+        """
         _seq, start, bitgen, generator = self._stream(name)
-        bitgen.state = start
-        bitgen.advance((week + 1) << WEEK_BLOCK_BITS)
+        target = (week + 1) << WEEK_BLOCK_BITS
+        position = self._position.pop(name, None)
+        if position is None:
+            bitgen.state = start
+            bitgen.advance(target)
+        else:  # the same state as from the start: an LCG advanced by the difference, modulo its period
+            bitgen.advance((target - position) & _STATE_MASK)
+        if uniforms is not None:
+            self._position[name] = target + uniforms
         return generator
 
     def generator(self, name: str, week: int = -1) -> np.random.Generator:
@@ -89,7 +109,7 @@ class RandomStreams:
 
     def uniform(self, name: str, week: int, n: int) -> np.ndarray:
         """``n`` uniform [0, 1) draws, element ``i`` belonging to agent ``i``."""
-        return self._positioned(name, week).random(n)
+        return self._positioned(name, week, n).random(n)
 
     def normal(self, name: str, week: int, n: int) -> np.ndarray:
         """``n`` standard normal draws, element ``i`` belonging to agent ``i``."""
@@ -102,8 +122,7 @@ class RandomStreams:
         generators fill an ``out`` array with the draws they would return (the batch writes
         each run's draws straight into its block, without a copy).
         """
-        generator = self._positioned(name, week)
         if kind == "normal":
-            generator.standard_normal(out=out)
+            self._positioned(name, week).standard_normal(out=out)
         else:
-            generator.random(out=out)
+            self._positioned(name, week, len(out)).random(out=out)

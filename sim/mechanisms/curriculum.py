@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.engine.batch import Batch
 from sim.engine.declarations import Unit
 from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import ENTERPRISE
@@ -83,9 +84,60 @@ def codevelop(world: World) -> None:
         week.enterprise_mentor_hours = firm
 
 
+def codevelop_runs(batch: Batch) -> None:
+    """``codevelop`` of every run of ``batch``: which posts mentor or teach found once over the batch.
+
+    Each run's hours are its own block of two batch-wide arrays (a run's hand-over is a view
+    of its block), summed block by block as the run alone sums its own array; the posts'
+    mentees and apprentices are counted in one ``np.bincount`` over the batch's posts (a
+    student's post is local to its run, plus its run's block start).
+    """
+    worlds = batch.worlds
+    if len(worlds) == 1:
+        codevelop(worlds[0])
+        return
+    s = batch.students
+    sm = batch.school_mentors
+    em = batch.enterprise_mentors
+    school_all = np.zeros(sm.n)
+    firm_all = np.zeros(em.n)
+    school_blocks = batch.groups.blocks("school_mentors")
+    firm_blocks = batch.groups.blocks("enterprise_mentors")
+    building = [w.curriculum.alignment < w.scenario.programme.curriculum_alignment
+                and w.scenario.curriculum.codevelopment_hours_per_mentor_year > 0.0 for w in worlds]
+    if any(building):
+        with_mentor = s.in_programme() & (s.school_mentor >= 0)
+        mentoring = np.bincount(batch.local_to_global("school_mentors", s.school_mentor[with_mentor], with_mentor),
+                                minlength=sm.n) > 0
+        mentoring &= sm.active(batch.week)
+        on_site = (s.location == ENTERPRISE) & (s.enterprise_mentor >= 0)
+        teaching = np.bincount(batch.local_to_global("enterprise_mentors", s.enterprise_mentor[on_site], on_site),
+                               minlength=em.n) > 0
+        teaching &= em.active(batch.week)
+    for g, world in enumerate(worlds):
+        school = school_all[school_blocks[g]]
+        firm = firm_all[firm_blocks[g]]
+        if building[g]:
+            sc = world.scenario
+            cur = world.curriculum
+            per_week = sc.curriculum.codevelopment_hours_per_mentor_year / WEEKS_PER_YEAR
+            school[mentoring[school_blocks[g]]] = per_week
+            if sc.programme.dual_mentor and world.enterprise_mentors.n:
+                firm[teaching[firm_blocks[g]]] = per_week
+            hours_school, hours_firm = float(school.sum()), float(firm.sum())
+            cur.alignment = min(sc.programme.curriculum_alignment,
+                                cur.alignment + alignment_step(sc, hours_school + hours_firm))
+            cur.school_mentor_hours += hours_school
+            cur.enterprise_mentor_hours += hours_firm
+        week = world.this_week.codevelopment
+        week.school_mentor_hours = school
+        week.enterprise_mentor_hours = firm
+
+
 MECHANISM = Mechanism(
     name="curriculum",
-    step=codevelop,
+    step=None,
+    batch_step=codevelop_runs,
     reads=("enterprise_mentors.vacant_until", "school_mentors.vacant_until", "students.enterprise_mentor",
            "students.location", "students.school_mentor", "students.stage"),
     writes=("curriculum.alignment", "curriculum.enterprise_mentor_hours", "curriculum.school_mentor_hours",

@@ -29,6 +29,9 @@ input received (guidance, a funded training base, a mentor in the post) over the
 with the planned guidance, base and mentor, times the week's luck; *misfit* marks a
 placement outside the student's sector. Exam results move it too (``certification``).
 Holidays change nothing.
+
+With numba installed the week runs in compiled loops (``learning_kernel``), one pass per
+student with the same operations in the same order: the same numbers, in less time.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from sim.engine.declarations import StateField, Unit, mean_of
 from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import ENTERPRISE, SCHOOL
 from sim.engine.world import World
+from sim.mechanisms import learning_kernel
 from sim.mechanisms.contact import programme_alignment
 
 SCHOOL_WEEK_HOURS = 28.0
@@ -99,6 +103,10 @@ def learn(batch: Batch) -> None:
     firm = np.flatnonzero(s.location == ENTERPRISE)
     # element i: student i's draw, from its own run's stream (each run draws up to its last learner)
     shock = batch.normal("learning.shock", batch.week, school, firm)
+    kernels = learning_kernel.compiled()
+    if kernels is not None:  # the same operations, student by student in one pass (learning_kernel)
+        _learn_compiled(batch, kernels, school, firm, shock)
+        return
     if len(school):
         def at_school(value: Callable[[World], float]) -> float | np.ndarray:
             return batch.value(value, "students", school)
@@ -169,6 +177,56 @@ def learn(batch: Batch) -> None:
         planned_quality = np.where(mentored, quality, at_firm(_planned_mentor_quality))
         progress = _ratio(mentoring_in, ums + (1.0 - ums) * planned_quality) * week_luck
         _update_motivation(batch, firm, progress, misfit=~s.sector_fit[firm])
+
+
+def _run_values(batch: Batch, values: Callable[[World], tuple[float, ...]]) -> np.ndarray:
+    """``values(world)`` of every run, one row per run (the values ``Batch.param`` would spread)."""
+    return np.array([values(w) for w in batch.worlds], dtype=np.float64)
+
+
+def _school_values(world: World) -> tuple[float, ...]:
+    """The run's values the school week reads, in the column order of ``learning_kernel.school_week``."""
+    sc = world.scenario
+    p = sc.learning
+    return (p.noise_sd, p.motivation_effect, p.classroom_share, sc.school_mentors.desired_hours_per_student_week,
+            sc.programme.school_practice_hours_share, world.this_week.practice.capacity_share,
+            programme_alignment(world), world.this_week.funded.training_base, p.theory_points_per_week,
+            p.practical_skill_points_per_week, p.professionalism_points_per_week, p.motivation_progress_effect,
+            p.motivation_misfit_effect, p.motivation_adjustment_per_week)
+
+
+def _firm_values(world: World) -> tuple[float, ...]:
+    """The run's values the enterprise week reads, in the column order of ``learning_kernel.firm_week``."""
+    p = world.scenario.learning
+    return (p.noise_sd, p.motivation_effect, world.curriculum.alignment, world.scenario.contact.alignment_gain,
+            p.unmentored_practice_share, p.theory_points_per_week, p.practical_skill_points_per_week,
+            p.professionalism_points_per_week, _planned_mentor_quality(world), p.motivation_progress_effect,
+            p.motivation_misfit_effect, p.motivation_adjustment_per_week)
+
+
+def _learn_compiled(batch: Batch, kernels: tuple[Callable[..., None], Callable[..., None]], school: np.ndarray,
+                    firm: np.ndarray, shock: np.ndarray) -> None:
+    """``learn`` with the compiled loops of ``learning_kernel``: the same numbers (``exp`` still by NumPy)."""
+    s = batch.students
+    sm = batch.school_mentors
+    group = batch.groups.group_of("students")
+    starts = batch.groups.starts
+    school_week, firm_week = kernels
+    if len(school):
+        ability = np.exp(batch.param("learning.ability_effect_per_sd", "students", school) * s.ability[school])
+        school_week(school, group, _run_values(batch, _school_values), shock, ability, s.motivation,
+                    s.motivation_disposition, s.school_mentor, s.guidance_school, s.theory, s.practical_skill,
+                    s.professionalism, sm.teaching_quality, sm.practical_skill, starts["school_mentors"],
+                    SCHOOL_WEEK_HOURS, SCHOOL_PROFESSIONALISM_INPUT)
+    if len(firm):
+        ability = np.exp(batch.param("learning.ability_effect_per_sd", "students", firm) * s.ability[firm])
+        ent = batch.enterprises
+        em = batch.enterprise_mentors
+        firm_week(firm, group, _run_values(batch, _firm_values), shock, ability, s.motivation,
+                  s.motivation_disposition, s.host, s.enterprise_mentor, s.guidance_enterprise, s.sector_fit,
+                  s.school_mentor, s.theory, s.practical_skill, s.professionalism, ent.post_level, ent.coordination,
+                  starts["enterprises"], em.technical_skill, em.pedagogical_skill, starts["enterprise_mentors"],
+                  sm.teaching_quality, starts["school_mentors"], ENTERPRISE_THEORY_INPUT)
 
 
 def _personal_factor(batch: Batch, idx: np.ndarray, week_luck: np.ndarray) -> np.ndarray:

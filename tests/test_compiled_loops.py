@@ -1,0 +1,122 @@
+"""Compiled loops (numba: learning, the record's counts and means) give the NumPy numbers bit for bit.
+
+numba is optional (``sim.engine.compiled``): learning and the weekly record's counts and
+block means use compiled loops when numba is installed and ``TALENTSIM_NUMBA`` is not
+``0``, their NumPy operations otherwise. Both must give the same run exactly (docs/performance.md, issue 17:
+a compiled kernel is allowed only where it is bit-identical), on every shipped scenario
+alone, in a batch whose runs differ in learning parameters (each run's row of the
+kernel's table) and in size, and at the edges the comparisons stand for (scores capped at
+100, motivation clipped at 0 and 1, a week's luck cut at 0).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
+import pytest
+from same_run import assert_same_run
+
+from sim.engine.batch import Batch
+from sim.engine.clock import WeeklyClock
+from sim.engine.compiled import compile_loops
+from sim.mechanisms import learning_kernel
+from sim.model import build_world, run_batch, run_one
+from sim.phases import weekly_phases
+from sim.results import _block_means, _block_sums, _sums_like_numpy, count_week
+from sim.scenario import resolve_scenario, with_overrides
+
+pytest.importorskip("numba")
+
+T = TypeVar("T")
+SHIPPED = sorted(p for p in Path("scenarios").glob("*.yaml"))
+
+
+def _numpy_path(monkeypatch: pytest.MonkeyPatch, run: Callable[[], T]) -> T:
+    with monkeypatch.context() as m:
+        m.setenv("TALENTSIM_NUMBA", "0")
+        assert learning_kernel.compiled() is None
+        return run()
+
+
+def test_numba_is_used_when_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TALENTSIM_NUMBA", raising=False)
+    assert learning_kernel.compiled() is not None
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_a_run_is_the_same_compiled_or_with_numpy(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TALENTSIM_NUMBA", raising=False)
+    scenario = resolve_scenario(path, {"intake.cohort_size": 60})
+    expected = _numpy_path(monkeypatch, lambda: [run_one(scenario, 4, events=True)])
+    assert_same_run(expected[0], run_one(scenario, 4, events=True))
+
+
+def test_a_batch_of_runs_with_different_learning_parameters_is_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TALENTSIM_NUMBA", raising=False)
+    base = resolve_scenario("scenarios/baseline.yaml", {"intake.cohort_size": 50})
+    points = [
+        base,
+        # luck often below 0 (cut at 0), fast motivation (clipped at 0 and 1), scores reaching 100
+        with_overrides(base, {"learning.noise_sd": 2.5, "learning.motivation_adjustment_per_week": 1.0,
+                              "learning.motivation_progress_effect": 1.0, "learning.motivation_misfit_effect": 1.0,
+                              "learning.theory_points_per_week": 60.0,
+                              "learning.practical_skill_points_per_week": 80.0,
+                              "learning.professionalism_points_per_week": 70.0}, "edges"),
+        with_overrides(base, {"learning.ability_effect_per_sd": 0.6, "learning.motivation_effect": 1.0,
+                              "learning.classroom_share": 0.1, "learning.unmentored_practice_share": 0.0},
+                       "other"),
+        resolve_scenario("scenarios/traditional.yaml", {"intake.cohort_size": 40,
+                                                        "simulation.horizon_years": base.simulation.horizon_years}),
+        resolve_scenario("scenarios/alternating.yaml", {"intake.cohort_size": 30,
+                                                        "simulation.horizon_years": base.simulation.horizon_years}),
+    ]
+    seeds = list(range(21, 21 + len(points)))
+    expected = _numpy_path(monkeypatch, lambda: run_batch(points, seeds, events=True))
+    for a, b in zip(expected, run_batch(points, seeds, events=True), strict=True):
+        assert_same_run(a, b)
+    edges = expected[1].students
+    assert (edges["theory"] == 100.0).any() and (edges["practical_skill"] == 100.0).any()
+    assert ((edges["motivation"] == 0.0) | (edges["motivation"] == 1.0)).any()
+
+
+@pytest.mark.parametrize("weeks", [1, 30, 140, 300])
+def test_the_week_counts_are_the_same_compiled_or_with_numpy(weeks: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TALENTSIM_NUMBA", raising=False)
+    scenarios = [resolve_scenario("scenarios/baseline.yaml", {"intake.cohort_size": 70}),
+                 resolve_scenario("scenarios/traditional.yaml", {"intake.cohort_size": 40}),  # no enterprise mentors
+                 resolve_scenario("scenarios/alternating.yaml", {"intake.cohort_size": 55})]
+    for runs in (scenarios[:1], scenarios):
+        batch = Batch([build_world(sc, seed) for seed, sc in enumerate(runs, start=8)])
+        clock = WeeklyClock(weekly_phases(), batch)
+        for _ in range(weeks):
+            clock.advance()
+        compiled = count_week(batch)
+        numpy = _numpy_path(monkeypatch, lambda batch=batch: count_week(batch))
+        for field in ("stages", "locations", "apprentices", "participating", "school_mentors_active",
+                      "enterprise_mentors_active", "mentored", "mentoring", "in_programme", "sm_active", "em_active"):
+            a, b = getattr(compiled, field), getattr(numpy, field)
+            assert a.dtype == b.dtype and a.shape == b.shape, field
+            np.testing.assert_array_equal(a, b, err_msg=field)
+        assert compiled.stages.sum() == batch.students.n
+
+
+def test_the_block_sums_replay_numpys_pairwise_summation(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TALENTSIM_NUMBA", raising=False)
+    loops = compile_loops(_block_sums)
+    assert loops is not None and _sums_like_numpy(loops[0])
+    rng = np.random.default_rng(5)
+    # empty blocks, every length around the leaf and split sizes (8, 128, 256), long blocks, signed zeros
+    sizes = np.array([0, 1, 7, 8, 9, 127, 128, 129, 255, 256, 257, 1000, 0, 4099, 20_000, 3], dtype=np.int64)
+    values = rng.standard_normal(int(sizes.sum())) * 10.0 ** rng.integers(-8, 9, int(sizes.sum()))
+    values[-3:] = -0.0
+    sums = np.empty(len(sizes))
+    loops[0](values, sizes, sums)
+    starts = np.concatenate(([0], np.cumsum(sizes)))
+    expected = [np.add.reduce(values[starts[g]:starts[g + 1]]) for g in range(len(sizes))]
+    assert sums.tobytes() == np.array(expected).tobytes()  # bit for bit, the sign of a zero included
+    means = _block_means(values, sizes)
+    numpy = _numpy_path(monkeypatch, lambda: _block_means(values, sizes))
+    assert means.tobytes() == numpy.tobytes()
