@@ -191,7 +191,7 @@ def _count_week_compiled(batch: Batch, loops: tuple[Any, ...]) -> WeekCounts:
 
 def count_week(batch: Batch) -> WeekCounts:
     """Count this week's stages, places and active mentors of every run of ``batch``."""
-    loops = compile_loops(_count_students, _block_counts)
+    loops = compile_loops(_count_students, _block_counts) if batch.pool is None else None  # a city: NumPy's
     if loops is not None:  # one pass over the students (sim.engine.compiled)
         return _count_week_compiled(batch, loops)
     s = batch.students

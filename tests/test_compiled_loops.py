@@ -120,3 +120,17 @@ def test_the_block_sums_replay_numpys_pairwise_summation(monkeypatch: pytest.Mon
     means = _block_means(values, sizes)
     numpy = _numpy_path(monkeypatch, lambda: _block_means(values, sizes))
     assert means.tobytes() == numpy.tobytes()
+
+
+def test_a_city_with_its_shared_pool_runs_the_same_with_and_without_the_compiled_loops(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from test_city_run import write_city
+
+    from sim.city import run_city
+    from sim.scenario.city_loading import load_city
+
+    plan = load_city(write_city(tmp_path, a_cohort=240, vacancies=80))
+    compiled = run_city(plan, 4, events=True)
+    numpy_path = _numpy_path(monkeypatch, lambda: run_city(plan, 4, events=True))
+    for name in compiled.programmes:
+        assert_same_run(numpy_path.programmes[name], compiled.programmes[name])

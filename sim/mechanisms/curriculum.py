@@ -93,8 +93,9 @@ def codevelop_runs(batch: Batch) -> None:
     student's post is local to its run, plus its run's block start).
     """
     worlds = batch.worlds
-    if len(worlds) == 1:
-        codevelop(worlds[0])
+    if len(worlds) == 1 or batch.pool is not None:  # a city's programmes: each its own, naming the pool's posts
+        for world in worlds:
+            codevelop(world)
         return
     s = batch.students
     sm = batch.school_mentors

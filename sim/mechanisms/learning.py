@@ -210,7 +210,9 @@ def _learn_compiled(batch: Batch, kernels: tuple[Callable[..., None], Callable[.
     s = batch.students
     sm = batch.school_mentors
     group = batch.groups.group_of("students")
-    starts = batch.groups.starts
+    # each run's block start of a population; a city's shared pool has none (its indices are its positions)
+    starts = {p: np.zeros(batch.n_runs + 1, dtype=np.int64) if p in batch.groups.shared else batch.groups.starts[p]
+              for p in ("school_mentors", "enterprises", "enterprise_mentors")}
     school_week, firm_week = kernels
     if len(school):
         ability = np.exp(batch.param("learning.ability_effect_per_sd", "students", school) * s.ability[school])
