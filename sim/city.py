@@ -52,7 +52,7 @@ from sim.phases import MECHANISMS, declared_outcomes, declared_streams, state_fi
 from sim.results import Recorder, RunResult, record_week, run_totals, student_records, summarise, training_market
 from sim.scenario.city import CityPlan
 from sim.scenario.loading import ScenarioError
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import WEEKS_PER_YEAR, Scenario
 
 POOL_SEED_NAME = "pool of the city"
 """What the pool world's seed is keyed by (a programme's: ``programme.<name>``)."""
@@ -297,6 +297,34 @@ def build_city(plan: CityPlan, seed: int, events: bool = False,
     return Batch(worlds, pool)
 
 
+def with_labour_demand(market: pd.DataFrame, batch: Batch, demand: SectorDemand | None) -> pd.DataFrame:
+    """The city's training market with its labour market beside it, by year and sector (BIBB's last indicator).
+
+    ``graduates``: the city's students of the sector who graduated in the year (every
+    programme); ``vacancies``: the city's stated demand for the year (NaN where not given);
+    ``vacancies_per_graduate``: their ratio (NaN with no graduate or no demand).
+    """
+    s = batch.students
+    done = s.week_graduated >= 0
+    n_sectors = batch.worlds[0].n_sectors
+    years = int(market["year"].max()) + 1 if len(market) else 0
+    graduates = np.zeros((max(years, 1), n_sectors), dtype=np.int64)
+    year = s.week_graduated[done] // WEEKS_PER_YEAR
+    inside = year < len(graduates)
+    np.add.at(graduates, (year[inside], s.sector[done][inside]), 1)
+    out = market.copy()
+    out["graduates"] = [int(graduates[y, k]) for y, k in zip(out["year"], out["sector"], strict=True)]
+    if demand is None:
+        out["vacancies"] = np.nan
+    else:
+        rows = demand.vacancies_per_year
+        out["vacancies"] = [float(rows[min(y, len(rows) - 1), k]) for y, k in zip(out["year"], out["sector"],
+                                                                                    strict=True)]
+    out["vacancies_per_graduate"] = np.divide(out["vacancies"], out["graduates"],
+                                              out=np.full(len(out), np.nan), where=out["graduates"] > 0)
+    return out
+
+
 def sector_demand(plan: CityPlan) -> SectorDemand | None:
     """The city's labour demand by sector and year, as the labour market reads it (None: no demand given)."""
     if not plan.vacancies_per_year:
@@ -353,6 +381,8 @@ def run_city(plan: CityPlan, seed: int = 0, *, events: bool = False, students: b
         if pool.sector_demand is not None:
             city_firms["searchers_per_vacancy_met"] = pool.sector_demand.ratio_met()
     market = training_market(pool) if pool is not None else next(iter(results.values())).training_market
+    if pool is not None and market is not None:
+        market = with_labour_demand(market, batch, pool.sector_demand)
     return CityResult(
         city_name=plan.name, seed=seed, programmes=results,
         schools={p.name: p.school for p in plan.programmes},

@@ -384,3 +384,19 @@ def test_the_city_rows_rates_are_those_of_all_their_students_together(tmp_path: 
     assert city["placement_rate"] == pytest.approx(finished["ever_placed"].mean())
     assert city["employment_rate_6m"] == pytest.approx(
         seen_6m["stage_at_6m"].astype(str).isin(["employed", "further_study"]).mean())
+
+
+def test_the_citys_training_market_sets_its_graduates_against_its_vacancies(tmp_path: Path) -> None:
+    result = run_city(load_city(write_city(tmp_path, a_cohort=240, vacancies=90)), 1)
+    market = result.pool_training_market
+    students = pd.concat([run.students for run in result.programmes.values()], ignore_index=True)
+    graduated = students[students["week_graduated"] >= 0]
+    by_year = (graduated["week_graduated"] // 52).value_counts()
+    sector_0 = market[market["sector"] == 0].set_index("year")
+    for year, row in sector_0.iterrows():
+        assert row["graduates"] == by_year.get(year, 0)
+        assert row["vacancies"] == 90.0
+        if row["graduates"]:
+            assert row["vacancies_per_graduate"] == pytest.approx(90.0 / row["graduates"])
+    assert (sector_0["graduates"] > 0).any()
+    assert market[market["sector"] == 1]["vacancies"].isna().all()  # no demand given for the other sector

@@ -6,8 +6,9 @@ charts as PNG and SVG in ``DIR/charts/``, in English or Chinese:
 * tables of the programmes, the schools and the city (``city_summary.parquet``: the mean
   over the replications when there are several) for the outcomes a planner reads first;
 * the city's training market by sector and year (BIBB's indicators: places offered and
-  filled, unfilled places, demand, unplaced applicants, the supply-demand ratio), and a
-  chart of places offered against demand in each sector;
+  filled, unfilled places, demand, unplaced applicants, the supply-demand ratio; the
+  sector's graduates, its vacancies where the city gives them, and vacancies per
+  graduate), and a chart of places offered against demand in each sector;
 * a chart of each programme's placement and employment rates, by school;
 * the provenance (city file, seeds, versions).
 """
@@ -54,11 +55,14 @@ def _read(folder: Path) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFrame]:
     summary = pd.read_parquet(folder / "city_summary.parquet")
     summary = summary[summary["replication"] == summary["replication"].min()]  # the mean (-1), or the one run
     market = pd.read_parquet(folder / "training_market.parquet")
-    columns = ["places_offered", "places_filled", "unfilled_places", "demand", "placed_applicants",
-               "unplaced_applicants"]
+    columns = [c for c in ("places_offered", "places_filled", "unfilled_places", "demand", "placed_applicants",
+                           "unplaced_applicants", "graduates", "vacancies") if c in market]
     market = market.groupby(["year", "sector"], as_index=False)[columns].mean()
     market["supply_demand_ratio"] = np.divide(market["places_offered"], market["demand"],
                                               out=np.full(len(market), np.nan), where=market["demand"] > 0)
+    if "graduates" in market:
+        market["vacancies_per_graduate"] = np.divide(market["vacancies"], market["graduates"],
+                                                     out=np.full(len(market), np.nan), where=market["graduates"] > 0)
     return manifest, summary, market
 
 
@@ -139,7 +143,9 @@ def _header(name: str, lang: str) -> str:
            "places_offered": translate("places offered", lang), "places_filled": translate("places filled", lang),
            "unfilled_places": translate("unfilled places", lang), "demand": translate("demand (applicants)", lang),
            "unplaced_applicants": translate("unplaced applicants", lang),
-           "supply_demand_ratio": translate("supply-demand ratio", lang)}
+           "supply_demand_ratio": translate("supply-demand ratio", lang),
+           "graduates": translate("graduates", lang), "vacancies": translate("vacancies", lang),
+           "vacancies_per_graduate": translate("vacancies per graduate", lang)}
     return own.get(name) or translate(label(name), lang)
 
 
@@ -161,8 +167,9 @@ def render_city_report(folder: Path, figures: Mapping[str, Figure], lang: str) -
     city = summary[summary["level"] == "city"]
     names = _sector_names(manifest, lang)
     market = market.assign(sector=[names[int(k)] if int(k) < len(names) else str(k) for k in market["sector"]])
-    market_columns = ("sector", "places_offered", "places_filled", "unfilled_places", "demand",
-                      "unplaced_applicants", "supply_demand_ratio")
+    market_columns = tuple(c for c in ("sector", "places_offered", "places_filled", "unfilled_places", "demand",
+                                       "unplaced_applicants", "supply_demand_ratio", "graduates", "vacancies",
+                                       "vacancies_per_graduate") if c in market)
     heading = {"city": translate("City", lang), "programmes": translate("Programmes", lang),
                "schools": translate("Schools", lang), "the_city": translate("The city", lang),
                "market": translate("Training market by sector and year", lang),
