@@ -400,3 +400,10 @@ def test_the_citys_training_market_sets_its_graduates_against_its_vacancies(tmp_
             assert row["vacancies_per_graduate"] == pytest.approx(90.0 / row["graduates"])
     assert (sector_0["graduates"] > 0).any()
     assert market[market["sector"] == 1]["vacancies"].isna().all()  # no demand given for the other sector
+
+
+def test_talentsim_params_lists_a_city_files_keys(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["params", "--city", "--match", "bureau.certification"]) == 0
+    out = capsys.readouterr().out
+    assert "`bureau.certification.max_certified_share`" in out and "`intake.cohort_size`" not in out
+    assert main(["params", "--city", "--match", "no_such_key"]) == 2

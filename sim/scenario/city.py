@@ -420,7 +420,8 @@ CITY_SOURCES: dict[str, str] = {
         "the sign from Mühlemann & Wolter (2007): Swiss firms are less likely to train where more competing firms "
         "are in the same area; the channel from Stockinger & Zwick (2017): lower retention of the apprentices "
         "trained; the size an assumption (their coefficients were not read here)"),
-    "competition.reference_competitors": "assumption (about the baseline programme's own pool, 70 firms)",
+    "competition.reference_competitors": "assumption (a round number; a city file should set its baseline's own "
+                                         "competition, as the calibrated participation reflects it: docs/city.md §5)",
 }
 """The source of each city key's default (or "required"), by dotted key; ``tests/test_city.py`` checks each has one."""
 
