@@ -54,6 +54,7 @@ class ContactMade:
 
     visits_per_month: float = 0.0  # enterprise visits a school mentor with apprentices makes
     school_sessions_per_semester: float = 0.0  # teaching sessions an enterprise mentor gives at school
+    partner_coordination: float | None = None  # a city's pool: the participating firms' mean coordination, found once
 
 
 @dataclass(slots=True)

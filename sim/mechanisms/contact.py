@@ -84,6 +84,10 @@ def make_contact(batch: Batch) -> None:
         target = np.divide(wanted, apprentices, out=np.zeros(batch.enterprises.n), where=apprentices > 0)
     c = batch.enterprises.coordination
     c += batch.param("contact.adjustment_rate_per_week", "enterprises") * (target - c)
+    if batch.pool is not None:  # every programme of a city reads the pool's mean once (programme_alignment)
+        mean_c = partner_coordination(batch.enterprises.participating, c)
+        for world in batch.worlds:
+            world.this_week.contact.partner_coordination = mean_c
 
 
 def problems_caught(batch: Batch, who: np.ndarray) -> np.ndarray:
@@ -138,17 +142,22 @@ def programme_alignment(world: World) -> float:
     The school co-develops its curriculum with its partner firms, so school teaching is
     as aligned as the programme's partnerships are coordinated on average.
     """
+    shared = world.this_week.contact.partner_coordination
     ent = world.enterprises
-    partners = ent.participating
-    mean_c = float(ent.coordination[partners].mean()) if partners.any() else 0.0
+    mean_c = shared if shared is not None else partner_coordination(ent.participating, ent.coordination)
     return float(alignment(world, mean_c))
+
+
+def partner_coordination(participating: np.ndarray, coordination: np.ndarray) -> float:
+    """The mean coordination of the participating firms (0 with none)."""
+    return float(coordination[participating].mean()) if participating.any() else 0.0
 
 
 MECHANISM = Mechanism(
     name="contact",
     step=None,
     batch_step=make_contact,
-    reads=("students.host", "students.location", "this_week.funded"),
+    reads=("enterprises.participating", "students.host", "students.location", "this_week.funded"),
     writes=("enterprises.coordination", "this_week.contact"),
     state=(
         StateField("enterprises", "coordination", np.float64, 0.0,

@@ -53,7 +53,7 @@ def codevelop(world: World) -> None:
     sm = world.school_mentors
     em = world.enterprise_mentors
     school = np.zeros(sm.n)
-    firm = np.zeros(em.n)
+    firm = np.zeros(0 if world.pool_shared else em.n)
     posts = np.zeros(0, dtype=np.int64)  # a city's programme: the pool's posts co-developing (its pool is large)
     cur = world.curriculum
     target = sc.programme.curriculum_alignment

@@ -278,8 +278,8 @@ MECHANISM = Mechanism(
            "enterprises.coordination", "enterprises.participating", "enterprises.post_level",
            "school_mentors.practical_skill", "school_mentors.teaching_quality", "students.ability",
            "students.enterprise_mentor", "students.guidance_enterprise", "students.guidance_school", "students.host",
-           "students.location", "students.school_mentor", "students.sector_fit", "this_week.funded",
-           "this_week.practice"),
+           "students.location", "students.school_mentor", "students.sector_fit", "this_week.contact",
+           "this_week.funded", "this_week.practice"),
     writes=("students.motivation", "students.motivation_disposition", "students.practical_skill",
             "students.professionalism", "students.theory"),
     state=(
