@@ -591,8 +591,8 @@ TEMPLATES: dict[str, str] = {
     "cli.file_valid": "ok  {file}",
     "cli.city_run_done": (
         "{prog} run: city {city}, {programmes} programmes together, {reps} replication(s) from seed {seed}, "
-        "in {seconds:.1f} s. The city's outcomes (programmes' counts summed, rates weighted by students; the "
-        "firms' are the pool's):"),
+        "in {seconds:.1f} s. The city's outcomes (programmes' counts summed, rates over all their students "
+        "together; the firms' are the pool's):"),
     "cli.compare_cities_only": (
         "compare: city files can be compared only with city files, but these are programme scenarios: {files}; "
         "compare the cities, or run the programme as a city of one (a city file listing it alone)"),
