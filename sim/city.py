@@ -238,7 +238,17 @@ def build_pool(plan: CityPlan, seed: int, mechanisms: tuple[Mechanism, ...] = ME
     groups = [(group.sector, plan.sectors[group.sector].id, group.count, group.staff_median, group.staff_log_sd)
               for group in plan.enterprises]
     firms = create_city_enterprises(scenario, streams, groups)
-    mentors = select_enterprise_mentors(scenario, streams, firms["capacity"], firms["post_staff"])
+    # each sector's mentors from the sector's own streams, as its firms: more firms elsewhere change none of them
+    parts, first = [], 0
+    for _index, sector_id, count, _median, _log_sd in groups:
+        part = select_enterprise_mentors(scenario, streams, firms["capacity"][first:first + count],
+                                         firms["post_staff"][first:first + count],
+                                         purpose=f"enterprise_mentors.{sector_id}.selection")
+        part["enterprise"] = part["enterprise"] + np.int32(first)
+        parts.append(part)
+        first += count
+    mentors = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]} if parts else \
+        select_enterprise_mentors(scenario, streams, firms["capacity"], firms["post_staff"])
     no_school_mentors = {name: np.zeros(0) for name in ("teaching_years", "teaching_quality", "practical_skill",
                                                         "effort")}
     no_school_mentors.update(dual_qualified=np.zeros(0, dtype=bool), vacant_until=np.zeros(0, dtype=np.int32))

@@ -407,3 +407,25 @@ def test_talentsim_params_lists_a_city_files_keys(capsys: pytest.CaptureFixture[
     out = capsys.readouterr().out
     assert "`bureau.certification.max_certified_share`" in out and "`intake.cohort_size`" not in out
     assert main(["params", "--city", "--match", "no_such_key"]) == 2
+
+
+def test_more_firms_in_one_sector_leave_every_other_sectors_firms_and_mentors(tmp_path: Path) -> None:
+    def pool_of(extra: int) -> Any:
+        path = write_city(tmp_path / f"extra{extra}")
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data["enterprises"] = [{"sector": "finance_commerce", "count": 5 + extra},
+                               {"sector": "equipment_manufacturing", "count": 12}]
+        path.write_text(yaml.safe_dump(data), encoding="utf-8")
+        pool = build_city(load_city(path), 3).pool
+        assert pool is not None
+        return pool
+
+    small, large = pool_of(0), pool_of(7)
+    manufacturing = lambda pool: pool.enterprises.sector == 0  # noqa: E731
+    for name in ("staff", "capacity", "willingness", "post_level"):
+        assert np.array_equal(getattr(small.enterprises, name)[manufacturing(small)],
+                              getattr(large.enterprises, name)[manufacturing(large)])
+    mentors = [pool.enterprise_mentors for pool in (small, large)]
+    of_sector = [manufacturing(pool)[m.enterprise] for pool, m in zip((small, large), mentors, strict=True)]
+    for name in ("frontline_years", "technical_skill", "pedagogical_skill", "vacant_until"):
+        assert np.array_equal(getattr(mentors[0], name)[of_sector[0]], getattr(mentors[1], name)[of_sector[1]])

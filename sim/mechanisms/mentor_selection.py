@@ -169,12 +169,16 @@ def enterprise_outside_rounds(scenario: Scenario, streams: RandomStreams, purpos
 
 
 def select_enterprise_mentors(scenario: Scenario, streams: RandomStreams, capacity: np.ndarray,
-                              post_staff: np.ndarray) -> dict[str, np.ndarray]:
-    """Enough mentors in each enterprise for its apprentice places: the set-up attributes, by name."""
+                              post_staff: np.ndarray,
+                              purpose: str = "enterprise_mentors.selection") -> dict[str, np.ndarray]:
+    """Enough mentors in each enterprise for its apprentice places: the set-up attributes, by name.
+
+    ``purpose``: the streams' prefix (a city's pool selects each sector's mentors from the
+    sector's own streams, ``enterprise_mentors.<sector id>.selection``, as its firms are drawn).
+    """
     per_firm = np.ceil(capacity / scenario.enterprise_mentors.apprentices_per_mentor).astype(np.int64)
     enterprise = np.repeat(np.arange(len(capacity), dtype=np.int32), per_firm)
     n = len(enterprise)
-    purpose = "enterprise_mentors.selection"
     rounds = enterprise_outside_rounds(scenario, streams, purpose, -1, workers_at_hand(post_staff, enterprise))
     return {"enterprise": enterprise,
             **draw_enterprise_mentor_attributes(scenario, streams, purpose, -1, n),
@@ -202,5 +206,7 @@ MECHANISM = Mechanism(
         StateField("enterprise_mentors", "vacant_until", np.int32, SET_UP,
                    "week the post is filled (again); -1: filled from the start"),
     ),
-    streams=("school_mentors.selection.{attribute}", "enterprise_mentors.selection.{attribute}"),
+    streams=("school_mentors.selection.{attribute}", "enterprise_mentors.selection.{attribute}",
+             # a city's pool: each sector's mentors from the sector's own streams (sim.city.build_pool)
+             "enterprise_mentors.{sector}.selection.{attribute}"),
 )
