@@ -106,11 +106,9 @@ def _run_city(args: argparse.Namespace) -> int:
     dest = write_city_folder(dest, args.scenario, results, seeds, wall, args.seed)
     print(text("cli.city_run_done", prog=PROG, city=plan.name, programmes=len(plan.programmes), reps=args.reps,
                seed=args.seed, seconds=wall))
-    table = results[0].summary_table() if args.reps == 1 else None
-    city_row = table[table["level"] == "city"].iloc[0] if table is not None else None
-    if city_row is not None:
-        print(format_summary({name: float(city_row[name]) for name in city_row.index
-                              if name not in ("level", "name", "school")}))
+    rows = [result.summary_table().set_index("level").loc["city"] for result in results]  # the city's, each rep
+    names = [name for name in rows[0].index if name not in ("name", "school")]
+    print(format_summary({name: sum(float(row[name]) for row in rows) / len(rows) for name in names}))
     print(text("cli.output_folder", folder=dest))
     return EXIT_OK
 
