@@ -412,8 +412,9 @@ CITY_SOURCES: dict[str, str] = {
     "bureau.special_fund_allocation": "assumption (per student: the usual basis of per-student funding, 生均拨款)",
     "bureau.training_bases": "none by default",
     "bureau.city_subsidy_yuan_per_apprentice_year": "none by default (assumption)",
-    "labour_market.reference_searchers_per_vacancy": "assumption (one searcher per vacancy; to be set to the "
-                                                     "baseline's measured ratio when the engine runs cities)",
+    "labour_market.reference_searchers_per_vacancy": "assumption (one searcher per vacancy; a city file should "
+                                                     "set its baseline's own ratio: "
+                                                     "benchmarks/city_reference_ratio.py)",
     "labour_market.searcher_elasticity": "Petrongolo & Pissarides (2001): elasticity of hires with respect to "
                                          "unemployment 0.5-0.7; the lower end",
     "competition.log_odds_per_doubling_of_competitors": (
