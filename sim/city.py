@@ -26,8 +26,9 @@ city, not in a programme's public cost.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -402,4 +403,13 @@ def run_city(plan: CityPlan, seed: int = 0, *, events: bool = False, students: b
         wall_seconds=time.perf_counter() - started)
 
 
-__all__ = ["POOL_OUTCOMES", "CityResult", "build_city", "build_pool", "check_firm_agreement", "run_city"]
+def run_city_file(task: tuple[str, Mapping[str, Any] | None, int]) -> CityResult:
+    """One replication of a city file (a backend's task: the file, its ``--set`` overrides, the seed)."""
+    from sim.scenario.city_loading import load_city
+
+    path, overrides, seed = task
+    return run_city(load_city(path, overrides, overrides_source="--set"), seed, students=False)
+
+
+__all__ = ["POOL_OUTCOMES", "CityResult", "build_city", "build_pool", "check_firm_agreement", "run_city",
+           "run_city_file"]

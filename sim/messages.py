@@ -261,6 +261,9 @@ TEMPLATES: dict[str, str] = {
     "city.sector_map_length": (
         "{file}: {key}: gives {given} city sector(s), but the programme's scenario {scenario} has {expected} "
         "sector(s) (intake.n_sectors); give one city sector for each of the programme's sectors, in order"),
+    "city.replication_failed": (
+        "{file}: the city's replication with seed {seed} failed: {message}; no comparison was written. To see the "
+        "whole error, run that replication alone: sim.run_city(sim.load_city('{file}'), {seed})"),
     "city.firm_key_differs": (
         "{file}: {key}: programme {programme} gives the city's shared firms {firm_key} = {value}, but programme "
         "{first} gives {first_value}; the programmes of a city share one pool of firms and mentors, so they must "

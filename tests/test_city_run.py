@@ -429,3 +429,30 @@ def test_more_firms_in_one_sector_leave_every_other_sectors_firms_and_mentors(tm
     of_sector = [manufacturing(pool)[m.enterprise] for pool, m in zip((small, large), mentors, strict=True)]
     for name in ("frontline_years", "technical_skill", "pedagogical_skill", "vacant_until"):
         assert np.array_equal(getattr(mentors[0], name)[of_sector[0]], getattr(mentors[1], name)[of_sector[1]])
+
+
+def test_comparing_cities_on_two_workers_gives_what_one_gives(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    base, doubled = write_city(tmp_path / "base"), write_city(tmp_path / "doubled", a_cohort=240)
+    tables = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"cmp{workers}"
+        assert main(["compare", str(base), str(doubled), "--reps", "2", "--workers", workers,
+                     "--out", str(out)]) == 0
+        tables.append(pd.read_csv(out / "differences.csv"))
+    pd.testing.assert_frame_equal(tables[0], tables[1], check_exact=True)
+
+
+def test_a_failing_city_replication_is_one_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    import sim.experiments.city_compare as city_compare
+
+    def broken(task: Any) -> Any:
+        raise RuntimeError("the pool ran dry")
+
+    monkeypatch.setattr(city_compare, "city_rows", broken)
+    path = write_city(tmp_path / "city")
+    code = main(["compare", str(path), str(path), "--reps", "1", "--workers", "1", "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and len(err.splitlines()) == 1 and "the pool ran dry" in err and "city.yaml" in err
+    assert not (tmp_path / "o").exists()

@@ -102,7 +102,7 @@ def handle(args: argparse.Namespace) -> int:
 
 
 def _compare_cities(args: argparse.Namespace, cities: list[str]) -> int:
-    """Compare city files: each ``--reps`` times with the same seeds, one after another (a city is one batch)."""
+    """Compare city files: each ``--reps`` times with the same seeds, the replications on ``--workers``."""
     import time
 
     from sim.experiments.city_compare import compare_cities, format_city_table
@@ -113,9 +113,13 @@ def _compare_cities(args: argparse.Namespace, cities: list[str]) -> int:
         raise UserError(text("cli.compare_cities_only", files=", ".join(p for p in args.scenarios
                                                                         if p not in cities)))
     overrides = parse_city_set_options(getattr(args, "set", None) or [])
+    from sim.experiments.backends import make_backend
+
     dest = prepare_output_dir(args.out, "compare-cities")
     started = time.perf_counter()
-    result = compare_cities(cities, args.reps, args.seed, overrides)
+    # each replication is one city (its programmes already batched together): --batch does not apply
+    result = compare_cities(cities, args.reps, args.seed, overrides,
+                            make_backend(workers=args.workers, scheduler=getattr(args, "scheduler", None)))
     wall = time.perf_counter() - started
     print(format_city_table(result))
     write_comparison(dest, result, {"city_files": cities, "reps": args.reps, "master_seed": args.seed,

@@ -83,17 +83,18 @@ def handle(args: argparse.Namespace) -> int:
 
 
 def _run_city(args: argparse.Namespace) -> int:
-    """Run a city file: its programmes together, ``--reps`` replications one after another; write its folder.
+    """Run a city file: its programmes together, ``--reps`` replications on ``--workers``; write its folder.
 
     ``--set`` addresses city keys and one programme's keys (``programmes.NAME.intake.cohort_size=900``).
-    A city is one batch of its programmes, so ``--workers`` and ``--batch`` do not apply.
+    A replication is one batch of the city's programmes, so ``--batch`` does not apply.
     """
-    from sim.city import run_city
+    from sim.city import CityResult, run_city_file
+    from sim.experiments.backends import RunError, make_backend
     from sim.experiments.seeds import replication_seeds
     from sim.run_folder import format_summary, prepare_output_dir, write_city_folder
 
-    plan = load_city(args.scenario, parse_city_set_options(getattr(args, "set", None) or []),
-                     overrides_source="--set")
+    overrides = parse_city_set_options(getattr(args, "set", None) or [])
+    plan = load_city(args.scenario, overrides, overrides_source="--set")
     check_city_memory(plan, max_memory_bytes(args), source=args.scenario)
     if args.reps < 1:
         raise UserError(text("cli.reps_too_few", reps=args.reps))
@@ -101,7 +102,16 @@ def _run_city(args: argparse.Namespace) -> int:
     dest = prepare_output_dir(args.out, f"city-{plan.name}")
     started = time.perf_counter()
     seeds = replication_seeds(args.seed, args.reps)
-    results = [run_city(plan, seed, events=False, students=False) for seed in seeds]
+    found: dict[int, CityResult] = {}
+    tasks = [(str(args.scenario), overrides or None, seed) for seed in seeds]
+    # one replication is one city (its programmes batched together): on --workers processes when there are several
+    with make_backend(workers=1 if args.reps == 1 else args.workers) as backend:
+        for task, result in backend.map(run_city_file, tasks):
+            if isinstance(result, RunError):
+                raise UserError(text("city.replication_failed", file=task[0], seed=task[2],
+                                     message=result.message))
+            found[task[2]] = result
+    results = [found[seed] for seed in seeds]
     wall = time.perf_counter() - started
     dest = write_city_folder(dest, args.scenario, results, seeds, wall, args.seed)
     print(text("cli.city_run_done", prog=PROG, city=plan.name, programmes=len(plan.programmes), reps=args.reps,

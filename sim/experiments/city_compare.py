@@ -17,8 +17,11 @@ from typing import Any
 import pandas as pd
 
 from sim.city import run_city
+from sim.errors import UserError
+from sim.experiments.backends import Backend, RunError, SerialBackend
 from sim.experiments.seeds import replication_seeds
 from sim.experiments.stats import paired_differences, summarise
+from sim.messages import text
 from sim.scenario.city_loading import load_city
 
 CITY_HEADLINE = ("placement_rate", "employment_rate_6m", "certificate_pass_rate", "enterprise_participation_rate",
@@ -38,17 +41,38 @@ class CityComparison:
     differences: pd.DataFrame
 
 
+def city_rows(task: tuple[str, Mapping[str, Any] | None, int]) -> pd.DataFrame:
+    """One replication of a city file: its summary table (a backend's task: the file, its overrides, the seed)."""
+    path, overrides, seed = task
+    return run_city(load_city(path, overrides, overrides_source="--set"), seed, students=False).summary_table()
+
+
 def compare_cities(paths: Sequence[str], reps: int, master_seed: int,
-                   overrides: Mapping[str, Any] | None = None) -> CityComparison:
-    """Run every city file ``reps`` times with the same seeds; summarise and pair each with the first."""
+                   overrides: Mapping[str, Any] | None = None, backend: Backend | None = None) -> CityComparison:
+    """Run every city file ``reps`` times with the same seeds; summarise and pair each with the first.
+
+    ``backend``: where the replications run (``sim.experiments.backends``; None: here, one
+    after another); each is one city, seeded by its replication, so the results do not
+    depend on it.
+
+    Raises:
+        UserError: a replication failed (its message names the city file and seed).
+    """
     plans = [load_city(path, overrides, overrides_source="--set") for path in paths]  # all read before any run
     labels = [f"{index}:{plan.name}" if [p.name for p in plans].count(plan.name) > 1 else plan.name
               for index, plan in enumerate(plans)]
     seeds = replication_seeds(master_seed, reps)
+    tasks = [(str(path), dict(overrides) if overrides else None, seed) for path in paths for seed in seeds]
+    found: dict[tuple[str, int], pd.DataFrame] = {}
+    with backend if backend is not None else SerialBackend() as running:
+        for task, result in running.map(city_rows, tasks):
+            if isinstance(result, RunError):
+                raise UserError(text("city.replication_failed", file=task[0], seed=task[2], message=result.message))
+            found[(task[0], task[2])] = result
     tables = []
-    for label, plan in zip(labels, plans, strict=True):
+    for label, path in zip(labels, paths, strict=True):
         for rep, seed in enumerate(seeds):
-            table = run_city(plan, seed, students=False).summary_table()
+            table = found[(str(path), seed)].copy()
             table.insert(0, "rep", rep)
             table.insert(0, "city", label)
             tables.append(table)
