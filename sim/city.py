@@ -52,6 +52,7 @@ from sim.model import build_world
 from sim.phases import MECHANISMS, declared_outcomes, declared_streams, state_fields, weekly_phases
 from sim.results import Recorder, RunResult, record_week, run_totals, student_records, summarise, training_market
 from sim.scenario.city import CityPlan
+from sim.scenario.city_loading import load_city
 from sim.scenario.loading import ScenarioError
 from sim.scenario.schema import WEEKS_PER_YEAR, Scenario
 
@@ -405,8 +406,6 @@ def run_city(plan: CityPlan, seed: int = 0, *, events: bool = False, students: b
 
 def run_city_file(task: tuple[str, Mapping[str, Any] | None, int]) -> CityResult:
     """One replication of a city file (a backend's task: the file, its ``--set`` overrides, the seed)."""
-    from sim.scenario.city_loading import load_city
-
     path, overrides, seed = task
     return run_city(load_city(path, overrides, overrides_source="--set"), seed, students=False)
 

@@ -36,6 +36,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from sim.engine.batch import Batch
+from sim.engine.calendar import ProgrammeCalendar
 from sim.engine.mechanism import Mechanism
 from sim.engine.population import EMPLOYED, ENTERPRISE, FURTHER_STUDY
 from sim.scenario.schema import WEEKS_PER_YEAR
@@ -130,7 +131,7 @@ def act_for_the_city(batch: Batch) -> None:
     ent = pool.enterprises
     week = batch.week
     s = batch.students
-    if week % WEEKS_PER_YEAR == 0:
+    if ProgrammeCalendar.is_year_start(week):
         if week > 0:
             bureau.hosted_by_year.append(bureau.peak_hosted.copy())
             bureau.peak_hosted[:] = 0

@@ -20,7 +20,9 @@ its axes (``tests/test_chart_language.py`` checks every chart).
 
 from __future__ import annotations
 
+import base64
 import functools
+import io
 import math
 import os
 import re
@@ -903,6 +905,14 @@ def morris_chart(sensitivity: pd.DataFrame, *, context: str, outcomes: Sequence[
 
 
 # ---------------------------------------------------------------------------- folders
+
+
+def png_base64(fig: Figure) -> str:
+    """The figure as a base64 PNG for a self-contained page, drawn in its language's fonts."""
+    buffer = io.BytesIO()
+    with mpl.rc_context(figure_style(fig)):  # the fonts of the chart's language
+        fig.savefig(buffer, format="png", dpi=PNG_DPI, metadata={"Software": "talentsim"})
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def save_figure(fig: Figure, path_without_suffix: str | os.PathLike[str]) -> list[Path]:

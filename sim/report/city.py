@@ -30,8 +30,16 @@ from matplotlib.figure import Figure
 from sim.atomic import atomic_write
 from sim.i18n import current_language, translate
 from sim.outcomes import label
-from sim.report.calibration import _png, _save
-from sim.report.charts import CHARTS_DIR, _colour, _panels, _styled, _title, training_market_chart
+from sim.report.charts import (
+    CHARTS_DIR,
+    _colour,
+    _panels,
+    _styled,
+    _title,
+    png_base64,
+    save_figure,
+    training_market_chart,
+)
 
 REPORT_FILE = "report.html"
 
@@ -115,7 +123,7 @@ def write_city_report(folder: str | os.PathLike[str], *, lang: str | None = None
     path = Path(folder)
     lang = lang or current_language()
     figures = figures_for_city(path, lang)
-    charts = [p for name, fig in figures.items() for p in _save(fig, path / CHARTS_DIR / name, lang)]
+    charts = [p for name, fig in figures.items() for p in save_figure(fig, path / CHARTS_DIR / name)]
     page = render_city_report(path, figures, lang)
     report = atomic_write(path / REPORT_FILE, lambda handle: handle.write(page.encode("utf-8")))
     return charts, report
@@ -194,7 +202,7 @@ def render_city_report(folder: Path, figures: Mapping[str, Figure], lang: str) -
         f"<h2>{esc(heading['charts'])}</h2>",
     ]
     for name, fig in figures.items():
-        parts.append(f"<figure><img alt=\"{esc(name)}\" src=\"data:image/png;base64,{_png(fig, lang)}\"></figure>")
+        parts.append(f"<figure><img alt=\"{esc(name)}\" src=\"data:image/png;base64,{png_base64(fig)}\"></figure>")
     parts.append(f"<h2>{esc(heading['provenance'])}</h2><dl>")
     for key in ("city_file", "city_name", "programmes", "sectors", "replications", "master_seed", "seeds",
                 "wall_seconds"):

@@ -16,8 +16,6 @@ The template's words are ``_("...")`` message ids; the captions below are marked
 
 from __future__ import annotations
 
-import base64
-import io
 import json
 import math
 import os
@@ -28,7 +26,6 @@ from pathlib import Path
 from typing import Any, cast
 
 import jinja2
-import matplotlib as mpl
 import pandas as pd
 from markupsafe import Markup
 from matplotlib.figure import Figure
@@ -39,7 +36,7 @@ from sim.i18n import N_, current_language, install_jinja, unit_text, use_languag
 from sim.i18n import _ as gettext
 from sim.i18n import format_number as locale_number
 from sim.outcomes import unit as registry_unit
-from sim.report.charts import CHARTS_DIR, PNG_DPI, figure_style, figures_for, save_figure
+from sim.report.charts import CHARTS_DIR, figures_for, png_base64, save_figure
 from sim.report.data import (
     KEY_OUTCOMES,
     Outcome,
@@ -446,18 +443,11 @@ def _ranking_table(folder: ResultsFolder) -> dict[str, Any]:
             "rows": [{"parameter": p, "cells": [cells.get((p, o), blank) for o in outcomes]} for p in parameters]}
 
 
-def _png_base64(fig: Figure) -> str:
-    buffer = io.BytesIO()
-    with mpl.rc_context(figure_style(fig)):  # the fonts of the chart's language
-        fig.savefig(buffer, format="png", dpi=PNG_DPI, metadata={"Software": "talentsim"})
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
 def _chart(name: str, fig: Figure) -> dict[str, str]:
     title = fig.get_suptitle().split("\n")[0] if fig.get_suptitle() else name.replace("_", " ")
     caption = gettext(RESPONSE_CAPTION if name.startswith("response_") else CAPTIONS.get(name, ""))
     width, height = fig.get_size_inches() * CSS_PX_PER_INCH
-    return {"name": name, "title": title, "caption": caption, "png": _png_base64(fig), "width": round(width),
+    return {"name": name, "title": title, "caption": caption, "png": png_base64(fig), "width": round(width),
             "height": round(height)}
 
 
