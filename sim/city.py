@@ -42,13 +42,13 @@ from sim.engine.mechanism import Mechanism
 from sim.engine.population import EnterpriseMentors, Enterprises, SchoolMentors, Students
 from sim.engine.streams import RandomStreams, stream_key
 from sim.engine.world import CityBureau, Curriculum, RunTotals, SectorDemand, World
+from sim.initial_world import build_world
 from sim.mechanisms.curriculum import starting_alignment
 from sim.mechanisms.enterprise_accounts import net_benefit_yuan
 from sim.mechanisms.enterprise_pool import create_city_enterprises
 from sim.mechanisms.funding import new_ledger
 from sim.mechanisms.labour_market import hosted_at_decision
 from sim.mechanisms.mentor_selection import select_enterprise_mentors
-from sim.model import build_world
 from sim.phases import MECHANISMS, declared_outcomes, declared_streams, state_fields, weekly_phases
 from sim.results import Recorder, RunResult, record_week, run_totals, student_records, summarise, training_market
 from sim.scenario.city import CityPlan
@@ -66,6 +66,22 @@ POOL_OUTCOMES = ("tax_credit_yuan", "tax_credit_carried_yuan", "enterprise_satis
                  "mean_enterprise_mentor_technical_skill", "enterprise_first_year_net_cost_yuan_per_apprentice",
                  "mentor_allowance_paid_by_firms_yuan")
 """Outcomes of the city's firms: in a city of several programmes, the pool's, the same in every programme's row."""
+
+CITY_TOTALS = ("enterprise_net_benefit_yuan_per_placement", "public_cost_yuan", "tax_expenditure_yuan",
+               "city_subsidy_yuan", "certified_enterprises", "special_fund_paid_yuan", "searchers_per_vacancy_met")
+"""The city row's own figures (``city_firms``), over the programmes' sums and means: the pool's books, the public
+cost with the tax expenditure and the city's subsidy, the bureau's fund, the labour market's ratio (docs/city.md §8)."""
+
+
+def city_outcome_names(plan: CityPlan, mechanisms: tuple[Mechanism, ...] = MECHANISMS) -> list[str]:
+    """The names ``CityResult.outcomes()`` may give for this city (what a sweep or calibration target may name)."""
+    own = [o.name for o in declared_outcomes(mechanisms)]
+    city = list(dict.fromkeys([*own, *CITY_TOTALS]))
+    rows = [*own, "special_fund_paid_yuan"]
+    schools = dict.fromkeys(p.school for p in plan.programmes)
+    return [*city, *(f"schools.{school}.{name}" for school in schools for name in rows),
+            *(f"programmes.{p.name}.{name}" for p in plan.programmes for name in rows)]
+
 
 def _graduates(world: World, totals: RunTotals) -> float:
     return float(len(totals.graduates))
@@ -155,6 +171,24 @@ class CityResult:
                                      **self._aggregate(programmes), **self.city_firms}]))
         table = pd.concat(totals, ignore_index=True)
         return table.drop(columns=[c for c in table.columns if c.startswith("denominator:")])
+
+    def outcomes(self) -> dict[str, float]:
+        """Every number of ``summary_table`` by one name, as an experiment's run records it.
+
+        The city's row by the outcomes' own names (``placement_rate``), a school's as
+        ``schools.NAME.OUTCOME`` and a programme's as ``programmes.NAME.OUTCOME``: the
+        names a sweep's ``outcomes`` or a calibration's targets give.
+        """
+        found: dict[str, float] = {}
+        own = {o.name for o in declared_outcomes(MECHANISMS)} | {"special_fund_paid_yuan"}
+        for row in self.summary_table().to_dict("records"):
+            level, name = row.pop("level"), row.pop("name")
+            row.pop("school")
+            if level == "city":
+                found.update({str(key): float(value) for key, value in row.items()})
+            else:  # a programme's or school's own outcomes, not the city's columns its row holds empty
+                found.update({f"{level}s.{name}.{key}": float(value) for key, value in row.items() if key in own})
+        return found
 
     def _aggregate(self, part: pd.DataFrame) -> dict[str, float]:
         """Programmes' outcomes added up: counts and money summed, rates and means weighted by students."""
@@ -360,10 +394,17 @@ def run_city(plan: CityPlan, seed: int = 0, *, events: bool = False, students: b
     horizon = plan.programmes[0].scenario.horizon_weeks
     clock = WeeklyClock(weekly_phases(mechanisms), batch)
     recorders = [Recorder(horizon) for _ in batch.worlds]
-
     while clock.now < horizon:
         clock.advance()
         record_week(batch, recorders)
+    return city_result(plan, seed, batch, recorders, events=events, students=students, mechanisms=mechanisms,
+                       wall_seconds=time.perf_counter() - started)
+
+
+def city_result(plan: CityPlan, seed: int, batch: Batch, recorders: list[Recorder], *, events: bool = False,
+                students: bool = True, mechanisms: tuple[Mechanism, ...] = MECHANISMS,
+                wall_seconds: float = 0.0) -> CityResult:
+    """The results of a city's batch as far as it has run (``run_city`` at the horizon, ``TalentModel`` any week)."""
     outcomes = declared_outcomes(mechanisms)
     results: dict[str, RunResult] = {}
     for programme, world, recorder in zip(plan.programmes, batch.worlds, recorders, strict=True):
@@ -401,7 +442,7 @@ def run_city(plan: CityPlan, seed: int = 0, *, events: bool = False, students: b
         pool_training_market=market if market is not None else pd.DataFrame(),
         city_firms=city_firms, sectors=tuple(s.id for s in plan.sectors),
         sector_names={"en": tuple(s.en for s in plan.sectors), "zh": tuple(s.zh for s in plan.sectors)},
-        wall_seconds=time.perf_counter() - started)
+        wall_seconds=wall_seconds)
 
 
 def run_city_file(task: tuple[str, Mapping[str, Any] | None, int]) -> CityResult:
@@ -410,5 +451,15 @@ def run_city_file(task: tuple[str, Mapping[str, Any] | None, int]) -> CityResult
     return run_city(load_city(path, overrides, overrides_source="--set"), seed, students=False)
 
 
-__all__ = ["POOL_OUTCOMES", "CityResult", "build_city", "build_pool", "check_firm_agreement", "run_city",
-           "run_city_file"]
+__all__ = [
+    "CITY_TOTALS",
+    "POOL_OUTCOMES",
+    "CityResult",
+    "build_city",
+    "build_pool",
+    "check_firm_agreement",
+    "city_outcome_names",
+    "city_result",
+    "run_city",
+    "run_city_file",
+]

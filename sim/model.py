@@ -17,65 +17,28 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from collections.abc import Sequence
-from typing import Any, ClassVar
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 import mesa
 import numpy as np
 
 from sim.engine.batch import Batch
-from sim.engine.calendar import build_calendar
 from sim.engine.clock import WeeklyClock
-from sim.engine.declarations import StateField, build_arrays
-from sim.engine.events import EventLog
 from sim.engine.mechanism import Mechanism
-from sim.engine.population import EnterpriseMentors, Enterprises, SchoolMentors, Students
-from sim.engine.streams import RandomStreams
-from sim.engine.world import Curriculum, World
-from sim.mechanisms.curriculum import starting_alignment
-from sim.mechanisms.enterprise_pool import create_enterprises
-from sim.mechanisms.funding import new_ledger
-from sim.mechanisms.intake import draw_students
-from sim.mechanisms.mentor_selection import select_enterprise_mentors, select_school_mentors
+from sim.engine.population import Students
+from sim.engine.world import World
+from sim.initial_world import build_world
 from sim.messages import text
-from sim.phases import MECHANISMS, declared_outcomes, declared_streams, state_fields, weekly_phases
+from sim.phases import MECHANISMS, declared_outcomes, weekly_phases
 from sim.results import Recorder, RunResult, record_week, student_records, summarise, training_market
 from sim.scenario import Scenario, resolve_scenario
+from sim.scenario.city import CityPlan
+from sim.scenario.city_loading import check_city_memory, is_city_file, load_city
 from sim.scenario.memory import check_memory
 
-
-def build_world(scenario: Scenario, seed: int | np.random.SeedSequence, events: bool = False,
-                mechanisms: tuple[Mechanism, ...] = MECHANISMS, students_type: type[Students] = Students) -> World:
-    """Draw the initial population, mentors and enterprises of one run.
-
-    The arrays are built from the mechanisms' state declarations (``sim.phases``); the
-    set-up mechanisms (intake, mentor selection, the enterprise pool) give the values
-    they draw, every other attribute starts at its declared initial value.
-    """
-    declared = state_fields(mechanisms)
-    streams = RandomStreams(seed, declared_streams(mechanisms))
-
-    def of(population: str) -> list[StateField]:
-        return [f for f in declared if f.population == population]
-
-    firms = create_enterprises(scenario, streams)
-    school_mentors = select_school_mentors(scenario, streams)
-    enterprise_mentors = select_enterprise_mentors(scenario, streams, firms["capacity"], firms["post_staff"])
-    return World(
-        scenario=scenario,
-        streams=streams,
-        calendar=build_calendar(scenario.calendar),
-        students=build_arrays(students_type, scenario.n_students, of("students"), draw_students(scenario, streams),
-                              n=scenario.n_students),
-        school_mentors=build_arrays(SchoolMentors, len(school_mentors["effort"]), of("school_mentors"),
-                                    school_mentors),
-        enterprise_mentors=build_arrays(EnterpriseMentors, len(enterprise_mentors["effort"]),
-                                        of("enterprise_mentors"), enterprise_mentors),
-        enterprises=build_arrays(Enterprises, len(firms["staff"]), of("enterprises"), firms),
-        ledger=new_ledger(scenario),
-        events=EventLog(events),
-        curriculum=Curriculum(alignment=starting_alignment(scenario)),
-    )
+if TYPE_CHECKING:
+    from sim.city import CityResult
 
 
 class _ArrayAgent(mesa.Agent):
@@ -98,16 +61,23 @@ class _ArrayAgent(mesa.Agent):
     """
 
     _arrays_attr: ClassVar[str] = ""
-    _own_attributes: ClassVar[frozenset[str]] = frozenset({"model", "unique_id", "pos", "meta_agent", "index"})
+    _own_attributes: ClassVar[frozenset[str]] = frozenset({"model", "unique_id", "pos", "meta_agent", "index",
+                                                           "programme"})
 
-    def __init__(self, model: TalentModel, index: int) -> None:
+    def __init__(self, model: TalentModel, index: int, programme: str | None = None) -> None:
         super().__init__(model)
         self.index = index
+        self.programme = programme
+        """In a city, the programme whose arrays hold this agent (a school mentor's); None: ``model.world``'s."""
+
+    def _world(self) -> World:
+        """The world whose arrays hold this agent."""
+        return self.model.world if self.programme is None else self.model.programme_worlds[self.programme]
 
     def __getattr__(self, name: str) -> Any:
         if name in type(self)._own_attributes or name.startswith("__"):
             raise AttributeError(name)  # not set yet (e.g. while unpickling): never look in the arrays
-        arrays = getattr(self.model.world, type(self)._arrays_attr)
+        arrays = getattr(self._world(), type(self)._arrays_attr)
         try:
             values = getattr(arrays, name)
             if callable(values):  # a derived per-agent array, e.g. Enterprises.satisfaction()
@@ -121,7 +91,7 @@ class _ArrayAgent(mesa.Agent):
         if name in cls._own_attributes or hasattr(cls, name):
             super().__setattr__(name, value)
             return
-        arrays = getattr(self.model.world, cls._arrays_attr)
+        arrays = getattr(self._world(), cls._arrays_attr)
         stored = _stored_arrays(arrays)
         if name not in stored:
             template = "agents.derived_attribute" if hasattr(arrays, name) else "agents.unknown_attribute"
@@ -181,11 +151,15 @@ class TalentModel(mesa.Model):
     """School-enterprise talent cultivation, one ``step()`` per simulated week.
 
     Args:
-        scenario: a Scenario, a path to a scenario YAML file, or None for the baseline defaults.
+        scenario: a Scenario, a path to a scenario YAML file, or None for the baseline defaults;
+            or a city (a city file's path, or a ``CityPlan``): its programmes run together
+            (``sim.city``), ``world`` is the city's pool (its enterprises and enterprise
+            mentors), ``programme_worlds`` each programme's, and ``summary()`` the city's row.
         seed: the run's master seed (None: fresh entropy, recorded in ``self.seed``).
         events: keep the event log (who moved where, when, why).
         max_memory_bytes: refuse populations whose estimated memory exceeds this.
-        mesa_agents: also create Mesa agents for mentors and enterprises.
+        mesa_agents: also create Mesa agents for mentors and enterprises (in a city: the
+            pool's, and every programme's school mentors, each with its ``programme``).
         collect: fill Mesa's ``DataCollector`` every step (``run_one`` does not: its results come
             from the recorder, which holds the same weekly series).
         mechanisms: the model's mechanisms (default: ``sim.phases.MECHANISMS``); a test or an
@@ -193,10 +167,11 @@ class TalentModel(mesa.Model):
             per-student arrays the added mechanisms declare.
         students_type: the per-student arrays' dataclass.
         **overrides: parameter overrides by dotted key (``**{"school_mentors.students_per_mentor": 10}``)
-            or with ``__`` for dots (``school_mentors__students_per_mentor=10``).
+            or with ``__`` for dots (``school_mentors__students_per_mentor=10``); a city's keys
+            as ``--set`` gives them (``**{"programmes.mechatronics.intake.cohort_size": 900}``).
     """
 
-    def __init__(self, scenario: Scenario | str | os.PathLike[str] | None = None, seed: int | None = None,
+    def __init__(self, scenario: Scenario | CityPlan | str | os.PathLike[str] | None = None, seed: int | None = None,
                  events: bool = False, max_memory_bytes: int | None = None, mesa_agents: bool = True,
                  collect: bool = True,
                  mechanisms: tuple[Mechanism, ...] = MECHANISMS, students_type: type[Students] = Students,
@@ -204,25 +179,41 @@ class TalentModel(mesa.Model):
         if seed is None:
             seed = int(np.random.SeedSequence().generate_state(1)[0])
         super().__init__(seed=seed)
-        self.scenario = resolve_scenario(scenario, overrides)
-        check_memory(self.scenario, max_memory_bytes, source=self.scenario.name)
         self.seed = seed
         self.mechanisms = mechanisms
         self.outcomes = declared_outcomes(mechanisms)
-        self.world = build_world(self.scenario, seed, events, mechanisms, students_type)
-        self.batch = Batch([self.world])
+        self.city = as_city(scenario, overrides)
+        """The city being run, or None for one programme."""
+        if self.city is None:
+            self.scenario = resolve_scenario(scenario, overrides)  # type: ignore[arg-type]
+            check_memory(self.scenario, max_memory_bytes, source=self.scenario.name)
+            self.world = build_world(self.scenario, seed, events, mechanisms, students_type)
+            self.batch = Batch([self.world])
+            self.programme_worlds: dict[str, World] = {}
+        else:
+            from sim.city import build_city  # the city's machinery only when a city runs
+
+            check_city_memory(self.city, max_memory_bytes, source=self.city.source)
+            self.scenario = self.city.programmes[0].scenario  # the programmes share its horizon and calendar
+            self.batch = build_city(self.city, seed, events, mechanisms)
+            self.world = self.batch.pool if self.batch.pool is not None else self.batch.worlds[0]
+            self.programme_worlds = {p.name: w for p, w in zip(self.city.programmes, self.batch.worlds, strict=True)}
+        self._keep_events = events
         self.clock = WeeklyClock(weekly_phases(mechanisms), self.batch)
-        self.recorder = Recorder(self.scenario.horizon_weeks)
+        self.recorders = [Recorder(self.scenario.horizon_weeks) for _ in self.batch.worlds]
+        self.recorder = self.recorders[0]
         if mesa_agents:
-            for i in range(self.world.school_mentors.n):
-                SchoolMentorAgent(self, i)
+            for programme, world in (self.programme_worlds.items() if self.city else [(None, self.world)]):
+                for i in range(world.school_mentors.n):
+                    SchoolMentorAgent(self, i, programme)
             for i in range(self.world.enterprise_mentors.n):
                 EnterpriseMentorAgent(self, i)
             for i in range(self.world.enterprises.n):
                 EnterpriseAgent(self, i)
         self._summary: tuple[int, dict[str, float]] | None = None
         reporters: dict[str, Any] = {name: _weekly_reporter(name) for name in WEEKLY_REPORTERS}
-        reporters.update({o.name: _outcome_reporter(o.name) for o in self.outcomes})
+        names = [o.name for o in self.outcomes] if self.city is None else list(CITY_REPORTED)
+        reporters.update({name: _outcome_reporter(name) for name in names})
         self.datacollector = mesa.DataCollector(model_reporters=reporters)
         self.collect = collect
         self.running = True
@@ -230,7 +221,7 @@ class TalentModel(mesa.Model):
     def step(self) -> None:
         """Simulate one week, record it, stop at the horizon, then collect (outcomes at the last step)."""
         self.clock.advance()
-        record_week(self.batch, [self.recorder])
+        record_week(self.batch, self.recorders)
         if self.clock.now >= self.scenario.horizon_weeks:
             self.running = False
         if self.collect:
@@ -242,15 +233,58 @@ class TalentModel(mesa.Model):
             self.step()
 
     def summary(self) -> dict[str, float]:
-        """The outcomes so far, by their public names (computed once per simulated week asked)."""
+        """The outcomes so far, by their public names (computed once per simulated week asked).
+
+        A city's: its row of ``CityResult.summary_table`` (``city_result()`` has every row).
+        """
         if self._summary is None or self._summary[0] != self.clock.now:
-            self._summary = (self.clock.now, summarise(self.world, self.recorder, self.outcomes))
+            if self.city is None:
+                found = summarise(self.world, self.recorder, self.outcomes)
+            else:
+                table = self.city_result(students=False).summary_table()
+                row = table[table["level"] == "city"].iloc[0]
+                found = {str(k): float(v) for k, v in row.items() if k not in ("level", "name", "school")}
+            self._summary = (self.clock.now, found)
         return dict(self._summary[1])
+
+    def city_result(self, students: bool = True) -> CityResult:
+        """The city's results so far: every programme's run and the city's tables (a city only)."""
+        from sim.city import city_result
+
+        if self.city is None:
+            raise ValueError("city_result() is a city's: this model runs one programme (use summary())")
+        return city_result(self.city, self.seed, self.batch, self.recorders, events=self._keep_events,
+                           students=students, mechanisms=self.mechanisms)
+
+
+CITY_REPORTED = ("placement_rate", "employment_rate_6m", "enterprise_participation_rate", "public_cost_yuan",
+                 "tax_expenditure_yuan", "city_subsidy_yuan")
+"""The city row's outcomes a city's DataCollector carries at the last step (``summary()`` has all of them)."""
+
+
+def as_city(scenario: Any, overrides: Mapping[str, Any]) -> CityPlan | None:
+    """The city ``scenario`` names (a ``CityPlan``, or a city file's path with ``overrides``), else None.
+
+    Raises:
+        ValueError: overrides given with a ``CityPlan`` (a plan is already resolved: give its file instead).
+        sim.scenario.ScenarioError: the city file or an override is refused.
+    """
+    if isinstance(scenario, CityPlan):
+        if overrides:
+            raise ValueError("a CityPlan is already resolved: give the city file's path with the overrides")
+        return scenario
+    if isinstance(scenario, str | os.PathLike) and is_city_file(scenario):
+        return load_city(scenario, overrides)
+    return None
 
 
 def _weekly_reporter(name: str) -> Any:
     def report(model: TalentModel) -> float:
-        return float(model.recorder.columns[name][model.recorder._row - 1]) if model.recorder._row else 0.0
+        if not model.recorder._row:
+            return 0.0
+        if name == "n_participating_enterprises":  # a city's programmes share its firms: count them once
+            return float(model.recorder.columns[name][model.recorder._row - 1])
+        return float(sum(r.columns[name][r._row - 1] for r in model.recorders))  # a city: its programmes' sum
     report.__name__ = name
     return report
 
@@ -262,10 +296,31 @@ def _outcome_reporter(name: str) -> Any:
     return report
 
 
+@overload
+def run_one(scenario: CityPlan, seed: int = 0, *, events: bool = False, students: bool = True,
+            max_memory_bytes: int | None = None, **overrides: Any) -> CityResult: ...
+
+
+@overload
 def run_one(scenario: Scenario | str | os.PathLike[str] | None = None, seed: int = 0, *,
             events: bool = False, students: bool = True, max_memory_bytes: int | None = None,
-            **overrides: Any) -> RunResult:
-    """Run one replication to the horizon and return its results (no I/O, no global state)."""
+            **overrides: Any) -> RunResult: ...
+
+
+def run_one(scenario: Scenario | CityPlan | str | os.PathLike[str] | None = None, seed: int = 0, *,
+            events: bool = False, students: bool = True, max_memory_bytes: int | None = None,
+            **overrides: Any) -> RunResult | CityResult:
+    """Run one replication to the horizon and return its results (no I/O, no global state).
+
+    A city (a city file's path or a ``CityPlan``) gives a ``CityResult``: each programme's
+    ``RunResult`` and the city's tables (``summary_table()``).
+    """
+    city = as_city(scenario, overrides)
+    if city is not None:
+        from sim.city import run_city
+
+        check_city_memory(city, max_memory_bytes, source=city.source)
+        return run_city(city, seed, events=events, students=students)
     started = time.perf_counter()
     model = TalentModel(scenario, seed=seed, events=events, max_memory_bytes=max_memory_bytes,
                         mesa_agents=False, collect=False, **overrides)

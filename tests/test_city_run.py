@@ -445,12 +445,12 @@ def test_comparing_cities_on_two_workers_gives_what_one_gives(tmp_path: Path,
 
 def test_a_failing_city_replication_is_one_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
-    import sim.experiments.city_compare as city_compare
+    import sim.city
 
-    def broken(task: Any) -> Any:
+    def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("the pool ran dry")
 
-    monkeypatch.setattr(city_compare, "city_rows", broken)
+    monkeypatch.setattr(sim.city, "run_city", broken)
     path = write_city(tmp_path / "city")
     code = main(["compare", str(path), str(path), "--reps", "1", "--workers", "1", "--out", str(tmp_path / "o")])
     err = capsys.readouterr().err.strip()

@@ -32,6 +32,7 @@ LAYERS: dict[str, int] = {
     "sim.mechanisms": 3,
     "sim.phases": 3,
     # 4: one run
+    "sim.initial_world": 4,  # a run's initial world, built for one programme and for a city's
     "sim.model": 4,
     "sim.city": 4,  # one city run: its programmes' runs together
     "sim.outcomes": 4,

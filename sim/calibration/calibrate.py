@@ -65,20 +65,23 @@ from sim.calibration.spec import (
     ScenarioEntry,
     check_bounds_allowed,
     check_spec,
+    check_target_outcomes,
     load_spec,
     parse_spec,
     resolve_scenarios,
 )
 from sim.errors import UserError
 from sim.experiments.backends import Backend, DaskBackend
-from sim.experiments.manifest import model_source_hash, software_versions
+from sim.experiments.manifest import base_hash, base_to_dict, model_source_hash, software_versions
 from sim.experiments.models import ModelFn, talent_model
 from sim.experiments.runner import model_name
 from sim.experiments.store import RunStore
 from sim.experiments.sweep import parameter_types
 from sim.messages import text
 from sim.model_version import MODEL_VERSION
-from sim.scenario import load_scenario, scenario_hash, scenario_to_dict
+from sim.scenario import load_scenario
+from sim.scenario.city_loading import CitySource, city_file_with, is_city_file, load_city
+from sim.scenario.params import settable_keys
 
 KIND = "calibrate"
 SIGNIFICANT_DIGITS = 4
@@ -143,16 +146,30 @@ def plan_calibration(definition: CalibrationSpec | Mapping[str, Any] | str | os.
         sim.scenario.ScenarioError: The file, a scenario or an override is invalid.
     """
     spec, file = resolve_spec(definition)
+    folder = Path(file).parent if file != "<calibration>" else Path.cwd()
+    cities = any(path is not None and is_city_file(folder / path) for path in spec.scenarios.values())
+    # a city's keys are the city's to say: with one, the scenarios are read before the keys are checked
+    entries = resolve_scenarios(spec, file, overrides) if cities else []
     types = parameter_types(model)
     outcomes: set[str] | None = None
     if model is talent_model:
         from sim.outcomes import BY_NAME
 
         outcomes = set(BY_NAME)
+        for entry in entries:
+            if isinstance(entry.scenario, CitySource):
+                from sim.city import city_outcome_names
+
+                assert types is not None
+                types = {**entry.scenario.parameter_types(), **types}
+                outcomes.update(city_outcome_names(entry.scenario.plan))
     check_spec(spec, file, types, outcomes)
-    entries = resolve_scenarios(spec, file, overrides)
+    if not cities:
+        entries = resolve_scenarios(spec, file, overrides)
     if types is not None:
         check_bounds_allowed(spec, entries, file, types)
+    if outcomes is not None and cities:
+        check_target_outcomes(spec, entries, file)
     index = {entry.name: i for i, entry in enumerate(entries)}
     targets = tuple(Target(index[t.scenario], t.scenario, t.outcome, t.value, t.se,
                            t.band[0] if t.band else None, t.band[1] if t.band else None, t.source)
@@ -245,7 +262,7 @@ def calibrate(definition: CalibrationSpec | Mapping[str, Any] | str | os.PathLik
         "method": spec.method, "seed": spec.seed, "reps": spec.reps, "combine": spec.combine,
         "parameters": {k: v.model_dump() for k, v in spec.parameters.items()},
         "targets": [t.model_dump(exclude={"source"}) for t in spec.targets],
-        "scenarios": {e.name: scenario_hash(e.scenario) for e in plan.entries},
+        "scenarios": {e.name: base_hash(e.scenario) for e in plan.entries},
         "abc": spec.abc.model_dump() if spec.method == "abc-smc" else None,
         "model": model_name(model), "model_source_hash": model_source_hash()}
     store = RunStore(out, KIND, definition_record, {"targets": len(spec.targets), "parameters": len(spec.parameters)},
@@ -396,28 +413,65 @@ def write_fitted_files(folder: Path, plan: CalibrationPlan, fitted: Mapping[str,
         return []
     written = []
     date = datetime.now(UTC).date().isoformat()
+    header = text("calibration.fitted_header", calibration=plan.file, folder=folder, method=plan.spec.method,
+                  seed=plan.spec.seed, point=point, date=date).rstrip("\n")
     for entry in plan.entries:
         path = folder / FITTED_DIR / f"{entry.name}.yaml"
-        header = text("calibration.fitted_header", calibration=plan.file, folder=folder, method=plan.spec.method,
-                      seed=plan.spec.seed, point=point, date=date).rstrip("\n")
-        body: dict[str, Any] = {}
-        if entry.file is not None:
-            with writing(path.parent):
-                path.parent.mkdir(parents=True, exist_ok=True)
-            body["extends"] = os.path.relpath(entry.file.resolve(), path.parent.resolve())
-        body["name"] = f"{entry.scenario.name}_fitted"
-        body.update(_nested(fitted))
-        content = "".join(f"# {line}\n" if line else "#\n" for line in header.split("\n"))
-        content += yaml.safe_dump(body, sort_keys=False, allow_unicode=True)
-        encoded = content.encode("utf-8")
-
-        def write(handle: Any, data: bytes = encoded) -> None:
-            handle.write(data)
-
-        atomic_write(path, write)
-        load_scenario(path)  # a fitted file must load; raises (a bug) otherwise
-        written.append(path)
+        if isinstance(entry.scenario, CitySource):
+            written.extend(_write_fitted_city(path, entry.scenario, fitted, header))
+            continue
+        written.append(_write_fitted_scenario(path, entry.file, entry.scenario.name, fitted, header))
     return written
+
+
+def _write_fitted_scenario(path: Path, extends: Path | None, name: str, fitted: Mapping[str, Any],
+                           header: str) -> Path:
+    """A scenario file that extends ``extends`` (None: the defaults) and sets ``fitted``; read back before kept."""
+    body: dict[str, Any] = {}
+    with writing(path.parent):
+        path.parent.mkdir(parents=True, exist_ok=True)
+    if extends is not None:
+        body["extends"] = os.path.relpath(extends.resolve(), path.parent.resolve())
+    body["name"] = f"{name}_fitted"
+    body.update(_nested(fitted))
+    _write_yaml(path, header, body)
+    load_scenario(path)  # a fitted file must load; raises (a bug) otherwise
+    return path
+
+
+def _write_fitted_city(path: Path, city: CitySource, fitted: Mapping[str, Any], header: str) -> list[Path]:
+    """A fitted city: each programme's fitted scenario (``NAME/PROGRAMME.yaml``) and the city file naming them.
+
+    Scenario keys go into every programme's file (a calibration sets them in each), city keys
+    into the city file, which gives the whole city (a child city file replaces lists whole).
+    """
+    scenario_keys = {key: value for key, value in fitted.items() if key in settable_keys()}
+    city_keys = {key: value for key, value in fitted.items() if key not in scenario_keys}
+    files: dict[str, str] = {}
+    written = []
+    for programme in city.plan.programmes:
+        programme_path = path.parent / path.stem / f"{programme.name}.yaml"
+        extends = Path(programme.file) if programme.file else None
+        written.append(_write_fitted_scenario(programme_path, extends, programme.scenario.name, scenario_keys,
+                                              header))
+        files[programme.name] = str(programme_path)
+    body = city_file_with(city.path, city_keys, files, path.parent)
+    body["name"] = f"{city.name}_fitted"
+    _write_yaml(path, header, body)
+    load_city(path)  # a fitted city must load; raises (a bug) otherwise
+    return [path, *written]
+
+
+def _write_yaml(path: Path, header: str, body: Mapping[str, Any]) -> None:
+    """``body`` as YAML under ``header`` (each line a comment), written atomically."""
+    content = "".join(f"# {line}\n" if line else "#\n" for line in header.split("\n"))
+    content += yaml.safe_dump(dict(body), sort_keys=False, allow_unicode=True)
+    encoded = content.encode("utf-8")
+
+    def write(handle: Any, data: bytes = encoded) -> None:
+        handle.write(data)
+
+    atomic_write(path, write)
 
 
 def _manifest(plan: CalibrationPlan, fit: Any, parameters: pd.DataFrame, targets: pd.DataFrame,
@@ -428,8 +482,8 @@ def _manifest(plan: CalibrationPlan, fit: Any, parameters: pd.DataFrame, targets
     record: dict[str, Any] = {
         "kind": KIND, "calibration_file": plan.file, "calibration": spec.model_dump(), "method": spec.method,
         "master_seed": spec.seed, "model": model_name(plan.model), "model_version": MODEL_VERSION,
-        "scenarios": [{"name": e.name, "file": str(e.file) if e.file else None, "hash": scenario_hash(e.scenario),
-                       "resolved": scenario_to_dict(e.scenario)} for e in plan.entries],
+        "scenarios": [{"name": e.name, "file": str(e.file) if e.file else None, "hash": base_hash(e.scenario),
+                       "resolved": base_to_dict(e.scenario)} for e in plan.entries],
         "parameters": [p.describe() for p in problem.priors],
         "targets": [t.describe() for t in problem.targets],
         "distance": {"combine": spec.combine, "met_within": "two standard errors (value; the observation's and "

@@ -27,11 +27,13 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import UserError
+from sim.experiments.replicate import base_scenarios
 from sim.experiments.seeds import derived_seed
 from sim.experiments.stats import paired_by_replication
 from sim.messages import text
 from sim.model_version import MODEL_VERSION
 from sim.scenario import Scenario, scenario_to_dict
+from sim.scenario.city_loading import CitySource
 
 POSTERIOR_FILE = "posterior.parquet"
 MANIFEST_FILE = "manifest.json"
@@ -118,7 +120,8 @@ def posterior_draws(folder: str | os.PathLike[str], n: int, master_seed: int) ->
 
 
 def draw_tasks(tasks: Sequence[Any], folder: str | os.PathLike[str], reps: int, master_seed: int,
-               scenarios: Sequence[Scenario], labels: Sequence[str]) -> tuple[list[Any], list[dict[str, Any]]]:
+               scenarios: Sequence[Scenario | CitySource],
+               labels: Sequence[str]) -> tuple[list[Any], list[dict[str, Any]]]:
     """A comparison's tasks with posterior draw ``k`` as the parameters of every replication ``k``.
 
     Raises:
@@ -130,15 +133,16 @@ def draw_tasks(tasks: Sequence[Any], folder: str | os.PathLike[str], reps: int, 
     return [dataclasses.replace(task, params=dict(draws[task.rep])) for task in tasks], draws
 
 
-def check_not_levers(keys: Sequence[str], scenarios: Sequence[Scenario], labels: Sequence[str]) -> None:
+def check_not_levers(keys: Sequence[str], scenarios: Sequence[Scenario | CitySource], labels: Sequence[str]) -> None:
     """Refuse a comparison whose scenarios differ in a calibrated parameter (the draws would erase the policy).
 
     Raises:
         PosteriorError: Two scenarios set a calibrated key to different values.
     """
-    flat = [_flatten(scenario_to_dict(scenario)) for scenario in scenarios]
+    flat = [[_flatten(scenario_to_dict(s)) for s in base_scenarios([scenario])] for scenario in scenarios]
     for key in keys:
-        values = [f.get(key) for f in flat]
+        values = [programmes[0].get(key) if len(programmes) == 1 else  # a city: its programmes' values
+                  tuple(f.get(key) for f in programmes) for programmes in flat]
         for label, value in zip(labels[1:], values[1:], strict=True):
             if value != values[0]:
                 raise PosteriorError(text("calibration.posterior_lever", key=key, scenario=label, value=value,

@@ -32,7 +32,7 @@ from __future__ import annotations
 import difflib
 import math
 import os
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -42,6 +42,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sim.messages import text
 from sim.scenario import Scenario, ScenarioError, load_scenario, with_overrides
+from sim.scenario.city_loading import CitySource, is_city_file
 from sim.scenario.explain import LocatedError, located, validation_template
 from sim.scenario.loading import load_yaml_file, parameter_key_template
 
@@ -342,14 +343,16 @@ class ScenarioEntry:
 
     name: str
     file: Path | None
-    scenario: Scenario
+    scenario: Scenario | CitySource
+    """The resolved scenario, or a city (a city file: its programmes run together, free parameters set in each)."""
 
 
 def resolve_scenarios(spec: CalibrationSpec, file: str | os.PathLike[str],
                       overrides: Mapping[str, Any] | None = None) -> list[ScenarioEntry]:
     """Load the calibration's named scenarios (paths relative to the calibration file).
 
-    ``spec.overrides`` and then ``overrides`` (``--set``) are applied to every scenario.
+    ``spec.overrides`` and then ``overrides`` (``--set``) are applied to every scenario. A city
+    file is a city (``CitySource``): the overrides, scenario keys, set every programme.
 
     Raises:
         CalibrationFileError: A named file does not exist.
@@ -362,9 +365,30 @@ def resolve_scenarios(spec: CalibrationSpec, file: str | os.PathLike[str],
         if path is not None and not path.is_file():
             raise CalibrationFileError.from_template("calibration.scenario_missing", file, f"scenarios[{name}]",
                                                      scenario=relative, path=path)
-        scenario = load_scenario(path, {**spec.overrides, **(overrides or {})})
+        given = {**spec.overrides, **(overrides or {})}
+        scenario: Scenario | CitySource = CitySource.read(path, given) if path is not None and is_city_file(path) \
+            else load_scenario(path, given)
         entries.append(ScenarioEntry(name, path, scenario))
     return entries
+
+
+def check_target_outcomes(spec: CalibrationSpec, entries: Sequence[ScenarioEntry],
+                          file: str | os.PathLike[str]) -> None:
+    """Check each target's outcome against its own scenario: a scenario's registry, or a city's rows.
+
+    Raises:
+        CalibrationFileError: A target names an outcome its scenario or city does not give.
+    """
+    from sim.city import city_outcome_names
+    from sim.outcomes import BY_NAME
+
+    by_name = {entry.name: entry for entry in entries}
+    for index, target in enumerate(spec.targets):
+        base = by_name[target.scenario].scenario
+        names = city_outcome_names(base.plan) if isinstance(base, CitySource) else list(BY_NAME)
+        if target.outcome not in names:
+            raise _unknown(target.outcome, names, file, f"targets[{index}].outcome",
+                           "calibration.unknown_outcome_suggest", "calibration.unknown_outcome")
 
 
 def check_bounds_allowed(spec: CalibrationSpec, entries: Iterable[ScenarioEntry], file: str | os.PathLike[str],
@@ -379,7 +403,10 @@ def check_bounds_allowed(spec: CalibrationSpec, entries: Iterable[ScenarioEntry]
             for bound in parameter.bounds:
                 value: float | int = round(bound) if types.get(key) == "int" else float(bound)
                 try:
-                    with_overrides(entry.scenario, {key: value}, "calibration bound")
+                    if isinstance(entry.scenario, CitySource):
+                        entry.scenario.load({key: value}, "calibration bound")
+                    else:
+                        with_overrides(entry.scenario, {key: value}, "calibration bound")
                 except ScenarioError as exc:
                     raise CalibrationFileError.from_template(
                         "calibration.bound_refused", file, f"parameters[{key}].bounds", value=value,
@@ -387,5 +414,5 @@ def check_bounds_allowed(spec: CalibrationSpec, entries: Iterable[ScenarioEntry]
 
 
 __all__ = ["AbcSpec", "BudgetSpec", "CalibrationFileError", "CalibrationSpec", "ParameterSpec", "PredictiveSpec",
-           "ScenarioEntry", "TargetSpec", "check_bounds_allowed", "check_prior", "check_spec", "key_text",
-           "load_spec", "parse_spec", "resolve_scenarios"]
+           "ScenarioEntry", "TargetSpec", "check_bounds_allowed", "check_prior", "check_spec", "check_target_outcomes",
+           "key_text", "load_spec", "parse_spec", "resolve_scenarios"]

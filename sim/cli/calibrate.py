@@ -52,14 +52,14 @@ def handle(args: argparse.Namespace) -> int:
     """Run the calibration; print its summary. Exit code 0, 3 (did not fit), 1 (a run failed) or 130."""
     from sim.calibration.calibrate import calibrate, plan_calibration
     from sim.calibration.evaluate import CalibrationRunError
+    from sim.scenario.city_loading import check_base_memory
     from sim.scenario.loading import DEFAULTS_SOURCE
-    from sim.scenario.memory import check_memory
 
     model = import_model(args.model)
     overrides = overrides_from_args(args)
     plan = plan_calibration(args.calibration_file, model=model, overrides=overrides)  # refused before any folder
     for entry in plan.entries:
-        check_memory(entry.scenario, max_memory_bytes(args), source=str(entry.file or DEFAULTS_SOURCE))
+        check_base_memory(entry.scenario, max_memory_bytes(args), source=str(entry.file or DEFAULTS_SOURCE))
 
     def body(out: Path, backend: Any) -> int:
         try:

@@ -23,6 +23,7 @@ from sim.messages import text
 if TYPE_CHECKING:
     from sim.experiments.models import ModelFn
     from sim.scenario import Scenario
+    from sim.scenario.city_loading import CitySource
 
 BACKEND_HELP = """\
 where the runs execute: --workers N local processes (default: the machine's cores;
@@ -62,15 +63,15 @@ def add_batch_option(group: argparse.ArgumentParser | argparse._ArgumentGroup) -
                             "--max-memory holds); --model functions run one at a time")
 
 
-def batch_option(args: argparse.Namespace, scenarios: Sequence[Scenario]) -> int | None:
+def batch_option(args: argparse.Namespace, scenarios: Sequence[Scenario | CitySource]) -> int | None:
     """The batch size to use: ``--batch``, else the most runs per batch that ``--max-memory`` holds (None: no cap)."""
     if args.batch is not None or max_memory_bytes(args) is None or not scenarios:
         return args.batch
     from sim.experiments.runner import BATCH_MAX, memory_batch_cap
-    from sim.scenario.memory import estimate_run_bytes
+    from sim.scenario.city_loading import estimate_base_bytes
 
     workers = args.workers or os.cpu_count() or 1
-    cap = memory_batch_cap(max(estimate_run_bytes(sc) for sc in scenarios), workers, max_memory_bytes(args) or 0)
+    cap = memory_batch_cap(max(estimate_base_bytes(sc) for sc in scenarios), workers, max_memory_bytes(args) or 0)
     return min(BATCH_MAX, cap)
 
 
@@ -98,7 +99,7 @@ def import_model(name: str | None) -> ModelFn:
 
 
 def run_experiment(args: argparse.Namespace, kind: str, body: Callable[[Path, Any], int],
-                   scenarios: Sequence[Scenario] = ()) -> int:
+                   scenarios: Sequence[Scenario | CitySource] = ()) -> int:
     """Start the backend, then pick the folder and run ``body(out, backend)``; Ctrl-C gives exit code 130.
 
     The backend is entered first so that an unreachable scheduler is reported before

@@ -47,12 +47,12 @@ def handle(args: argparse.Namespace) -> int:
     """Run the sweep; print the sensitivity table. Exit code 0, 1 (failed runs) or 130 (interrupted)."""
     from sim.experiments.models import talent_model
     from sim.experiments.sweep import horizon_scenarios, plan_sweep, sweep
-    from sim.scenario.memory import check_memory
+    from sim.scenario.city_loading import check_base_memory
 
     model = import_model(args.model)
     overrides = overrides_from_args(args)
     plan = plan_sweep(args.sweep_file, model=model, overrides=overrides)  # bad input: refused before any folder
-    check_memory(plan.base, max_memory_bytes(args), source=str(plan.base_file or DEFAULTS_SOURCE))
+    check_base_memory(plan.base, max_memory_bytes(args), source=str(plan.base_file or DEFAULTS_SOURCE))
     if model is talent_model:
         print_horizon_warnings(horizon_scenarios(plan))
 

@@ -56,7 +56,7 @@ class Students:
     """Per-student state; element ``i`` of each array belongs to student ``i``.
 
     Each attribute is declared (dtype, initial value, meaning) by the mechanism that
-    owns it, in that mechanism's ``MECHANISM.state``; ``sim.model.build_world`` builds
+    owns it, in that mechanism's ``MECHANISM.state``; ``sim.initial_world.build_world`` builds
     the arrays from those declarations and fails if an attribute here has none (or a
     declaration has no attribute here). The annotations below are the type checker's
     view, grouped by owner.

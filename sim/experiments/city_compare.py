@@ -16,13 +16,12 @@ from typing import Any
 
 import pandas as pd
 
-from sim.city import run_city
 from sim.errors import UserError
-from sim.experiments.backends import Backend, RunError, SerialBackend
-from sim.experiments.seeds import replication_seeds
+from sim.experiments.backends import Backend
+from sim.experiments.compare import compare
 from sim.experiments.stats import paired_differences, summarise
 from sim.messages import text
-from sim.scenario.city_loading import load_city
+from sim.scenario.city_loading import CitySource
 
 CITY_HEADLINE = ("placement_rate", "employment_rate_6m", "certificate_pass_rate", "enterprise_participation_rate",
                  "practice_hours_cut_share", "public_cost_yuan", "tax_expenditure_yuan", "city_subsidy_yuan",
@@ -41,52 +40,68 @@ class CityComparison:
     differences: pd.DataFrame
 
 
-def city_rows(task: tuple[str, Mapping[str, Any] | None, int]) -> pd.DataFrame:
-    """One replication of a city file: its summary table (a backend's task: the file, its overrides, the seed)."""
-    path, overrides, seed = task
-    return run_city(load_city(path, overrides, overrides_source="--set"), seed, students=False).summary_table()
+def city_rows(outcomes: Mapping[str, Any], city: CitySource) -> list[dict[str, Any]]:
+    """A run's outcomes (``CityResult.outcomes``) as its summary table's rows: each programme, school, the city."""
+    schools = {programme.school for programme in city.plan.programmes}
+    programmes = {programme.name: programme.school for programme in city.plan.programmes}
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for key, value in outcomes.items():
+        level, name, outcome = "city", "city", key
+        for plural, names in (("programmes", programmes), ("schools", schools)):
+            head = f"{plural}."
+            if key.startswith(head):
+                name = next((n for n in names if key.startswith(f"{head}{n}.")), "")
+                if name:
+                    level, outcome = plural[:-1], key[len(head) + len(name) + 1:]
+                    break
+        row = rows.setdefault((level, name), {"level": level, "name": name,
+                                              "school": programmes.get(name, name if level == "school" else "")})
+        row[outcome] = value
+    order = {"programme": 0, "school": 1, "city": 2}
+    return sorted(rows.values(), key=lambda row: order[row["level"]])
 
 
 def compare_cities(paths: Sequence[str], reps: int, master_seed: int,
                    overrides: Mapping[str, Any] | None = None, backend: Backend | None = None) -> CityComparison:
-    """Run every city file ``reps`` times with the same seeds; summarise and pair each with the first.
+    """Run every city file ``reps`` times with the same seeds; summarise and pair each with the first, row by row.
 
-    ``backend``: where the replications run (``sim.experiments.backends``; None: here, one
-    after another); each is one city, seeded by its replication, so the results do not
-    depend on it.
+    The runs are ``sim.experiments.compare``'s (each replication one city, on ``backend``:
+    the results do not depend on it); this gives its outcomes back as the rows of each
+    city's summary table.
 
     Raises:
         UserError: a replication failed (its message names the city file and seed).
     """
-    plans = [load_city(path, overrides, overrides_source="--set") for path in paths]  # all read before any run
-    labels = [f"{index}:{plan.name}" if [p.name for p in plans].count(plan.name) > 1 else plan.name
-              for index, plan in enumerate(plans)]
-    seeds = replication_seeds(master_seed, reps)
-    tasks = [(str(path), dict(overrides) if overrides else None, seed) for path in paths for seed in seeds]
-    found: dict[tuple[str, int], pd.DataFrame] = {}
-    with backend if backend is not None else SerialBackend() as running:
-        for task, result in running.map(city_rows, tasks):
-            if isinstance(result, RunError):
-                raise UserError(text("city.replication_failed", file=task[0], seed=task[2], message=result.message))
-            found[(task[0], task[2])] = result
+    cities = [CitySource.read(path, overrides) for path in paths]  # all read before any run
+    labels = [f"{index}:{city.name}" if [c.name for c in cities].count(city.name) > 1 else city.name
+              for index, city in enumerate(cities)]
+    result = compare(cities, reps, master_seed, backend=backend)
+    failed = result.per_run[result.per_run["error"] != ""]
+    if len(failed):
+        first = failed.iloc[0]
+        index = list(dict.fromkeys(result.per_run["scenario"])).index(first["scenario"])
+        raise UserError(text("city.replication_failed", file=paths[index], seed=int(first["seed"]),
+                             message=first["error"]))
     tables = []
-    for label, path in zip(labels, paths, strict=True):
-        for rep, seed in enumerate(seeds):
-            table = found[(str(path), seed)].copy()
-            table.insert(0, "rep", rep)
+    for index, (label, (_, runs)) in enumerate(zip(labels, result.per_run.groupby("scenario", sort=False),
+                                                   strict=True)):
+        for values in runs.to_dict("records"):
+            outcomes = {str(k): v for k, v in values.items() if k not in ("scenario", "rep", "seed", "error")}
+            table = pd.DataFrame(city_rows(outcomes, cities[index]))
+            table.insert(0, "rep", int(values["rep"]))
             table.insert(0, "city", label)
             tables.append(table)
     runs = pd.concat(tables, ignore_index=True)
     runs.loc[runs["level"] == "city", "name"] = "city"  # the cities' rows pair with each other, whatever their names
-    outcomes = [c for c in runs.columns if c not in ("city", "rep", *LABELS)]
+    names = [str(c) for c in runs.columns if c not in ("city", "rep", *LABELS)]
     comparison, differences = [], []
     for key, rows in runs.groupby(["level", "name"], sort=False):
         level, name = str(key[0]), str(key[1])
-        summary = summarise(rows, "city", outcomes)
+        summary = summarise(rows, "city", names)
         summary.insert(1, "level", level)
         summary.insert(2, "name", name)
         comparison.append(summary)
-        paired = paired_differences(rows, "city", outcomes)
+        paired = paired_differences(rows, "city", names)
         paired.insert(2, "level", level)
         paired.insert(3, "name", name)
         differences.append(paired)

@@ -20,9 +20,9 @@ import pandas as pd
 
 from sim.engine.declarations import Unit
 from sim.experiments.backends import Backend
-from sim.experiments.manifest import model_source_hash, software_versions
+from sim.experiments.manifest import base_hash, base_to_dict, model_source_hash, software_versions
 from sim.experiments.models import ModelFn, talent_model
-from sim.experiments.replicate import ScenarioLike, replication_tasks
+from sim.experiments.replicate import ScenarioLike, base_scenarios, replication_tasks, resolve_base
 from sim.experiments.runner import Evaluator, execute, model_name
 from sim.experiments.stats import CONFIDENCE, paired_differences, summarise
 from sim.experiments.store import RunStore
@@ -32,7 +32,8 @@ from sim.outcomes import HEADLINE
 from sim.outcomes import label as registry_label
 from sim.outcomes import unit as registry_unit
 from sim.results import scenarios_horizon_warnings
-from sim.scenario import Scenario, resolve_scenario, scenario_hash, scenario_to_dict
+from sim.scenario import Scenario
+from sim.scenario.city_loading import CitySource
 
 
 @dataclass(frozen=True)
@@ -83,11 +84,11 @@ class Comparison:
                             lang=lang)
 
 
-def scenario_labels(scenarios: Sequence[ScenarioLike], resolved: Sequence[Scenario]) -> list[str]:
-    """Names for the compared scenarios: file stems, else scenario names; made unique."""
+def scenario_labels(scenarios: Sequence[ScenarioLike], resolved: Sequence[Scenario | CitySource]) -> list[str]:
+    """Names for the compared scenarios or cities: file stems, else their names; made unique."""
     labels: list[str] = []
     for given, scenario in zip(scenarios, resolved, strict=True):
-        label = scenario.name if isinstance(given, Scenario) else Path(given).stem
+        label = scenario.name if isinstance(given, Scenario | CitySource) else Path(given).stem
         candidate, n = label, 2
         while candidate in labels:
             candidate, n = f"{label}#{n}", n + 1
@@ -103,7 +104,10 @@ def compare(scenarios: Sequence[ScenarioLike], reps: int, master_seed: int, *,
     """Run every scenario ``reps`` times and compare them with the first.
 
     Args:
-        scenarios: Scenarios or scenario file paths; the first is the reference.
+        scenarios: Scenarios or scenario file paths; the first is the reference. A city
+            file (or ``CitySource``) compares cities: each run's outcomes are
+            ``CityResult.outcomes()`` (the city's row by name, ``schools.NAME.X``,
+            ``programmes.NAME.X``), and ``sim.compare_cities`` gives them row by row.
         reps: Replications per scenario.
         master_seed: The recorded master seed.
         out: An experiment folder: runs are stored as they finish, a rerun with the
@@ -132,7 +136,7 @@ def compare(scenarios: Sequence[ScenarioLike], reps: int, master_seed: int, *,
     """
     if not scenarios:
         raise ValueError("compare needs at least one scenario")
-    resolved = [resolve_scenario(scenario, overrides) for scenario in scenarios]
+    resolved = [resolve_base(scenario, overrides) for scenario in scenarios]
     labels = scenario_labels(scenarios, resolved)
     tasks = [task for index in range(len(resolved))
              for task in replication_tasks(reps, master_seed, scenario_index=index, point=index,
@@ -143,7 +147,7 @@ def compare(scenarios: Sequence[ScenarioLike], reps: int, master_seed: int, *,
 
         tasks, draws = draw_tasks(tasks, posterior, reps, master_seed, resolved, labels)
     evaluator = Evaluator(model, tuple(resolved))
-    hashes = [scenario_hash(scenario) for scenario in resolved]
+    hashes = [base_hash(scenario) for scenario in resolved]
     if out is None:
         records = execute(tasks, evaluator, backend, progress=progress, quiet=quiet)
         return _build(records, labels, None, draws)
@@ -166,8 +170,9 @@ def compare(scenarios: Sequence[ScenarioLike], reps: int, master_seed: int, *,
         store.write_json("manifest.json", {
             "kind": "compare", "master_seed": master_seed, "reps": reps, "common_random_numbers": crn,
             "confidence": CONFIDENCE, "model": model_name(model),
-            "scenarios": [{"label": label, "file": None if isinstance(given, Scenario) else str(given),
-                           "hash": digest, "resolved": scenario_to_dict(scenario)}
+            "scenarios": [{"label": label, "file": None if isinstance(given, Scenario) else
+                           str(given.path if isinstance(given, CitySource) else given),
+                           "hash": digest, "resolved": base_to_dict(scenario)}
                           for label, given, digest, scenario in zip(labels, scenarios, hashes, resolved,
                                                                     strict=True)],
             "overrides": dict(overrides or {}), "runs": len(records),
@@ -175,7 +180,7 @@ def compare(scenarios: Sequence[ScenarioLike], reps: int, master_seed: int, *,
                               "parameters": list(draws[0]) if draws else []}}
                if posterior is not None else {}),
             "failed": sum(record.failed for record in records),
-            "warnings": scenarios_horizon_warnings(resolved) if model is talent_model else [],  # issue 10
+            "warnings": scenarios_horizon_warnings(base_scenarios(resolved)) if model is talent_model else [],
             "versions": software_versions()})
     return result
 

@@ -10,10 +10,13 @@ import platform
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sim.atomic import output_error, writing
 from sim.errors import OutputError
 from sim.messages import text
+from sim.scenario import Scenario, scenario_hash, scenario_to_dict
+from sim.scenario.city_loading import CitySource, city_hash, city_to_dict
 
 _PACKAGES = ("talentsim", "numpy", "pandas", "scipy", "SALib", "pydantic", "dask", "distributed", "mesa")
 
@@ -29,9 +32,22 @@ def software_versions() -> dict[str, str]:
     return versions
 
 
-MODEL_SOURCES = ("engine", "mechanisms", "scenario/schema.py", "model.py", "phases.py", "results.py",
-                 "experiments/models.py")
-"""The parts of the package whose code decides a run's outcomes (relative to ``sim/``)."""
+def base_hash(base: Scenario | CitySource) -> str:
+    """The digest an experiment records of its base: a scenario's (``scenario_hash``) or a city's (``city_hash``)."""
+    return city_hash(base.plan) if isinstance(base, CitySource) else scenario_hash(base)
+
+
+def base_to_dict(base: Scenario | CitySource) -> dict[str, Any]:
+    """The resolved base an experiment's manifest records: a scenario's values, or a city's file, overrides and plan."""
+    if isinstance(base, CitySource):
+        return {"city_file": base.path, "overrides": dict(base.overrides), "city": city_to_dict(base.plan)}
+    return scenario_to_dict(base)
+
+
+MODEL_SOURCES = ("engine", "mechanisms", "scenario/schema.py", "model.py", "initial_world.py", "phases.py",
+                 "results.py", "experiments/models.py", "./city.py", "scenario/city.py")
+"""The parts of the package whose code decides a run's outcomes (relative to ``sim/``; ``./city.py`` so that the
+name is not read as a message id)."""
 
 
 def model_source_hash() -> str:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sim.scenario import Scenario, with_overrides
+from sim.scenario.city_loading import CitySource
 
 ModelFn = Callable[[Mapping[str, Any], Any, int], Mapping[str, float]]
 """``model(params, scenario, seed) -> outcomes``."""
@@ -25,8 +26,17 @@ BatchFn = Callable[[Sequence[Mapping[str, Any]], Sequence[Any], Sequence[int]], 
 """``batch(params of each run, scenario of each run, seed of each run) -> outcomes of each run``."""
 
 
-def talent_model(params: Mapping[str, Any], scenario: Scenario, seed: int) -> dict[str, float]:
-    """Run the simulation once and return its summary outcomes (the default model)."""
+def talent_model(params: Mapping[str, Any], scenario: Scenario | CitySource, seed: int) -> dict[str, float]:
+    """Run the simulation once and return its summary outcomes (the default model).
+
+    ``scenario`` may be a city (``CitySource``): its programmes run together and the
+    outcomes are ``CityResult.outcomes()`` (the city's row by the outcomes' names, each
+    school's and programme's prefixed ``schools.NAME.``, ``programmes.NAME.``).
+    """
+    if isinstance(scenario, CitySource):
+        from sim.city import run_city
+
+        return run_city(scenario.load(params), seed, students=False).outcomes()
     from sim.model import run_one  # imported here: workers import the model only when they run it
 
     result = run_one(with_overrides(scenario, params, "sweep point"), seed, students=False)
@@ -38,15 +48,21 @@ def talent_model_batch(params: Sequence[Mapping[str, Any]], scenarios: Sequence[
     """``talent_model`` of several runs, simulated together (``sim.model.run_batch``); outcomes in run order.
 
     Runs that share a horizon are one batch; each run's outcomes are exactly those of
-    ``talent_model`` with its params, scenario and seed.
+    ``talent_model`` with its params, scenario and seed. A city's runs are not batched with
+    each other (each already simulates its programmes in one set of arrays): they run one by one.
     """
     from sim.model import run_batch, shape_key
 
-    resolved = [with_overrides(sc, p, "sweep point") for p, sc in zip(params, scenarios, strict=True)]
+    outcomes: list[dict[str, float]] = [{} for _ in scenarios]
+    resolved: dict[int, Scenario] = {}
+    for i, (p, sc) in enumerate(zip(params, scenarios, strict=True)):
+        if isinstance(sc, CitySource):  # a city is a batch of its own programmes already: one at a time
+            outcomes[i] = talent_model(p, sc, seeds[i])
+        else:
+            resolved[i] = with_overrides(sc, p, "sweep point")
     by_shape: dict[int, list[int]] = {}
-    for i, sc in enumerate(resolved):
+    for i, sc in resolved.items():
         by_shape.setdefault(shape_key(sc), []).append(i)
-    outcomes: list[dict[str, float]] = [{} for _ in resolved]
     for members in by_shape.values():
         results = run_batch([resolved[i] for i in members], [seeds[i] for i in members], students=False)
         for i, result in zip(members, results, strict=True):

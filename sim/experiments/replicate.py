@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pandas as pd
@@ -15,11 +15,32 @@ from sim.experiments.seeds import run_seed
 from sim.experiments.stats import mean_ci
 from sim.experiments.tables import records_table
 from sim.scenario import Scenario, resolve_scenario
+from sim.scenario.city_loading import CitySource, is_city_file
 
 if TYPE_CHECKING:
     from sim.results import RunResult
 
-ScenarioLike = Scenario | str | os.PathLike[str]
+ScenarioLike = Scenario | CitySource | str | os.PathLike[str]
+"""What an experiment takes as a scenario: a Scenario, a city (``CitySource``), or a scenario or city file's path."""
+
+
+def resolve_base(given: ScenarioLike | None, overrides: Mapping[str, Any] | None = None) -> Scenario | CitySource:
+    """A scenario with ``overrides`` applied, or a city: a city file's path (or a ``CitySource``) with them.
+
+    Raises:
+        sim.scenario.ScenarioError: the file or an override is refused.
+    """
+    if isinstance(given, CitySource):
+        return CitySource.read(given.path, {**given.overrides, **overrides}) if overrides else given
+    if isinstance(given, str | os.PathLike) and is_city_file(given):
+        return CitySource.read(given, overrides)
+    return resolve_scenario(given, overrides)
+
+
+def base_scenarios(bases: Sequence[Scenario | CitySource]) -> list[Scenario]:
+    """Every scenario the bases run: a scenario itself, a city's programmes' (what horizon warnings read)."""
+    return [scenario for base in bases for scenario in
+            ([p.scenario for p in base.plan.programmes] if isinstance(base, CitySource) else [base])]
 
 
 def replication_tasks(reps: int, master_seed: int, scenario_index: int = 0, point: int = 0,
@@ -41,7 +62,8 @@ def replicate(scenario: ScenarioLike, reps: int, master_seed: int, *, backend: B
     comparison with the same master seed share their runs' luck.
 
     Args:
-        scenario: A scenario, or the path of a scenario file.
+        scenario: A scenario, or the path of a scenario file; or a city (its file's path,
+            or a ``CitySource``): its outcomes are ``CityResult.outcomes()``.
         reps: Number of replications.
         master_seed: The recorded master seed (non-negative integer).
         backend: Where the runs execute (default: serially in this process).
@@ -54,7 +76,7 @@ def replicate(scenario: ScenarioLike, reps: int, master_seed: int, *, backend: B
         One row per replication: ``rep``, ``seed``, every outcome, ``error`` (empty
         unless the run failed).
     """
-    resolved = resolve_scenario(scenario, overrides)
+    resolved = resolve_base(scenario, overrides)
     records = execute(replication_tasks(reps, master_seed), Evaluator(model, (resolved,)), backend,
                       progress=progress, quiet=quiet)
     return records_table(records).drop(columns="point")
@@ -117,6 +139,8 @@ def run_replications(scenario: ScenarioLike, reps: int, master_seed: int, *, bac
 
     if reps < 1:
         raise ValueError(f"reps must be at least 1, got {reps}")
+    if isinstance(scenario, CitySource) or (isinstance(scenario, str | os.PathLike) and is_city_file(scenario)):
+        raise ValueError("run_replications runs a scenario; a city's replications: sim.replicate or sim.compare")
     resolved = resolve_scenario(scenario, overrides)
     if reps == 1:
         result = run_one(resolved, seed=master_seed, events=events, max_memory_bytes=max_memory_bytes)

@@ -18,7 +18,7 @@ import pandas as pd
 
 from sim.experiments.backends import Backend
 from sim.experiments.design import Design, expand
-from sim.experiments.manifest import model_source_hash, software_versions
+from sim.experiments.manifest import base_hash, base_to_dict, model_source_hash, software_versions
 from sim.experiments.models import ModelFn, talent_model
 from sim.experiments.runner import Evaluator, RunTask, execute, model_name
 from sim.experiments.seeds import run_seed
@@ -27,7 +27,8 @@ from sim.experiments.spec import SweepFileError, SweepSpec, base_path, check_spe
 from sim.experiments.store import RunRecord, RunStore
 from sim.experiments.tables import outcome_names, records_table
 from sim.results import scenarios_horizon_warnings
-from sim.scenario import Scenario, ScenarioError, load_scenario, scenario_hash, scenario_to_dict, with_overrides
+from sim.scenario import Scenario, ScenarioError, load_scenario, with_overrides
+from sim.scenario.city_loading import CitySource, is_city_file
 from sim.scenario.params import param_index
 
 MAX_VALUES_CHECKED = 20
@@ -83,8 +84,8 @@ def resolve_spec(sweep_def: SweepSpec | Mapping[str, Any] | str | os.PathLike[st
     return load_spec(sweep_def), str(sweep_def)
 
 
-def check_point_values(design: Design, base: Scenario, file: str) -> None:
-    """Check up front that the design's values are allowed in the scenario (lowest, highest, each level).
+def check_point_values(design: Design, base: Scenario | CitySource, file: str) -> None:
+    """Check up front that the design's values are allowed in the scenario or city (lowest, highest, each level).
 
     Raises:
         SweepFileError: A value the scenario refuses, naming the parameter.
@@ -95,7 +96,10 @@ def check_point_values(design: Design, base: Scenario, file: str) -> None:
             values = [min(values), max(values)]
         for value in values:
             try:
-                with_overrides(base, {name: value}, "sweep point")
+                if isinstance(base, CitySource):
+                    base.load({name: value})
+                else:
+                    with_overrides(base, {name: value}, "sweep point")
             except ScenarioError as exc:
                 raise SweepFileError.from_template("sweep.value_refused", file, f"parameters[{name}]",
                                                    value=value, problem=exc.problem) from None
@@ -113,7 +117,8 @@ class SweepPlan:
 
     spec: SweepSpec
     file: str
-    base: Scenario
+    base: Scenario | CitySource
+    """The base scenario, or the base city (a sweep whose ``base`` is a city file)."""
     base_file: Path | None
     design: Design
 
@@ -128,10 +133,16 @@ def plan_sweep(sweep_def: SweepSpec | Mapping[str, Any] | str | os.PathLike[str]
         sim.scenario.ScenarioError: The sweep file, the base scenario or an override is invalid.
     """
     spec, file = resolve_spec(sweep_def)
-    types = parameter_types(model)
-    check_spec(spec, file, types)
     base_file = base_path(spec, file if file != "<sweep>" else None)
-    base = load_scenario(base_file, overrides)
+    base: Scenario | CitySource
+    if base_file is not None and is_city_file(base_file):  # a city: its keys, its programmes' and every scenario key
+        base = CitySource.read(base_file, overrides)
+        types = base.parameter_types() if model is talent_model else None
+        check_spec(spec, file, types)
+    else:
+        types = parameter_types(model)
+        check_spec(spec, file, types)
+        base = load_scenario(base_file, overrides)
     design = expand(spec, types)
     if types is not None:
         check_point_values(design, base, file)
@@ -148,6 +159,8 @@ def horizon_scenarios(plan: SweepPlan) -> list[Scenario]:
     What ``sim.results.horizon_warnings`` is asked about for a sweep: a design that varies
     the horizon, the cohorts or the calendar can cut some points short and not others.
     """
+    if isinstance(plan.base, CitySource):  # a city's programmes share one horizon (the city file's check)
+        return [programme.scenario for programme in plan.base.plan.programmes]
     varied = [name for name in plan.design.names if name in HORIZON_KEYS or name.startswith("calendar.")]
     if not varied:
         return [plan.base]
@@ -165,6 +178,9 @@ def sweep(sweep_def: SweepSpec | Mapping[str, Any] | str | os.PathLike[str], *,
     Args:
         sweep_def: A sweep file path, or a sweep definition (a dict as in a file, or a
             :class:`SweepSpec`; its ``base`` is then relative to the working directory).
+            A ``base`` that is a city file sweeps the city: its parameters are city keys,
+            ``programmes.NAME.KEY`` or scenario keys (every programme's), its outcomes the
+            city's row and each school's and programme's (``CityResult.outcomes``).
         out: An experiment folder: runs are stored as they finish, a rerun with the
             same folder resumes, ``results.parquet``, ``sensitivity.csv`` (sobol, morris)
             and ``manifest.json`` are written at the end. None: nothing is written.
@@ -192,7 +208,7 @@ def sweep(sweep_def: SweepSpec | Mapping[str, Any] | str | os.PathLike[str], *,
         records = execute(tasks, evaluator, backend, progress=progress, quiet=quiet)
         results = records_table(records, design.names)
         return SweepResult(spec, design, results, _sensitivity(spec, design, results, records, file))
-    definition = {"base_scenario_hash": scenario_hash(base), "design": spec.design,
+    definition = {"base_scenario_hash": base_hash(base), "design": spec.design,
                   "parameters": {k: v.model_dump() for k, v in spec.parameters.items()}, "seed": spec.seed,
                   "model": model_name(model), "model_source_hash": model_source_hash()}
     if spec.design == "morris":
@@ -211,7 +227,7 @@ def sweep(sweep_def: SweepSpec | Mapping[str, Any] | str | os.PathLike[str], *,
         store.write_json("manifest.json", {
             "kind": "sweep", "sweep_file": file, "sweep": spec.model_dump(),
             "base_file": str(base_file) if base_file else None,
-            "base_scenario_hash": scenario_hash(base), "base_scenario": scenario_to_dict(base),
+            "base_scenario_hash": base_hash(base), "base_scenario": base_to_dict(base),
             "overrides": dict(overrides or {}), "model": model_name(model), "points": len(design),
             "runs": len(records), "failed": sum(record.failed for record in records),
             "warnings": scenarios_horizon_warnings(horizon_scenarios(plan)) if model is talent_model else [],

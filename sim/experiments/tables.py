@@ -31,4 +31,4 @@ def records_table(records: Sequence[RunRecord], parameters: Sequence[str] = ()) 
     table = pd.DataFrame(rows, columns=["point", "rep", "seed", *parameters, *outcomes, "error"])
     table = table.astype({"point": "int64", "rep": "int64", "seed": "int64",
                           **{name: "float64" for name in outcomes}})
-    return table.astype({"error": "string"})
+    return table.astype({"error": "string"}).copy()  # one block per dtype: a city's runs have ~1,300 columns

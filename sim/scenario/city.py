@@ -459,7 +459,7 @@ def city_table_markdown() -> str:
     """
     rows = ["| key | unit | default | meaning | source |", "|---|---|---|---|---|"]
     for key, required in city_keys().items():
-        field = _field_of(key)
+        field = city_field(key)
         extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
         default = "required" if required else f"`{_shown_default(field.get_default(call_default_factory=True))}`"
         source = CITY_SOURCES.get(key) or "required"
@@ -475,7 +475,7 @@ def _shown_default(value: Any) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
 
-def _field_of(key: str) -> Any:
+def city_field(key: str) -> Any:
     """The schema field of a dotted city key (``programmes[].name``)."""
     model: type[StrictModel] | None = City
     field = None
@@ -499,5 +499,5 @@ def _item_model(annotation: Any) -> type[StrictModel] | None:
 
 __all__ = ["CITY_SOURCES", "TABLE_BEGIN", "TABLE_END", "BureauSpec", "City", "CityPlan", "CompetitionSpec",
            "EnterpriseGroup",
-           "ProgrammePlan", "ProgrammeSpec", "Sector", "city_keys", "city_of_one", "city_table_markdown",
+           "ProgrammePlan", "ProgrammeSpec", "Sector", "city_field", "city_keys", "city_of_one", "city_table_markdown",
            "cohort_sizes"]

@@ -22,7 +22,9 @@ addressed by its name (a sector entry by its sector): ``bureau.training_bases.no
 capacity_hours_per_week=30000``, ``enterprises.equipment_manufacturing.count=150``. Under
 ``programmes.NAME.``, a key of the city's programme entry (``school``, ``scenario``,
 ``sectors``, ``cohort_sizes_from_year``) sets that entry, and any other key is a key of
-the programme's scenario: ``programmes.mechatronics.intake.cohort_size=900``.
+the programme's scenario: ``programmes.mechatronics.intake.cohort_size=900``. A scenario key
+that is not a city key sets every programme's scenario (``attrition.termination_rate_per_year=0.1``:
+what a calibration or sweep of a city varies), and a programme's own key wins over it.
 
 This module uses the scenario reader's own helpers (``_read_layers``, ``_merge``...): a
 city file is read by the same rules, not by a copy of them.
@@ -30,11 +32,15 @@ city file is read by the same rules, not by a copy of them.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import hashlib
+import json
 import math
 import os
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +55,8 @@ from sim.scenario.city import (
     ProgrammePlan,
     ProgrammeSpec,
     Sector,
+    city_field,
+    city_keys,
     city_of_one,
     cohort_sizes,
 )
@@ -61,6 +69,7 @@ from sim.scenario.loading import (
     _read_layers,
     load_scenario,
     parameter_key_template,
+    scenario_to_dict,
     with_overrides,
 )
 from sim.scenario.memory import (
@@ -69,8 +78,11 @@ from sim.scenario.memory import (
     BYTES_PER_MENTOR,
     BYTES_PER_STUDENT,
     GIB,
+    check_memory,
     default_memory_limit_bytes,
+    estimate_run_bytes,
 )
+from sim.scenario.params import param_index, type_name
 from sim.scenario.schema import Scenario, StrictModel
 from sim.scenario.sectors import major_group
 
@@ -87,6 +99,16 @@ KEYED_LISTS: dict[str, str] = {
 """Lists of a city file whose items a dotted key addresses by name: the list's key -> the item's naming key."""
 
 _PROGRAMME_KEYS = frozenset(ProgrammeSpec.model_fields)
+
+_CITY_KEYS = frozenset(city_keys())
+"""The city file's own keys: an override of one of these is the city's, even where a scenario has the same key."""
+
+
+def _scenario_keys() -> frozenset[str]:
+    """The keys a programme scenario may be overridden with (one that is not a city key sets every programme)."""
+    return frozenset(key for key, info in param_index().items() if info.settable)
+
+
 _SET_ITEM = re.compile(r"\s*([^=\s][^=]*?)\s*=(.*)", re.DOTALL)
 
 
@@ -156,9 +178,13 @@ def load_city(path: str | os.PathLike[str], overrides: Mapping[str, Any] | None 
         data.pop("question_zh", None)
     origins = {key: origin for key, origin in origins.items() if origin != ("scenario.set_in_file", source)}
     programme_overrides: dict[str, dict[str, Any]] = {}
+    every_programme: dict[str, Any] = {}  # scenario keys set for every programme (a programme's own key wins)
     for key, value in (overrides or {}).items():
         key = str(key).strip()
         parts = key.split(".")
+        if key not in _CITY_KEYS and key in _scenario_keys():
+            every_programme[key] = value
+            continue
         if parts[0] == "programmes" and len(parts) > 2 and parts[2] not in _PROGRAMME_KEYS:
             name, scenario_key = parts[1], ".".join(parts[2:])
             _find_item(data, "programmes", name, overrides_source, key)
@@ -172,6 +198,9 @@ def load_city(path: str | os.PathLike[str], overrides: Mapping[str, Any] | None 
         origins[located_key] = ("scenario.set_by_overrides", overrides_source)
     city = _validate(data, source, origins)
     _check_names(city, source)
+    if every_programme:
+        programme_overrides = {spec.name: {**every_programme, **programme_overrides.get(spec.name, {})}
+                               for spec in city.programmes}
     return _resolve(city, source, programme_overrides, overrides_source)
 
 
@@ -188,6 +217,111 @@ def load_as_city(path: str | os.PathLike[str], overrides: Mapping[str, Any] | No
     if is_city_file(path):
         return load_city(path, overrides, overrides_source=overrides_source)
     return city_of_one(load_scenario(path, overrides, overrides_source=overrides_source), source=str(path))
+
+
+@dataclass(frozen=True)
+class CitySource:
+    """A city file and its overrides, as an experiment carries a city to its runs (small and picklable).
+
+    A sweep point's or a calibration proposal's values are further overrides
+    (:meth:`load`): city keys, ``programmes.NAME.KEY``, or a scenario key for every
+    programme. ``plan`` is the city as the experiment's checks read it (its values are
+    what every run starts from).
+    """
+
+    path: str
+    overrides: Mapping[str, Any]
+    plan: CityPlan
+
+    @classmethod
+    def read(cls, path: str | os.PathLike[str], overrides: Mapping[str, Any] | None = None,
+             overrides_source: str = "--set") -> CitySource:
+        """Read and check the city file with its overrides.
+
+        Raises:
+            ScenarioError: the file or an override is refused.
+        """
+        given = dict(overrides or {})
+        return cls(str(path), given, load_city(path, given, overrides_source=overrides_source))
+
+    @property
+    def name(self) -> str:
+        """The city's name."""
+        return self.plan.name
+
+    def parameter_types(self) -> dict[str, str]:
+        """The keys a sweep or calibration of this city may vary, and their types (``int``, ``float``, ...).
+
+        Every scenario key (for every programme), every programme's own (``programmes.NAME.KEY``)
+        and the city's single-valued keys, an entry of a named list by its name
+        (``enterprises.equipment_manufacturing.count``).
+        """
+        scenario_types = {key: info.type for key, info in param_index().items() if info.settable}
+        types = dict(scenario_types)
+        for programme in self.plan.programmes:
+            types.update({f"programmes.{programme.name}.{key}": kind for key, kind in scenario_types.items()})
+        entries = {"enterprises": [self.plan.sectors[group.sector].id for group in self.plan.enterprises or ()],
+                   "labour_demand": [self.plan.sectors[sector].id for sector in self.plan.vacancies_per_year],
+                   "bureau.training_bases": [base.name for base in self.plan.bureau.training_bases],
+                   "schools": [school.name for school in self.plan.schools], "programmes": []}
+        for key in city_keys():
+            kind = type_name(city_field(key).annotation)
+            head, _, tail = key.partition("[].")
+            if not tail:
+                types[key] = kind
+            else:
+                types.update({f"{head}.{name}.{tail}": kind for name in entries[head]})
+        return types
+
+    def load(self, values: Mapping[str, Any] | None = None, source: str = "sweep point") -> CityPlan:
+        """The city with ``values`` set over its own overrides (the plan itself when there are none).
+
+        Raises:
+            ScenarioError: a value is refused.
+        """
+        if not values:
+            return self.plan
+        return load_city(self.path, {**self.overrides, **values}, overrides_source=source)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What travels to a worker: the file and its overrides (the worker reads the plan again)."""
+        return {"path": self.path, "overrides": dict(self.overrides)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        object.__setattr__(self, "path", state["path"])
+        object.__setattr__(self, "overrides", state["overrides"])
+        object.__setattr__(self, "plan", load_city(state["path"], state["overrides"], overrides_source="--set"))
+
+
+def city_to_dict(city: CityPlan) -> dict[str, Any]:
+    """The resolved city as plain JSON-ready data: its keys and every programme's resolved scenario.
+
+    Where the files are (the city file, the programmes' scenario files) is left out: the same city read from
+    another folder is the same city.
+    """
+    def plain(value: Any) -> Any:
+        if isinstance(value, Scenario):
+            return scenario_to_dict(value)
+        if isinstance(value, pydantic.BaseModel):
+            return value.model_dump(mode="json")
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        if isinstance(value, Mapping):
+            return {str(key): plain(item) for key, item in value.items()}
+        if isinstance(value, list | tuple):
+            return [plain(item) for item in value]
+        return value
+    data = {key: item for key, item in plain(city).items() if key != "source"}
+    for programme in data["programmes"]:  # where the files are is not what the city is
+        del programme["file"]
+    return data
+
+
+def city_hash(city: CityPlan) -> str:
+    """SHA-256 hex digest of the resolved city (``scenario_hash``'s rule: canonical JSON), the same in every process."""
+    encoded = json.dumps(city_to_dict(city), sort_keys=True, separators=(",", ":"), ensure_ascii=True,
+                         allow_nan=False)
+    return hashlib.sha256(encoded.encode("ascii")).hexdigest()
 
 
 def estimate_city_bytes(city: CityPlan) -> int:
@@ -232,6 +366,48 @@ def check_city_memory(city: CityPlan, limit_bytes: int | None = None, source: st
             source or city.source, "programmes", students=city.n_students, n_programmes=len(city.programmes),
             estimate=estimate / GIB, limit=limit / GIB)
     return estimate
+
+
+def city_file_with(path: str | os.PathLike[str], values: Mapping[str, Any], scenario_files: Mapping[str, str],
+                   folder: Path) -> dict[str, Any]:
+    """A city file's data for a new file in ``folder``: its ``extends`` chain merged, ``values`` set, scenarios swapped.
+
+    What a calibration's fitted city is (``DIR/fitted/NAME.yaml``): ``values`` are city keys
+    (``competition.log_odds_per_doubling_of_competitors``), ``scenario_files`` each
+    programme's new scenario file (by programme name), and every programme's scenario path
+    is written relative to ``folder``. The lists are whole in it, as a city file's child
+    would have to give them.
+
+    Raises:
+        ScenarioError: the file or a value is refused.
+    """
+    file = Path(path)
+    data: dict[str, Any] = {}
+    for layer_file, layer in _read_layers(file, ()):
+        _resolve_scenario_paths(layer, layer_file.parent)
+        data = _merge(data, layer)
+    for key, value in values.items():
+        _set_city_key(data, key.split("."), value, str(file), key, file.parent)
+    for item in data.get("programmes", []):
+        item["scenario"] = scenario_files.get(item["name"], item["scenario"])
+        item["scenario"] = os.path.relpath(Path(item["scenario"]).resolve(), folder.resolve())
+    return data
+
+
+def estimate_base_bytes(base: Scenario | CitySource) -> int:
+    """The peak memory of one run of an experiment's base: a scenario's (``estimate_run_bytes``) or a city's."""
+    return estimate_city_bytes(base.plan) if isinstance(base, CitySource) else estimate_run_bytes(base)
+
+
+def check_base_memory(base: Scenario | CitySource, limit_bytes: int | None = None, source: str | None = None) -> int:
+    """Refuse an experiment's base whose run would not fit in memory (``check_memory``, ``check_city_memory``).
+
+    Raises:
+        ScenarioError: the estimate exceeds the limit.
+    """
+    if isinstance(base, CitySource):
+        return check_city_memory(base.plan, limit_bytes, source or base.path)
+    return check_memory(base, limit_bytes, source or base.name)
 
 
 # ---------------------------------------------------------------------------- reading and overrides
@@ -505,5 +681,6 @@ def _load_programme(spec: ProgrammeSpec, source: str, overrides: Mapping[str, An
         raise ScenarioError(err.file, err.key, err.problem, keys=err.keys, message=message) from None
 
 
-__all__ = ["CITY_MARKER_KEY", "KEYED_LISTS", "check_city_memory", "estimate_city_bytes", "is_city_file",
-           "load_as_city", "load_city", "parse_city_set_options"]
+__all__ = ["CITY_MARKER_KEY", "KEYED_LISTS", "CitySource", "check_base_memory", "check_city_memory", "city_file_with",
+           "city_hash", "city_to_dict", "estimate_base_bytes", "estimate_city_bytes", "is_city_file", "load_as_city",
+           "load_city", "parse_city_set_options"]

@@ -223,7 +223,7 @@ def _param_info(key: str, field: FieldInfo) -> ParamInfo:
         unit=str(extra.get("unit", "")),
         label=field.title or "",
         description=field.description or "",
-        type=_type_name(field.annotation),
+        type=type_name(field.annotation),
         allowed=_allowed_text(field),
     )
 
@@ -240,15 +240,16 @@ def _list_item_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _type_name(annotation: Any) -> str:
+def type_name(annotation: Any) -> str:
+    """The type of a schema field's annotation as ``params`` lists it (``int``, ``list[float]``, ``choice``)."""
     origin = typing.get_origin(annotation)
     if origin is Literal:
         return "choice"
     if origin is list:
         (item,) = typing.get_args(annotation)
-        return f"list[{_type_name(item)}]"
+        return f"list[{type_name(item)}]"
     if origin in (typing.Union, types.UnionType):
-        return " | ".join(_type_name(arg) for arg in typing.get_args(annotation))
+        return " | ".join(type_name(arg) for arg in typing.get_args(annotation))
     if _is_model(annotation):
         return annotation.__name__.lower()
     names = {bool: "bool", int: "int", float: "float", str: "text", type(None): "null"}
