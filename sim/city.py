@@ -275,14 +275,17 @@ def build_pool(plan: CityPlan, seed: int, mechanisms: tuple[Mechanism, ...] = ME
               for group in plan.enterprises]
     firms = create_city_enterprises(scenario, streams, groups)
     # each sector's mentors from the sector's own streams, as its firms: more firms elsewhere change none of them
-    parts, first = [], 0
+    parts, first, firm_blocks, mentor_blocks, first_mentor = [], 0, [], [], 0
     for _index, sector_id, count, _median, _log_sd in groups:
         part = select_enterprise_mentors(scenario, streams, firms["capacity"][first:first + count],
                                          firms["post_staff"][first:first + count],
                                          purpose=f"enterprise_mentors.{sector_id}.selection")
         part["enterprise"] = part["enterprise"] + np.int32(first)
         parts.append(part)
+        firm_blocks.append((sector_id, first, count))
+        mentor_blocks.append((sector_id, first_mentor, len(part["effort"])))
         first += count
+        first_mentor += len(part["effort"])
     mentors = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]} if parts else \
         select_enterprise_mentors(scenario, streams, firms["capacity"], firms["post_staff"])
     no_school_mentors = {name: np.zeros(0) for name in ("teaching_years", "teaching_quality", "practical_skill",
@@ -305,6 +308,8 @@ def build_pool(plan: CityPlan, seed: int, mechanisms: tuple[Mechanism, ...] = ME
         pool_shared=True,
     )
     pool.n_sectors = len(plan.sectors)
+    if parts:  # the pool's weekly luck by sector, as its set-up draws: firm j of a sector draws element j
+        pool.draw_blocks = {"enterprises": tuple(firm_blocks), "enterprise_mentors": tuple(mentor_blocks)}
     in_sector = np.bincount(pool.enterprises.sector, minlength=len(plan.sectors))[pool.enterprises.sector]
     competition = plan.competition
     pool.competition_log_odds = competition.log_odds_per_doubling_of_competitors * \

@@ -28,7 +28,7 @@ ARRAY_PARTS = ("students", "school_mentors", "enterprise_mentors", "enterprises"
 RECORD_PARTS = ("counters", "curriculum", "this_week")
 WHOLE_PARTS = ("ledger", "pending_dropouts", "pending_terminations", "placement_rounds")
 SERVICES = ("scenario", "calendar", "streams", "events", "week", "cohort_starts", "n_sectors", "pool_shared",
-            "sector_demand", "bureau", "competition_log_odds")
+            "sector_demand", "bureau", "competition_log_odds", "draw_blocks")
 STRUCTURAL = ("n",)
 """Sizes of a population: structure, not state."""
 

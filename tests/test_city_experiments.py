@@ -217,3 +217,4 @@ def test_a_city_plan_with_overrides_is_refused_in_one_sentence(tmp_path: Path) -
         TalentModel(plan, seed=1, **{FIRMS_KEY: 3})
     with pytest.raises(ScenarioError, match="no_such_programme"):
         sim.run_one(str(tmp_path / "city.yaml"), 1, **{"programmes.no_such_programme.intake.cohort_size": 3})
+

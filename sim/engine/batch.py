@@ -237,12 +237,14 @@ class Batch:
                 population: Population = "students") -> np.ndarray:
         """Uniform [0, 1) draws of ``stream`` in ``week``, element ``i`` agent ``i``'s, from its run's stream.
 
-        As ``normal``; ``upto`` None draws for every agent of ``population``.
+        As ``normal``; ``upto`` None draws for every agent of ``population``. A city's pool
+        draws for all its agents, each sector's from its own streams (``World.agent_uniform``).
         """
-        if self.n_runs == 1 or population in self.groups.shared:  # one run's, or the pool world's streams
+        if self.pool is not None and population in self.groups.shared:  # the pool world's, sector by sector
+            return self.pool.agent_uniform(stream, week, population)
+        if self.n_runs == 1:  # one run's streams
             n = int(self.groups.sizes(population)[0]) if upto is None else (int(upto[-1]) + 1 if len(upto) else 0)
-            owner = self.worlds[0] if self.pool is None else self.pool
-            return owner.streams.uniform(stream, week, n)
+            return self.worlds[0].streams.uniform(stream, week, n)
         needed = self.groups.sizes(population) if upto is None else self._needed(population, (upto,))
         return self._draws("uniform", stream, week, needed, population)
 

@@ -43,6 +43,20 @@ _STATE_MASK = (1 << 128) - 1
 """PCG64's state is 128 bits: an advance of ``d`` steps is one of ``d`` modulo 2**128 (its period)."""
 
 
+BLOCK_SEPARATOR = "\x00"
+"""Between a stream's name and a block's key in ``of_block``: no declared name contains it."""
+
+
+def of_block(name: str, block: str | None) -> str:
+    """The stream ``name`` of one block of agents (a city pool's sector, ``block``): its own luck, keyed by both.
+
+    Why: a city's firms draw their weekly luck by sector, element ``j`` of a sector's stream
+    firm ``j`` of the sector, so firms added in one sector move no other sector's draws.
+    ``block`` None is the stream itself.
+    """
+    return name if block is None else f"{name}{BLOCK_SEPARATOR}{block}"
+
+
 def stream_key(name: str) -> int:
     """A stable integer for a stream name (identical in every process)."""
     return zlib.crc32(name.encode("utf-8"))
@@ -74,8 +88,10 @@ class RandomStreams:
                                           np.random.Generator]:
         found = self._streams.get(name)
         if found is None:
-            self._check_declared(name)
-            seq = np.random.SeedSequence(self.root.entropy, spawn_key=(*self.root.spawn_key, stream_key(name)))
+            declared, _, block = name.partition(BLOCK_SEPARATOR)
+            self._check_declared(declared)
+            keys = (stream_key(declared),) if not block else (stream_key(declared), stream_key(block))
+            seq = np.random.SeedSequence(self.root.entropy, spawn_key=(*self.root.spawn_key, *keys))
             bitgen = np.random.PCG64(seq)
             found = (seq, bitgen.state, bitgen, np.random.Generator(bitgen))  # the getter returns a fresh copy
             self._streams[name] = found

@@ -18,7 +18,7 @@ from sim.engine.calendar import ProgrammeCalendar
 from sim.engine.events import EventLog
 from sim.engine.ledger import ByUse, Ledger
 from sim.engine.population import EnterpriseMentors, Enterprises, SchoolMentors, Students
-from sim.engine.streams import RandomStreams
+from sim.engine.streams import RandomStreams, of_block
 from sim.scenario.city import BureauSpec
 from sim.scenario.schema import WEEKS_PER_YEAR, Scenario
 
@@ -222,10 +222,33 @@ class World:
     n_sectors: int = field(init=False)
     """Sectors that students' and firms' ``sector`` index: the programme's own (``intake.n_sectors``), or in a city
     the city's (``sim.city`` maps a programme's sectors onto them)."""
+    draw_blocks: dict[str, tuple[tuple[str, int, int], ...]] = field(default_factory=dict)
+    """Populations whose random draws are made block by block, each block ``(key, first, count)`` from its own
+    streams (``sim.engine.streams.of_block``): a city pool's firms and mentors by sector; none elsewhere."""
 
     def __post_init__(self) -> None:
         self.cohort_starts = np.concatenate(([0], np.cumsum(self.scenario.intake.sizes(), dtype=np.int64)))
         self.n_sectors = self.scenario.intake.n_sectors
+
+    def blocks_of(self, population: str) -> tuple[tuple[str | None, slice], ...]:
+        """The blocks of ``population`` that draw from streams of their own: a city pool's sectors, else one, all."""
+        blocks = self.draw_blocks.get(population)
+        if blocks is None:
+            return ((None, slice(0, getattr(self, population).n)),)
+        return tuple((key, slice(first, first + count)) for key, first, count in blocks)
+
+    def agent_uniform(self, name: str, week: int, population: str) -> np.ndarray:
+        """A uniform draw of stream ``name`` in ``week`` for every agent of ``population``, element ``i`` agent ``i``'s.
+
+        Block by block where ``draw_blocks`` says so (a city's pool: by sector), else the stream's first draws.
+        """
+        if population not in self.draw_blocks:
+            return self.streams.uniform(name, week, getattr(self, population).n)
+        blocks = self.blocks_of(population)
+        out = np.empty(blocks[-1][1].stop if blocks else 0)
+        for key, part in blocks:
+            self.streams.fill("uniform", of_block(name, key), week, out[part])
+        return out
 
     def programme_week(self) -> np.ndarray:
         """Weeks since enrolment of every student (negative before enrolment)."""

@@ -67,7 +67,8 @@ def train_mentors(world: World, enterprise_mentors: bool = True) -> None:
     if not enterprise_mentors:
         return
     em = world.enterprise_mentors
-    trained = em.active(world.week) & (world.streams.uniform("mentor_development.pedagogy", world.week, em.n)
+    trained = em.active(world.week) & (world.agent_uniform("mentor_development.pedagogy", world.week,
+                                                           "enterprise_mentors")
                                        < p.enterprise_mentor_training_share_per_year)
     em.pedagogical_skill[trained] += p.pedagogy_gain * (1.0 - em.pedagogical_skill[trained])
 

@@ -60,6 +60,7 @@ from sim.engine.calendar import ProgrammeCalendar
 from sim.engine.declarations import StateField, Unit, mean_of, rate
 from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import ENTERPRISE, SCHOOL
+from sim.engine.streams import of_block
 from sim.engine.world import World
 from sim.mechanisms import tax_credit
 from sim.mechanisms.contact import alignment, contact_target
@@ -73,7 +74,7 @@ from sim.scenario.schema import WEEKS_PER_YEAR
 def draw_review_weeks(world: World) -> None:
     """Each firm's week of the year for its yearly review, uniform over the year (set-up draws)."""
     ent = world.enterprises
-    u = world.streams.uniform("participation.review_week", -1, ent.n)
+    u = world.agent_uniform("participation.review_week", -1, "enterprises")
     ent.review_week[:] = np.minimum((u * WEEKS_PER_YEAR).astype(np.int16), WEEKS_PER_YEAR - 1)
 
 
@@ -288,9 +289,10 @@ def review_participation(batch: Batch) -> None:
     year_start = ProgrammeCalendar.is_year_start(week)
     if year_start:
         for world in owners:
-            rng = world.streams.generator("labour_market.vacancies", week)
-            world.enterprises.vacancies[:] = rng.poisson(world.scenario.enterprises.vacancy_rate_per_year
-                                                         * world.enterprises.post_staff)
+            rate = world.scenario.enterprises.vacancy_rate_per_year
+            for key, block in world.blocks_of("enterprises"):  # a city's pool: each sector from its own stream
+                rng = world.streams.generator(of_block("labour_market.vacancies", key), week)
+                world.enterprises.vacancies[block] = rng.poisson(rate * world.enterprises.post_staff[block])
     if week > 0:
         reviewing = np.flatnonzero(ent.review_week == week % WEEKS_PER_YEAR)
         if len(reviewing):
