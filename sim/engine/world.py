@@ -242,12 +242,20 @@ class World:
 
         Block by block where ``draw_blocks`` says so (a city's pool: by sector), else the stream's first draws.
         """
+        return self._agent_draws("uniform", name, week, population)
+
+    def agent_normal(self, name: str, week: int, population: str) -> np.ndarray:
+        """A standard normal draw of ``name`` in ``week`` for every agent of ``population`` (as ``agent_uniform``)."""
+        return self._agent_draws("normal", name, week, population)
+
+    def _agent_draws(self, kind: str, name: str, week: int, population: str) -> np.ndarray:
         if population not in self.draw_blocks:
-            return self.streams.uniform(name, week, getattr(self, population).n)
+            n = getattr(self, population).n
+            return self.streams.normal(name, week, n) if kind == "normal" else self.streams.uniform(name, week, n)
         blocks = self.blocks_of(population)
         out = np.empty(blocks[-1][1].stop if blocks else 0)
         for key, part in blocks:
-            self.streams.fill("uniform", of_block(name, key), week, out[part])
+            self.streams.fill(kind, of_block(name, key), week, out[part])
         return out
 
     def programme_week(self) -> np.ndarray:
