@@ -596,6 +596,9 @@ TEMPLATES: dict[str, str] = {
         "{prog} run: city {city}, {programmes} programmes together, {reps} replication(s) from seed {seed}, "
         "in {seconds:.1f} s. The city's outcomes (programmes' counts summed, rates over all their students "
         "together; the firms' are the pool's):"),
+    "cli.compare_cities_model": (
+        "compare: --model {model} runs a model function on scenarios, not city files: a city runs the talent "
+        "model (leave out --model, or compare programme scenarios)"),
     "cli.compare_cities_only": (
         "compare: city files can be compared only with city files, but these are programme scenarios: {files}; "
         "compare the cities, or run the programme as a city of one (a city file listing it alone)"),

@@ -7,6 +7,7 @@ experiment's numbers with a direct city run of the same overrides and seed, exac
 
 from __future__ import annotations
 
+import json
 import pickle
 import re
 import shutil
@@ -19,11 +20,14 @@ import pytest
 import yaml
 
 import sim
+from sim.calibration.posterior import posterior_draws
 from sim.calibration.spec import CalibrationFileError
 from sim.city import CityResult, city_outcome_names, run_city
 from sim.cli import main
+from sim.experiments.seeds import replication_seeds
 from sim.experiments.spec import SweepFileError
 from sim.model import EnterpriseAgent, SchoolMentorAgent, TalentModel
+from sim.model_version import MODEL_VERSION
 from sim.scenario import ScenarioError
 from sim.scenario.city_loading import CitySource, city_hash, load_city
 from tests.same_run import assert_same_run
@@ -218,3 +222,39 @@ def test_a_city_plan_with_overrides_is_refused_in_one_sentence(tmp_path: Path) -
     with pytest.raises(ScenarioError, match="no_such_programme"):
         sim.run_one(str(tmp_path / "city.yaml"), 1, **{"programmes.no_such_programme.intake.cohort_size": 3})
 
+
+
+def fake_posterior(folder: Path, key: str, values: list[float]) -> Path:
+    """A finished ABC-SMC folder as far as ``--posterior`` reads one: its manifest and weighted particles."""
+    folder.mkdir(parents=True)
+    (folder / "manifest.json").write_text(json.dumps({
+        "kind": "calibrate", "method": "abc-smc", "model_version": MODEL_VERSION,
+        "parameters": [{"key": key, "prior": "uniform", "bounds": [min(values), max(values)]}]}), encoding="utf-8")
+    pd.DataFrame({key: values, "weight": [1.0 / len(values)] * len(values)}).to_parquet(folder / "posterior.parquet")
+    return folder
+
+
+def test_cities_compared_over_posterior_draws_run_draw_k_in_every_programme(tmp_path: Path) -> None:
+    key = "attrition.termination_rate_per_year"
+    posterior = fake_posterior(tmp_path / "fit", key, [0.05, 0.3])
+    base, more = write_city(tmp_path / "base"), write_city(tmp_path / "more", firms=24)
+    out = tmp_path / "cmp"
+    assert main(["compare", str(base), str(more), "--reps", "2", "--posterior", str(posterior),
+                 "--out", str(out)]) == 0
+    assert (out / "posterior_differences.csv").is_file()
+    runs = pd.read_parquet(out / "runs.parquet")
+    draws = posterior_draws(posterior, 2, 1)
+    seeds = replication_seeds(1, 2)
+    for rep in range(2):
+        row = runs[(runs["city"] == "0:two_colleges") & (runs["rep"] == rep) & (runs["name"] == "b")].iloc[:1]
+        direct = run_city(load_city(base, dict(draws[rep])), seeds[rep], students=False)
+        assert row["placement_rate"].iloc[0] == direct.programmes["b"].summary["placement_rate"]
+    assert not runs.columns.str.contains(key, regex=False).any()  # the drawn parameter is not an outcome
+
+
+def test_a_model_function_is_refused_for_cities(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(write_city(tmp_path))
+    code = main(["compare", path, path, "--model", "tests.calibration_toys:normal_mean", "--out",
+                 str(tmp_path / "o")])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and len(err.splitlines()) == 1 and "--model" in err and not (tmp_path / "o").exists()

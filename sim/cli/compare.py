@@ -112,6 +112,12 @@ def _compare_cities(args: argparse.Namespace, cities: list[str]) -> int:
     if len(cities) != len(args.scenarios):
         raise UserError(text("cli.compare_cities_only", files=", ".join(p for p in args.scenarios
                                                                         if p not in cities)))
+    if args.model is not None:
+        raise UserError(text("cli.compare_cities_model", model=args.model))
+    if args.posterior is not None:  # a folder that cannot give draws is refused before any run
+        from sim.calibration.posterior import read_posterior
+
+        read_posterior(args.posterior)
     overrides = parse_city_set_options(getattr(args, "set", None) or [])
     from sim.experiments.backends import make_backend
 
@@ -119,11 +125,13 @@ def _compare_cities(args: argparse.Namespace, cities: list[str]) -> int:
     started = time.perf_counter()
     # each replication is one city (its programmes already batched together): --batch does not apply
     result = compare_cities(cities, args.reps, args.seed, overrides,
-                            make_backend(workers=args.workers, scheduler=getattr(args, "scheduler", None)))
+                            make_backend(workers=args.workers, scheduler=getattr(args, "scheduler", None)),
+                            posterior=args.posterior)
     wall = time.perf_counter() - started
     print(format_city_table(result))
     write_comparison(dest, result, {"city_files": cities, "reps": args.reps, "master_seed": args.seed,
-                                    "versions": software_versions(), "wall_seconds": wall})
+                                    "posterior": args.posterior, "versions": software_versions(),
+                                    "wall_seconds": wall})
     print(text("cli.compare_done", folder=dest), file=sys.stderr)
     return 0
 
@@ -138,6 +146,8 @@ def write_comparison(folder: Path, result: CityComparison, manifest: dict[str, A
         result.runs.to_parquet(target("runs.parquet"), index=False)
         result.comparison.to_csv(target("comparison.csv"), index=False)
         result.differences.to_csv(target("differences.csv"), index=False)
+        if result.posterior_differences is not None:
+            result.posterior_differences.to_csv(target("posterior_differences.csv"), index=False)
         target("manifest.json").write_text(json.dumps(json_ready(dict(manifest)), indent=2, ensure_ascii=False)
                                            + "\n", encoding="utf-8")
 

@@ -10,12 +10,14 @@ compared with it row by row, paired by replication.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
+from sim.city import city_outcome_names
 from sim.errors import UserError
 from sim.experiments.backends import Backend
 from sim.experiments.compare import compare
@@ -38,6 +40,9 @@ class CityComparison:
     runs: pd.DataFrame
     comparison: pd.DataFrame
     differences: pd.DataFrame
+    posterior_differences: pd.DataFrame | None = None
+    """With ``posterior``: quantiles of each paired difference over the posterior draws (``sim.compare``'s, by the
+    flat outcome names of ``CityResult.outcomes``); else None."""
 
 
 def city_rows(outcomes: Mapping[str, Any], city: CitySource) -> list[dict[str, Any]]:
@@ -62,12 +67,14 @@ def city_rows(outcomes: Mapping[str, Any], city: CitySource) -> list[dict[str, A
 
 
 def compare_cities(paths: Sequence[str], reps: int, master_seed: int,
-                   overrides: Mapping[str, Any] | None = None, backend: Backend | None = None) -> CityComparison:
+                   overrides: Mapping[str, Any] | None = None, backend: Backend | None = None,
+                   posterior: str | os.PathLike[str] | None = None) -> CityComparison:
     """Run every city file ``reps`` times with the same seeds; summarise and pair each with the first, row by row.
 
     The runs are ``sim.experiments.compare``'s (each replication one city, on ``backend``:
     the results do not depend on it); this gives its outcomes back as the rows of each
-    city's summary table.
+    city's summary table. ``posterior``: a calibration folder whose draw ``k`` replication
+    ``k`` of every city runs with (the calibrated keys set in every programme).
 
     Raises:
         UserError: a replication failed (its message names the city file and seed).
@@ -75,7 +82,7 @@ def compare_cities(paths: Sequence[str], reps: int, master_seed: int,
     cities = [CitySource.read(path, overrides) for path in paths]  # all read before any run
     labels = [f"{index}:{city.name}" if [c.name for c in cities].count(city.name) > 1 else city.name
               for index, city in enumerate(cities)]
-    result = compare(cities, reps, master_seed, backend=backend)
+    result = compare(cities, reps, master_seed, backend=backend, posterior=posterior)
     failed = result.per_run[result.per_run["error"] != ""]
     if len(failed):
         first = failed.iloc[0]
@@ -85,8 +92,9 @@ def compare_cities(paths: Sequence[str], reps: int, master_seed: int,
     tables = []
     for index, (label, (_, runs)) in enumerate(zip(labels, result.per_run.groupby("scenario", sort=False),
                                                    strict=True)):
+        names = set(city_outcome_names(cities[index].plan))  # not the posterior draw's parameters beside them
         for values in runs.to_dict("records"):
-            outcomes = {str(k): v for k, v in values.items() if k not in ("scenario", "rep", "seed", "error")}
+            outcomes = {str(k): v for k, v in values.items() if k in names}
             table = pd.DataFrame(city_rows(outcomes, cities[index]))
             table.insert(0, "rep", int(values["rep"]))
             table.insert(0, "city", label)
@@ -105,7 +113,8 @@ def compare_cities(paths: Sequence[str], reps: int, master_seed: int,
         paired.insert(2, "level", level)
         paired.insert(3, "name", name)
         differences.append(paired)
-    return CityComparison(runs, pd.concat(comparison, ignore_index=True), pd.concat(differences, ignore_index=True))
+    return CityComparison(runs, pd.concat(comparison, ignore_index=True), pd.concat(differences, ignore_index=True),
+                          result.posterior_differences)
 
 
 def format_city_table(result: CityComparison) -> str:
