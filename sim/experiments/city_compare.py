@@ -92,9 +92,9 @@ def compare_cities(paths: Sequence[str], reps: int, master_seed: int,
     tables = []
     for index, (label, (_, runs)) in enumerate(zip(labels, result.per_run.groupby("scenario", sort=False),
                                                    strict=True)):
-        names = set(city_outcome_names(cities[index].plan))  # not the posterior draw's parameters beside them
+        known = set(city_outcome_names(cities[index].plan))  # not the posterior draw's parameters beside them
         for values in runs.to_dict("records"):
-            outcomes = {str(k): v for k, v in values.items() if k in names}
+            outcomes = {str(k): v for k, v in values.items() if k in known}
             table = pd.DataFrame(city_rows(outcomes, cities[index]))
             table.insert(0, "rep", int(values["rep"]))
             table.insert(0, "city", label)
