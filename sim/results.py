@@ -125,15 +125,19 @@ class WeekCounts:
 
 
 def _count_students(group: np.ndarray, stage: np.ndarray, location: np.ndarray, host: np.ndarray,
-                    enterprise_mentor: np.ndarray, mentor_starts: np.ndarray, places: np.ndarray,
-                    apprentices: np.ndarray, mentored: np.ndarray, in_programme: np.ndarray,
-                    mentor_used: np.ndarray) -> None:
+                    enterprise_mentor: np.ndarray, mentor_offset: np.ndarray, places: np.ndarray,
+                    apprentices: np.ndarray, mentored: np.ndarray, mentoring: np.ndarray, in_programme: np.ndarray,
+                    mentor_seen_by: np.ndarray) -> None:
     """``count_week``'s student counts in one pass (compiled by numba when installed; whole numbers, exact).
 
     Adds to ``places[run, stage, location]``, ``apprentices[run]`` (in the programme with a
-    host) and ``mentored[run]`` (on site with an enterprise mentor); sets ``in_programme``
-    per student and ``mentor_used`` per enterprise-mentor post of the batch (a mentored
-    apprentice's post, its local index plus its run's block start).
+    host), ``mentored[run]`` (on site with an enterprise mentor) and ``mentoring[run]``
+    (enterprise-mentor posts with such an apprentice of the run); sets ``in_programme`` per
+    student. A mentored apprentice's post is its local index plus ``mentor_offset[run]``
+    (its run's block start; 0 for a city's pool, which every programme shares).
+    ``mentor_seen_by[post]`` (-1 at first) is the last run that counted the post: the
+    students come run by run (each run's block in turn), so a post is counted once per run
+    whose apprentices it guides, in a batch (posts are each run's own) as in a city.
     """
     for i in range(len(stage)):
         run = group[i]
@@ -146,7 +150,10 @@ def _count_students(group: np.ndarray, stage: np.ndarray, location: np.ndarray, 
             apprentices[run] += 1
         if loc == ENTERPRISE and enterprise_mentor[i] >= 0:
             mentored[run] += 1
-            mentor_used[enterprise_mentor[i] + mentor_starts[run]] = True
+            post = enterprise_mentor[i] + mentor_offset[run]
+            if mentor_seen_by[post] != run:
+                mentor_seen_by[post] = run
+                mentoring[run] += 1
 
 
 def _block_counts(mask: np.ndarray, starts: np.ndarray) -> np.ndarray:
@@ -160,30 +167,40 @@ def _block_counts(mask: np.ndarray, starts: np.ndarray) -> np.ndarray:
 
 
 def _count_week_compiled(batch: Batch, loops: tuple[Any, ...]) -> WeekCounts:
-    """``count_week`` with the compiled loops: the same whole numbers."""
+    """``count_week`` with the compiled loops: the same whole numbers (a city's pool counted as the NumPy path does)."""
     count_students, block_counts = loops
     s = batch.students
     groups = batch.groups
     starts = groups.starts
     em = batch.enterprise_mentors
-    places = np.zeros((batch.n_runs, len(Stage), 3), dtype=np.int64)
-    apprentices = np.zeros(batch.n_runs, dtype=np.int64)
-    mentored = np.zeros(batch.n_runs, dtype=np.int64)
+    runs = batch.n_runs
+    places = np.zeros((runs, len(Stage), 3), dtype=np.int64)
+    apprentices = np.zeros(runs, dtype=np.int64)
+    mentored = np.zeros(runs, dtype=np.int64)
+    mentoring = np.zeros(runs, dtype=np.int64)
     in_prog = np.empty(s.n, dtype=bool)
-    mentor_used = np.zeros(em.n, dtype=bool)
+    shared = batch.pool is not None
+    mentor_offset = np.zeros(runs, dtype=np.int64) if shared else starts["enterprise_mentors"][:-1]
     count_students(groups.group_of("students"), s.stage, s.location, s.host, s.enterprise_mentor,
-                   starts["enterprise_mentors"], places, apprentices, mentored, in_prog, mentor_used)
+                   mentor_offset, places, apprentices, mentored, mentoring, in_prog,
+                   np.full(em.n, -1, dtype=np.int64))
     sm_active = batch.school_mentors.active(batch.week)
     em_active = em.active(batch.week)
+    if shared:  # every programme sees the whole pool
+        participating = np.full(runs, np.count_nonzero(batch.enterprises.participating))
+        enterprise_mentors_active = np.full(runs, np.count_nonzero(em_active))
+    else:
+        participating = block_counts(batch.enterprises.participating, starts["enterprises"])
+        enterprise_mentors_active = block_counts(em_active, starts["enterprise_mentors"])
     return WeekCounts(
         stages=places.sum(axis=2),
         locations=places.sum(axis=1),
         apprentices=apprentices,
-        participating=block_counts(batch.enterprises.participating, starts["enterprises"]),
+        participating=participating,
         school_mentors_active=block_counts(sm_active, starts["school_mentors"]),
-        enterprise_mentors_active=block_counts(em_active, starts["enterprise_mentors"]),
+        enterprise_mentors_active=enterprise_mentors_active,
         mentored=mentored,
-        mentoring=block_counts(mentor_used, starts["enterprise_mentors"]),
+        mentoring=mentoring,
         in_programme=in_prog, sm_active=sm_active, em_active=em_active,
         student_blocks=groups.blocks("students"), school_mentor_blocks=groups.blocks("school_mentors"),
         enterprise_mentor_blocks=groups.blocks("enterprise_mentors"))
@@ -191,7 +208,7 @@ def _count_week_compiled(batch: Batch, loops: tuple[Any, ...]) -> WeekCounts:
 
 def count_week(batch: Batch) -> WeekCounts:
     """Count this week's stages, places and active mentors of every run of ``batch``."""
-    loops = compile_loops(_count_students, _block_counts) if batch.pool is None else None  # a city: NumPy's
+    loops = compile_loops(_count_students, _block_counts)
     if loops is not None:  # one pass over the students (sim.engine.compiled)
         return _count_week_compiled(batch, loops)
     s = batch.students

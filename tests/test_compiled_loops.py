@@ -103,6 +103,33 @@ def test_the_week_counts_are_the_same_compiled_or_with_numpy(weeks: int, monkeyp
         assert compiled.stages.sum() == batch.students.n
 
 
+def test_a_citys_week_counts_are_the_same_compiled_or_with_numpy(monkeypatch: pytest.MonkeyPatch,
+                                                                   tmp_path: Path) -> None:
+    """A city's programmes share the pool's mentors: each counts the posts its own apprentices use, once."""
+    from test_city_run import write_city
+
+    from sim.city import build_city
+    from sim.scenario.city_loading import load_city
+
+    monkeypatch.delenv("TALENTSIM_NUMBA", raising=False)
+    batch = build_city(load_city(write_city(tmp_path, a_cohort=240, vacancies=80)), 6)
+    clock = WeeklyClock(weekly_phases(), batch)
+    checked_sharing = False
+    for week in range(1, 161):
+        clock.advance()
+        if week % 40:
+            continue
+        compiled = count_week(batch)
+        numpy = _numpy_path(monkeypatch, lambda: count_week(batch))
+        for field in ("stages", "locations", "apprentices", "participating", "school_mentors_active",
+                      "enterprise_mentors_active", "mentored", "mentoring", "in_programme", "sm_active", "em_active"):
+            a, b = getattr(compiled, field), getattr(numpy, field)
+            assert a.dtype == b.dtype and a.shape == b.shape, field
+            np.testing.assert_array_equal(a, b, err_msg=field)
+        checked_sharing |= bool((compiled.mentoring > 0).sum() > 1)
+    assert checked_sharing  # several programmes had mentored apprentices in a week checked
+
+
 def test_the_block_sums_replay_numpys_pairwise_summation(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TALENTSIM_NUMBA", raising=False)
     loops = compile_loops(_block_sums)
