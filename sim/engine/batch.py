@@ -221,17 +221,22 @@ class Batch:
 
     # --- random draws --------------------------------------------------------------------
 
-    def normal(self, stream: str, week: int, *upto: np.ndarray) -> np.ndarray:
-        """Standard normal draws of ``stream`` in ``week``, element ``i`` student ``i``'s, from its run's stream.
+    def normal(self, stream: str, week: int, *upto: np.ndarray, population: Population = "students") -> np.ndarray:
+        """Standard normal draws of ``stream`` in ``week``, element ``i`` agent ``i``'s, from its run's stream.
 
-        Each run draws for its students up to its last one in any of ``upto`` (ascending
-        batch positions), as a run alone draws up to the last student it needs (a stream's
-        first draws do not depend on how many follow); elements past that are undefined.
+        Each run draws for its agents of ``population`` up to its last one in any of ``upto``
+        (ascending batch positions), as a run alone draws up to the last agent it needs (a
+        stream's first draws do not depend on how many follow); elements past that are
+        undefined. A city's pool draws from the pool world's streams.
         """
-        if self.n_runs == 1:
+        if self.n_runs == 1 or population in self.groups.shared:
             last = max((int(idx[-1]) for idx in upto if len(idx)), default=-1)
-            return self.worlds[0].streams.normal(stream, week, last + 1)
-        return self._draws("normal", stream, week, self._needed("students", upto), "students")
+            return self._owner(population).streams.normal(stream, week, last + 1)
+        return self._draws("normal", stream, week, self._needed(population, upto), population)
+
+    def _owner(self, population: Population) -> World:
+        """The world whose streams a single run's or a city pool's agents of ``population`` draw from."""
+        return self.pool if self.pool is not None and population in self.groups.shared else self.worlds[0]
 
     def uniform(self, stream: str, week: int, upto: np.ndarray | None = None,
                 population: Population = "students") -> np.ndarray:
