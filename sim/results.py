@@ -379,18 +379,13 @@ _SPENT_FROM = np.array([COLUMN[f"spent_{src}_yuan"] for src in SOURCES])
 _FUNDED_SHARE = np.array([COLUMN[f"funded_share_{use}"] for use in USES])
 
 
-def _by_run(arrays: list[np.ndarray]) -> np.ndarray:
-    """The runs' arrays stacked, run first (a single run's array viewed so, without a copy)."""
-    return arrays[0][None] if len(arrays) == 1 else np.stack(arrays)
-
-
 def record_week(batch: Batch, recorders: Sequence[Recorder]) -> None:
     """Fill this week's time-series row of every run of ``batch`` (``recorders[g]``: run ``g``'s).
 
     The rows of all runs are made at once, column by column over the runs: counts over the
     batch's arrays (``count_week``), means over each run's own block, money from each run's
-    ledger (stacked: a sum over one axis of the stack adds the same numbers in the same
-    order as the sum over that run's ledger alone).
+    ledger (``Batch.ledgers``, stacked: a sum over one axis of the stack adds the same numbers
+    in the same order as the sum over that run's ledger alone).
     """
     counts = count_week(batch)
     worlds = batch.worlds
@@ -412,13 +407,14 @@ def record_week(batch: Batch, recorders: Sequence[Recorder]) -> None:
     in_programme = np.flatnonzero(counts.in_programme)  # found once for the three scores
     for name in ("theory", "practical_skill", "professionalism"):
         rows[:, COLUMN[f"mean_{name}"]] = _block_means(getattr(s, name)[in_programme], enrolled)
-    spent = _by_run([w.ledger.spent for w in worlds])  # (runs, sources, uses)
+    ledgers = batch.ledgers  # every run's ledger, stacked (each run's Ledger views its row)
+    spent = ledgers.spent  # (runs, sources, uses)
     rows[:, COLUMN["spent_yuan"]] = spent.reshape(len(worlds), -1).sum(axis=1)
     rows[:, _SPENT_ON] = spent.sum(axis=1)
     rows[:, _SPENT_FROM] = spent.sum(axis=2)
-    rows[:, COLUMN["balance_yuan"]] = _by_run([w.ledger.balance for w in worlds]).sum(axis=1)
-    need = _by_run([w.ledger.week_need for w in worlds])
-    paid = _by_run([w.ledger.week_paid for w in worlds])
+    rows[:, COLUMN["balance_yuan"]] = ledgers.balance.sum(axis=1)
+    need = ledgers.week_need
+    paid = ledgers.week_paid
     rows[:, _FUNDED_SHARE] = np.divide(paid, need, out=np.full(need.shape, np.nan), where=need > 0)
     rows[:, COLUMN["n_participating_enterprises"]] = counts.participating
     rows[:, COLUMN["n_active_school_mentors"]] = counts.school_mentors_active

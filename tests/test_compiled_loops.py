@@ -161,3 +161,43 @@ def test_a_city_with_its_shared_pool_runs_the_same_with_and_without_the_compiled
     numpy_path = _numpy_path(monkeypatch, lambda: run_city(plan, 4, events=True))
     for name in compiled.programmes:
         assert_same_run(numpy_path.programmes[name], compiled.programmes[name])
+
+
+def test_the_ledgers_of_a_batch_pay_out_the_same_compiled_or_with_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``LedgerStack.pay_out`` compiled gives each run's ``Ledger.pay_out`` bit for bit, week after week.
+
+    Runs differ in their earmarks (one use paid by no source, uses paid by one, two or every
+    source); needs include zero, negative, exactly a balance, and more than every source holds.
+    """
+    from sim.engine.ledger import SOURCES, USES, ByUse, Ledger, LedgerStack, every_source
+
+    monkeypatch.delenv("TALENTSIM_NUMBA", raising=False)
+    rng = np.random.default_rng(9)
+    earmarks = [every_source(),
+                {use: SOURCES[k % len(SOURCES):k % len(SOURCES) + 2] for k, use in enumerate(USES)},
+                {use: (SOURCES[-1],) for use in USES[1:]},  # the first use paid by no source
+                {use: tuple(reversed(SOURCES)) for use in USES}]
+
+    def ledgers() -> list[Ledger]:
+        return [Ledger(e) for e in earmarks]
+
+    compiled_ledgers, numpy_ledgers = ledgers(), ledgers()
+    compiled, numpy = LedgerStack(compiled_ledgers), LedgerStack(numpy_ledgers)
+    for week in range(60):
+        money = rng.uniform(0.0, 500.0, (len(earmarks), len(SOURCES))) * (rng.random((len(earmarks), 1)) < 0.3)
+        for stack in (compiled, numpy):
+            for i, source in enumerate(SOURCES):
+                stack.pay_in(source, money[:, i], money[:, i] > 0)
+        needs = rng.uniform(0.0, 300.0, (len(earmarks), len(USES)))
+        needs[rng.random(needs.shape) < 0.2] = 0.0
+        needs[rng.random(needs.shape) < 0.05] = -1.0
+        if week % 7 == 3:  # a need exactly what its first source holds
+            needs[0, 0] = compiled.balance[0, 0]
+        a = compiled.pay_out(needs)
+        b = _numpy_path(monkeypatch, lambda needs=needs: numpy.pay_out(needs))
+        assert all(isinstance(x, ByUse) for x in a) and a == b
+        for name in ("balance", "paid_in", "spent", "week_need", "week_paid", "weeks_short", "unpaid"):
+            assert getattr(compiled, name).tobytes() == getattr(numpy, name).tobytes(), name
+    assert compiled.weeks_short.sum() > 0 and (compiled.balance == 0.0).any()
+    for alone, stacked in zip(numpy_ledgers, compiled_ledgers, strict=True):  # each run's Ledger views its row
+        assert alone.spent_by_use() == stacked.spent_by_use() and alone.total_spent == stacked.total_spent

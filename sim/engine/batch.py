@@ -33,6 +33,7 @@ import numpy as np
 
 from sim.engine.declarations import Population
 from sim.engine.groups import GroupIndex
+from sim.engine.ledger import LedgerStack
 from sim.engine.population import EnterpriseMentors, Enterprises, SchoolMentors, Students
 from sim.engine.world import World
 
@@ -66,8 +67,8 @@ def _concatenate(parts: Sequence[Any], index: GroupIndex, population: Population
 class Batch:
     """The runs of a batch: their worlds, and their populations' arrays concatenated."""
 
-    __slots__ = ("_n_runs", "enterprise_mentors", "enterprises", "groups", "pool", "school_mentors", "students",
-                 "week", "worlds")
+    __slots__ = ("_n_runs", "enterprise_mentors", "enterprises", "groups", "ledgers", "pool", "school_mentors",
+                 "students", "week", "worlds")
 
     def __init__(self, worlds: Sequence[World], pool: World | None = None) -> None:
         """Concatenate the populations of ``worlds`` (each world's arrays become views of the batch's).
@@ -98,6 +99,7 @@ class Batch:
         self.enterprise_mentors: EnterpriseMentors = _concatenate([w.enterprise_mentors for w in firms],
                                                                   self.groups, "enterprise_mentors")
         self.enterprises: Enterprises = _concatenate([w.enterprises for w in firms], self.groups, "enterprises")
+        self.ledgers = LedgerStack([w.ledger for w in worlds])  # each run's ledger's arrays become views of its row
         self.week = worlds[0].week
 
     @property
@@ -183,7 +185,9 @@ class Batch:
             return local
         # as GroupIndex.to_global, with the block starts of the owners' groups gathered once per batch
         offsets = self.groups.offsets(population, owner_population)
-        return np.where(local >= 0, local + (offsets if owners is None else offsets[owners]), local)
+        found = local + (offsets if owners is None else offsets[owners])
+        np.copyto(found, local, where=local < 0)  # no one (a negative index) stays as it is
+        return found
 
     def concatenated(self, value: Callable[[World], np.ndarray]) -> np.ndarray:
         """``value(world)`` of every run (one element per agent of some population), end to end."""
