@@ -64,11 +64,25 @@ def _concatenate(parts: Sequence[Any], index: GroupIndex, population: Population
     return whole
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Cohorts:
+    """Every cohort of every run of a batch, run by run and cohort by cohort (element ``k``: one cohort of one run)."""
+
+    run: np.ndarray  # the cohort's run
+    cohort: np.ndarray  # its number in its run
+    first: np.ndarray  # batch position of its first student
+    stop: np.ndarray  # batch position after its last student
+
+    def programme_weeks(self, students: Students, week: int) -> np.ndarray:
+        """This week's programme week of every cohort (``World.cohort_programme_week`` of each; negative before)."""
+        return week - students.enrol_week[self.first].astype(np.int64)
+
+
 class Batch:
     """The runs of a batch: their worlds, and their populations' arrays concatenated."""
 
-    __slots__ = ("_n_runs", "enterprise_mentors", "enterprises", "groups", "ledgers", "pool", "school_mentors",
-                 "students", "week", "worlds")
+    __slots__ = ("_cohorts", "_n_runs", "enterprise_mentors", "enterprises", "groups", "ledgers", "pool",
+                 "school_mentors", "students", "week", "worlds")
 
     def __init__(self, worlds: Sequence[World], pool: World | None = None) -> None:
         """Concatenate the populations of ``worlds`` (each world's arrays become views of the batch's).
@@ -100,6 +114,7 @@ class Batch:
                                                                   self.groups, "enterprise_mentors")
         self.enterprises: Enterprises = _concatenate([w.enterprises for w in firms], self.groups, "enterprises")
         self.ledgers = LedgerStack([w.ledger for w in worlds])  # each run's ledger's arrays become views of its row
+        self._cohorts: Cohorts | None = None
         self.week = worlds[0].week
 
     @property
@@ -110,6 +125,22 @@ class Batch:
     def firm_worlds(self) -> tuple[World, ...]:
         """The worlds that own firms: each run's, or a city's pool world alone."""
         return self.worlds if self.pool is None else (self.pool,)
+
+    def cohorts(self) -> Cohorts:
+        """Every run's cohorts (``World.cohort_starts``, fixed at set-up), as batch positions (found once)."""
+        if self._cohorts is None:
+            starts = self.groups.starts["students"]
+            runs, numbers, firsts, stops = [], [], [], []
+            for g, world in enumerate(self.worlds):
+                bounds = world.cohort_starts + starts[g]
+                n = len(bounds) - 1
+                runs.append(np.full(n, g, dtype=np.int64))
+                numbers.append(np.arange(n, dtype=np.int64))
+                firsts.append(bounds[:-1])
+                stops.append(bounds[1:])
+            self._cohorts = Cohorts(*(np.concatenate(parts).astype(np.int64)
+                                      for parts in (runs, numbers, firsts, stops)))
+        return self._cohorts
 
     @property
     def n_runs(self) -> int:
