@@ -185,9 +185,11 @@ def test_the_ledgers_of_a_batch_pay_out_the_same_compiled_or_with_numpy(monkeypa
     compiled, numpy = LedgerStack(compiled_ledgers), LedgerStack(numpy_ledgers)
     for week in range(60):
         money = rng.uniform(0.0, 500.0, (len(earmarks), len(SOURCES))) * (rng.random((len(earmarks), 1)) < 0.3)
-        for stack in (compiled, numpy):
-            for i, source in enumerate(SOURCES):
-                stack.pay_in(source, money[:, i], money[:, i] > 0)
+        for group in (compiled_ledgers, numpy_ledgers):
+            for ledger, row in zip(group, money, strict=True):
+                for source, yuan in zip(SOURCES, row.tolist(), strict=True):
+                    if yuan > 0:
+                        ledger.pay_in(source, yuan)
         needs = rng.uniform(0.0, 300.0, (len(earmarks), len(USES)))
         needs[rng.random(needs.shape) < 0.2] = 0.0
         needs[rng.random(needs.shape) < 0.05] = -1.0

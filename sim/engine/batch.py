@@ -75,7 +75,7 @@ class Cohorts:
 
     def programme_weeks(self, students: Students, week: int) -> np.ndarray:
         """This week's programme week of every cohort (``World.cohort_programme_week`` of each; negative before)."""
-        return week - students.enrol_week[self.first].astype(np.int64)
+        return week - students.enrol_week[self.first]
 
 
 class Batch:

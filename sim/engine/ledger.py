@@ -239,12 +239,3 @@ class LedgerStack:
                  self.weeks_short, self.unpaid, shares)
         paid = cast(list[list[float]], shares.tolist())
         return [ByUse(*row) for row in paid]
-
-    def pay_in(self, source: str, yuan: np.ndarray, paying: np.ndarray) -> None:
-        """Money arriving from one source in the runs ``paying`` marks (``yuan``: each run's), as ``Ledger.pay_in``."""
-        amounts = yuan[paying]
-        if (amounts < 0).any():
-            raise ValueError("a payment in cannot be negative")
-        i = SOURCES.index(source)
-        self.balance[paying, i] += amounts
-        self.paid_in[paying, i] += amounts

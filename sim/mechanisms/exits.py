@@ -35,13 +35,73 @@ from sim.mechanisms.evaluation import (
     RATING_WRITES,
     add_ratings,
     host_index,
+    rate_by_hosts,
     rating_parts_in_batch,
 )
-from sim.mechanisms.placement import release_in_batch
+from sim.mechanisms.placement import release, release_in_batch
 from sim.scenario.schema import WEEKS_PER_YEAR
 
 DROPOUT_WHILE_PLACED = "dropout"
 """Reason of the dissolution of a placement whose apprentice left school."""
+
+
+def count_dissolutions(world: World, who: np.ndarray) -> None:
+    """Count the dissolution of the placements of ``who`` (hosted), and those in their first 52 weeks."""
+    world.counters.dissolutions += len(who)
+    first_year = world.week - world.students.placed_week[who] < WEEKS_PER_YEAR
+    world.counters.dissolutions_first_year += int(np.count_nonzero(first_year))
+
+
+def after_dissolution(world: World, who: np.ndarray) -> None:
+    """What follows a dissolution: a new placement at the next round, leaving school, or the school-only track."""
+    p = world.scenario.attrition
+    u = world.streams.uniform("attrition.after_termination", world.week, int(who.max()) + 1)[who]
+    without_new = u >= p.new_placement_share_after_dissolution
+    # among those who take no new placement, the share leaving school (u rescaled to [0, 1) over them)
+    leave_below = p.new_placement_share_after_dissolution + \
+        (1.0 - p.new_placement_share_after_dissolution) * p.leave_school_share_without_new_placement
+    quitting = who[without_new & (u < leave_below)]
+    world.students.school_only[who[without_new & (u >= leave_below)]] = True
+    if len(quitting):
+        world.pending_dropouts.append((quitting, "after_termination"))
+
+
+def apply_exits(world: World) -> None:
+    """Apply this week's requested dissolutions and dropouts of one run (a batch of one: ``apply_exits_in_batch``).
+
+    Request by request, in the order they were made; ``apply_exits_in_batch`` gives every
+    run of a batch exactly this (the batch tests compare the two).
+    """
+    s = world.students
+    for who, reason in world.pending_terminations:
+        who = who[(s.host[who] >= 0) & (s.stage[who] >= BASIC) & (s.stage[who] <= INTERNSHIP)]
+        if len(who) == 0:
+            continue
+        world.events.add(world.week, who, "termination", reason, s.host[who])
+        rate_by_hosts(world, who, retained=np.zeros(len(who), dtype=bool))
+        count_dissolutions(world, who)
+        release(world, who, keep_job_offer=False)
+        s.n_terminations[who] += 1
+        s.location[who] = world.calendar.fallback_location[np.clip(world.week - s.enrol_week[who], 0,
+                                                                   world.calendar.programme_weeks - 1)]
+        world.counters.terminations += len(who)
+        after_dissolution(world, who)
+    world.pending_terminations.clear()
+    for who, reason in world.pending_dropouts:
+        who = who[(s.stage[who] >= BASIC) & (s.stage[who] <= INTERNSHIP)]  # still in the programme
+        if len(who) == 0:
+            continue
+        s.stage[who] = DROPPED_OUT
+        s.location[who] = AWAY
+        s.week_left[who] = world.week
+        hosted = who[s.host[who] >= 0]
+        if len(hosted):
+            world.events.add(world.week, hosted, "termination", DROPOUT_WHILE_PLACED, s.host[hosted])
+            rate_by_hosts(world, hosted, retained=np.zeros(len(hosted), dtype=bool))
+            count_dissolutions(world, hosted)
+        release(world, who, keep_job_offer=False)
+        world.events.add(world.week, who, "dropout", reason)
+    world.pending_dropouts.clear()
 
 
 class _Requests(NamedTuple):
@@ -173,6 +233,9 @@ def _leave_school_below(world: World) -> float:
 def apply_exits_in_batch(batch: Batch) -> None:
     """Apply this week's requested dissolutions and dropouts."""
     worlds = batch.worlds
+    if batch.n_runs == 1:  # a single run: request by request (no batch bookkeeping to pay for)
+        apply_exits(worlds[0])
+        return
     if not any(w.pending_terminations or w.pending_dropouts for w in worlds):
         return
     s = batch.students

@@ -214,7 +214,8 @@ def run_labour_market(batch: Batch) -> None:
     """Host decisions, search, graduation, job loss and follow-up snapshots for this week."""
     s = batch.students
     week = batch.week
-    final_year = _decide_and_find_searchers(batch)
+    cohort_week = batch.cohorts().programme_weeks(s, week)  # enrolment is fixed: the same for the whole phase
+    final_year = _decide_and_find_searchers(batch, cohort_week)
     # the unemployed (stage UNEMPLOYED) are never final-year students (in the programme), so the two
     # sets are disjoint and their sorted union is each run's searchers in ascending order, run by run
     searching = np.sort(np.concatenate((final_year, _unemployed_searching(s, week))))
@@ -241,7 +242,12 @@ def run_labour_market(batch: Batch) -> None:
             for world, local in batch.by_run("students", lost):
                 world.events.add(week, local, "job_loss", "separation")
 
-    _graduate_and_follow_up(batch)
+    _graduate_and_follow_up(batch, cohort_week)
+
+
+def _of_cohorts(batch: Batch, values: list[int]) -> int | np.ndarray:
+    """One value per run (``values[g]``: run ``g``'s) for each of ``batch.cohorts()``; a run alone's value as it is."""
+    return values[0] if batch.n_runs == 1 else np.array(values)[batch.cohorts().run]
 
 
 @functools.lru_cache(maxsize=64)
@@ -255,35 +261,37 @@ def _job_loss_probability(world: World) -> float:
     return _weekly_job_loss(world.scenario.labour_market.job_loss_rate_per_year)
 
 
-def _decide_and_find_searchers(batch: Batch) -> np.ndarray:
+def _decide_and_find_searchers(batch: Batch, cohort_week: np.ndarray) -> np.ndarray:
     """This week's path choices and host offers in every run, then the final-year students who search (ascending).
 
     Final-year students choose their path at the search start and hosts decide on offers at
     the decision week, cohort by cohort of each run in turn (as each run alone). Searching:
     final-year students past the search start (hosted ones once their host has decided), as
     batch positions; the unemployed graduates who search are found over the whole batch
-    (``_unemployed_searching``). Every run's cohorts are looked at at once (``Batch.cohorts``).
+    (``_unemployed_searching``). Every run's cohorts are looked at at once (``Batch.cohorts``;
+    ``cohort_week``: this week's programme week of each).
     """
     s = batch.students
     worlds = batch.worlds
     cohorts = batch.cohorts()
-    cohort_week = cohorts.programme_weeks(s, batch.week)
-    search = np.array([search_start_week(w.calendar, w.scenario.labour_market) for w in worlds])[cohorts.run]
-    decision = np.array([host_decision_week(w.calendar, w.scenario.labour_market) for w in worlds])[cohorts.run]
-    for k in np.flatnonzero((cohort_week == search) | (cohort_week == decision)).tolist():
+    search = _of_cohorts(batch, [search_start_week(w.calendar, w.scenario.labour_market) for w in worlds])
+    decision = _of_cohorts(batch, [host_decision_week(w.calendar, w.scenario.labour_market) for w in worlds])
+    at_search, at_decision = cohort_week == search, cohort_week == decision
+    for k in np.flatnonzero(at_search | at_decision).tolist():
         world = worlds[int(cohorts.run[k])]
         c = int(cohorts.cohort[k])
-        if cohort_week[k] == search[k]:
+        if at_search[k]:
             _choose_paths(world, world.cohort(c))
-        if cohort_week[k] == decision[k]:
+        if at_decision[k]:
             _host_decisions(world, world.cohort(c))
-    length = np.array([w.calendar.programme_weeks for w in worlds])[cohorts.run]
+    length = _of_cohorts(batch, [w.calendar.programme_weeks for w in worlds])
     final = np.flatnonzero((search <= cohort_week) & (cohort_week < length))  # a cohort's week is the same all week
     if len(final) == 0:
         return np.zeros(0, dtype=np.int64)
     first, stop = cohorts.first[final], cohorts.stop[final]
     idx = np.concatenate([np.arange(a, b) for a, b in zip(first.tolist(), stop.tolist(), strict=True)])
-    waiting = np.repeat(cohort_week[final] < decision[final], stop - first)  # hosted apprentices await the decision
+    decided = decision if isinstance(decision, int) else decision[final]
+    waiting = np.repeat(cohort_week[final] < decided, stop - first)  # hosted apprentices await the decision
     stage = s.stage[idx]
     seeking = (stage >= BASIC) & (stage <= INTERNSHIP) & ~s.offered_by_host[idx] & ~s.further_study[idx] & \
         (s.week_job_found[idx] < 0) & ~s.not_seeking[idx] & (~waiting | (s.host[idx] < 0))
@@ -300,17 +308,18 @@ def _unemployed_searching(s: Students, week: int) -> np.ndarray:
     return np.flatnonzero(unemployed)
 
 
-def _graduate_and_follow_up(batch: Batch) -> None:
+def _graduate_and_follow_up(batch: Batch, cohort_week: np.ndarray) -> None:
     """Graduation in a cohort's last week; the follow-up snapshots at the cut-off, 6 and 12 months (every run).
 
-    The cohorts due this week are found at once over the batch (``Batch.cohorts``); each is
-    then dealt with as its run alone deals with it, run by run and cohort by cohort.
+    The cohorts due this week are found at once over the batch (``Batch.cohorts``;
+    ``cohort_week``: this week's programme week of each); each is then dealt with as its
+    run alone deals with it, run by run and cohort by cohort.
     """
     worlds = batch.worlds
     cohorts = batch.cohorts()
-    length = np.array([w.calendar.programme_weeks for w in worlds])[cohorts.run]
-    cutoff = np.array([w.scenario.labour_market.initial_employment_cutoff_weeks for w in worlds])[cohorts.run]
-    since = cohorts.programme_weeks(batch.students, batch.week) - (length - 1)  # weeks since the graduation week
+    length = _of_cohorts(batch, [w.calendar.programme_weeks for w in worlds])
+    cutoff = _of_cohorts(batch, [w.scenario.labour_market.initial_employment_cutoff_weeks for w in worlds])
+    since = cohort_week - (length - 1)  # weeks since the graduation week
     due = (since == 0) | (since == cutoff) | (since == FOLLOW_UP_6M_WEEKS) | (since == FOLLOW_UP_12M_WEEKS)
     for k in np.flatnonzero(due).tolist():
         _follow_up_cohort(worlds[int(cohorts.run[k])], int(cohorts.cohort[k]))
