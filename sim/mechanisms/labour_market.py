@@ -289,13 +289,14 @@ def _decide_and_find_searchers(batch: Batch, cohort_week: np.ndarray) -> np.ndar
     if len(final) == 0:
         return np.zeros(0, dtype=np.int64)
     first, stop = cohorts.first[final], cohorts.stop[final]
-    idx = np.concatenate([np.arange(a, b) for a, b in zip(first.tolist(), stop.tolist(), strict=True)])
     decided = decision if isinstance(decision, int) else decision[final]
     waiting = np.repeat(cohort_week[final] < decided, stop - first)  # hosted apprentices await the decision
-    stage = s.stage[idx]
-    seeking = (stage >= BASIC) & (stage <= INTERNSHIP) & ~s.offered_by_host[idx] & ~s.further_study[idx] & \
-        (s.week_job_found[idx] < 0) & ~s.not_seeking[idx] & (~waiting | (s.host[idx] < 0))
-    return idx[seeking]
+    rows: slice | np.ndarray = slice(int(first[0]), int(stop[0])) if len(final) == 1 else \
+        np.concatenate([np.arange(a, b) for a, b in zip(first.tolist(), stop.tolist(), strict=True)])
+    stage = s.stage[rows]  # one cohort (the usual week alone): views of its students, no gather
+    seeking = (stage >= BASIC) & (stage <= INTERNSHIP) & ~s.offered_by_host[rows] & ~s.further_study[rows] & \
+        (s.week_job_found[rows] < 0) & ~s.not_seeking[rows] & (~waiting | (s.host[rows] < 0))
+    return np.flatnonzero(seeking) + rows.start if isinstance(rows, slice) else rows[seeking]
 
 
 def _unemployed_searching(s: Students, week: int) -> np.ndarray:
