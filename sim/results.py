@@ -9,7 +9,6 @@ the function its mechanism declares; their names are the public interface
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +35,7 @@ from sim.engine.population import (
     UNEMPLOYED,
     Stage,
 )
+from sim.engine.sums import _block_sums, _sums_like_numpy
 from sim.engine.world import PlacementRound, RunTotals, World
 from sim.mechanisms.evaluation import composite_score
 from sim.mechanisms.labour_market import FOLLOW_UP_12M_WEEKS
@@ -251,96 +251,6 @@ def count_week(batch: Batch) -> WeekCounts:
         in_programme=in_prog, sm_active=sm_active, em_active=em_active,
         student_blocks=groups.blocks("students"), school_mentor_blocks=groups.blocks("school_mentors"),
         enterprise_mentor_blocks=groups.blocks("enterprise_mentors"))
-
-
-def _block_sums(values: np.ndarray, sizes: np.ndarray, sums: np.ndarray) -> None:
-    """``sums[g] = np.add.reduce`` of block ``g`` of ``values``: NumPy's pairwise summation, replayed (compiled).
-
-    NumPy sums a contiguous float64 array as ``0.0 + pairwise(a, n)``, where ``pairwise`` adds
-    fewer than 8 values in order, up to 128 with eight interleaved partial sums combined as
-    ``((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))`` and then the rest in order, and
-    more by halves (the first ``n // 2`` rounded down to a multiple of 8). The recursion
-    runs on an explicit stack (frames: start, length, step; the left half's sum). Checked
-    against ``np.add.reduce`` before use (``_sums_like_numpy``): where NumPy sums otherwise,
-    the NumPy path is used.
-    """
-    start_of = np.empty(64, dtype=np.int64)
-    length_of = np.empty(64, dtype=np.int64)
-    step_of = np.empty(64, dtype=np.int64)
-    left_of = np.empty(64, dtype=np.float64)
-    first = 0
-    for g in range(len(sizes)):
-        top = 0
-        start_of[0] = first
-        length_of[0] = sizes[g]
-        step_of[0] = 0
-        first += sizes[g]
-        result = 0.0  # the sum of the frame finished last
-        while top >= 0:
-            lo = start_of[top]
-            n = length_of[top]
-            if n < 8:
-                result = 0.0
-                for i in range(lo, lo + n):
-                    result += values[i]
-                top -= 1
-            elif n <= 128:
-                r0 = values[lo]
-                r1 = values[lo + 1]
-                r2 = values[lo + 2]
-                r3 = values[lo + 3]
-                r4 = values[lo + 4]
-                r5 = values[lo + 5]
-                r6 = values[lo + 6]
-                r7 = values[lo + 7]
-                i = 8
-                while i < n - n % 8:
-                    r0 += values[lo + i]
-                    r1 += values[lo + i + 1]
-                    r2 += values[lo + i + 2]
-                    r3 += values[lo + i + 3]
-                    r4 += values[lo + i + 4]
-                    r5 += values[lo + i + 5]
-                    r6 += values[lo + i + 6]
-                    r7 += values[lo + i + 7]
-                    i += 8
-                result = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-                while i < n:
-                    result += values[lo + i]
-                    i += 1
-                top -= 1
-            else:
-                half = n // 2
-                half -= half % 8
-                if step_of[top] == 0:  # sum the left half first
-                    step_of[top] = 1
-                    start_of[top + 1] = lo
-                    length_of[top + 1] = half
-                    step_of[top + 1] = 0
-                    top += 1
-                elif step_of[top] == 1:  # the left half is summed: the right half
-                    left_of[top] = result
-                    step_of[top] = 2
-                    start_of[top + 1] = lo + half
-                    length_of[top + 1] = n - half
-                    step_of[top + 1] = 0
-                    top += 1
-                else:
-                    result = left_of[top] + result
-                    top -= 1
-        sums[g] = 0.0 + result
-
-
-@functools.cache
-def _sums_like_numpy(block_sums: Any) -> bool:
-    """Whether the compiled ``_block_sums`` gives ``np.add.reduce``'s sums (every length to 600, some longer)."""
-    rng = np.random.default_rng(17)
-    sizes = np.concatenate([np.arange(600), rng.integers(600, 40_000, 40)]).astype(np.int64)
-    values = rng.standard_normal(int(sizes.sum())) * rng.choice([1e-3, 1.0, 1e6], int(sizes.sum()))
-    sums = np.empty(len(sizes))
-    block_sums(values, sizes, sums)
-    starts = np.concatenate(([0], np.cumsum(sizes)))
-    return all(sums[g] == np.add.reduce(values[starts[g]:starts[g + 1]]) for g in range(len(sizes)))
 
 
 def _block_means(values: np.ndarray, sizes: np.ndarray) -> np.ndarray:

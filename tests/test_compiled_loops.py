@@ -203,3 +203,19 @@ def test_the_ledgers_of_a_batch_pay_out_the_same_compiled_or_with_numpy(monkeypa
     assert compiled.weeks_short.sum() > 0 and (compiled.balance == 0.0).any()
     for alone, stacked in zip(numpy_ledgers, compiled_ledgers, strict=True):  # each run's Ledger views its row
         assert alone.spent_by_use() == stacked.spent_by_use() and alone.total_spent == stacked.total_spent
+
+
+def test_each_runs_block_sum_is_the_sum_of_its_slice(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``block_sums`` (mentoring's hours, the firms' costs by run) gives each block's ``ndarray.sum`` bit for bit."""
+    from sim.engine.sums import block_sums
+
+    monkeypatch.delenv("TALENTSIM_NUMBA", raising=False)
+    rng = np.random.default_rng(11)
+    sizes = np.array([0, 3, 8, 130, 0, 1, 600, 9], dtype=np.int64)
+    values = rng.standard_normal(int(sizes.sum())) * 10.0 ** rng.integers(-6, 7, int(sizes.sum()))
+    starts = np.concatenate(([0], np.cumsum(sizes)))
+    expected = [float(values[starts[g]:starts[g + 1]].sum()) for g in range(len(sizes))]
+    for found in (block_sums(values, sizes), _numpy_path(monkeypatch, lambda: block_sums(values, sizes)),
+                  block_sums(values[::-1].copy()[::-1], sizes)):
+        assert np.array(found).tobytes() == np.array(expected).tobytes()
+    assert block_sums(values[:5], np.array([5])) == [float(values[:5].sum())]

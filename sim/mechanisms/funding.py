@@ -55,6 +55,7 @@ from sim.engine.declarations import StateField, Unit, rate
 from sim.engine.ledger import SOURCES, USES, Ledger
 from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import EMPLOYED, ENTERPRISE, FURTHER_STUDY, SCHOOL
+from sim.engine.sums import block_sums
 from sim.engine.world import RunTotals, World
 from sim.mechanisms import certification, training_base
 from sim.mechanisms.mentor_development import away_in_practice
@@ -226,8 +227,7 @@ def pay_weekly_needs(batch: Batch) -> None:
     by_firm = firm_paid_allowance(batch, em_active)  # every firm's, once over the batch
     if batch.pool is None:
         em_by_run = batch.counts("enterprise_mentors", em_active)
-        firm_blocks = groups.blocks("enterprises")
-        firm_parts = [float(by_firm[block].sum()) for block in firm_blocks]  # a contiguous block: as the run alone
+        firm_parts = block_sums(by_firm, groups.sizes("enterprises"))  # each run's block summed as the run alone
     else:
         em_by_run = np.array(shared_mentor_posts(batch, on_site, enterprise_mentor, apprentices_on_site, em_active))
         allowance_week = float(batch.value(_allowance_per_mentor, "enterprises")) * MONTHS_PER_WEEK
