@@ -35,7 +35,7 @@ from sim.engine.population import (
     UNEMPLOYED,
     Stage,
 )
-from sim.engine.sums import _block_sums, _sums_like_numpy
+from sim.engine.sums import _block_sums, _sums_like_numpy, block_counts
 from sim.engine.world import PlacementRound, RunTotals, World
 from sim.mechanisms.evaluation import composite_score
 from sim.mechanisms.labour_market import FOLLOW_UP_12M_WEEKS
@@ -156,16 +156,6 @@ def _count_students(group: np.ndarray, stage: np.ndarray, location: np.ndarray, 
                 mentoring[run] += 1
 
 
-def _block_counts(mask: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """How many of each block ``starts[g]:starts[g + 1]`` of ``mask`` are set (compiled with ``_count_students``)."""
-    counts = np.zeros(len(starts) - 1, dtype=np.int64)
-    for g in range(len(counts)):
-        for j in range(starts[g], starts[g + 1]):
-            if mask[j]:
-                counts[g] += 1
-    return counts
-
-
 def _count_week_compiled(batch: Batch, loops: tuple[Any, ...]) -> WeekCounts:
     """``count_week`` with the compiled loops: the same whole numbers (a city's pool counted as the NumPy path does)."""
     count_students, block_counts = loops
@@ -208,7 +198,7 @@ def _count_week_compiled(batch: Batch, loops: tuple[Any, ...]) -> WeekCounts:
 
 def count_week(batch: Batch) -> WeekCounts:
     """Count this week's stages, places and active mentors of every run of ``batch``."""
-    loops = compile_loops(_count_students, _block_counts)
+    loops = compile_loops(_count_students, block_counts)
     if loops is not None:  # one pass over the students (sim.engine.compiled)
         return _count_week_compiled(batch, loops)
     s = batch.students

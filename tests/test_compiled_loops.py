@@ -219,3 +219,15 @@ def test_each_runs_block_sum_is_the_sum_of_its_slice(monkeypatch: pytest.MonkeyP
                   block_sums(values[::-1].copy()[::-1], sizes)):
         assert np.array(found).tobytes() == np.array(expected).tobytes()
     assert block_sums(values[:5], np.array([5])) == [float(values[:5].sum())]
+
+
+def test_a_batchs_counts_by_run_are_the_same_compiled_or_with_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TALENTSIM_NUMBA", raising=False)
+    scenarios = [resolve_scenario("scenarios/baseline.yaml", {"intake.cohort_size": n}) for n in (30, 1, 55)]
+    batch = Batch([build_world(sc, seed) for seed, sc in enumerate(scenarios, start=3)])
+    mask = np.random.default_rng(2).random(batch.students.n) < 0.4
+    compiled = batch.counts("students", mask)
+    numpy = _numpy_path(monkeypatch, lambda: batch.counts("students", mask))
+    assert compiled.dtype == numpy.dtype == np.int64
+    np.testing.assert_array_equal(compiled, numpy)
+    assert compiled.sum() == mask.sum()

@@ -31,10 +31,12 @@ from typing import Any
 
 import numpy as np
 
+from sim.engine.compiled import compile_loops
 from sim.engine.declarations import Population
 from sim.engine.groups import GroupIndex
 from sim.engine.ledger import LedgerStack
 from sim.engine.population import EnterpriseMentors, Enterprises, SchoolMentors, Students
+from sim.engine.sums import block_counts
 from sim.engine.world import World
 
 _PARAMETER_GETTERS: dict[str, operator.attrgetter[Any]] = {}
@@ -188,14 +190,13 @@ class Batch:
 
     def _of_each_run(self, value: Callable[[World], Any], population: Population,
                      idx: np.ndarray | None) -> float | np.ndarray:
-        """``spread`` of ``value(world)`` of each run, reading each run once and building no list while all agree."""
-        worlds = self.worlds
-        first = value(worlds[0])
-        for g in range(1, len(worlds)):
-            other = value(worlds[g])
-            if other != first:  # the runs differ: the values so far all equal ``first``
-                return self.spread([first] * g + [other] + [value(w) for w in worlds[g + 1:]], population, idx)
-        return first
+        """``spread`` of ``value(world)`` of each run, reading each run once (a scalar when all agree)."""
+        values = list(map(value, self.worlds))
+        first = values[0]
+        if values.count(first) == len(values):  # every run's value equals the first (the common case)
+            return first
+        group = self.groups.group_of(population)
+        return np.asarray(values, dtype=float)[group if idx is None else group[idx]]
 
     def spread(self, values: Sequence[float], population: Population = "students",
                idx: np.ndarray | None = None) -> float | np.ndarray:
@@ -251,6 +252,9 @@ class Batch:
             return np.array([np.count_nonzero(mask)])
         if population in self.groups.shared:
             raise ValueError(f"{population} are a city's pool: count them by whose apprentices they host")
+        loops = compile_loops(block_counts)
+        if loops is not None:  # one pass over the mask (whole numbers: exact however counted)
+            return loops[0](mask, self.groups.starts[population])
         # block by block: a count per block costs less than gathering every marked agent's run
         return np.array([np.count_nonzero(mask[block]) for block in self.groups.blocks(population)], dtype=np.int64)
 

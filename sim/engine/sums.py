@@ -1,4 +1,4 @@
-"""Each run's sum over its block of a batch-wide array, exactly as the run alone sums its own array.
+"""Each run's sum (and count) over its block of a batch-wide array, exactly as the run alone sums its own array.
 
 Why: a phase over a batch hands each run totals of its own agents (hours given, costs,
 outputs), and a run alone sums its array with ``ndarray.sum`` (``np.add.reduce``: pairwise
@@ -105,6 +105,19 @@ def _sums_like_numpy(block_sums: Any) -> bool:
     block_sums(values, sizes, sums)
     starts = np.concatenate(([0], np.cumsum(sizes)))
     return all(sums[g] == np.add.reduce(values[starts[g]:starts[g + 1]]) for g in range(len(sizes)))
+
+
+def block_counts(mask: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """How many of each block ``starts[g]:starts[g + 1]`` of ``mask`` are set (compiled where numba is installed).
+
+    Whole numbers: exact however counted (``Batch.counts``, the record's counts).
+    """
+    counts = np.zeros(len(starts) - 1, dtype=np.int64)
+    for g in range(len(counts)):
+        for j in range(starts[g], starts[g + 1]):
+            if mask[j]:
+                counts[g] += 1
+    return counts
 
 
 def block_sums(values: np.ndarray, sizes: np.ndarray) -> list[float]:
