@@ -9,7 +9,6 @@ the function its mechanism declares; their names are the public interface
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +35,7 @@ from sim.engine.population import (
     UNEMPLOYED,
     Stage,
 )
+from sim.engine.sums import _block_sums, _sums_like_numpy, block_counts
 from sim.engine.world import PlacementRound, RunTotals, World
 from sim.mechanisms.evaluation import composite_score
 from sim.mechanisms.labour_market import FOLLOW_UP_12M_WEEKS
@@ -125,15 +125,19 @@ class WeekCounts:
 
 
 def _count_students(group: np.ndarray, stage: np.ndarray, location: np.ndarray, host: np.ndarray,
-                    enterprise_mentor: np.ndarray, mentor_starts: np.ndarray, places: np.ndarray,
-                    apprentices: np.ndarray, mentored: np.ndarray, in_programme: np.ndarray,
-                    mentor_used: np.ndarray) -> None:
+                    enterprise_mentor: np.ndarray, mentor_offset: np.ndarray, places: np.ndarray,
+                    apprentices: np.ndarray, mentored: np.ndarray, mentoring: np.ndarray, in_programme: np.ndarray,
+                    mentor_seen_by: np.ndarray) -> None:
     """``count_week``'s student counts in one pass (compiled by numba when installed; whole numbers, exact).
 
     Adds to ``places[run, stage, location]``, ``apprentices[run]`` (in the programme with a
-    host) and ``mentored[run]`` (on site with an enterprise mentor); sets ``in_programme``
-    per student and ``mentor_used`` per enterprise-mentor post of the batch (a mentored
-    apprentice's post, its local index plus its run's block start).
+    host), ``mentored[run]`` (on site with an enterprise mentor) and ``mentoring[run]``
+    (enterprise-mentor posts with such an apprentice of the run); sets ``in_programme`` per
+    student. A mentored apprentice's post is its local index plus ``mentor_offset[run]``
+    (its run's block start; 0 for a city's pool, which every programme shares).
+    ``mentor_seen_by[post]`` (-1 at first) is the last run that counted the post: the
+    students come run by run (each run's block in turn), so a post is counted once per run
+    whose apprentices it guides, in a batch (posts are each run's own) as in a city.
     """
     for i in range(len(stage)):
         run = group[i]
@@ -146,44 +150,47 @@ def _count_students(group: np.ndarray, stage: np.ndarray, location: np.ndarray, 
             apprentices[run] += 1
         if loc == ENTERPRISE and enterprise_mentor[i] >= 0:
             mentored[run] += 1
-            mentor_used[enterprise_mentor[i] + mentor_starts[run]] = True
-
-
-def _block_counts(mask: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """How many of each block ``starts[g]:starts[g + 1]`` of ``mask`` are set (compiled with ``_count_students``)."""
-    counts = np.zeros(len(starts) - 1, dtype=np.int64)
-    for g in range(len(counts)):
-        for j in range(starts[g], starts[g + 1]):
-            if mask[j]:
-                counts[g] += 1
-    return counts
+            post = enterprise_mentor[i] + mentor_offset[run]
+            if mentor_seen_by[post] != run:
+                mentor_seen_by[post] = run
+                mentoring[run] += 1
 
 
 def _count_week_compiled(batch: Batch, loops: tuple[Any, ...]) -> WeekCounts:
-    """``count_week`` with the compiled loops: the same whole numbers."""
+    """``count_week`` with the compiled loops: the same whole numbers (a city's pool counted as the NumPy path does)."""
     count_students, block_counts = loops
     s = batch.students
     groups = batch.groups
     starts = groups.starts
     em = batch.enterprise_mentors
-    places = np.zeros((batch.n_runs, len(Stage), 3), dtype=np.int64)
-    apprentices = np.zeros(batch.n_runs, dtype=np.int64)
-    mentored = np.zeros(batch.n_runs, dtype=np.int64)
+    runs = batch.n_runs
+    places = np.zeros((runs, len(Stage), 3), dtype=np.int64)
+    apprentices = np.zeros(runs, dtype=np.int64)
+    mentored = np.zeros(runs, dtype=np.int64)
+    mentoring = np.zeros(runs, dtype=np.int64)
     in_prog = np.empty(s.n, dtype=bool)
-    mentor_used = np.zeros(em.n, dtype=bool)
+    shared = batch.pool is not None
+    mentor_offset = np.zeros(runs, dtype=np.int64) if shared else starts["enterprise_mentors"][:-1]
     count_students(groups.group_of("students"), s.stage, s.location, s.host, s.enterprise_mentor,
-                   starts["enterprise_mentors"], places, apprentices, mentored, in_prog, mentor_used)
+                   mentor_offset, places, apprentices, mentored, mentoring, in_prog,
+                   np.full(em.n, -1, dtype=np.int64))
     sm_active = batch.school_mentors.active(batch.week)
     em_active = em.active(batch.week)
+    if shared:  # every programme sees the whole pool
+        participating = np.full(runs, np.count_nonzero(batch.enterprises.participating))
+        enterprise_mentors_active = np.full(runs, np.count_nonzero(em_active))
+    else:
+        participating = block_counts(batch.enterprises.participating, starts["enterprises"])
+        enterprise_mentors_active = block_counts(em_active, starts["enterprise_mentors"])
     return WeekCounts(
         stages=places.sum(axis=2),
         locations=places.sum(axis=1),
         apprentices=apprentices,
-        participating=block_counts(batch.enterprises.participating, starts["enterprises"]),
+        participating=participating,
         school_mentors_active=block_counts(sm_active, starts["school_mentors"]),
-        enterprise_mentors_active=block_counts(em_active, starts["enterprise_mentors"]),
+        enterprise_mentors_active=enterprise_mentors_active,
         mentored=mentored,
-        mentoring=block_counts(mentor_used, starts["enterprise_mentors"]),
+        mentoring=mentoring,
         in_programme=in_prog, sm_active=sm_active, em_active=em_active,
         student_blocks=groups.blocks("students"), school_mentor_blocks=groups.blocks("school_mentors"),
         enterprise_mentor_blocks=groups.blocks("enterprise_mentors"))
@@ -191,7 +198,7 @@ def _count_week_compiled(batch: Batch, loops: tuple[Any, ...]) -> WeekCounts:
 
 def count_week(batch: Batch) -> WeekCounts:
     """Count this week's stages, places and active mentors of every run of ``batch``."""
-    loops = compile_loops(_count_students, _block_counts) if batch.pool is None else None  # a city: NumPy's
+    loops = compile_loops(_count_students, block_counts)
     if loops is not None:  # one pass over the students (sim.engine.compiled)
         return _count_week_compiled(batch, loops)
     s = batch.students
@@ -236,96 +243,6 @@ def count_week(batch: Batch) -> WeekCounts:
         enterprise_mentor_blocks=groups.blocks("enterprise_mentors"))
 
 
-def _block_sums(values: np.ndarray, sizes: np.ndarray, sums: np.ndarray) -> None:
-    """``sums[g] = np.add.reduce`` of block ``g`` of ``values``: NumPy's pairwise summation, replayed (compiled).
-
-    NumPy sums a contiguous float64 array as ``0.0 + pairwise(a, n)``, where ``pairwise`` adds
-    fewer than 8 values in order, up to 128 with eight interleaved partial sums combined as
-    ``((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))`` and then the rest in order, and
-    more by halves (the first ``n // 2`` rounded down to a multiple of 8). The recursion
-    runs on an explicit stack (frames: start, length, step; the left half's sum). Checked
-    against ``np.add.reduce`` before use (``_sums_like_numpy``): where NumPy sums otherwise,
-    the NumPy path is used.
-    """
-    start_of = np.empty(64, dtype=np.int64)
-    length_of = np.empty(64, dtype=np.int64)
-    step_of = np.empty(64, dtype=np.int64)
-    left_of = np.empty(64, dtype=np.float64)
-    first = 0
-    for g in range(len(sizes)):
-        top = 0
-        start_of[0] = first
-        length_of[0] = sizes[g]
-        step_of[0] = 0
-        first += sizes[g]
-        result = 0.0  # the sum of the frame finished last
-        while top >= 0:
-            lo = start_of[top]
-            n = length_of[top]
-            if n < 8:
-                result = 0.0
-                for i in range(lo, lo + n):
-                    result += values[i]
-                top -= 1
-            elif n <= 128:
-                r0 = values[lo]
-                r1 = values[lo + 1]
-                r2 = values[lo + 2]
-                r3 = values[lo + 3]
-                r4 = values[lo + 4]
-                r5 = values[lo + 5]
-                r6 = values[lo + 6]
-                r7 = values[lo + 7]
-                i = 8
-                while i < n - n % 8:
-                    r0 += values[lo + i]
-                    r1 += values[lo + i + 1]
-                    r2 += values[lo + i + 2]
-                    r3 += values[lo + i + 3]
-                    r4 += values[lo + i + 4]
-                    r5 += values[lo + i + 5]
-                    r6 += values[lo + i + 6]
-                    r7 += values[lo + i + 7]
-                    i += 8
-                result = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-                while i < n:
-                    result += values[lo + i]
-                    i += 1
-                top -= 1
-            else:
-                half = n // 2
-                half -= half % 8
-                if step_of[top] == 0:  # sum the left half first
-                    step_of[top] = 1
-                    start_of[top + 1] = lo
-                    length_of[top + 1] = half
-                    step_of[top + 1] = 0
-                    top += 1
-                elif step_of[top] == 1:  # the left half is summed: the right half
-                    left_of[top] = result
-                    step_of[top] = 2
-                    start_of[top + 1] = lo + half
-                    length_of[top + 1] = n - half
-                    step_of[top + 1] = 0
-                    top += 1
-                else:
-                    result = left_of[top] + result
-                    top -= 1
-        sums[g] = 0.0 + result
-
-
-@functools.cache
-def _sums_like_numpy(block_sums: Any) -> bool:
-    """Whether the compiled ``_block_sums`` gives ``np.add.reduce``'s sums (every length to 600, some longer)."""
-    rng = np.random.default_rng(17)
-    sizes = np.concatenate([np.arange(600), rng.integers(600, 40_000, 40)]).astype(np.int64)
-    values = rng.standard_normal(int(sizes.sum())) * rng.choice([1e-3, 1.0, 1e6], int(sizes.sum()))
-    sums = np.empty(len(sizes))
-    block_sums(values, sizes, sums)
-    starts = np.concatenate(([0], np.cumsum(sizes)))
-    return all(sums[g] == np.add.reduce(values[starts[g]:starts[g + 1]]) for g in range(len(sizes)))
-
-
 def _block_means(values: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """The mean of each run's block of ``values`` (run ``g``: ``sizes[g]`` values after run ``g - 1``'s); NaN if empty.
 
@@ -362,18 +279,13 @@ _SPENT_FROM = np.array([COLUMN[f"spent_{src}_yuan"] for src in SOURCES])
 _FUNDED_SHARE = np.array([COLUMN[f"funded_share_{use}"] for use in USES])
 
 
-def _by_run(arrays: list[np.ndarray]) -> np.ndarray:
-    """The runs' arrays stacked, run first (a single run's array viewed so, without a copy)."""
-    return arrays[0][None] if len(arrays) == 1 else np.stack(arrays)
-
-
 def record_week(batch: Batch, recorders: Sequence[Recorder]) -> None:
     """Fill this week's time-series row of every run of ``batch`` (``recorders[g]``: run ``g``'s).
 
     The rows of all runs are made at once, column by column over the runs: counts over the
     batch's arrays (``count_week``), means over each run's own block, money from each run's
-    ledger (stacked: a sum over one axis of the stack adds the same numbers in the same
-    order as the sum over that run's ledger alone).
+    ledger (``Batch.ledgers``, stacked: a sum over one axis of the stack adds the same numbers
+    in the same order as the sum over that run's ledger alone).
     """
     counts = count_week(batch)
     worlds = batch.worlds
@@ -395,13 +307,14 @@ def record_week(batch: Batch, recorders: Sequence[Recorder]) -> None:
     in_programme = np.flatnonzero(counts.in_programme)  # found once for the three scores
     for name in ("theory", "practical_skill", "professionalism"):
         rows[:, COLUMN[f"mean_{name}"]] = _block_means(getattr(s, name)[in_programme], enrolled)
-    spent = _by_run([w.ledger.spent for w in worlds])  # (runs, sources, uses)
+    ledgers = batch.ledgers  # every run's ledger, stacked (each run's Ledger views its row)
+    spent = ledgers.spent  # (runs, sources, uses)
     rows[:, COLUMN["spent_yuan"]] = spent.reshape(len(worlds), -1).sum(axis=1)
     rows[:, _SPENT_ON] = spent.sum(axis=1)
     rows[:, _SPENT_FROM] = spent.sum(axis=2)
-    rows[:, COLUMN["balance_yuan"]] = _by_run([w.ledger.balance for w in worlds]).sum(axis=1)
-    need = _by_run([w.ledger.week_need for w in worlds])
-    paid = _by_run([w.ledger.week_paid for w in worlds])
+    rows[:, COLUMN["balance_yuan"]] = ledgers.balance.sum(axis=1)
+    need = ledgers.week_need
+    paid = ledgers.week_paid
     rows[:, _FUNDED_SHARE] = np.divide(paid, need, out=np.full(need.shape, np.nan), where=need > 0)
     rows[:, COLUMN["n_participating_enterprises"]] = counts.participating
     rows[:, COLUMN["n_active_school_mentors"]] = counts.school_mentors_active

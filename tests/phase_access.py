@@ -133,6 +133,11 @@ class BatchProxy:
             return None if batch.pool is None else WorldProxy(batch.pool, access)
         if name in ("week", "groups", "_n_runs"):
             return getattr(batch, name)
+        if name == "cohorts":  # every run's cohort bounds (structure, fixed at set-up, like cohort_starts)
+            return batch.cohorts
+        if name == "ledgers":  # every run's ledger, stacked: reads the ledger (writes show in each world's)
+            access.reads.add("ledger")
+            return batch.ledgers
         class_attr = getattr(Batch, name, None)
         if isinstance(class_attr, property) and class_attr.fget is not None:
             return class_attr.fget(self)

@@ -103,6 +103,33 @@ def test_the_week_counts_are_the_same_compiled_or_with_numpy(weeks: int, monkeyp
         assert compiled.stages.sum() == batch.students.n
 
 
+def test_a_citys_week_counts_are_the_same_compiled_or_with_numpy(monkeypatch: pytest.MonkeyPatch,
+                                                                   tmp_path: Path) -> None:
+    """A city's programmes share the pool's mentors: each counts the posts its own apprentices use, once."""
+    from test_city_run import write_city
+
+    from sim.city import build_city
+    from sim.scenario.city_loading import load_city
+
+    monkeypatch.delenv("TALENTSIM_NUMBA", raising=False)
+    batch = build_city(load_city(write_city(tmp_path, a_cohort=240, vacancies=80)), 6)
+    clock = WeeklyClock(weekly_phases(), batch)
+    checked_sharing = False
+    for week in range(1, 161):
+        clock.advance()
+        if week % 40:
+            continue
+        compiled = count_week(batch)
+        numpy = _numpy_path(monkeypatch, lambda: count_week(batch))
+        for field in ("stages", "locations", "apprentices", "participating", "school_mentors_active",
+                      "enterprise_mentors_active", "mentored", "mentoring", "in_programme", "sm_active", "em_active"):
+            a, b = getattr(compiled, field), getattr(numpy, field)
+            assert a.dtype == b.dtype and a.shape == b.shape, field
+            np.testing.assert_array_equal(a, b, err_msg=field)
+        checked_sharing |= bool((compiled.mentoring > 0).sum() > 1)
+    assert checked_sharing  # several programmes had mentored apprentices in a week checked
+
+
 def test_the_block_sums_replay_numpys_pairwise_summation(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TALENTSIM_NUMBA", raising=False)
     loops = compile_loops(_block_sums)
@@ -134,3 +161,73 @@ def test_a_city_with_its_shared_pool_runs_the_same_with_and_without_the_compiled
     numpy_path = _numpy_path(monkeypatch, lambda: run_city(plan, 4, events=True))
     for name in compiled.programmes:
         assert_same_run(numpy_path.programmes[name], compiled.programmes[name])
+
+
+def test_the_ledgers_of_a_batch_pay_out_the_same_compiled_or_with_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``LedgerStack.pay_out`` compiled gives each run's ``Ledger.pay_out`` bit for bit, week after week.
+
+    Runs differ in their earmarks (one use paid by no source, uses paid by one, two or every
+    source); needs include zero, negative, exactly a balance, and more than every source holds.
+    """
+    from sim.engine.ledger import SOURCES, USES, ByUse, Ledger, LedgerStack, every_source
+
+    monkeypatch.delenv("TALENTSIM_NUMBA", raising=False)
+    rng = np.random.default_rng(9)
+    earmarks = [every_source(),
+                {use: SOURCES[k % len(SOURCES):k % len(SOURCES) + 2] for k, use in enumerate(USES)},
+                {use: (SOURCES[-1],) for use in USES[1:]},  # the first use paid by no source
+                {use: tuple(reversed(SOURCES)) for use in USES}]
+
+    def ledgers() -> list[Ledger]:
+        return [Ledger(e) for e in earmarks]
+
+    compiled_ledgers, numpy_ledgers = ledgers(), ledgers()
+    compiled, numpy = LedgerStack(compiled_ledgers), LedgerStack(numpy_ledgers)
+    for week in range(60):
+        money = rng.uniform(0.0, 500.0, (len(earmarks), len(SOURCES))) * (rng.random((len(earmarks), 1)) < 0.3)
+        for group in (compiled_ledgers, numpy_ledgers):
+            for ledger, row in zip(group, money, strict=True):
+                for source, yuan in zip(SOURCES, row.tolist(), strict=True):
+                    if yuan > 0:
+                        ledger.pay_in(source, yuan)
+        needs = rng.uniform(0.0, 300.0, (len(earmarks), len(USES)))
+        needs[rng.random(needs.shape) < 0.2] = 0.0
+        needs[rng.random(needs.shape) < 0.05] = -1.0
+        if week % 7 == 3:  # a need exactly what its first source holds
+            needs[0, 0] = compiled.balance[0, 0]
+        a = compiled.pay_out(needs)
+        b = _numpy_path(monkeypatch, lambda needs=needs: numpy.pay_out(needs))
+        assert all(isinstance(x, ByUse) for x in a) and a == b
+        for name in ("balance", "paid_in", "spent", "week_need", "week_paid", "weeks_short", "unpaid"):
+            assert getattr(compiled, name).tobytes() == getattr(numpy, name).tobytes(), name
+    assert compiled.weeks_short.sum() > 0 and (compiled.balance == 0.0).any()
+    for alone, stacked in zip(numpy_ledgers, compiled_ledgers, strict=True):  # each run's Ledger views its row
+        assert alone.spent_by_use() == stacked.spent_by_use() and alone.total_spent == stacked.total_spent
+
+
+def test_each_runs_block_sum_is_the_sum_of_its_slice(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``block_sums`` (mentoring's hours, the firms' costs by run) gives each block's ``ndarray.sum`` bit for bit."""
+    from sim.engine.sums import block_sums
+
+    monkeypatch.delenv("TALENTSIM_NUMBA", raising=False)
+    rng = np.random.default_rng(11)
+    sizes = np.array([0, 3, 8, 130, 0, 1, 600, 9], dtype=np.int64)
+    values = rng.standard_normal(int(sizes.sum())) * 10.0 ** rng.integers(-6, 7, int(sizes.sum()))
+    starts = np.concatenate(([0], np.cumsum(sizes)))
+    expected = [float(values[starts[g]:starts[g + 1]].sum()) for g in range(len(sizes))]
+    for found in (block_sums(values, sizes), _numpy_path(monkeypatch, lambda: block_sums(values, sizes)),
+                  block_sums(values[::-1].copy()[::-1], sizes)):
+        assert np.array(found).tobytes() == np.array(expected).tobytes()
+    assert block_sums(values[:5], np.array([5])) == [float(values[:5].sum())]
+
+
+def test_a_batchs_counts_by_run_are_the_same_compiled_or_with_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TALENTSIM_NUMBA", raising=False)
+    scenarios = [resolve_scenario("scenarios/baseline.yaml", {"intake.cohort_size": n}) for n in (30, 1, 55)]
+    batch = Batch([build_world(sc, seed) for seed, sc in enumerate(scenarios, start=3)])
+    mask = np.random.default_rng(2).random(batch.students.n) < 0.4
+    compiled = batch.counts("students", mask)
+    numpy = _numpy_path(monkeypatch, lambda: batch.counts("students", mask))
+    assert compiled.dtype == numpy.dtype == np.int64
+    np.testing.assert_array_equal(compiled, numpy)
+    assert compiled.sum() == mask.sum()

@@ -31,9 +31,12 @@ from typing import Any
 
 import numpy as np
 
+from sim.engine.compiled import compile_loops
 from sim.engine.declarations import Population
 from sim.engine.groups import GroupIndex
+from sim.engine.ledger import LedgerStack
 from sim.engine.population import EnterpriseMentors, Enterprises, SchoolMentors, Students
+from sim.engine.sums import block_counts
 from sim.engine.world import World
 
 _PARAMETER_GETTERS: dict[str, operator.attrgetter[Any]] = {}
@@ -63,11 +66,25 @@ def _concatenate(parts: Sequence[Any], index: GroupIndex, population: Population
     return whole
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Cohorts:
+    """Every cohort of every run of a batch, run by run and cohort by cohort (element ``k``: one cohort of one run)."""
+
+    run: np.ndarray  # the cohort's run
+    cohort: np.ndarray  # its number in its run
+    first: np.ndarray  # batch position of its first student
+    stop: np.ndarray  # batch position after its last student
+
+    def programme_weeks(self, students: Students, week: int) -> np.ndarray:
+        """This week's programme week of every cohort (``World.cohort_programme_week`` of each; negative before)."""
+        return week - students.enrol_week[self.first]
+
+
 class Batch:
     """The runs of a batch: their worlds, and their populations' arrays concatenated."""
 
-    __slots__ = ("_n_runs", "enterprise_mentors", "enterprises", "groups", "pool", "school_mentors", "students",
-                 "week", "worlds")
+    __slots__ = ("_cohorts", "_n_runs", "enterprise_mentors", "enterprises", "groups", "ledgers", "pool",
+                 "school_mentors", "students", "week", "worlds")
 
     def __init__(self, worlds: Sequence[World], pool: World | None = None) -> None:
         """Concatenate the populations of ``worlds`` (each world's arrays become views of the batch's).
@@ -98,6 +115,8 @@ class Batch:
         self.enterprise_mentors: EnterpriseMentors = _concatenate([w.enterprise_mentors for w in firms],
                                                                   self.groups, "enterprise_mentors")
         self.enterprises: Enterprises = _concatenate([w.enterprises for w in firms], self.groups, "enterprises")
+        self.ledgers = LedgerStack([w.ledger for w in worlds])  # each run's ledger's arrays become views of its row
+        self._cohorts: Cohorts | None = None
         self.week = worlds[0].week
 
     @property
@@ -108,6 +127,22 @@ class Batch:
     def firm_worlds(self) -> tuple[World, ...]:
         """The worlds that own firms: each run's, or a city's pool world alone."""
         return self.worlds if self.pool is None else (self.pool,)
+
+    def cohorts(self) -> Cohorts:
+        """Every run's cohorts (``World.cohort_starts``, fixed at set-up), as batch positions (found once)."""
+        if self._cohorts is None:
+            starts = self.groups.starts["students"]
+            runs, numbers, firsts, stops = [], [], [], []
+            for g, world in enumerate(self.worlds):
+                bounds = world.cohort_starts + starts[g]
+                n = len(bounds) - 1
+                runs.append(np.full(n, g, dtype=np.int64))
+                numbers.append(np.arange(n, dtype=np.int64))
+                firsts.append(bounds[:-1])
+                stops.append(bounds[1:])
+            self._cohorts = Cohorts(*(np.concatenate(parts).astype(np.int64)
+                                      for parts in (runs, numbers, firsts, stops)))
+        return self._cohorts
 
     @property
     def n_runs(self) -> int:
@@ -155,14 +190,13 @@ class Batch:
 
     def _of_each_run(self, value: Callable[[World], Any], population: Population,
                      idx: np.ndarray | None) -> float | np.ndarray:
-        """``spread`` of ``value(world)`` of each run, reading each run once and building no list while all agree."""
-        worlds = self.worlds
-        first = value(worlds[0])
-        for g in range(1, len(worlds)):
-            other = value(worlds[g])
-            if other != first:  # the runs differ: the values so far all equal ``first``
-                return self.spread([first] * g + [other] + [value(w) for w in worlds[g + 1:]], population, idx)
-        return first
+        """``spread`` of ``value(world)`` of each run, reading each run once (a scalar when all agree)."""
+        values = list(map(value, self.worlds))
+        first = values[0]
+        if values.count(first) == len(values):  # every run's value equals the first (the common case)
+            return first
+        group = self.groups.group_of(population)
+        return np.asarray(values, dtype=float)[group if idx is None else group[idx]]
 
     def spread(self, values: Sequence[float], population: Population = "students",
                idx: np.ndarray | None = None) -> float | np.ndarray:
@@ -183,7 +217,9 @@ class Batch:
             return local
         # as GroupIndex.to_global, with the block starts of the owners' groups gathered once per batch
         offsets = self.groups.offsets(population, owner_population)
-        return np.where(local >= 0, local + (offsets if owners is None else offsets[owners]), local)
+        found = local + (offsets if owners is None else offsets[owners])
+        np.copyto(found, local, where=local < 0)  # no one (a negative index) stays as it is
+        return found
 
     def concatenated(self, value: Callable[[World], np.ndarray]) -> np.ndarray:
         """``value(world)`` of every run (one element per agent of some population), end to end."""
@@ -216,22 +252,30 @@ class Batch:
             return np.array([np.count_nonzero(mask)])
         if population in self.groups.shared:
             raise ValueError(f"{population} are a city's pool: count them by whose apprentices they host")
+        loops = compile_loops(block_counts)
+        if loops is not None:  # one pass over the mask (whole numbers: exact however counted)
+            return loops[0](mask, self.groups.starts[population])
         # block by block: a count per block costs less than gathering every marked agent's run
         return np.array([np.count_nonzero(mask[block]) for block in self.groups.blocks(population)], dtype=np.int64)
 
     # --- random draws --------------------------------------------------------------------
 
-    def normal(self, stream: str, week: int, *upto: np.ndarray) -> np.ndarray:
-        """Standard normal draws of ``stream`` in ``week``, element ``i`` student ``i``'s, from its run's stream.
+    def normal(self, stream: str, week: int, *upto: np.ndarray, population: Population = "students") -> np.ndarray:
+        """Standard normal draws of ``stream`` in ``week``, element ``i`` agent ``i``'s, from its run's stream.
 
-        Each run draws for its students up to its last one in any of ``upto`` (ascending
-        batch positions), as a run alone draws up to the last student it needs (a stream's
-        first draws do not depend on how many follow); elements past that are undefined.
+        Each run draws for its agents of ``population`` up to its last one in any of ``upto``
+        (ascending batch positions), as a run alone draws up to the last agent it needs (a
+        stream's first draws do not depend on how many follow); elements past that are
+        undefined. A city's pool draws from the pool world's streams.
         """
-        if self.n_runs == 1:
+        if self.n_runs == 1 or population in self.groups.shared:
             last = max((int(idx[-1]) for idx in upto if len(idx)), default=-1)
-            return self.worlds[0].streams.normal(stream, week, last + 1)
-        return self._draws("normal", stream, week, self._needed("students", upto), "students")
+            return self._owner(population).streams.normal(stream, week, last + 1)
+        return self._draws("normal", stream, week, self._needed(population, upto), population)
+
+    def _owner(self, population: Population) -> World:
+        """The world whose streams a single run's or a city pool's agents of ``population`` draw from."""
+        return self.pool if self.pool is not None and population in self.groups.shared else self.worlds[0]
 
     def uniform(self, stream: str, week: int, upto: np.ndarray | None = None,
                 population: Population = "students") -> np.ndarray:

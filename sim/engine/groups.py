@@ -109,10 +109,13 @@ class GroupIndex:
         """
         found = self._offsets.get((population, owner_population))
         if found is None:
+            # int32 as the agents' index arrays are (adding int64 offsets to int32 indices costs four times
+            # as much, in the conversion), while every position fits
+            dtype = np.int32 if self.starts[population][-1] < np.iinfo(np.int32).max else np.int64
             if population in self.shared:  # one pool: a local index is its position
-                found = np.zeros(len(self.group_of(owner_population)), dtype=np.int64)
+                found = np.zeros(len(self.group_of(owner_population)), dtype=dtype)
             else:
-                found = self.starts[population][self.group_of(owner_population)]
+                found = self.starts[population][self.group_of(owner_population)].astype(dtype)
             self._offsets[(population, owner_population)] = found
         return found
 

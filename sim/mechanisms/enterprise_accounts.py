@@ -42,6 +42,7 @@ from sim.engine.batch import Batch
 from sim.engine.declarations import Population, StateField, Unit, mean_of, rate
 from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import ENTERPRISE, NO_ONE
+from sim.engine.sums import block_sums
 from sim.engine.world import RunTotals, World
 from sim.mechanisms import tax_credit
 from sim.mechanisms.labour_market import retaining_hosts
@@ -187,9 +188,11 @@ def book_enterprise_week(batch: Batch) -> None:
         title_yuan = batch.value(lambda w: w.scenario.incentives.demonstration_unit_value_yuan
                                  if w.scenario.incentives.demonstration_unit_titles else 0.0, "enterprises")
         ent.total_benefit_yuan += np.where(ent.demonstration_unit, apprentices, 0.0) * title_yuan / WEEKS_PER_YEAR
-    for w, block in zip(batch.firm_worlds(), batch.groups.blocks("enterprises"), strict=True):
-        w.counters.gross_training_cost_yuan += float(np.sum(cost[block]))
-        w.counters.productive_output_yuan += float(np.sum(output[block]))
+    sizes = batch.groups.sizes("enterprises")  # each run's firms summed on their own, as alone
+    for w, run_cost, run_output in zip(batch.firm_worlds(), block_sums(cost, sizes), block_sums(output, sizes),
+                                       strict=True):
+        w.counters.gross_training_cost_yuan += run_cost
+        w.counters.productive_output_yuan += run_output
     # the first year of hosting: the 52 weeks from the week a firm first hosted (BIBB: no public support)
     week = batch.week
     ent.first_host_week[(ent.first_host_week < 0) & (apprentices > 0)] = week

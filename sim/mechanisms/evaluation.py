@@ -32,7 +32,7 @@ import numpy as np
 from sim.engine.batch import Batch
 from sim.engine.declarations import StateField, Unit, mean_of, rate
 from sim.engine.mechanism import Mechanism, Outcome
-from sim.engine.population import Students
+from sim.engine.population import Enterprises, Students
 from sim.engine.world import World
 from sim.mechanisms.attrition import post_need
 from sim.scenario.schema import EvaluationParams
@@ -121,6 +121,51 @@ def rate_by_hosts(world: World, who: np.ndarray, retained: np.ndarray) -> None:
     add(ent.satisfaction_count, host, 1.0)
     for k, part in enumerate(HOST_PARTS):
         add(getattr(ent, f"satisfaction_{part}_sum"), host, parts[k])
+
+
+def rating_parts_in_batch(batch: Batch, who: np.ndarray, retained: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``host_rating_parts`` of the apprentices ``who`` (batch positions, hosted) of any runs of ``batch``.
+
+    Element by element the operations of ``host_rating_parts`` of each apprentice's run
+    alone; also gives each apprentice's host as a position in the batch's firms.
+    """
+    s = batch.students
+    host = batch.local_to_global("enterprises", s.host[who], who)
+    need = post_need(batch.enterprises.post_level[host])
+    cost = s.hosted_cost_yuan[who]
+    parts = np.empty((len(HOST_PARTS), len(who)))
+    parts[0] = np.minimum(1.0, s.practical_skill[who] / np.maximum(need, 1e-9))  # skill fit
+    parts[1] = s.professionalism[who] / 100.0
+    parts[2] = np.minimum(1.0, np.divide(s.hosted_output_yuan[who], cost, out=np.zeros(len(who)),
+                                         where=cost > 0))  # contribution
+    parts[3] = retained
+    return parts, host
+
+
+_FEW_RATINGS = 8  # up to this many ratings are added one by one in Python: the same sums, cheaper than np.add.at
+# (an engine detail, not a model constant)
+
+
+def add_ratings(enterprises: Enterprises, host: np.ndarray, index: np.ndarray, parts: np.ndarray) -> None:
+    """Add ratings to their hosts' sums, one after the other in the order given (as ``rate_by_hosts`` adds them).
+
+    ``host``: positions in ``enterprises``; ``index``: each rating's satisfaction index;
+    ``parts``: its parts (rows in the order of ``HOST_PARTS``).
+    """
+    if len(host) == 0:
+        return
+    totals = [enterprises.satisfaction_sum, enterprises.satisfaction_count,
+              *(getattr(enterprises, f"satisfaction_{part}_sum") for part in HOST_PARTS)]
+    values = [index, np.ones(len(host)), *parts]
+    if len(host) > _FEW_RATINGS:
+        for total, value in zip(totals, values, strict=True):
+            np.add.at(total, host, value)
+        return
+    # a few ratings (the usual week): plain indexed adds, one after the other, are np.add.at's at a fraction of its cost
+    at = host.tolist()
+    for total, value in zip(totals, values, strict=True):
+        for i, v in zip(at, value.tolist(), strict=True):
+            total[i] += v
 
 
 def _add_one(totals: np.ndarray, at: np.ndarray, value: np.ndarray | float) -> None:

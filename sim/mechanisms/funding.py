@@ -50,10 +50,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.engine.batch import Batch
-from sim.engine.declarations import Population, StateField, Unit, rate
-from sim.engine.ledger import SOURCES, USES, ByUse, Ledger
+from sim.engine.calendar import ProgrammeCalendar
+from sim.engine.declarations import StateField, Unit, rate
+from sim.engine.ledger import SOURCES, USES, Ledger
 from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import EMPLOYED, ENTERPRISE, FURTHER_STUDY, SCHOOL
+from sim.engine.sums import block_sums
 from sim.engine.world import RunTotals, World
 from sim.mechanisms import certification, training_base
 from sim.mechanisms.mentor_development import away_in_practice
@@ -77,15 +79,19 @@ def cohort_enrolled_this_year(world: World) -> bool:
     return bool(np.any(starts_before_year_end & ends_after_year_start))
 
 
-def pay_in(world: World, apprentices_at_firms: int) -> None:
-    """Yearly budgets in a year with a cohort enrolled; the firms' cost share for this week's apprentices."""
-    p = world.scenario.funding
-    if world.calendar.is_year_start(world.week) and cohort_enrolled_this_year(world):
-        world.ledger.pay_in("school_special_fund", p.school_special_fund_yuan_per_year)
-        world.ledger.pay_in("government", p.government_yuan_per_year)
-    if apprentices_at_firms:
+def pay_in(batch: Batch, apprentices_at_firms: np.ndarray) -> None:
+    """Every run's yearly budgets in a year with a cohort enrolled, and its firms' cost share for its apprentices."""
+    if ProgrammeCalendar.is_year_start(batch.week):
+        for world in batch.worlds:
+            if cohort_enrolled_this_year(world):
+                p = world.scenario.funding
+                world.ledger.pay_in("school_special_fund", p.school_special_fund_yuan_per_year)
+                world.ledger.pay_in("government", p.government_yuan_per_year)
+    for g in np.flatnonzero(apprentices_at_firms).tolist():
+        world = batch.worlds[g]
+        per_apprentice_year = world.scenario.funding.enterprise_cost_sharing_yuan_per_apprentice_year
         world.ledger.pay_in("enterprise_cost_sharing",
-                            p.enterprise_cost_sharing_yuan_per_apprentice_year * apprentices_at_firms / WEEKS_PER_YEAR)
+                            per_apprentice_year * int(apprentices_at_firms[g]) / WEEKS_PER_YEAR)
 
 
 def _allowance_per_mentor(world: World) -> float:
@@ -148,35 +154,54 @@ def mentors_away_teaching(batch: Batch, school_mentor: np.ndarray) -> np.ndarray
 
 @dataclass(frozen=True, slots=True)
 class MentorCounts:
-    """This week's mentor posts that cost the programme money, counted in one run."""
+    """This week's mentor posts that cost the programme money, counted in every run (element ``g``: run ``g``)."""
 
-    school_mentors_paid: int  # filled posts with a mentee in the programme (their allowance)
-    school_mentors_visiting: int  # filled posts with a mentee placed in a firm (visit travel)
-    school_mentors_away: int  # filled posts away in enterprise practice with a mentee at school (substitutes)
-    enterprise_mentors_active: float  # filled posts with an apprentice on site (their pay; in a city, the
+    school_mentors_paid: np.ndarray  # filled posts with a mentee in the programme (their allowance)
+    school_mentors_visiting: np.ndarray  # filled posts with a mentee placed in a firm (visit travel)
+    school_mentors_away: np.ndarray  # filled posts away in enterprise practice with a mentee at school (substitutes)
+    enterprise_mentors_active: np.ndarray  # filled posts with an apprentice on site (their pay; in a city, the
     # programme's share of each post by its apprentices: shared_mentor_posts)
 
 
-def weekly_needs(world: World, counts: MentorCounts, subsidies: np.ndarray) -> ByUse:
-    """What each use of the programme's money needs this week, yuan (the firms' own payments aside)."""
-    sc = world.scenario
-    em_pay = sc.incentives.enterprise_mentor_salary_subsidy_yuan_per_month
-    if not sc.funding.firms_pay_mentor_allowance:
-        em_pay += sc.enterprise_mentors.remuneration_yuan_per_month
-    exam_fees = 0.0
-    if world.calendar.is_exam_week(world.week):
-        exam_fees = int(np.count_nonzero(certification.eligible(world))) * sc.certification.exam_fee_yuan
-    return ByUse(
-        training_base=training_base.practice_need_yuan(world),
-        school_mentor_remuneration=counts.school_mentors_paid
-        * sc.school_mentors.remuneration_yuan_per_month * MONTHS_PER_WEEK,
-        practice_substitutes=counts.school_mentors_away * sc.mentor_development.substitute_yuan_per_teacher_week,
-        enterprise_mentor_remuneration=counts.enterprise_mentors_active * em_pay * MONTHS_PER_WEEK,
-        contact_visits=counts.school_mentors_visiting * sc.contact.school_mentor_visits_per_month
-        * MONTHS_PER_WEEK * sc.contact.cost_yuan_per_visit,
-        exam_fees=exam_fees,
-        apprentice_subsidy=float(subsidies.sum()),
-    )
+def _programme_rates(scenario: Scenario) -> tuple[float, float, float, float, float]:
+    """A run's rates of the mentor and contact needs, yuan.
+
+    A school mentor's monthly allowance, a substitute's week, an enterprise mentor's monthly
+    pay from programme money, visits a month and a visit's cost.
+    """
+    em_pay = scenario.incentives.enterprise_mentor_salary_subsidy_yuan_per_month
+    if not scenario.funding.firms_pay_mentor_allowance:
+        em_pay += scenario.enterprise_mentors.remuneration_yuan_per_month
+    return (scenario.school_mentors.remuneration_yuan_per_month,
+            scenario.mentor_development.substitute_yuan_per_teacher_week, em_pay,
+            scenario.contact.school_mentor_visits_per_month, scenario.contact.cost_yuan_per_visit)
+
+
+def _exam_fees(world: World) -> float:
+    """The exam fees of ``world``'s run this week, yuan (its students eligible to sit, in an exam week)."""
+    if not world.calendar.is_exam_week(world.week):
+        return 0.0
+    return int(np.count_nonzero(certification.eligible(world))) * world.scenario.certification.exam_fee_yuan
+
+
+def weekly_needs(batch: Batch, counts: MentorCounts, subsidies: np.ndarray) -> np.ndarray:
+    """What each use of each run's programme money needs this week, yuan (runs x uses; the firms' own payments aside).
+
+    Column by column over the runs: each element is the same product of the same numbers
+    as the run alone computes (an int count times a float rate, left to right).
+    ``subsidies``: each run's completion subsidies claimed this week, yuan.
+    """
+    worlds = batch.worlds
+    rates = np.array([_programme_rates(w.scenario) for w in worlds])
+    needs = np.empty((len(worlds), len(USES)))
+    needs[:, 0] = [training_base.practice_need_yuan(w) for w in worlds]
+    needs[:, 1] = counts.school_mentors_paid * rates[:, 0] * MONTHS_PER_WEEK
+    needs[:, 2] = counts.school_mentors_away * rates[:, 1]
+    needs[:, 3] = counts.enterprise_mentors_active * rates[:, 2] * MONTHS_PER_WEEK
+    needs[:, 4] = counts.school_mentors_visiting * rates[:, 3] * MONTHS_PER_WEEK * rates[:, 4]
+    needs[:, 5] = [_exam_fees(w) for w in worlds]
+    needs[:, 6] = subsidies
+    return needs
 
 
 def pay_weekly_needs(batch: Batch) -> None:
@@ -184,6 +209,7 @@ def pay_weekly_needs(batch: Batch) -> None:
     s = batch.students
     week = batch.week
     groups = batch.groups
+    worlds = batch.worlds
     at_firm = s.location == ENTERPRISE
     # the mentor posts that cost money this week, found once over the batch and counted run by run
     sm_active = batch.school_mentors.active(week)
@@ -195,39 +221,41 @@ def pay_weekly_needs(batch: Batch) -> None:
     em_active = (apprentices_on_site > 0) & batch.enterprise_mentors.active(week)
     if batch.pool is None:  # in a city only dual-mentor programmes' apprentices have an enterprise mentor
         em_active &= np.asarray(batch.param("programme.dual_mentor", "enterprise_mentors"), dtype=bool)
-
-    def per_run(population: Population, mask: np.ndarray) -> list[int]:
-        return [int(n) for n in batch.counts(population, mask)]
-
-    apprentices = per_run("students", at_firm)
-    paid = per_run("school_mentors", sm_active & school_mentors_of(batch, s.in_programme(), school_mentor))
-    visiting = per_run("school_mentors", school_mentors_of(batch, at_firm, school_mentor) & sm_active)
-    away_by_run = per_run("school_mentors", away)
+    paid = batch.counts("school_mentors", sm_active & school_mentors_of(batch, s.in_programme(), school_mentor))
+    visiting = batch.counts("school_mentors", school_mentors_of(batch, at_firm, school_mentor) & sm_active)
+    away_by_run = batch.counts("school_mentors", away)
     by_firm = firm_paid_allowance(batch, em_active)  # every firm's, once over the batch
     if batch.pool is None:
-        em_by_run: list[float] = list(per_run("enterprise_mentors", em_active))
-        firm_blocks = groups.blocks("enterprises")
-        firm_parts = [float(by_firm[block].sum()) for block in firm_blocks]  # a contiguous block: as the run alone
+        em_by_run = batch.counts("enterprise_mentors", em_active)
+        firm_parts = block_sums(by_firm, groups.sizes("enterprises"))  # each run's block summed as the run alone
     else:
-        em_by_run = shared_mentor_posts(batch, on_site, enterprise_mentor, apprentices_on_site, em_active)
+        em_by_run = np.array(shared_mentor_posts(batch, on_site, enterprise_mentor, apprentices_on_site, em_active))
         allowance_week = float(batch.value(_allowance_per_mentor, "enterprises")) * MONTHS_PER_WEEK
-        firm_parts = [posts * allowance_week for posts in em_by_run]
+        firm_parts = [posts * allowance_week for posts in em_by_run.tolist()]
         batch.enterprises.week_subsidy_yuan[:] = 0.0  # each programme adds what it paid its apprentices' hosts
-    for g, world in enumerate(batch.worlds):
-        pay_in(world, apprentices[g])
-        subsidies = completion_subsidies(world)
-        counts = MentorCounts(paid[g], visiting[g], away_by_run[g], em_by_run[g])
-        needs = weekly_needs(world, counts, subsidies)
-        funded = world.ledger.pay_out(needs)
-        world.counters.teacher_weeks_in_practice += away_by_run[g]
-        world.counters.teacher_weeks_uncovered += away_by_run[g] * (1.0 - funded.practice_substitutes)
-        if batch.pool is None:
-            world.enterprises.week_subsidy_yuan[:] = subsidies * funded.apprentice_subsidy
-        else:
-            world.enterprises.week_subsidy_yuan += subsidies * funded.apprentice_subsidy
+    pay_in(batch, batch.counts("students", at_firm))
+    # completion subsidies: only an enterprise apprenticeship's hosts claim any
+    claims = [completion_subsidies(w) if w.scenario.programme.kind == "enterprise_apprenticeship" else None
+              for w in worlds]
+    needs = weekly_needs(batch, MentorCounts(paid, visiting, away_by_run, em_by_run),
+                         np.array([0.0 if c is None else float(c.sum()) for c in claims]))
+    shares = batch.ledgers.pay_out(needs)
+    if batch.pool is None:
+        batch.enterprises.week_subsidy_yuan[:] = 0.0  # a run without claims: no subsidy (zero claims x its share)
+    for g, world in enumerate(worlds):
+        funded = shares[g]
+        n_away = int(away_by_run[g])
+        world.counters.teacher_weeks_in_practice += n_away
+        world.counters.teacher_weeks_uncovered += n_away * (1.0 - funded.practice_substitutes)
+        subsidies = claims[g]
+        if subsidies is not None:
+            if batch.pool is None:
+                world.enterprises.week_subsidy_yuan[:] = subsidies * funded.apprentice_subsidy
+            else:
+                world.enterprises.week_subsidy_yuan += subsidies * funded.apprentice_subsidy
         firm_part = firm_parts[g]
         if firm_part > 0.0:  # the firms' part of the enterprise mentors' pay is always paid
-            programme_part = needs.enterprise_mentor_remuneration
+            programme_part = float(needs[g, 3])
             funded.enterprise_mentor_remuneration = \
                 (firm_part + programme_part * funded.enterprise_mentor_remuneration) / (firm_part + programme_part)
         world.this_week.funded = funded

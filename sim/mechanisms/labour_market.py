@@ -29,6 +29,7 @@ at the end of August).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import numpy as np
@@ -213,64 +214,89 @@ def run_labour_market(batch: Batch) -> None:
     """Host decisions, search, graduation, job loss and follow-up snapshots for this week."""
     s = batch.students
     week = batch.week
-    final_year = batch.positions("students", _decide_and_find_searchers)
+    cohort_week = batch.cohorts().programme_weeks(s, week)  # enrolment is fixed: the same for the whole phase
+    final_year = _decide_and_find_searchers(batch, cohort_week)
     # the unemployed (stage UNEMPLOYED) are never final-year students (in the programme), so the two
     # sets are disjoint and their sorted union is each run's searchers in ascending order, run by run
     searching = np.sort(np.concatenate((final_year, _unemployed_searching(s, week))))
     found = _search(batch, searching)
+    events = any(w.events.enabled for w in batch.worlds)
     if len(found):
         s.week_job_found[found] = week
         s.employer[found] = OPEN_MARKET
         graduates = found[s.stage[found] == UNEMPLOYED]
         s.stage[graduates] = EMPLOYED
-        for world, local in batch.by_run("students", found):
-            world.events.add(week, local, "hire", "open_market")
+        if events:
+            for world, local in batch.by_run("students", found):
+                world.events.add(week, local, "hire", "open_market")
 
     employed = np.flatnonzero(s.stage == EMPLOYED)
     if len(employed):
         u = batch.uniform("labour_market.job_loss", week, employed)[employed]
-        loss = batch.value(lambda w: float(weekly_probability(w.scenario.labour_market.job_loss_rate_per_year,
-                                                              np.zeros(1))[0]), "students", employed)
+        loss = batch.value(_job_loss_probability, "students", employed)
         lost = employed[u < loss]  # the same for everyone of a run
         s.stage[lost] = UNEMPLOYED
         s.employer[lost] = NO_ONE
         s.week_job_found[lost] = -1
-        for world, local in batch.by_run("students", lost):
-            world.events.add(week, local, "job_loss", "separation")
+        if events:
+            for world, local in batch.by_run("students", lost):
+                world.events.add(week, local, "job_loss", "separation")
 
-    for world in batch.worlds:
-        _graduate_and_follow_up(world)
+    _graduate_and_follow_up(batch, cohort_week)
 
 
-def _decide_and_find_searchers(world: World) -> np.ndarray:
-    """This week's path choices and host offers in ``world``'s run, then the final-year students who search (ascending).
+def _of_cohorts(batch: Batch, values: list[int]) -> int | np.ndarray:
+    """One value per run (``values[g]``: run ``g``'s) for each of ``batch.cohorts()``; a run alone's value as it is."""
+    return values[0] if batch.n_runs == 1 else np.array(values)[batch.cohorts().run]
+
+
+@functools.lru_cache(maxsize=64)
+def _weekly_job_loss(rate_per_year: float) -> float:
+    """An employed graduate's chance of losing the job in a week (a pure function of the rate: kept, not redone)."""
+    return float(weekly_probability(rate_per_year, np.zeros(1))[0])
+
+
+def _job_loss_probability(world: World) -> float:
+    """An employed graduate's chance of losing the job this week in ``world``'s run."""
+    return _weekly_job_loss(world.scenario.labour_market.job_loss_rate_per_year)
+
+
+def _decide_and_find_searchers(batch: Batch, cohort_week: np.ndarray) -> np.ndarray:
+    """This week's path choices and host offers in every run, then the final-year students who search (ascending).
 
     Final-year students choose their path at the search start and hosts decide on offers at
-    the decision week. Searching: final-year students past the search start (hosted ones
-    once their host has decided); the unemployed graduates who search are found over the
-    whole batch (``_unemployed_searching``).
+    the decision week, cohort by cohort of each run in turn (as each run alone). Searching:
+    final-year students past the search start (hosted ones once their host has decided), as
+    batch positions; the unemployed graduates who search are found over the whole batch
+    (``_unemployed_searching``). Every run's cohorts are looked at at once (``Batch.cohorts``;
+    ``cohort_week``: this week's programme week of each).
     """
-    s = world.students
-    lm = world.scenario.labour_market
-    search_week = search_start_week(world.calendar, lm)
-    decision_week = host_decision_week(world.calendar, lm)
-    cohort_weeks = [world.cohort_programme_week(c) for c in range(world.scenario.intake.n_cohorts)]
-    for c, cohort_week in enumerate(cohort_weeks):
-        if cohort_week == search_week:
+    s = batch.students
+    worlds = batch.worlds
+    cohorts = batch.cohorts()
+    search = _of_cohorts(batch, [search_start_week(w.calendar, w.scenario.labour_market) for w in worlds])
+    decision = _of_cohorts(batch, [host_decision_week(w.calendar, w.scenario.labour_market) for w in worlds])
+    at_search, at_decision = cohort_week == search, cohort_week == decision
+    for k in np.flatnonzero(at_search | at_decision).tolist():
+        world = worlds[int(cohorts.run[k])]
+        c = int(cohorts.cohort[k])
+        if at_search[k]:
             _choose_paths(world, world.cohort(c))
-        if cohort_week == decision_week:
+        if at_decision[k]:
             _host_decisions(world, world.cohort(c))
-    parts = []
-    for c, cohort_week in enumerate(cohort_weeks):  # a cohort's programme week is the same all this week
-        if search_week <= cohort_week < world.calendar.programme_weeks:
-            sl = world.cohort(c)
-            stage = s.stage[sl]
-            seeking = (stage >= BASIC) & (stage <= INTERNSHIP) & ~s.offered_by_host[sl] & ~s.further_study[sl] & \
-                (s.week_job_found[sl] < 0) & ~s.not_seeking[sl]
-            if cohort_week < decision_week:  # hosted apprentices wait for their host's decision
-                seeking &= s.host[sl] < 0
-            parts.append(np.flatnonzero(seeking) + sl.start)
-    return np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+    length = _of_cohorts(batch, [w.calendar.programme_weeks for w in worlds])
+    final = np.flatnonzero((search <= cohort_week) & (cohort_week < length))  # a cohort's week is the same all week
+    if len(final) == 0:
+        return np.zeros(0, dtype=np.int64)
+    first, stop = cohorts.first[final], cohorts.stop[final]
+    decided = decision if isinstance(decision, int) else decision[final]
+    waiting = np.repeat(cohort_week[final] < decided, stop - first)  # hosted apprentices await the decision
+    rows: slice | np.ndarray = slice(int(first[0]), int(stop[0])) if len(final) == 1 else \
+        np.concatenate([np.arange(a, b) for a, b in zip(first.tolist(), stop.tolist(), strict=True)])
+    stage = s.stage[rows]  # one cohort (the usual week alone): views of its students, no gather
+    seeking = (stage >= BASIC) & (stage <= INTERNSHIP) & ~s.offered_by_host[rows] & ~s.further_study[rows] & \
+        (s.week_job_found[rows] < 0) & ~s.not_seeking[rows] & (~waiting | (s.host[rows] < 0))
+    return np.flatnonzero(seeking) + rows.start if isinstance(rows, slice) else rows[seeking]
 
 
 def _unemployed_searching(s: Students, week: int) -> np.ndarray:
@@ -283,21 +309,37 @@ def _unemployed_searching(s: Students, week: int) -> np.ndarray:
     return np.flatnonzero(unemployed)
 
 
-def _graduate_and_follow_up(world: World) -> None:
-    """Graduation in a cohort's last week; the follow-up snapshots at the cut-off, 6 and 12 months."""
+def _graduate_and_follow_up(batch: Batch, cohort_week: np.ndarray) -> None:
+    """Graduation in a cohort's last week; the follow-up snapshots at the cut-off, 6 and 12 months (every run).
+
+    The cohorts due this week are found at once over the batch (``Batch.cohorts``;
+    ``cohort_week``: this week's programme week of each); each is then dealt with as its
+    run alone deals with it, run by run and cohort by cohort.
+    """
+    worlds = batch.worlds
+    cohorts = batch.cohorts()
+    length = _of_cohorts(batch, [w.calendar.programme_weeks for w in worlds])
+    cutoff = _of_cohorts(batch, [w.scenario.labour_market.initial_employment_cutoff_weeks for w in worlds])
+    since = cohort_week - (length - 1)  # weeks since the graduation week
+    due = (since == 0) | (since == cutoff) | (since == FOLLOW_UP_6M_WEEKS) | (since == FOLLOW_UP_12M_WEEKS)
+    for k in np.flatnonzero(due).tolist():
+        _follow_up_cohort(worlds[int(cohorts.run[k])], int(cohorts.cohort[k]))
+
+
+def _follow_up_cohort(world: World, c: int) -> None:
+    """Graduation in cohort ``c``'s last week; its follow-up snapshots at the cut-off, 6 and 12 months."""
     s = world.students
     lm = world.scenario.labour_market
-    for c in range(world.scenario.intake.n_cohorts):
-        sl = world.cohort(c)
-        grad_week = world.cohort_graduation_week(c)
-        if world.week == grad_week:
-            _graduate(world, sl)
-        if world.week == grad_week + lm.initial_employment_cutoff_weeks:
-            s.stage_at_initial_cutoff[sl] = np.where(s.week_graduated[sl] >= 0, s.stage[sl], 0)
-        if world.week == grad_week + FOLLOW_UP_6M_WEEKS:
-            s.stage_at_6m[sl] = np.where(s.week_graduated[sl] >= 0, s.stage[sl], 0)
-        elif world.week == grad_week + FOLLOW_UP_12M_WEEKS:
-            s.stage_at_12m[sl] = np.where(s.week_graduated[sl] >= 0, s.stage[sl], 0)
+    sl = world.cohort(c)
+    grad_week = world.cohort_graduation_week(c)
+    if world.week == grad_week:
+        _graduate(world, sl)
+    if world.week == grad_week + lm.initial_employment_cutoff_weeks:
+        s.stage_at_initial_cutoff[sl] = np.where(s.week_graduated[sl] >= 0, s.stage[sl], 0)
+    if world.week == grad_week + FOLLOW_UP_6M_WEEKS:
+        s.stage_at_6m[sl] = np.where(s.week_graduated[sl] >= 0, s.stage[sl], 0)
+    elif world.week == grad_week + FOLLOW_UP_12M_WEEKS:
+        s.stage_at_12m[sl] = np.where(s.week_graduated[sl] >= 0, s.stage[sl], 0)
 
 
 def _employment(snapshot: np.ndarray, jobs_only: bool) -> float:

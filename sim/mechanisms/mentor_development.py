@@ -22,6 +22,7 @@ selection rule buys and what it costs.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import numpy as np
@@ -33,11 +34,16 @@ from sim.engine.population import SchoolMentors
 from sim.engine.world import RunTotals, World
 from sim.mechanisms.attrition import weekly_probability
 from sim.mechanisms.mentor_selection import (
-    draw_enterprise_mentor_attributes,
-    draw_school_mentor_attributes,
-    enterprise_outside_rounds,
+    FRONTLINE_EXPERIENCE_YEARS,
+    FRONTLINE_YEARS_MEAN,
+    TEACHING_EXPERIENCE_YEARS,
+    TEACHING_YEARS_MEAN,
+    eligible_share,
+    experience_shortfall,
     filled_from,
-    school_outside_rounds,
+    log_ineligible_share,
+    outside_rounds_of_runs,
+    share_noise,
     workers_at_hand,
 )
 
@@ -79,16 +85,16 @@ def turn_over_mentors(batch: Batch) -> None:
     sm = batch.school_mentors
     draws = batch.uniform("mentor_turnover.school", week, population="school_mentors")
     leaving = np.flatnonzero(sm.active(week) & (draws < batch.value(_school_leave_probability, "school_mentors")))
-    for world, local in batch.by_run("school_mentors", leaving):
-        _replace_school_mentors(world, local)
+    if len(leaving):
+        _replace_school_mentors(batch, leaving)
     em = batch.enterprise_mentors
     if em.n == 0:
         return
     draws = batch.uniform("mentor_turnover.enterprise", week, population="enterprise_mentors")
     leaving = np.flatnonzero(em.active(week) & (draws < batch.value(_enterprise_leave_probability,
                                                                     "enterprise_mentors")))
-    for world, local in batch.by_run("enterprise_mentors", leaving):
-        _replace_enterprise_mentors(world, local)
+    if len(leaving):
+        _replace_enterprise_mentors(batch, leaving)
 
 
 def _career_factor(world: World) -> float:
@@ -97,47 +103,115 @@ def _career_factor(world: World) -> float:
     return inc.career_turnover_factor if inc.career_development else 1.0
 
 
+@functools.lru_cache(maxsize=64)
+def _weekly_leave_probability(rate_per_year: float) -> float:
+    """A post's chance of falling vacant in a week at a yearly turnover rate.
+
+    A pure function of the rate: kept, not recomputed for every run and week.
+    """
+    return float(weekly_probability(rate_per_year, np.zeros(1))[0])
+
+
 def _school_leave_probability(world: World) -> float:
     """A school mentor's chance of leaving this week (the same for every post of a run)."""
-    rate = world.scenario.school_mentors.turnover_rate_per_year * _career_factor(world)
-    return float(weekly_probability(rate, np.zeros(1))[0])
+    return _weekly_leave_probability(world.scenario.school_mentors.turnover_rate_per_year * _career_factor(world))
 
 
 def _enterprise_leave_probability(world: World) -> float:
     """An enterprise mentor's chance of leaving this week (the same for every post of a run)."""
-    rate = world.scenario.enterprise_mentors.turnover_rate_per_year * _career_factor(world)
-    return float(weekly_probability(rate, np.zeros(1))[0])
+    return _weekly_leave_probability(world.scenario.enterprise_mentors.turnover_rate_per_year
+                                     * _career_factor(world))
 
 
-def _replace_school_mentors(world: World, leaving: np.ndarray) -> None:
-    """Draw the replacements of the school mentors ``leaving`` (ascending local indices) and when they start."""
-    sc = world.scenario
-    week = world.week
-    sm = world.school_mentors
-    # draws for posts 0..last leaver only (one stream per attribute: the first k draws do not depend on n)
-    k = int(leaving[-1]) + 1
-    new = draw_school_mentor_attributes(sc, world.streams, "mentor_turnover.school_new", week, k)
-    for name, values in new.items():
-        getattr(sm, name)[leaving] = values[leaving]
+def _school_eligible_share(world: World) -> float:
+    p = world.scenario.school_mentors
+    return eligible_share(p.min_teaching_years, TEACHING_YEARS_MEAN)
+
+
+def _enterprise_eligible_share(world: World) -> float:
+    return eligible_share(world.scenario.enterprise_mentors.min_frontline_years, FRONTLINE_YEARS_MEAN)
+
+
+def _school_log_ineligible(world: World) -> float:
+    return log_ineligible_share(_school_eligible_share(world))
+
+
+def _enterprise_log_ineligible(world: World) -> float:
+    return log_ineligible_share(_enterprise_eligible_share(world))
+
+
+def _replace_school_mentors(batch: Batch, leaving: np.ndarray) -> None:
+    """Draw the replacements of the school mentors ``leaving`` (ascending batch positions) and when they start.
+
+    Over the whole batch at once: each run draws from its own streams for its posts up to
+    its last leaver (as alone: the first draws of a stream do not depend on how many
+    follow), and the attributes are computed element by element from each leaver's draws
+    and its run's parameters (``Batch.param``), the operations of
+    ``draw_school_mentor_attributes`` and ``school_outside_rounds``, so every post gets the
+    values it gets alone; only the per-run work left is positioning the run's streams.
+    """
+    week = batch.week
+    sm = batch.school_mentors
+    purpose = "mentor_turnover.school_new"
+
+    def param(name: str) -> float | np.ndarray:
+        return batch.param(f"school_mentors.{name}", "school_mentors", leaving)
+
+    def uniform(attribute: str) -> np.ndarray:
+        return batch.uniform(f"{purpose}.{attribute}", week, leaving, "school_mentors")[leaving]
+
+    def normal(attribute: str) -> np.ndarray:
+        return batch.normal(f"{purpose}.{attribute}", week, leaving, population="school_mentors")[leaving]
+
+    dual = uniform("dual_qualified") < param("dual_qualified_share")
+    years = param("min_teaching_years") + TEACHING_YEARS_MEAN * -np.log1p(-uniform("teaching_years"))
+    quality = param("teaching_quality_mean") - experience_shortfall(years, param("novice_quality_gap"),
+                                                                    TEACHING_EXPERIENCE_YEARS)
+    sm.teaching_years[leaving] = years
+    sm.dual_qualified[leaving] = dual
+    sm.teaching_quality[leaving] = share_noise(quality, normal("teaching_quality"))
+    sm.practical_skill[leaving] = share_noise(np.where(dual, param("practical_skill_dual_qualified"),
+                                                       param("practical_skill_other")), normal("practical_skill"))
     sm.practice_until[leaving] = NOT_AWAY  # the replacement has not been away
-    rounds = school_outside_rounds(sc, world.streams, "mentor_turnover.school_new", week, k)[leaving]
-    sm.vacant_until[leaving] = filled_from(week, sc.school_mentors.replacement_delay_weeks, 1 + rounds,
-                                           sc.horizon_weeks)
+    rounds = outside_rounds_of_runs(uniform("candidates"),
+                                    batch.value(_school_eligible_share, "school_mentors", leaving),
+                                    batch.value(_school_log_ineligible, "school_mentors", leaving),
+                                    param("candidates_per_post"))
+    sm.vacant_until[leaving] = filled_from(week, param("replacement_delay_weeks"), 1 + rounds,
+                                           batch.param("horizon_weeks", "school_mentors", leaving))
 
 
-def _replace_enterprise_mentors(world: World, leaving: np.ndarray) -> None:
-    """Draw the replacements of the enterprise mentors ``leaving`` (ascending local indices) and when they start."""
-    sc = world.scenario
-    week = world.week
-    em = world.enterprise_mentors
-    k = int(leaving[-1]) + 1
-    new = draw_enterprise_mentor_attributes(sc, world.streams, "mentor_turnover.enterprise_new", week, k)
-    for name, values in new.items():
-        getattr(em, name)[leaving] = values[leaving]
-    at_hand = workers_at_hand(world.enterprises.post_staff, em.enterprise)[:k]
-    rounds = enterprise_outside_rounds(sc, world.streams, "mentor_turnover.enterprise_new", week, at_hand)[leaving]
-    em.vacant_until[leaving] = filled_from(week, sc.enterprise_mentors.replacement_delay_weeks, 1 + rounds,
-                                           sc.horizon_weeks)
+def _replace_enterprise_mentors(batch: Batch, leaving: np.ndarray) -> None:
+    """Draw the replacements of the enterprise mentors ``leaving`` (ascending batch positions) and when they start.
+
+    As ``_replace_school_mentors``; the candidates at hand are each post's firm's workers in
+    the apprentice post, shared among the firm's posts (``workers_at_hand`` over the batch's
+    firms: each run's posts count only its own firms' posts).
+    """
+    week = batch.week
+    em = batch.enterprise_mentors
+    purpose = "mentor_turnover.enterprise_new"
+
+    def param(name: str) -> float | np.ndarray:
+        return batch.param(f"enterprise_mentors.{name}", "enterprise_mentors", leaving)
+
+    def normal(attribute: str) -> np.ndarray:
+        return batch.normal(f"{purpose}.{attribute}", week, leaving, population="enterprise_mentors")[leaving]
+
+    u = batch.uniform(f"{purpose}.frontline_years", week, leaving, "enterprise_mentors")[leaving]
+    years = param("min_frontline_years") + FRONTLINE_YEARS_MEAN * -np.log1p(-u)
+    skill = param("technical_skill_mean") - experience_shortfall(years, param("novice_skill_gap"),
+                                                                 FRONTLINE_EXPERIENCE_YEARS)
+    em.frontline_years[leaving] = years
+    em.technical_skill[leaving] = share_noise(skill, normal("technical_skill"))
+    em.pedagogical_skill[leaving] = share_noise(param("pedagogical_skill_mean"), normal("pedagogical_skill"))
+    firms = batch.local_to_global("enterprises", em.enterprise, None, "enterprise_mentors")
+    at_hand = workers_at_hand(batch.enterprises.post_staff, firms)[leaving]
+    u = batch.uniform(f"{purpose}.candidates", week, leaving, "enterprise_mentors")[leaving]
+    rounds = outside_rounds_of_runs(u, batch.value(_enterprise_eligible_share, "enterprise_mentors", leaving),
+                                    batch.value(_enterprise_log_ineligible, "enterprise_mentors", leaving), at_hand)
+    em.vacant_until[leaving] = filled_from(week, param("replacement_delay_weeks"), 1 + rounds,
+                                           batch.param("horizon_weeks", "enterprise_mentors", leaving))
 
 
 def develop_mentors(batch: Batch) -> None:

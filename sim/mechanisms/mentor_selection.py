@@ -49,8 +49,13 @@ FRONTLINE_EXPERIENCE_YEARS = 3.0
 """Years in which a worker's novice shortfall in technical skill shrinks by a factor e; assumption."""
 
 
+def share_noise(mean: np.ndarray | float, normal: np.ndarray) -> np.ndarray:
+    """A 0-1 attribute around ``mean`` from standard normal draws ``normal`` (kept within 0.02-1)."""
+    return np.clip(mean + ATTRIBUTE_SD * normal, 0.02, 1.0)
+
+
 def _share_noise(streams: RandomStreams, name: str, week: int, mean: np.ndarray | float, n: int) -> np.ndarray:
-    return np.clip(mean + ATTRIBUTE_SD * streams.normal(name, week, n), 0.02, 1.0)
+    return share_noise(mean, streams.normal(name, week, n))
 
 
 def eligible_share(min_years: float, mean_years: float) -> float:
@@ -58,7 +63,7 @@ def eligible_share(min_years: float, mean_years: float) -> float:
     return math.exp(-min_years / mean_years)
 
 
-def experience_shortfall(years: np.ndarray, novice_gap: float, scale_years: float) -> np.ndarray:
+def experience_shortfall(years: np.ndarray, novice_gap: float | np.ndarray, scale_years: float) -> np.ndarray:
     """How far short of an experienced mentor one with ``years`` of experience falls (0-1 units)."""
     return novice_gap * np.exp(-years / scale_years)
 
@@ -80,7 +85,27 @@ def outside_rounds(u: np.ndarray, p: float, at_hand: np.ndarray | int) -> np.nda
     return np.maximum(candidates_before_eligible(u, p) - np.asarray(at_hand) + 1, 0.0)
 
 
-def filled_from(start_week: int, delay_weeks: int, rounds: np.ndarray, horizon_weeks: int) -> np.ndarray:
+def log_ineligible_share(p: float) -> float:
+    """``log(1 - p)`` for an eligible share ``0 < p < 1`` (what ``candidates_before_eligible`` divides by); NaN else."""
+    return math.log1p(-p) if 0.0 < p < 1.0 else math.nan
+
+
+def outside_rounds_of_runs(u: np.ndarray, p: float | np.ndarray, log_ineligible: float | np.ndarray,
+                           at_hand: np.ndarray | float) -> np.ndarray:
+    """``outside_rounds`` for posts of several runs: ``p``, ``log_ineligible`` and ``at_hand`` one per post or shared.
+
+    Element by element the same operations as ``outside_rounds(u, p, at_hand)`` of each
+    post's run alone (``log_ineligible``: ``log_ineligible_share(p)`` of the run, a scalar
+    computed as the run alone computes it), so a batch's replacements wait as long as each
+    run's would alone.
+    """
+    candidates = np.floor(np.log1p(-u) / log_ineligible)
+    candidates = np.where(p >= 1.0, 0.0, np.where(p <= 0.0, np.inf, candidates))
+    return np.maximum(candidates - np.asarray(at_hand) + 1, 0.0)
+
+
+def filled_from(start_week: int, delay_weeks: float | np.ndarray, rounds: np.ndarray,
+                horizon_weeks: float | np.ndarray) -> np.ndarray:
     """Week each post is filled: ``start + delay x rounds`` (capped at the horizon: not within the run)."""
     weeks = np.where(rounds > 0, np.minimum(rounds, horizon_weeks + 1) * delay_weeks, 0.0)
     return np.minimum(start_week + weeks, horizon_weeks).astype(np.int32)

@@ -23,6 +23,7 @@ from sim.engine.batch import Batch
 from sim.engine.declarations import StateField, Unit, finite_mean, mean_of
 from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import ENTERPRISE, SCHOOL
+from sim.engine.sums import block_sums
 from sim.engine.world import World
 from sim.scenario.schema import WEEKS_PER_YEAR
 
@@ -77,9 +78,10 @@ def guide_students(batch: Batch) -> None:
     s.guidance_school[at_school] = share[school_mentor]
     sm.workload[:] = np.where(capacity > 0, (demand + other) / np.where(capacity > 0, capacity, 1.0), 0.0)
     given_hours = np.minimum(supply, demand)
-    for w, block in zip(batch.worlds, batch.groups.blocks("school_mentors"), strict=True):
-        w.this_week.guidance.school_mentor_demand_hours = float(demand[block].sum())
-        w.this_week.guidance.school_mentor_supply_hours = float(given_hours[block].sum())
+    sizes = batch.groups.sizes("school_mentors")  # each run's hours summed over its own posts, as alone
+    for w, asked, given in zip(batch.worlds, block_sums(demand, sizes), block_sums(given_hours, sizes), strict=True):
+        w.this_week.guidance.school_mentor_demand_hours = asked
+        w.this_week.guidance.school_mentor_supply_hours = given
 
     # enterprise mentors
     em = batch.enterprise_mentors
@@ -128,10 +130,11 @@ def guide_students(batch: Batch) -> None:
             w.this_week.guidance.enterprise_mentor_demand_hours = float(demand_by[g])
             w.this_week.guidance.enterprise_mentor_supply_hours = float(given_by[g])
         return
-    for w, block in zip(batch.worlds, batch.groups.blocks("enterprise_mentors"), strict=True):
+    sizes = batch.groups.sizes("enterprise_mentors")
+    for w, asked, given in zip(batch.worlds, block_sums(demand, sizes), block_sums(given_hours, sizes), strict=True):
         if w.enterprise_mentors.n:  # a run without enterprise mentors keeps its record as it is
-            w.this_week.guidance.enterprise_mentor_demand_hours = float(demand[block].sum())
-            w.this_week.guidance.enterprise_mentor_supply_hours = float(given_hours[block].sum())
+            w.this_week.guidance.enterprise_mentor_demand_hours = asked
+            w.this_week.guidance.enterprise_mentor_supply_hours = given
 
 
 def _pool_codevelopment_hours(batch: Batch) -> np.ndarray:

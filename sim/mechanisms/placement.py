@@ -293,6 +293,18 @@ def release(world: World, who: np.ndarray, *, keep_job_offer: bool) -> None:
         students.offered_by_host[who] = False
 
 
+def release_in_batch(batch: Batch, who: np.ndarray, *, keep_job_offer: bool) -> None:
+    """``release`` of the students ``who`` (batch positions) of any runs of ``batch``, at once."""
+    students = batch.students
+    hosted = who[students.host[who] >= 0]
+    np.add.at(batch.enterprises.placements_ended, batch.local_to_global("enterprises", students.host[hosted], hosted),
+              1)
+    students.host[who] = NO_ONE
+    students.enterprise_mentor[who] = NO_ONE
+    if not keep_job_offer:
+        students.offered_by_host[who] = False
+
+
 def _assign_enterprise_mentors(world: World, who: np.ndarray, students: Students | None = None) -> np.ndarray:
     """A mentor with a free place in each new apprentice's host (capacity guaranteed by free_places)."""
     em = world.enterprise_mentors
