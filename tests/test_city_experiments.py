@@ -258,3 +258,30 @@ def test_a_model_function_is_refused_for_cities(tmp_path: Path, capsys: pytest.C
                  str(tmp_path / "o")])
     err = capsys.readouterr().err.strip()
     assert code == 2 and len(err.splitlines()) == 1 and "--model" in err and not (tmp_path / "o").exists()
+
+
+def test_firms_added_in_one_sector_leave_another_sectors_weekly_luck_as_it_was(tmp_path: Path) -> None:
+    """Item 2: a firm's draws are keyed by its sector and index within it, the weekly ones too (reviews,
+    vacancies, decisions, its mentors' training and turnover). The manufacturing firms offer more places than
+    the students need, so no apprentice reaches a finance firm: with draws by position in the pool, the finance
+    firms listed after 20 more manufacturing firms would meet other luck."""
+    pools = []
+    for name, manufacturing in (("few", 40), ("more", 60)):
+        path = write_city(tmp_path / name, firms=manufacturing)
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data["enterprises"].append({"sector": "finance_commerce", "count": 10})
+        path.write_text(yaml.safe_dump(data), encoding="utf-8")
+        model = TalentModel(path, seed=6, mesa_agents=False, collect=False)
+        model.run()
+        pools.append(model.world)
+    few, more = pools
+    finance_few, finance_more = slice(40, 50), slice(60, 70)
+    assert np.isnan(few.enterprises.last_net_cost_per_apprentice_week[finance_few]).all()  # none hosted
+    for name in ("review_week", "participating", "vacancies"):
+        assert np.array_equal(getattr(few.enterprises, name)[finance_few],
+                              getattr(more.enterprises, name)[finance_more]), name
+    em_few = few.enterprise_mentors.enterprise >= 40
+    em_more = more.enterprise_mentors.enterprise >= 60
+    for name in ("pedagogical_skill", "technical_skill", "vacant_until"):
+        assert np.array_equal(getattr(few.enterprise_mentors, name)[em_few],
+                              getattr(more.enterprise_mentors, name)[em_more]), name

@@ -266,16 +266,15 @@ class Batch:
         Each run draws for its agents of ``population`` up to its last one in any of ``upto``
         (ascending batch positions), as a run alone draws up to the last agent it needs (a
         stream's first draws do not depend on how many follow); elements past that are
-        undefined. A city's pool draws from the pool world's streams.
+        undefined. A city's pool draws for all its agents, each sector's from its own streams
+        (``World.agent_normal``).
         """
-        if self.n_runs == 1 or population in self.groups.shared:
+        if self.pool is not None and population in self.groups.shared:  # the pool world's, sector by sector
+            return self.pool.agent_normal(stream, week, population)
+        if self.n_runs == 1:
             last = max((int(idx[-1]) for idx in upto if len(idx)), default=-1)
-            return self._owner(population).streams.normal(stream, week, last + 1)
+            return self.worlds[0].streams.normal(stream, week, last + 1)
         return self._draws("normal", stream, week, self._needed(population, upto), population)
-
-    def _owner(self, population: Population) -> World:
-        """The world whose streams a single run's or a city pool's agents of ``population`` draw from."""
-        return self.pool if self.pool is not None and population in self.groups.shared else self.worlds[0]
 
     def uniform(self, stream: str, week: int, upto: np.ndarray | None = None,
                 population: Population = "students") -> np.ndarray:
