@@ -16,6 +16,11 @@ be rerun. Unlike ``sim.experiments.manifest.model_source_hash`` (which changes w
 edit of the model's files and stops a changed model from resuming an unfinished
 experiment), the version changes only when a person says the outputs did.
 
+Version 6 covers one change to city runs made without a bump (2026-12-07): a city pool's
+weekly draws keyed by sector instead of by position in the pool. No output the version
+stamps could be of a city before then (cities entered calibration in the same change), and
+every programme scenario's outputs stayed bit for bit as they were.
+
 This module imports nothing: every layer may read it.
 """
 
