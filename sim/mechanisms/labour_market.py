@@ -214,8 +214,10 @@ def run_labour_market(batch: Batch) -> None:
     """Host decisions, search, graduation, job loss and follow-up snapshots for this week."""
     s = batch.students
     week = batch.week
-    cohort_week = batch.cohorts().programme_weeks(s, week)  # enrolment is fixed: the same for the whole phase
-    final_year = _decide_and_find_searchers(batch, cohort_week)
+    alone = batch.n_runs == 1  # a single run: its cohorts one by one, as before (the batch tests compare the two)
+    cohort_week = None if alone else batch.cohorts().programme_weeks(s, week)  # enrolment is fixed all week
+    final_year = _decide_and_find_searchers_alone(batch.worlds[0]) if cohort_week is None else \
+        _decide_and_find_searchers(batch, cohort_week)
     # the unemployed (stage UNEMPLOYED) are never final-year students (in the programme), so the two
     # sets are disjoint and their sorted union is each run's searchers in ascending order, run by run
     searching = np.sort(np.concatenate((final_year, _unemployed_searching(s, week))))
@@ -242,7 +244,10 @@ def run_labour_market(batch: Batch) -> None:
             for world, local in batch.by_run("students", lost):
                 world.events.add(week, local, "job_loss", "separation")
 
-    _graduate_and_follow_up(batch, cohort_week)
+    if cohort_week is None:
+        _graduate_and_follow_up_alone(batch.worlds[0])
+    else:
+        _graduate_and_follow_up(batch, cohort_week)
 
 
 def _of_cohorts(batch: Batch, values: list[int]) -> int | np.ndarray:
@@ -299,6 +304,37 @@ def _decide_and_find_searchers(batch: Batch, cohort_week: np.ndarray) -> np.ndar
     return np.flatnonzero(seeking) + rows.start if isinstance(rows, slice) else rows[seeking]
 
 
+def _decide_and_find_searchers_alone(world: World) -> np.ndarray:
+    """``_decide_and_find_searchers`` of a batch of one run, cohort by cohort (no batch bookkeeping to pay for).
+
+    Final-year students choose their path at the search start and hosts decide on offers at
+    the decision week. Searching: final-year students past the search start (hosted ones
+    once their host has decided); the unemployed graduates who search are found over the
+    whole batch (``_unemployed_searching``).
+    """
+    s = world.students
+    lm = world.scenario.labour_market
+    search_week = search_start_week(world.calendar, lm)
+    decision_week = host_decision_week(world.calendar, lm)
+    cohort_weeks = [world.cohort_programme_week(c) for c in range(world.scenario.intake.n_cohorts)]
+    for c, cohort_week in enumerate(cohort_weeks):
+        if cohort_week == search_week:
+            _choose_paths(world, world.cohort(c))
+        if cohort_week == decision_week:
+            _host_decisions(world, world.cohort(c))
+    parts = []
+    for c, cohort_week in enumerate(cohort_weeks):  # a cohort's programme week is the same all this week
+        if search_week <= cohort_week < world.calendar.programme_weeks:
+            sl = world.cohort(c)
+            stage = s.stage[sl]
+            seeking = (stage >= BASIC) & (stage <= INTERNSHIP) & ~s.offered_by_host[sl] & ~s.further_study[sl] & \
+                (s.week_job_found[sl] < 0) & ~s.not_seeking[sl]
+            if cohort_week < decision_week:  # hosted apprentices wait for their host's decision
+                seeking &= s.host[sl] < 0
+            parts.append(np.flatnonzero(seeking) + sl.start)
+    return np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+
+
 def _unemployed_searching(s: Students, week: int) -> np.ndarray:
     """Unemployed graduates who search the open market this week (those not seeking work only a year after graduation).
 
@@ -324,6 +360,23 @@ def _graduate_and_follow_up(batch: Batch, cohort_week: np.ndarray) -> None:
     due = (since == 0) | (since == cutoff) | (since == FOLLOW_UP_6M_WEEKS) | (since == FOLLOW_UP_12M_WEEKS)
     for k in np.flatnonzero(due).tolist():
         _follow_up_cohort(worlds[int(cohorts.run[k])], int(cohorts.cohort[k]))
+
+
+def _graduate_and_follow_up_alone(world: World) -> None:
+    """``_graduate_and_follow_up`` of a batch of one run, cohort by cohort."""
+    s = world.students
+    lm = world.scenario.labour_market
+    for c in range(world.scenario.intake.n_cohorts):
+        sl = world.cohort(c)
+        grad_week = world.cohort_graduation_week(c)
+        if world.week == grad_week:
+            _graduate(world, sl)
+        if world.week == grad_week + lm.initial_employment_cutoff_weeks:
+            s.stage_at_initial_cutoff[sl] = np.where(s.week_graduated[sl] >= 0, s.stage[sl], 0)
+        if world.week == grad_week + FOLLOW_UP_6M_WEEKS:
+            s.stage_at_6m[sl] = np.where(s.week_graduated[sl] >= 0, s.stage[sl], 0)
+        elif world.week == grad_week + FOLLOW_UP_12M_WEEKS:
+            s.stage_at_12m[sl] = np.where(s.week_graduated[sl] >= 0, s.stage[sl], 0)
 
 
 def _follow_up_cohort(world: World, c: int) -> None:
