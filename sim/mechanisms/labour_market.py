@@ -364,19 +364,8 @@ def _graduate_and_follow_up(batch: Batch, cohort_week: np.ndarray) -> None:
 
 def _graduate_and_follow_up_alone(world: World) -> None:
     """``_graduate_and_follow_up`` of a batch of one run, cohort by cohort."""
-    s = world.students
-    lm = world.scenario.labour_market
     for c in range(world.scenario.intake.n_cohorts):
-        sl = world.cohort(c)
-        grad_week = world.cohort_graduation_week(c)
-        if world.week == grad_week:
-            _graduate(world, sl)
-        if world.week == grad_week + lm.initial_employment_cutoff_weeks:
-            s.stage_at_initial_cutoff[sl] = np.where(s.week_graduated[sl] >= 0, s.stage[sl], 0)
-        if world.week == grad_week + FOLLOW_UP_6M_WEEKS:
-            s.stage_at_6m[sl] = np.where(s.week_graduated[sl] >= 0, s.stage[sl], 0)
-        elif world.week == grad_week + FOLLOW_UP_12M_WEEKS:
-            s.stage_at_12m[sl] = np.where(s.week_graduated[sl] >= 0, s.stage[sl], 0)
+        _follow_up_cohort(world, c)
 
 
 def _follow_up_cohort(world: World, c: int) -> None:
