@@ -28,22 +28,21 @@ from collections.abc import Callable
 import numpy as np
 
 from sim.engine.batch import Batch
-from sim.engine.declarations import StateField, Unit, finite_mean
+from sim.engine.declarations import Population, StateField, Unit, finite_mean
 from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import SchoolMentors
 from sim.engine.world import RunTotals, World
 from sim.mechanisms.attrition import weekly_probability
 from sim.mechanisms.mentor_selection import (
-    FRONTLINE_EXPERIENCE_YEARS,
     FRONTLINE_YEARS_MEAN,
-    TEACHING_EXPERIENCE_YEARS,
     TEACHING_YEARS_MEAN,
+    DrawOf,
     eligible_share,
-    experience_shortfall,
+    enterprise_mentor_attributes,
     filled_from,
     log_ineligible_share,
     outside_rounds_of_runs,
-    share_noise,
+    school_mentor_attributes,
     workers_at_hand,
 )
 
@@ -140,6 +139,16 @@ def _enterprise_log_ineligible(world: World) -> float:
     return log_ineligible_share(_enterprise_eligible_share(world))
 
 
+def _batch_draws(batch: Batch, purpose: str, leaving: np.ndarray, population: Population) -> DrawOf:
+    """The draws of the posts ``leaving`` (ascending batch positions), each from its run's (or the pool's) streams."""
+    def draw(kind: str, attribute: str) -> np.ndarray:
+        name = f"{purpose}.{attribute}"
+        if kind == "normal":
+            return batch.normal(name, batch.week, leaving, population=population)[leaving]
+        return batch.uniform(name, batch.week, leaving, population)[leaving]
+    return draw
+
+
 def _replace_school_mentors(batch: Batch, leaving: np.ndarray) -> None:
     """Draw the replacements of the school mentors ``leaving`` (ascending batch positions) and when they start.
 
@@ -147,7 +156,7 @@ def _replace_school_mentors(batch: Batch, leaving: np.ndarray) -> None:
     its last leaver (as alone: the first draws of a stream do not depend on how many
     follow), and the attributes are computed element by element from each leaver's draws
     and its run's parameters (``Batch.param``), the operations of
-    ``draw_school_mentor_attributes`` and ``school_outside_rounds``, so every post gets the
+    ``school_mentor_attributes`` and ``school_outside_rounds``, so every post gets the
     values it gets alone; only the per-run work left is positioning the run's streams.
     """
     week = batch.week
@@ -157,23 +166,11 @@ def _replace_school_mentors(batch: Batch, leaving: np.ndarray) -> None:
     def param(name: str) -> float | np.ndarray:
         return batch.param(f"school_mentors.{name}", "school_mentors", leaving)
 
-    def uniform(attribute: str) -> np.ndarray:
-        return batch.uniform(f"{purpose}.{attribute}", week, leaving, "school_mentors")[leaving]
-
-    def normal(attribute: str) -> np.ndarray:
-        return batch.normal(f"{purpose}.{attribute}", week, leaving, population="school_mentors")[leaving]
-
-    dual = uniform("dual_qualified") < param("dual_qualified_share")
-    years = param("min_teaching_years") + TEACHING_YEARS_MEAN * -np.log1p(-uniform("teaching_years"))
-    quality = param("teaching_quality_mean") - experience_shortfall(years, param("novice_quality_gap"),
-                                                                    TEACHING_EXPERIENCE_YEARS)
-    sm.teaching_years[leaving] = years
-    sm.dual_qualified[leaving] = dual
-    sm.teaching_quality[leaving] = share_noise(quality, normal("teaching_quality"))
-    sm.practical_skill[leaving] = share_noise(np.where(dual, param("practical_skill_dual_qualified"),
-                                                       param("practical_skill_other")), normal("practical_skill"))
+    draw = _batch_draws(batch, purpose, leaving, "school_mentors")
+    for name, values in school_mentor_attributes(param, draw).items():
+        getattr(sm, name)[leaving] = values
     sm.practice_until[leaving] = NOT_AWAY  # the replacement has not been away
-    rounds = outside_rounds_of_runs(uniform("candidates"),
+    rounds = outside_rounds_of_runs(draw("uniform", "candidates"),
                                     batch.value(_school_eligible_share, "school_mentors", leaving),
                                     batch.value(_school_log_ineligible, "school_mentors", leaving),
                                     param("candidates_per_post"))
@@ -195,19 +192,12 @@ def _replace_enterprise_mentors(batch: Batch, leaving: np.ndarray) -> None:
     def param(name: str) -> float | np.ndarray:
         return batch.param(f"enterprise_mentors.{name}", "enterprise_mentors", leaving)
 
-    def normal(attribute: str) -> np.ndarray:
-        return batch.normal(f"{purpose}.{attribute}", week, leaving, population="enterprise_mentors")[leaving]
-
-    u = batch.uniform(f"{purpose}.frontline_years", week, leaving, "enterprise_mentors")[leaving]
-    years = param("min_frontline_years") + FRONTLINE_YEARS_MEAN * -np.log1p(-u)
-    skill = param("technical_skill_mean") - experience_shortfall(years, param("novice_skill_gap"),
-                                                                 FRONTLINE_EXPERIENCE_YEARS)
-    em.frontline_years[leaving] = years
-    em.technical_skill[leaving] = share_noise(skill, normal("technical_skill"))
-    em.pedagogical_skill[leaving] = share_noise(param("pedagogical_skill_mean"), normal("pedagogical_skill"))
+    draw = _batch_draws(batch, purpose, leaving, "enterprise_mentors")
+    for name, values in enterprise_mentor_attributes(param, draw).items():
+        getattr(em, name)[leaving] = values
     firms = batch.local_to_global("enterprises", em.enterprise, None, "enterprise_mentors")
     at_hand = workers_at_hand(batch.enterprises.post_staff, firms)[leaving]
-    u = batch.uniform(f"{purpose}.candidates", week, leaving, "enterprise_mentors")[leaving]
+    u = draw("uniform", "candidates")
     rounds = outside_rounds_of_runs(u, batch.value(_enterprise_eligible_share, "enterprise_mentors", leaving),
                                     batch.value(_enterprise_log_ineligible, "enterprise_mentors", leaving), at_hand)
     em.vacant_until[leaving] = filled_from(week, param("replacement_delay_weeks"), 1 + rounds,

@@ -27,7 +27,9 @@ skill, not related to their frontline years).
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -54,8 +56,18 @@ def share_noise(mean: np.ndarray | float, normal: np.ndarray) -> np.ndarray:
     return np.clip(mean + ATTRIBUTE_SD * normal, 0.02, 1.0)
 
 
-def _share_noise(streams: RandomStreams, name: str, week: int, mean: np.ndarray | float, n: int) -> np.ndarray:
-    return share_noise(mean, streams.normal(name, week, n))
+ParamOf = Callable[[str], "float | np.ndarray"]
+"""A mentor parameter by name: one run's scalar, or one value per post of several runs."""
+DrawOf = Callable[[str, str], np.ndarray]
+"""``(kind, attribute) -> draws``: the posts' ``uniform`` or ``normal`` draws of one attribute's stream."""
+
+
+def _stream_draws(streams: RandomStreams, purpose: str, week: int, n: int) -> DrawOf:
+    """The draws of one run's streams ``{purpose}.{attribute}`` in ``week`` for ``n`` posts."""
+    def draw(kind: str, attribute: str) -> np.ndarray:
+        name = f"{purpose}.{attribute}"
+        return streams.normal(name, week, n) if kind == "normal" else streams.uniform(name, week, n)
+    return draw
 
 
 def eligible_share(min_years: float, mean_years: float) -> float:
@@ -124,26 +136,36 @@ def n_school_mentor_posts(scenario: Scenario) -> int:
     return max(1, math.ceil(concurrent / scenario.school_mentors.students_per_mentor))
 
 
-def draw_school_mentor_attributes(scenario: Scenario, streams: RandomStreams, purpose: str, week: int,
-                                  n: int) -> dict[str, np.ndarray]:
-    """Attributes of ``n`` newly selected school mentors, one named stream per attribute.
+def school_mentor_attributes(param: ParamOf, draw: DrawOf) -> dict[str, np.ndarray]:
+    """The attributes of newly selected school mentors from their draws, one named stream per attribute.
 
     The selected mentor meets the rule: years = minimum + Exponential(``TEACHING_YEARS_MEAN``)
-    (the pool's exponential beyond the minimum). Element ``i`` belongs to post ``i``
-    whatever ``n`` is, so adding posts leaves the others' draws unchanged.
+    (the pool's exponential beyond the minimum). ``param(name)``: a ``school_mentors``
+    parameter (a scalar, or one per post of several runs); ``draw(kind, attribute)``: the
+    posts' ``uniform`` or ``normal`` draws of that attribute's stream. The one rule for set-up
+    and for a batch's replacements.
     """
-    p = scenario.school_mentors
-    dual = streams.uniform(f"{purpose}.dual_qualified", week, n) < p.dual_qualified_share
-    years = p.min_teaching_years + TEACHING_YEARS_MEAN * -np.log1p(-streams.uniform(f"{purpose}.teaching_years",
-                                                                                      week, n))
-    quality = p.teaching_quality_mean - experience_shortfall(years, p.novice_quality_gap, TEACHING_EXPERIENCE_YEARS)
+    dual = draw("uniform", "dual_qualified") < param("dual_qualified_share")
+    years = param("min_teaching_years") + TEACHING_YEARS_MEAN * -np.log1p(-draw("uniform", "teaching_years"))
+    quality = param("teaching_quality_mean") - experience_shortfall(years, param("novice_quality_gap"),
+                                                                    TEACHING_EXPERIENCE_YEARS)
     return {
         "teaching_years": years,
         "dual_qualified": dual,
-        "teaching_quality": _share_noise(streams, f"{purpose}.teaching_quality", week, quality, n),
-        "practical_skill": _share_noise(streams, f"{purpose}.practical_skill", week,
-                                        np.where(dual, p.practical_skill_dual_qualified, p.practical_skill_other), n),
+        "teaching_quality": share_noise(quality, draw("normal", "teaching_quality")),
+        "practical_skill": share_noise(np.where(dual, param("practical_skill_dual_qualified"),
+                                                param("practical_skill_other")), draw("normal", "practical_skill")),
     }
+
+
+def draw_school_mentor_attributes(scenario: Scenario, streams: RandomStreams, purpose: str, week: int,
+                                  n: int) -> dict[str, np.ndarray]:
+    """Attributes of ``n`` newly selected school mentors (``school_mentor_attributes`` of one run's streams).
+
+    Element ``i`` belongs to post ``i`` whatever ``n`` is, so adding posts leaves the others' draws unchanged.
+    """
+    return school_mentor_attributes(functools.partial(getattr, scenario.school_mentors),
+                                    _stream_draws(streams, purpose, week, n))
 
 
 def school_outside_rounds(scenario: Scenario, streams: RandomStreams, purpose: str, week: int,
@@ -165,18 +187,23 @@ def select_school_mentors(scenario: Scenario, streams: RandomStreams) -> dict[st
                                                              rounds, scenario.horizon_weeks), -1).astype(np.int32)}
 
 
-def draw_enterprise_mentor_attributes(scenario: Scenario, streams: RandomStreams, purpose: str, week: int,
-                                      n: int) -> dict[str, np.ndarray]:
-    """Attributes of ``n`` newly selected enterprise mentors, one named stream per attribute."""
-    p = scenario.enterprise_mentors
-    years = p.min_frontline_years + FRONTLINE_YEARS_MEAN * -np.log1p(-streams.uniform(f"{purpose}.frontline_years",
-                                                                                        week, n))
-    skill = p.technical_skill_mean - experience_shortfall(years, p.novice_skill_gap, FRONTLINE_EXPERIENCE_YEARS)
+def enterprise_mentor_attributes(param: ParamOf, draw: DrawOf) -> dict[str, np.ndarray]:
+    """The attributes of newly selected enterprise mentors from their draws (as ``school_mentor_attributes``)."""
+    years = param("min_frontline_years") + FRONTLINE_YEARS_MEAN * -np.log1p(-draw("uniform", "frontline_years"))
+    skill = param("technical_skill_mean") - experience_shortfall(years, param("novice_skill_gap"),
+                                                                 FRONTLINE_EXPERIENCE_YEARS)
     return {
         "frontline_years": years,
-        "technical_skill": _share_noise(streams, f"{purpose}.technical_skill", week, skill, n),
-        "pedagogical_skill": _share_noise(streams, f"{purpose}.pedagogical_skill", week, p.pedagogical_skill_mean, n),
+        "technical_skill": share_noise(skill, draw("normal", "technical_skill")),
+        "pedagogical_skill": share_noise(param("pedagogical_skill_mean"), draw("normal", "pedagogical_skill")),
     }
+
+
+def draw_enterprise_mentor_attributes(scenario: Scenario, streams: RandomStreams, purpose: str, week: int,
+                                      n: int) -> dict[str, np.ndarray]:
+    """Attributes of ``n`` newly selected enterprise mentors (``enterprise_mentor_attributes`` of one run's streams)."""
+    return enterprise_mentor_attributes(functools.partial(getattr, scenario.enterprise_mentors),
+                                        _stream_draws(streams, purpose, week, n))
 
 
 def workers_at_hand(post_staff: np.ndarray, enterprise: np.ndarray) -> np.ndarray:
