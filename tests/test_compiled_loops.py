@@ -11,6 +11,7 @@ kernel's table) and in size, and at the edges the comparisons stand for (scores 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -231,3 +232,33 @@ def test_a_batchs_counts_by_run_are_the_same_compiled_or_with_numpy(monkeypatch:
     assert compiled.dtype == numpy.dtype == np.int64
     np.testing.assert_array_equal(compiled, numpy)
     assert compiled.sum() == mask.sum()
+
+
+def test_a_citys_tallies_over_shared_posts_are_the_same_compiled_or_with_numpy(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``post_tallies`` and ``programme_sums`` give ``np.bincount``'s counts and sums bit for bit.
+
+    Posts held by students of several programmes, students without a post (-1, not marked),
+    marked and unmarked students, per-programme and per-post values of very different sizes
+    (so that the order of the additions shows in the last bits), a post no one holds.
+    """
+    from sim.engine.sums import post_tallies, programme_sums
+
+    rng = np.random.default_rng(11)
+    for _ in range(20):
+        n_students, n_posts, n_programmes = int(rng.integers(1, 3_000)), int(rng.integers(1, 400)), 7
+        post = rng.integers(-1, n_posts, n_students).astype(np.int32)
+        marked = (post >= 0) & (rng.random(n_students) < 0.8)
+        group = np.sort(rng.integers(0, n_programmes, n_students))
+        programme_values = rng.standard_normal(n_programmes) * 10.0 ** rng.integers(-6, 7, n_programmes)
+        post_values = rng.standard_normal(n_posts) * 10.0 ** rng.integers(-6, 7, n_posts)
+        tallies = (post, marked, group, programme_values, n_posts)
+        sums_of = (post, marked, group, post_values, n_programmes)
+        count, total = post_tallies(*tallies)
+        sums = programme_sums(*sums_of)
+        numpy_count, numpy_total = _numpy_path(monkeypatch, functools.partial(post_tallies, *tallies))
+        numpy_sums = _numpy_path(monkeypatch, functools.partial(programme_sums, *sums_of))
+        assert np.array_equal(count, numpy_count)
+        assert total.tobytes() == numpy_total.tobytes()
+        assert sums.tobytes() == numpy_sums.tobytes()
+        assert count.sum() == marked.sum()

@@ -138,3 +138,63 @@ def block_sums(values: np.ndarray, sizes: np.ndarray) -> list[float]:
         start, stop = stop, stop + n
         found.append(float(np.add.reduce(values[start:stop])))
     return found
+
+
+# --- a city's shared posts: tallies by post over the programmes, and by programme over the posts ---------------
+
+
+def _post_tallies(post: np.ndarray, marked: np.ndarray, group: np.ndarray, values: np.ndarray,
+                  count: np.ndarray, total: np.ndarray) -> None:
+    """Each marked student ``i``, in order: ``count[post[i]] += 1``, ``total[post[i]] += values[group[i]]``."""
+    for i in range(len(post)):
+        if marked[i]:
+            p = post[i]
+            count[p] += 1
+            total[p] += values[group[i]]
+
+
+def _programme_sums(post: np.ndarray, marked: np.ndarray, group: np.ndarray, values: np.ndarray,
+                    sums: np.ndarray) -> None:
+    """For each marked student ``i`` in order: ``sums[group[i]] += values[post[i]]`` (compiled)."""
+    for i in range(len(post)):
+        if marked[i]:
+            sums[group[i]] += values[post[i]]
+
+
+def post_tallies(post: np.ndarray, marked: np.ndarray, group: np.ndarray, values: np.ndarray,
+                 n_posts: int) -> tuple[np.ndarray, np.ndarray]:
+    """How many marked students each post holds, and the sum of their programmes' ``values``, by post.
+
+    Why: a city's pool post may hold students of several programmes, and a phase often needs,
+    for every post, how many it holds and a per-programme value summed over them (a mentor's
+    paid share, its sessions at school). ``post``: each student's post (pool positions, read
+    where ``marked``); ``group``: each student's programme (``GroupIndex.group_of``);
+    ``values``: one per programme. The same numbers as ``np.bincount`` over the marked
+    students (counts, and the weighted sum added in student order, as ``np.bincount`` adds),
+    in one compiled pass where numba is installed.
+    """
+    loops = compile_loops(_post_tallies, _programme_sums)
+    if loops is None:
+        owner = group[marked]
+        posts = post[marked]
+        return (np.bincount(posts, minlength=n_posts),
+                np.bincount(posts, weights=np.asarray(values, dtype=float)[owner], minlength=n_posts))
+    count = np.zeros(n_posts, dtype=np.int64)
+    total = np.zeros(n_posts)
+    loops[0](post, marked, group, np.asarray(values, dtype=float), count, total)
+    return count, total
+
+
+def programme_sums(post: np.ndarray, marked: np.ndarray, group: np.ndarray, values: np.ndarray,
+                   n_programmes: int) -> np.ndarray:
+    """Each programme's sum, over its marked students, of their posts' ``values`` (one per post).
+
+    The same numbers as ``np.bincount(group[marked], weights=values[post[marked]])`` (added in
+    student order), in one compiled pass where numba is installed.
+    """
+    loops = compile_loops(_post_tallies, _programme_sums)
+    if loops is None:
+        return np.bincount(group[marked], weights=values[post[marked]], minlength=n_programmes)
+    sums = np.zeros(n_programmes)
+    loops[1](post, marked, group, np.asarray(values, dtype=float), sums)
+    return sums

@@ -90,20 +90,23 @@ def codevelop_runs(batch: Batch) -> None:
     Each run's hours are its own block of two batch-wide arrays (a run's hand-over is a view
     of its block), summed block by block as the run alone sums its own array; the posts'
     mentees and apprentices are counted in one ``np.bincount`` over the batch's posts (a
-    student's post is local to its run, plus its run's block start).
+    student's post is local to its run, plus its run's block start). A city's programmes
+    share the pool's enterprise-mentor posts: which posts teach each programme's apprentices
+    is one table (programme x post) filled once over the batch, and each programme names
+    its own row's posts, as ``codevelop`` does for a programme alone.
     """
     worlds = batch.worlds
-    if len(worlds) == 1 or batch.pool is not None:  # a city's programmes: each its own, naming the pool's posts
-        for world in worlds:
-            codevelop(world)
+    if len(worlds) == 1:
+        codevelop(worlds[0])
         return
+    city = batch.pool is not None
     s = batch.students
     sm = batch.school_mentors
     em = batch.enterprise_mentors
     school_all = np.zeros(sm.n)
-    firm_all = np.zeros(em.n)
+    firm_all = np.zeros(0 if city else em.n)
     school_blocks = batch.groups.blocks("school_mentors")
-    firm_blocks = batch.groups.blocks("enterprise_mentors")
+    firm_blocks = [slice(0, 0)] * len(worlds) if city else batch.groups.blocks("enterprise_mentors")
     building = [w.curriculum.alignment < w.scenario.programme.curriculum_alignment
                 and w.scenario.curriculum.codevelopment_hours_per_mentor_year > 0.0 for w in worlds]
     if any(building):
@@ -112,27 +115,42 @@ def codevelop_runs(batch: Batch) -> None:
                                 minlength=sm.n) > 0
         mentoring &= sm.active(batch.week)
         on_site = (s.location == ENTERPRISE) & (s.enterprise_mentor >= 0)
-        teaching = np.bincount(batch.local_to_global("enterprise_mentors", s.enterprise_mentor[on_site], on_site),
-                               minlength=em.n) > 0
-        teaching &= em.active(batch.week)
+        if city:  # each programme's posts teaching its apprentices: a row of the pool's posts per programme
+            teaching_posts = np.zeros((len(worlds), em.n), dtype=bool)
+            teaching_posts[batch.groups.group_of("students")[on_site], s.enterprise_mentor[on_site]] = True
+            teaching_posts &= em.vacant_until <= batch.week
+        else:
+            teaching = np.bincount(batch.local_to_global("enterprise_mentors", s.enterprise_mentor[on_site], on_site),
+                                   minlength=em.n) > 0
+            teaching &= em.active(batch.week)
     for g, world in enumerate(worlds):
         school = school_all[school_blocks[g]]
         firm = firm_all[firm_blocks[g]]
+        posts = np.zeros(0, dtype=np.int64)
         if building[g]:
             sc = world.scenario
             cur = world.curriculum
             per_week = sc.curriculum.codevelopment_hours_per_mentor_year / WEEKS_PER_YEAR
             school[mentoring[school_blocks[g]]] = per_week
             if sc.programme.dual_mentor and world.enterprise_mentors.n:
-                firm[teaching[firm_blocks[g]]] = per_week
-            hours_school, hours_firm = float(school.sum()), float(firm.sum())
+                if city:
+                    posts = np.flatnonzero(teaching_posts[g])
+                else:
+                    firm[teaching[firm_blocks[g]]] = per_week
+            hours_school = float(school.sum())
+            hours_firm = per_week * len(posts) if city else float(firm.sum())
             cur.alignment = min(sc.programme.curriculum_alignment,
                                 cur.alignment + alignment_step(sc, hours_school + hours_firm))
             cur.school_mentor_hours += hours_school
             cur.enterprise_mentor_hours += hours_firm
         week = world.this_week.codevelopment
         week.school_mentor_hours = school
-        week.enterprise_mentor_hours = firm
+        if city:
+            week.enterprise_mentor_posts = posts
+            week.enterprise_mentor_hours_per_post = \
+                world.scenario.curriculum.codevelopment_hours_per_mentor_year / WEEKS_PER_YEAR
+        else:
+            week.enterprise_mentor_hours = firm
 
 
 MECHANISM = Mechanism(

@@ -134,12 +134,17 @@ def _city_codevelopment_by_firm(batch: Batch) -> np.ndarray:
     return total
 
 
-def _sum_of_apprentices(batch: Batch, at_firm: np.ndarray, host: np.ndarray, apprentices: np.ndarray,
-                        hours: np.ndarray, skill: np.ndarray, allowance: np.ndarray) -> WeekAccounts:
-    """A city's firms' week: the sum of their apprentices' own weeks (the mentors' allowance shared among them)."""
+def _apprentices_own_weeks(batch: Batch, at_firm: np.ndarray, host: np.ndarray, apprentices: np.ndarray,
+                           hours: np.ndarray, skill: np.ndarray, allowance: np.ndarray) -> WeekAccounts:
+    """Each apprentice's own week with its host, at its programme's prices (its share of the mentors' allowance)."""
+    return accounts_of_week(WeekPrices.in_batch(batch, "students", at_firm), 1.0, hours, skill,
+                            allowance[host] / apprentices[host])
+
+
+def _sum_of_apprentices(host: np.ndarray, apprentices: np.ndarray, own: WeekAccounts,
+                        allowance: np.ndarray) -> WeekAccounts:
+    """A city's firms' week: the sum of their apprentices' own weeks (a firm without any: its mentors' allowance)."""
     n = len(apprentices)
-    own = accounts_of_week(WeekPrices.in_batch(batch, "students", at_firm), 1.0, hours, skill,
-                           allowance[host] / np.maximum(apprentices[host], 1.0))
     cost = np.bincount(host, weights=np.broadcast_to(own.cost, host.shape), minlength=n)
     output = np.bincount(host, weights=np.broadcast_to(own.output, host.shape), minlength=n)
     return WeekAccounts(cost + np.where(apprentices > 0, 0.0, allowance), output)
@@ -167,12 +172,14 @@ def book_enterprise_week(batch: Batch) -> None:
     hours = np.where(mentored, batch.value(lambda w: w.scenario.enterprise_mentors.desired_hours_per_apprentice_week,
                                            "students", at_firm) * s.guidance_enterprise[at_firm], 0.0)
     skill = s.practical_skill[at_firm]
+    own = None
     if batch.pool is None:
         firm = accounts_of_week(WeekPrices.in_batch(batch, "enterprises"), apprentices,
                                 np.bincount(host, weights=hours, minlength=ent.n),
                                 np.bincount(host, weights=skill, minlength=ent.n), allowance)
     else:  # a firm of a city's pool: the sum of its apprentices' weeks, each at its own programme's prices
-        firm = _sum_of_apprentices(batch, at_firm, host, apprentices, hours, skill, allowance)
+        own = _apprentices_own_weeks(batch, at_firm, host, apprentices, hours, skill, allowance)
+        firm = _sum_of_apprentices(host, apprentices, own, allowance)
     # the firm's mentors' hours co-developing the curriculum (curriculum) are training staff time too
     cost = np.asarray(firm.cost) + codeveloping * batch.value(lambda w: w.scenario.enterprise_mentors.hourly_cost_yuan,
                                                               "enterprises")
@@ -202,8 +209,8 @@ def book_enterprise_week(batch: Batch) -> None:
     ent.first_year_apprentice_weeks[first] += apprentices[first]
     # each apprentice's own week with its host (the allowance shared among the firm's apprentices on site)
     if len(at_firm):
-        own = accounts_of_week(WeekPrices.in_batch(batch, "students", at_firm), 1.0, hours, skill,
-                               allowance[host] / apprentices[host])
+        if own is None:
+            own = _apprentices_own_weeks(batch, at_firm, host, apprentices, hours, skill, allowance)
         local_host = s.host[at_firm]
         new_host = s.accounts_host[at_firm] != local_host
         s.hosted_output_yuan[at_firm[new_host]] = 0.0

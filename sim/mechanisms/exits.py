@@ -262,7 +262,8 @@ def apply_exits_in_batch(batch: Batch) -> None:
         for g, a, b in _spans(run):
             cal = worlds[g].calendar
             part = who[a:b]
-            s.location[part] = cal.fallback_location[np.clip(week - s.enrol_week[part], 0, cal.programme_weeks - 1)]
+            s.location[part] = cal.fallback_location[np.minimum(np.maximum(week - s.enrol_week[part], 0),
+                                                                 cal.programme_weeks - 1)]  # whole weeks: np.clip's
             worlds[g].counters.terminations += b - a
         # what follows: a new placement at the next round, leaving school, or the school-only track
         u = batch.uniform("attrition.after_termination", week, np.sort(who))[who]

@@ -55,7 +55,7 @@ from sim.engine.declarations import StateField, Unit, rate
 from sim.engine.ledger import SOURCES, USES, Ledger
 from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import EMPLOYED, ENTERPRISE, FURTHER_STUDY, SCHOOL
-from sim.engine.sums import block_sums
+from sim.engine.sums import block_sums, programme_sums
 from sim.engine.world import RunTotals, World
 from sim.mechanisms import certification, training_base
 from sim.mechanisms.mentor_development import away_in_practice
@@ -229,7 +229,7 @@ def pay_weekly_needs(batch: Batch) -> None:
         em_by_run = batch.counts("enterprise_mentors", em_active)
         firm_parts = block_sums(by_firm, groups.sizes("enterprises"))  # each run's block summed as the run alone
     else:
-        em_by_run = np.array(shared_mentor_posts(batch, on_site, enterprise_mentor, apprentices_on_site, em_active))
+        em_by_run = np.array(shared_mentor_posts(batch, on_site, apprentices_on_site, em_active))
         allowance_week = float(batch.value(_allowance_per_mentor, "enterprises")) * MONTHS_PER_WEEK
         firm_parts = [posts * allowance_week for posts in em_by_run.tolist()]
         batch.enterprises.week_subsidy_yuan[:] = 0.0  # each programme adds what it paid its apprentices' hosts
@@ -263,18 +263,18 @@ def pay_weekly_needs(batch: Batch) -> None:
     batch.enterprises.total_mentor_allowance_yuan += by_firm
 
 
-def shared_mentor_posts(batch: Batch, on_site: np.ndarray, enterprise_mentor: np.ndarray,
-                        apprentices_on_site: np.ndarray, em_active: np.ndarray) -> list[float]:
+def shared_mentor_posts(batch: Batch, on_site: np.ndarray, apprentices_on_site: np.ndarray,
+                        em_active: np.ndarray) -> list[float]:
     """Each programme's share of a city's active enterprise-mentor posts: whose apprentices each mentor guides.
 
     A mentor of a city's pool may guide apprentices of several programmes; each programme
     pays (and counts) the share of the post its own apprentices on site take up, so the
     programmes together pay every active post once. ``on_site``: mask of the batch's
-    students on site with a mentor; ``enterprise_mentor``: their posts (pool positions).
+    students on site with a mentor (their posts: pool positions).
     """
     weight = np.where(em_active, 1.0 / np.maximum(apprentices_on_site, 1), 0.0)
-    owners = batch.groups.group_of("students")[on_site]
-    return [float(x) for x in np.bincount(owners, weights=weight[enterprise_mentor], minlength=batch.n_runs)]
+    return programme_sums(batch.students.enterprise_mentor, on_site, batch.groups.group_of("students"), weight,
+                          batch.n_runs).tolist()
 
 
 def _cost_per_employed_graduate(world: World, totals: RunTotals) -> float:

@@ -24,14 +24,19 @@ from sim.engine.batch import Batch
 from sim.engine.declarations import StateField
 from sim.engine.mechanism import Mechanism
 from sim.engine.population import MentorPosts
+from sim.engine.sums import post_tallies
 from sim.engine.world import World
 from sim.mechanisms.evaluation import composite_score
 from sim.scenario.schema import WEEKS_PER_YEAR
 
 
-def mentor_effort(base: float, allowance_yuan_per_month: float, paid_share: float,
+def mentor_effort(base: float, allowance_yuan_per_month: float, paid_share: float | np.ndarray,
                   per_1000_yuan: float, honours: float | np.ndarray = 0.0) -> float | np.ndarray:
-    """Effort (0-1) of a mentor given the incentives actually received (``honours``: its honour's effort, if any)."""
+    """Effort (0-1) of a mentor given the incentives actually received.
+
+    ``paid_share``: the share of the allowance paid (one, or one per mentor); ``honours``: its
+    honour's effort, if any.
+    """
     paid = allowance_yuan_per_month * paid_share
     effort = base + per_1000_yuan * paid / 1000.0 + honours
     if np.ndim(effort) == 0:  # one number (no honours): min and max give np.clip's result, NaN and -0.0 alike
@@ -165,11 +170,9 @@ def pool_mentor_effort(batch: Batch) -> None:
         honours = inc.honours_effort * holds_honour(pool, em, em.honoured)
     shares = np.array([w.this_week.funded.enterprise_mentor_remuneration for w in batch.worlds])
     s = batch.students
-    mentored = s.enterprise_mentor >= 0
-    owner = batch.groups.group_of("students")[mentored]
-    guided = np.bincount(s.enterprise_mentor[mentored], minlength=em.n)
-    paid = np.divide(np.bincount(s.enterprise_mentor[mentored], weights=shares[owner], minlength=em.n), guided,
-                     out=np.full(em.n, float(shares.mean())), where=guided > 0)
+    guided, paid_shares = post_tallies(s.enterprise_mentor, s.enterprise_mentor >= 0,
+                                       batch.groups.group_of("students"), shares, em.n)
+    paid = np.where(guided > 0, paid_shares / np.maximum(guided, 1), float(shares.mean()))
     em.effort[:] = mentor_effort(
         sc.enterprise_mentors.base_effort,
         sc.enterprise_mentors.remuneration_yuan_per_month + inc.enterprise_mentor_salary_subsidy_yuan_per_month,

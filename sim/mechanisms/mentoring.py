@@ -23,7 +23,7 @@ from sim.engine.batch import Batch
 from sim.engine.declarations import StateField, Unit, finite_mean, mean_of
 from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import ENTERPRISE, SCHOOL
-from sim.engine.sums import block_sums
+from sim.engine.sums import block_sums, post_tallies, programme_sums
 from sim.engine.world import World
 from sim.scenario.schema import WEEKS_PER_YEAR
 
@@ -99,33 +99,31 @@ def guide_students(batch: Batch) -> None:
     def sessions(w: World) -> float:
         return w.this_week.contact.school_sessions_per_semester * HOURS_PER_SCHOOL_SESSION / (WEEKS_PER_YEAR / 2)
 
-    owner = batch.groups.group_of("students")[mentored] if batch.pool is not None else None
-    if owner is None:
+    city = batch.pool is not None
+    if not city:
         session_hours = per_enterprise_mentor(sessions)
     else:  # a mentor of a city's pool gives the sessions of its apprentices' programmes, weighed by apprentice
-        guided = np.bincount(enterprise_mentor, minlength=em.n)
-        session_hours = np.divide(
-            np.bincount(enterprise_mentor, weights=np.array([sessions(w) for w in batch.worlds])[owner],
-                        minlength=em.n), guided, out=np.zeros(em.n), where=guided > 0)
+        group = batch.groups.group_of("students")
+        guided, sessions_sum = post_tallies(s.enterprise_mentor, mentored, group,
+                                            np.array([sessions(w) for w in batch.worlds]), em.n)
+        session_hours = np.where(guided > 0, sessions_sum / np.maximum(guided, 1), 0.0)
     capacity = np.where(em.active(week),
                         batch.param("enterprise_mentors.guidance_hours_per_week", "enterprise_mentors")
                         * em.effort, 0.0)
     teaching = demand > 0
     codeveloping = batch.concatenated(
         lambda w: _per_post(w.this_week.codevelopment.enterprise_mentor_hours, w.enterprise_mentors.n)) \
-        if owner is None else _pool_codevelopment_hours(batch)
+        if not city else _pool_codevelopment_hours(batch)
     other = np.where(teaching, session_hours, 0.0) + codeveloping
     supply = np.maximum(capacity - other, 0.0)
     share = share_of_need(supply, demand)
     s.guidance_enterprise[mentored] = share[enterprise_mentor]
     em.workload[:] = np.where(capacity > 0, (demand + other) / np.where(capacity > 0, capacity, 1.0), 0.0)
     given_hours = np.minimum(supply, demand)
-    if owner is not None:  # each programme's part of a pool mentor's hours: its apprentices' share of them
-        share_of_mentor = np.divide(1.0, guided, out=np.zeros(em.n), where=guided > 0)[enterprise_mentor]
-        demand_by = np.bincount(owner, weights=demand[enterprise_mentor] * share_of_mentor,
-                                minlength=batch.n_runs)
-        given_by = np.bincount(owner, weights=given_hours[enterprise_mentor] * share_of_mentor,
-                               minlength=batch.n_runs)
+    if city:  # each programme's part of a pool mentor's hours: its apprentices' share of them
+        share_of_mentor = np.where(guided > 0, 1.0 / np.maximum(guided, 1), 0.0)
+        demand_by = programme_sums(s.enterprise_mentor, mentored, group, demand * share_of_mentor, batch.n_runs)
+        given_by = programme_sums(s.enterprise_mentor, mentored, group, given_hours * share_of_mentor, batch.n_runs)
         for g, w in enumerate(batch.worlds):
             w.this_week.guidance.enterprise_mentor_demand_hours = float(demand_by[g])
             w.this_week.guidance.enterprise_mentor_supply_hours = float(given_by[g])
