@@ -131,7 +131,7 @@ class BatchProxy:
             return tuple(WorldProxy(w, access) for w in batch.worlds)
         if name == "pool":  # a city's pool world (None in a batch of runs with their own firms)
             return None if batch.pool is None else WorldProxy(batch.pool, access)
-        if name in ("week", "groups", "_n_runs"):
+        if name in ("week", "groups", "_n_runs", "_run_streams", "_run_seed_words"):  # structure, and the draws' caches
             return getattr(batch, name)
         if name == "cohorts":  # every run's cohort bounds (structure, fixed at set-up, like cohort_starts)
             return batch.cohorts

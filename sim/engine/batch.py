@@ -31,12 +31,13 @@ from typing import Any
 
 import numpy as np
 
+from sim.engine import pcg64
 from sim.engine.compiled import compile_loops
 from sim.engine.declarations import Population
 from sim.engine.groups import GroupIndex
 from sim.engine.ledger import LedgerStack
 from sim.engine.population import EnterpriseMentors, Enterprises, SchoolMentors, Students
-from sim.engine.streams import Stream
+from sim.engine.streams import WEEK_BLOCK_BITS, Stream
 from sim.engine.sums import block_counts
 from sim.engine.world import World
 
@@ -84,8 +85,8 @@ class Cohorts:
 class Batch:
     """The runs of a batch: their worlds, and their populations' arrays concatenated."""
 
-    __slots__ = ("_cohorts", "_n_runs", "_run_streams", "enterprise_mentors", "enterprises", "groups", "ledgers",
-                 "pool", "school_mentors", "students", "week", "worlds")
+    __slots__ = ("_cohorts", "_n_runs", "_run_seed_words", "_run_streams", "enterprise_mentors", "enterprises",
+                 "groups", "ledgers", "pool", "school_mentors", "students", "week", "worlds")
 
     def __init__(self, worlds: Sequence[World], pool: World | None = None) -> None:
         """Concatenate the populations of ``worlds`` (each world's arrays become views of the batch's).
@@ -120,6 +121,8 @@ class Batch:
         self._cohorts: Cohorts | None = None
         self._run_streams: dict[str, list[Stream]] = {}
         """Each stream name's stream of every run (looked up by name once per batch, not per run and week)."""
+        self._run_seed_words: dict[str, np.ndarray] = {}
+        """Each stream name's runs' start states, one row a run, for the compiled draws (``sim.engine.pcg64``)."""
         self.week = worlds[0].week
 
     @property
@@ -313,6 +316,9 @@ class Batch:
         streams = self._run_streams.get(stream)
         if streams is None:
             streams = self._run_streams[stream] = [w.streams.stream(stream) for w in self.worlds]
+            self._run_seed_words[stream] = np.concatenate([s.seed_words for s in streams])
+        if pcg64.draw(kind, self._run_seed_words[stream], (week + 1) << WEEK_BLOCK_BITS, starts, needed, out):
+            return out  # every run's draws in one compiled call
         fill = Stream.fill_normal if kind == "normal" else Stream.fill_uniform
         firsts, counts = starts.tolist(), needed.tolist()
         for g in np.flatnonzero(needed).tolist():  # the runs that draw, in order
