@@ -236,13 +236,13 @@ def test_a_batchs_counts_by_run_are_the_same_compiled_or_with_numpy(monkeypatch:
 
 def test_a_citys_tallies_over_shared_posts_are_the_same_compiled_or_with_numpy(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """``post_tallies`` and ``programme_sums`` give ``np.bincount``'s counts and sums bit for bit.
+    """``post_tallies``, ``programme_sums`` and ``post_counts`` give ``np.bincount``'s counts and sums bit for bit.
 
     Posts held by students of several programmes, students without a post (-1, not marked),
     marked and unmarked students, per-programme and per-post values of very different sizes
     (so that the order of the additions shows in the last bits), a post no one holds.
     """
-    from sim.engine.sums import post_tallies, programme_sums
+    from sim.engine.sums import post_counts, post_tallies, programme_sums
 
     rng = np.random.default_rng(11)
     for _ in range(20):
@@ -262,3 +262,11 @@ def test_a_citys_tallies_over_shared_posts_are_the_same_compiled_or_with_numpy(
         assert total.tobytes() == numpy_total.tobytes()
         assert sums.tobytes() == numpy_sums.tobytes()
         assert count.sum() == marked.sum()
+        rows = np.array([post_values, post_values[::-1] * 3.0])  # several rows of values in one pass: each row's sums
+        both = programme_sums(post, marked, group, rows, n_programmes)
+        assert both.tobytes() == _numpy_path(monkeypatch, functools.partial(
+            programme_sums, post, marked, group, rows, n_programmes)).tobytes()
+        assert both[0].tobytes() == sums.tobytes()
+        assert np.array_equal(post_counts(post, n_posts), np.bincount(post[post >= 0], minlength=n_posts))
+        assert np.array_equal(_numpy_path(monkeypatch, functools.partial(post_counts, post, n_posts)),
+                              post_counts(post, n_posts))

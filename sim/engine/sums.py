@@ -153,12 +153,20 @@ def _post_tallies(post: np.ndarray, marked: np.ndarray, group: np.ndarray, value
             total[p] += values[group[i]]
 
 
+def _post_counts(post: np.ndarray, count: np.ndarray) -> None:
+    """Each student ``i`` with a post (``post[i] >= 0``): ``count[post[i]] += 1`` (compiled)."""
+    for i in range(len(post)):
+        if post[i] >= 0:
+            count[post[i]] += 1
+
+
 def _programme_sums(post: np.ndarray, marked: np.ndarray, group: np.ndarray, values: np.ndarray,
                     sums: np.ndarray) -> None:
-    """For each marked student ``i`` in order: ``sums[group[i]] += values[post[i]]`` (compiled)."""
+    """Each marked student ``i``, in order: ``sums[k, group[i]] += values[k, post[i]]`` for each row ``k``."""
     for i in range(len(post)):
         if marked[i]:
-            sums[group[i]] += values[post[i]]
+            for k in range(values.shape[0]):
+                sums[k, group[i]] += values[k, post[i]]
 
 
 def post_tallies(post: np.ndarray, marked: np.ndarray, group: np.ndarray, values: np.ndarray,
@@ -173,7 +181,7 @@ def post_tallies(post: np.ndarray, marked: np.ndarray, group: np.ndarray, values
     students (counts, and the weighted sum added in student order, as ``np.bincount`` adds),
     in one compiled pass where numba is installed.
     """
-    loops = compile_loops(_post_tallies, _programme_sums)
+    loops = compile_loops(_post_tallies, _programme_sums, _post_counts)
     if loops is None:
         owner = group[marked]
         posts = post[marked]
@@ -187,14 +195,27 @@ def post_tallies(post: np.ndarray, marked: np.ndarray, group: np.ndarray, values
 
 def programme_sums(post: np.ndarray, marked: np.ndarray, group: np.ndarray, values: np.ndarray,
                    n_programmes: int) -> np.ndarray:
-    """Each programme's sum, over its marked students, of their posts' ``values`` (one per post).
+    """Each programme's sum, over its marked students, of their posts' ``values`` (one per post, or rows of them).
 
     The same numbers as ``np.bincount(group[marked], weights=values[post[marked]])`` (added in
-    student order), in one compiled pass where numba is installed.
+    student order) for each row of ``values``, in one compiled pass where numba is installed.
     """
-    loops = compile_loops(_post_tallies, _programme_sums)
+    rows = np.atleast_2d(np.asarray(values, dtype=float))
+    loops = compile_loops(_post_tallies, _programme_sums, _post_counts)
     if loops is None:
-        return np.bincount(group[marked], weights=values[post[marked]], minlength=n_programmes)
-    sums = np.zeros(n_programmes)
-    loops[1](post, marked, group, np.asarray(values, dtype=float), sums)
-    return sums
+        owner, posts = group[marked], post[marked]
+        sums = np.array([np.bincount(owner, weights=row[posts], minlength=n_programmes) for row in rows])
+    else:
+        sums = np.zeros((len(rows), n_programmes))
+        loops[1](post, marked, group, rows, sums)
+    return sums if np.ndim(values) == 2 else sums[0]
+
+
+def post_counts(post: np.ndarray, n_posts: int) -> np.ndarray:
+    """How many students hold each post (``post``: each student's, -1 for none): ``np.bincount`` of those with one."""
+    loops = compile_loops(_post_tallies, _programme_sums, _post_counts)
+    if loops is None:
+        return np.bincount(post[post >= 0], minlength=n_posts)
+    count = np.zeros(n_posts, dtype=np.int64)
+    loops[2](post, count)
+    return count

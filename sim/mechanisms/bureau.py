@@ -39,6 +39,7 @@ from sim.engine.batch import Batch
 from sim.engine.calendar import ProgrammeCalendar
 from sim.engine.mechanism import Mechanism
 from sim.engine.population import EMPLOYED, ENTERPRISE, FURTHER_STUDY
+from sim.engine.sums import post_counts
 from sim.scenario.schema import WEEKS_PER_YEAR
 
 
@@ -140,7 +141,7 @@ def act_for_the_city(batch: Batch) -> None:
                 ent.certified[:] = certify(np.array(bureau.hosted_by_year), criteria, ent.certified)
         if spec.special_fund_yuan_per_year > 0.0:
             _pay_special_fund(batch, spec.special_fund_yuan_per_year, spec.special_fund_allocation)
-    hosted = np.bincount(s.host[s.host >= 0], minlength=ent.n)
+    hosted = post_counts(s.host, ent.n)
     np.maximum(bureau.peak_hosted, hosted, out=bureau.peak_hosted)
     if spec.city_subsidy_yuan_per_apprentice_year > 0.0:
         on_site = (s.location == ENTERPRISE) & (s.host >= 0)

@@ -36,6 +36,7 @@ from sim.engine.batch import Batch
 from sim.engine.declarations import StateField
 from sim.engine.mechanism import Mechanism
 from sim.engine.population import ENTERPRISE
+from sim.engine.sums import post_tallies
 from sim.engine.world import World
 from sim.mechanisms.mentoring import WEEKS_PER_MONTH
 
@@ -73,15 +74,14 @@ def make_contact(batch: Batch) -> None:
         targets.append(contact_target(visits, sessions))
     s = batch.students
     at_firm = s.location == ENTERPRISE
-    host = batch.local_to_global("enterprises", s.host[at_firm], at_firm)
     if batch.pool is None:
+        host = batch.local_to_global("enterprises", s.host[at_firm], at_firm)
         hosting = np.bincount(host, minlength=batch.enterprises.n) > 0
         target = np.where(hosting, batch.spread(targets, "enterprises"), 0.0)
     else:  # a firm of a city's pool: the mean target of the programmes whose apprentices it hosts, by apprentice
-        owner = batch.groups.group_of("students")[at_firm]
-        apprentices = np.bincount(host, minlength=batch.enterprises.n)
-        wanted = np.bincount(host, weights=np.asarray(targets, dtype=float)[owner], minlength=batch.enterprises.n)
-        target = np.divide(wanted, apprentices, out=np.zeros(batch.enterprises.n), where=apprentices > 0)
+        apprentices, wanted = post_tallies(s.host, at_firm, batch.groups.group_of("students"),
+                                           np.asarray(targets, dtype=float), batch.enterprises.n)
+        target = np.where(apprentices > 0, wanted / np.maximum(apprentices, 1), 0.0)
     c = batch.enterprises.coordination
     c += batch.param("contact.adjustment_rate_per_week", "enterprises") * (target - c)
     if batch.pool is not None:  # every programme of a city reads the pool's mean once (programme_alignment)

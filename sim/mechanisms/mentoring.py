@@ -122,8 +122,9 @@ def guide_students(batch: Batch) -> None:
     given_hours = np.minimum(supply, demand)
     if city:  # each programme's part of a pool mentor's hours: its apprentices' share of them
         share_of_mentor = np.where(guided > 0, 1.0 / np.maximum(guided, 1), 0.0)
-        demand_by = programme_sums(s.enterprise_mentor, mentored, group, demand * share_of_mentor, batch.n_runs)
-        given_by = programme_sums(s.enterprise_mentor, mentored, group, given_hours * share_of_mentor, batch.n_runs)
+        demand_by, given_by = programme_sums(s.enterprise_mentor, mentored, group,
+                                             np.array([demand * share_of_mentor, given_hours * share_of_mentor]),
+                                             batch.n_runs)
         for g, w in enumerate(batch.worlds):
             w.this_week.guidance.enterprise_mentor_demand_hours = float(demand_by[g])
             w.this_week.guidance.enterprise_mentor_supply_hours = float(given_by[g])
