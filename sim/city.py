@@ -328,9 +328,8 @@ def build_city(plan: CityPlan, seed: int, events: bool = False,
     pool = build_pool(plan, seed, mechanisms)
     worlds = []
     for programme in plan.programmes:
-        world = build_world(programme.scenario, _seed(seed, f"programme.{programme.name}"), events, mechanisms)
-        world.enterprises = pool.enterprises
-        world.enterprise_mentors = pool.enterprise_mentors
+        world = build_world(programme.scenario, _seed(seed, f"programme.{programme.name}"), events, mechanisms,
+                            pool=pool)
         world.pool_shared = True
         world.n_sectors = len(plan.sectors)
         world.students.sector[:] = np.asarray(programme.sector_of, dtype=np.int16)[world.students.sector]

@@ -25,12 +25,15 @@ from sim.scenario import Scenario
 
 
 def build_world(scenario: Scenario, seed: int | np.random.SeedSequence, events: bool = False,
-                mechanisms: tuple[Mechanism, ...] = MECHANISMS, students_type: type[Students] = Students) -> World:
+                mechanisms: tuple[Mechanism, ...] = MECHANISMS, students_type: type[Students] = Students,
+                pool: World | None = None) -> World:
     """Draw the initial population, mentors and enterprises of one run.
 
     The arrays are built from the mechanisms' state declarations (``sim.phases``); the
     set-up mechanisms (intake, mentor selection, the enterprise pool) give the values
-    they draw, every other attribute starts at its declared initial value.
+    they draw, every other attribute starts at its declared initial value. ``pool``: a
+    city's pool, whose enterprises and enterprise mentors the run shares instead of drawing
+    its own (each draw has its own stream, so the run's other draws are the same).
     """
     declared = state_fields(mechanisms)
     streams = RandomStreams(seed, declared_streams(mechanisms))
@@ -38,9 +41,10 @@ def build_world(scenario: Scenario, seed: int | np.random.SeedSequence, events: 
     def of(population: str) -> list[StateField]:
         return [f for f in declared if f.population == population]
 
-    firms = create_enterprises(scenario, streams)
     school_mentors = select_school_mentors(scenario, streams)
-    enterprise_mentors = select_enterprise_mentors(scenario, streams, firms["capacity"], firms["post_staff"])
+    if pool is None:
+        firms = create_enterprises(scenario, streams)
+        enterprise_mentors = select_enterprise_mentors(scenario, streams, firms["capacity"], firms["post_staff"])
     return World(
         scenario=scenario,
         streams=streams,
@@ -49,9 +53,10 @@ def build_world(scenario: Scenario, seed: int | np.random.SeedSequence, events: 
                               n=scenario.n_students),
         school_mentors=build_arrays(SchoolMentors, len(school_mentors["effort"]), of("school_mentors"),
                                     school_mentors),
-        enterprise_mentors=build_arrays(EnterpriseMentors, len(enterprise_mentors["effort"]),
-                                        of("enterprise_mentors"), enterprise_mentors),
-        enterprises=build_arrays(Enterprises, len(firms["staff"]), of("enterprises"), firms),
+        enterprise_mentors=pool.enterprise_mentors if pool is not None else build_arrays(
+            EnterpriseMentors, len(enterprise_mentors["effort"]), of("enterprise_mentors"), enterprise_mentors),
+        enterprises=pool.enterprises if pool is not None else build_arrays(
+            Enterprises, len(firms["staff"]), of("enterprises"), firms),
         ledger=new_ledger(scenario),
         events=EventLog(events),
         curriculum=Curriculum(alignment=starting_alignment(scenario)),
