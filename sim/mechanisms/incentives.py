@@ -180,14 +180,45 @@ def pool_mentor_effort(batch: Batch) -> None:
 
 
 def update_efforts(batch: Batch) -> None:
-    """The incentives phase: each run's mentors (a city: each programme's school mentors, then the pool's)."""
+    """The incentives phase: each run's mentors (a city: each programme's school mentors, then the pool's).
+
+    Without honours a run's mentors of a kind all have one effort, so a batch whose runs give
+    none finds each run's number and spreads it over the run's posts at once (the same
+    number the run alone writes into each of its posts).
+    """
+    worlds = batch.worlds
+    if len(worlds) > 1 and not any(w.scenario.incentives.mentor_honours for w in worlds):
+        batch.school_mentors.effort[:] = batch.spread([_school_mentor_effort_without_honours(w) for w in worlds],
+                                                      "school_mentors")
+        if batch.pool is not None:
+            pool_mentor_effort(batch)
+        elif batch.enterprise_mentors.n:
+            batch.enterprise_mentors.effort[:] = batch.spread(
+                [_enterprise_mentor_effort_without_honours(w) for w in worlds], "enterprise_mentors")
+        return
     if batch.pool is None:
-        for world in batch.worlds:
+        for world in worlds:
             update_mentor_effort(world)
         return
-    for world in batch.worlds:
+    for world in worlds:
         update_mentor_effort(world, enterprise_mentors=False)
     pool_mentor_effort(batch)
+
+
+def _school_mentor_effort_without_honours(world: World) -> float:
+    sc = world.scenario
+    return float(mentor_effort(sc.school_mentors.base_effort, sc.school_mentors.remuneration_yuan_per_month,
+                               world.this_week.funded.school_mentor_remuneration,
+                               sc.incentives.effort_per_1000_yuan_month))
+
+
+def _enterprise_mentor_effort_without_honours(world: World) -> float:
+    sc = world.scenario
+    inc = sc.incentives
+    return float(mentor_effort(
+        sc.enterprise_mentors.base_effort,
+        sc.enterprise_mentors.remuneration_yuan_per_month + inc.enterprise_mentor_salary_subsidy_yuan_per_month,
+        world.this_week.funded.enterprise_mentor_remuneration, inc.effort_per_1000_yuan_month))
 
 
 MECHANISM = Mechanism(
