@@ -228,6 +228,18 @@ class LedgerStack:
             setattr(ledger, name, whole[g])
         return whole
 
+    def pay_in(self, source: str, yuan: np.ndarray) -> None:
+        """Money arriving from one source in every run (``yuan[g]``: run ``g``'s), as each run's ``Ledger.pay_in``.
+
+        Runs paid nothing (0 yuan) are left as they are, as a run alone makes no payment then.
+        """
+        if (yuan < 0).any():
+            raise ValueError("a payment in cannot be negative")
+        i = SOURCES.index(source)
+        runs = np.flatnonzero(yuan)
+        self.balance[runs, i] += yuan[runs]
+        self.paid_in[runs, i] += yuan[runs]
+
     def pay_out(self, needs_yuan: np.ndarray) -> list[ByUse]:
         """Every run's ``Ledger.pay_out`` of its row of ``needs_yuan`` (runs x uses, yuan); the shares paid, by run."""
         loops = compile_loops(_pay_out_rows)

@@ -87,11 +87,9 @@ def pay_in(batch: Batch, apprentices_at_firms: np.ndarray) -> None:
                 p = world.scenario.funding
                 world.ledger.pay_in("school_special_fund", p.school_special_fund_yuan_per_year)
                 world.ledger.pay_in("government", p.government_yuan_per_year)
-    for g in np.flatnonzero(apprentices_at_firms).tolist():
-        world = batch.worlds[g]
-        per_apprentice_year = world.scenario.funding.enterprise_cost_sharing_yuan_per_apprentice_year
-        world.ledger.pay_in("enterprise_cost_sharing",
-                            per_apprentice_year * int(apprentices_at_firms[g]) / WEEKS_PER_YEAR)
+    # the firms' cost share: each run's rate times its apprentices at firms (a float times a count, as alone)
+    rates = np.array([w.scenario.funding.enterprise_cost_sharing_yuan_per_apprentice_year for w in batch.worlds])
+    batch.ledgers.pay_in("enterprise_cost_sharing", rates * apprentices_at_firms / WEEKS_PER_YEAR)
 
 
 def _allowance_per_mentor(world: World) -> float:
