@@ -133,6 +133,8 @@ class BatchProxy:
             return None if batch.pool is None else WorldProxy(batch.pool, access)
         if name in ("week", "groups", "_n_runs"):
             return getattr(batch, name)
+        if name == "_run_streams":  # each run's random streams by name (a service, like each world's streams)
+            return batch._run_streams
         if name == "cohorts":  # every run's cohort bounds (structure, fixed at set-up, like cohort_starts)
             return batch.cohorts
         if name == "ledgers":  # every run's ledger, stacked: reads the ledger (writes show in each world's)

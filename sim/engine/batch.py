@@ -36,6 +36,7 @@ from sim.engine.declarations import Population
 from sim.engine.groups import GroupIndex
 from sim.engine.ledger import LedgerStack
 from sim.engine.population import EnterpriseMentors, Enterprises, SchoolMentors, Students
+from sim.engine.streams import Stream
 from sim.engine.sums import block_counts
 from sim.engine.world import World
 
@@ -83,8 +84,8 @@ class Cohorts:
 class Batch:
     """The runs of a batch: their worlds, and their populations' arrays concatenated."""
 
-    __slots__ = ("_cohorts", "_n_runs", "enterprise_mentors", "enterprises", "groups", "ledgers", "pool",
-                 "school_mentors", "students", "week", "worlds")
+    __slots__ = ("_cohorts", "_n_runs", "_run_streams", "enterprise_mentors", "enterprises", "groups", "ledgers",
+                 "pool", "school_mentors", "students", "week", "worlds")
 
     def __init__(self, worlds: Sequence[World], pool: World | None = None) -> None:
         """Concatenate the populations of ``worlds`` (each world's arrays become views of the batch's).
@@ -117,6 +118,8 @@ class Batch:
         self.enterprises: Enterprises = _concatenate([w.enterprises for w in firms], self.groups, "enterprises")
         self.ledgers = LedgerStack([w.ledger for w in worlds])  # each run's ledger's arrays become views of its row
         self._cohorts: Cohorts | None = None
+        self._run_streams: dict[str, list[Stream]] = {}
+        """Each stream name's stream of every run (looked up by name once per batch, not per run and week)."""
         self.week = worlds[0].week
 
     @property
@@ -298,19 +301,21 @@ class Batch:
         for idx in upto:
             if len(idx) == 0:
                 continue
-            first = np.searchsorted(idx, starts[:-1])
-            last = np.searchsorted(idx, starts[1:]) - 1
-            has = last >= first
-            needed[has] = np.maximum(needed[has], idx[last[has]] - starts[:-1][has] + 1)
+            cuts = np.searchsorted(idx, starts)  # run g's agents of idx: idx[cuts[g]:cuts[g + 1]]
+            has = cuts[1:] > cuts[:-1]
+            needed[has] = np.maximum(needed[has], idx[cuts[1:][has] - 1] - starts[:-1][has] + 1)
         return needed
 
     def _draws(self, kind: str, stream: str, week: int, needed: np.ndarray, population: Population) -> np.ndarray:
         """Each run's first ``needed[g]`` draws of ``stream`` in ``week``, at its block's start."""
         starts = self.groups.starts[population]
         out = np.empty(int(starts[-1]))
-        for g, w in enumerate(self.worlds):
-            n = int(needed[g])
-            if n:
-                first = int(starts[g])
-                w.streams.fill(kind, stream, week, out[first:first + n])
+        streams = self._run_streams.get(stream)
+        if streams is None:
+            streams = self._run_streams[stream] = [w.streams.stream(stream) for w in self.worlds]
+        fill = Stream.fill_normal if kind == "normal" else Stream.fill_uniform
+        firsts, counts = starts.tolist(), needed.tolist()
+        for g in np.flatnonzero(needed).tolist():  # the runs that draw, in order
+            first = firsts[g]
+            fill(streams[g], week, out[first:first + counts[g]])
         return out

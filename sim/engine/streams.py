@@ -62,18 +62,61 @@ def stream_key(name: str) -> int:
     return zlib.crc32(name.encode("utf-8"))
 
 
+class Stream:
+    """One named stream of one run: its seed, its state at the start, and the shared generator that draws its weeks.
+
+    Why an object of its own: a batch positions each run's stream of a name every week
+    (``Batch`` keeps each name's streams of its runs in a list), so the lookup by name is
+    made once, not once per run and week; the position after uniform draws is an
+    attribute, not an entry popped from and put back into a dict.
+    """
+
+    __slots__ = ("bitgen", "generator", "position", "seq", "start")
+
+    def __init__(self, seq: np.random.SeedSequence) -> None:
+        """The stream seeded by ``seq``, its shared generator at the stream's start."""
+        self.seq = seq
+        self.bitgen = np.random.PCG64(seq)
+        self.start: PCG64State = self.bitgen.state  # the getter returns a fresh copy
+        self.generator = np.random.Generator(self.bitgen)
+        self.position: int | None = None
+        """Steps the shared generator is past the stream's start, where known (after uniform draws)."""
+
+    def positioned(self, week: int, uniforms: int | None = None) -> np.random.Generator:
+        """The shared generator, at the start of ``week`` (valid until the next call).
+
+        ``uniforms``: the number of uniform doubles the caller draws next, and nothing else
+        (the generator is then that many steps further on: the next positioning advances from
+        there); None for any other draw (the next positioning starts again from the state).
+        """
+        target = (week + 1) << WEEK_BLOCK_BITS
+        position = self.position
+        if position is None:
+            self.bitgen.state = self.start
+            self.bitgen.advance(target)
+        else:  # the same state as from the start: an LCG advanced by the difference, modulo its period
+            self.bitgen.advance((target - position) & _STATE_MASK)
+        self.position = None if uniforms is None else target + uniforms
+        return self.generator
+
+    def fill_uniform(self, week: int, out: np.ndarray) -> None:
+        """Write the stream's first ``len(out)`` uniform [0, 1) draws of ``week`` into ``out``."""
+        self.positioned(week, len(out)).random(out=out)
+
+    def fill_normal(self, week: int, out: np.ndarray) -> None:
+        """Write the stream's first ``len(out)`` standard normal draws of ``week`` into ``out``."""
+        self.positioned(week).standard_normal(out=out)
+
+
 class RandomStreams:
     """The run's random numbers: one SeedSequence, spawned into named, weekly streams."""
 
-    __slots__ = ("_declared", "_patterns", "_position", "_streams", "root")
+    __slots__ = ("_declared", "_patterns", "_streams", "root")
 
     def __init__(self, seed: int | np.random.SeedSequence, declared: Iterable[str] | None = None) -> None:
         """Streams of one run; ``declared``: the stream names and patterns that may be drawn (None: any)."""
         self.root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-        self._streams: dict[str, tuple[np.random.SeedSequence, PCG64State, np.random.PCG64,
-                                       np.random.Generator]] = {}
-        self._position: dict[str, int] = {}
-        """Steps each shared generator is past its stream's start, where known (after uniform draws)."""
+        self._streams: dict[str, Stream] = {}
         names = None if declared is None else tuple(declared)
         self._declared = None if names is None else frozenset(n for n in names if "{" not in n)
         self._patterns: tuple[re.Pattern[str], ...] = tuple(stream_pattern(n) for n in names or () if "{" in n)
@@ -84,52 +127,30 @@ class RandomStreams:
         raise KeyError(f"random stream {name!r} is not declared by any mechanism (add it to the "
                        "mechanism's Mechanism(streams=...) declaration)")
 
-    def _stream(self, name: str) -> tuple[np.random.SeedSequence, PCG64State, np.random.PCG64,
-                                          np.random.Generator]:
+    def stream(self, name: str) -> Stream:
+        """The stream ``name`` of this run (opened at its first use; a name no mechanism declares raises)."""
         found = self._streams.get(name)
         if found is None:
             declared, _, block = name.partition(BLOCK_SEPARATOR)
             self._check_declared(declared)
             keys = (stream_key(declared),) if not block else (stream_key(declared), stream_key(block))
-            seq = np.random.SeedSequence(self.root.entropy, spawn_key=(*self.root.spawn_key, *keys))
-            bitgen = np.random.PCG64(seq)
-            found = (seq, bitgen.state, bitgen, np.random.Generator(bitgen))  # the getter returns a fresh copy
+            found = Stream(np.random.SeedSequence(self.root.entropy, spawn_key=(*self.root.spawn_key, *keys)))
             self._streams[name] = found
         return found
 
-    def _positioned(self, name: str, week: int, uniforms: int | None = None) -> np.random.Generator:
-        """The stream's shared generator, at the start of ``week`` (valid until the next call).
-
-        ``uniforms``: the number of uniform doubles the caller draws next, and nothing else
-        (the generator is then that many steps further on: the next positioning advances from
-        there); None for any other draw (the next positioning starts again from the state).
-        """
-        _seq, start, bitgen, generator = self._stream(name)
-        target = (week + 1) << WEEK_BLOCK_BITS
-        position = self._position.pop(name, None)
-        if position is None:
-            bitgen.state = start
-            bitgen.advance(target)
-        else:  # the same state as from the start: an LCG advanced by the difference, modulo its period
-            bitgen.advance((target - position) & _STATE_MASK)
-        if uniforms is not None:
-            self._position[name] = target + uniforms
-        return generator
-
     def generator(self, name: str, week: int = -1) -> np.random.Generator:
         """An independent generator for one stream in one week (week -1: set-up draws)."""
-        seq = self._stream(name)[0]
-        bitgen = np.random.PCG64(seq)
+        bitgen = np.random.PCG64(self.stream(name).seq)
         bitgen.advance((week + 1) << WEEK_BLOCK_BITS)
         return np.random.Generator(bitgen)
 
     def uniform(self, name: str, week: int, n: int) -> np.ndarray:
         """``n`` uniform [0, 1) draws, element ``i`` belonging to agent ``i``."""
-        return self._positioned(name, week, n).random(n)
+        return self.stream(name).positioned(week, n).random(n)
 
     def normal(self, name: str, week: int, n: int) -> np.ndarray:
         """``n`` standard normal draws, element ``i`` belonging to agent ``i``."""
-        return self._positioned(name, week).standard_normal(n)
+        return self.stream(name).positioned(week).standard_normal(n)
 
     def fill(self, kind: str, name: str, week: int, out: np.ndarray) -> None:
         """Write ``uniform`` (``kind`` "uniform") or ``normal`` draws of ``name`` in ``week`` into ``out``.
@@ -139,6 +160,6 @@ class RandomStreams:
         each run's draws straight into its block, without a copy).
         """
         if kind == "normal":
-            self._positioned(name, week).standard_normal(out=out)
+            self.stream(name).fill_normal(week, out)
         else:
-            self._positioned(name, week, len(out)).random(out=out)
+            self.stream(name).fill_uniform(week, out)
