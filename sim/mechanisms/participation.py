@@ -53,14 +53,17 @@ Job vacancies for the academic year are drawn here too, at each year start.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from sim.engine.batch import Batch
 from sim.engine.calendar import ProgrammeCalendar
 from sim.engine.declarations import StateField, Unit, mean_of, rate
 from sim.engine.mechanism import Mechanism, Outcome
-from sim.engine.population import ENTERPRISE, SCHOOL
+from sim.engine.population import ENTERPRISE, SCHOOL, Enterprises
 from sim.engine.streams import of_block
+from sim.engine.sums import block_sums
 from sim.engine.world import World
 from sim.mechanisms import tax_credit
 from sim.mechanisms.contact import alignment, contact_target
@@ -68,7 +71,7 @@ from sim.mechanisms.enterprise_accounts import week_accounts
 from sim.mechanisms.evaluation import composite_score
 from sim.mechanisms.funding import MONTHS_PER_WEEK
 from sim.mechanisms.learning import school_week_shares
-from sim.scenario.schema import WEEKS_PER_YEAR
+from sim.scenario.schema import WEEKS_PER_YEAR, Scenario
 
 
 def draw_review_weeks(world: World) -> None:
@@ -119,7 +122,35 @@ def planned_weeks_per_placement(calendar: ProgrammeCalendar) -> int:
     return calendar.enterprise_weeks  # counted once, when the calendar is built
 
 
+_EX_ANTE_KNOWN: dict[tuple[int, int], tuple[Scenario, ProgrammeCalendar, dict[str, Any], float]] = {}
+"""The last ex-ante net cost found for a (scenario, calendar) pair, with the scenario's values it was found from."""
+_EX_ANTE_KNOWN_MAX: int = 256
+"""Pairs remembered at most (the memo is emptied when it would hold more: a sweep's runs come and go)."""
+
+
 def ex_ante_net_cost_per_week(world: World) -> float:
+    """Training net cost per apprentice-week a firm expects before anyone has hosted, yuan (remembered).
+
+    ``_ex_ante_net_cost_per_week``: a pure function of the run's scenario and its calendar's
+    plan, asked at each review week until a firm of the run has hosted (some 75 times a run,
+    about 50 us each). Remembered per (scenario, calendar), and found afresh when any of the
+    scenario's values differs from those it was found from (``model_dump``, about 14 us), so
+    a parameter set on a running model still takes effect at the next review.
+    """
+    scenario, calendar = world.scenario, world.calendar
+    key = (id(scenario), id(calendar))
+    values = scenario.model_dump()
+    known = _EX_ANTE_KNOWN.get(key)
+    if known is not None and known[0] is scenario and known[1] is calendar and known[2] == values:
+        return known[3]
+    net = _ex_ante_net_cost_per_week(world)
+    if len(_EX_ANTE_KNOWN) >= _EX_ANTE_KNOWN_MAX:
+        _EX_ANTE_KNOWN.clear()
+    _EX_ANTE_KNOWN[key] = (scenario, calendar, values, net)
+    return net
+
+
+def _ex_ante_net_cost_per_week(world: World) -> float:
     """Training net cost per apprentice-week a firm expects before anyone has hosted, yuan.
 
     The accounts' formula applied, week by week, to the planned practical skill of the
@@ -127,6 +158,8 @@ def ex_ante_net_cost_per_week(world: World) -> float:
     it) a mentor's allowance shared by a full complement of apprentices, less the
     completion subsidy the rules would pay for a trainee who completes the plan with a
     certificate (enterprise apprenticeships only), spread over those weeks.
+
+    Computed afresh; ``ex_ante_net_cost_per_week`` answers from its memo.
     """
     sc = world.scenario
     em = sc.enterprise_mentors
@@ -153,7 +186,11 @@ def close_year(world: World, firms: np.ndarray) -> None:
     support the firm was paid), per apprentice-week hosted; a firm that hosted no one
     keeps its last figure.
     """
-    ent = world.enterprises
+    close_books(world.enterprises, firms)
+
+
+def close_books(ent: Enterprises, firms: np.ndarray) -> None:
+    """``close_year`` of the firms ``firms`` of ``ent``: one run's, or a batch's (every firm's books are its own)."""
     weeks = ent.year_apprentice_weeks[firms]
     hosted = weeks > 0
     net_cost = (ent.year_cost_yuan[firms] - ent.year_benefit_yuan[firms]) / np.where(hosted, weeks, 1.0)
@@ -167,20 +204,25 @@ def training_net_cost_per_week(batch: Batch, firms: np.ndarray) -> np.ndarray:
     """Each of ``firms``' expected training net cost per apprentice-week: its own, its run's firms' mean, or ex ante.
 
     ``firms``: ascending batch positions. The fallback is found only for the runs with a
-    reviewing firm that has no figure of its own.
+    reviewing firm that has no figure of its own: each run's mean of the figures its firms
+    have (``float(figures.mean())`` of the run alone: its sum, ``np.add.reduce``'s, by
+    ``block_sums`` over every run's block at once, over their count), or ex ante.
     """
-    own = batch.enterprises.last_net_cost_per_apprentice_week[firms]
+    every = batch.enterprises.last_net_cost_per_apprentice_week
+    own = every[firms]
     missing = np.isnan(own)
-    if missing.any():
-        cuts = np.searchsorted(firms, batch.groups.starts["enterprises"])
-        for g, world in enumerate(batch.firm_worlds()):
-            run = slice(int(cuts[g]), int(cuts[g + 1]))
-            if not missing[run].any():
-                continue
-            every = world.enterprises.last_net_cost_per_apprentice_week
-            known = ~np.isnan(every)
-            fallback = float(every[known].mean()) if known.any() else ex_ante_net_cost_per_week(world)
-            own[run] = np.where(missing[run], fallback, own[run])
+    if not missing.any():
+        return own
+    owners = batch.firm_worlds()
+    starts = batch.groups.starts["enterprises"]
+    run_of = np.searchsorted(starts, firms[missing], side="right") - 1  # each missing firm's run
+    known = np.flatnonzero(~np.isnan(every))
+    counts = np.diff(np.searchsorted(known, starts)).tolist()
+    sums = block_sums(every[known], counts)
+    fallback = np.empty(len(owners))
+    for g in np.unique(run_of).tolist():
+        fallback[g] = sums[g] / counts[g] if counts[g] else ex_ante_net_cost_per_week(owners[g])
+    own[missing] = fallback[run_of]
     return own
 
 
@@ -297,9 +339,9 @@ def review_participation(batch: Batch) -> None:
         reviewing = np.flatnonzero(ent.review_week == week % WEEKS_PER_YEAR)
         if len(reviewing):
             hosting = batch.worlds if batch.shares_pool else None
+            close_books(ent, reviewing)  # every firm's own books: as each run closes its own
             for world, firms in batch.by_run("enterprises", reviewing):
                 world.counters.reviews += len(firms)
-                close_year(world, firms)
                 if world.scenario.incentives.demonstration_unit_titles:
                     award_titles(world, firms, hosting)
             if batch.pool is not None:  # a city's programmes count the pool's reviews and titles as their own
