@@ -1498,6 +1498,20 @@ def test_planned_skill_path_follows_the_learning_rule():
     assert faster[-1] > path[-1]
 
 
+def test_the_remembered_ex_ante_expectation_follows_a_parameter_set_on_a_running_model():
+    # ex_ante_net_cost_per_week remembers its answer per (scenario, calendar): a changed value must be seen
+    from sim.mechanisms.participation import _ex_ante_net_cost_per_week
+    world = small_world(25)
+    before = ex_ante_net_cost_per_week(world)
+    assert ex_ante_net_cost_per_week(world) == before == _ex_ante_net_cost_per_week(world)
+    world.scenario.participation.skilled_output_yuan_per_week *= 1.5  # a section's value
+    after = ex_ante_net_cost_per_week(world)
+    assert after == _ex_ante_net_cost_per_week(world) and after < before
+    world.scenario.funding.earmarks.enterprise_mentor_remuneration = ["government"]  # a nested section's value
+    world.scenario.enterprise_mentors.hourly_cost_yuan += 10.0
+    assert ex_ante_net_cost_per_week(world) == _ex_ante_net_cost_per_week(world) > after
+
+
 def test_ex_ante_expectation_is_the_accounts_formula_on_the_planned_path():
     from sim.mechanisms.enterprise_accounts import week_accounts
     from sim.mechanisms.funding import MONTHS_PER_WEEK
