@@ -81,11 +81,20 @@ class Cohorts:
         return week - students.enrol_week[self.first]
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Plans:
+    """Every run's calendar plan end to end: run ``g``'s programme week ``w`` is element ``start[g] + w``."""
+
+    location: np.ndarray  # ProgrammeCalendar.location of each run, one after another
+    start: np.ndarray  # where each run's plan starts
+    weeks: np.ndarray  # each run's programme weeks
+
+
 class Batch:
     """The runs of a batch: their worlds, and their populations' arrays concatenated."""
 
-    __slots__ = ("_cohorts", "_n_runs", "_run_streams", "enterprise_mentors", "enterprises", "groups", "ledgers",
-                 "pool", "school_mentors", "students", "week", "worlds")
+    __slots__ = ("_cohorts", "_n_runs", "_plans", "_run_streams", "enterprise_mentors", "enterprises", "groups",
+                 "ledgers", "pool", "school_mentors", "students", "week", "worlds")
 
     def __init__(self, worlds: Sequence[World], pool: World | None = None) -> None:
         """Concatenate the populations of ``worlds`` (each world's arrays become views of the batch's).
@@ -118,6 +127,7 @@ class Batch:
         self.enterprises: Enterprises = _concatenate([w.enterprises for w in firms], self.groups, "enterprises")
         self.ledgers = LedgerStack([w.ledger for w in worlds])  # each run's ledger's arrays become views of its row
         self._cohorts: Cohorts | None = None
+        self._plans: Plans | None = None
         self._run_streams: dict[str, list[Stream]] = {}
         """Each stream name's stream of every run (looked up by name once per batch, not per run and week)."""
         self.week = worlds[0].week
@@ -146,6 +156,14 @@ class Batch:
             self._cohorts = Cohorts(*(np.concatenate(parts).astype(np.int64)
                                       for parts in (runs, numbers, firsts, stops)))
         return self._cohorts
+
+    def plans(self) -> Plans:
+        """Every run's calendar plan (``ProgrammeCalendar.location``, fixed at set-up), end to end (found once)."""
+        if self._plans is None:
+            locations = [w.calendar.location for w in self.worlds]
+            weeks = np.array([len(x) for x in locations], dtype=np.int64)
+            self._plans = Plans(np.concatenate(locations), np.concatenate(([0], np.cumsum(weeks)[:-1])), weeks)
+        return self._plans
 
     @property
     def n_runs(self) -> int:

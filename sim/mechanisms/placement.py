@@ -37,6 +37,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.engine.batch import Batch
+from sim.engine.calendar import ProgrammeCalendar
 from sim.engine.declarations import StateField, Unit, rate
 from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import ENTERPRISE, NO_ONE, Students
@@ -119,6 +120,29 @@ def cohorts_in_placement_round(world: World) -> list[tuple[int, bool]]:
     return cohorts
 
 
+def runs_with_a_round(batch: Batch) -> list[int]:
+    """The runs of ``batch`` with a cohort in this week's placement round (``cohorts_in_placement_round``).
+
+    Found over every run's cohorts at once (``Batch.cohorts``, ``Batch.plans``): most weeks no
+    run holds a round, and asking each run in turn cost more than the rounds themselves in a
+    batch. A run left out would have found no cohort and done nothing.
+    """
+    if batch.n_runs == 1:
+        return [0]
+    cohorts = batch.cohorts()
+    plans = batch.plans()
+    pw = cohorts.programme_weeks(batch.students, batch.week)
+    weeks = plans.weeks[cohorts.run]
+    inside = (pw >= 0) & (pw < weeks)
+    at = plans.start[cohorts.run] + np.where(inside, pw, 0)
+    firm = inside & (plans.location[at] == ENTERPRISE)
+    if not firm.any():
+        return []
+    period_start = firm & ((pw == 0) | (plans.location[np.maximum(at - 1, 0)] != ENTERPRISE))
+    due = firm if ProgrammeCalendar.is_half_year_start(batch.week) else period_start
+    return np.unique(cohorts.run[due]).tolist()
+
+
 def end_terms_with_withdrawn_hosts(world: World, c: int) -> None:
     """At a new enterprise period, end the placements of cohort ``c`` whose host no longer takes part."""
     s = world.students
@@ -177,8 +201,8 @@ def place_in_city(batch: Batch) -> None:
     each hold their own round, as alone.
     """
     if batch.pool is None:
-        for world in batch.worlds:
-            place_apprentices(world)
+        for g in runs_with_a_round(batch):
+            place_apprentices(batch.worlds[g])
         return
     needing = [needing_a_place(world) for world in batch.worlds]
     if not any(len(n) for n in needing):
