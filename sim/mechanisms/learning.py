@@ -44,9 +44,10 @@ from sim.engine.batch import Batch
 from sim.engine.declarations import StateField, Unit, mean_of
 from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import ENTERPRISE, SCHOOL
+from sim.engine.sums import block_sums
 from sim.engine.world import World
 from sim.mechanisms import learning_kernel
-from sim.mechanisms.contact import programme_alignment
+from sim.mechanisms.contact import alignment, programme_alignment
 
 SCHOOL_WEEK_HOURS = 28.0
 """Teaching hours in a school week, shared by mentoring, class and on-campus practice.
@@ -121,7 +122,7 @@ def learn(batch: Batch) -> None:
         hosted = at_school(lambda w: w.this_week.practice.capacity_share)  # the share of the practice the base hosts
         in_class, in_practice = school_week_shares(desired, practice_share, g, hosted)
         theory_in = q * (cs + (1.0 - cs) * g) * in_class
-        align = at_school(programme_alignment)
+        align = batch.spread(_programme_alignments(batch), "students", school)
         practice_quality = sm.practical_skill[mentor] * (0.5 + 0.5 * align)
         funded_base = at_school(lambda w: w.this_week.funded.training_base)
         practical_in = in_practice * funded_base * practice_quality * (0.5 + 0.5 * g)
@@ -184,13 +185,30 @@ def _run_values(batch: Batch, values: Callable[[World], tuple[float, ...]]) -> n
     return np.array([values(w) for w in batch.worlds], dtype=np.float64)
 
 
-def _school_values(world: World) -> tuple[float, ...]:
+def _programme_alignments(batch: Batch) -> list[float]:
+    """``contact.programme_alignment`` of every run, each run's mean coordination of its partners found at once.
+
+    The mean of a run's participating firms' coordination (``contact.partner_coordination``:
+    0 with none) is its sum, ``np.add.reduce``'s, over their count: ``block_sums`` sums every
+    run's partners in one call instead of a masked mean per run and week. A city's
+    programmes read the pool's mean, found once a week (``this_week.contact``).
+    """
+    if batch.n_runs == 1 or batch.pool is not None:
+        return [programme_alignment(w) for w in batch.worlds]
+    ent = batch.enterprises
+    partners = np.flatnonzero(ent.participating)
+    counts = np.diff(np.searchsorted(partners, batch.groups.starts["enterprises"])).tolist()
+    sums = block_sums(ent.coordination[partners], counts)
+    return [float(alignment(w, sums[g] / counts[g] if counts[g] else 0.0)) for g, w in enumerate(batch.worlds)]
+
+
+def _school_values(world: World, programme_alignment: float) -> tuple[float, ...]:
     """The run's values the school week reads, in the column order of ``learning_kernel.school_week``."""
     sc = world.scenario
     p = sc.learning
     return (p.noise_sd, p.motivation_effect, p.classroom_share, sc.school_mentors.desired_hours_per_student_week,
             sc.programme.school_practice_hours_share, world.this_week.practice.capacity_share,
-            programme_alignment(world), world.this_week.funded.training_base, p.theory_points_per_week,
+            programme_alignment, world.this_week.funded.training_base, p.theory_points_per_week,
             p.practical_skill_points_per_week, p.professionalism_points_per_week, p.motivation_progress_effect,
             p.motivation_misfit_effect, p.motivation_adjustment_per_week)
 
@@ -216,7 +234,9 @@ def _learn_compiled(batch: Batch, kernels: tuple[Callable[..., None], Callable[.
     school_week, firm_week = kernels
     if len(school):
         ability = np.exp(batch.param("learning.ability_effect_per_sd", "students", school) * s.ability[school])
-        school_week(school, group, _run_values(batch, _school_values), shock, ability, s.motivation,
+        table = np.array([_school_values(w, a) for w, a in zip(batch.worlds, _programme_alignments(batch),
+                                                                strict=True)], dtype=np.float64)
+        school_week(school, group, table, shock, ability, s.motivation,
                     s.motivation_disposition, s.school_mentor, s.guidance_school, s.theory, s.practical_skill,
                     s.professionalism, sm.teaching_quality, sm.practical_skill, starts["school_mentors"],
                     SCHOOL_WEEK_HOURS, SCHOOL_PROFESSIONALISM_INPUT)
