@@ -264,7 +264,7 @@ class Batch:
         if self.n_runs == 1:
             return [(self.worlds[0], idx)] if len(idx) else []
         starts = self.groups.starts[population]
-        cuts = np.searchsorted(idx, starts)
+        cuts = np.searchsorted(idx, starts).tolist()
         return [(w, idx[cuts[g]:cuts[g + 1]] - starts[g]) for g, w in enumerate(self.worlds) if cuts[g + 1] > cuts[g]]
 
     def counts(self, population: Population, mask: np.ndarray) -> np.ndarray:
@@ -309,31 +309,35 @@ class Batch:
         if self.n_runs == 1:  # one run's streams
             n = int(self.groups.sizes(population)[0]) if upto is None else (int(upto[-1]) + 1 if len(upto) else 0)
             return self.worlds[0].streams.uniform(stream, week, n)
-        needed = self.groups.sizes(population) if upto is None else self._needed(population, (upto,))
+        needed = self.groups.sizes(population).tolist() if upto is None else self._needed(population, (upto,))
         return self._draws("uniform", stream, week, needed, population)
 
-    def _needed(self, population: Population, upto: tuple[np.ndarray, ...]) -> np.ndarray:
+    def _needed(self, population: Population, upto: tuple[np.ndarray, ...]) -> list[int]:
         """Draws each run needs: up to its last agent in any of ``upto`` (ascending batch positions)."""
         starts = self.groups.starts[population]
-        needed = np.zeros(self.n_runs, dtype=np.int64)
+        firsts = starts.tolist()
+        runs = range(self.n_runs)
+        needed = [0] * self.n_runs
         for idx in upto:
             if len(idx) == 0:
                 continue
             cuts = np.searchsorted(idx, starts)  # run g's agents of idx: idx[cuts[g]:cuts[g + 1]]
-            has = cuts[1:] > cuts[:-1]
-            needed[has] = np.maximum(needed[has], idx[cuts[1:][has] - 1] - starts[:-1][has] + 1)
+            # each run's last agent (another run's, and unused, where the run has none), then its local index + 1
+            lasts, c = idx[cuts[1:] - 1].tolist(), cuts.tolist()
+            found = [lasts[g] - firsts[g] + 1 if c[g + 1] > c[g] else 0 for g in runs]
+            needed = found if not any(needed) else [max(a, b) for a, b in zip(needed, found, strict=True)]
         return needed
 
-    def _draws(self, kind: str, stream: str, week: int, needed: np.ndarray, population: Population) -> np.ndarray:
+    def _draws(self, kind: str, stream: str, week: int, needed: list[int], population: Population) -> np.ndarray:
         """Each run's first ``needed[g]`` draws of ``stream`` in ``week``, at its block's start."""
-        starts = self.groups.starts[population]
-        out = np.empty(int(starts[-1]))
+        firsts = self.groups.starts[population].tolist()
+        out = np.empty(firsts[-1])
         streams = self._run_streams.get(stream)
         if streams is None:
             streams = self._run_streams[stream] = [w.streams.stream(stream) for w in self.worlds]
         fill = Stream.fill_normal if kind == "normal" else Stream.fill_uniform
-        firsts, counts = starts.tolist(), needed.tolist()
-        for g in np.flatnonzero(needed).tolist():  # the runs that draw, in order
-            first = firsts[g]
-            fill(streams[g], week, out[first:first + counts[g]])
+        for g, n in enumerate(needed):  # the runs that draw, in order
+            if n:
+                first = firsts[g]
+                fill(streams[g], week, out[first:first + n])
         return out
