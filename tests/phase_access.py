@@ -135,6 +135,8 @@ class BatchProxy:
             return getattr(batch, name)
         if name == "cohorts":  # every run's cohort bounds (structure, fixed at set-up, like cohort_starts)
             return batch.cohorts
+        if name == "plans":  # every run's calendar plan (a service, like each world's calendar)
+            return batch.plans
         if name == "ledgers":  # every run's ledger, stacked: reads the ledger (writes show in each world's)
             access.reads.add("ledger")
             return batch.ledgers

@@ -267,7 +267,7 @@ class Batch:
         if self.n_runs == 1:
             return [(self.worlds[0], idx)] if len(idx) else []
         starts = self.groups.starts[population]
-        cuts = np.searchsorted(idx, starts)
+        cuts = np.searchsorted(idx, starts).tolist()
         return [(w, idx[cuts[g]:cuts[g + 1]] - starts[g]) for g, w in enumerate(self.worlds) if cuts[g + 1] > cuts[g]]
 
     def counts(self, population: Population, mask: np.ndarray) -> np.ndarray:

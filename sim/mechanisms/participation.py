@@ -214,6 +214,10 @@ def training_net_cost_per_week(batch: Batch, firms: np.ndarray) -> np.ndarray:
     if not missing.any():
         return own
     owners = batch.firm_worlds()
+    if len(owners) == 1:  # a run alone (or a city's pool): its firms' mean, without the batch's bookkeeping
+        every_known = every[~np.isnan(every)]
+        own[missing] = float(every_known.mean()) if len(every_known) else ex_ante_net_cost_per_week(owners[0])
+        return own
     starts = batch.groups.starts["enterprises"]
     run_of = np.searchsorted(starts, firms[missing], side="right") - 1  # each missing firm's run
     known = np.flatnonzero(~np.isnan(every))
