@@ -20,10 +20,12 @@ What is replayed (NumPy 2, ``numpy/random/src/pcg64`` and ``distributions``):
 * a standard normal: NumPy's 256-layer ziggurat with its tables (numba ships the same
   tables as ``numba.np.random._constants``), the wedge and the tail as NumPy draws them.
 
-The 128-bit products are made of 64-bit words (numba has no 128-bit integer). Nothing here
-is trusted on reading alone: ``available()`` compares the compiled draws with NumPy's own,
-for streams, weeks and lengths that reach the ziggurat's wedge and tail, before first use,
-and where they differ (or numba or its tables are missing) the callers keep NumPy's path.
+The 128-bit state is two 64-bit words (numba has no 128-bit integer; the high word of a
+product is LLVM's one wide multiplication, ``_mulhi_intrinsic``). Nothing here is trusted on
+reading alone: ``_agrees_with_numpy`` compares the compiled draws with NumPy's own, for
+streams, positions and lengths that reach the ziggurat's wedge and tail, before first use,
+and where they differ (or numba or its tables are missing, or the loop does not compile) the
+callers keep NumPy's path.
 """
 
 from __future__ import annotations
@@ -88,6 +90,35 @@ _KI, _WI, _FI, _NOR_R, _NOR_INV_R = _ziggurat_tables()
 Module constants: numba compiles them into the loop, so a call passes none of them."""
 
 
+def _mulhi_intrinsic() -> Any:
+    """The high word of a 64 x 64-bit product as one 128-bit multiplication (LLVM's ``i128``), or None without numba.
+
+    numba has no 128-bit integer type, but LLVM has: the product of the two words widened to
+    128 bits, shifted down 64, is the machine's one wide multiplication (made of 32-bit
+    halves it would take four).
+    """
+    try:
+        from llvmlite import ir
+        from numba import types
+        from numba.extending import intrinsic
+    except ImportError:
+        return None
+
+    @intrinsic
+    def mulhi(typingctx: Any, a: Any, b: Any) -> Any:
+        def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+            wide = ir.IntType(128)
+            product = builder.mul(builder.zext(args[0], wide), builder.zext(args[1], wide))
+            return builder.trunc(builder.lshr(product, ir.Constant(wide, 64)), ir.IntType(64))
+        return types.uint64(types.uint64, types.uint64), codegen
+
+    return mulhi
+
+
+_mulhi = _mulhi_intrinsic()
+"""The compiled draws' wide multiplication (None without numba, when nothing here is compiled)."""
+
+
 def _draw_weeks(normal: bool, seeds: np.ndarray, step: np.ndarray, starts: np.ndarray, needed: np.ndarray,
                 out: np.ndarray) -> None:
     """Run ``g``'s first ``needed[g]`` draws of its stream's week into ``out[starts[g]:]`` (compiled).
@@ -96,27 +127,16 @@ def _draw_weeks(normal: bool, seeds: np.ndarray, step: np.ndarray, starts: np.nd
     ``jump``; ``normal``: standard normals (NumPy's ziggurat), else uniform doubles.
     """
     ki, wi, fi, nor_r, nor_inv_r = _KI, _WI, _FI, _NOR_R, _NOR_INV_R
-    m32 = np.uint64(0xFFFFFFFF)
-    s32 = np.uint64(32)
     zero = np.uint64(0)
     one = np.uint64(1)
     m_hi = np.uint64(2549297995355413924)
     m_lo = np.uint64(4865540595714422341)
     scale = 1.0 / 9007199254740992.0
 
-    def mulhi(a: np.uint64, b: np.uint64) -> np.uint64:  # the high word of a 64 x 64-bit product
-        a_lo, a_hi = a & m32, a >> s32
-        b_lo, b_hi = b & m32, b >> s32
-        lo_lo = a_lo * b_lo
-        hi_lo = a_hi * b_lo
-        lo_hi = a_lo * b_hi
-        cross = (lo_lo >> s32) + (hi_lo & m32) + lo_hi
-        return a_hi * b_hi + (hi_lo >> s32) + (cross >> s32)
-
     def affine(x_hi: np.uint64, x_lo: np.uint64, a_hi: np.uint64, a_lo: np.uint64, p_hi: np.uint64,
                p_lo: np.uint64) -> tuple[np.uint64, np.uint64]:  # x * a + p modulo 2**128
         lo = x_lo * a_lo
-        hi = mulhi(x_lo, a_lo) + x_lo * a_hi + x_hi * a_lo
+        hi = _mulhi(x_lo, a_lo) + x_lo * a_hi + x_hi * a_lo
         new_lo = lo + p_lo
         return hi + p_hi + (one if new_lo < lo else zero), new_lo
 
@@ -204,6 +224,14 @@ def _agrees_with_numpy(draw_weeks: Any) -> bool:
     """
     if len(_KI) != 256:
         return False
+    try:
+        return _same_as_numpy(draw_weeks)
+    except Exception:  # a loop numba cannot compile here: NumPy's path, which needs none
+        return False
+
+
+def _same_as_numpy(draw_weeks: Any) -> bool:
+    """``draw_weeks``'s draws against NumPy's on a few streams, positions and lengths."""
     for entropy, steps, n in ((1, 1 << 64, 50_000), (2026, 312 << 64, 7), (17, 0, 1_000),
                               (3, (5_001 << 64) + 99, 20_000)):
         bitgen = np.random.PCG64(np.random.SeedSequence(entropy))
