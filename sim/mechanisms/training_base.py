@@ -21,8 +21,6 @@ actually practised.
 
 from __future__ import annotations
 
-import numpy as np
-
 from sim.engine.batch import Batch
 from sim.engine.declarations import Unit, rate
 from sim.engine.mechanism import Mechanism, Outcome
@@ -45,19 +43,19 @@ def capacity_share(planned_hours: float, capacity_hours: float) -> float:
     return min(1.0, capacity_hours / planned_hours)
 
 
-def planned_practice_hours(world: World) -> float:
-    """The practice hours the timetable asks of the base this week: students at school x hours of a school week."""
-    return int(np.count_nonzero(world.students.location == SCHOOL)) * practice_hours_per_school_week(world.scenario)
+def planned_practice_hours(world: World, at_school: int) -> float:
+    """The practice hours the timetable asks of the base this week: ``at_school`` students x hours of a school week."""
+    return at_school * practice_hours_per_school_week(world.scenario)
 
 
-def plan_practice(world: World, share: float | None = None) -> None:
+def plan_practice(world: World, at_school: int, share: float | None = None) -> None:
     """This week's practice hours at the training base, cut pro rata where they exceed its capacity.
 
-    ``share``: the share of the planned hours a base shared with other programmes allows
-    (None: the programme's own base, ``programme.training_base_capacity_hours_per_week``).
+    ``at_school``: the run's students at school this week. ``share``: the share of the
+    planned hours a base shared with other programmes allows (None: the programme's own
+    base, ``programme.training_base_capacity_hours_per_week``).
     """
     sc = world.scenario
-    at_school = int(np.count_nonzero(world.students.location == SCHOOL))
     per_student = practice_hours_per_school_week(sc)
     planned = at_school * per_student
     if share is None:
@@ -80,17 +78,18 @@ def plan_practice_in_batch(batch: Batch) -> None:
     hours are cut pro rata, by the same share. A programme without a shared base uses
     its own, as alone.
     """
+    at_school = batch.counts("students", batch.students.location == SCHOOL).tolist()  # every run's, at once
     bureau = batch.pool.bureau if batch.pool is not None else None
     if bureau is None or not bureau.spec.training_bases:
-        for world in batch.worlds:
-            plan_practice(world)
+        for world, n in zip(batch.worlds, at_school, strict=True):
+            plan_practice(world, n)
         return
-    planned = [planned_practice_hours(world) for world in batch.worlds]
+    planned = [planned_practice_hours(world, n) for world, n in zip(batch.worlds, at_school, strict=True)]
     shares = [capacity_share(sum(p for p, b in zip(planned, bureau.base_of, strict=True) if b == index),
                              base.capacity_hours_per_week)
               for index, base in enumerate(bureau.spec.training_bases)]
-    for world, base in zip(batch.worlds, bureau.base_of, strict=True):
-        plan_practice(world, shares[base] if base >= 0 else None)
+    for world, n, base in zip(batch.worlds, at_school, bureau.base_of, strict=True):
+        plan_practice(world, n, shares[base] if base >= 0 else None)
 
 
 def practice_need_yuan(world: World) -> float:
