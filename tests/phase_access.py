@@ -131,8 +131,8 @@ class BatchProxy:
             return tuple(WorldProxy(w, access) for w in batch.worlds)
         if name == "pool":  # a city's pool world (None in a batch of runs with their own firms)
             return None if batch.pool is None else WorldProxy(batch.pool, access)
-        if name in ("week", "groups", "_n_runs", "_run_streams", "_run_seed_words"):  # structure, and the draws' caches
-            return getattr(batch, name)
+        if name in ("week", "groups", "_n_runs", "_run_streams", "_run_seed_words", "_params", "_params_read"):
+            return getattr(batch, name)  # structure, and the caches of the draws and the parameters read
         if name == "cohorts":  # every run's cohort bounds (structure, fixed at set-up, like cohort_starts)
             return batch.cohorts
         if name == "plans":  # every run's calendar plan (a service, like each world's calendar)
@@ -148,8 +148,12 @@ class BatchProxy:
         raise AttributeError(f"Batch has no state or service named {name!r}")
 
     def __setattr__(self, name: str, value: Any) -> None:
-        object.__getattribute__(self, "_access").writes.add(name)
+        if name not in _BATCH_CACHES:  # a cache of the batch's own (the parameters read) is no state of the model
+            object.__getattribute__(self, "_access").writes.add(name)
         setattr(object.__getattribute__(self, "_batch"), name, value)
+
+
+_BATCH_CACHES = frozenset({"_params_read"})
 
 
 def _copy(value: Any) -> Any:

@@ -13,14 +13,17 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 from same_run import assert_same_run
 
+from sim.engine.batch import Batch
 from sim.experiments.backends import SerialBackend
 from sim.experiments.models import talent_model
 from sim.experiments.runner import BatchEvaluator, Evaluator, RunTask, TaskBatch, batch_size, execute
 from sim.experiments.store import RunStore
+from sim.initial_world import build_world
 from sim.model import run_batch, run_one
 from sim.scenario import resolve_scenario, with_overrides
 
@@ -205,3 +208,23 @@ def test_compare_gives_the_same_tables_whatever_the_batch_size(tmp_path: Path) -
     assert main([*common, "--batch", "3", "--out", str(tmp_path / "three")]) == 0
     for table in ("comparison.csv", "differences.csv"):
         assert (tmp_path / "one" / table).read_bytes() == (tmp_path / "three" / table).read_bytes()
+
+
+def test_a_parameter_set_while_a_batch_runs_is_read_at_once() -> None:
+    """``Batch.param`` keeps each run's values between reads, and forgets them when a scenario changes.
+
+    Both ways a scenario changes while runs run: a section assigned to (validated assignment,
+    counted by ``scenario_changes``), and a run given another scenario (seen at the week's start).
+    """
+    base = resolve_scenario("scenarios/baseline.yaml", {"intake.cohort_size": 60}).model_copy(deep=True)
+    other = with_overrides(base, {"learning.noise_sd": 0.4}, "other")
+    batch = Batch([build_world(base, 1), build_world(other, 2)])
+    assert batch.param("learning.noise_sd", "students", np.array([0, 180])).tolist() == [
+        base.learning.noise_sd, 0.4]
+    base.learning.noise_sd = 0.25  # a parameter set on a running model
+    assert batch.param("learning.noise_sd", "students", np.array([0, 180])).tolist() == [0.25, 0.4]
+    assert batch.param("attrition.dropout_rate_per_year") == base.attrition.dropout_rate_per_year
+    batch.worlds[1].scenario = with_overrides(other, {"attrition.dropout_rate_per_year": 0.5}, "third")
+    batch.set_week(1)
+    assert batch.param("attrition.dropout_rate_per_year", "students", np.array([0, 180])).tolist() == [
+        base.attrition.dropout_rate_per_year, 0.5]

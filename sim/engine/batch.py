@@ -40,6 +40,7 @@ from sim.engine.population import EnterpriseMentors, Enterprises, SchoolMentors,
 from sim.engine.streams import WEEK_BLOCK_BITS, Stream
 from sim.engine.sums import block_counts
 from sim.engine.world import World
+from sim.scenario.schema import Scenario, scenario_changes
 
 _PARAMETER_GETTERS: dict[str, operator.attrgetter[Any]] = {}
 """One attribute getter per parameter path read by ``Batch.param``."""
@@ -94,8 +95,9 @@ class Plans:
 class Batch:
     """The runs of a batch: their worlds, and their populations' arrays concatenated."""
 
-    __slots__ = ("_cohorts", "_n_runs", "_plans", "_run_seed_words", "_run_streams", "enterprise_mentors",
-                 "enterprises", "groups", "ledgers", "pool", "school_mentors", "students", "week", "worlds")
+    __slots__ = ("_cohorts", "_n_runs", "_params", "_params_read", "_plans", "_run_seed_words", "_run_streams",
+                 "enterprise_mentors", "enterprises", "groups", "ledgers", "pool", "school_mentors", "students",
+                 "week", "worlds")
 
     def __init__(self, worlds: Sequence[World], pool: World | None = None) -> None:
         """Concatenate the populations of ``worlds`` (each world's arrays become views of the batch's).
@@ -131,6 +133,10 @@ class Batch:
         self._plans: Plans | None = None
         self._run_streams: dict[str, list[Stream]] = {}
         """Each stream name's stream of every run (looked up by name once per batch, not per run and week)."""
+        self._params: dict[str, Any] = {}
+        """Each parameter path read: the runs' one value, or their values (``param``), while no scenario changed."""
+        self._params_read: tuple[int, tuple[Scenario, ...]] = (-1, ())
+        """When ``_params`` was read: the scenarios' change count (``scenario_changes``) and the runs' scenarios."""
         self._run_seed_words: dict[str, np.ndarray] = {}
         """Each stream name's runs' start states, one row a run, for the compiled draws (``sim.engine.pcg64``)."""
         self.week = worlds[0].week
@@ -180,6 +186,13 @@ class Batch:
             w.week = week
         if self.pool is not None:
             self.pool.week = week
+        if self._params and any(w.scenario is not sc for w, sc in zip(self.worlds, self._params_read[1], strict=True)):
+            self._forget_params()  # a run was given another scenario
+
+    def _forget_params(self) -> None:
+        """Forget the parameters read (``param``); the next reads find the scenarios as they are now."""
+        self._params.clear()
+        self._params_read = (scenario_changes(), tuple(w.scenario for w in self.worlds))
 
     # --- values that differ between runs -------------------------------------------------
 
@@ -201,7 +214,9 @@ class Batch:
               idx: np.ndarray | None = None) -> float | np.ndarray:
         """The scenario parameter at the dotted ``path`` (``"learning.noise_sd"``) of each run, as ``value`` does.
 
-        Read from the scenarios at each call (a parameter set on a running model takes effect).
+        A parameter set on a running model takes effect: with many runs each run's value is
+        read once and kept while no scenario section has been assigned to (``scenario_changes``)
+        and every run keeps its scenario (checked at each week's start, ``set_week``).
         """
         getter = _PARAMETER_GETTERS.get(path)
         if getter is None:
@@ -210,7 +225,19 @@ class Batch:
             return getter(self.pool)
         if self.n_runs == 1:
             return getter(self.worlds[0])
-        return self._of_each_run(getter, population, idx)
+        if self._params_read[0] != scenario_changes():  # a scenario was assigned to since the values were read
+            self._forget_params()
+        found: tuple[Any, np.ndarray | None] | None = self._params.get(path)
+        if found is None:
+            values = list(map(getter, self.worlds))
+            first = values[0]
+            found = self._params[path] = (first, None) if values.count(first) == len(values) else \
+                (None, np.asarray(values, dtype=float))
+        one, each = found
+        if each is None:
+            return one  # type: ignore[return-value]
+        group = self.groups.group_of(population)
+        return each[group if idx is None else group[idx]]
 
     def _of_each_run(self, value: Callable[[World], Any], population: Population,
                      idx: np.ndarray | None) -> float | np.ndarray:

@@ -18,7 +18,7 @@ from sim.engine.calendar import ProgrammeCalendar
 from sim.engine.events import EventLog
 from sim.engine.ledger import ByUse, Ledger
 from sim.engine.population import EnterpriseMentors, Enterprises, SchoolMentors, Students
-from sim.engine.streams import RandomStreams, of_block
+from sim.engine.streams import RandomStreams
 from sim.scenario.city import BureauSpec
 from sim.scenario.schema import WEEKS_PER_YEAR, Scenario
 
@@ -252,10 +252,9 @@ class World:
         if population not in self.draw_blocks:
             n = getattr(self, population).n
             return self.streams.normal(name, week, n) if kind == "normal" else self.streams.uniform(name, week, n)
-        blocks = self.blocks_of(population)
-        out = np.empty(blocks[-1][1].stop if blocks else 0)
-        for key, part in blocks:
-            self.streams.fill(kind, of_block(name, key), week, out[part])
+        blocks = self.draw_blocks[population]
+        out = np.empty(blocks[-1][1] + blocks[-1][2] if blocks else 0)
+        self.streams.fill_blocks(kind, name, week, blocks, out)
         return out
 
     def programme_week(self) -> np.ndarray:

@@ -43,9 +43,35 @@ def param(default: Any, unit: str, label: str, description: str, **constraints: 
 
 
 class StrictModel(BaseModel):
-    """Base of every scenario section: unknown keys forbidden, assignment validated."""
+    """Base of every scenario section: unknown keys forbidden, assignment validated.
+
+    Every assignment to a section (a parameter set on a running model) is counted
+    (``scenario_changes``), so what reads a scenario often may keep what it read until one
+    changes.
+    """
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, value)
+        _CHANGES.count += 1
+
+
+class _ChangeCount:
+    """How many assignments scenario sections have had in this process (``scenario_changes``)."""
+
+    __slots__ = ("count",)
+
+    def __init__(self) -> None:
+        self.count = 0
+
+
+_CHANGES = _ChangeCount()
+
+
+def scenario_changes() -> int:
+    """A number that grows whenever any scenario section in this process is assigned to (never otherwise)."""
+    return _CHANGES.count
 
 
 Share = dict(ge=0.0, le=1.0)
