@@ -119,6 +119,10 @@ _mulhi = _mulhi_intrinsic()
 """The compiled draws' wide multiplication (None without numba, when nothing here is compiled)."""
 
 
+_MULTIPLIER_HI, _MULTIPLIER_LO = (np.uint64(w) for w in words(MULTIPLIER))
+"""``MULTIPLIER``'s words, as the compiled loop reads them."""
+
+
 def _draw_weeks(normal: bool, seeds: np.ndarray, step: np.ndarray, starts: np.ndarray, needed: np.ndarray,
                 out: np.ndarray) -> None:
     """Run ``g``'s first ``needed[g]`` draws of its stream's week into ``out[starts[g]:]`` (compiled).
@@ -129,8 +133,7 @@ def _draw_weeks(normal: bool, seeds: np.ndarray, step: np.ndarray, starts: np.nd
     ki, wi, fi, nor_r, nor_inv_r = _KI, _WI, _FI, _NOR_R, _NOR_INV_R
     zero = np.uint64(0)
     one = np.uint64(1)
-    m_hi = np.uint64(2549297995355413924)
-    m_lo = np.uint64(4865540595714422341)
+    m_hi, m_lo = _MULTIPLIER_HI, _MULTIPLIER_LO
     scale = 1.0 / 9007199254740992.0
 
     def affine(x_hi: np.uint64, x_lo: np.uint64, a_hi: np.uint64, a_lo: np.uint64, p_hi: np.uint64,
@@ -140,18 +143,25 @@ def _draw_weeks(normal: bool, seeds: np.ndarray, step: np.ndarray, starts: np.nd
         new_lo = lo + p_lo
         return hi + p_hi + (one if new_lo < lo else zero), new_lo
 
+    def next_output(hi: np.uint64, lo: np.uint64, inc_hi: np.uint64,
+                    inc_lo: np.uint64) -> tuple[np.uint64, np.uint64, np.uint64]:  # one step: new state, its output
+        hi, lo = affine(hi, lo, m_hi, m_lo, inc_hi, inc_lo)
+        x = hi ^ lo
+        rot = hi >> np.uint64(58)
+        return hi, lo, (x >> rot) | (x << ((np.uint64(64) - rot) & np.uint64(63)))
+
+    def double(r: np.uint64) -> float:  # a uniform double in [0, 1) from an output
+        return np.float64(r >> np.uint64(11)) * scale
+
     for g in range(len(needed)):
         inc_hi, inc_lo = seeds[g, 2], seeds[g, 3]
         hi, lo = affine(seeds[g, 0], seeds[g, 1], step[0], step[1], zero, zero)
         hi, lo = affine(inc_hi, inc_lo, step[2], step[3], hi, lo)
         first = starts[g]
         for i in range(needed[g]):
-            hi, lo = affine(hi, lo, m_hi, m_lo, inc_hi, inc_lo)
-            x = hi ^ lo
-            rot = hi >> np.uint64(58)
-            r = (x >> rot) | (x << ((np.uint64(64) - rot) & np.uint64(63)))
+            hi, lo, r = next_output(hi, lo, inc_hi, inc_lo)
             if not normal:
-                out[first + i] = np.float64(r >> np.uint64(11)) * scale
+                out[first + i] = double(r)
                 continue
             while True:  # NumPy's random_standard_normal
                 idx = np.int64(r & np.uint64(0xFF))
@@ -164,30 +174,18 @@ def _draw_weeks(normal: bool, seeds: np.ndarray, step: np.ndarray, starts: np.nd
                     break
                 if idx == 0:  # the tail
                     while True:
-                        hi, lo = affine(hi, lo, m_hi, m_lo, inc_hi, inc_lo)
-                        x = hi ^ lo
-                        rot = hi >> np.uint64(58)
-                        u = (x >> rot) | (x << ((np.uint64(64) - rot) & np.uint64(63)))
-                        xx = -nor_inv_r * np.log1p(-(np.float64(u >> np.uint64(11)) * scale))
-                        hi, lo = affine(hi, lo, m_hi, m_lo, inc_hi, inc_lo)
-                        x = hi ^ lo
-                        rot = hi >> np.uint64(58)
-                        u = (x >> rot) | (x << ((np.uint64(64) - rot) & np.uint64(63)))
-                        yy = -np.log1p(-(np.float64(u >> np.uint64(11)) * scale))
+                        hi, lo, u = next_output(hi, lo, inc_hi, inc_lo)
+                        xx = -nor_inv_r * np.log1p(-double(u))
+                        hi, lo, u = next_output(hi, lo, inc_hi, inc_lo)
+                        yy = -np.log1p(-double(u))
                         if yy + yy > xx * xx:
                             break
                     z = -(nor_r + xx) if ((rabs >> np.uint64(8)) & one) == one else nor_r + xx
                     break
-                hi, lo = affine(hi, lo, m_hi, m_lo, inc_hi, inc_lo)
-                x = hi ^ lo
-                rot = hi >> np.uint64(58)
-                u = (x >> rot) | (x << ((np.uint64(64) - rot) & np.uint64(63)))
-                if (fi[idx - 1] - fi[idx]) * (np.float64(u >> np.uint64(11)) * scale) + fi[idx] < np.exp(-0.5 * z * z):
+                hi, lo, u = next_output(hi, lo, inc_hi, inc_lo)
+                if (fi[idx - 1] - fi[idx]) * double(u) + fi[idx] < np.exp(-0.5 * z * z):
                     break
-                hi, lo = affine(hi, lo, m_hi, m_lo, inc_hi, inc_lo)  # rejected: the next output, and again
-                x = hi ^ lo
-                rot = hi >> np.uint64(58)
-                r = (x >> rot) | (x << ((np.uint64(64) - rot) & np.uint64(63)))
+                hi, lo, r = next_output(hi, lo, inc_hi, inc_lo)  # rejected: the next output, and again
             out[first + i] = z
 
 
