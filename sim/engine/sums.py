@@ -193,6 +193,15 @@ def post_tallies(post: np.ndarray, marked: np.ndarray, group: np.ndarray, values
     return count, total
 
 
+def post_means(total: np.ndarray | float, count: np.ndarray, empty: float) -> np.ndarray:
+    """``total / count`` for each post that holds anyone (``count > 0``), ``empty`` for the others.
+
+    With ``post_tallies``: the mean over a post's students of their programmes' values (the
+    same division as ``np.divide(total, count, where=count > 0)``, without its cost).
+    """
+    return np.where(count > 0, total / np.maximum(count, 1), empty)
+
+
 def programme_sums(post: np.ndarray, marked: np.ndarray, group: np.ndarray, values: np.ndarray,
                    n_programmes: int) -> np.ndarray:
     """Each programme's sum, over its marked students, of their posts' ``values`` (one per post, or rows of them).

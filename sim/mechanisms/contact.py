@@ -36,7 +36,7 @@ from sim.engine.batch import Batch
 from sim.engine.declarations import StateField
 from sim.engine.mechanism import Mechanism
 from sim.engine.population import ENTERPRISE
-from sim.engine.sums import post_tallies
+from sim.engine.sums import post_means, post_tallies
 from sim.engine.world import World
 from sim.mechanisms.mentoring import WEEKS_PER_MONTH
 
@@ -81,7 +81,7 @@ def make_contact(batch: Batch) -> None:
     else:  # a firm of a city's pool: the mean target of the programmes whose apprentices it hosts, by apprentice
         apprentices, wanted = post_tallies(s.host, at_firm, batch.groups.group_of("students"),
                                            np.asarray(targets, dtype=float), batch.enterprises.n)
-        target = np.where(apprentices > 0, wanted / np.maximum(apprentices, 1), 0.0)
+        target = post_means(wanted, apprentices, 0.0)
     c = batch.enterprises.coordination
     c += batch.param("contact.adjustment_rate_per_week", "enterprises") * (target - c)
     if batch.pool is not None:  # every programme of a city reads the pool's mean once (programme_alignment)

@@ -24,7 +24,7 @@ from sim.engine.batch import Batch
 from sim.engine.declarations import StateField
 from sim.engine.mechanism import Mechanism
 from sim.engine.population import MentorPosts
-from sim.engine.sums import post_tallies
+from sim.engine.sums import post_means, post_tallies
 from sim.engine.world import World
 from sim.mechanisms.evaluation import composite_score
 from sim.scenario.schema import WEEKS_PER_YEAR
@@ -172,7 +172,7 @@ def pool_mentor_effort(batch: Batch) -> None:
     s = batch.students
     guided, paid_shares = post_tallies(s.enterprise_mentor, s.enterprise_mentor >= 0,
                                        batch.groups.group_of("students"), shares, em.n)
-    paid = np.where(guided > 0, paid_shares / np.maximum(guided, 1), float(shares.mean()))
+    paid = post_means(paid_shares, guided, float(shares.mean()))
     em.effort[:] = mentor_effort(
         sc.enterprise_mentors.base_effort,
         sc.enterprise_mentors.remuneration_yuan_per_month + inc.enterprise_mentor_salary_subsidy_yuan_per_month,

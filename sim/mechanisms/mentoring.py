@@ -23,7 +23,7 @@ from sim.engine.batch import Batch
 from sim.engine.declarations import StateField, Unit, finite_mean, mean_of
 from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import ENTERPRISE, SCHOOL
-from sim.engine.sums import block_sums, post_tallies, programme_sums
+from sim.engine.sums import block_sums, post_means, post_tallies, programme_sums
 from sim.engine.world import World
 from sim.scenario.schema import WEEKS_PER_YEAR
 
@@ -106,7 +106,7 @@ def guide_students(batch: Batch) -> None:
         group = batch.groups.group_of("students")
         guided, sessions_sum = post_tallies(s.enterprise_mentor, mentored, group,
                                             np.array([sessions(w) for w in batch.worlds]), em.n)
-        session_hours = np.where(guided > 0, sessions_sum / np.maximum(guided, 1), 0.0)
+        session_hours = post_means(sessions_sum, guided, 0.0)
     capacity = np.where(em.active(week),
                         batch.param("enterprise_mentors.guidance_hours_per_week", "enterprise_mentors")
                         * em.effort, 0.0)
@@ -121,7 +121,7 @@ def guide_students(batch: Batch) -> None:
     em.workload[:] = np.where(capacity > 0, (demand + other) / np.where(capacity > 0, capacity, 1.0), 0.0)
     given_hours = np.minimum(supply, demand)
     if city:  # each programme's part of a pool mentor's hours: its apprentices' share of them
-        share_of_mentor = np.where(guided > 0, 1.0 / np.maximum(guided, 1), 0.0)
+        share_of_mentor = post_means(1.0, guided, 0.0)
         demand_by, given_by = programme_sums(s.enterprise_mentor, mentored, group,
                                              np.array([demand * share_of_mentor, given_hours * share_of_mentor]),
                                              batch.n_runs)
