@@ -27,7 +27,7 @@ from sim.engine.population import MentorPosts
 from sim.engine.sums import post_means, post_tallies
 from sim.engine.world import World
 from sim.mechanisms.evaluation import composite_score
-from sim.scenario.schema import WEEKS_PER_YEAR
+from sim.scenario.schema import WEEKS_PER_YEAR, Scenario
 
 
 def mentor_effort(base: float, allowance_yuan_per_month: float, paid_share: float | np.ndarray,
@@ -114,13 +114,25 @@ def update_mentor_effort(world: World, enterprise_mentors: bool = True) -> None:
     if inc.mentor_honours:
         honours_sm = inc.honours_effort * holds_honour(world, sm, sm.honoured)
         honours_em = inc.honours_effort * holds_honour(world, em, em.honoured)
-    sm.effort[:] = mentor_effort(
-        sc.school_mentors.base_effort, sc.school_mentors.remuneration_yuan_per_month,
-        funded.school_mentor_remuneration, inc.effort_per_1000_yuan_month, honours_sm)
-    em.effort[:] = mentor_effort(
+    sm.effort[:] = school_mentor_effort(sc, funded.school_mentor_remuneration, honours_sm)
+    em.effort[:] = enterprise_mentor_effort(sc, funded.enterprise_mentor_remuneration, honours_em)
+
+
+def school_mentor_effort(sc: Scenario, paid_share: float | np.ndarray,
+                         honours: float | np.ndarray = 0.0) -> float | np.ndarray:
+    """``mentor_effort`` of a school mentor of scenario ``sc`` paid ``paid_share`` of its allowance."""
+    return mentor_effort(sc.school_mentors.base_effort, sc.school_mentors.remuneration_yuan_per_month, paid_share,
+                         sc.incentives.effort_per_1000_yuan_month, honours)
+
+
+def enterprise_mentor_effort(sc: Scenario, paid_share: float | np.ndarray,
+                             honours: float | np.ndarray = 0.0) -> float | np.ndarray:
+    """``mentor_effort`` of an enterprise mentor of ``sc`` paid ``paid_share`` of its allowance and salary subsidy."""
+    inc = sc.incentives
+    return mentor_effort(
         sc.enterprise_mentors.base_effort,
         sc.enterprise_mentors.remuneration_yuan_per_month + inc.enterprise_mentor_salary_subsidy_yuan_per_month,
-        funded.enterprise_mentor_remuneration, inc.effort_per_1000_yuan_month, honours_em)
+        paid_share, inc.effort_per_1000_yuan_month, honours)
 
 
 def _school_mentor_effort(world: World) -> None:
@@ -137,9 +149,7 @@ def _school_mentor_effort(world: World) -> None:
                                              composite_score(s, sc.evaluation, mentees), inc.honours_share,
                                              world.week)
         honours_sm = inc.honours_effort * holds_honour(world, sm, sm.honoured)
-    sm.effort[:] = mentor_effort(
-        sc.school_mentors.base_effort, sc.school_mentors.remuneration_yuan_per_month,
-        world.this_week.funded.school_mentor_remuneration, inc.effort_per_1000_yuan_month, honours_sm)
+    sm.effort[:] = school_mentor_effort(sc, world.this_week.funded.school_mentor_remuneration, honours_sm)
 
 
 def pool_mentor_effort(batch: Batch) -> None:
@@ -173,10 +183,7 @@ def pool_mentor_effort(batch: Batch) -> None:
     guided, paid_shares = post_tallies(s.enterprise_mentor, s.enterprise_mentor >= 0,
                                        batch.groups.group_of("students"), shares, em.n)
     paid = post_means(paid_shares, guided, float(shares.mean()))
-    em.effort[:] = mentor_effort(
-        sc.enterprise_mentors.base_effort,
-        sc.enterprise_mentors.remuneration_yuan_per_month + inc.enterprise_mentor_salary_subsidy_yuan_per_month,
-        paid, inc.effort_per_1000_yuan_month, honours)
+    em.effort[:] = enterprise_mentor_effort(sc, paid, honours)
 
 
 def update_efforts(batch: Batch) -> None:
@@ -188,13 +195,15 @@ def update_efforts(batch: Batch) -> None:
     """
     worlds = batch.worlds
     if len(worlds) > 1 and not any(w.scenario.incentives.mentor_honours for w in worlds):
-        batch.school_mentors.effort[:] = batch.spread([_school_mentor_effort_without_honours(w) for w in worlds],
-                                                      "school_mentors")
+        batch.school_mentors.effort[:] = batch.spread(
+            [float(school_mentor_effort(w.scenario, w.this_week.funded.school_mentor_remuneration)) for w in worlds],
+            "school_mentors")
         if batch.pool is not None:
             pool_mentor_effort(batch)
         elif batch.enterprise_mentors.n:
             batch.enterprise_mentors.effort[:] = batch.spread(
-                [_enterprise_mentor_effort_without_honours(w) for w in worlds], "enterprise_mentors")
+                [float(enterprise_mentor_effort(w.scenario, w.this_week.funded.enterprise_mentor_remuneration))
+                 for w in worlds], "enterprise_mentors")
         return
     if batch.pool is None:
         for world in worlds:
@@ -203,22 +212,6 @@ def update_efforts(batch: Batch) -> None:
     for world in worlds:
         update_mentor_effort(world, enterprise_mentors=False)
     pool_mentor_effort(batch)
-
-
-def _school_mentor_effort_without_honours(world: World) -> float:
-    sc = world.scenario
-    return float(mentor_effort(sc.school_mentors.base_effort, sc.school_mentors.remuneration_yuan_per_month,
-                               world.this_week.funded.school_mentor_remuneration,
-                               sc.incentives.effort_per_1000_yuan_month))
-
-
-def _enterprise_mentor_effort_without_honours(world: World) -> float:
-    sc = world.scenario
-    inc = sc.incentives
-    return float(mentor_effort(
-        sc.enterprise_mentors.base_effort,
-        sc.enterprise_mentors.remuneration_yuan_per_month + inc.enterprise_mentor_salary_subsidy_yuan_per_month,
-        world.this_week.funded.enterprise_mentor_remuneration, inc.effort_per_1000_yuan_month))
 
 
 MECHANISM = Mechanism(
