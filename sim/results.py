@@ -208,7 +208,7 @@ def count_week(batch: Batch) -> WeekCounts:
     sm_active = batch.school_mentors.active(batch.week)
     em_active = batch.enterprise_mentors.active(batch.week)
     mentored = (s.location == ENTERPRISE) & (s.enterprise_mentor >= 0)
-    mentors = np.bincount(batch.local_to_global("enterprise_mentors", s.enterprise_mentor[mentored], mentored),
+    mentors = np.bincount(batch.held_to_global("enterprise_mentors", s.enterprise_mentor, mentored),
                           minlength=batch.enterprise_mentors.n) > 0
     if runs == 1:
         stages = np.bincount(s.stage, minlength=len(Stage))[None, :]

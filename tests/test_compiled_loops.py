@@ -270,3 +270,44 @@ def test_a_citys_tallies_over_shared_posts_are_the_same_compiled_or_with_numpy(
         assert np.array_equal(post_counts(post, n_posts), np.bincount(post[post >= 0], minlength=n_posts))
         assert np.array_equal(_numpy_path(monkeypatch, functools.partial(post_counts, post, n_posts)),
                               post_counts(post, n_posts))
+
+
+@pytest.mark.parametrize("weeks", [1, 30, 140, 300])
+def test_a_batchs_mentor_posts_and_hosts_are_found_the_same_compiled_or_with_numpy(
+        weeks: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``Batch.held_to_global`` and ``funding.school_mentor_posts`` give NumPy's positions and masks exactly.
+
+    Runs of different sizes (one without enterprise mentors), students with a post and
+    without (-1 kept), at school, in firms and out of the programme, at several weeks.
+    """
+    from sim.mechanisms.funding import school_mentor_posts
+
+    monkeypatch.delenv("TALENTSIM_NUMBA", raising=False)
+    scenarios = [resolve_scenario("scenarios/baseline.yaml", {"intake.cohort_size": 70}),
+                 resolve_scenario("scenarios/traditional.yaml", {"intake.cohort_size": 40}),
+                 resolve_scenario("scenarios/alternating.yaml", {"intake.cohort_size": 55})]
+    batch = Batch([build_world(sc, seed) for seed, sc in enumerate(scenarios, start=5)])
+    clock = WeeklyClock(weekly_phases(), batch)
+    for _ in range(weeks):
+        clock.advance()
+    s = batch.students
+    held = [("school_mentors", s.school_mentor, s.location == 0, "students"),
+            ("enterprise_mentors", s.enterprise_mentor, s.enterprise_mentor >= 0, "students"),
+            ("enterprises", s.host, s.host >= 0, "students"),
+            ("enterprises", s.host, np.ones(s.n, dtype=bool), "students"),  # -1 (no host) kept as it is
+            ("enterprises", batch.enterprise_mentors.enterprise, batch.enterprise_mentors.enterprise >= 0,
+             "enterprise_mentors")]
+    for population, local, owners, owner_population in held:
+        compiled = batch.held_to_global(population, local, owners, owner_population)
+        numpy = _numpy_path(monkeypatch, functools.partial(batch.held_to_global, population, local, owners,
+                                                           owner_population))
+        expected = batch.local_to_global(population, local[owners], owners, owner_population)
+        assert compiled.dtype == numpy.dtype == expected.dtype, population
+        np.testing.assert_array_equal(compiled, expected, err_msg=population)
+        np.testing.assert_array_equal(numpy, expected, err_msg=population)
+    compiled_posts = school_mentor_posts(batch)
+    numpy_posts = _numpy_path(monkeypatch, lambda: school_mentor_posts(batch))
+    for field in ("in_programme", "at_school", "at_firm"):
+        np.testing.assert_array_equal(getattr(compiled_posts, field), getattr(numpy_posts, field), err_msg=field)
+    if weeks in (30, 140):  # mentees enrolled, at school and placed (all have left by week 300)
+        assert compiled_posts.in_programme.any() and compiled_posts.at_school.any() and compiled_posts.at_firm.any()

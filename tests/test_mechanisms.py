@@ -19,7 +19,7 @@ from sim.mechanisms.contact import placement_knowledge, problems_caught
 from sim.mechanisms.enterprise_accounts import book_enterprise_week, codevelopment_hours_by_firm
 from sim.mechanisms.enterprise_pool import apprentice_capacity, post_staff_shares
 from sim.mechanisms.evaluation import composite_score
-from sim.mechanisms.funding import mentors_away_teaching
+from sim.mechanisms.funding import mentors_away_teaching, school_mentor_posts
 from sim.mechanisms.incentives import (
     best_by_mentees,
     holds_honour,
@@ -1346,7 +1346,7 @@ def test_a_paid_substitute_keeps_the_guidance_and_costs_the_school_fund():
     paid = _in_practice(52)
     unpaid = _in_practice(52, **{"funding.earmarks.practice_substitutes": []})  # the school pays no substitute
     need = paid.ledger.week_need[USES.index("practice_substitutes")]
-    away = int(np.count_nonzero(mentors_away_teaching(Batch([paid]), paid.students.school_mentor)))
+    away = int(np.count_nonzero(mentors_away_teaching(Batch([paid]), school_mentor_posts(Batch([paid])))))
     assert away > 0
     assert need == pytest.approx(away * paid.scenario.mentor_development.substitute_yuan_per_teacher_week)
     spent = paid.ledger.spent[SOURCES.index("school_special_fund"), USES.index("practice_substitutes")]

@@ -51,6 +51,7 @@ import numpy as np
 
 from sim.engine.batch import Batch
 from sim.engine.calendar import ProgrammeCalendar
+from sim.engine.compiled import compile_loops
 from sim.engine.declarations import StateField, Unit, rate
 from sim.engine.ledger import SOURCES, USES, Ledger
 from sim.engine.mechanism import Mechanism, Outcome
@@ -107,8 +108,8 @@ def firm_paid_allowance(batch: Batch, em_active: np.ndarray) -> np.ndarray:
     n_firms = batch.enterprises.n
     if not em_active.any():
         return np.zeros(n_firms)
-    firm = batch.local_to_global("enterprises", batch.enterprise_mentors.enterprise[em_active], em_active,
-                                 "enterprise_mentors")
+    firm = batch.held_to_global("enterprises", batch.enterprise_mentors.enterprise, em_active,
+                                "enterprise_mentors")
     mentors = np.bincount(firm, minlength=n_firms)
     return mentors * batch.value(_allowance_per_mentor, "enterprises") * MONTHS_PER_WEEK
 
@@ -135,19 +136,60 @@ def completion_subsidies(world: World) -> np.ndarray:
     return np.bincount(s.host[completing], weights=claim, minlength=ent.n)
 
 
-def school_mentors_of(batch: Batch, students: np.ndarray, school_mentor: np.ndarray) -> np.ndarray:
-    """Mask of the batch's school-mentor posts with at least one of the students marked in ``students``.
+@dataclass(frozen=True, slots=True)
+class SchoolMentorPosts:
+    """Masks of the batch's school-mentor posts by where this week's mentees are (a post: any mentee there)."""
 
-    ``school_mentor``: each student's school-mentor post, as a batch position (``Batch.local_to_global``).
+    in_programme: np.ndarray  # a mentee enrolled (the post's allowance is paid)
+    at_school: np.ndarray  # a mentee at school (a post away in practice needs a substitute)
+    at_firm: np.ndarray  # a mentee placed in a firm (visit travel)
+
+
+def _mark_school_mentor_posts(school_mentor: np.ndarray, offsets: np.ndarray, in_programme: np.ndarray,
+                              location: np.ndarray, school: int, enterprise: int, held_in_programme: np.ndarray,
+                              held_at_school: np.ndarray, held_at_firm: np.ndarray) -> None:
+    """Mark each student's school-mentor post (its local index plus its run's offset) in the masks (compiled).
+
+    ``school_mentor_posts`` in one pass over the students where NumPy takes a gather, a
+    ``bincount`` and a comparison for each mask; marks, so exact however found.
     """
-    return np.bincount(school_mentor[students & (school_mentor >= 0)], minlength=batch.school_mentors.n) > 0
+    for i in range(len(school_mentor)):
+        post = school_mentor[i]
+        if post < 0:
+            continue
+        post += offsets[i]
+        if in_programme[i]:
+            held_in_programme[post] = True
+        if location[i] == school:
+            held_at_school[post] = True
+        elif location[i] == enterprise:
+            held_at_firm[post] = True
 
 
-def mentors_away_teaching(batch: Batch, school_mentor: np.ndarray) -> np.ndarray:
+def school_mentor_posts(batch: Batch) -> SchoolMentorPosts:
+    """Which school-mentor posts of the batch have a mentee enrolled, at school and in a firm this week."""
+    s = batch.students
+    n_posts = batch.school_mentors.n
+    in_programme = s.in_programme()
+    loops = compile_loops(_mark_school_mentor_posts)
+    if loops is not None:
+        posts = SchoolMentorPosts(*(np.zeros(n_posts, dtype=bool) for _ in range(3)))
+        loops[0](s.school_mentor, batch.groups.offsets("school_mentors", "students"), in_programme, s.location,
+                 SCHOOL, ENTERPRISE, posts.in_programme, posts.at_school, posts.at_firm)
+        return posts
+    school_mentor = batch.local_to_global("school_mentors", s.school_mentor)  # once: three masks use it
+    has_mentor = school_mentor >= 0
+
+    def held(students: np.ndarray) -> np.ndarray:
+        return np.bincount(school_mentor[students & has_mentor], minlength=n_posts) > 0
+
+    return SchoolMentorPosts(held(in_programme), held(s.location == SCHOOL), held(s.location == ENTERPRISE))
+
+
+def mentors_away_teaching(batch: Batch, posts: SchoolMentorPosts) -> np.ndarray:
     """Mask of filled school-mentor posts away in enterprise practice with a mentee at school this week."""
     sm = batch.school_mentors
-    return school_mentors_of(batch, batch.students.location == SCHOOL, school_mentor) \
-        & away_in_practice(sm, batch.week) & sm.active(batch.week)
+    return posts.at_school & away_in_practice(sm, batch.week) & sm.active(batch.week)
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,16 +253,16 @@ def pay_weekly_needs(batch: Batch) -> None:
     at_firm = s.location == ENTERPRISE
     # the mentor posts that cost money this week, found once over the batch and counted run by run
     sm_active = batch.school_mentors.active(week)
-    school_mentor = batch.local_to_global("school_mentors", s.school_mentor)  # once: three masks use it
-    away = mentors_away_teaching(batch, school_mentor)
+    posts = school_mentor_posts(batch)
+    away = mentors_away_teaching(batch, posts)
     on_site = at_firm & (s.enterprise_mentor >= 0)
-    enterprise_mentor = batch.local_to_global("enterprise_mentors", s.enterprise_mentor[on_site], on_site)
+    enterprise_mentor = batch.held_to_global("enterprise_mentors", s.enterprise_mentor, on_site)
     apprentices_on_site = np.bincount(enterprise_mentor, minlength=batch.enterprise_mentors.n)
     em_active = (apprentices_on_site > 0) & batch.enterprise_mentors.active(week)
     if batch.pool is None:  # in a city only dual-mentor programmes' apprentices have an enterprise mentor
         em_active &= np.asarray(batch.param("programme.dual_mentor", "enterprise_mentors"), dtype=bool)
-    paid = batch.counts("school_mentors", sm_active & school_mentors_of(batch, s.in_programme(), school_mentor))
-    visiting = batch.counts("school_mentors", school_mentors_of(batch, at_firm, school_mentor) & sm_active)
+    paid = batch.counts("school_mentors", sm_active & posts.in_programme)
+    visiting = batch.counts("school_mentors", posts.at_firm & sm_active)
     away_by_run = batch.counts("school_mentors", away)
     by_firm = firm_paid_allowance(batch, em_active)  # every firm's, once over the batch
     if batch.pool is None:

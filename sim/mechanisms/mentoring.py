@@ -50,10 +50,10 @@ def guide_students(batch: Batch) -> None:
     s = batch.students
     week = batch.week
     sm = batch.school_mentors
-    at_school = np.flatnonzero((s.location == SCHOOL) & (s.school_mentor >= 0))
+    at_school = (s.location == SCHOOL) & (s.school_mentor >= 0)
     at_firm = s.location == ENTERPRISE
     # the school-mentor posts, as batch positions, of the students whose post is read below (not of everyone)
-    school_mentor = batch.local_to_global("school_mentors", s.school_mentor[at_school], at_school)
+    school_mentor = batch.held_to_global("school_mentors", s.school_mentor, at_school)
     visited = at_firm & (s.school_mentor >= 0)
 
     def per_school_mentor(value: Callable[[World], float]) -> float | np.ndarray:
@@ -62,7 +62,7 @@ def guide_students(batch: Batch) -> None:
     # school mentors
     demand = batch.param("school_mentors.desired_hours_per_student_week", "school_mentors") * np.bincount(
         school_mentor, minlength=sm.n)
-    visiting = np.bincount(batch.local_to_global("school_mentors", s.school_mentor[visited], visited),
+    visiting = np.bincount(batch.held_to_global("school_mentors", s.school_mentor, visited),
                            minlength=sm.n) > 0
     visit_hours = np.where(visiting, per_school_mentor(lambda w: w.this_week.contact.visits_per_month
                                                        / WEEKS_PER_MONTH * w.scenario.contact.hours_per_visit), 0.0)
@@ -93,7 +93,7 @@ def guide_students(batch: Batch) -> None:
     def per_enterprise_mentor(value: Callable[[World], float]) -> float | np.ndarray:
         return batch.value(value, "enterprise_mentors")
 
-    enterprise_mentor = batch.local_to_global("enterprise_mentors", s.enterprise_mentor[mentored], mentored)
+    enterprise_mentor = batch.held_to_global("enterprise_mentors", s.enterprise_mentor, mentored)
     demand = batch.param("enterprise_mentors.desired_hours_per_apprentice_week", "enterprise_mentors") \
         * np.bincount(enterprise_mentor, minlength=em.n)
     def sessions(w: World) -> float:
