@@ -275,7 +275,7 @@ def test_a_citys_tallies_over_shared_posts_are_the_same_compiled_or_with_numpy(
 @pytest.mark.parametrize("weeks", [1, 30, 140, 300])
 def test_a_batchs_mentor_posts_and_hosts_are_found_the_same_compiled_or_with_numpy(
         weeks: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    """``Batch.held_to_global`` and ``funding.school_mentor_posts`` give NumPy's positions and masks exactly.
+    """``Batch.held_to_global``, ``funding.school_mentor_posts``, mentoring's counts and hand-out: NumPy's exactly.
 
     Runs of different sizes (one without enterprise mentors), students with a post and
     without (-1 kept), at school, in firms and out of the programme, at several weeks.
@@ -309,5 +309,24 @@ def test_a_batchs_mentor_posts_and_hosts_are_found_the_same_compiled_or_with_num
     numpy_posts = _numpy_path(monkeypatch, lambda: school_mentor_posts(batch))
     for field in ("in_programme", "at_school", "at_firm"):
         np.testing.assert_array_equal(getattr(compiled_posts, field), getattr(numpy_posts, field), err_msg=field)
+    from sim.mechanisms.mentoring import MenteeCounts, hand_out_guidance
+
+    compiled_mentees = MenteeCounts.of(batch)
+    numpy_mentees = _numpy_path(monkeypatch, lambda: MenteeCounts.of(batch))
+    for field in ("mentees_at_school", "visiting", "apprentices"):
+        a, b = getattr(compiled_mentees, field), getattr(numpy_mentees, field)
+        assert a.dtype == b.dtype, field
+        np.testing.assert_array_equal(a, b, err_msg=field)
+    rng = np.random.default_rng(weeks)
+    shares = rng.random(batch.school_mentors.n), rng.random(batch.enterprise_mentors.n)
+    before = s.guidance_school.copy(), s.guidance_enterprise.copy()
+    hand_out_guidance(batch, *shares)
+    compiled_guidance = s.guidance_school.copy(), s.guidance_enterprise.copy()
+    s.guidance_school[:], s.guidance_enterprise[:] = before
+    _numpy_path(monkeypatch, lambda: hand_out_guidance(batch, *shares))
+    np.testing.assert_array_equal(compiled_guidance[0], s.guidance_school)
+    np.testing.assert_array_equal(compiled_guidance[1], s.guidance_enterprise)
     if weeks in (30, 140):  # mentees enrolled, at school and placed (all have left by week 300)
         assert compiled_posts.in_programme.any() and compiled_posts.at_school.any() and compiled_posts.at_firm.any()
+        assert compiled_mentees.mentees_at_school.any() and compiled_mentees.apprentices.any()
+        assert (compiled_guidance[0] != before[0]).any() and (compiled_guidance[1] != before[1]).any()

@@ -16,10 +16,12 @@ mentor has at full effort (1 = fully used).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
 from sim.engine.batch import Batch
+from sim.engine.compiled import compile_loops
 from sim.engine.declarations import StateField, Unit, finite_mean, mean_of
 from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import ENTERPRISE, SCHOOL
@@ -45,26 +47,116 @@ def _per_post(hours: np.ndarray, n: int) -> np.ndarray:
     return hours if len(hours) == n else np.zeros(n)
 
 
+def _count_mentees(school_mentor: np.ndarray, enterprise_mentor: np.ndarray, location: np.ndarray,
+                   school_mentor_offsets: np.ndarray, enterprise_mentor_offsets: np.ndarray, school: int,
+                   enterprise: int, mentees_at_school: np.ndarray, visiting: np.ndarray,
+                   apprentices: np.ndarray) -> None:
+    """Count each mentor post's mentees present, and mark the school mentors with a mentee in a firm (compiled).
+
+    ``MenteeCounts.of`` in one pass over the students (positions: a local post plus its run's
+    offset); whole numbers and marks, so exact however counted.
+    """
+    for i in range(len(location)):
+        post = school_mentor[i]
+        if post >= 0:
+            post += school_mentor_offsets[i]
+            if location[i] == school:
+                mentees_at_school[post] += 1
+            elif location[i] == enterprise:
+                visiting[post] = True
+        if location[i] == enterprise:
+            post = enterprise_mentor[i]
+            if post >= 0:
+                apprentices[post + enterprise_mentor_offsets[i]] += 1
+
+
+def _hand_out_guidance(school_mentor: np.ndarray, enterprise_mentor: np.ndarray, location: np.ndarray,
+                       school_mentor_offsets: np.ndarray, enterprise_mentor_offsets: np.ndarray, school: int,
+                       enterprise: int, school_share: np.ndarray, enterprise_share: np.ndarray,
+                       guidance_school: np.ndarray, guidance_enterprise: np.ndarray) -> None:
+    """Give each mentee present its mentor's share of need (an apprentice without one: none) (compiled).
+
+    ``hand_out_guidance`` in one pass over the students: the same values copied.
+    """
+    for i in range(len(location)):
+        if location[i] == school:
+            post = school_mentor[i]
+            if post >= 0:
+                guidance_school[i] = school_share[post + school_mentor_offsets[i]]
+        elif location[i] == enterprise:
+            post = enterprise_mentor[i]
+            guidance_enterprise[i] = enterprise_share[post + enterprise_mentor_offsets[i]] if post >= 0 else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class MenteeCounts:
+    """This week's mentees present at each mentor post of the batch."""
+
+    mentees_at_school: np.ndarray  # per school-mentor post: its mentees at school
+    visiting: np.ndarray  # per school-mentor post: any mentee placed in a firm (a post to visit)
+    apprentices: np.ndarray  # per enterprise-mentor post: its apprentices on site
+
+    @classmethod
+    def of(cls, batch: Batch) -> MenteeCounts:
+        """Count the batch's mentees present, post by post (compiled where numba is installed)."""
+        s = batch.students
+        n_school, n_enterprise = batch.school_mentors.n, batch.enterprise_mentors.n
+        loops = compile_loops(_count_mentees)
+        if loops is not None:
+            counts = cls(np.zeros(n_school, dtype=np.int64), np.zeros(n_school, dtype=bool),
+                         np.zeros(n_enterprise, dtype=np.int64))
+            loops[0](s.school_mentor, s.enterprise_mentor, s.location, *_offsets(batch), SCHOOL, ENTERPRISE,
+                     counts.mentees_at_school, counts.visiting, counts.apprentices)
+            return counts
+        at_school = (s.location == SCHOOL) & (s.school_mentor >= 0)
+        at_firm = s.location == ENTERPRISE
+        visited = at_firm & (s.school_mentor >= 0)
+        mentored = at_firm & (s.enterprise_mentor >= 0)
+        return cls(np.bincount(batch.held_to_global("school_mentors", s.school_mentor, at_school),
+                               minlength=n_school),
+                   np.bincount(batch.held_to_global("school_mentors", s.school_mentor, visited),
+                               minlength=n_school) > 0,
+                   np.bincount(batch.held_to_global("enterprise_mentors", s.enterprise_mentor, mentored),
+                               minlength=n_enterprise))
+
+
+def _offsets(batch: Batch) -> tuple[np.ndarray, np.ndarray]:
+    """Where each student's run's block of school-mentor and of enterprise-mentor posts starts."""
+    return (batch.groups.offsets("school_mentors", "students"),
+            batch.groups.offsets("enterprise_mentors", "students"))
+
+
+def hand_out_guidance(batch: Batch, school_share: np.ndarray, enterprise_share: np.ndarray) -> None:
+    """Each mentee present receives its mentor's share of need; an apprentice without a mentor, none."""
+    s = batch.students
+    loops = compile_loops(_hand_out_guidance)
+    if loops is not None:
+        loops[0](s.school_mentor, s.enterprise_mentor, s.location, *_offsets(batch), SCHOOL, ENTERPRISE,
+                 school_share, enterprise_share, s.guidance_school, s.guidance_enterprise)
+        return
+    at_school = (s.location == SCHOOL) & (s.school_mentor >= 0)
+    s.guidance_school[at_school] = school_share[batch.held_to_global("school_mentors", s.school_mentor, at_school)]
+    at_firm = s.location == ENTERPRISE
+    mentored = at_firm & (s.enterprise_mentor >= 0)
+    s.guidance_enterprise[at_firm & ~mentored] = 0.0
+    s.guidance_enterprise[mentored] = enterprise_share[
+        batch.held_to_global("enterprise_mentors", s.enterprise_mentor, mentored)]
+
+
 def guide_students(batch: Batch) -> None:
     """Allocate this week's guidance hours of every mentor to the mentees present."""
     s = batch.students
     week = batch.week
     sm = batch.school_mentors
-    at_school = (s.location == SCHOOL) & (s.school_mentor >= 0)
-    at_firm = s.location == ENTERPRISE
-    # the school-mentor posts, as batch positions, of the students whose post is read below (not of everyone)
-    school_mentor = batch.held_to_global("school_mentors", s.school_mentor, at_school)
-    visited = at_firm & (s.school_mentor >= 0)
+    mentees = MenteeCounts.of(batch)
 
     def per_school_mentor(value: Callable[[World], float]) -> float | np.ndarray:
         return batch.value(value, "school_mentors")
 
     # school mentors
-    demand = batch.param("school_mentors.desired_hours_per_student_week", "school_mentors") * np.bincount(
-        school_mentor, minlength=sm.n)
-    visiting = np.bincount(batch.held_to_global("school_mentors", s.school_mentor, visited),
-                           minlength=sm.n) > 0
-    visit_hours = np.where(visiting, per_school_mentor(lambda w: w.this_week.contact.visits_per_month
+    demand = batch.param("school_mentors.desired_hours_per_student_week", "school_mentors") \
+        * mentees.mentees_at_school
+    visit_hours = np.where(mentees.visiting, per_school_mentor(lambda w: w.this_week.contact.visits_per_month
                                                        / WEEKS_PER_MONTH * w.scenario.contact.hours_per_visit), 0.0)
     capacity = np.where(sm.active(week), batch.param("school_mentors.guidance_hours_per_week", "school_mentors")
                         * sm.effort, 0.0)
@@ -74,8 +166,7 @@ def guide_students(batch: Batch) -> None:
     other = visit_hours + batch.concatenated(lambda w: _per_post(w.this_week.codevelopment.school_mentor_hours,
                                                                  w.school_mentors.n))
     supply = np.maximum(capacity - other, 0.0)
-    share = share_of_need(supply, demand)
-    s.guidance_school[at_school] = share[school_mentor]
+    school_share = share_of_need(supply, demand)
     sm.workload[:] = np.where(capacity > 0, (demand + other) / np.where(capacity > 0, capacity, 1.0), 0.0)
     given_hours = np.minimum(supply, demand)
     sizes = batch.groups.sizes("school_mentors")  # each run's hours summed over its own posts, as alone
@@ -85,17 +176,15 @@ def guide_students(batch: Batch) -> None:
 
     # enterprise mentors
     em = batch.enterprise_mentors
-    mentored = at_firm & (s.enterprise_mentor >= 0)
-    s.guidance_enterprise[at_firm & ~mentored] = 0.0
-    if em.n == 0:
+    if em.n == 0:  # no apprentice has a mentor
+        hand_out_guidance(batch, school_share, np.zeros(0))
         return
 
     def per_enterprise_mentor(value: Callable[[World], float]) -> float | np.ndarray:
         return batch.value(value, "enterprise_mentors")
 
-    enterprise_mentor = batch.held_to_global("enterprise_mentors", s.enterprise_mentor, mentored)
     demand = batch.param("enterprise_mentors.desired_hours_per_apprentice_week", "enterprise_mentors") \
-        * np.bincount(enterprise_mentor, minlength=em.n)
+        * mentees.apprentices
     def sessions(w: World) -> float:
         return w.this_week.contact.school_sessions_per_semester * HOURS_PER_SCHOOL_SESSION / (WEEKS_PER_YEAR / 2)
 
@@ -103,6 +192,7 @@ def guide_students(batch: Batch) -> None:
     if not city:
         session_hours = per_enterprise_mentor(sessions)
     else:  # a mentor of a city's pool gives the sessions of its apprentices' programmes, weighed by apprentice
+        mentored = (s.location == ENTERPRISE) & (s.enterprise_mentor >= 0)
         group = batch.groups.group_of("students")
         guided, sessions_sum = post_tallies(s.enterprise_mentor, mentored, group,
                                             np.array([sessions(w) for w in batch.worlds]), em.n)
@@ -116,8 +206,7 @@ def guide_students(batch: Batch) -> None:
         if not city else _pool_codevelopment_hours(batch)
     other = np.where(teaching, session_hours, 0.0) + codeveloping
     supply = np.maximum(capacity - other, 0.0)
-    share = share_of_need(supply, demand)
-    s.guidance_enterprise[mentored] = share[enterprise_mentor]
+    hand_out_guidance(batch, school_share, share_of_need(supply, demand))
     em.workload[:] = np.where(capacity > 0, (demand + other) / np.where(capacity > 0, capacity, 1.0), 0.0)
     given_hours = np.minimum(supply, demand)
     if city:  # each programme's part of a pool mentor's hours: its apprentices' share of them
