@@ -26,7 +26,7 @@ city, not in a programme's public cost.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,7 +50,16 @@ from sim.mechanisms.funding import new_ledger
 from sim.mechanisms.labour_market import hosted_at_decision
 from sim.mechanisms.mentor_selection import select_enterprise_mentors
 from sim.phases import MECHANISMS, declared_outcomes, declared_streams, state_fields, weekly_phases
-from sim.results import Recorder, RunResult, record_week, run_totals, student_records, summarise, training_market
+from sim.results import (
+    Recorder,
+    Recorders,
+    RunResult,
+    record_week,
+    run_totals,
+    student_records,
+    summarise,
+    training_market,
+)
 from sim.scenario.city import CityPlan
 from sim.scenario.city_loading import load_city
 from sim.scenario.loading import ScenarioError
@@ -397,7 +406,7 @@ def run_city(plan: CityPlan, seed: int = 0, *, events: bool = False, students: b
     batch = build_city(plan, seed, events, mechanisms)
     horizon = plan.programmes[0].scenario.horizon_weeks
     clock = WeeklyClock(weekly_phases(mechanisms), batch)
-    recorders = [Recorder(horizon) for _ in batch.worlds]
+    recorders = Recorders(batch.n_runs, horizon)
     while clock.now < horizon:
         clock.advance()
         record_week(batch, recorders)
@@ -405,7 +414,7 @@ def run_city(plan: CityPlan, seed: int = 0, *, events: bool = False, students: b
                        wall_seconds=time.perf_counter() - started)
 
 
-def city_result(plan: CityPlan, seed: int, batch: Batch, recorders: list[Recorder], *, events: bool = False,
+def city_result(plan: CityPlan, seed: int, batch: Batch, recorders: Sequence[Recorder], *, events: bool = False,
                 students: bool = True, mechanisms: tuple[Mechanism, ...] = MECHANISMS,
                 wall_seconds: float = 0.0) -> CityResult:
     """The results of a city's batch as far as it has run (``run_city`` at the horizon, ``TalentModel`` any week)."""

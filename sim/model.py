@@ -31,7 +31,7 @@ from sim.engine.world import World
 from sim.initial_world import build_world
 from sim.messages import text
 from sim.phases import MECHANISMS, declared_outcomes, weekly_phases
-from sim.results import Recorder, RunResult, record_week, student_records, summarise, training_market
+from sim.results import Recorders, RunResult, record_week, student_records, summarise, training_market
 from sim.scenario import Scenario, resolve_scenario
 from sim.scenario.city import CityPlan
 from sim.scenario.city_loading import check_city_memory, is_city_file, load_city
@@ -200,7 +200,7 @@ class TalentModel(mesa.Model):
             self.programme_worlds = {p.name: w for p, w in zip(self.city.programmes, self.batch.worlds, strict=True)}
         self._keep_events = events
         self.clock = WeeklyClock(weekly_phases(mechanisms), self.batch)
-        self.recorders = [Recorder(self.scenario.horizon_weeks) for _ in self.batch.worlds]
+        self.recorders = Recorders(self.batch.n_runs, self.scenario.horizon_weeks)
         self.recorder = self.recorders[0]
         if mesa_agents:
             for programme, world in (self.programme_worlds.items() if self.city else [(None, self.world)]):
@@ -359,7 +359,7 @@ def run_batch(scenarios: Sequence[Scenario | str | os.PathLike[str] | None], see
     batch = Batch(worlds)
     clock = WeeklyClock(weekly_phases(mechanisms), batch)
     horizon = resolved[0].horizon_weeks
-    recorders = [Recorder(horizon) for _ in worlds]
+    recorders = Recorders(len(worlds), horizon)
     outcomes = declared_outcomes(mechanisms)
     while clock.now < horizon:
         clock.advance()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import pandas as pd
@@ -58,26 +58,51 @@ COLUMN: dict[str, int] = {name: k for k, name in enumerate(TIMESERIES_COLUMNS)}
 """Each time-series column's position in a row of ``Recorder.table``."""
 
 
+_MENTEES, _SCHOOL_MENTORS, _MENTORED, _MENTORING = range(4)
+"""Columns of ``Recorder.mentor_counts``: students enrolled, school mentors active, apprentices mentored, their
+enterprise mentors."""
+
+
 class Recorder:
-    """Pre-sized weekly time series plus the running means the summary needs.
+    """Pre-sized weekly time series plus the weekly counts the summary's mentor ratios need.
 
     The series is one (weeks x columns) table, so a week's row is written at once
-    (``record_week``); ``columns`` are views of the table's columns.
+    (``record_week``); ``columns`` are views of the table's columns. In a batch the runs'
+    tables are rows of one array (``Recorders``), so a week's rows of all runs are written at once.
     """
 
-    __slots__ = ("_row", "apprentices_per_enterprise_mentor", "columns", "mentees_per_school_mentor", "table")
+    __slots__ = ("_row", "columns", "mentor_counts", "table")
 
-    def __init__(self, weeks: int) -> None:
-        self.table = np.full((weeks, len(TIMESERIES_COLUMNS)), np.nan)
+    def __init__(self, weeks: int, table: np.ndarray | None = None, mentor_counts: np.ndarray | None = None) -> None:
+        """``table``, ``mentor_counts``: views of a batch's arrays (``Recorders``), or None for arrays of its own."""
+        self.table = np.full((weeks, len(TIMESERIES_COLUMNS)), np.nan) if table is None else table
         self.columns = {name: self.table[:, k] for name, k in COLUMN.items()}
+        self.mentor_counts = np.zeros((weeks, 4), dtype=np.int64) if mentor_counts is None else mentor_counts
         self._row = 0
-        self.mentees_per_school_mentor: list[float] = []
-        self.apprentices_per_enterprise_mentor: list[float] = []
 
-    def record(self, row: np.ndarray) -> None:
-        """Fill this week's row with ``row`` (one value per column, NaN where a value is undefined)."""
+    def record(self, row: np.ndarray, mentor_counts: Sequence[int]) -> None:
+        """Fill this week's row with ``row`` (one value per column, NaN where a value is undefined).
+
+        ``mentor_counts``: the week's students enrolled, school mentors active, apprentices
+        mentored and their enterprise mentors (``mentees_per_school_mentor``, ``apprentices_per_enterprise_mentor``).
+        """
         self.table[self._row] = row
+        self.mentor_counts[self._row] = mentor_counts
         self._row += 1
+
+    @property
+    def mentees_per_school_mentor(self) -> list[float]:
+        """Students enrolled per active school mentor, in each week recorded with both (a summary's mean)."""
+        weeks = self.mentor_counts[: self._row]
+        kept = (weeks[:, _MENTEES] > 0) & (weeks[:, _SCHOOL_MENTORS] > 0)
+        return list((weeks[kept, _MENTEES] / weeks[kept, _SCHOOL_MENTORS]).tolist())
+
+    @property
+    def apprentices_per_enterprise_mentor(self) -> list[float]:
+        """Mentored apprentices per enterprise mentor guiding them, in each week recorded with any."""
+        weeks = self.mentor_counts[: self._row]
+        kept = weeks[:, _MENTORED] > 0
+        return list((weeks[kept, _MENTORED] / weeks[kept, _MENTORING]).tolist())
 
     def recorded(self, column: str) -> np.ndarray:
         """The weeks recorded so far of one column."""
@@ -98,6 +123,40 @@ class Recorder:
                 values = values.astype(np.int64)
             data[name] = values
         return pd.DataFrame(data)
+
+
+class Recorders(Sequence[Recorder]):
+    """The recorders of every run of a batch (element ``g``: run ``g``'s), their tables rows of one array.
+
+    A week's rows of all runs are written with one assignment (``record``), not run by run;
+    each run's ``Recorder`` views its row of the arrays, so it reads as a recorder of its own.
+    """
+
+    def __init__(self, runs: int, weeks: int) -> None:
+        self.table = np.full((runs, weeks, len(TIMESERIES_COLUMNS)), np.nan)
+        self.mentor_counts = np.zeros((runs, weeks, 4), dtype=np.int64)
+        self._recorders = [Recorder(weeks, self.table[g], self.mentor_counts[g]) for g in range(runs)]
+        self._row = 0
+
+    def __len__(self) -> int:
+        return len(self._recorders)
+
+    @overload
+    def __getitem__(self, g: int) -> Recorder: ...
+
+    @overload
+    def __getitem__(self, g: slice) -> list[Recorder]: ...
+
+    def __getitem__(self, g: int | slice) -> Recorder | list[Recorder]:
+        return self._recorders[g]
+
+    def record(self, rows: np.ndarray, mentor_counts: np.ndarray) -> None:
+        """Fill this week's row of every run (``rows[g]``, ``mentor_counts[g]``: run ``g``'s; ``Recorder.record``)."""
+        self.table[:, self._row] = rows
+        self.mentor_counts[:, self._row] = mentor_counts
+        self._row += 1
+        for recorder in self._recorders:
+            recorder._row = self._row
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,23 +390,21 @@ def record_week(batch: Batch, recorders: Sequence[Recorder]) -> None:
         batch, batch.enterprise_mentors.workload[loaded],
         np.full(batch.n_runs, np.count_nonzero(loaded)) if batch.pool is not None
         else batch.counts("enterprise_mentors", loaded))
-    for g, (world, recorder) in enumerate(zip(worlds, recorders, strict=True)):
-        row = rows[g]
-        given = world.this_week.guidance
-        if given.school_mentor_demand_hours > 0:
-            row[COLUMN["school_guidance_share"]] = given.school_mentor_supply_hours / given.school_mentor_demand_hours
-        if given.enterprise_mentor_demand_hours > 0:
-            row[COLUMN["enterprise_guidance_share"]] = (given.enterprise_mentor_supply_hours
-                                                        / given.enterprise_mentor_demand_hours)
-        row[COLUMN["curriculum_alignment"]] = world.curriculum.alignment
-        recorder.record(row)
-        n_enrolled = int(enrolled[g])
-        n_sm_active = int(counts.school_mentors_active[g])
-        if n_enrolled and n_sm_active:
-            recorder.mentees_per_school_mentor.append(n_enrolled / n_sm_active)
-        mentored = int(counts.mentored[g])
-        if mentored:
-            recorder.apprentices_per_enterprise_mentor.append(mentored / int(counts.mentoring[g]))
+    guidance = [w.this_week.guidance for w in worlds]
+    for column, supply, demand in (
+            ("school_guidance_share", [g.school_mentor_supply_hours for g in guidance],
+             [g.school_mentor_demand_hours for g in guidance]),
+            ("enterprise_guidance_share", [g.enterprise_mentor_supply_hours for g in guidance],
+             [g.enterprise_mentor_demand_hours for g in guidance])):
+        asked = np.array(demand)
+        rows[:, COLUMN[column]] = np.divide(supply, asked, out=np.full(len(asked), np.nan), where=asked > 0)
+    rows[:, COLUMN["curriculum_alignment"]] = [w.curriculum.alignment for w in worlds]
+    mentor_counts = np.stack([enrolled, counts.school_mentors_active, counts.mentored, counts.mentoring], axis=1)
+    if isinstance(recorders, Recorders):
+        recorders.record(rows, mentor_counts)
+    else:
+        for recorder, row, week_counts in zip(recorders, rows, mentor_counts.tolist(), strict=True):
+            recorder.record(row, week_counts)
 
 
 def run_totals(world: World, recorder: Recorder) -> RunTotals:
