@@ -18,6 +18,9 @@ act through the participation decision instead.
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable
+
 import numpy as np
 
 from sim.engine.batch import Batch
@@ -30,12 +33,13 @@ from sim.mechanisms.evaluation import composite_score
 from sim.scenario.schema import WEEKS_PER_YEAR, Scenario
 
 
-def mentor_effort(base: float, allowance_yuan_per_month: float, paid_share: float | np.ndarray,
-                  per_1000_yuan: float, honours: float | np.ndarray = 0.0) -> float | np.ndarray:
+def mentor_effort(base: float | np.ndarray, allowance_yuan_per_month: float | np.ndarray,
+                  paid_share: float | np.ndarray, per_1000_yuan: float | np.ndarray,
+                  honours: float | np.ndarray = 0.0) -> float | np.ndarray:
     """Effort (0-1) of a mentor given the incentives actually received.
 
     ``paid_share``: the share of the allowance paid (one, or one per mentor); ``honours``: its
-    honour's effort, if any.
+    honour's effort, if any; the parameters: one run's, or one per mentor of a batch's runs.
     """
     paid = allowance_yuan_per_month * paid_share
     effort = base + per_1000_yuan * paid / 1000.0 + honours
@@ -114,25 +118,39 @@ def update_mentor_effort(world: World, enterprise_mentors: bool = True) -> None:
     if inc.mentor_honours:
         honours_sm = inc.honours_effort * holds_honour(world, sm, sm.honoured)
         honours_em = inc.honours_effort * holds_honour(world, em, em.honoured)
-    sm.effort[:] = school_mentor_effort(sc, funded.school_mentor_remuneration, honours_sm)
-    em.effort[:] = enterprise_mentor_effort(sc, funded.enterprise_mentor_remuneration, honours_em)
+    sm.effort[:] = school_mentor_effort(scenario_params(sc), funded.school_mentor_remuneration, honours_sm)
+    em.effort[:] = enterprise_mentor_effort(scenario_params(sc), funded.enterprise_mentor_remuneration, honours_em)
 
 
-def school_mentor_effort(sc: Scenario, paid_share: float | np.ndarray,
+ParamOf = Callable[[str], "float | np.ndarray"]
+"""A parameter by its dotted path (``"incentives.effort_per_1000_yuan_month"``): one run's, or one per mentor."""
+
+
+def scenario_params(sc: Scenario) -> ParamOf:
+    """The parameters of the one scenario ``sc``, by dotted path."""
+    return lambda path: operator.attrgetter(path)(sc)
+
+
+def school_mentor_effort(param: ParamOf, paid_share: float | np.ndarray,
                          honours: float | np.ndarray = 0.0) -> float | np.ndarray:
-    """``mentor_effort`` of a school mentor of scenario ``sc`` paid ``paid_share`` of its allowance."""
-    return mentor_effort(sc.school_mentors.base_effort, sc.school_mentors.remuneration_yuan_per_month, paid_share,
-                         sc.incentives.effort_per_1000_yuan_month, honours)
+    """``mentor_effort`` of a school mentor paid ``paid_share`` of its allowance, by its run's parameters ``param``.
+
+    ``param``: one scenario's (``scenario_params``) or a batch's (``Batch.param``: a number when
+    every run has the same, else one per mentor), so a batch finds the effort of all its
+    runs' mentors at once, each as its run alone finds it.
+    """
+    return mentor_effort(param("school_mentors.base_effort"), param("school_mentors.remuneration_yuan_per_month"),
+                         paid_share, param("incentives.effort_per_1000_yuan_month"), honours)
 
 
-def enterprise_mentor_effort(sc: Scenario, paid_share: float | np.ndarray,
+def enterprise_mentor_effort(param: ParamOf, paid_share: float | np.ndarray,
                              honours: float | np.ndarray = 0.0) -> float | np.ndarray:
-    """``mentor_effort`` of an enterprise mentor of ``sc`` paid ``paid_share`` of its allowance and salary subsidy."""
-    inc = sc.incentives
+    """``mentor_effort`` of an enterprise mentor paid ``paid_share`` of its allowance and salary subsidy (as above)."""
     return mentor_effort(
-        sc.enterprise_mentors.base_effort,
-        sc.enterprise_mentors.remuneration_yuan_per_month + inc.enterprise_mentor_salary_subsidy_yuan_per_month,
-        paid_share, inc.effort_per_1000_yuan_month, honours)
+        param("enterprise_mentors.base_effort"),
+        param("enterprise_mentors.remuneration_yuan_per_month")
+        + param("incentives.enterprise_mentor_salary_subsidy_yuan_per_month"),
+        paid_share, param("incentives.effort_per_1000_yuan_month"), honours)
 
 
 def _school_mentor_effort(world: World) -> None:
@@ -149,7 +167,8 @@ def _school_mentor_effort(world: World) -> None:
                                              composite_score(s, sc.evaluation, mentees), inc.honours_share,
                                              world.week)
         honours_sm = inc.honours_effort * holds_honour(world, sm, sm.honoured)
-    sm.effort[:] = school_mentor_effort(sc, world.this_week.funded.school_mentor_remuneration, honours_sm)
+    sm.effort[:] = school_mentor_effort(scenario_params(sc), world.this_week.funded.school_mentor_remuneration,
+                                        honours_sm)
 
 
 def pool_mentor_effort(batch: Batch) -> None:
@@ -183,27 +202,28 @@ def pool_mentor_effort(batch: Batch) -> None:
     guided, paid_shares = post_tallies(s.enterprise_mentor, s.enterprise_mentor >= 0,
                                        batch.groups.group_of("students"), shares, em.n)
     paid = post_means(paid_shares, guided, float(shares.mean()))
-    em.effort[:] = enterprise_mentor_effort(sc, paid, honours)
+    em.effort[:] = enterprise_mentor_effort(scenario_params(sc), paid, honours)
 
 
 def update_efforts(batch: Batch) -> None:
     """The incentives phase: each run's mentors (a city: each programme's school mentors, then the pool's).
 
     Without honours a run's mentors of a kind all have one effort, so a batch whose runs give
-    none finds each run's number and spreads it over the run's posts at once (the same
-    number the run alone writes into each of its posts).
+    none finds every mentor's at once from its run's paid share and parameters (one number
+    when the runs agree: the number each run alone writes into each of its posts).
     """
     worlds = batch.worlds
     if len(worlds) > 1 and not any(w.scenario.incentives.mentor_honours for w in worlds):
-        batch.school_mentors.effort[:] = batch.spread(
-            [float(school_mentor_effort(w.scenario, w.this_week.funded.school_mentor_remuneration)) for w in worlds],
-            "school_mentors")
+        batch.school_mentors.effort[:] = school_mentor_effort(
+            lambda path: batch.param(path, "school_mentors"),
+            batch.spread([w.this_week.funded.school_mentor_remuneration for w in worlds], "school_mentors"))
         if batch.pool is not None:
             pool_mentor_effort(batch)
         elif batch.enterprise_mentors.n:
-            batch.enterprise_mentors.effort[:] = batch.spread(
-                [float(enterprise_mentor_effort(w.scenario, w.this_week.funded.enterprise_mentor_remuneration))
-                 for w in worlds], "enterprise_mentors")
+            batch.enterprise_mentors.effort[:] = enterprise_mentor_effort(
+                lambda path: batch.param(path, "enterprise_mentors"),
+                batch.spread([w.this_week.funded.enterprise_mentor_remuneration for w in worlds],
+                             "enterprise_mentors"))
         return
     if batch.pool is None:
         for world in worlds:

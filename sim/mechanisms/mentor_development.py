@@ -28,6 +28,7 @@ from collections.abc import Callable
 import numpy as np
 
 from sim.engine.batch import Batch
+from sim.engine.calendar import ProgrammeCalendar
 from sim.engine.declarations import Population, StateField, Unit, finite_mean
 from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import SchoolMentors
@@ -83,15 +84,14 @@ def turn_over_mentors(batch: Batch) -> None:
     week = batch.week
     sm = batch.school_mentors
     draws = batch.uniform("mentor_turnover.school", week, population="school_mentors")
-    leaving = np.flatnonzero(sm.active(week) & (draws < batch.value(_school_leave_probability, "school_mentors")))
+    leaving = np.flatnonzero(sm.active(week) & (draws < _leave_probability(batch, "school_mentors")))
     if len(leaving):
         _replace_school_mentors(batch, leaving)
     em = batch.enterprise_mentors
     if em.n == 0:
         return
     draws = batch.uniform("mentor_turnover.enterprise", week, population="enterprise_mentors")
-    leaving = np.flatnonzero(em.active(week) & (draws < batch.value(_enterprise_leave_probability,
-                                                                    "enterprise_mentors")))
+    leaving = np.flatnonzero(em.active(week) & (draws < _leave_probability(batch, "enterprise_mentors")))
     if len(leaving):
         _replace_enterprise_mentors(batch, leaving)
 
@@ -120,6 +120,43 @@ def _enterprise_leave_probability(world: World) -> float:
     """An enterprise mentor's chance of leaving this week (the same for every post of a run)."""
     return _weekly_leave_probability(world.scenario.enterprise_mentors.turnover_rate_per_year
                                      * _career_factor(world))
+
+
+def _leave_probability(batch: Batch, posts: Population) -> float | np.ndarray:
+    """Each post's chance of leaving this week (``posts``: ``school_mentors`` or ``enterprise_mentors``), by its run.
+
+    Found once, as a run alone finds it, when every run has the same turnover parameters
+    (``Batch.param``: kept between weeks), else run by run.
+    """
+    rate = batch.param(f"{posts}.turnover_rate_per_year", posts)
+    career = batch.param("incentives.career_development", posts)
+    factor = batch.param("incentives.career_turnover_factor", posts)
+    if isinstance(rate, np.ndarray) or isinstance(career, np.ndarray) or isinstance(factor, np.ndarray):
+        return batch.value(_school_leave_probability if posts == "school_mentors" else _enterprise_leave_probability,
+                           posts)
+    return _weekly_leave_probability(rate * (factor if career else 1.0))  # rate x _career_factor
+
+
+def _eligible_shares(batch: Batch, posts: Population, leaving: np.ndarray) -> tuple[float | np.ndarray,
+                                                                                      float | np.ndarray]:
+    """The eligible share of candidates for each of the posts ``leaving`` and its ``log_ineligible_share``, by run.
+
+    Found once, as a run alone finds them, when every run has the same selection rule
+    (``Batch.param``: kept between weeks), else run by run.
+    """
+    if posts == "school_mentors":
+        min_years = batch.param("school_mentors.min_teaching_years", posts, leaving)
+        if not isinstance(min_years, np.ndarray):
+            p = eligible_share(min_years, TEACHING_YEARS_MEAN)  # _school_eligible_share
+            return p, log_ineligible_share(p)
+        return batch.value(_school_eligible_share, posts, leaving), batch.value(_school_log_ineligible, posts,
+                                                                                leaving)
+    min_years = batch.param("enterprise_mentors.min_frontline_years", posts, leaving)
+    if not isinstance(min_years, np.ndarray):
+        p = eligible_share(min_years, FRONTLINE_YEARS_MEAN)  # _enterprise_eligible_share
+        return p, log_ineligible_share(p)
+    return batch.value(_enterprise_eligible_share, posts, leaving), batch.value(_enterprise_log_ineligible, posts,
+                                                                                leaving)
 
 
 def _school_eligible_share(world: World) -> float:
@@ -170,9 +207,7 @@ def _replace_school_mentors(batch: Batch, leaving: np.ndarray) -> None:
     for name, values in school_mentor_attributes(param, draw).items():
         getattr(sm, name)[leaving] = values
     sm.practice_until[leaving] = NOT_AWAY  # the replacement has not been away
-    rounds = outside_rounds_of_runs(draw("uniform", "candidates"),
-                                    batch.value(_school_eligible_share, "school_mentors", leaving),
-                                    batch.value(_school_log_ineligible, "school_mentors", leaving),
+    rounds = outside_rounds_of_runs(draw("uniform", "candidates"), *_eligible_shares(batch, "school_mentors", leaving),
                                     param("candidates_per_post"))
     sm.vacant_until[leaving] = filled_from(week, param("replacement_delay_weeks"), 1 + rounds,
                                            batch.param("horizon_weeks", "school_mentors", leaving))
@@ -196,20 +231,20 @@ def _replace_enterprise_mentors(batch: Batch, leaving: np.ndarray) -> None:
     for name, values in enterprise_mentor_attributes(param, draw).items():
         getattr(em, name)[leaving] = values
     firms = batch.local_to_global("enterprises", em.enterprise, None, "enterprise_mentors")
-    at_hand = workers_at_hand(batch.enterprises.post_staff, firms)[leaving]
+    at_hand = workers_at_hand(batch.enterprises.post_staff, firms, leaving)
     u = draw("uniform", "candidates")
-    rounds = outside_rounds_of_runs(u, batch.value(_enterprise_eligible_share, "enterprise_mentors", leaving),
-                                    batch.value(_enterprise_log_ineligible, "enterprise_mentors", leaving), at_hand)
+    rounds = outside_rounds_of_runs(u, *_eligible_shares(batch, "enterprise_mentors", leaving), at_hand)
     em.vacant_until[leaving] = filled_from(week, param("replacement_delay_weeks"), 1 + rounds,
                                            batch.param("horizon_weeks", "enterprise_mentors", leaving))
 
 
 def develop_mentors(batch: Batch) -> None:
     """The mentor-development phase: training at year starts, turnover every week."""
-    for world in batch.worlds:
-        train_mentors(world, enterprise_mentors=batch.pool is None)
-    if batch.pool is not None:  # a city's pool world: no school mentors, the pool's enterprise mentors
-        train_mentors(batch.pool)
+    if batch.week > 0 and ProgrammeCalendar.is_year_start(batch.week):  # every run's week (train_mentors' test)
+        for world in batch.worlds:
+            train_mentors(world, enterprise_mentors=batch.pool is None)
+        if batch.pool is not None:  # a city's pool world: no school mentors, the pool's enterprise mentors
+            train_mentors(batch.pool)
     turn_over_mentors(batch)
 
 

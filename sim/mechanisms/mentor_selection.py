@@ -206,10 +206,15 @@ def draw_enterprise_mentor_attributes(scenario: Scenario, streams: RandomStreams
                                         _stream_draws(streams, purpose, week, n))
 
 
-def workers_at_hand(post_staff: np.ndarray, enterprise: np.ndarray) -> np.ndarray:
-    """Candidates at hand for each enterprise-mentor post: its firm's post staff shared among the firm's posts."""
+def workers_at_hand(post_staff: np.ndarray, enterprise: np.ndarray,
+                    asked: np.ndarray | slice = slice(None)) -> np.ndarray:
+    """Candidates at hand for each enterprise-mentor post: its firm's post staff shared among the firm's posts.
+
+    ``enterprise``: every post's firm; ``asked``: the posts whose candidates are wanted (all by default).
+    """
     posts = np.bincount(enterprise, minlength=len(post_staff))
-    return np.maximum(1, post_staff[enterprise] // np.maximum(posts[enterprise], 1))
+    firm = enterprise[asked]
+    return np.maximum(1, post_staff[firm] // np.maximum(posts[firm], 1))
 
 
 def enterprise_outside_rounds(scenario: Scenario, streams: RandomStreams, purpose: str, week: int,

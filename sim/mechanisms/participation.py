@@ -53,8 +53,6 @@ Job vacancies for the academic year are drawn here too, at each year start.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from sim.engine.batch import Batch
@@ -71,7 +69,7 @@ from sim.mechanisms.enterprise_accounts import week_accounts
 from sim.mechanisms.evaluation import composite_score
 from sim.mechanisms.funding import MONTHS_PER_WEEK
 from sim.mechanisms.learning import school_week_shares
-from sim.scenario.schema import WEEKS_PER_YEAR, Scenario
+from sim.scenario.schema import WEEKS_PER_YEAR, Scenario, scenario_changes
 
 
 def draw_review_weeks(world: World) -> None:
@@ -122,8 +120,8 @@ def planned_weeks_per_placement(calendar: ProgrammeCalendar) -> int:
     return calendar.enterprise_weeks  # counted once, when the calendar is built
 
 
-_EX_ANTE_KNOWN: dict[tuple[int, int], tuple[Scenario, ProgrammeCalendar, dict[str, Any], float]] = {}
-"""The last ex-ante net cost found for a (scenario, calendar) pair, with the scenario's values it was found from."""
+_EX_ANTE_KNOWN: dict[tuple[int, int], tuple[Scenario, ProgrammeCalendar, int, float]] = {}
+"""The last ex-ante net cost found for a (scenario, calendar) pair, with the scenarios' change count it was found at."""
 _EX_ANTE_KNOWN_MAX: int = 256
 """Pairs remembered at most (the memo is emptied when it would hold more: a sweep's runs come and go)."""
 
@@ -133,20 +131,21 @@ def ex_ante_net_cost_per_week(world: World) -> float:
 
     ``_ex_ante_net_cost_per_week``: a pure function of the run's scenario and its calendar's
     plan, asked at each review week until a firm of the run has hosted (some 75 times a run,
-    about 50 us each). Remembered per (scenario, calendar), and found afresh when any of the
-    scenario's values differs from those it was found from (``model_dump``, about 14 us), so
-    a parameter set on a running model still takes effect at the next review.
+    about 50 us each, and by each run of a batch). Remembered per (scenario, calendar) while
+    no scenario section has been assigned to (``scenario_changes``, as ``Batch.param``
+    keeps its values), so a parameter set on a running model still takes effect at the
+    next review.
     """
     scenario, calendar = world.scenario, world.calendar
     key = (id(scenario), id(calendar))
-    values = scenario.model_dump()
+    changes = scenario_changes()
     known = _EX_ANTE_KNOWN.get(key)
-    if known is not None and known[0] is scenario and known[1] is calendar and known[2] == values:
+    if known is not None and known[0] is scenario and known[1] is calendar and known[2] == changes:
         return known[3]
     net = _ex_ante_net_cost_per_week(world)
     if len(_EX_ANTE_KNOWN) >= _EX_ANTE_KNOWN_MAX:
         _EX_ANTE_KNOWN.clear()
-    _EX_ANTE_KNOWN[key] = (scenario, calendar, values, net)
+    _EX_ANTE_KNOWN[key] = (scenario, calendar, changes, net)
     return net
 
 
@@ -218,14 +217,16 @@ def training_net_cost_per_week(batch: Batch, firms: np.ndarray) -> np.ndarray:
         every_known = every[~np.isnan(every)]
         own[missing] = float(every_known.mean()) if len(every_known) else ex_ante_net_cost_per_week(owners[0])
         return own
-    starts = batch.groups.starts["enterprises"]
-    run_of = np.searchsorted(starts, firms[missing], side="right") - 1  # each missing firm's run
+    run_of = batch.groups.group_of("enterprises")[firms[missing]]  # each missing firm's run
     known = np.flatnonzero(~np.isnan(every))
-    counts = np.diff(np.searchsorted(known, starts)).tolist()
-    sums = block_sums(every[known], counts)
-    fallback = np.empty(len(owners))
-    for g in np.unique(run_of).tolist():
-        fallback[g] = sums[g] / counts[g] if counts[g] else ex_ante_net_cost_per_week(owners[g])
+    counts = np.diff(np.searchsorted(known, batch.groups.starts["enterprises"]))
+    # each run's sum over its count: the division a run alone makes (an int count is exact as a float)
+    fallback = np.asarray(block_sums(every[known], counts)) / np.maximum(counts, 1)
+    if not counts.all():  # runs none of whose firms has hosted yet expect the ex-ante figure
+        asking = np.zeros(len(owners), dtype=bool)
+        asking[run_of] = True
+        for g in np.flatnonzero(asking & (counts == 0)).tolist():
+            fallback[g] = ex_ante_net_cost_per_week(owners[g])
     own[missing] = fallback[run_of]
     return own
 
@@ -240,9 +241,34 @@ def _programme_hire_rate(world: World) -> float:
 def expected_hires_per_placement(batch: Batch, firms: np.ndarray) -> np.ndarray:
     """Each of ``firms``' past hire rate (hires over placements ended); its run's mean, or the prior, before."""
     ent = batch.enterprises
-    own = ent.placements_ended[firms] > 0
-    return np.where(own, ent.hires_from_placements[firms] / np.maximum(ent.placements_ended[firms], 1),
-                    batch.value(_programme_hire_rate, "enterprises", firms))
+    ended = ent.placements_ended[firms]
+    own = ended > 0
+    rate = ent.hires_from_placements[firms] / np.maximum(ended, 1)
+    if own.all():
+        return rate
+    return np.where(own, rate, _programme_hire_rates(batch, firms))
+
+
+def _programme_hire_rates(batch: Batch, firms: np.ndarray) -> float | np.ndarray:
+    """``_programme_hire_rate`` of the run of each of ``firms`` (batch positions).
+
+    In a batch of several runs with firms of their own, every run's hires and placements
+    ended are counted at once (whole numbers: exact however added) and divided as a run
+    alone divides them (its counts as floats).
+    """
+    if batch.n_runs == 1 or batch.pool is not None:
+        return batch.value(_programme_hire_rate, "enterprises", firms)
+    ent = batch.enterprises
+    run = batch.groups.group_of("enterprises")
+    ended = np.bincount(run, weights=ent.placements_ended, minlength=batch.n_runs)[run[firms]]
+    hires = np.bincount(run, weights=ent.hires_from_placements, minlength=batch.n_runs)[run[firms]]
+    return np.where(ended > 0, hires / np.maximum(ended, 1.0),
+                    batch.param("participation.prior_hire_rate", "enterprises", firms))
+
+
+def _planned_weeks(world: World) -> int:
+    """``planned_weeks_per_placement`` of ``world``'s calendar."""
+    return planned_weeks_per_placement(world.calendar)
 
 
 def _title_worth(world: World) -> float:
@@ -257,9 +283,9 @@ def expected_net_costs(batch: Batch, firms: np.ndarray) -> np.ndarray:
     Each firm's terms come from its own run (its calendar, its scenario, its run's firms).
     """
     ent = batch.enterprises
-    weeks = batch.value(lambda w: planned_weeks_per_placement(w.calendar), "enterprises", firms)
+    weeks = batch.value(_planned_weeks, "enterprises", firms)
     net = training_net_cost_per_week(batch, firms) * weeks
-    net -= tax_credit.expected_credit_per_placement(batch, firms)
+    net -= tax_credit.expected_credit_per_placement(batch, firms, weeks)
     if any(w.scenario.incentives.demonstration_unit_titles for w in batch.worlds):
         # a run without titles subtracts 0.0, which leaves every number as it is
         net -= np.where(ent.demonstration_unit[firms], batch.value(_title_worth, "enterprises", firms), 0.0) * \
@@ -344,10 +370,15 @@ def review_participation(batch: Batch) -> None:
         if len(reviewing):
             hosting = batch.worlds if batch.shares_pool else None
             close_books(ent, reviewing)  # every firm's own books: as each run closes its own
-            for world, firms in batch.by_run("enterprises", reviewing):
-                world.counters.reviews += len(firms)
-                if world.scenario.incentives.demonstration_unit_titles:
-                    award_titles(world, firms, hosting)
+            if any(world.scenario.incentives.demonstration_unit_titles for world in owners):
+                for world, firms in batch.by_run("enterprises", reviewing):
+                    world.counters.reviews += len(firms)
+                    if world.scenario.incentives.demonstration_unit_titles:
+                        award_titles(world, firms, hosting)
+            else:  # no titles to award: each run (or the pool) counts its reviewing firms
+                counts = np.diff(np.searchsorted(reviewing, batch.groups.starts["enterprises"])).tolist()
+                for world, n in zip(owners, counts, strict=True):
+                    world.counters.reviews += n
             if batch.pool is not None:  # a city's programmes count the pool's reviews and titles as their own
                 for world in batch.worlds:
                     world.counters.reviews = batch.pool.counters.reviews

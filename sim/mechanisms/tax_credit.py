@@ -32,7 +32,6 @@ import numpy as np
 from sim.engine.batch import Batch
 from sim.engine.declarations import StateField, Unit
 from sim.engine.mechanism import Mechanism, Outcome
-from sim.engine.world import World
 from sim.scenario.schema import WEEKS_PER_YEAR, Scenario
 
 EDUCATION_SURCHARGE_RATE = 0.05
@@ -49,9 +48,15 @@ def surcharge_yuan_per_year(scenario: Scenario, staff: np.ndarray) -> np.ndarray
 
 def qualifying_yuan(scenario: Scenario, apprentice_weeks: np.ndarray | float) -> np.ndarray | float:
     """Qualifying investment of hosting ``apprentice_weeks``, yuan: consumables and the firm's cost-sharing payments."""
-    per_week = scenario.participation.consumables_yuan_per_apprentice_week + \
-        scenario.funding.enterprise_cost_sharing_yuan_per_apprentice_year / WEEKS_PER_YEAR
-    return apprentice_weeks * per_week
+    return apprentice_weeks * qualifying_yuan_per_apprentice_week(
+        scenario.participation.consumables_yuan_per_apprentice_week,
+        scenario.funding.enterprise_cost_sharing_yuan_per_apprentice_year)
+
+
+def qualifying_yuan_per_apprentice_week(consumables_yuan_per_week: float | np.ndarray,
+                                        cost_sharing_yuan_per_year: float | np.ndarray) -> float | np.ndarray:
+    """Qualifying investment of an apprentice-week hosted, yuan, from its run's prices (one, or one per firm)."""
+    return consumables_yuan_per_week + cost_sharing_yuan_per_year / WEEKS_PER_YEAR
 
 
 def credit_week(batch: Batch, qualifying: np.ndarray) -> np.ndarray:
@@ -78,26 +83,29 @@ def credit_week(batch: Batch, qualifying: np.ndarray) -> np.ndarray:
     return credit
 
 
-def expected_credit_per_placement(batch: Batch, firms: np.ndarray) -> np.ndarray:
+def expected_credit_per_placement(batch: Batch, firms: np.ndarray, weeks: float | np.ndarray) -> np.ndarray:
     """The credit each of ``firms`` (batch positions) expects per placement it hosts, yuan (0 if not certified).
 
-    The credit share of the placement's planned qualifying investment (its run's planned
-    enterprise weeks), at most the firm's yearly surcharges spread over its places (a firm
-    that fills its places can use no more than a year's surcharges a year).
+    The credit share of the placement's planned qualifying investment (``weeks``: its run's
+    planned enterprise weeks, ``participation.planned_weeks_per_placement``), at most the
+    firm's yearly surcharges spread over its places (a firm that fills its places can use no
+    more than a year's surcharges a year). Each firm's prices are its run's (``Batch.param``).
     """
     ent = batch.enterprises
-    full = batch.value(_full_credit_per_placement, "enterprises", firms)
+    certified = ent.certified[firms]
+    if not certified.any():  # no firm on the list (the certified share is 0 unless a scenario sets it)
+        return np.zeros(len(firms))
+
+    def param(path: str) -> float | np.ndarray:
+        return batch.param(path, "enterprises", firms)
+
+    per_week = qualifying_yuan_per_apprentice_week(param("participation.consumables_yuan_per_apprentice_week"),
+                                                   param("funding.enterprise_cost_sharing_yuan_per_apprentice_year"))
+    full = param("incentives.tax_credit_share") * (weeks * per_week)  # qualifying_yuan of the planned weeks
     # the surcharge per employee first, then times the staff: surcharge_yuan_per_year's order of operations
-    per_employee = batch.value(lambda w: EDUCATION_SURCHARGE_RATE * w.scenario.participation.vat_yuan_per_employee_year,
-                               "enterprises", firms)
+    per_employee = EDUCATION_SURCHARGE_RATE * param("participation.vat_yuan_per_employee_year")
     cap = per_employee * ent.staff[firms] / np.maximum(ent.capacity[firms], 1)
-    return np.where(ent.certified[firms], np.minimum(full, cap), 0.0)
-
-
-def _full_credit_per_placement(world: World) -> float:
-    """The credit share of a placement's planned qualifying investment in ``world``'s run, yuan."""
-    sc = world.scenario
-    return float(sc.incentives.tax_credit_share * qualifying_yuan(sc, world.calendar.enterprise_weeks))
+    return np.where(certified, np.minimum(full, cap), 0.0)
 
 
 MECHANISM = Mechanism(
