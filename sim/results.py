@@ -178,41 +178,51 @@ class WeekCounts:
     in_programme: np.ndarray  # per student of the batch
     sm_active: np.ndarray  # per school-mentor post of the batch
     em_active: np.ndarray  # per enterprise-mentor post of the batch
+    enrolled_scores: np.ndarray  # (3, students in the programme): their theory, practical skill, professionalism
     student_blocks: list[slice]
     school_mentor_blocks: list[slice]
     enterprise_mentor_blocks: list[slice]
 
 
-def _count_students(group: np.ndarray, stage: np.ndarray, location: np.ndarray, host: np.ndarray,
-                    enterprise_mentor: np.ndarray, mentor_offset: np.ndarray, places: np.ndarray,
+def _count_students(starts: np.ndarray, stage: np.ndarray, location: np.ndarray, host: np.ndarray,
+                    enterprise_mentor: np.ndarray, mentor_offset: np.ndarray, theory: np.ndarray,
+                    practical_skill: np.ndarray, professionalism: np.ndarray, places: np.ndarray,
                     apprentices: np.ndarray, mentored: np.ndarray, mentoring: np.ndarray, in_programme: np.ndarray,
-                    mentor_seen_by: np.ndarray) -> None:
+                    enrolled_scores: np.ndarray, mentor_seen_by: np.ndarray) -> None:
     """``count_week``'s student counts in one pass (compiled by numba when installed; whole numbers, exact).
 
-    Adds to ``places[run, stage, location]``, ``apprentices[run]`` (in the programme with a
-    host), ``mentored[run]`` (on site with an enterprise mentor) and ``mentoring[run]``
-    (enterprise-mentor posts with such an apprentice of the run); sets ``in_programme`` per
-    student. A mentored apprentice's post is its local index plus ``mentor_offset[run]``
-    (its run's block start; 0 for a city's pool, which every programme shares).
-    ``mentor_seen_by[post]`` (-1 at first) is the last run that counted the post: the
-    students come run by run (each run's block in turn), so a post is counted once per run
-    whose apprentices it guides, in a batch (posts are each run's own) as in a city.
+    Run by run (``starts``: each run's block of students), adds to ``places[run, stage,
+    location]``, ``apprentices[run]`` (in the programme with a host), ``mentored[run]`` (on
+    site with an enterprise mentor) and ``mentoring[run]`` (enterprise-mentor posts with
+    such an apprentice of the run); sets ``in_programme`` per student, and copies the three
+    scores of the students in the programme, in order, to ``enrolled_scores`` (the values
+    ``theory[in_programme]`` gathers, for the record's means). A mentored apprentice's post
+    is its local index plus ``mentor_offset[run]`` (its run's block start; 0 for a city's
+    pool, which every programme shares). ``mentor_seen_by[post]`` (-1 at first) is the last
+    run that counted the post, so a post is counted once per run whose apprentices it
+    guides, in a batch (posts are each run's own) as in a city.
     """
-    for i in range(len(stage)):
-        run = group[i]
-        st = stage[i]
-        loc = location[i]
-        places[run, st, loc] += 1
-        enrolled = BASIC <= st <= INTERNSHIP
-        in_programme[i] = enrolled
-        if enrolled and host[i] >= 0:
-            apprentices[run] += 1
-        if loc == ENTERPRISE and enterprise_mentor[i] >= 0:
-            mentored[run] += 1
-            post = enterprise_mentor[i] + mentor_offset[run]
-            if mentor_seen_by[post] != run:
-                mentor_seen_by[post] = run
-                mentoring[run] += 1
+    k = 0
+    for run in range(len(starts) - 1):
+        for i in range(starts[run], starts[run + 1]):
+            st = stage[i]
+            loc = location[i]
+            places[run, st, loc] += 1
+            enrolled = BASIC <= st <= INTERNSHIP
+            in_programme[i] = enrolled
+            if enrolled:
+                enrolled_scores[0, k] = theory[i]
+                enrolled_scores[1, k] = practical_skill[i]
+                enrolled_scores[2, k] = professionalism[i]
+                k += 1
+                if host[i] >= 0:
+                    apprentices[run] += 1
+            if loc == ENTERPRISE and enterprise_mentor[i] >= 0:
+                mentored[run] += 1
+                post = enterprise_mentor[i] + mentor_offset[run]
+                if mentor_seen_by[post] != run:
+                    mentor_seen_by[post] = run
+                    mentoring[run] += 1
 
 
 def _count_week_compiled(batch: Batch, loops: tuple[Any, ...]) -> WeekCounts:
@@ -230,9 +240,10 @@ def _count_week_compiled(batch: Batch, loops: tuple[Any, ...]) -> WeekCounts:
     in_prog = np.empty(s.n, dtype=bool)
     shared = batch.pool is not None
     mentor_offset = np.zeros(runs, dtype=np.int64) if shared else starts["enterprise_mentors"][:-1]
-    count_students(groups.group_of("students"), s.stage, s.location, s.host, s.enterprise_mentor,
-                   mentor_offset, places, apprentices, mentored, mentoring, in_prog,
-                   np.full(em.n, -1, dtype=np.int64))
+    enrolled_scores = np.empty((3, s.n))
+    count_students(starts["students"], s.stage, s.location, s.host, s.enterprise_mentor, mentor_offset,
+                   s.theory, s.practical_skill, s.professionalism, places, apprentices, mentored, mentoring, in_prog,
+                   enrolled_scores, np.full(em.n, -1, dtype=np.int64))
     sm_active = batch.school_mentors.active(batch.week)
     em_active = em.active(batch.week)
     if shared:  # every programme sees the whole pool
@@ -241,8 +252,9 @@ def _count_week_compiled(batch: Batch, loops: tuple[Any, ...]) -> WeekCounts:
     else:
         participating = block_counts(batch.enterprises.participating, starts["enterprises"])
         enterprise_mentors_active = block_counts(em_active, starts["enterprise_mentors"])
+    stages = places.sum(axis=2)
     return WeekCounts(
-        stages=places.sum(axis=2),
+        stages=stages,
         locations=places.sum(axis=1),
         apprentices=apprentices,
         participating=participating,
@@ -251,6 +263,7 @@ def _count_week_compiled(batch: Batch, loops: tuple[Any, ...]) -> WeekCounts:
         mentored=mentored,
         mentoring=mentoring,
         in_programme=in_prog, sm_active=sm_active, em_active=em_active,
+        enrolled_scores=enrolled_scores[:, :int(stages[:, BASIC:INTERNSHIP + 1].sum())],
         student_blocks=groups.blocks("students"), school_mentor_blocks=groups.blocks("school_mentors"),
         enterprise_mentor_blocks=groups.blocks("enterprise_mentors"))
 
@@ -298,6 +311,7 @@ def count_week(batch: Batch) -> WeekCounts:
         mentored=batch.counts("students", mentored),
         mentoring=mentoring,
         in_programme=in_prog, sm_active=sm_active, em_active=em_active,
+        enrolled_scores=np.stack([s.theory[in_prog], s.practical_skill[in_prog], s.professionalism[in_prog]]),
         student_blocks=groups.blocks("students"), school_mentor_blocks=groups.blocks("school_mentors"),
         enterprise_mentor_blocks=groups.blocks("enterprise_mentors"))
 
@@ -348,7 +362,6 @@ def record_week(batch: Batch, recorders: Sequence[Recorder]) -> None:
     """
     counts = count_week(batch)
     worlds = batch.worlds
-    s = batch.students
     rows = np.full((batch.n_runs, len(TIMESERIES_COLUMNS)), np.nan)
     stages = counts.stages
     enrolled = stages[:, BASIC] + stages[:, SKILL] + stages[:, INTERNSHIP]
@@ -363,9 +376,8 @@ def record_week(batch: Batch, recorders: Sequence[Recorder]) -> None:
     rows[:, COLUMN["n_at_school"]] = counts.locations[:, SCHOOL]
     rows[:, COLUMN["n_at_enterprise"]] = counts.locations[:, ENTERPRISE]
     # students in the programme are the enrolled ones (stages BASIC to INTERNSHIP), so each run's block is enrolled[g]
-    in_programme = np.flatnonzero(counts.in_programme)  # found once for the three scores
-    for name in ("theory", "practical_skill", "professionalism"):
-        rows[:, COLUMN[f"mean_{name}"]] = _block_means(getattr(s, name)[in_programme], enrolled)
+    for k, name in enumerate(("theory", "practical_skill", "professionalism")):
+        rows[:, COLUMN[f"mean_{name}"]] = _block_means(counts.enrolled_scores[k], enrolled)
     ledgers = batch.ledgers  # every run's ledger, stacked (each run's Ledger views its row)
     spent = ledgers.spent  # (runs, sources, uses)
     rows[:, COLUMN["spent_yuan"]] = spent.reshape(len(worlds), -1).sum(axis=1)

@@ -97,7 +97,8 @@ def test_the_week_counts_are_the_same_compiled_or_with_numpy(weeks: int, monkeyp
         compiled = count_week(batch)
         numpy = _numpy_path(monkeypatch, lambda batch=batch: count_week(batch))
         for field in ("stages", "locations", "apprentices", "participating", "school_mentors_active",
-                      "enterprise_mentors_active", "mentored", "mentoring", "in_programme", "sm_active", "em_active"):
+                      "enterprise_mentors_active", "mentored", "mentoring", "in_programme", "sm_active", "em_active",
+                      "enrolled_scores"):
             a, b = getattr(compiled, field), getattr(numpy, field)
             assert a.dtype == b.dtype and a.shape == b.shape, field
             np.testing.assert_array_equal(a, b, err_msg=field)
@@ -123,7 +124,8 @@ def test_a_citys_week_counts_are_the_same_compiled_or_with_numpy(monkeypatch: py
         compiled = count_week(batch)
         numpy = _numpy_path(monkeypatch, lambda: count_week(batch))
         for field in ("stages", "locations", "apprentices", "participating", "school_mentors_active",
-                      "enterprise_mentors_active", "mentored", "mentoring", "in_programme", "sm_active", "em_active"):
+                      "enterprise_mentors_active", "mentored", "mentoring", "in_programme", "sm_active", "em_active",
+                      "enrolled_scores"):
             a, b = getattr(compiled, field), getattr(numpy, field)
             assert a.dtype == b.dtype and a.shape == b.shape, field
             np.testing.assert_array_equal(a, b, err_msg=field)
