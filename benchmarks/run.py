@@ -304,8 +304,8 @@ def calibration_evaluations(evaluations: int, batch: bool, seed: int) -> dict[st
     """Evaluations a second of the shipped calibration's problem on this one core, batched or run by run.
 
     One evaluation is what ABC-SMC does per particle (every scenario x ``reps`` runs, the same values);
-    batched, the calibration's one-process sampler evaluates ``BATCH_MAX // runs per evaluation``
-    particles together (``sim.calibration.batch_sampler``), as here. The values are drawn from the
+    batched, the calibration's one-process sampler evaluates ``default_batch(students) // runs per
+    evaluation`` particles together (``sim.calibration.batch_sampler``), as here. The values are drawn from the
     priors with a fixed generator, the same for both arms.
     """
     import dataclasses
@@ -314,14 +314,15 @@ def calibration_evaluations(evaluations: int, batch: bool, seed: int) -> dict[st
 
     from sim.calibration.calibrate import plan_calibration
     from sim.calibration.evaluate import evaluation_seeds
-    from sim.experiments.runner import BATCH_MAX
+    from sim.experiments.runner import default_batch
 
     problem = dataclasses.replace(plan_calibration(ROOT / "scenarios/calibration/published_bands.yaml").problem,
                                   batch=batch)
     rng = np.random.default_rng(seed)
     points = [({p.key: p.model_value(p.to_natural(float(p.pyabc_rv().rvs(random_state=rng))))
                 for p in problem.priors}, evaluation_seeds(seed + k, problem.reps)) for k in range(evaluations)]
-    per_batch = max(1, BATCH_MAX // problem.runs_per_evaluation) if batch else 1
+    runs = default_batch(max(sc.n_students for sc in problem.scenarios))  # as sim.calibration.abc.make_sampler
+    per_batch = max(1, runs // problem.runs_per_evaluation) if batch else 1
     problem.run_many(points[:per_batch])  # warm up
     wall, cpu = time.perf_counter(), time.process_time()
     for i in range(0, evaluations, per_batch):
@@ -502,10 +503,10 @@ def run_benchmarks(quick: bool) -> dict[str, Any]:
 
     # 5. many small runs: batched against one by one, on one core
     print("[5/6] many small runs on one core: the baseline one by one against batches (run_batch)", flush=True)
-    batch_runs = 16 if quick else 48
+    batch_runs = 16 if quick else 64
     batched: dict[str, list[dict[str, Any]]] = {}
     for rep in range(1 if quick else 3):
-        for size in (1, 4, 8, 16):
+        for size in (k for k in (1, 4, 16, 32, 64) if k <= batch_runs):
             r = in_subprocess({"kind": "batch", "runs": batch_runs, "batch": size, "seed": 5000 + 100 * rep})
             batched.setdefault(str(size), []).append(r)
             print(f"  batch {size:2d}: {r['runs_per_second']:.2f} runs/s, "
@@ -524,7 +525,7 @@ def run_benchmarks(quick: bool) -> dict[str, Any]:
 
     print("  the shipped calibration's evaluations (scenarios/calibration/published_bands.yaml), batched or not",
           flush=True)
-    evaluations = 6 if quick else 20
+    evaluations = 6 if quick else 32
     calib = {name: in_subprocess({"kind": "calibration_evaluations", "evaluations": evaluations, "batch": on,
                                   "seed": 11}) for name, on in (("one_by_one", False), ("batched", True))}
     for name, r in calib.items():

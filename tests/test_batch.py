@@ -9,6 +9,7 @@ a batch that mixes sweep points of different sizes and programme designs.
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,16 @@ from same_run import assert_same_run
 from sim.engine.batch import Batch
 from sim.experiments.backends import SerialBackend
 from sim.experiments.models import talent_model
-from sim.experiments.runner import BatchEvaluator, Evaluator, RunTask, TaskBatch, batch_size, execute
+from sim.experiments.runner import (
+    BATCH_MAX,
+    BatchEvaluator,
+    Evaluator,
+    RunTask,
+    TaskBatch,
+    batch_size,
+    default_batch,
+    execute,
+)
 from sim.experiments.store import RunStore
 from sim.initial_world import build_world
 from sim.model import run_batch, run_one
@@ -133,10 +143,27 @@ def test_the_store_resumes_after_a_kill_in_the_middle_of_a_batch(tmp_path: Path)
 
 def test_the_batch_size_rule_shares_the_runs_among_the_workers() -> None:
     assert batch_size(20, 2, None) == 10
-    assert batch_size(100, 2, None) == 16  # at most BATCH_MAX
+    assert batch_size(1000, 2, None) == BATCH_MAX == 64
+    assert batch_size(100, 2, None) == 50
     assert batch_size(100, 2, 4) == 4
     assert batch_size(3, 2, 8) == 2
     assert batch_size(0, 2, None) == 1
+
+
+def test_the_default_batch_holds_as_many_runs_as_fit_its_students() -> None:
+    """Small runs batch by up to 64, a run of 100,000 students alone; ``run --reps`` and ``sweep`` use the rule."""
+    from sim.cli.experiment_options import batch_option
+    from sim.scenario.city_loading import CitySource, load_city
+
+    assert default_batch(2_100) == 64 and default_batch(4_500) == 30 and default_batch(100_000) == 1
+    assert default_batch(0) == 64
+    args = argparse.Namespace(batch=None, max_memory=None, workers=2)
+    assert batch_option(args, [resolve_scenario(None, {})]) == 64
+    assert batch_option(args, [resolve_scenario(None, {"intake.cohort_size": 4_000})]) == 11  # 12,000 students
+    path = "scenarios/city/shenyang.yaml"
+    city = CitySource(path, {}, load_city(path))
+    assert batch_option(args, [city]) == 135_000 // city.plan.n_students  # a city's students, all programmes'
+    assert batch_option(argparse.Namespace(batch=3, max_memory=None, workers=2), [resolve_scenario(None, {})]) == 3
 
 
 def test_a_calibration_evaluation_is_the_same_batched_or_run_by_run() -> None:
@@ -165,7 +192,7 @@ def test_the_calibration_with_one_worker_is_reproducible_with_batching_on(tmp_pa
         "abc": {"population_size": 6, "generations": 1}, "predictive": {"draws": 2, "reps": 1}}
     small = {"intake.cohort_size": 30}
     first = calibrate(definition, out=tmp_path / "a", backend=SerialBackend(), model=talent_model, overrides=small)
-    assert first.manifest["sampler"].startswith("BatchingSampler (8 particles a batch")  # 16 runs, 2 a particle
+    assert first.manifest["sampler"].startswith("BatchingSampler (32 particles a batch")  # 64 runs, 2 a particle
     second = calibrate(definition, out=tmp_path / "b", backend=SerialBackend(), model=talent_model, overrides=small)
     pd.testing.assert_frame_equal(first.posterior, second.posterior)
     # each particle's evaluation, made in a batch of particles, is the one its values and seed give alone

@@ -55,7 +55,7 @@ from sim.calibration.spec import CalibrationSpec
 from sim.calibration.sqlite import write_ahead_logging
 from sim.experiments.backends import Backend, DaskBackend, ProcessBackend
 from sim.experiments.models import BATCHED
-from sim.experiments.runner import BATCH_MAX
+from sim.experiments.runner import default_batch
 from sim.experiments.store import write_json_atomic
 from sim.messages import text
 
@@ -118,7 +118,7 @@ def make_sampler(backend: Backend | None, problem: Problem | None = None) -> Sam
     """The pyabc sampler that runs particles where ``backend`` runs tasks.
 
     In one process, a model that can batch evaluates ``batch // runs per evaluation``
-    particles at once (``--batch``; default ``BATCH_MAX``): ``BatchingSampler``.
+    particles at once (``--batch``; default ``default_batch`` of its largest scenario): ``BatchingSampler``.
     """
     if isinstance(backend, DaskBackend):
         client = backend.client
@@ -128,7 +128,8 @@ def make_sampler(backend: Backend | None, problem: Problem | None = None) -> Sam
         return SamplerChoice(ReportingMulticoreSampler(n_procs=backend.workers, check_max_eval=True),
                              f"MulticoreEvalParallelSampler ({backend.workers} processes)", False)
     if problem is not None and problem.batch and problem.model in BATCHED:
-        runs = (backend.batch if backend is not None and backend.batch is not None else BATCH_MAX)
+        runs = backend.batch if backend is not None and backend.batch is not None else \
+            default_batch(max(getattr(sc, "plan", sc).n_students for sc in problem.scenarios))
         particles = max(1, runs // problem.runs_per_evaluation)
         if particles > 1:
             return SamplerChoice(ReportingBatchingSampler(particles, problem.run_many),

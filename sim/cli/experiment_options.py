@@ -55,24 +55,32 @@ def add_experiment_options(parser: argparse.ArgumentParser) -> None:
 
 def add_batch_option(group: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
     """``--batch K``: runs a worker simulates together."""
-    from sim.experiments.runner import BATCH_MAX
+    from sim.experiments.runner import BATCH_MAX, BATCH_STUDENTS
 
     group.add_argument("--batch", type=int, default=None, metavar="K",
                        help=f"runs a worker simulates together in one set of arrays (same results, faster; default: "
-                            f"the runs shared evenly among the workers, at most {BATCH_MAX}, and at most what "
-                            "--max-memory holds); --model functions run one at a time")
+                            f"the runs shared evenly among the workers, as many as hold {BATCH_STUDENTS:,} students "
+                            f"and at most {BATCH_MAX}, and at most what --max-memory holds); --model functions run "
+                            "one at a time")
 
 
 def batch_option(args: argparse.Namespace, scenarios: Sequence[Scenario | CitySource]) -> int | None:
-    """The batch size to use: ``--batch``, else the most runs per batch that ``--max-memory`` holds (None: no cap)."""
-    if args.batch is not None or max_memory_bytes(args) is None or not scenarios:
-        return args.batch
-    from sim.experiments.runner import BATCH_MAX, memory_batch_cap
-    from sim.scenario.city_loading import estimate_base_bytes
+    """The batch size to use: ``--batch``, else the size rule (``default_batch``) capped by ``--max-memory``.
 
+    None (the runner's ``BATCH_MAX``) when there is no scenario to size by.
+    """
+    if args.batch is not None or not scenarios:
+        return args.batch
+    from sim.experiments.runner import default_batch, memory_batch_cap
+    from sim.scenario.city_loading import CitySource, estimate_base_bytes
+
+    size = default_batch(max(sc.plan.n_students if isinstance(sc, CitySource) else sc.n_students
+                             for sc in scenarios))
+    if max_memory_bytes(args) is None:
+        return size
     workers = args.workers or os.cpu_count() or 1
-    cap = memory_batch_cap(max(estimate_base_bytes(sc) for sc in scenarios), workers, max_memory_bytes(args) or 0)
-    return min(BATCH_MAX, cap)
+    return min(size, memory_batch_cap(max(estimate_base_bytes(sc) for sc in scenarios), workers,
+                                      max_memory_bytes(args) or 0))
 
 
 def import_model(name: str | None) -> ModelFn:

@@ -95,8 +95,25 @@ class BatchEvaluator:
         return [call_safely(self.evaluator, task) for task in tasks]
 
 
-BATCH_MAX = 16
-"""The most runs one batch holds by default: beyond it a batch runs no more runs a second (benchmarks/run.py)."""
+BATCH_MAX = 64
+"""The most runs one batch holds by default.
+
+Batches of the baseline (2,100 students) run the more runs a second the more runs they hold
+up to 64, and fewer at 128 (the cache no longer holds a week's arrays): 72.8, 64.7, 58.6 and
+61.1 ms of CPU a run in batches of 16, 32, 64 and 128 on 2026-12-07 (docs/performance.md).
+"""
+BATCH_STUDENTS = 135_000
+"""The most students one batch holds by default (``default_batch``): ``BATCH_MAX`` baseline runs.
+
+A batch pays by spreading the fixed cost of a simulated week over its runs; a batch of runs
+of this many students together has spread it thin already, and a larger batch only costs
+memory (a run of 100,000 students is batched by one: it costs 354 bytes a student).
+"""
+
+
+def default_batch(students_per_run: int) -> int:
+    """Runs per batch unless told otherwise: as many runs as hold ``BATCH_STUDENTS``, 1 to ``BATCH_MAX``."""
+    return max(1, min(BATCH_MAX, BATCH_STUDENTS // max(1, students_per_run)))
 
 
 def batch_size(n_runs: int, workers: int, batch: int | None) -> int:
