@@ -235,7 +235,9 @@ def run_labour_market(batch: Batch) -> None:
     employed = np.flatnonzero(s.stage == EMPLOYED)
     if len(employed):
         u = batch.uniform("labour_market.job_loss", week, employed)[employed]
-        loss = batch.value(_job_loss_probability, "students", employed)
+        rate_per_year = batch.param("labour_market.job_loss_rate_per_year", "students", employed)
+        loss = batch.value(_job_loss_probability, "students", employed) if isinstance(rate_per_year, np.ndarray) \
+            else _weekly_job_loss(rate_per_year)  # every run's rate the same: one chance
         lost = employed[u < loss]  # the same for everyone of a run
         s.stage[lost] = UNEMPLOYED
         s.employer[lost] = NO_ONE
@@ -279,8 +281,7 @@ def _decide_and_find_searchers(batch: Batch, cohort_week: np.ndarray) -> np.ndar
     s = batch.students
     worlds = batch.worlds
     cohorts = batch.cohorts()
-    search = _of_cohorts(batch, [search_start_week(w.calendar, w.scenario.labour_market) for w in worlds])
-    decision = _of_cohorts(batch, [host_decision_week(w.calendar, w.scenario.labour_market) for w in worlds])
+    search, decision, length = _search_and_decision_weeks(batch)
     at_search, at_decision = cohort_week == search, cohort_week == decision
     for k in np.flatnonzero(at_search | at_decision).tolist():
         world = worlds[int(cohorts.run[k])]
@@ -289,7 +290,6 @@ def _decide_and_find_searchers(batch: Batch, cohort_week: np.ndarray) -> np.ndar
             _choose_paths(world, world.cohort(c))
         if at_decision[k]:
             _host_decisions(world, world.cohort(c))
-    length = _of_cohorts(batch, [w.calendar.programme_weeks for w in worlds])
     final = np.flatnonzero((search <= cohort_week) & (cohort_week < length))  # a cohort's week is the same all week
     if len(final) == 0:
         return np.zeros(0, dtype=np.int64)
@@ -302,6 +302,27 @@ def _decide_and_find_searchers(batch: Batch, cohort_week: np.ndarray) -> np.ndar
     seeking = (stage >= BASIC) & (stage <= INTERNSHIP) & ~s.offered_by_host[rows] & ~s.further_study[rows] & \
         (s.week_job_found[rows] < 0) & ~s.not_seeking[rows] & (~waiting | (s.host[rows] < 0))
     return np.flatnonzero(seeking) + rows.start if isinstance(rows, slice) else rows[seeking]
+
+
+def _search_and_decision_weeks(batch: Batch) -> tuple[int | np.ndarray, int | np.ndarray, int | np.ndarray]:
+    """Each cohort's search start, hosts' decision week and programme length (``batch.cohorts()``), programme weeks.
+
+    They depend on the run's calendar (its length and final enterprise period) and two
+    parameters alone: when every run has the same (the usual batch: one scenario, many
+    seeds), the first run's weeks are every cohort's, found once; otherwise run by run.
+    """
+    worlds = batch.worlds
+    weeks = batch.plans().weeks
+    lead = batch.param("labour_market.job_search_weeks_before_graduation")
+    observe = batch.param("labour_market.host_min_observation_weeks")
+    periods = [w.calendar.final_enterprise_period for w in worlds]
+    if not isinstance(lead, np.ndarray) and not isinstance(observe, np.ndarray) \
+            and periods.count(periods[0]) == len(periods) and (weeks == weeks[0]).all():
+        calendar, lm = worlds[0].calendar, worlds[0].scenario.labour_market
+        return search_start_week(calendar, lm), host_decision_week(calendar, lm), calendar.programme_weeks
+    return (_of_cohorts(batch, [search_start_week(w.calendar, w.scenario.labour_market) for w in worlds]),
+            _of_cohorts(batch, [host_decision_week(w.calendar, w.scenario.labour_market) for w in worlds]),
+            weeks[batch.cohorts().run])
 
 
 def _decide_and_find_searchers_alone(world: World) -> np.ndarray:
@@ -354,8 +375,8 @@ def _graduate_and_follow_up(batch: Batch, cohort_week: np.ndarray) -> None:
     """
     worlds = batch.worlds
     cohorts = batch.cohorts()
-    length = _of_cohorts(batch, [w.calendar.programme_weeks for w in worlds])
-    cutoff = _of_cohorts(batch, [w.scenario.labour_market.initial_employment_cutoff_weeks for w in worlds])
+    length = batch.plans().weeks[cohorts.run]
+    cutoff = batch.param("labour_market.initial_employment_cutoff_weeks", "students", cohorts.first)
     since = cohort_week - (length - 1)  # weeks since the graduation week
     due = (since == 0) | (since == cutoff) | (since == FOLLOW_UP_6M_WEEKS) | (since == FOLLOW_UP_12M_WEEKS)
     for k in np.flatnonzero(due).tolist():
