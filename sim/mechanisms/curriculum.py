@@ -31,6 +31,7 @@ from sim.engine.batch import Batch
 from sim.engine.declarations import Unit
 from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import ENTERPRISE
+from sim.engine.sums import block_sums
 from sim.engine.world import World
 from sim.scenario.schema import WEEKS_PER_YEAR, Scenario
 
@@ -88,7 +89,7 @@ def codevelop_runs(batch: Batch) -> None:
     """``codevelop`` of every run of ``batch``: which posts mentor or teach found once over the batch.
 
     Each run's hours are its own block of two batch-wide arrays (a run's hand-over is a view
-    of its block), summed block by block as the run alone sums its own array; the posts'
+    of its block), summed block by block (``block_sums``) as the run alone sums its own array; the posts'
     mentees and apprentices are counted in one ``np.bincount`` over the batch's posts (a
     student's post is local to its run, plus its run's block start). A city's programmes
     share the pool's enterprise-mentor posts: which posts teach each programme's apprentices
@@ -107,9 +108,10 @@ def codevelop_runs(batch: Batch) -> None:
     firm_all = np.zeros(0 if city else em.n)
     school_blocks = batch.groups.blocks("school_mentors")
     firm_blocks = [slice(0, 0)] * len(worlds) if city else batch.groups.blocks("enterprise_mentors")
-    building = [w.curriculum.alignment < w.scenario.programme.curriculum_alignment
-                and w.scenario.curriculum.codevelopment_hours_per_mentor_year > 0.0 for w in worlds]
-    if any(building):
+    building = [g for g, w in enumerate(worlds) if w.curriculum.alignment < w.scenario.programme.curriculum_alignment
+                and w.scenario.curriculum.codevelopment_hours_per_mentor_year > 0.0]
+    posts: dict[int, np.ndarray] = {}  # a city's programme: the pool's posts co-developing for it
+    if building:
         with_mentor = s.in_programme() & (s.school_mentor >= 0)
         mentoring = np.bincount(batch.local_to_global("school_mentors", s.school_mentor[with_mentor], with_mentor),
                                 minlength=sm.n) > 0
@@ -123,34 +125,38 @@ def codevelop_runs(batch: Batch) -> None:
             teaching = np.bincount(batch.local_to_global("enterprise_mentors", s.enterprise_mentor[on_site], on_site),
                                    minlength=em.n) > 0
             teaching &= em.active(batch.week)
-    for g, world in enumerate(worlds):
-        school = school_all[school_blocks[g]]
-        firm = firm_all[firm_blocks[g]]
-        posts = np.zeros(0, dtype=np.int64)
-        if building[g]:
+        for g in building:  # the mentors' hours of each run that co-develops
+            world = worlds[g]
             sc = world.scenario
-            cur = world.curriculum
             per_week = sc.curriculum.codevelopment_hours_per_mentor_year / WEEKS_PER_YEAR
-            school[mentoring[school_blocks[g]]] = per_week
+            school_all[school_blocks[g]][mentoring[school_blocks[g]]] = per_week
             if sc.programme.dual_mentor and world.enterprise_mentors.n:
                 if city:
-                    posts = np.flatnonzero(teaching_posts[g])
+                    posts[g] = np.flatnonzero(teaching_posts[g])
                 else:
-                    firm[teaching[firm_blocks[g]]] = per_week
-            hours_school = float(school.sum())
-            hours_firm = per_week * len(posts) if city else float(firm.sum())
+                    firm_all[firm_blocks[g]][teaching[firm_blocks[g]]] = per_week
+        # each run's hours summed over its own mentors, as the run alone sums them
+        school_hours = block_sums(school_all, batch.groups.sizes("school_mentors"))
+        firm_hours = None if city else block_sums(firm_all, batch.groups.sizes("enterprise_mentors"))
+        for g in building:
+            sc = worlds[g].scenario
+            cur = worlds[g].curriculum
+            per_week = sc.curriculum.codevelopment_hours_per_mentor_year / WEEKS_PER_YEAR
+            hours_school = school_hours[g]
+            hours_firm = per_week * len(posts.get(g, ())) if firm_hours is None else firm_hours[g]
             cur.alignment = min(sc.programme.curriculum_alignment,
                                 cur.alignment + alignment_step(sc, hours_school + hours_firm))
             cur.school_mentor_hours += hours_school
             cur.enterprise_mentor_hours += hours_firm
+    for g, world in enumerate(worlds):  # each run's hand-over: views of its blocks
         week = world.this_week.codevelopment
-        week.school_mentor_hours = school
+        week.school_mentor_hours = school_all[school_blocks[g]]
         if city:
-            week.enterprise_mentor_posts = posts
+            week.enterprise_mentor_posts = posts[g] if g in posts else np.zeros(0, dtype=np.int64)
             week.enterprise_mentor_hours_per_post = \
                 world.scenario.curriculum.codevelopment_hours_per_mentor_year / WEEKS_PER_YEAR
         else:
-            week.enterprise_mentor_hours = firm
+            week.enterprise_mentor_hours = firm_all[firm_blocks[g]]
 
 
 MECHANISM = Mechanism(

@@ -71,6 +71,11 @@ def apprentice_pay_yuan_per_week(scenario: Scenario) -> float:
     return pp.internship_pay_share_of_post_wage * pp.post_wage_yuan_per_week
 
 
+def pay_and_consumables_yuan(scenario: Scenario) -> float:
+    """What an apprentice-week costs its host beside mentor time, yuan: the apprentice's pay and consumables."""
+    return apprentice_pay_yuan_per_week(scenario) + scenario.participation.consumables_yuan_per_apprentice_week
+
+
 def week_accounts(scenario: Scenario, apprentices: Amount, mentor_hours: Amount, practical_skill_points: Amount,
                   allowance_yuan: Amount) -> WeekAccounts:
     """The accounts' one formula: a week of hosting, yuan.
@@ -99,18 +104,23 @@ class WeekPrices(NamedTuple):
     def of(scenario: Scenario) -> WeekPrices:
         """The prices of one scenario."""
         pp = scenario.participation
-        return WeekPrices(apprentice_pay_yuan_per_week(scenario) + pp.consumables_yuan_per_apprentice_week,
-                          scenario.enterprise_mentors.hourly_cost_yuan, pp.productive_time_share,
-                          pp.skilled_output_yuan_per_week)
+        return WeekPrices(pay_and_consumables_yuan(scenario), scenario.enterprise_mentors.hourly_cost_yuan,
+                          pp.productive_time_share, pp.skilled_output_yuan_per_week)
 
     @staticmethod
     def in_batch(batch: Batch, population: Population, idx: np.ndarray | None = None) -> WeekPrices:
-        """Each run's prices for the agents ``idx`` of ``population`` (all when None)."""
+        """Each run's prices for the agents ``idx`` of ``population`` (all when None).
+
+        The prices that are parameters are read as parameters (``Batch.param`` keeps them
+        while no scenario changes); the pay and consumables, which depend on the
+        programme's kind, run by run.
+        """
         if batch.n_runs == 1:
             return WeekPrices.of(batch.worlds[0].scenario)
-        prices = [WeekPrices.of(w.scenario) for w in batch.worlds]
-        return WeekPrices(*(batch.spread([float(p[k]) for p in prices], population, idx)
-                            for k in range(len(WeekPrices._fields))))
+        return WeekPrices(batch.value(lambda w: pay_and_consumables_yuan(w.scenario), population, idx),
+                          batch.param("enterprise_mentors.hourly_cost_yuan", population, idx),
+                          batch.param("participation.productive_time_share", population, idx),
+                          batch.param("participation.skilled_output_yuan_per_week", population, idx))
 
 
 def accounts_of_week(prices: WeekPrices, apprentices: Amount, mentor_hours: Amount, practical_skill_points: Amount,
@@ -132,6 +142,19 @@ def _city_codevelopment_by_firm(batch: Batch) -> np.ndarray:
             total += np.bincount(firm_of[week.enterprise_mentor_posts], minlength=batch.enterprises.n) \
                 * week.enterprise_mentor_hours_per_post
     return total
+
+
+def _codevelopment_by_firm(batch: Batch) -> np.ndarray:
+    """``codevelopment_hours_by_firm`` of every run, end to end (each run with firms of its own).
+
+    Most weeks no run's enterprise mentors co-develop (the curriculum has reached its
+    target, or the programme has no dual mentoring): then every run's hours are zeros, found
+    with one look at all runs' hours instead of one per run.
+    """
+    if batch.n_runs > 1 and not np.concatenate([w.this_week.codevelopment.enterprise_mentor_hours
+                                                for w in batch.worlds]).any():
+        return np.zeros(batch.enterprises.n)
+    return batch.concatenated(codevelopment_hours_by_firm)
 
 
 def _apprentices_own_weeks(batch: Batch, at_firm: np.ndarray, host: np.ndarray, apprentices: np.ndarray,
@@ -163,14 +186,13 @@ def book_enterprise_week(batch: Batch) -> None:
     apprentices = np.bincount(host, minlength=ent.n).astype(float)
     per_week = batch.value(lambda w: float(tax_credit.qualifying_yuan(w.scenario, 1.0)), "enterprises")
     credit = tax_credit.credit_week(batch, np.asarray(apprentices * per_week))
-    codeveloping = batch.concatenated(codevelopment_hours_by_firm) if batch.pool is None else \
-        _city_codevelopment_by_firm(batch)
+    codeveloping = _codevelopment_by_firm(batch) if batch.pool is None else _city_codevelopment_by_firm(batch)
     if len(at_firm) == 0 and not allowance.any() and not subsidy.any() and not credit.any() \
             and not codeveloping.any():
         return
     mentored = s.enterprise_mentor[at_firm] >= 0
-    hours = np.where(mentored, batch.value(lambda w: w.scenario.enterprise_mentors.desired_hours_per_apprentice_week,
-                                           "students", at_firm) * s.guidance_enterprise[at_firm], 0.0)
+    hours = np.where(mentored, batch.param("enterprise_mentors.desired_hours_per_apprentice_week", "students",
+                                           at_firm) * s.guidance_enterprise[at_firm], 0.0)
     skill = s.practical_skill[at_firm]
     own = None
     if batch.pool is None:
@@ -181,8 +203,7 @@ def book_enterprise_week(batch: Batch) -> None:
         own = _apprentices_own_weeks(batch, at_firm, host, apprentices, hours, skill, allowance)
         firm = _sum_of_apprentices(host, apprentices, own, allowance)
     # the firm's mentors' hours co-developing the curriculum (curriculum) are training staff time too
-    cost = np.asarray(firm.cost) + codeveloping * batch.value(lambda w: w.scenario.enterprise_mentors.hourly_cost_yuan,
-                                                              "enterprises")
+    cost = np.asarray(firm.cost) + codeveloping * batch.param("enterprise_mentors.hourly_cost_yuan", "enterprises")
     output = np.asarray(firm.output)
     ent.year_cost_yuan += cost
     ent.year_benefit_yuan += output + subsidy

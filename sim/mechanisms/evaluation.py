@@ -61,13 +61,9 @@ class EvaluationWeights(NamedTuple):
 
     @staticmethod
     def in_batch(batch: Batch, idx: np.ndarray) -> EvaluationWeights:
-        """Each run's weights for the students ``idx`` of ``batch``."""
-        if batch.n_runs == 1:
-            ev = batch.worlds[0].scenario.evaluation
-            return EvaluationWeights(ev.theory_weight, ev.practical_skill_weight, ev.professionalism_weight)
-        weights = [[float(getattr(w.scenario.evaluation, name)) for w in batch.worlds]
-                   for name in EvaluationWeights._fields]
-        return EvaluationWeights(*(batch.spread(per_run, "students", idx) for per_run in weights))
+        """Each run's weights for the students ``idx`` of ``batch`` (parameters: ``Batch.param`` keeps them)."""
+        return EvaluationWeights(*(batch.param(f"evaluation.{name}", "students", idx)
+                                   for name in EvaluationWeights._fields))
 
 
 def composite_score(students: Students, params: EvaluationParams | EvaluationWeights,
@@ -86,8 +82,24 @@ def host_weights(params: EvaluationParams) -> np.ndarray:
 
 def host_index(params: EvaluationParams, parts: np.ndarray) -> np.ndarray:
     """A host's satisfaction index (0-1) from its parts (rows in the order of ``HOST_PARTS``)."""
-    w = host_weights(params)
-    return np.asarray(w @ parts / w.sum())
+    return weighted_host_index(host_weights(params), parts)
+
+
+def weighted_host_index(weights: np.ndarray, parts: np.ndarray) -> np.ndarray:
+    """``host_index`` at the weights ``weights`` (``host_weights`` of some scenario's parameters)."""
+    return np.asarray(weights @ parts / weights.sum())
+
+
+def host_weights_in_batch(batch: Batch) -> np.ndarray | None:
+    """``host_weights`` of every run of ``batch`` when all runs weigh the parts alike (None when they differ).
+
+    Read as parameters (``Batch.param`` keeps them while no scenario changes): equal
+    weights are the same numbers, so one array serves every run.
+    """
+    weights = [batch.param(f"evaluation.host_{part}_weight") for part in HOST_PARTS]
+    if any(isinstance(w, np.ndarray) for w in weights):
+        return None
+    return np.array(weights)
 
 
 def host_rating_parts(world: World, who: np.ndarray, retained: np.ndarray) -> np.ndarray:

@@ -20,7 +20,6 @@ early-termination rate (LQneu) restricted to the first year of the contract (see
 
 from __future__ import annotations
 
-import itertools
 from typing import NamedTuple
 
 import numpy as np
@@ -34,9 +33,11 @@ from sim.mechanisms.evaluation import (
     RATING_READS,
     RATING_WRITES,
     add_ratings,
-    host_index,
+    host_weights,
+    host_weights_in_batch,
     rate_by_hosts,
     rating_parts_in_batch,
+    weighted_host_index,
 )
 from sim.mechanisms.placement import release, release_in_batch
 from sim.scenario.schema import WEEKS_PER_YEAR
@@ -52,14 +53,24 @@ def count_dissolutions(world: World, who: np.ndarray) -> None:
     world.counters.dissolutions_first_year += int(np.count_nonzero(first_year))
 
 
+def leave_school_below(new_placement_share: float | np.ndarray,
+                       leave_school_share: float | np.ndarray) -> float | np.ndarray:
+    """The draw below which one who takes no new placement after a dissolution leaves school.
+
+    Among those who take no new placement (a draw at or above ``new_placement_share``),
+    the share ``leave_school_share`` leave school: the draw rescaled to [0, 1) over them.
+    One run's shares, or each student's run's (the same operations element by element).
+    """
+    return new_placement_share + (1.0 - new_placement_share) * leave_school_share
+
+
 def after_dissolution(world: World, who: np.ndarray) -> None:
     """What follows a dissolution: a new placement at the next round, leaving school, or the school-only track."""
     p = world.scenario.attrition
     u = world.streams.uniform("attrition.after_termination", world.week, int(who.max()) + 1)[who]
     without_new = u >= p.new_placement_share_after_dissolution
-    # among those who take no new placement, the share leaving school (u rescaled to [0, 1) over them)
-    leave_below = p.new_placement_share_after_dissolution + \
-        (1.0 - p.new_placement_share_after_dissolution) * p.leave_school_share_without_new_placement
+    leave_below = leave_school_below(p.new_placement_share_after_dissolution,
+                                     p.leave_school_share_without_new_placement)
     quitting = who[without_new & (u < leave_below)]
     world.students.school_only[who[without_new & (u >= leave_below)]] = True
     if len(quitting):
@@ -115,12 +126,14 @@ class _Requests(NamedTuple):
 
 def _collect(batch: Batch, pending: str) -> _Requests:
     """The requests every run made this week in its list ``pending`` (which is emptied)."""
-    starts = batch.groups.starts["students"]
+    starts = batch.groups.starts["students"].tolist()
     who: list[np.ndarray] = []
     runs: list[int] = []
     reasons: list[str] = []
     for g, world in enumerate(batch.worlds):
         requests = getattr(world, pending)
+        if not requests:
+            continue
         for local, reason in requests:
             who.append(local + starts[g] if g else local)
             runs.append(g)
@@ -142,8 +155,8 @@ def _applies(requests: _Requests, valid: np.ndarray) -> np.ndarray:
     so, so a student named twice is concerned by the first request that finds it valid. A
     request names each student once, so only a run with several requests can name one twice.
     """
-    if len(set(requests.runs)) == len(requests.runs):
-        return valid
+    if len(set(requests.runs)) == len(requests.runs) or len(set(requests.who.tolist())) == len(requests.who):
+        return valid  # no student named twice
     first = np.zeros(len(requests.who), dtype=bool)
     first[np.unique(requests.who, return_index=True)[1]] = True
     return valid & first
@@ -155,41 +168,47 @@ def _spans(request: np.ndarray) -> list[tuple[int, int, int]]:
         return []
     if request[0] == request[-1]:  # one request (the elements of a request are consecutive)
         return [(int(request[0]), 0, len(request))]
-    cuts = np.flatnonzero(np.diff(request)) + 1
-    bounds = [0, *cuts.tolist(), len(request)]
-    return [(int(request[a]), a, b) for a, b in itertools.pairwise(bounds)]
+    starts = [0, *(np.flatnonzero(request[1:] != request[:-1]) + 1).tolist()]
+    return list(zip(request[starts].tolist(), starts, [*starts[1:], len(request)], strict=True))
 
 
 class _Ratings:
     """The ratings hosts give this week, made request by request and added at the end in each run's order."""
 
-    def __init__(self) -> None:
+    def __init__(self, batch: Batch) -> None:
         self.runs: list[np.ndarray] = []
         self.hosts: list[np.ndarray] = []
         self.index: list[np.ndarray] = []
         self.parts: list[np.ndarray] = []
+        self.weights = host_weights_in_batch(batch)
+        """Every run's weights of the parts when all runs weigh them alike (None: each run's, ``host_weights``)."""
 
-    def rate(self, batch: Batch, who: np.ndarray, request: np.ndarray, requests: _Requests) -> None:
+    def rate(self, batch: Batch, who: np.ndarray, request: np.ndarray, requests: _Requests,
+             spans: list[tuple[int, int, int]]) -> None:
         """The ratings of the apprentices ``who`` (hosted, none retained), each request's as its run alone rates them.
 
-        The satisfaction index is found request by request (``host_index`` over that request's
-        apprentices, the numbers its run alone gives); the parts over all at once.
+        ``spans``: each request's elements of ``who`` (``_spans(request)``). The satisfaction
+        index is found request by request (``host_index`` over that request's apprentices,
+        the numbers its run alone gives); the parts over all at once.
         """
         if len(who) == 0:
             return
         parts, host = rating_parts_in_batch(batch, who, np.zeros(len(who), dtype=bool))
-        spans = _spans(request)
         if len(spans) == 1:  # one request: its parts as they are
-            index = host_index(batch.worlds[requests.runs[spans[0][0]]].scenario.evaluation, parts)
+            index = weighted_host_index(self._weights(batch, requests.runs[spans[0][0]]), parts)
         else:
             index = np.empty(len(who))
             for r, a, b in spans:
-                scenario = batch.worlds[requests.runs[r]].scenario
-                index[a:b] = host_index(scenario.evaluation, np.ascontiguousarray(parts[:, a:b]))
+                index[a:b] = weighted_host_index(self._weights(batch, requests.runs[r]),
+                                                 np.ascontiguousarray(parts[:, a:b]))
         self.runs.append(np.asarray(requests.runs)[request])
         self.hosts.append(host)
         self.index.append(index)
         self.parts.append(parts)
+
+    def _weights(self, batch: Batch, run: int) -> np.ndarray:
+        """Run ``run``'s weights of the parts (``host_weights``)."""
+        return self.weights if self.weights is not None else host_weights(batch.worlds[run].scenario.evaluation)
 
     def add(self, batch: Batch) -> None:
         """Add every rating to its host's sums: run by run, each run's in the order it made them."""
@@ -215,19 +234,14 @@ def _count_dissolutions(batch: Batch, who: np.ndarray, run: np.ndarray) -> None:
         counters.dissolutions_first_year += int(np.count_nonzero(first_year))
         return
     n_runs = batch.n_runs
-    counts = np.bincount(run, minlength=n_runs)
-    first_counts = np.bincount(run[first_year], minlength=n_runs)
-    for g in np.flatnonzero(counts).tolist():
-        counters = batch.worlds[g].counters
-        counters.dissolutions += int(counts[g])
-        counters.dissolutions_first_year += int(first_counts[g])
-
-
-def _leave_school_below(world: World) -> float:
-    """The draw below which one who takes no new placement after a dissolution leaves school (``after_dissolution``)."""
-    p = world.scenario.attrition
-    return p.new_placement_share_after_dissolution + \
-        (1.0 - p.new_placement_share_after_dissolution) * p.leave_school_share_without_new_placement
+    counts = np.bincount(run, minlength=n_runs).tolist()
+    first_counts = np.bincount(run[first_year], minlength=n_runs).tolist()
+    worlds = batch.worlds
+    for g, count in enumerate(counts):
+        if count:
+            counters = worlds[g].counters
+            counters.dissolutions += count
+            counters.dissolutions_first_year += first_counts[g]
 
 
 def apply_exits_in_batch(batch: Batch) -> None:
@@ -242,7 +256,7 @@ def apply_exits_in_batch(batch: Batch) -> None:
     week = batch.week
     starts = batch.groups.starts["students"]
     events = any(w.events.enabled for w in worlds)
-    ratings = _Ratings()
+    ratings = _Ratings(batch)
 
     # dissolutions: each run's requests in order, all runs at once
     asked = _collect(batch, "pending_terminations")
@@ -250,29 +264,31 @@ def apply_exits_in_batch(batch: Batch) -> None:
     applies = _applies(asked, valid)
     who, request = asked.who[applies], asked.request[applies]
     if len(who):
+        spans = _spans(request)
         run = np.asarray(asked.runs)[request]
         if events:
-            for r, a, b in _spans(request):
+            for r, a, b in spans:
                 g = asked.runs[r]
                 worlds[g].events.add(week, who[a:b] - starts[g], "termination", asked.reasons[r], s.host[who[a:b]])
-        ratings.rate(batch, who, request, asked)
+        ratings.rate(batch, who, request, asked, spans)
         _count_dissolutions(batch, who, run)
         release_in_batch(batch, who, keep_job_offer=False)
         s.n_terminations[who] += 1
+        # back to the school track: each run's fallback plan at the student's programme week (whole weeks: np.clip's)
+        programme_week = np.minimum(np.maximum(week - s.enrol_week[who], 0), batch.plans().weeks[run] - 1)
         for g, a, b in _spans(run):
-            cal = worlds[g].calendar
-            part = who[a:b]
-            s.location[part] = cal.fallback_location[np.minimum(np.maximum(week - s.enrol_week[part], 0),
-                                                                 cal.programme_weeks - 1)]  # whole weeks: np.clip's
+            s.location[who[a:b]] = worlds[g].calendar.fallback_location[programme_week[a:b]]
             worlds[g].counters.terminations += b - a
         # what follows: a new placement at the next round, leaving school, or the school-only track
         u = batch.uniform("attrition.after_termination", week, np.sort(who))[who]
-        without_new = u >= batch.param("attrition.new_placement_share_after_dissolution", "students", who)
-        leave_below = batch.value(_leave_school_below, "students", who)
+        new_placement = batch.param("attrition.new_placement_share_after_dissolution", "students", who)
+        without_new = u >= new_placement
+        leave_below = leave_school_below(
+            new_placement, batch.param("attrition.leave_school_share_without_new_placement", "students", who))
         quitting = without_new & (u < leave_below)
         s.school_only[who[without_new & (u >= leave_below)]] = True
         if quitting.any():
-            for r, a, b in _spans(request):
+            for r, a, b in spans:
                 leaving = who[a:b][quitting[a:b]]
                 if len(leaving):
                     g = asked.runs[r]
@@ -295,8 +311,10 @@ def apply_exits_in_batch(batch: Batch) -> None:
                 hosted = part[placed[a:b]]
                 worlds[g].events.add(week, hosted - starts[g], "termination", DROPOUT_WHILE_PLACED, s.host[hosted])
                 worlds[g].events.add(week, part - starts[g], "dropout", asked.reasons[r])
-        ratings.rate(batch, who[placed], request[placed], asked)
-        _count_dissolutions(batch, who[placed], np.asarray(asked.runs)[request[placed]])
+        if placed.any():
+            hosted_request = request[placed]
+            ratings.rate(batch, who[placed], hosted_request, asked, _spans(hosted_request))
+            _count_dissolutions(batch, who[placed], np.asarray(asked.runs)[hosted_request])
         release_in_batch(batch, who, keep_job_offer=False)
     ratings.add(batch)
 

@@ -235,7 +235,9 @@ def run_labour_market(batch: Batch) -> None:
     employed = np.flatnonzero(s.stage == EMPLOYED)
     if len(employed):
         u = batch.uniform("labour_market.job_loss", week, employed)[employed]
-        loss = batch.value(_job_loss_probability, "students", employed)
+        rate_per_year = batch.param("labour_market.job_loss_rate_per_year", "students", employed)
+        loss = batch.value(_job_loss_probability, "students", employed) if isinstance(rate_per_year, np.ndarray) \
+            else _weekly_job_loss(rate_per_year)  # every run's rate the same: one chance
         lost = employed[u < loss]  # the same for everyone of a run
         s.stage[lost] = UNEMPLOYED
         s.employer[lost] = NO_ONE
@@ -279,8 +281,7 @@ def _decide_and_find_searchers(batch: Batch, cohort_week: np.ndarray) -> np.ndar
     s = batch.students
     worlds = batch.worlds
     cohorts = batch.cohorts()
-    search = _of_cohorts(batch, [search_start_week(w.calendar, w.scenario.labour_market) for w in worlds])
-    decision = _of_cohorts(batch, [host_decision_week(w.calendar, w.scenario.labour_market) for w in worlds])
+    search, decision, length = _search_and_decision_weeks(batch)
     at_search, at_decision = cohort_week == search, cohort_week == decision
     for k in np.flatnonzero(at_search | at_decision).tolist():
         world = worlds[int(cohorts.run[k])]
@@ -289,19 +290,48 @@ def _decide_and_find_searchers(batch: Batch, cohort_week: np.ndarray) -> np.ndar
             _choose_paths(world, world.cohort(c))
         if at_decision[k]:
             _host_decisions(world, world.cohort(c))
-    length = _of_cohorts(batch, [w.calendar.programme_weeks for w in worlds])
     final = np.flatnonzero((search <= cohort_week) & (cohort_week < length))  # a cohort's week is the same all week
     if len(final) == 0:
         return np.zeros(0, dtype=np.int64)
     first, stop = cohorts.first[final], cohorts.stop[final]
     decided = decision if isinstance(decision, int) else decision[final]
     waiting = np.repeat(cohort_week[final] < decided, stop - first)  # hosted apprentices await the decision
-    rows: slice | np.ndarray = slice(int(first[0]), int(stop[0])) if len(final) == 1 else \
-        np.concatenate([np.arange(a, b) for a, b in zip(first.tolist(), stop.tolist(), strict=True)])
+    rows = _cohort_rows(first, stop)
     stage = s.stage[rows]  # one cohort (the usual week alone): views of its students, no gather
     seeking = (stage >= BASIC) & (stage <= INTERNSHIP) & ~s.offered_by_host[rows] & ~s.further_study[rows] & \
         (s.week_job_found[rows] < 0) & ~s.not_seeking[rows] & (~waiting | (s.host[rows] < 0))
     return np.flatnonzero(seeking) + rows.start if isinstance(rows, slice) else rows[seeking]
+
+
+def _cohort_rows(first: np.ndarray, stop: np.ndarray) -> slice | np.ndarray:
+    """The batch positions of the students of some cohorts (``first``, ``stop``: each one's), cohort after cohort.
+
+    One cohort (the usual week): a slice, whose arrays are views of its students, no gather.
+    """
+    if len(first) == 1:
+        return slice(int(first[0]), int(stop[0]))
+    return np.concatenate([np.arange(a, b) for a, b in zip(first.tolist(), stop.tolist(), strict=True)])
+
+
+def _search_and_decision_weeks(batch: Batch) -> tuple[int | np.ndarray, int | np.ndarray, int | np.ndarray]:
+    """Each cohort's search start, hosts' decision week and programme length (``batch.cohorts()``), programme weeks.
+
+    They depend on the run's calendar (its length and final enterprise period) and two
+    parameters alone: when every run has the same (the usual batch: one scenario, many
+    seeds), the first run's weeks are every cohort's, found once; otherwise run by run.
+    """
+    worlds = batch.worlds
+    weeks = batch.plans().weeks
+    lead = batch.param("labour_market.job_search_weeks_before_graduation")
+    observe = batch.param("labour_market.host_min_observation_weeks")
+    periods = [w.calendar.final_enterprise_period for w in worlds]
+    if not isinstance(lead, np.ndarray) and not isinstance(observe, np.ndarray) \
+            and periods.count(periods[0]) == len(periods) and (weeks == weeks[0]).all():
+        calendar, lm = worlds[0].calendar, worlds[0].scenario.labour_market
+        return search_start_week(calendar, lm), host_decision_week(calendar, lm), calendar.programme_weeks
+    return (_of_cohorts(batch, [search_start_week(w.calendar, w.scenario.labour_market) for w in worlds]),
+            _of_cohorts(batch, [host_decision_week(w.calendar, w.scenario.labour_market) for w in worlds]),
+            weeks[batch.cohorts().run])
 
 
 def _decide_and_find_searchers_alone(world: World) -> np.ndarray:
@@ -349,17 +379,25 @@ def _graduate_and_follow_up(batch: Batch, cohort_week: np.ndarray) -> None:
     """Graduation in a cohort's last week; the follow-up snapshots at the cut-off, 6 and 12 months (every run).
 
     The cohorts due this week are found at once over the batch (``Batch.cohorts``;
-    ``cohort_week``: this week's programme week of each); each is then dealt with as its
-    run alone deals with it, run by run and cohort by cohort.
+    ``cohort_week``: this week's programme week of each). Each cohort graduating is dealt
+    with as its run alone deals with it, run by run and cohort by cohort; then each
+    snapshot is taken of all cohorts due at once (a snapshot reads and writes its cohort's
+    own students alone, so it is the same taken after the other cohorts' graduation).
     """
     worlds = batch.worlds
     cohorts = batch.cohorts()
-    length = _of_cohorts(batch, [w.calendar.programme_weeks for w in worlds])
-    cutoff = _of_cohorts(batch, [w.scenario.labour_market.initial_employment_cutoff_weeks for w in worlds])
+    s = batch.students
+    length = batch.plans().weeks[cohorts.run]
+    cutoff = batch.param("labour_market.initial_employment_cutoff_weeks", "students", cohorts.first)
     since = cohort_week - (length - 1)  # weeks since the graduation week
-    due = (since == 0) | (since == cutoff) | (since == FOLLOW_UP_6M_WEEKS) | (since == FOLLOW_UP_12M_WEEKS)
-    for k in np.flatnonzero(due).tolist():
-        _follow_up_cohort(worlds[int(cohorts.run[k])], int(cohorts.cohort[k]))
+    for k in np.flatnonzero(since == 0).tolist():
+        world = worlds[int(cohorts.run[k])]
+        _graduate(world, world.cohort(int(cohorts.cohort[k])))
+    for snapshot, due in ((s.stage_at_initial_cutoff, since == cutoff), (s.stage_at_6m, since == FOLLOW_UP_6M_WEEKS),
+                          (s.stage_at_12m, since == FOLLOW_UP_12M_WEEKS)):
+        if due.any():
+            rows = _cohort_rows(cohorts.first[due], cohorts.stop[due])
+            snapshot[rows] = _stage_if_graduated(s, rows)
 
 
 def _graduate_and_follow_up_alone(world: World) -> None:
@@ -377,11 +415,16 @@ def _follow_up_cohort(world: World, c: int) -> None:
     if world.week == grad_week:
         _graduate(world, sl)
     if world.week == grad_week + lm.initial_employment_cutoff_weeks:
-        s.stage_at_initial_cutoff[sl] = np.where(s.week_graduated[sl] >= 0, s.stage[sl], 0)
+        s.stage_at_initial_cutoff[sl] = _stage_if_graduated(s, sl)
     if world.week == grad_week + FOLLOW_UP_6M_WEEKS:
-        s.stage_at_6m[sl] = np.where(s.week_graduated[sl] >= 0, s.stage[sl], 0)
+        s.stage_at_6m[sl] = _stage_if_graduated(s, sl)
     elif world.week == grad_week + FOLLOW_UP_12M_WEEKS:
-        s.stage_at_12m[sl] = np.where(s.week_graduated[sl] >= 0, s.stage[sl], 0)
+        s.stage_at_12m[sl] = _stage_if_graduated(s, sl)
+
+
+def _stage_if_graduated(s: Students, rows: slice | np.ndarray) -> np.ndarray:
+    """A follow-up snapshot of the students ``rows``: the stage of those who graduated, 0 (not observed) for others."""
+    return np.where(s.week_graduated[rows] >= 0, s.stage[rows], 0)
 
 
 def _employment(snapshot: np.ndarray, jobs_only: bool) -> float:

@@ -93,14 +93,13 @@ def advance_calendars(batch: Batch) -> None:
         return
     s = batch.students
     worlds = batch.worlds
-    plans = [w.calendar for w in worlds]
-    weeks = np.array([len(p.stage) for p in plans], dtype=np.int64)
+    plans = batch.plans()  # the runs' planned locations end to end, found once (Batch.plans)
+    calendars = [w.calendar for w in worlds]
     changed = np.zeros(s.n, dtype=bool)
     n_changed = loops[0](batch.week, batch.groups.group_of("students"), s.enrol_week, s.stage, s.location, s.host,
-                         s.reached_enterprise_period, changed, np.concatenate([p.stage for p in plans]),
-                         np.concatenate([p.location for p in plans]),
-                         np.concatenate([p.fallback_location for p in plans]),
-                         np.concatenate(([0], np.cumsum(weeks)[:-1])), weeks)
+                         s.reached_enterprise_period, changed, np.concatenate([c.stage for c in calendars]),
+                         plans.location, np.concatenate([c.fallback_location for c in calendars]), plans.start,
+                         plans.weeks)
     if n_changed == 0 or not any(w.events.enabled for w in worlds):
         return
     # the events, run by run and cohort by cohort as advance_calendar writes them
