@@ -332,3 +332,44 @@ def test_a_batchs_mentor_posts_and_hosts_are_found_the_same_compiled_or_with_num
         assert compiled_posts.in_programme.any() and compiled_posts.at_school.any() and compiled_posts.at_firm.any()
         assert compiled_mentees.mentees_at_school.any() and compiled_mentees.apprentices.any()
         assert (compiled_guidance[0] != before[0]).any() and (compiled_guidance[1] != before[1]).any()
+
+
+def test_attritions_thinning_is_the_same_compiled_or_with_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The students in the programme, those placed, and those whose draw is below a bound, as NumPy finds them.
+
+    Random stages, places and draws; a bound for all (the compiled pass) and one per student
+    (NumPy's, also with numba), and a batch whose runs differ in their attrition rates run
+    alone and together, with numba and without.
+    """
+    from types import SimpleNamespace
+
+    from sim.mechanisms.attrition import draws_below, in_programme_and_hosted
+
+    monkeypatch.delenv("TALENTSIM_NUMBA", raising=False)
+    rng = np.random.default_rng(4)
+    students = SimpleNamespace(stage=rng.integers(0, 8, 5_000).astype(np.int8),
+                               location=rng.integers(0, 3, 5_000).astype(np.int8), n=5_000)
+    students.in_programme = lambda: (students.stage >= 1) & (students.stage <= 3)
+    batch = SimpleNamespace(students=students)
+    active, hosted = in_programme_and_hosted(batch)  # type: ignore[arg-type]
+    numpy_active, numpy_hosted = _numpy_path(monkeypatch, lambda: in_programme_and_hosted(batch))  # type: ignore[arg-type]
+    assert active.dtype == numpy_active.dtype and hosted.dtype == numpy_hosted.dtype
+    np.testing.assert_array_equal(active, numpy_active)
+    np.testing.assert_array_equal(hosted, numpy_hosted)
+    assert 0 < len(hosted) < len(active) < students.n
+    draws = rng.random(5_000)
+    for most in (0.0, 0.03, np.float64(0.5), rng.random(len(active)) * 0.1):
+        found = draws_below(draws, active, most)
+        expected = _numpy_path(monkeypatch, functools.partial(draws_below, draws, active, most))
+        for a, b in zip(found, expected, strict=True):
+            assert a.dtype == b.dtype
+            np.testing.assert_array_equal(a, b)
+    rates = [{"attrition.dropout_rate_per_year": r, "attrition.termination_rate_per_year": t,
+              "intake.cohort_size": 60} for r, t in ((0.05, 0.1), (0.3, 0.02), (0.05, 0.1))]
+    scenarios = [resolve_scenario("scenarios/baseline.yaml", r) for r in rates]
+    together = run_batch(scenarios, [1, 2, 3], events=True)
+    numpy = _numpy_path(monkeypatch, lambda: run_batch(scenarios, [1, 2, 3], events=True))
+    for k, scenario in enumerate(scenarios):
+        assert_same_run(run_one(scenario, k + 1, events=True), together[k])
+        assert_same_run(numpy[k], together[k])
+    assert together[1].summary["dropout_rate"] > together[0].summary["dropout_rate"]

@@ -27,8 +27,9 @@ from collections.abc import Callable
 import numpy as np
 
 from sim.engine.batch import Batch
+from sim.engine.compiled import compile_loops
 from sim.engine.mechanism import Mechanism
-from sim.engine.population import ENTERPRISE
+from sim.engine.population import BASIC, ENTERPRISE, INTERNSHIP
 from sim.mechanisms.contact import problems_caught
 from sim.scenario.schema import WEEKS_PER_YEAR, AttritionParams
 
@@ -53,10 +54,68 @@ def after_detection(log_multiplier: np.ndarray, caught: np.ndarray) -> np.ndarra
     return np.where(caught > 0.0, np.log1p(np.expm1(log_multiplier) * (1.0 - caught)), log_multiplier)
 
 
+def _find_active_and_hosted(stage: np.ndarray, location: np.ndarray, basic: int, internship: int, enterprise: int,
+                            active: np.ndarray, hosted: np.ndarray) -> tuple[int, int]:
+    """The students in the programme, and those of them in a firm, in order (compiled): how many of each.
+
+    ``in_programme_and_hosted`` in one pass over the students: positions, so exact.
+    """
+    n_active = n_hosted = 0
+    for i in range(len(stage)):
+        if basic <= stage[i] <= internship:
+            active[n_active] = i
+            n_active += 1
+            if location[i] == enterprise:
+                hosted[n_hosted] = i
+                n_hosted += 1
+    return n_active, n_hosted
+
+
+def _draws_below(draws: np.ndarray, idx: np.ndarray, most: float, near: np.ndarray, u: np.ndarray) -> int:
+    """The students ``idx`` whose draw is below ``most``, and their draws, in order (compiled): how many.
+
+    ``draws_below`` in one pass: comparisons and copies, so exact.
+    """
+    n = 0
+    for i in idx:
+        if draws[i] < most:
+            near[n] = i
+            u[n] = draws[i]
+            n += 1
+    return n
+
+
+def in_programme_and_hosted(batch: Batch) -> tuple[np.ndarray, np.ndarray]:
+    """The batch's students in the programme, and those of them placed in a firm (ascending positions)."""
+    s = batch.students
+    loops = compile_loops(_find_active_and_hosted, _draws_below)
+    if loops is None:
+        active = np.flatnonzero(s.in_programme())
+        return active, active[s.location[active] == ENTERPRISE]
+    active, hosted = np.empty(s.n, dtype=np.intp), np.empty(s.n, dtype=np.intp)
+    n_active, n_hosted = loops[0](s.stage, s.location, BASIC, INTERNSHIP, ENTERPRISE, active, hosted)
+    return active[:n_active], hosted[:n_hosted]
+
+
+def draws_below(draws: np.ndarray, idx: np.ndarray, most: float | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The students ``idx`` whose draw (``draws[i]``: student ``i``'s) is below ``most``, and their draws.
+
+    ``most``: one bound for all, or one for each of ``idx``.
+    """
+    loops = compile_loops(_find_active_and_hosted, _draws_below)
+    if loops is None or np.ndim(most) != 0:
+        u = draws[idx]
+        near = u < most
+        return idx[near], u[near]
+    near, u = np.empty(len(idx), dtype=idx.dtype), np.empty(len(idx))
+    n = loops[1](draws, idx, float(most), near, u)
+    return near[:n], u[:n]
+
+
 def request_attrition(batch: Batch) -> None:
     """Draw this week's dropouts and early terminations (as requests)."""
     s = batch.students
-    active = np.flatnonzero(s.in_programme())
+    active, hosted = in_programme_and_hosted(batch)
     if len(active) == 0:
         return
 
@@ -70,11 +129,9 @@ def request_attrition(batch: Batch) -> None:
 
     # Only students whose draw is below the largest possible probability can leave, so the
     # hazard is computed for those few alone (the outcome is the same as for everyone).
-    u = batch.uniform("attrition.dropout", batch.week, active)[active]
     most = weekly_probability(param("dropout_rate_per_year", active), np.asarray(combined(
         active, lambda p: p.support_effect + p.fit_effect + 0.5 * p.motivation_effect)))
-    near = u < most
-    who, u = active[near], u[near]
+    who, u = draws_below(batch.uniform("attrition.dropout", batch.week, active), active, most)
     at_firm = s.location[who] == ENTERPRISE
     mentored = s.enterprise_mentor[who] >= 0
     ums = batch.param("learning.unmentored_practice_share", "students", who)
@@ -89,13 +146,11 @@ def request_attrition(batch: Batch) -> None:
     for world, local in batch.by_run("students", leaving):
         world.pending_dropouts.append((local, "dropout"))
 
-    hosted = active[s.location[active] == ENTERPRISE]
     if len(hosted):
-        u = batch.uniform("attrition.termination", batch.week, hosted)[hosted]
         most_gap = np.asarray(POST_NEED_BASE_POINTS + POST_NEED_PER_LEVEL_POINTS)
-        near = u < weekly_probability(param("termination_rate_per_year", hosted),
-                                      param("termination_skill_gap_effect", hosted) * most_gap)
-        who, u = hosted[near], u[near]
+        who, u = draws_below(batch.uniform("attrition.termination", batch.week, hosted), hosted,
+                             weekly_probability(param("termination_rate_per_year", hosted),
+                                                param("termination_skill_gap_effect", hosted) * most_gap))
         host = batch.local_to_global("enterprises", s.host[who], who)
         gap = np.maximum(0.0, post_need(batch.enterprises.post_level[host]) - s.practical_skill[who])
         log_m = after_detection(param("termination_skill_gap_effect", who) * gap, problems_caught(batch, who))
@@ -103,10 +158,9 @@ def request_attrition(batch: Batch) -> None:
         for world, local in batch.by_run("students", ended):
             world.pending_terminations.append((local, "host_ended"))
 
-        u = batch.uniform("attrition.apprentice_leave", batch.week, hosted)[hosted]
-        near = u < weekly_probability(param("apprentice_leave_rate_per_year", hosted),
-                                      np.asarray(combined(hosted, lambda p: p.support_effect + p.fit_effect)))
-        who, u = hosted[near], u[near]
+        most = weekly_probability(param("apprentice_leave_rate_per_year", hosted),
+                                  np.asarray(combined(hosted, lambda p: p.support_effect + p.fit_effect)))
+        who, u = draws_below(batch.uniform("attrition.apprentice_leave", batch.week, hosted), hosted, most)
         mentored = s.enterprise_mentor[who] >= 0
         support = np.where(mentored, s.guidance_enterprise[who],
                            batch.param("learning.unmentored_practice_share", "students", who))
