@@ -20,6 +20,7 @@ import pytest
 from same_run import assert_same_run
 
 from sim.engine.batch import Batch
+from sim.engine.world import World
 from sim.experiments.backends import SerialBackend
 from sim.experiments.models import talent_model
 from sim.experiments.runner import (
@@ -235,6 +236,25 @@ def test_compare_gives_the_same_tables_whatever_the_batch_size(tmp_path: Path) -
     assert main([*common, "--batch", "3", "--out", str(tmp_path / "three")]) == 0
     for table in ("comparison.csv", "differences.csv"):
         assert (tmp_path / "one" / table).read_bytes() == (tmp_path / "three" / table).read_bytes()
+
+
+def _credit_share(world: World) -> float:
+    return world.scenario.incentives.tax_credit_share
+
+
+def test_a_value_derived_from_the_scenario_follows_a_parameter_set_while_a_batch_runs() -> None:
+    """``Batch.derived`` keeps each run's value between weeks, and forgets it when a scenario changes (as ``param``)."""
+    base = resolve_scenario("scenarios/baseline.yaml", {"intake.cohort_size": 60}).model_copy(deep=True)
+    other = with_overrides(base, {"incentives.tax_credit_share": 0.1}, "other")
+    batch = Batch([build_world(base, 1), build_world(other, 2)])
+    firms = np.array([0, batch.groups.starts["enterprises"][1]])
+    assert batch.derived(_credit_share, "enterprises", firms).tolist() == [base.incentives.tax_credit_share, 0.1]
+    base.incentives.tax_credit_share = 0.2  # a parameter set on a running model
+    assert batch.derived(_credit_share, "enterprises", firms).tolist() == [0.2, 0.1]
+    batch.worlds[1].scenario = with_overrides(other, {"incentives.tax_credit_share": 0.2}, "third")
+    batch.set_week(1)
+    assert batch.derived(_credit_share, "enterprises", firms) == 0.2  # every run's the same: one number
+    assert Batch([batch.worlds[1]]).derived(_credit_share) == 0.2
 
 
 def test_a_parameter_set_while_a_batch_runs_is_read_at_once() -> None:

@@ -147,8 +147,9 @@ class Batch:
         self._plans: Plans | None = None
         self._run_streams: dict[str, list[Stream]] = {}
         """Each stream name's stream of every run (looked up by name once per batch, not per run and week)."""
-        self._params: dict[str, Any] = {}
-        """Each parameter path read: the runs' one value, or their values (``param``), while no scenario changed."""
+        self._params: dict[str | Callable[[World], Any], Any] = {}
+        """Each parameter path read (``param``), or function (``derived``): the runs' one value, or their values,
+        while no scenario changed."""
         self._params_read: tuple[int, tuple[Scenario, ...]] = (-1, ())
         """When ``_params`` was read: the scenarios' change count (``scenario_changes``) and the runs' scenarios."""
         self._run_seed_words: dict[str, np.ndarray] = {}
@@ -239,13 +240,36 @@ class Batch:
             return getter(self.pool)
         if self.n_runs == 1:
             return getter(self.worlds[0])
+        return self._kept(path, getter, population, idx)
+
+    def derived(self, value: Callable[[World], float], population: Population = "students",
+                idx: np.ndarray | None = None) -> float | np.ndarray:
+        """``value(world)`` of each run, as ``value`` gives it, read once and kept between weeks as ``param`` keeps.
+
+        For a quantity derived from a run's scenario and calendar alone (a placement's planned
+        weeks, a credit's share), which phases ask for every week: ``value`` must read nothing
+        but ``world.scenario`` and ``world.calendar`` (no agent, no week, no ``this_week``), and
+        be a function defined once (a module's, not a lambda made at each call: the function
+        is the key its values are kept under). A parameter set on a running model takes
+        effect at once, as through ``param``: the values are forgotten when a scenario section
+        is assigned to (``scenario_changes``) or a run is given another scenario (``set_week``).
+        """
+        if self.pool is not None and population in self.groups.shared:
+            return value(self.pool)
+        if self.n_runs == 1:
+            return value(self.worlds[0])
+        return self._kept(value, value, population, idx)
+
+    def _kept(self, key: str | Callable[[World], Any], read: Callable[[World], Any], population: Population,
+              idx: np.ndarray | None) -> float | np.ndarray:
+        """``read(world)`` of each run for agents ``idx``: read once, kept under ``key`` (``param``, ``derived``)."""
         if self._params_read[0] != scenario_changes():  # a scenario was assigned to since the values were read
             self._forget_params()
-        found: tuple[Any, np.ndarray | None] | None = self._params.get(path)
+        found: tuple[Any, np.ndarray | None] | None = self._params.get(key)
         if found is None:
-            values = list(map(getter, self.worlds))
+            values = list(map(read, self.worlds))
             first = values[0]
-            found = self._params[path] = (first, None) if values.count(first) == len(values) else \
+            found = self._params[key] = (first, None) if values.count(first) == len(values) else \
                 (None, np.asarray(values, dtype=float))
         one, each = found
         if each is None:
@@ -344,24 +368,27 @@ class Batch:
 
     # --- random draws --------------------------------------------------------------------
 
-    def normal(self, stream: str, week: int, *upto: np.ndarray, population: Population = "students") -> np.ndarray:
+    def normal(self, stream: str, week: int, *upto: np.ndarray, population: Population = "students",
+               sizes: np.ndarray | None = None) -> np.ndarray:
         """Standard normal draws of ``stream`` in ``week``, element ``i`` agent ``i``'s, from its run's stream.
 
         Each run draws for its agents of ``population`` up to its last one in any of ``upto``
         (ascending batch positions), as a run alone draws up to the last agent it needs (a
         stream's first draws do not depend on how many follow); elements past that are
-        undefined. A city's pool draws for all its agents, each sector's from its own streams
-        (``World.agent_normal``).
+        undefined. ``sizes``: those draws per run found already (``draw_sizes`` of ``upto``),
+        for several streams drawn for the same agents. A city's pool draws for all its
+        agents, each sector's from its own streams (``World.agent_normal``).
         """
         if self.pool is not None and population in self.groups.shared:  # the pool world's, sector by sector
             return self.pool.agent_normal(stream, week, population)
+        if sizes is None:
+            sizes = self.draw_sizes(population, *upto)
         if self.n_runs == 1:
-            last = max((int(idx[-1]) for idx in upto if len(idx)), default=-1)
-            return self.worlds[0].streams.normal(stream, week, last + 1)
-        return self._draws("normal", stream, week, self._needed(population, upto), population)
+            return self.worlds[0].streams.normal(stream, week, int(sizes[0]))
+        return self._draws("normal", stream, week, sizes, population)
 
     def uniform(self, stream: str, week: int, upto: np.ndarray | None = None,
-                population: Population = "students") -> np.ndarray:
+                population: Population = "students", sizes: np.ndarray | None = None) -> np.ndarray:
         """Uniform [0, 1) draws of ``stream`` in ``week``, element ``i`` agent ``i``'s, from its run's stream.
 
         As ``normal``; ``upto`` None draws for every agent of ``population``. A city's pool
@@ -369,22 +396,32 @@ class Batch:
         """
         if self.pool is not None and population in self.groups.shared:  # the pool world's, sector by sector
             return self.pool.agent_uniform(stream, week, population)
+        if sizes is None:
+            sizes = self.groups.sizes(population) if upto is None else self.draw_sizes(population, upto)
         if self.n_runs == 1:  # one run's streams
-            n = int(self.groups.sizes(population)[0]) if upto is None else (int(upto[-1]) + 1 if len(upto) else 0)
-            return self.worlds[0].streams.uniform(stream, week, n)
-        needed = self.groups.sizes(population) if upto is None else self._needed(population, (upto,))
-        return self._draws("uniform", stream, week, needed, population)
+            return self.worlds[0].streams.uniform(stream, week, int(sizes[0]))
+        return self._draws("uniform", stream, week, sizes, population)
 
-    def _needed(self, population: Population, upto: tuple[np.ndarray, ...]) -> np.ndarray:
-        """Draws each run needs: up to its last agent in any of ``upto`` (ascending batch positions)."""
+    def draw_sizes(self, population: Population, *upto: np.ndarray) -> np.ndarray:
+        """Draws each run takes of a stream for its agents ``upto``: up to its last one in any of them.
+
+        ``upto``: ascending batch positions of agents of ``population``. Found once for several
+        streams drawn for the same agents (a mentor's replacement draws nine), and handed to
+        ``uniform`` and ``normal`` as their ``sizes``. A single run's, or a city's pool's: one number.
+        """
+        if self.n_runs == 1 or population in self.groups.shared:  # one block (kept cheap)
+            return np.array([max((int(idx[-1]) + 1 for idx in upto if len(idx)), default=0)], dtype=np.int64)
         starts = self.groups.starts[population]
         needed = np.zeros(self.n_runs, dtype=np.int64)
         for idx in upto:
             if len(idx) == 0:
                 continue
-            cuts = np.searchsorted(idx, starts)  # run g's agents of idx: idx[cuts[g]:cuts[g + 1]]
-            has = cuts[1:] > cuts[:-1]
-            needed[has] = np.maximum(needed[has], idx[cuts[1:][has] - 1] - starts[:-1][has] + 1)
+            ends = np.searchsorted(idx, starts[1:])  # run g's agents of idx: idx[ends[g - 1]:ends[g]]
+            last = idx[ends - 1] - starts[:-1] + 1  # draws up to run g's last agent, where it has one
+            last[1:][ends[1:] == ends[:-1]] = 0  # runs with no agent in idx draw nothing
+            if ends[0] == 0:
+                last[0] = 0
+            np.maximum(needed, last, out=needed)
         return needed
 
     def _draws(self, kind: str, stream: str, week: int, needed: np.ndarray, population: Population) -> np.ndarray:

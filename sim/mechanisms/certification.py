@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.engine.batch import Batch
+from sim.engine.calendar import HALF_YEAR_WEEKS
 from sim.engine.declarations import StateField, Unit, mean_of, rate
 from sim.engine.mechanism import Mechanism, Outcome
 from sim.engine.population import INTERNSHIP, SKILL
@@ -25,7 +27,7 @@ from sim.engine.world import RunTotals, World
 from sim.scenario.schema import WEEKS_PER_YEAR
 
 
-def pass_probability(score: np.ndarray, threshold: np.ndarray | float, scale: float) -> np.ndarray:
+def pass_probability(score: np.ndarray, threshold: np.ndarray | float, scale: float | np.ndarray) -> np.ndarray:
     """Logistic pass probability of an exam score against a pass mark."""
     return 1.0 / (1.0 + np.exp(-(score - threshold) / scale))
 
@@ -71,6 +73,103 @@ def hold_exams(world: World) -> None:
         world.students.entered[:] = ready(world)
 
 
+def hold_exams_in_batch(batch: Batch) -> None:
+    """``hold_exams`` of every run of the batch: the weeks without a session or entries at once, the others together.
+
+    Most weeks no run holds a session or enters students: when every run's semesters have
+    the same teaching weeks (its calendar's, ``Batch.derived``) that is known for all of them
+    at once. When every run also has the same certificates (pass marks), the session and
+    the entries are made over the whole batch (``_sit_in_batch``, ``_ready_in_batch``:
+    element by element the operations of ``_sit`` and ``ready``, each run's parameters and
+    draws its own); otherwise run by run.
+    """
+    week = batch.week
+    session_week = None if batch.n_runs == 1 else batch.derived(_session_week)
+    if session_week is None or isinstance(session_week, np.ndarray):  # a run alone, or calendars that differ
+        for world in batch.worlds:
+            hold_exams(world)
+        return
+    sitting, entering = week % HALF_YEAR_WEEKS == session_week, (week + 1) % HALF_YEAR_WEEKS == session_week
+    if not (sitting or entering):
+        return
+    marks = batch.worlds[0].scenario.certification.thresholds_points
+    if any(w.scenario.certification.thresholds_points != marks for w in batch.worlds):
+        for world in batch.worlds:
+            hold_exams(world)
+        return
+    s = batch.students
+    if sitting:
+        _sit_in_batch(batch, np.asarray(marks))
+        s.entered[:] = False  # an entry is for one session
+    if entering:
+        s.entered[:] = _ready_in_batch(batch, np.asarray(marks))
+
+
+def _session_week(world: World) -> int:
+    """The week of a half-year (0-25) of ``world``'s exam sessions (of its calendar alone: ``Batch.derived``)."""
+    return world.calendar.teaching_weeks - 1
+
+
+def _batch_exam_score(batch: Batch, idx: np.ndarray | slice) -> np.ndarray:
+    """``exam_score`` of the students ``idx`` of a batch, each by its run's weight."""
+    weight = batch.param("certification.practical_weight", "students", None if isinstance(idx, slice) else idx)
+    s = batch.students
+    return weight * s.practical_skill[idx] + (1.0 - weight) * s.theory[idx]
+
+
+def _ready_in_batch(batch: Batch, marks: np.ndarray) -> np.ndarray:
+    """``ready`` of every student of a batch whose runs share the pass marks ``marks``."""
+    s = batch.students
+
+    def param(name: str) -> float | np.ndarray:
+        return batch.param(f"certification.{name}", "students")
+
+    score = _batch_exam_score(batch, slice(None))
+    expected = pass_probability(score, marks[np.minimum(s.certificates, len(marks) - 1)],
+                                param("difficulty_scale_points"))
+    return s.in_programme() & (expected >= param("readiness_pass_probability")) \
+        & (score >= s.score_at_failure + param("retake_study_points"))
+
+
+def _sit_in_batch(batch: Batch, marks: np.ndarray) -> None:
+    """``_sit`` of every run of a batch whose runs share the pass marks ``marks``."""
+    week = batch.week
+    s = batch.students
+    u_sit = batch.uniform("certification.fee_funded", week)
+    programme_year = (week - s.enrol_week) // WEEKS_PER_YEAR + 1  # World.programme_week, of each student's run
+    eligible = s.entered & ((s.stage == SKILL) | (s.stage == INTERNSHIP)) \
+        & (programme_year >= batch.param("certification.first_exam_year")) \
+        & (s.certificates < len(marks)) & (s.attempts < batch.param("certification.max_attempts"))
+    funded = batch.spread([w.this_week.funded.exam_fees for w in batch.worlds])
+    sitting = np.flatnonzero(eligible & (u_sit < funded))
+    if len(sitting) == 0:
+        return
+    score = _batch_exam_score(batch, sitting)
+    threshold = marks[np.minimum(s.certificates[sitting], len(marks) - 1)]
+    u = batch.uniform("certification.exam", week)[sitting]
+    passed = u < pass_probability(score, threshold,
+                                  batch.param("certification.difficulty_scale_points", "students", sitting))
+    winners, losers = sitting[passed], sitting[~passed]
+    s.certificates[winners] += 1
+    s.attempts[winners] = 0
+    s.score_at_failure[winners] = -np.inf
+    s.attempts[losers] += 1
+    s.score_at_failure[losers] = score[~passed]
+    s.motivation[winners] = np.minimum(
+        s.motivation[winners] + batch.param("certification.result_motivation_change", "students", winners), 1.0)
+    s.motivation[losers] = np.maximum(
+        s.motivation[losers] - batch.param("certification.result_motivation_change", "students", losers), 0.0)
+    starts = batch.groups.starts["students"]
+    sat, won = (np.diff(np.searchsorted(who, starts)).tolist() for who in (sitting, winners))  # each run's
+    for world, n_sat, n_won in zip(batch.worlds, sat, won, strict=True):
+        world.counters.exam_sittings += n_sat
+        world.counters.exam_passes += n_won
+    for world, won in batch.by_run("students", winners):
+        world.events.add(week, won, "exam_pass", "certificate")
+    for world, lost in batch.by_run("students", losers):
+        world.events.add(week, lost, "exam_fail", "certificate")
+
+
 def _sit(world: World) -> None:
     p = world.scenario.certification
     s = world.students
@@ -105,6 +204,7 @@ def _certificate_pass_rate(world: World, totals: RunTotals) -> float:
 MECHANISM = Mechanism(
     name="certification",
     step=hold_exams,
+    batch_step=hold_exams_in_batch,
     reads=("students.enrol_week", "students.practical_skill", "students.stage", "students.theory", "this_week.funded"),
     writes=("counters.exam_passes", "counters.exam_sittings", "students.attempts", "students.certificates",
             "students.entered", "students.motivation", "students.score_at_failure"),

@@ -177,12 +177,17 @@ def _enterprise_log_ineligible(world: World) -> float:
 
 
 def _batch_draws(batch: Batch, purpose: str, leaving: np.ndarray, population: Population) -> DrawOf:
-    """The draws of the posts ``leaving`` (ascending batch positions), each from its run's (or the pool's) streams."""
+    """The draws of the posts ``leaving`` (ascending batch positions), each from its run's (or the pool's) streams.
+
+    Every attribute's stream draws as many per run (up to its last leaver): counted once.
+    """
+    sizes = batch.draw_sizes(population, leaving)
+
     def draw(kind: str, attribute: str) -> np.ndarray:
         name = f"{purpose}.{attribute}"
         if kind == "normal":
-            return batch.normal(name, batch.week, leaving, population=population)[leaving]
-        return batch.uniform(name, batch.week, leaving, population)[leaving]
+            return batch.normal(name, batch.week, population=population, sizes=sizes)[leaving]
+        return batch.uniform(name, batch.week, None, population, sizes)[leaving]
     return draw
 
 

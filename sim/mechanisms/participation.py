@@ -267,12 +267,15 @@ def _programme_hire_rates(batch: Batch, firms: np.ndarray) -> float | np.ndarray
 
 
 def _planned_weeks(world: World) -> int:
-    """``planned_weeks_per_placement`` of ``world``'s calendar."""
+    """``planned_weeks_per_placement`` of ``world``'s calendar (``Batch.derived``: of the calendar alone)."""
     return planned_weeks_per_placement(world.calendar)
 
 
 def _title_worth(world: World) -> float:
-    """A title holder's worth per apprentice-year, yuan (0 in a run without titles: its firms subtract nothing)."""
+    """A title holder's worth per apprentice-year, yuan (0 in a run without titles: its firms subtract nothing).
+
+    Of the scenario alone (``Batch.derived``).
+    """
     inc = world.scenario.incentives
     return inc.demonstration_unit_value_yuan if inc.demonstration_unit_titles else 0.0
 
@@ -283,12 +286,12 @@ def expected_net_costs(batch: Batch, firms: np.ndarray) -> np.ndarray:
     Each firm's terms come from its own run (its calendar, its scenario, its run's firms).
     """
     ent = batch.enterprises
-    weeks = batch.value(_planned_weeks, "enterprises", firms)
+    weeks = batch.derived(_planned_weeks, "enterprises", firms)
     net = training_net_cost_per_week(batch, firms) * weeks
     net -= tax_credit.expected_credit_per_placement(batch, firms, weeks)
     if any(w.scenario.incentives.demonstration_unit_titles for w in batch.worlds):
         # a run without titles subtracts 0.0, which leaves every number as it is
-        net -= np.where(ent.demonstration_unit[firms], batch.value(_title_worth, "enterprises", firms), 0.0) * \
+        net -= np.where(ent.demonstration_unit[firms], batch.derived(_title_worth, "enterprises", firms), 0.0) * \
             weeks / WEEKS_PER_YEAR
     return net - batch.param("participation.hiring_cost_saved_yuan_per_hire", "enterprises", firms) \
         * expected_hires_per_placement(batch, firms)

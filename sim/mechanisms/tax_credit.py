@@ -32,6 +32,7 @@ import numpy as np
 from sim.engine.batch import Batch
 from sim.engine.declarations import StateField, Unit
 from sim.engine.mechanism import Mechanism, Outcome
+from sim.engine.world import World
 from sim.scenario.schema import WEEKS_PER_YEAR, Scenario
 
 EDUCATION_SURCHARGE_RATE = 0.05
@@ -59,6 +60,11 @@ def qualifying_yuan_per_apprentice_week(consumables_yuan_per_week: float | np.nd
     return consumables_yuan_per_week + cost_sharing_yuan_per_year / WEEKS_PER_YEAR
 
 
+def _surcharge_yuan_per_employee_year(world: World) -> float:
+    """A firm's education surcharges per employee and year in ``world``'s run, yuan (of its scenario alone)."""
+    return EDUCATION_SURCHARGE_RATE * world.scenario.participation.vat_yuan_per_employee_year
+
+
 def credit_week(batch: Batch, qualifying: np.ndarray) -> np.ndarray:
     """This week's credit of each firm, yuan, from its ``qualifying`` investment this week (yuan per firm).
 
@@ -69,13 +75,11 @@ def credit_week(batch: Batch, qualifying: np.ndarray) -> np.ndarray:
     """
     ent = batch.enterprises
     if batch.week % WEEKS_PER_YEAR == 0:
-        ent.surcharge_left_yuan[:] = batch.value(
-            lambda w: EDUCATION_SURCHARGE_RATE * w.scenario.participation.vat_yuan_per_employee_year,
-            "enterprises") * ent.staff
+        ent.surcharge_left_yuan[:] = batch.derived(_surcharge_yuan_per_employee_year, "enterprises") * ent.staff
     if not ent.certified.any():
         return np.zeros(ent.n)
-    ent.tax_credit_pool_yuan += np.where(ent.certified, batch.value(lambda w: w.scenario.incentives.tax_credit_share,
-                                                                    "enterprises") * qualifying, 0.0)
+    ent.tax_credit_pool_yuan += np.where(ent.certified, batch.param("incentives.tax_credit_share", "enterprises")
+                                         * qualifying, 0.0)
     credit = np.minimum(ent.tax_credit_pool_yuan, ent.surcharge_left_yuan)
     ent.tax_credit_pool_yuan -= credit
     ent.surcharge_left_yuan -= credit
