@@ -20,6 +20,7 @@ import pytest
 from same_run import assert_same_run
 
 from sim.engine.batch import Batch
+from sim.engine.clock import WeeklyClock
 from sim.engine.world import World
 from sim.experiments.backends import SerialBackend
 from sim.experiments.models import talent_model
@@ -36,6 +37,7 @@ from sim.experiments.runner import (
 from sim.experiments.store import RunStore
 from sim.initial_world import build_world
 from sim.model import run_batch, run_one
+from sim.phases import weekly_phases
 from sim.scenario import resolve_scenario, with_overrides
 
 SHIPPED = sorted(p for p in Path("scenarios").glob("*.yaml"))
@@ -255,6 +257,52 @@ def test_a_value_derived_from_the_scenario_follows_a_parameter_set_while_a_batch
     batch.set_week(1)
     assert batch.derived(_credit_share, "enterprises", firms) == 0.2  # every run's the same: one number
     assert Batch([batch.worlds[1]]).derived(_credit_share) == 0.2
+
+
+def _shares(world: World) -> tuple[float, float]:
+    return world.scenario.incentives.tax_credit_share, world.scenario.learning.noise_sd
+
+
+def test_rows_derived_from_the_scenarios_follow_a_parameter_set_while_a_batch_runs() -> None:
+    """``Batch.derived_rows`` keeps each run's row between weeks, and forgets them when a scenario changes."""
+    base = resolve_scenario("scenarios/baseline.yaml", {"intake.cohort_size": 60}).model_copy(deep=True)
+    other = with_overrides(base, {"incentives.tax_credit_share": 0.1}, "other")
+    batch = Batch([build_world(base, 1), build_world(other, 2)])
+    noise = base.learning.noise_sd
+    assert batch.derived_rows(_shares).tolist() == [[base.incentives.tax_credit_share, noise], [0.1, noise]]
+    base.learning.noise_sd = 0.25  # a parameter set on a running model
+    assert batch.derived_rows(_shares).tolist() == [[base.incentives.tax_credit_share, 0.25], [0.1, noise]]
+    batch.worlds[1].scenario = with_overrides(other, {"learning.noise_sd": 0.5}, "third")
+    batch.set_week(1)
+    assert batch.derived_rows(_shares)[:, 1].tolist() == [0.25, 0.5]
+    assert Batch([batch.worlds[0]]).derived_rows(_shares).tolist() == [[base.incentives.tax_credit_share, 0.25]]
+
+
+def test_a_learning_parameter_set_on_running_batches_takes_effect_as_on_a_run_alone(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The learning table's scenario columns (kept between weeks) follow a parameter set mid-run.
+
+    The run alone learns by NumPy (``TALENTSIM_NUMBA=0``: the parameters read as the week
+    comes), the batch by the compiled loop where numba is installed (its kept table).
+    """
+    scenario = resolve_scenario("scenarios/baseline.yaml", {"intake.cohort_size": 40})
+
+    def run(n_runs: int) -> list[dict[str, float]]:
+        worlds = [build_world(scenario.model_copy(deep=True), seed) for seed in range(1, n_runs + 1)]
+        batch = Batch(worlds)
+        clock = WeeklyClock(weekly_phases(), batch)
+        for week in range(120):
+            if week == 60:
+                worlds[0].scenario.learning.theory_points_per_week = 9.0
+            clock.advance()
+        return [{"theory": float(w.students.theory.mean())} for w in worlds]
+
+    with monkeypatch.context() as m:
+        m.setenv("TALENTSIM_NUMBA", "0")
+        alone = [run(1)[0]]
+    together = run(2)
+    assert together[0] == alone[0]
+    assert together[0]["theory"] > together[1]["theory"]
 
 
 def test_a_parameter_set_while_a_batch_runs_is_read_at_once() -> None:

@@ -147,7 +147,7 @@ class Batch:
         self._plans: Plans | None = None
         self._run_streams: dict[str, list[Stream]] = {}
         """Each stream name's stream of every run (looked up by name once per batch, not per run and week)."""
-        self._params: dict[str | Callable[[World], Any], Any] = {}
+        self._params: dict[str | Callable[[World], Any] | tuple[str, Callable[[World], Any]], Any] = {}
         """Each parameter path read (``param``), or function (``derived``): the runs' one value, or their values,
         while no scenario changed."""
         self._params_read: tuple[int, tuple[Scenario, ...]] = (-1, ())
@@ -259,6 +259,21 @@ class Batch:
         if self.n_runs == 1:
             return value(self.worlds[0])
         return self._kept(value, value, population, idx)
+
+    def derived_rows(self, value: Callable[[World], tuple[float, ...]]) -> np.ndarray:
+        """``value(world)`` of each run, one row a run (runs x numbers), kept between weeks as ``derived`` keeps.
+
+        For a run's several numbers derived from its scenario and calendar alone that a phase
+        lays out run by run (a table a compiled loop reads by run, a row of rates per run);
+        ``value`` as for ``derived``. The rows are shared between calls: read them, do not write.
+        """
+        if self._params_read[0] != scenario_changes():  # a scenario was assigned to since the values were read
+            self._forget_params()
+        key = ("rows", value)
+        found: tuple[Any, np.ndarray] | None = self._params.get(key)
+        if found is None:
+            found = self._params[key] = (None, np.array([value(w) for w in self.worlds], dtype=np.float64))
+        return found[1]
 
     def _kept(self, key: str | Callable[[World], Any], read: Callable[[World], Any], population: Population,
               idx: np.ndarray | None) -> float | np.ndarray:

@@ -203,12 +203,13 @@ class MentorCounts:
     # programme's share of each post by its apprentices: shared_mentor_posts)
 
 
-def _programme_rates(scenario: Scenario) -> tuple[float, float, float, float, float]:
-    """A run's rates of the mentor and contact needs, yuan.
+def _programme_rates(world: World) -> tuple[float, float, float, float, float]:
+    """A run's rates of the mentor and contact needs, yuan (its scenario's alone: ``Batch.derived_rows``).
 
     A school mentor's monthly allowance, a substitute's week, an enterprise mentor's monthly
     pay from programme money, visits a month and a visit's cost.
     """
+    scenario = world.scenario
     em_pay = scenario.incentives.enterprise_mentor_salary_subsidy_yuan_per_month
     if not scenario.funding.firms_pay_mentor_allowance:
         em_pay += scenario.enterprise_mentors.remuneration_yuan_per_month
@@ -232,7 +233,7 @@ def weekly_needs(batch: Batch, counts: MentorCounts, subsidies: np.ndarray) -> n
     ``subsidies``: each run's completion subsidies claimed this week, yuan.
     """
     worlds = batch.worlds
-    rates = np.array([_programme_rates(w.scenario) for w in worlds])
+    rates = batch.derived_rows(_programme_rates)
     needs = np.empty((len(worlds), len(USES)))
     needs[:, 0] = [training_base.practice_need_yuan(w) for w in worlds]
     needs[:, 1] = counts.school_mentors_paid * rates[:, 0] * MONTHS_PER_WEEK

@@ -180,11 +180,6 @@ def learn(batch: Batch) -> None:
         _update_motivation(batch, firm, progress, misfit=~s.sector_fit[firm])
 
 
-def _run_values(batch: Batch, values: Callable[[World], tuple[float, ...]]) -> np.ndarray:
-    """``values(world)`` of every run, one row per run (the values ``Batch.param`` would spread)."""
-    return np.array([values(w) for w in batch.worlds], dtype=np.float64)
-
-
 def _programme_alignments(batch: Batch) -> list[float]:
     """``contact.programme_alignment`` of every run, each run's mean coordination of its partners found at once.
 
@@ -202,24 +197,48 @@ def _programme_alignments(batch: Batch) -> list[float]:
     return [float(alignment(w, sums[g] / counts[g] if counts[g] else 0.0)) for g, w in enumerate(batch.worlds)]
 
 
-def _school_values(world: World, programme_alignment: float) -> tuple[float, ...]:
-    """The run's values the school week reads, in the column order of ``learning_kernel.school_week``."""
+def _school_parameters(world: World) -> tuple[float, ...]:
+    """The run's scenario values the school week reads, in the column order of ``learning_kernel.school_week``.
+
+    Columns 5 to 7 (this week's training-base capacity share, the programme's alignment and
+    the funded share of the training base) change from week to week: 0 here, filled in by
+    ``_school_table``.
+    """
     sc = world.scenario
     p = sc.learning
     return (p.noise_sd, p.motivation_effect, p.classroom_share, sc.school_mentors.desired_hours_per_student_week,
-            sc.programme.school_practice_hours_share, world.this_week.practice.capacity_share,
-            programme_alignment, world.this_week.funded.training_base, p.theory_points_per_week,
+            sc.programme.school_practice_hours_share, 0.0, 0.0, 0.0, p.theory_points_per_week,
             p.practical_skill_points_per_week, p.professionalism_points_per_week, p.motivation_progress_effect,
             p.motivation_misfit_effect, p.motivation_adjustment_per_week)
 
 
-def _firm_values(world: World) -> tuple[float, ...]:
-    """The run's values the enterprise week reads, in the column order of ``learning_kernel.firm_week``."""
+def _school_table(batch: Batch) -> np.ndarray:
+    """Every run's row of values for ``learning_kernel.school_week`` this week (runs x columns)."""
+    worlds = batch.worlds
+    table = batch.derived_rows(_school_parameters).copy()
+    table[:, 5] = [w.this_week.practice.capacity_share for w in worlds]
+    table[:, 6] = _programme_alignments(batch)
+    table[:, 7] = [w.this_week.funded.training_base for w in worlds]
+    return table
+
+
+def _firm_parameters(world: World) -> tuple[float, ...]:
+    """The run's scenario values the enterprise week reads, in the column order of ``learning_kernel.firm_week``.
+
+    Column 2 (the curriculum's alignment) changes from year to year: 0 here, filled in by ``_firm_table``.
+    """
     p = world.scenario.learning
-    return (p.noise_sd, p.motivation_effect, world.curriculum.alignment, world.scenario.contact.alignment_gain,
+    return (p.noise_sd, p.motivation_effect, 0.0, world.scenario.contact.alignment_gain,
             p.unmentored_practice_share, p.theory_points_per_week, p.practical_skill_points_per_week,
             p.professionalism_points_per_week, _planned_mentor_quality(world), p.motivation_progress_effect,
             p.motivation_misfit_effect, p.motivation_adjustment_per_week)
+
+
+def _firm_table(batch: Batch) -> np.ndarray:
+    """Every run's row of values for ``learning_kernel.firm_week`` this week (runs x columns)."""
+    table = batch.derived_rows(_firm_parameters).copy()
+    table[:, 2] = [w.curriculum.alignment for w in batch.worlds]
+    return table
 
 
 def _learn_compiled(batch: Batch, kernels: tuple[Callable[..., None], Callable[..., None]], school: np.ndarray,
@@ -234,9 +253,7 @@ def _learn_compiled(batch: Batch, kernels: tuple[Callable[..., None], Callable[.
     school_week, firm_week = kernels
     if len(school):
         ability = np.exp(batch.param("learning.ability_effect_per_sd", "students", school) * s.ability[school])
-        table = np.array([_school_values(w, a) for w, a in zip(batch.worlds, _programme_alignments(batch),
-                                                                strict=True)], dtype=np.float64)
-        school_week(school, group, table, shock, ability, s.motivation,
+        school_week(school, group, _school_table(batch), shock, ability, s.motivation,
                     s.motivation_disposition, s.school_mentor, s.guidance_school, s.theory, s.practical_skill,
                     s.professionalism, sm.teaching_quality, sm.practical_skill, starts["school_mentors"],
                     SCHOOL_WEEK_HOURS, SCHOOL_PROFESSIONALISM_INPUT)
@@ -244,7 +261,7 @@ def _learn_compiled(batch: Batch, kernels: tuple[Callable[..., None], Callable[.
         ability = np.exp(batch.param("learning.ability_effect_per_sd", "students", firm) * s.ability[firm])
         ent = batch.enterprises
         em = batch.enterprise_mentors
-        firm_week(firm, group, _run_values(batch, _firm_values), shock, ability, s.motivation,
+        firm_week(firm, group, _firm_table(batch), shock, ability, s.motivation,
                   s.motivation_disposition, s.host, s.enterprise_mentor, s.guidance_enterprise, s.sector_fit,
                   s.school_mentor, s.theory, s.practical_skill, s.professionalism, ent.post_level, ent.coordination,
                   starts["enterprises"], em.technical_skill, em.pedagogical_skill, starts["enterprise_mentors"],
