@@ -75,7 +75,7 @@ def make_contact(batch: Batch) -> None:
     s = batch.students
     at_firm = s.location == ENTERPRISE
     if batch.pool is None:
-        host = batch.local_to_global("enterprises", s.host[at_firm], at_firm)
+        host = batch.held_to_global("enterprises", s.host, at_firm)  # each apprentice's host, a batch position
         hosting = np.bincount(host, minlength=batch.enterprises.n) > 0
         target = np.where(hosting, batch.spread(targets, "enterprises"), 0.0)
     else:  # a firm of a city's pool: the mean target of the programmes whose apprentices it hosts, by apprentice
