@@ -365,7 +365,8 @@ def test_attritions_thinning_is_the_same_compiled_or_with_numpy(monkeypatch: pyt
             assert a.dtype == b.dtype
             np.testing.assert_array_equal(a, b)
     rates = [{"attrition.dropout_rate_per_year": r, "attrition.termination_rate_per_year": t,
-              "intake.cohort_size": 60} for r, t in ((0.05, 0.1), (0.3, 0.02), (0.05, 0.1))]
+              "attrition.support_effect": e, "intake.cohort_size": 60}
+             for r, t, e in ((0.05, 0.1, 1.0), (0.3, 0.02, 1.0), (0.05, 0.1, 2.5))]
     scenarios = [resolve_scenario("scenarios/baseline.yaml", r) for r in rates]
     together = run_batch(scenarios, [1, 2, 3], events=True)
     numpy = _numpy_path(monkeypatch, lambda: run_batch(scenarios, [1, 2, 3], events=True))

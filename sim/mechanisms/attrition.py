@@ -22,16 +22,15 @@ All three are requests; ``exits.apply_exits`` applies them in one place.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 
 from sim.engine.batch import Batch
 from sim.engine.compiled import compile_loops
 from sim.engine.mechanism import Mechanism
 from sim.engine.population import BASIC, ENTERPRISE, INTERNSHIP
+from sim.engine.world import World
 from sim.mechanisms.contact import problems_caught
-from sim.scenario.schema import WEEKS_PER_YEAR, AttritionParams
+from sim.scenario.schema import WEEKS_PER_YEAR
 
 POST_NEED_BASE_POINTS = 30.0
 """Practical skill a post of technical level 0 needs; assumption."""
@@ -112,6 +111,18 @@ def draws_below(draws: np.ndarray, idx: np.ndarray, most: float | np.ndarray) ->
     return near[:n], u[:n]
 
 
+def _largest_dropout_log_multiplier(world: World) -> float:
+    """The largest log-multiplier of a run's dropout hazard (no support, a misfit, motivation 0): its thinning bound."""
+    p = world.scenario.attrition
+    return p.support_effect + p.fit_effect + 0.5 * p.motivation_effect
+
+
+def _largest_leave_log_multiplier(world: World) -> float:
+    """The largest log-multiplier of a run's apprentice-leave hazard (no support, a misfit): its thinning bound."""
+    p = world.scenario.attrition
+    return p.support_effect + p.fit_effect
+
+
 def request_attrition(batch: Batch) -> None:
     """Draw this week's dropouts and early terminations (as requests)."""
     s = batch.students
@@ -123,14 +134,11 @@ def request_attrition(batch: Batch) -> None:
         """The attrition parameter ``name`` of each run, for the students ``idx``."""
         return batch.param(f"attrition.{name}", "students", idx)
 
-    def combined(idx: np.ndarray, value: Callable[[AttritionParams], float]) -> float | np.ndarray:
-        """A value computed from each run's attrition parameters, for the students ``idx``."""
-        return batch.value(lambda w: value(w.scenario.attrition), "students", idx)
 
     # Only students whose draw is below the largest possible probability can leave, so the
     # hazard is computed for those few alone (the outcome is the same as for everyone).
-    most = weekly_probability(param("dropout_rate_per_year", active), np.asarray(combined(
-        active, lambda p: p.support_effect + p.fit_effect + 0.5 * p.motivation_effect)))
+    most = weekly_probability(param("dropout_rate_per_year", active),
+                              np.asarray(batch.derived(_largest_dropout_log_multiplier, "students", active)))
     who, u = draws_below(batch.uniform("attrition.dropout", batch.week, active), active, most)
     at_firm = s.location[who] == ENTERPRISE
     mentored = s.enterprise_mentor[who] >= 0
@@ -159,7 +167,7 @@ def request_attrition(batch: Batch) -> None:
             world.pending_terminations.append((local, "host_ended"))
 
         most = weekly_probability(param("apprentice_leave_rate_per_year", hosted),
-                                  np.asarray(combined(hosted, lambda p: p.support_effect + p.fit_effect)))
+                                  np.asarray(batch.derived(_largest_leave_log_multiplier, "students", hosted)))
         who, u = draws_below(batch.uniform("attrition.apprentice_leave", batch.week, hosted), hosted, most)
         mentored = s.enterprise_mentor[who] >= 0
         support = np.where(mentored, s.guidance_enterprise[who],

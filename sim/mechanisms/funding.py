@@ -111,7 +111,7 @@ def firm_paid_allowance(batch: Batch, em_active: np.ndarray) -> np.ndarray:
     firm = batch.held_to_global("enterprises", batch.enterprise_mentors.enterprise, em_active,
                                 "enterprise_mentors")
     mentors = np.bincount(firm, minlength=n_firms)
-    return mentors * batch.value(_allowance_per_mentor, "enterprises") * MONTHS_PER_WEEK
+    return mentors * batch.derived(_allowance_per_mentor, "enterprises") * MONTHS_PER_WEEK
 
 
 def completion_subsidies(world: World) -> np.ndarray:
@@ -271,7 +271,7 @@ def pay_weekly_needs(batch: Batch) -> None:
         firm_parts = block_sums(by_firm, groups.sizes("enterprises"))  # each run's block summed as the run alone
     else:
         em_by_run = np.array(shared_mentor_posts(batch, on_site, apprentices_on_site, em_active))
-        allowance_week = float(batch.value(_allowance_per_mentor, "enterprises")) * MONTHS_PER_WEEK
+        allowance_week = float(batch.derived(_allowance_per_mentor, "enterprises")) * MONTHS_PER_WEEK
         firm_parts = [posts * allowance_week for posts in em_by_run.tolist()]
         batch.enterprises.week_subsidy_yuan[:] = 0.0  # each programme adds what it paid its apprentices' hosts
     pay_in(batch, batch.counts("students", at_firm))
