@@ -374,3 +374,36 @@ def test_attritions_thinning_is_the_same_compiled_or_with_numpy(monkeypatch: pyt
         assert_same_run(run_one(scenario, k + 1, events=True), together[k])
         assert_same_run(numpy[k], together[k])
     assert together[1].summary["dropout_rate"] > together[0].summary["dropout_rate"]
+
+
+def test_a_city_paying_every_mentor_in_full_gives_the_pool_the_efforts_of_the_full_tally(tmp_path: Path) -> None:
+    """With every programme's mentor pay funded in full, ``pool_mentor_effort`` skips the tally: the same efforts.
+
+    Each pool post's paid share is the mean of its apprentices' programmes' shares; with every
+    share 1 that mean is exactly 1 (k ones over k), so the shortcut must give, bit for bit, the
+    efforts the tally gives.
+    """
+    from test_city_run import write_city
+
+    from sim.city import build_city
+    from sim.engine.sums import post_means, post_tallies
+    from sim.mechanisms.incentives import enterprise_mentor_effort, pool_mentor_effort, scenario_params
+    from sim.scenario.city_loading import load_city
+
+    batch = build_city(load_city(write_city(tmp_path, a_cohort=240, vacancies=80)), 6)
+    clock = WeeklyClock(weekly_phases(), batch)
+    for _ in range(120):
+        clock.advance()
+    assert batch.pool is not None
+    for w in batch.worlds:
+        w.this_week.funded.enterprise_mentor_remuneration = 1.0
+    pool_mentor_effort(batch)
+    s = batch.students
+    shares = np.ones(batch.n_runs)
+    guided, paid_shares = post_tallies(s.enterprise_mentor, s.enterprise_mentor >= 0,
+                                       batch.groups.group_of("students"), shares, batch.enterprise_mentors.n)
+    assert (guided > 1).any()  # posts guiding several apprentices, of several programmes
+    assert not batch.pool.scenario.incentives.mentor_honours  # no honours: the effort is the paid share's alone
+    expected = enterprise_mentor_effort(scenario_params(batch.pool.scenario),
+                                        post_means(paid_shares, guided, float(shares.mean())), 0.0)
+    np.testing.assert_array_equal(batch.enterprise_mentors.effort, np.broadcast_to(expected, guided.shape))

@@ -198,10 +198,14 @@ def pool_mentor_effort(batch: Batch) -> None:
                                              inc.honours_share, week)
         honours = inc.honours_effort * holds_honour(pool, em, em.honoured)
     shares = np.array([w.this_week.funded.enterprise_mentor_remuneration for w in batch.worlds])
-    s = batch.students
-    guided, paid_shares = post_tallies(s.enterprise_mentor, s.enterprise_mentor >= 0,
-                                       batch.groups.group_of("students"), shares, em.n)
-    paid = post_means(paid_shares, guided, float(shares.mean()))
+    paid: float | np.ndarray
+    if (shares == 1.0).all():  # every programme paid in full: every mean below is k ones over k, exactly 1
+        paid = 1.0
+    else:
+        s = batch.students
+        guided, paid_shares = post_tallies(s.enterprise_mentor, s.enterprise_mentor >= 0,
+                                           batch.groups.group_of("students"), shares, em.n)
+        paid = post_means(paid_shares, guided, float(shares.mean()))
     em.effort[:] = enterprise_mentor_effort(scenario_params(sc), paid, honours)
 
 
