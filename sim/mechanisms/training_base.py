@@ -92,9 +92,10 @@ def plan_practice_in_batch(batch: Batch) -> None:
         # what a run's practice hours are planned from (practice_hours_per_school_week), and its base's capacity
         timetable = [batch.param(path) for path in ("school_mentors.desired_hours_per_student_week",
                                                     "programme.school_practice_hours_share",
-                                                    "programme.training_base_capacity_hours_per_week")]
-        capacity = timetable[-1]
-        if batch.n_runs > 1 and isinstance(capacity, float) and not any(isinstance(v, np.ndarray) for v in timetable):
+                                                    "programme.training_base_capacity_hours_per_week")] \
+            if batch.n_runs > 1 else []
+        capacity = timetable[-1] if timetable else None
+        if isinstance(capacity, float) and not any(isinstance(v, np.ndarray) for v in timetable):
             # every run plans the same hours a student and has a base of the same capacity: read once
             per_student = practice_hours_per_school_week(batch.worlds[0].scenario)
             for world, n in zip(batch.worlds, at_school, strict=True):
