@@ -85,6 +85,8 @@ class CoDevelopment:
     # a city's programme names the pool's posts co-developing instead (the pool is large): each gives the hours
     enterprise_mentor_posts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     enterprise_mentor_hours_per_post: float = 0.0
+    idle: bool = False
+    """The curriculum phase handed over no hours, and need not hand them again while the programme builds nothing."""
 
 
 @dataclass(slots=True)

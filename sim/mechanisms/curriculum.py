@@ -94,7 +94,10 @@ def codevelop_runs(batch: Batch) -> None:
     student's post is local to its run, plus its run's block start). A city's programmes
     share the pool's enterprise-mentor posts: which posts teach each programme's apprentices
     is one table (programme x post) filled once over the batch, and each programme names
-    its own row's posts, as ``codevelop`` does for a programme alone.
+    its own row's posts, as ``codevelop`` does for a programme alone. A run that builds
+    nothing this week and handed over no hours last week (``CoDevelopment.idle``) keeps its
+    hand-over as it is: most weeks every curriculum has reached its target, and handing
+    each run fresh zeros cost more than the rest of the phase.
     """
     worlds = batch.worlds
     if len(worlds) == 1:
@@ -113,7 +116,7 @@ def codevelop_runs(batch: Batch) -> None:
     posts: dict[int, np.ndarray] = {}  # a city's programme: the pool's posts co-developing for it
     if building:
         with_mentor = s.in_programme() & (s.school_mentor >= 0)
-        mentoring = np.bincount(batch.local_to_global("school_mentors", s.school_mentor[with_mentor], with_mentor),
+        mentoring = np.bincount(batch.held_to_global("school_mentors", s.school_mentor, with_mentor),
                                 minlength=sm.n) > 0
         mentoring &= sm.active(batch.week)
         on_site = (s.location == ENTERPRISE) & (s.enterprise_mentor >= 0)
@@ -121,6 +124,10 @@ def codevelop_runs(batch: Batch) -> None:
             teaching_posts = np.zeros((len(worlds), em.n), dtype=bool)
             teaching_posts[batch.groups.group_of("students")[on_site], s.enterprise_mentor[on_site]] = True
             teaching_posts &= em.vacant_until <= batch.week
+            # every programme's posts at once: row g's are the table's marked cells from g x posts on
+            teaching_cells = np.flatnonzero(teaching_posts)
+            row_start = np.arange(len(worlds) + 1) * em.n
+            row_cut = np.searchsorted(teaching_cells, row_start).tolist()
         else:
             teaching = np.bincount(batch.local_to_global("enterprise_mentors", s.enterprise_mentor[on_site], on_site),
                                    minlength=em.n) > 0
@@ -132,7 +139,7 @@ def codevelop_runs(batch: Batch) -> None:
             school_all[school_blocks[g]][mentoring[school_blocks[g]]] = per_week
             if sc.programme.dual_mentor and world.enterprise_mentors.n:
                 if city:
-                    posts[g] = np.flatnonzero(teaching_posts[g])
+                    posts[g] = teaching_cells[row_cut[g]:row_cut[g + 1]] - row_start[g]
                 else:
                     firm_all[firm_blocks[g]][teaching[firm_blocks[g]]] = per_week
         # each run's hours summed over its own mentors, as the run alone sums them
@@ -148,8 +155,12 @@ def codevelop_runs(batch: Batch) -> None:
                                 cur.alignment + alignment_step(sc, hours_school + hours_firm))
             cur.school_mentor_hours += hours_school
             cur.enterprise_mentor_hours += hours_firm
+    building_now = set(building)
     for g, world in enumerate(worlds):  # each run's hand-over: views of its blocks
         week = world.this_week.codevelopment
+        if week.idle and g not in building_now:  # no hours last week, nor this week
+            continue
+        week.idle = g not in building_now
         week.school_mentor_hours = school_all[school_blocks[g]]
         if city:
             week.enterprise_mentor_posts = posts[g] if g in posts else np.zeros(0, dtype=np.int64)
@@ -164,7 +175,7 @@ MECHANISM = Mechanism(
     step=None,
     batch_step=codevelop_runs,
     reads=("enterprise_mentors.vacant_until", "school_mentors.vacant_until", "students.enterprise_mentor",
-           "students.location", "students.school_mentor", "students.stage"),
+           "students.location", "students.school_mentor", "students.stage", "this_week.codevelopment"),
     writes=("curriculum.alignment", "curriculum.enterprise_mentor_hours", "curriculum.school_mentor_hours",
             "this_week.codevelopment"),
     outcomes=(

@@ -58,11 +58,22 @@ def hosted_counts(world: World, students: Students | None = None) -> np.ndarray:
     return np.bincount(hosted, minlength=world.enterprises.n)
 
 
-def mentor_free_places(world: World, students: Students | None = None) -> np.ndarray:
-    """Free apprentice places of each enterprise-mentor post (0 when vacant); ``students`` as ``hosted_counts``."""
-    em = world.enterprise_mentors
+def mentor_apprentices(world: World, students: Students | None = None) -> np.ndarray:
+    """Apprentices each enterprise-mentor post guides; ``students`` as ``hosted_counts``."""
     s = world.students if students is None else students
-    taken = np.bincount(s.enterprise_mentor[s.enterprise_mentor >= 0], minlength=em.n)
+    return np.bincount(s.enterprise_mentor[s.enterprise_mentor >= 0], minlength=world.enterprise_mentors.n)
+
+
+def mentor_free_places(world: World, students: Students | None = None,
+                       taken: np.ndarray | None = None) -> np.ndarray:
+    """Free apprentice places of each enterprise-mentor post (0 when vacant); ``students`` as ``hosted_counts``.
+
+    ``taken``: the posts' apprentices (``mentor_apprentices``) when the caller keeps them
+    (None: counted here).
+    """
+    em = world.enterprise_mentors
+    if taken is None:
+        taken = mentor_apprentices(world, students)
     cap = world.scenario.enterprise_mentors.apprentices_per_mentor
     return np.where(em.active(world.week), np.maximum(cap - taken, 0), 0)
 
@@ -204,7 +215,13 @@ def place_in_city(batch: Batch) -> None:
         for g in runs_with_a_round(batch):
             place_apprentices(batch.worlds[g])
         return
-    needing = [needing_a_place(world) for world in batch.worlds]
+    rounds = runs_with_a_round(batch)  # most weeks none: no programme is asked in turn
+    if not rounds:
+        return
+    no_one = np.zeros(0, dtype=np.int64)
+    needing = [no_one] * batch.n_runs
+    for g in rounds:
+        needing[g] = needing_a_place(batch.worlds[g])
     if not any(len(n) for n in needing):
         return
     pool = batch.pool
@@ -221,21 +238,26 @@ def place_in_city(batch: Batch) -> None:
     filled = np.bincount(hosts[hosts >= 0], minlength=len(free))
     unfilled = free - filled
     cut = np.cumsum([0, *(len(n) for n in needing)])
+    # every programme's apprentices of each enterprise-mentor post, counted once and kept as each
+    # programme assigns its own (the one change to them until the last has settled)
+    taken = mentor_apprentices(pool, batch.students) if dual else None
     for g, world in enumerate(batch.worlds):
         if len(needing[g]) == 0:
             continue
         own = hosts[cut[g]:cut[g + 1]]
         _tally_round(world, needing[g], own, np.bincount(own[own >= 0], minlength=len(free)), unfilled)
-        _settle(world, needing[g], own, placement_knowledge(world, np.arange(ent.n)), batch.students)
+        _settle(world, needing[g], own, placement_knowledge(world, np.arange(ent.n)), batch.students, taken)
     _tally_city_round(pool, sectors, hosts, filled, unfilled)
 
 
 def _settle(world: World, needing: np.ndarray, hosts: np.ndarray, knowledge: np.ndarray,
-            students: Students | None = None) -> None:
+            students: Students | None = None, taken: np.ndarray | None = None) -> None:
     """Record the round's placements of ``world``'s students ``needing`` with ``hosts`` (NO_ONE: not placed).
 
     ``students``: whose enterprise mentors count when new apprentices are given one (a
-    city's every programme; None: ``world``'s).
+    city's every programme; None: ``world``'s). ``taken``: those students' apprentices of
+    each enterprise-mentor post, kept by the caller (``mentor_apprentices``; None: counted
+    here), to which the new apprentices are added.
     """
     s = world.students
     ent = world.enterprises
@@ -257,7 +279,10 @@ def _settle(world: World, needing: np.ndarray, hosts: np.ndarray, knowledge: np.
     s.location[who] = ENTERPRISE
     world.counters.placements += len(who)
     if world.scenario.programme.dual_mentor:
-        s.enterprise_mentor[who] = _assign_enterprise_mentors(world, who, students)
+        mentors = _assign_enterprise_mentors(world, who, students, taken)
+        s.enterprise_mentor[who] = mentors
+        if taken is not None:
+            taken += np.bincount(mentors, minlength=len(taken))
     own, fitting = own_sector[placed], fit[placed]
     world.events.add(world.week, who[own], "placement", "own_sector", s.host[who[own]])
     world.events.add(world.week, who[~own & fitting], "placement", "other_sector_fitting_post",
@@ -329,10 +354,14 @@ def release_in_batch(batch: Batch, who: np.ndarray, *, keep_job_offer: bool) -> 
         students.offered_by_host[who] = False
 
 
-def _assign_enterprise_mentors(world: World, who: np.ndarray, students: Students | None = None) -> np.ndarray:
-    """A mentor with a free place in each new apprentice's host (capacity guaranteed by free_places)."""
+def _assign_enterprise_mentors(world: World, who: np.ndarray, students: Students | None = None,
+                               taken: np.ndarray | None = None) -> np.ndarray:
+    """A mentor with a free place in each new apprentice's host (capacity guaranteed by free_places).
+
+    ``students``, ``taken`` as ``mentor_free_places``.
+    """
     em = world.enterprise_mentors
-    free = mentor_free_places(world, students)
+    free = mentor_free_places(world, students, taken)
     s = world.students
     hosts = s.host[who]
     order = np.argsort(hosts, kind="stable")

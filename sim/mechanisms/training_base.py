@@ -21,6 +21,8 @@ actually practised.
 
 from __future__ import annotations
 
+import numpy as np
+
 from sim.engine.batch import Batch
 from sim.engine.declarations import Unit, rate
 from sim.engine.mechanism import Mechanism, Outcome
@@ -57,9 +59,14 @@ def plan_practice(world: World, at_school: int, share: float | None = None) -> N
     """
     sc = world.scenario
     per_student = practice_hours_per_school_week(sc)
-    planned = at_school * per_student
     if share is None:
-        share = capacity_share(planned, sc.programme.training_base_capacity_hours_per_week)
+        share = capacity_share(at_school * per_student, sc.programme.training_base_capacity_hours_per_week)
+    _hand_over(world, at_school, per_student, share)
+
+
+def _hand_over(world: World, at_school: int, per_student: float, share: float) -> None:
+    """Hand over this week's practice (``plan_practice``) at ``per_student`` planned hours, ``share`` of them hosted."""
+    planned = at_school * per_student
     week = world.this_week.practice
     week.students_at_school = at_school
     week.hours_per_student = per_student * share
@@ -76,11 +83,24 @@ def plan_practice_in_batch(batch: Batch) -> None:
     A shared training base (``bureau.training_bases``) hosts the practice hours of all the
     programmes that use it: when they ask for more than its capacity, each programme's
     hours are cut pro rata, by the same share. A programme without a shared base uses
-    its own, as alone.
+    its own, as alone. When every run has the same timetable and base, its parameters are
+    read once for all (``Batch.param``), not run by run.
     """
     at_school = batch.counts("students", batch.students.location == SCHOOL).tolist()  # every run's, at once
     bureau = batch.pool.bureau if batch.pool is not None else None
     if bureau is None or not bureau.spec.training_bases:
+        # what a run's practice hours are planned from (practice_hours_per_school_week), and its base's capacity
+        timetable = [batch.param(path) for path in ("school_mentors.desired_hours_per_student_week",
+                                                    "programme.school_practice_hours_share",
+                                                    "programme.training_base_capacity_hours_per_week")] \
+            if batch.n_runs > 1 else []
+        capacity = timetable[-1] if timetable else None
+        if isinstance(capacity, float) and not any(isinstance(v, np.ndarray) for v in timetable):
+            # every run plans the same hours a student and has a base of the same capacity: read once
+            per_student = practice_hours_per_school_week(batch.worlds[0].scenario)
+            for world, n in zip(batch.worlds, at_school, strict=True):
+                _hand_over(world, n, per_student, capacity_share(n * per_student, capacity))
+            return
         for world, n in zip(batch.worlds, at_school, strict=True):
             plan_practice(world, n)
         return
