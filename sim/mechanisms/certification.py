@@ -22,7 +22,7 @@ from sim.engine.batch import Batch
 from sim.engine.calendar import HALF_YEAR_WEEKS
 from sim.engine.declarations import StateField, Unit, mean_of, rate
 from sim.engine.mechanism import Mechanism, Outcome
-from sim.engine.population import INTERNSHIP, SKILL
+from sim.engine.population import INTERNSHIP, SKILL, Students
 from sim.engine.world import RunTotals, World
 from sim.scenario.schema import WEEKS_PER_YEAR
 
@@ -150,15 +150,9 @@ def _sit_in_batch(batch: Batch, marks: np.ndarray) -> None:
     passed = u < pass_probability(score, threshold,
                                   batch.param("certification.difficulty_scale_points", "students", sitting))
     winners, losers = sitting[passed], sitting[~passed]
-    s.certificates[winners] += 1
-    s.attempts[winners] = 0
-    s.score_at_failure[winners] = -np.inf
-    s.attempts[losers] += 1
-    s.score_at_failure[losers] = score[~passed]
-    s.motivation[winners] = np.minimum(
-        s.motivation[winners] + batch.param("certification.result_motivation_change", "students", winners), 1.0)
-    s.motivation[losers] = np.maximum(
-        s.motivation[losers] - batch.param("certification.result_motivation_change", "students", losers), 0.0)
+    _record_results(s, winners, losers, score[~passed],
+                    batch.param("certification.result_motivation_change", "students", winners),
+                    batch.param("certification.result_motivation_change", "students", losers))
     starts = batch.groups.starts["students"]
     sat, won = (np.diff(np.searchsorted(who, starts)).tolist() for who in (sitting, winners))  # each run's
     for world, n_sat, n_won in zip(batch.worlds, sat, won, strict=True):
@@ -168,6 +162,24 @@ def _sit_in_batch(batch: Batch, marks: np.ndarray) -> None:
         world.events.add(week, won, "exam_pass", "certificate")
     for world, lost in batch.by_run("students", losers):
         world.events.add(week, lost, "exam_fail", "certificate")
+
+
+def _record_results(s: Students, winners: np.ndarray, losers: np.ndarray, failed_scores: np.ndarray,
+                    winners_change: float | np.ndarray, losers_change: float | np.ndarray) -> None:
+    """A session's results: a certificate for each of ``winners``, one more attempt for each of ``losers``.
+
+    A winner's attempts start again and its failed score is forgotten; a loser keeps the score
+    it failed with (``failed_scores``, to retake only after studying). Motivation rises by
+    ``winners_change`` after a pass, falls by ``losers_change`` after a failure (each its
+    run's ``result_motivation_change``), within 0 and 1.
+    """
+    s.certificates[winners] += 1
+    s.attempts[winners] = 0
+    s.score_at_failure[winners] = -np.inf
+    s.attempts[losers] += 1
+    s.score_at_failure[losers] = failed_scores
+    s.motivation[winners] = np.minimum(s.motivation[winners] + winners_change, 1.0)
+    s.motivation[losers] = np.maximum(s.motivation[losers] - losers_change, 0.0)
 
 
 def _sit(world: World) -> None:
@@ -182,14 +194,7 @@ def _sit(world: World) -> None:
     u = world.streams.uniform("certification.exam", world.week, s.n)[sitting]
     passed = u < pass_probability(score, threshold, p.difficulty_scale_points)
     winners, losers = sitting[passed], sitting[~passed]
-    s.certificates[winners] += 1
-    s.attempts[winners] = 0
-    s.score_at_failure[winners] = -np.inf
-    s.attempts[losers] += 1
-    s.score_at_failure[losers] = score[~passed]
-    change = p.result_motivation_change
-    s.motivation[winners] = np.minimum(s.motivation[winners] + change, 1.0)
-    s.motivation[losers] = np.maximum(s.motivation[losers] - change, 0.0)
+    _record_results(s, winners, losers, score[~passed], p.result_motivation_change, p.result_motivation_change)
     world.counters.exam_sittings += len(sitting)
     world.counters.exam_passes += len(winners)
     world.events.add(world.week, winners, "exam_pass", "certificate")

@@ -144,19 +144,15 @@ def _eligible_shares(batch: Batch, posts: Population, leaving: np.ndarray) -> tu
     Found once, as a run alone finds them, when every run has the same selection rule
     (``Batch.param``: kept between weeks), else run by run.
     """
-    if posts == "school_mentors":
-        min_years = batch.param("school_mentors.min_teaching_years", posts, leaving)
-        if not isinstance(min_years, np.ndarray):
-            p = eligible_share(min_years, TEACHING_YEARS_MEAN)  # _school_eligible_share
-            return p, log_ineligible_share(p)
-        return batch.value(_school_eligible_share, posts, leaving), batch.value(_school_log_ineligible, posts,
-                                                                                leaving)
-    min_years = batch.param("enterprise_mentors.min_frontline_years", posts, leaving)
-    if not isinstance(min_years, np.ndarray):
-        p = eligible_share(min_years, FRONTLINE_YEARS_MEAN)  # _enterprise_eligible_share
+    school = posts == "school_mentors"
+    min_years = batch.param("school_mentors.min_teaching_years" if school
+                            else "enterprise_mentors.min_frontline_years", posts, leaving)
+    if not isinstance(min_years, np.ndarray):  # _school_eligible_share or _enterprise_eligible_share, once
+        p = eligible_share(min_years, TEACHING_YEARS_MEAN if school else FRONTLINE_YEARS_MEAN)
         return p, log_ineligible_share(p)
-    return batch.value(_enterprise_eligible_share, posts, leaving), batch.value(_enterprise_log_ineligible, posts,
-                                                                                leaving)
+    share, log_ineligible = (_school_eligible_share, _school_log_ineligible) if school else \
+        (_enterprise_eligible_share, _enterprise_log_ineligible)
+    return batch.value(share, posts, leaving), batch.value(log_ineligible, posts, leaving)
 
 
 def _school_eligible_share(world: World) -> float:

@@ -90,14 +90,13 @@ def plan_practice_in_batch(batch: Batch) -> None:
     bureau = batch.pool.bureau if batch.pool is not None else None
     if bureau is None or not bureau.spec.training_bases:
         # what a run's practice hours are planned from (practice_hours_per_school_week), and its base's capacity
-        timetable = [batch.param(path) for path in ("school_mentors.desired_hours_per_student_week",
-                                                    "programme.school_practice_hours_share",
-                                                    "programme.training_base_capacity_hours_per_week")] \
-            if batch.n_runs > 1 else []
-        capacity = timetable[-1] if timetable else None
-        if isinstance(capacity, float) and not any(isinstance(v, np.ndarray) for v in timetable):
+        timetable = ("school_mentors.desired_hours_per_student_week", "programme.school_practice_hours_share",
+                     "programme.training_base_capacity_hours_per_week")
+        if batch.n_runs > 1 and not any(isinstance(batch.param(path), np.ndarray) for path in timetable):
             # every run plans the same hours a student and has a base of the same capacity: read once
-            per_student = practice_hours_per_school_week(batch.worlds[0].scenario)
+            scenario = batch.worlds[0].scenario
+            per_student = practice_hours_per_school_week(scenario)
+            capacity = scenario.programme.training_base_capacity_hours_per_week
             for world, n in zip(batch.worlds, at_school, strict=True):
                 _hand_over(world, n, per_student, capacity_share(n * per_student, capacity))
             return
