@@ -267,21 +267,23 @@ class Batch:
         lays out run by run (a table a compiled loop reads by run, a row of rates per run);
         ``value`` as for ``derived``. The rows are shared between calls: read them, do not write.
         """
-        if self._params_read[0] != scenario_changes():  # a scenario was assigned to since the values were read
-            self._forget_params()
         key = ("rows", value)
-        found: tuple[Any, np.ndarray] | None = self._params.get(key)
+        found: tuple[None, np.ndarray] | None = self._kept_entry(key)
         if found is None:
             found = self._params[key] = (None, np.array([value(w) for w in self.worlds], dtype=np.float64))
         return found[1]
 
+    def _kept_entry(self, key: str | Callable[[World], Any] | tuple[str, Callable[[World], Any]]) -> Any:
+        """What is kept under ``key`` (None: nothing, or nothing since a scenario changed: read it again)."""
+        if self._params_read[0] != scenario_changes():  # a scenario was assigned to since the values were read
+            self._forget_params()
+        return self._params.get(key)
+
     def _kept(self, key: str | Callable[[World], Any], read: Callable[[World], Any], population: Population,
               idx: np.ndarray | None) -> float | np.ndarray:
         """``read(world)`` of each run for agents ``idx``: read once, kept under ``key`` (``param``, ``derived``)."""
-        if self._params_read[0] != scenario_changes():  # a scenario was assigned to since the values were read
-            self._forget_params()
-        found: tuple[Any, np.ndarray | None] | None = self._params.get(key)
-        if found is None:
+        found: tuple[Any, np.ndarray | None] | None = self._kept_entry(key)
+        if found is None:  # the runs' one value, or each run's
             values = list(map(read, self.worlds))
             first = values[0]
             found = self._params[key] = (first, None) if values.count(first) == len(values) else \
