@@ -58,37 +58,27 @@ COLUMN: dict[str, int] = {name: k for k, name in enumerate(TIMESERIES_COLUMNS)}
 """Each time-series column's position in a row of ``Recorder.table``."""
 
 
-_MENTEES, _SCHOOL_MENTORS, _MENTORED, _MENTORING = range(4)
+MENTOR_COUNT_COLUMNS = _MENTEES, _SCHOOL_MENTORS, _MENTORED, _MENTORING = range(4)
 """Columns of ``Recorder.mentor_counts``: students enrolled, school mentors active, apprentices mentored, their
 enterprise mentors."""
 
 
 class Recorder:
-    """Pre-sized weekly time series plus the weekly counts the summary's mentor ratios need.
+    """One run's pre-sized weekly time series plus the weekly counts the summary's mentor ratios need.
 
-    The series is one (weeks x columns) table, so a week's row is written at once
-    (``record_week``); ``columns`` are views of the table's columns. In a batch the runs'
-    tables are rows of one array (``Recorders``), so a week's rows of all runs are written at once.
+    The series is one (weeks x columns) table, the run's row of its batch's array
+    (``Recorders``, which writes a week's rows of all runs at once: ``record_week``);
+    ``columns`` are views of the table's columns.
     """
 
     __slots__ = ("_row", "columns", "mentor_counts", "table")
 
-    def __init__(self, weeks: int, table: np.ndarray | None = None, mentor_counts: np.ndarray | None = None) -> None:
-        """``table``, ``mentor_counts``: views of a batch's arrays (``Recorders``), or None for arrays of its own."""
-        self.table = np.full((weeks, len(TIMESERIES_COLUMNS)), np.nan) if table is None else table
+    def __init__(self, table: np.ndarray, mentor_counts: np.ndarray) -> None:
+        """``table`` (weeks x time-series columns), ``mentor_counts`` (weeks x ``MENTOR_COUNT_COLUMNS``): views."""
+        self.table = table
         self.columns = {name: self.table[:, k] for name, k in COLUMN.items()}
-        self.mentor_counts = np.zeros((weeks, 4), dtype=np.int64) if mentor_counts is None else mentor_counts
+        self.mentor_counts = mentor_counts
         self._row = 0
-
-    def record(self, row: np.ndarray, mentor_counts: Sequence[int]) -> None:
-        """Fill this week's row with ``row`` (one value per column, NaN where a value is undefined).
-
-        ``mentor_counts``: the week's students enrolled, school mentors active, apprentices
-        mentored and their enterprise mentors (``mentees_per_school_mentor``, ``apprentices_per_enterprise_mentor``).
-        """
-        self.table[self._row] = row
-        self.mentor_counts[self._row] = mentor_counts
-        self._row += 1
 
     @property
     def mentees_per_school_mentor(self) -> list[float]:
@@ -134,8 +124,8 @@ class Recorders(Sequence[Recorder]):
 
     def __init__(self, runs: int, weeks: int) -> None:
         self.table = np.full((runs, weeks, len(TIMESERIES_COLUMNS)), np.nan)
-        self.mentor_counts = np.zeros((runs, weeks, 4), dtype=np.int64)
-        self._recorders = [Recorder(weeks, self.table[g], self.mentor_counts[g]) for g in range(runs)]
+        self.mentor_counts = np.zeros((runs, weeks, len(MENTOR_COUNT_COLUMNS)), dtype=np.int64)
+        self._recorders = [Recorder(self.table[g], self.mentor_counts[g]) for g in range(runs)]
         self._row = 0
 
     def __len__(self) -> int:
@@ -151,7 +141,11 @@ class Recorders(Sequence[Recorder]):
         return self._recorders[g]
 
     def record(self, rows: np.ndarray, mentor_counts: np.ndarray) -> None:
-        """Fill this week's row of every run (``rows[g]``, ``mentor_counts[g]``: run ``g``'s; ``Recorder.record``)."""
+        """Fill this week's row of every run (``rows[g]``, ``mentor_counts[g]``: run ``g``'s).
+
+        A row has one value per time-series column (NaN where undefined); the counts are the
+        ``MENTOR_COUNT_COLUMNS``.
+        """
         self.table[:, self._row] = rows
         self.mentor_counts[:, self._row] = mentor_counts
         self._row += 1
@@ -352,7 +346,7 @@ _SPENT_FROM = np.array([COLUMN[f"spent_{src}_yuan"] for src in SOURCES])
 _FUNDED_SHARE = np.array([COLUMN[f"funded_share_{use}"] for use in USES])
 
 
-def record_week(batch: Batch, recorders: Sequence[Recorder]) -> None:
+def record_week(batch: Batch, recorders: Recorders) -> None:
     """Fill this week's time-series row of every run of ``batch`` (``recorders[g]``: run ``g``'s).
 
     The rows of all runs are made at once, column by column over the runs: counts over the
@@ -412,11 +406,7 @@ def record_week(batch: Batch, recorders: Sequence[Recorder]) -> None:
         rows[:, COLUMN[column]] = np.divide(supply, asked, out=np.full(len(asked), np.nan), where=asked > 0)
     rows[:, COLUMN["curriculum_alignment"]] = [w.curriculum.alignment for w in worlds]
     mentor_counts = np.stack([enrolled, counts.school_mentors_active, counts.mentored, counts.mentoring], axis=1)
-    if isinstance(recorders, Recorders):
-        recorders.record(rows, mentor_counts)
-    else:
-        for recorder, row, week_counts in zip(recorders, rows, mentor_counts.tolist(), strict=True):
-            recorder.record(row, week_counts)
+    recorders.record(rows, mentor_counts)
 
 
 def run_totals(world: World, recorder: Recorder) -> RunTotals:
