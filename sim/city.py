@@ -326,10 +326,15 @@ def build_pool(plan: CityPlan, seed: int, mechanisms: tuple[Mechanism, ...] = ME
     return pool
 
 
+def has_pool(plan: CityPlan) -> bool:
+    """Whether the city's programmes share a pool of firms (not: a city of one programme keeping its own)."""
+    return not (plan.enterprises is None or (not plan.enterprises and len(plan.programmes) == 1))
+
+
 def build_city(plan: CityPlan, seed: int, events: bool = False,
                mechanisms: tuple[Mechanism, ...] = MECHANISMS) -> Batch:
     """The batch of a city's programmes: one world each, sharing the pool (a city of one: its own firms)."""
-    if plan.enterprises is None or (not plan.enterprises and len(plan.programmes) == 1):
+    if not has_pool(plan):
         # a city of one without a pool of its own (a programme scenario, or a city file listing no firms): the
         # programme keeps its own firms and sectors, and runs as its scenario does
         return Batch([build_world(plan.programmes[0].scenario, seed, events, mechanisms)])
@@ -402,16 +407,41 @@ def sector_demand(plan: CityPlan) -> SectorDemand | None:
 def run_city(plan: CityPlan, seed: int = 0, *, events: bool = False, students: bool = True,
              mechanisms: tuple[Mechanism, ...] = MECHANISMS) -> CityResult:
     """Run a city to its horizon: each programme's results, and the city's tables (no I/O)."""
-    started = time.perf_counter()
-    batch = build_city(plan, seed, events, mechanisms)
-    horizon = plan.programmes[0].scenario.horizon_weeks
-    clock = WeeklyClock(weekly_phases(mechanisms), batch)
-    recorders = Recorders(batch.n_runs, horizon)
-    while clock.now < horizon:
-        clock.advance()
-        record_week(batch, recorders)
-    return city_result(plan, seed, batch, recorders, events=events, students=students, mechanisms=mechanisms,
-                       wall_seconds=time.perf_counter() - started)
+    return run_cities([plan], [seed], events=events, students=students, mechanisms=mechanisms)[0]
+
+
+def run_cities(plans: Sequence[CityPlan], seeds: Sequence[int], *, events: bool = False, students: bool = True,
+               mechanisms: tuple[Mechanism, ...] = MECHANISMS) -> list[CityResult]:
+    """Run replication ``seeds[i]`` of city ``plans[i]`` for every ``i``, simulated together; results in that order.
+
+    Why together: a city's replications (or the cities a comparison or sweep runs) pay the
+    fixed cost of a simulated week once, as a batch of runs does (``sim.model.run_batch``).
+    Cities with a pool of firms and the same horizon are one batch (``Batch.of_cities``):
+    the phases that span cities run once over all of them, the others city by city. Each
+    result is bit for bit the one the city run alone gives (its ``wall_seconds`` aside: the
+    batch's time shared equally). A city of one programme keeping its own firms runs alone.
+    """
+    if len(plans) != len(seeds):
+        raise ValueError(f"run_cities needs one seed per city, got {len(plans)} cities, {len(seeds)} seeds")
+    together: dict[tuple[int, int], list[int]] = {}  # (horizon in weeks, -1: pooled; a city alone: its index)
+    for i, plan in enumerate(plans):
+        together.setdefault((plan.programmes[0].scenario.horizon_weeks, -1 if has_pool(plan) else i), []).append(i)
+    results: list[CityResult | None] = [None] * len(plans)
+    for (horizon, _), members in together.items():
+        started = time.perf_counter()
+        cities = [build_city(plans[i], seeds[i], events, mechanisms) for i in members]
+        batch = cities[0] if len(cities) == 1 else Batch.of_cities(cities)
+        clock = WeeklyClock(weekly_phases(mechanisms), batch)
+        recorders = [Recorders(city.n_runs, horizon) for city in cities]
+        while clock.now < horizon:
+            clock.advance()
+            for city, recorded in zip(cities, recorders, strict=True):  # the record reads a city's pool
+                record_week(city, recorded)
+        share = (time.perf_counter() - started) / len(members)
+        for i, city, recorded in zip(members, cities, recorders, strict=True):
+            results[i] = city_result(plans[i], seeds[i], city, recorded, events=events, students=students,
+                                     mechanisms=mechanisms, wall_seconds=share)
+    return [r for r in results if r is not None]
 
 
 def city_result(plan: CityPlan, seed: int, batch: Batch, recorders: Sequence[Recorder], *, events: bool = False,
@@ -473,6 +503,8 @@ __all__ = [
     "check_firm_agreement",
     "city_outcome_names",
     "city_result",
+    "has_pool",
+    "run_cities",
     "run_city",
     "run_city_file",
 ]

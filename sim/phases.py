@@ -78,7 +78,7 @@ def weekly_phases(mechanisms: tuple[Mechanism, ...] = MECHANISMS) -> tuple[Phase
     phases = []
     for m in mechanisms:
         if m.batch_step is not None:
-            phases.append(Phase(m.name, m.batch_step, over_batch=True))
+            phases.append(Phase(m.name, m.batch_step, over_batch=True, spans_cities=m.spans_cities))
         elif m.step is not None:
             phases.append(Phase(m.name, m.step, over_batch=False))
     return tuple(phases)

@@ -131,7 +131,10 @@ class BatchProxy:
             return tuple(WorldProxy(w, access) for w in batch.worlds)
         if name == "pool":  # a city's pool world (None in a batch of runs with their own firms)
             return None if batch.pool is None else WorldProxy(batch.pool, access)
-        if name in ("week", "groups", "_n_runs", "_run_streams", "_run_seed_words", "_params", "_params_read"):
+        if name == "pools":  # the cities' pool worlds
+            return tuple(WorldProxy(w, access) for w in batch.pools)
+        if name in ("week", "groups", "cities", "_n_runs", "_run_streams", "_run_seed_words", "_params",
+                    "_params_read"):
             return getattr(batch, name)  # structure, and the caches of the draws and the parameters read
         if name == "cohorts":  # every run's cohort bounds (structure, fixed at set-up, like cohort_starts)
             return batch.cohorts

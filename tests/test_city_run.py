@@ -450,7 +450,7 @@ def test_a_failing_city_replication_is_one_message(tmp_path: Path, monkeypatch: 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("the pool ran dry")
 
-    monkeypatch.setattr(sim.city, "run_city", broken)
+    monkeypatch.setattr(sim.city, "build_city", broken)  # replications batched (run_cities) or one by one
     path = write_city(tmp_path / "city")
     code = main(["compare", str(path), str(path), "--reps", "1", "--workers", "1", "--out", str(tmp_path / "o")])
     err = capsys.readouterr().err.strip()

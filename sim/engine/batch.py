@@ -20,6 +20,12 @@ students of its own (``sim.city``). ``value``, ``param``, ``uniform`` and ``by_r
 shared population answer from it; the phases that count or pay per programme what firms
 do (``funding``, ``enterprise_accounts``, ``participation``) split it by whose apprentices
 the firms host.
+
+Several replications of cities are one batch too (``Batch.of_cities``): every city's
+programmes and every city's pool, end to end, each city's own batch (``cities``) a view of
+its part. A phase declared to span cities (``Mechanism.spans_cities``: it reaches the
+pools only through this class's methods, which answer pool by pool) runs once over them
+all; any other runs city by city, over each city's batch, exactly as that city alone.
 """
 
 from __future__ import annotations
@@ -52,6 +58,12 @@ def _array_fields(arrays: Any) -> list[str]:
 
 def _concatenate(parts: Sequence[Any], index: GroupIndex, population: Population) -> Any:
     """One population's arrays for the whole batch; each part's arrays become views of them."""
+    return _joined(parts, index.blocks(population) if population in index.shared else
+                   [index.block(population, g) for g in range(len(parts))])
+
+
+def _joined(parts: Sequence[Any], blocks: Sequence[slice]) -> Any:
+    """The arrays of ``parts`` end to end (``blocks``: each part's); each part's arrays become views of them."""
     if len(parts) == 1:
         return parts[0]
     first = parts[0]
@@ -62,8 +74,7 @@ def _concatenate(parts: Sequence[Any], index: GroupIndex, population: Population
         else:  # Students.n
             values[f.name] = int(sum(getattr(p, f.name) for p in parts))
     whole = type(first)(**values)
-    for g, part in enumerate(parts):
-        block = index.block(population, g)
+    for part, block in zip(parts, blocks, strict=True):
         for name in _array_fields(part):
             setattr(part, name, getattr(whole, name)[block])
     return whole
@@ -110,8 +121,8 @@ class Batch:
     """The runs of a batch: their worlds, and their populations' arrays concatenated."""
 
     __slots__ = ("_cohorts", "_n_runs", "_params", "_params_read", "_plans", "_run_seed_words", "_run_streams",
-                 "enterprise_mentors", "enterprises", "groups", "ledgers", "pool", "school_mentors", "students",
-                 "week", "worlds")
+                 "cities", "enterprise_mentors", "enterprises", "groups", "ledgers", "pools", "school_mentors",
+                 "students", "week", "worlds")
 
     def __init__(self, worlds: Sequence[World], pool: World | None = None) -> None:
         """Concatenate the populations of ``worlds`` (each world's arrays become views of the batch's).
@@ -123,7 +134,10 @@ class Batch:
             raise ValueError("a batch needs at least one world")
         self.worlds = tuple(worlds)
         self._n_runs = len(self.worlds)
-        self.pool = pool
+        self.pools: tuple[World, ...] = () if pool is None else (pool,)
+        """The pool worlds of the cities in the batch (none: each run has its own firms)."""
+        self.cities: tuple[Batch, ...] = ()
+        """In a batch of several cities (``of_cities``), each city's batch: views of its part of this one."""
         if pool is not None and any(w.enterprises is not pool.enterprises
                                     or w.enterprise_mentors is not pool.enterprise_mentors for w in worlds):
             raise ValueError("every world of a city holds the pool's enterprises and enterprise mentors")
@@ -143,6 +157,57 @@ class Batch:
                                                                   self.groups, "enterprise_mentors")
         self.enterprises: Enterprises = _concatenate([w.enterprises for w in firms], self.groups, "enterprises")
         self.ledgers = LedgerStack([w.ledger for w in worlds])  # each run's ledger's arrays become views of its row
+        self._start_caches()
+
+    @classmethod
+    def of_cities(cls, cities: Sequence[Batch]) -> Batch:
+        """One batch of several cities' batches (each a city with its pool), every city's arrays a view of its part.
+
+        The cities' programmes are the groups, city by city; their pools are the blocks of the
+        shared populations, pool by pool (``GroupIndex.pool_of``). Each city's batch stays whole
+        (``cities``): its arrays, and its worlds' and pool's, become views of this batch's, so a
+        phase that runs city by city writes into this batch, and one that spans cities reads
+        what the others wrote. A city's ledgers are its rows of this batch's stack.
+        """
+        if not cities or any(len(c.pools) != 1 or c.cities for c in cities):
+            raise ValueError("a batch of cities needs one or more cities, each a batch with its pool")
+        if len(cities) == 1:
+            return cities[0]
+        batch = cls.__new__(cls)
+        batch.worlds = tuple(w for c in cities for w in c.worlds)
+        batch._n_runs = len(batch.worlds)
+        batch.pools = tuple(c.pools[0] for c in cities)
+        batch.cities = tuple(cities)
+        shared: frozenset[Population] = frozenset({"enterprises", "enterprise_mentors"})
+        batch.groups = GroupIndex.from_sizes({
+            "students": [w.students.n for w in batch.worlds],
+            "school_mentors": [w.school_mentors.n for w in batch.worlds],
+            "enterprise_mentors": [p.enterprise_mentors.n for p in batch.pools],
+            "enterprises": [p.enterprises.n for p in batch.pools],
+        }, shared, [k for k, c in enumerate(cities) for _ in c.worlds])
+        firsts = np.cumsum([0, *(c.n_runs for c in cities)]).tolist()
+        own: tuple[Population, ...] = ("students", "school_mentors")
+        for population in own:  # a city's block: its groups' blocks together
+            starts = batch.groups.starts[population]
+            blocks = [slice(int(starts[firsts[k]]), int(starts[firsts[k + 1]])) for k in range(len(cities))]
+            setattr(batch, population, _joined([getattr(c, population) for c in cities], blocks))
+            for c in cities:  # each world's arrays: views of its city's, as the city's batch made them
+                for g, world in enumerate(c.worlds):
+                    part, block = getattr(world, population), c.groups.block(population, g)
+                    for name in _array_fields(part):
+                        setattr(part, name, getattr(getattr(c, population), name)[block])
+        pooled: tuple[Population, ...] = ("enterprise_mentors", "enterprises")
+        for population in pooled:  # a city's is its pool's: one object, re-viewed
+            setattr(batch, population, _joined([getattr(c, population) for c in cities],
+                                               batch.groups.blocks(population)))
+        batch.ledgers = LedgerStack([w.ledger for w in batch.worlds])
+        for k, c in enumerate(cities):
+            c.ledgers = batch.ledgers.rows(firsts[k], firsts[k + 1])
+        batch._start_caches()
+        return batch
+
+    def _start_caches(self) -> None:
+        """The batch's caches, empty, and its week: the first world's."""
         self._cohorts: Cohorts | None = None
         self._plans: Plans | None = None
         self._run_streams: dict[str, list[Stream]] = {}
@@ -154,16 +219,24 @@ class Batch:
         """When ``_params`` was read: the scenarios' change count (``scenario_changes``) and the runs' scenarios."""
         self._run_seed_words: dict[str, np.ndarray] = {}
         """Each stream name's runs' start states, one row a run, for the compiled draws (``sim.engine.pcg64``)."""
-        self.week = worlds[0].week
+        self.week = self.worlds[0].week
+
+    @property
+    def pool(self) -> World | None:
+        """A city's pool world (None: each run has its own firms); a batch of several cities has no one pool."""
+        if len(self.pools) > 1:
+            raise RuntimeError("a batch of several cities has a pool per city: a phase that reads batch.pool runs "
+                               "city by city (Mechanism.spans_cities is False)")
+        return self.pools[0] if self.pools else None
 
     @property
     def shares_pool(self) -> bool:
-        """True for a city of several programmes: one pool of firms, the pool world's."""
-        return self.pool is not None
+        """True for a city of several programmes (or cities): their firms are a pool's, the pool world's."""
+        return bool(self.pools)
 
     def firm_worlds(self) -> tuple[World, ...]:
-        """The worlds that own firms: each run's, or a city's pool world alone."""
-        return self.worlds if self.pool is None else (self.pool,)
+        """The worlds that own firms: each run's, or the cities' pool worlds."""
+        return self.pools if self.pools else self.worlds
 
     def cohorts(self) -> Cohorts:
         """Every run's cohorts (``World.cohort_starts``, fixed at set-up), as batch positions (found once)."""
@@ -199,8 +272,10 @@ class Batch:
         self.week = week
         for w in self.worlds:
             w.week = week
-        if self.pool is not None:
-            self.pool.week = week
+        for pool in self.pools:
+            pool.week = week
+        for city in self.cities:
+            city.set_week(week)
         if self._params and any(w.scenario is not sc for w, sc in zip(self.worlds, self._params_read[1], strict=True)):
             self._forget_params()  # a run was given another scenario
 
@@ -219,8 +294,8 @@ class Batch:
         array of that scalar give the same result element by element, so a phase may use
         either, and the scalar saves a gather.
         """
-        if self.pool is not None and population in self.groups.shared:
-            return value(self.pool)
+        if population in self.groups.shared:
+            return self._of_each_pool(value, population, idx)
         if self.n_runs == 1:  # a single run: its own value (the common case, kept cheap)
             return value(self.worlds[0])
         return self._of_each_run(value, population, idx)
@@ -236,8 +311,8 @@ class Batch:
         getter = _PARAMETER_GETTERS.get(path)
         if getter is None:
             getter = _PARAMETER_GETTERS.setdefault(path, operator.attrgetter(f"scenario.{path}"))
-        if self.pool is not None and population in self.groups.shared:
-            return getter(self.pool)
+        if population in self.groups.shared:
+            return self._of_each_pool(getter, population, idx)
         if self.n_runs == 1:
             return getter(self.worlds[0])
         return self._kept(path, getter, population, idx)
@@ -254,8 +329,8 @@ class Batch:
         effect at once, as through ``param``: the values are forgotten when a scenario section
         is assigned to (``scenario_changes``) or a run is given another scenario (``set_week``).
         """
-        if self.pool is not None and population in self.groups.shared:
-            return value(self.pool)
+        if population in self.groups.shared:
+            return self._of_each_pool(value, population, idx)
         if self.n_runs == 1:
             return value(self.worlds[0])
         return self._kept(value, value, population, idx)
@@ -304,6 +379,18 @@ class Batch:
         group = self.groups.group_of(population)
         return np.asarray(values, dtype=float)[group if idx is None else group[idx]]
 
+    def _of_each_pool(self, value: Callable[[World], Any], population: Population,
+                      idx: np.ndarray | None) -> Any:
+        """``value(pool)`` of each pool for the agents ``idx`` of a shared population (a scalar when all agree)."""
+        if len(self.pools) == 1:  # one city's pool (the common case, kept cheap)
+            return value(self.pools[0])
+        values = list(map(value, self.pools))
+        first = values[0]
+        if values.count(first) == len(values):
+            return first
+        pool = self.groups.pool_of_agent(population)
+        return np.asarray(values, dtype=float)[pool if idx is None else pool[idx]]
+
     def spread(self, values: Sequence[float], population: Population = "students",
                idx: np.ndarray | None = None) -> float | np.ndarray:
         """One value per run (``values[g]`` for run ``g``) for the agents ``idx`` of ``population``; as ``value``."""
@@ -319,7 +406,7 @@ class Batch:
 
         ``owners``: the holders' positions or a mask of them (None: every agent of ``owner_population``).
         """
-        if self.n_runs == 1 or population in self.groups.shared:
+        if self.n_runs == 1 or (population in self.groups.shared and len(self.pools) == 1):
             return local
         # as GroupIndex.to_global, with the block starts of the owners' groups gathered once per batch
         offsets = self.groups.offsets(population, owner_population)
@@ -336,7 +423,7 @@ class Batch:
         ``local_to_global(population, local[owners], owners, owner_population)``, which phases
         ask for every week: one compiled pass instead of four NumPy ones where numba is installed.
         """
-        if self.n_runs == 1 or population in self.groups.shared:
+        if self.n_runs == 1 or (population in self.groups.shared and len(self.pools) == 1):
             return local[owners]
         loops = compile_loops(_held_to_global)
         if loops is None or owners.dtype != np.bool_:  # NumPy's passes (or owners given as positions)
@@ -354,22 +441,20 @@ class Batch:
 
     def positions(self, population: Population, chosen: Callable[[World], np.ndarray]) -> np.ndarray:
         """The agents ``chosen(world)`` names in each run (ascending local indices), as ascending batch positions."""
-        if self.pool is not None and population in self.groups.shared:
-            return chosen(self.pool)
-        if self.n_runs == 1:
-            return chosen(self.worlds[0])
+        owners = self.pools if population in self.groups.shared else self.worlds
+        if len(owners) == 1:
+            return chosen(owners[0])
         return np.concatenate([chosen(w) + block.start
-                               for w, block in zip(self.worlds, self.groups.blocks(population), strict=True)])
+                               for w, block in zip(owners, self.groups.blocks(population), strict=True)])
 
     def by_run(self, population: Population, idx: np.ndarray) -> list[tuple[World, np.ndarray]]:
         """The agents ``idx`` (ascending batch positions) split by run: (run's world, local indices), runs with any."""
-        if self.pool is not None and population in self.groups.shared:  # the pool's agents are the pool world's
-            return [(self.pool, idx)] if len(idx) else []
-        if self.n_runs == 1:
-            return [(self.worlds[0], idx)] if len(idx) else []
+        owners = self.pools if population in self.groups.shared else self.worlds  # a pool's agents: its world's
+        if len(owners) == 1:
+            return [(owners[0], idx)] if len(idx) else []
         starts = self.groups.starts[population]
         cuts = np.searchsorted(idx, starts).tolist()
-        return [(w, idx[cuts[g]:cuts[g + 1]] - starts[g]) for g, w in enumerate(self.worlds) if cuts[g + 1] > cuts[g]]
+        return [(w, idx[cuts[g]:cuts[g + 1]] - starts[g]) for g, w in enumerate(owners) if cuts[g + 1] > cuts[g]]
 
     def counts(self, population: Population, mask: np.ndarray) -> np.ndarray:
         """How many agents of ``population`` ``mask`` marks in each run (whole numbers: exact however counted)."""
@@ -396,8 +481,8 @@ class Batch:
         for several streams drawn for the same agents. A city's pool draws for all its
         agents, each sector's from its own streams (``World.agent_normal``).
         """
-        if self.pool is not None and population in self.groups.shared:  # the pool world's, sector by sector
-            return self.pool.agent_normal(stream, week, population)
+        if population in self.groups.shared:  # each pool world's, sector by sector
+            return self._pool_draws(lambda pool: pool.agent_normal(stream, week, population))
         if sizes is None:
             sizes = self.draw_sizes(population, *upto)
         if self.n_runs == 1:
@@ -411,13 +496,19 @@ class Batch:
         As ``normal``; ``upto`` None draws for every agent of ``population``. A city's pool
         draws for all its agents, each sector's from its own streams (``World.agent_uniform``).
         """
-        if self.pool is not None and population in self.groups.shared:  # the pool world's, sector by sector
-            return self.pool.agent_uniform(stream, week, population)
+        if population in self.groups.shared:  # each pool world's, sector by sector
+            return self._pool_draws(lambda pool: pool.agent_uniform(stream, week, population))
         if sizes is None:
             sizes = self.groups.sizes(population) if upto is None else self.draw_sizes(population, upto)
         if self.n_runs == 1:  # one run's streams
             return self.worlds[0].streams.uniform(stream, week, int(sizes[0]))
         return self._draws("uniform", stream, week, sizes, population)
+
+    def _pool_draws(self, draws: Callable[[World], np.ndarray]) -> np.ndarray:
+        """``draws(pool)`` of every pool of the batch, end to end (one city's: as they are)."""
+        if len(self.pools) == 1:
+            return draws(self.pools[0])
+        return np.concatenate([draws(pool) for pool in self.pools])
 
     def draw_sizes(self, population: Population, *upto: np.ndarray) -> np.ndarray:
         """Draws each run takes of a stream for its agents ``upto``: up to its last one in any of them.
@@ -426,10 +517,10 @@ class Batch:
         streams drawn for the same agents (a mentor's replacement draws nine), and handed to
         ``uniform`` and ``normal`` as their ``sizes``. A single run's, or a city's pool's: one number.
         """
-        if self.n_runs == 1 or population in self.groups.shared:  # one block (kept cheap)
-            return np.array([max((int(idx[-1]) + 1 for idx in upto if len(idx)), default=0)], dtype=np.int64)
         starts = self.groups.starts[population]
-        needed = np.zeros(self.n_runs, dtype=np.int64)
+        if len(starts) == 2:  # one block, a single run's or a city's pool's (kept cheap)
+            return np.array([max((int(idx[-1]) + 1 for idx in upto if len(idx)), default=0)], dtype=np.int64)
+        needed = np.zeros(len(starts) - 1, dtype=np.int64)
         for idx in upto:
             if len(idx) == 0:
                 continue

@@ -7,7 +7,9 @@ Mesa ``step()`` means for this model. Per-student timing is done with arrays of 
 
 The clock runs a batch (``sim.engine.batch``): the runs of a batch share the week, so
 one clock serves them all. A phase over a batch runs once; a phase over one run's
-world runs on each run's world in turn. A single run is a batch of one.
+world runs on each run's world in turn. A single run is a batch of one. In a batch of
+several cities (``Batch.of_cities``) a phase over a batch that does not span cities runs
+once over each city's batch, in city order.
 """
 
 from __future__ import annotations
@@ -23,16 +25,21 @@ from sim.engine.world import World
 
 @dataclass(frozen=True, slots=True)
 class Phase:
-    """One weekly phase: its name, and its step over a batch or over one world."""
+    """One weekly phase: its name, its step over a batch or over one world, and whether that spans cities."""
 
     name: str
     step: Callable[[Batch], None] | Callable[[World], None]
     over_batch: bool
+    spans_cities: bool = False
 
     def run(self, batch: Batch) -> None:
-        """Run this phase for every run of ``batch`` (once over the batch, or world by world)."""
+        """Run this phase for every run of ``batch`` (once over the batch or each city's, or world by world)."""
         if self.over_batch:
-            self.step(batch)  # type: ignore[arg-type]
+            if batch.cities and not self.spans_cities:
+                for city in batch.cities:
+                    self.step(city)  # type: ignore[arg-type]
+            else:
+                self.step(batch)  # type: ignore[arg-type]
         else:
             for world in batch.worlds:
                 self.step(world)  # type: ignore[arg-type]

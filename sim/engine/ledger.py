@@ -219,6 +219,17 @@ class LedgerStack:
             for j, sources in enumerate(ledger.earmarks):
                 self.earmarks[g, j, :len(sources)] = sources
 
+    def rows(self, first: int, stop: int) -> LedgerStack:
+        """The stack of ledgers ``first`` to ``stop - 1``, views of their rows of this one: paying either pays both.
+
+        A city's stack in a batch of cities (``Batch.of_cities``).
+        """
+        part = LedgerStack.__new__(LedgerStack)
+        part.ledgers = self.ledgers[first:stop]
+        for name in ("balance", "paid_in", "spent", "week_need", "week_paid", "weeks_short", "unpaid", "earmarks"):
+            setattr(part, name, getattr(self, name)[first:stop])
+        return part
+
     def _stacked(self, name: str) -> np.ndarray:
         """The ledgers' array ``name`` stacked, each ledger's now a view of its row (one ledger: viewed, no copy)."""
         if len(self.ledgers) == 1:

@@ -53,7 +53,10 @@ class Mechanism:
     world in turn. ``streams`` are stream names; a name built at run time is
     declared as a pattern with ``{placeholder}`` parts (``"{purpose}.dual_qualified"``).
     ``reads`` and ``writes`` are state paths (see the module docstring); a path written
-    is also readable.
+    is also readable. ``spans_cities``: the ``batch_step`` may run once over a batch of
+    several cities (``Batch.of_cities``) because it reaches the cities' pools only through
+    ``Batch``'s methods, which answer pool by pool; a step that reads a city's pool world or
+    its shared objects (``batch.pool``, the bureau, the labour demand) runs city by city.
     """
 
     name: str
@@ -64,6 +67,7 @@ class Mechanism:
     reads: tuple[str, ...] = ()
     writes: tuple[str, ...] = ()
     outcomes: tuple[Outcome, ...] = ()
+    spans_cities: bool = False
 
     @property
     def weekly_step(self) -> Callable[[World], None] | Callable[[Batch], None] | None:

@@ -48,18 +48,26 @@ def talent_model_batch(params: Sequence[Mapping[str, Any]], scenarios: Sequence[
     """``talent_model`` of several runs, simulated together (``sim.model.run_batch``); outcomes in run order.
 
     Runs that share a horizon are one batch; each run's outcomes are exactly those of
-    ``talent_model`` with its params, scenario and seed. A city's runs are not batched with
-    each other (each already simulates its programmes in one set of arrays): they run one by one.
+    ``talent_model`` with its params, scenario and seed. Cities' runs are batched with each
+    other (``sim.city.run_cities``: the cities' pools side by side), not with programme runs.
     """
     from sim.model import run_batch, shape_key
 
     outcomes: list[dict[str, float]] = [{} for _ in scenarios]
     resolved: dict[int, Scenario] = {}
+    cities: dict[int, CitySource] = {}
     for i, (p, sc) in enumerate(zip(params, scenarios, strict=True)):
-        if isinstance(sc, CitySource):  # a city is a batch of its own programmes already: one at a time
-            outcomes[i] = talent_model(p, sc, seeds[i])
+        if isinstance(sc, CitySource):
+            cities[i] = sc
         else:
             resolved[i] = with_overrides(sc, p, "sweep point")
+    if cities:
+        from sim.city import run_cities
+
+        members = list(cities)
+        for i, city in zip(members, run_cities([cities[i].load(params[i]) for i in members],
+                                               [seeds[i] for i in members], students=False), strict=True):
+            outcomes[i] = city.outcomes()
     by_shape: dict[int, list[int]] = {}
     for i, sc in resolved.items():
         by_shape.setdefault(shape_key(sc), []).append(i)

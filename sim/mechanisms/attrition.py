@@ -181,6 +181,7 @@ def request_attrition(batch: Batch) -> None:
 
 MECHANISM = Mechanism(
     name="attrition",
+    spans_cities=True,  # the pools only through Batch's methods
     step=None,
     batch_step=request_attrition,
     reads=("enterprises.post_level", "school_mentors.vacant_until", "students.enterprise_mentor",

@@ -208,6 +208,7 @@ def _certificate_pass_rate(world: World, totals: RunTotals) -> float:
 
 MECHANISM = Mechanism(
     name="certification",
+    spans_cities=True,  # the pools only through Batch's methods
     step=hold_exams,
     batch_step=hold_exams_in_batch,
     reads=("students.enrol_week", "students.practical_skill", "students.stage", "students.theory", "this_week.funded"),

@@ -326,6 +326,7 @@ def _dropout_rate(world: World, totals: RunTotals) -> float:
 
 MECHANISM = Mechanism(
     name="exits",
+    spans_cities=True,  # the pools only through Batch's methods
     step=None,
     batch_step=apply_exits_in_batch,
     reads=("enterprises.satisfaction_retention_sum", "students.enrol_week", "students.placed_week", *RATING_READS),

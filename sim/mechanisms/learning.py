@@ -188,7 +188,7 @@ def _programme_alignments(batch: Batch) -> list[float]:
     run's partners in one call instead of a masked mean per run and week. A city's
     programmes read the pool's mean, found once a week (``this_week.contact``).
     """
-    if batch.n_runs == 1 or batch.pool is not None:
+    if batch.n_runs == 1 or batch.shares_pool:
         return [programme_alignment(w) for w in batch.worlds]
     ent = batch.enterprises
     partners = np.flatnonzero(ent.participating)
@@ -247,9 +247,8 @@ def _learn_compiled(batch: Batch, kernels: tuple[Callable[..., None], Callable[.
     s = batch.students
     sm = batch.school_mentors
     group = batch.groups.group_of("students")
-    # each run's block start of a population; a city's shared pool has none (its indices are its positions)
-    starts = {p: np.zeros(batch.n_runs + 1, dtype=np.int64) if p in batch.groups.shared else batch.groups.starts[p]
-              for p in ("school_mentors", "enterprises", "enterprise_mentors")}
+    # each run's block start of a population (a city's shared pool: its pool's; one city's pool starts at 0)
+    starts = {p: batch.groups.group_starts(p) for p in ("school_mentors", "enterprises", "enterprise_mentors")}
     school_week, firm_week = kernels
     if len(school):
         ability = np.exp(batch.param("learning.ability_effect_per_sd", "students", school) * s.ability[school])
@@ -309,6 +308,7 @@ def _graduates_mean(attr: str, label: str) -> Outcome:
 
 MECHANISM = Mechanism(
     name="learning",
+    spans_cities=True,  # the pools only through Batch's methods
     step=None,
     batch_step=learn,
     reads=("curriculum.alignment", "enterprise_mentors.pedagogical_skill", "enterprise_mentors.technical_skill",

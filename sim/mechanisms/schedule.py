@@ -111,6 +111,7 @@ def advance_calendars(batch: Batch) -> None:
 
 MECHANISM = Mechanism(
     name="schedule",
+    spans_cities=True,  # the pools only through Batch's methods
     step=None,
     batch_step=advance_calendars,
     reads=("students.enrol_week", "students.host"),

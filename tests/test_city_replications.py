@@ -1,0 +1,135 @@
+"""Replications of cities simulated together (``sim.city.run_cities``, ``Batch.of_cities``): issue 18, item 9.
+
+Each city of a batch of cities must be exactly the city run alone: every programme's
+summary, time series, events and student records, the city's training market and totals.
+The group index with a pool per city is checked on known answers, and a phase that reads
+one city's pool cannot run over several cities by mistake.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.city import CityResult, build_city, run_cities, run_city
+from sim.engine.batch import Batch
+from sim.engine.groups import GroupIndex
+from sim.experiments.models import talent_model, talent_model_batch
+from sim.phases import weekly_phases
+from sim.scenario import load_scenario
+from sim.scenario.city import city_of_one
+from sim.scenario.city_loading import CitySource, load_city
+from tests.same_run import assert_same_run
+
+SHIPPED = Path("scenarios/city")
+SHORT = {"simulation.horizon_years": 2}
+"""Two years: every mechanism of the shipped city acts (placements, exams, the bureau's year), and the test is quick."""
+
+
+def assert_same_city(alone: CityResult, together: CityResult) -> None:
+    """Everything a city returns, compared exactly (its wall time aside)."""
+    assert list(together.programmes) == list(alone.programmes)
+    for name, run in alone.programmes.items():
+        assert_same_run(run, together.programmes[name])
+        assert together.programmes[name].extra == run.extra
+    assert list(together.city_firms) == list(alone.city_firms)
+    for name, value in alone.city_firms.items():
+        other = together.city_firms[name]
+        assert other == value or (math.isnan(value) and math.isnan(other)), (name, value, other)
+    pd.testing.assert_frame_equal(together.pool_training_market, alone.pool_training_market, check_exact=True)
+
+
+@pytest.mark.parametrize("numba", ["1", "0"], ids=["compiled", "numpy"])
+def test_each_city_of_a_batch_of_cities_is_the_city_alone(numba: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two replications of the shipped city and one of two of its variants, in one batch: each as alone."""
+    monkeypatch.setenv("TALENTSIM_NUMBA", numba)
+    plans = [load_city(SHIPPED / "shenyang.yaml", SHORT), load_city(SHIPPED / "shenyang.yaml", SHORT),
+             load_city(SHIPPED / "shenyang_b_certify_30_more.yaml", SHORT),
+             load_city(SHIPPED / "shenyang_c_one_shared_base.yaml", SHORT)]
+    seeds = [1, 2, 1, 3]
+    together = run_cities(plans, seeds, events=True)
+    assert [r.seed for r in together] == seeds
+    for plan, seed, result in zip(plans, seeds, together, strict=True):
+        assert_same_city(run_city(plan, seed, events=True), result)
+
+
+def test_cities_of_different_horizons_or_without_a_pool_run_apart_with_the_same_results() -> None:
+    """A city of one programme keeping its own firms, and a city of another horizon: each as alone, in order."""
+    own_firms = city_of_one(load_scenario(None, {"intake.cohort_size": 60, **SHORT}))
+    plans = [load_city(SHIPPED / "shenyang.yaml", SHORT), own_firms,
+             load_city(SHIPPED / "shenyang.yaml", {"simulation.horizon_years": 1})]
+    together = run_cities(plans, [5, 5, 6], events=True)
+    for plan, seed, result in zip(plans, [5, 5, 6], together, strict=True):
+        assert_same_city(run_city(plan, seed, events=True), result)
+
+
+def test_a_batch_of_cities_steps_the_phases_that_span_cities_once_and_the_others_city_by_city() -> None:
+    cities = [build_city(load_city(SHIPPED / "shenyang.yaml", SHORT), seed) for seed in (1, 2, 3)]
+    batch = Batch.of_cities(cities)
+    seen: dict[str, list[Batch]] = {}
+    for phase in weekly_phases():
+        if phase.over_batch:
+            step = phase.step
+            object.__setattr__(phase, "step", lambda b, name=phase.name, step=step: (seen.setdefault(name, [])
+                                                                                      .append(b), step(b)))
+            phase.run(batch)
+    assert seen["learning"] == [batch] and seen["attrition"] == [batch]
+    assert seen["placement"] == cities and seen["bureau"] == cities
+
+
+def test_a_citys_arrays_and_ledgers_are_views_of_the_batch_of_cities() -> None:
+    cities = [build_city(load_city(SHIPPED / "shenyang.yaml", SHORT), seed) for seed in (1, 2)]
+    batch = Batch.of_cities(cities)
+    second = cities[1]
+    n_first = cities[0].students.n
+    batch.students.theory[n_first] = 123.0
+    assert second.students.theory[0] == 123.0 and second.worlds[0].students.theory[0] == 123.0
+    batch.enterprises.coordination[cities[0].enterprises.n] = 0.25
+    assert second.pool is not None and second.pool.enterprises.coordination[0] == 0.25
+    assert second.worlds[-1].enterprises is second.pool.enterprises
+    last = batch.n_runs - 1
+    batch.ledgers.balance[last, 0] = 7.0
+    assert second.ledgers.balance[-1, 0] == 7.0 and second.worlds[-1].ledger.balance[0] == 7.0
+
+
+def test_a_phase_reading_one_citys_pool_cannot_run_over_several_cities() -> None:
+    cities = [build_city(load_city(SHIPPED / "shenyang.yaml", SHORT), seed) for seed in (1, 2)]
+    batch = Batch.of_cities(cities)
+    with pytest.raises(RuntimeError, match="pool per city"):
+        _ = batch.pool
+    assert cities[0].pool is not None and batch.shares_pool and batch.firm_worlds() == batch.pools
+
+
+def test_the_group_index_of_two_cities_puts_each_groups_pool_indices_in_its_pools_block() -> None:
+    """Three programmes (two of city 0, one of city 1); pools of 5 and 4 firms, of 3 and 2 mentors."""
+    index = GroupIndex.from_sizes({"students": [2, 3, 4], "school_mentors": [1, 1, 2], "enterprises": [5, 4],
+                                   "enterprise_mentors": [3, 2]}, frozenset({"enterprises", "enterprise_mentors"}),
+                                  pool_of=[0, 0, 1])
+    assert index.n_pools == 2 and index.blocks("enterprises") == [slice(0, 5), slice(5, 9)]
+    assert index.block("enterprises", 1) == slice(0, 5) and index.block("enterprises", 2) == slice(5, 9)
+    assert index.group_starts("enterprises").tolist() == [0, 0, 5]
+    assert index.pool_of_agent("enterprise_mentors").tolist() == [0, 0, 0, 1, 1]
+    # a student's host (local to its pool) and a mentor's employer, as positions in the concatenated arrays
+    assert index.offsets("enterprises", "students").tolist() == [0] * 5 + [5] * 4
+    assert index.offsets("enterprises", "enterprise_mentors").tolist() == [0, 0, 0, 5, 5]
+    local = np.array([4, -1, 0, 3])
+    assert index.to_global("enterprises", local, np.array([0, 1, 2, 2])).tolist() == [4, -1, 5, 8]
+    with pytest.raises(ValueError):
+        GroupIndex.from_sizes({"students": [2, 3], "school_mentors": [1, 1], "enterprises": [5],
+                               "enterprise_mentors": [3]}, frozenset({"enterprises", "enterprise_mentors"}),
+                              pool_of=[0, 1])
+
+
+def test_the_batched_model_runs_a_citys_replications_together_with_the_outcomes_of_each_alone() -> None:
+    """What ``--batch`` runs for a comparison or sweep of a city file: the same outcomes as run one by one."""
+    source = CitySource.read(SHIPPED / "shenyang.yaml", SHORT)
+    params = [{}, {}, {"bureau.city_subsidy_yuan_per_apprentice_year": 5000}]
+    together = talent_model_batch(params, [source] * 3, [1, 2, 1])
+    for p, seed, outcomes in zip(params, [1, 2, 1], together, strict=True):
+        alone = talent_model(p, source, seed)
+        assert list(outcomes) == list(alone)
+        assert all(outcomes[k] == v or (math.isnan(v) and math.isnan(outcomes[k])) for k, v in alone.items())
