@@ -432,15 +432,16 @@ def run_cities(plans: Sequence[CityPlan], seeds: Sequence[int], *, events: bool 
         cities = [build_city(plans[i], seeds[i], events, mechanisms) for i in members]
         batch = cities[0] if len(cities) == 1 else Batch.of_cities(cities)
         clock = WeeklyClock(weekly_phases(mechanisms), batch)
-        recorders = [Recorders(city.n_runs, horizon) for city in cities]
+        recorders = Recorders(batch.n_runs, horizon)
         while clock.now < horizon:
             clock.advance()
-            for city, recorded in zip(cities, recorders, strict=True):  # the record reads a city's pool
-                record_week(city, recorded)
+            record_week(batch, recorders)
         share = (time.perf_counter() - started) / len(members)
-        for i, city, recorded in zip(members, cities, recorders, strict=True):
-            results[i] = city_result(plans[i], seeds[i], city, recorded, events=events, students=students,
-                                     mechanisms=mechanisms, wall_seconds=share)
+        first = 0
+        for i, city in zip(members, cities, strict=True):
+            results[i] = city_result(plans[i], seeds[i], city, recorders[first:first + city.n_runs], events=events,
+                                     students=students, mechanisms=mechanisms, wall_seconds=share)
+            first += city.n_runs
     return [r for r in results if r is not None]
 
 

@@ -19,6 +19,7 @@ import pandas as pd
 from sim.engine.batch import Batch
 from sim.engine.calendar import build_calendar
 from sim.engine.compiled import compile_loops
+from sim.engine.declarations import Population
 from sim.engine.ledger import SOURCES, USES
 from sim.engine.mechanism import Outcome
 from sim.engine.population import (
@@ -232,8 +233,8 @@ def _count_week_compiled(batch: Batch, loops: tuple[Any, ...]) -> WeekCounts:
     mentored = np.zeros(runs, dtype=np.int64)
     mentoring = np.zeros(runs, dtype=np.int64)
     in_prog = np.empty(s.n, dtype=bool)
-    shared = batch.pool is not None
-    mentor_offset = np.zeros(runs, dtype=np.int64) if shared else starts["enterprise_mentors"][:-1]
+    shared = batch.shares_pool
+    mentor_offset = groups.group_starts("enterprise_mentors")  # a city's pool: its pool's first post
     enrolled_scores = np.empty((3, s.n))
     count_students(starts["students"], s.stage, s.location, s.host, s.enterprise_mentor, mentor_offset,
                    s.theory, s.practical_skill, s.professionalism, places, apprentices, mentored, mentoring, in_prog,
@@ -241,8 +242,8 @@ def _count_week_compiled(batch: Batch, loops: tuple[Any, ...]) -> WeekCounts:
     sm_active = batch.school_mentors.active(batch.week)
     em_active = em.active(batch.week)
     if shared:  # every programme sees the whole pool
-        participating = np.full(runs, np.count_nonzero(batch.enterprises.participating))
-        enterprise_mentors_active = np.full(runs, np.count_nonzero(em_active))
+        participating = _pool_counts(batch, "enterprises", batch.enterprises.participating)
+        enterprise_mentors_active = _pool_counts(batch, "enterprise_mentors", em_active)
     else:
         participating = block_counts(batch.enterprises.participating, starts["enterprises"])
         enterprise_mentors_active = block_counts(em_active, starts["enterprise_mentors"])
@@ -285,13 +286,13 @@ def count_week(batch: Batch) -> WeekCounts:
                            minlength=runs * len(Stage) * 3).reshape(runs, len(Stage), 3)
         stages = both.sum(axis=2)
         locations = both.sum(axis=1)
-    if batch.pool is None:
+    if not batch.shares_pool:
         participating = batch.counts("enterprises", batch.enterprises.participating)
         enterprise_mentors_active = batch.counts("enterprise_mentors", em_active)
         mentoring = batch.counts("enterprise_mentors", mentors)
     else:  # a city's pool: every programme sees the whole pool, and counts the mentors of its own apprentices
-        participating = np.full(runs, np.count_nonzero(batch.enterprises.participating))
-        enterprise_mentors_active = np.full(runs, np.count_nonzero(em_active))
+        participating = _pool_counts(batch, "enterprises", batch.enterprises.participating)
+        enterprise_mentors_active = _pool_counts(batch, "enterprise_mentors", em_active)
         owner = groups.group_of("students")[mentored]
         pairs = np.unique(owner * batch.enterprise_mentors.n + s.enterprise_mentor[mentored])  # (programme, mentor)
         mentoring = np.bincount(pairs // max(batch.enterprise_mentors.n, 1), minlength=runs).astype(np.int64)
@@ -334,11 +335,28 @@ def _block_means(values: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     return means
 
 
+def _pool_counts(batch: Batch, population: Population, mask: np.ndarray) -> np.ndarray:
+    """Each programme's count of its city's pool's agents ``mask`` marks (every programme sees its whole pool)."""
+    pool_of = batch.groups.pool_of
+    if pool_of is None:  # one city
+        return np.full(batch.n_runs, np.count_nonzero(mask))
+    per_pool = np.array([np.count_nonzero(mask[block]) for block in batch.groups.blocks(population)], dtype=np.int64)
+    return per_pool[pool_of]
+
+
 def _pool_means(batch: Batch, values: np.ndarray, sizes: np.ndarray) -> np.ndarray:
-    """``_block_means`` of an enterprise-mentor quantity; in a city, the pool's one mean for every programme."""
-    if batch.pool is None:
+    """``_block_means`` of an enterprise-mentor quantity; in a city, its pool's one mean for every programme.
+
+    ``values``: the marked mentors' values, block by block (run by run, or pool by pool);
+    ``sizes``: each run's count of them (in a city: its pool's, ``_pool_counts``).
+    """
+    pool_of = batch.groups.pool_of
+    if not batch.shares_pool:
         return _block_means(values, sizes)
-    return np.full(batch.n_runs, np.add.reduce(values) / len(values) if len(values) else np.nan)
+    if pool_of is None:  # one city
+        return np.full(batch.n_runs, np.add.reduce(values) / len(values) if len(values) else np.nan)
+    first_of_pool = np.searchsorted(pool_of, np.arange(batch.groups.n_pools))  # a pool's first programme
+    return _block_means(values, sizes[first_of_pool])[pool_of]
 
 
 _SPENT_ON = np.array([COLUMN[f"spent_{use}_yuan"] for use in USES])
@@ -394,7 +412,7 @@ def record_week(batch: Batch, recorders: Recorders) -> None:
     loaded = batch.enterprise_mentors.workload > 0
     rows[:, COLUMN["enterprise_mentor_workload"]] = _pool_means(
         batch, batch.enterprise_mentors.workload[loaded],
-        np.full(batch.n_runs, np.count_nonzero(loaded)) if batch.pool is not None
+        _pool_counts(batch, "enterprise_mentors", loaded) if batch.shares_pool
         else batch.counts("enterprise_mentors", loaded))
     guidance = [w.this_week.guidance for w in worlds]
     for column, supply, demand in (

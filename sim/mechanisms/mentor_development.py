@@ -243,9 +243,9 @@ def develop_mentors(batch: Batch) -> None:
     """The mentor-development phase: training at year starts, turnover every week."""
     if batch.week > 0 and ProgrammeCalendar.is_year_start(batch.week):  # every run's week (train_mentors' test)
         for world in batch.worlds:
-            train_mentors(world, enterprise_mentors=batch.pool is None)
-        if batch.pool is not None:  # a city's pool world: no school mentors, the pool's enterprise mentors
-            train_mentors(batch.pool)
+            train_mentors(world, enterprise_mentors=not batch.shares_pool)
+        for pool in batch.pools:  # a city's pool world: no school mentors, the pool's enterprise mentors
+            train_mentors(pool)
     turn_over_mentors(batch)
 
 
@@ -261,6 +261,7 @@ def _vacancy_share(column: str, posts: str) -> Callable[[World, RunTotals], floa
 
 MECHANISM = Mechanism(
     name="mentor_development",
+    spans_cities=True,  # the pools only through Batch's methods
     step=None,
     batch_step=develop_mentors,
     reads=("enterprise_mentors.enterprise", "enterprises.post_staff"),

@@ -188,14 +188,15 @@ def guide_students(batch: Batch) -> None:
     def sessions(w: World) -> float:
         return w.this_week.contact.school_sessions_per_semester * HOURS_PER_SCHOOL_SESSION / (WEEKS_PER_YEAR / 2)
 
-    city = batch.pool is not None
+    city = batch.shares_pool
     if not city:
         session_hours = per_enterprise_mentor(sessions)
     else:  # a mentor of a city's pool gives the sessions of its apprentices' programmes, weighed by apprentice
         mentored = (s.location == ENTERPRISE) & (s.enterprise_mentor >= 0)
         group = batch.groups.group_of("students")
-        guided, sessions_sum = post_tallies(s.enterprise_mentor, mentored, group,
-                                            np.array([sessions(w) for w in batch.worlds]), em.n)
+        post = batch.local_to_global("enterprise_mentors", s.enterprise_mentor)  # its pool's post, a batch position
+        guided, sessions_sum = post_tallies(post, mentored, group, np.array([sessions(w) for w in batch.worlds]),
+                                            em.n)
         session_hours = post_means(sessions_sum, guided, 0.0)
     capacity = np.where(em.active(week),
                         batch.param("enterprise_mentors.guidance_hours_per_week", "enterprise_mentors")
@@ -211,7 +212,7 @@ def guide_students(batch: Batch) -> None:
     given_hours = np.minimum(supply, demand)
     if city:  # each programme's part of a pool mentor's hours: its apprentices' share of them
         share_of_mentor = post_means(1.0, guided, 0.0)
-        demand_by, given_by = programme_sums(s.enterprise_mentor, mentored, group,
+        demand_by, given_by = programme_sums(post, mentored, group,
                                              np.array([demand * share_of_mentor, given_hours * share_of_mentor]),
                                              batch.n_runs)
         for g, w in enumerate(batch.worlds):
@@ -228,9 +229,10 @@ def guide_students(batch: Batch) -> None:
 def _pool_codevelopment_hours(batch: Batch) -> np.ndarray:
     """A city's pool mentors' co-development hours this week, for every programme's curriculum they help with."""
     hours = np.zeros(batch.enterprise_mentors.n)
-    for world in batch.worlds:
+    pool_start = batch.groups.group_starts("enterprise_mentors").tolist()  # each programme's pool's first post
+    for world, start in zip(batch.worlds, pool_start, strict=True):
         week = world.this_week.codevelopment
-        hours[week.enterprise_mentor_posts] += week.enterprise_mentor_hours_per_post  # each post once a programme
+        hours[week.enterprise_mentor_posts + start] += week.enterprise_mentor_hours_per_post  # once a programme
     return hours
 
 
@@ -244,6 +246,7 @@ def hours_given_by_enterprise(world: World) -> np.ndarray:
 
 MECHANISM = Mechanism(
     name="mentoring",
+    spans_cities=True,  # the pools only through Batch's methods
     step=None,
     batch_step=guide_students,
     reads=("enterprise_mentors.effort", "enterprise_mentors.vacant_until", "school_mentors.effort",
