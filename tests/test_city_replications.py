@@ -57,6 +57,20 @@ def test_each_city_of_a_batch_of_cities_is_the_city_alone(numba: str, monkeypatc
         assert_same_city(run_city(plan, seed, events=True), result)
 
 
+def test_cities_whose_firms_act_on_different_parameters_are_each_the_city_alone() -> None:
+    """The pools' parameters differ (``Batch.param`` of a shared population answers pool by pool)."""
+    variants = [SHORT,
+                {**SHORT, "enterprise_mentors.turnover_rate_per_year": 0.4, "funding.firms_pay_mentor_allowance": True,
+                 "enterprise_mentors.min_frontline_years": 5, "contact.adjustment_rate_per_week": 0.2},
+                {**SHORT, "incentives.demonstration_unit_titles": True, "learning.noise_sd": 0.3,
+                 "enterprise_mentors.guidance_hours_per_week": 2.0}]
+    plans = [load_city(SHIPPED / "shenyang.yaml", v) for v in variants]
+    together = run_cities(plans, [1, 1, 2], events=True)
+    for plan, seed, result in zip(plans, [1, 1, 2], together, strict=True):
+        assert_same_city(run_city(plan, seed, events=True), result)
+    assert together[0].city_firms != together[1].city_firms  # the variants differ
+
+
 def test_cities_of_different_horizons_or_without_a_pool_run_apart_with_the_same_results() -> None:
     """A city of one programme keeping its own firms, and a city of another horizon: each as alone, in order."""
     own_firms = city_of_one(load_scenario(None, {"intake.cohort_size": 60, **SHORT}))

@@ -238,6 +238,12 @@ class Batch:
         """The worlds that own firms: each run's, or the cities' pool worlds."""
         return self.pools if self.pools else self.worlds
 
+    def programmes_of_pools(self) -> tuple[tuple[World, ...], ...]:
+        """Each pool's programmes' worlds, pool by pool (none without a pool)."""
+        if self.cities:
+            return tuple(city.worlds for city in self.cities)
+        return (self.worlds,) if self.pools else ()
+
     def cohorts(self) -> Cohorts:
         """Every run's cohorts (``World.cohort_starts``, fixed at set-up), as batch positions (found once)."""
         if self._cohorts is None:

@@ -134,13 +134,17 @@ def accounts_of_week(prices: WeekPrices, apprentices: Amount, mentor_hours: Amou
 
 def _city_codevelopment_by_firm(batch: Batch) -> np.ndarray:
     """A city's firms' co-development hours this week: their mentors' hours for every programme that has some."""
-    firm_of = batch.enterprise_mentors.enterprise
     total = np.zeros(batch.enterprises.n)
-    for world in batch.worlds:
-        week = world.this_week.codevelopment
-        if len(week.enterprise_mentor_posts):
-            total += np.bincount(firm_of[week.enterprise_mentor_posts], minlength=batch.enterprises.n) \
-                * week.enterprise_mentor_hours_per_post
+    posts = [w.this_week.codevelopment.enterprise_mentor_posts for w in batch.worlds]
+    if not any(len(p) for p in posts):
+        return total
+    # every pool mentor's firm, and each programme's pool's first post, as batch positions
+    firm_of = batch.local_to_global("enterprises", batch.enterprise_mentors.enterprise, None, "enterprise_mentors")
+    pool_start = batch.groups.group_starts("enterprise_mentors").tolist()
+    for world, own, start in zip(batch.worlds, posts, pool_start, strict=True):
+        if len(own):
+            total += np.bincount(firm_of[own + start], minlength=batch.enterprises.n) \
+                * world.this_week.codevelopment.enterprise_mentor_hours_per_post
     return total
 
 
@@ -186,7 +190,8 @@ def book_enterprise_week(batch: Batch) -> None:
     apprentices = np.bincount(host, minlength=ent.n).astype(float)
     per_week = batch.value(lambda w: float(tax_credit.qualifying_yuan(w.scenario, 1.0)), "enterprises")
     credit = tax_credit.credit_week(batch, np.asarray(apprentices * per_week))
-    codeveloping = _codevelopment_by_firm(batch) if batch.pool is None else _city_codevelopment_by_firm(batch)
+    city = batch.shares_pool
+    codeveloping = _city_codevelopment_by_firm(batch) if city else _codevelopment_by_firm(batch)
     if len(at_firm) == 0 and not allowance.any() and not subsidy.any() and not credit.any() \
             and not codeveloping.any():
         return
@@ -195,7 +200,7 @@ def book_enterprise_week(batch: Batch) -> None:
                                            at_firm) * s.guidance_enterprise[at_firm], 0.0)
     skill = s.practical_skill[at_firm]
     own = None
-    if batch.pool is None:
+    if not city:
         firm = accounts_of_week(WeekPrices.in_batch(batch, "enterprises"), apprentices,
                                 np.bincount(host, weights=hours, minlength=ent.n),
                                 np.bincount(host, weights=skill, minlength=ent.n), allowance)
@@ -241,7 +246,7 @@ def book_enterprise_week(batch: Batch) -> None:
         s.hosted_output_yuan[at_firm] += own.output
         s.hosted_cost_yuan[at_firm] += own.cost
         s.hosted_weeks[at_firm] += 1
-        if batch.pool is not None:  # a city's programme counts its own apprentices' weeks with their hosts
+        if city:  # a city's programme counts its own apprentices' weeks with their hosts
             owner = batch.groups.group_of("students")[at_firm]
             own_cost = np.bincount(owner, weights=np.broadcast_to(own.cost, at_firm.shape), minlength=batch.n_runs)
             own_output = np.bincount(owner, weights=np.broadcast_to(own.output, at_firm.shape),
@@ -316,6 +321,7 @@ def _accounts(name: str, description: str) -> StateField:
 
 MECHANISM = Mechanism(
     name="enterprise_accounts",
+    spans_cities=True,  # the pools only through Batch's methods
     step=None,
     batch_step=book_enterprise_week,
     reads=("enterprise_mentors.enterprise", "enterprises.certified", "enterprises.demonstration_unit",

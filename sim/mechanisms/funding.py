@@ -260,19 +260,21 @@ def pay_weekly_needs(batch: Batch) -> None:
     enterprise_mentor = batch.held_to_global("enterprise_mentors", s.enterprise_mentor, on_site)
     apprentices_on_site = np.bincount(enterprise_mentor, minlength=batch.enterprise_mentors.n)
     em_active = (apprentices_on_site > 0) & batch.enterprise_mentors.active(week)
-    if batch.pool is None:  # in a city only dual-mentor programmes' apprentices have an enterprise mentor
+    city = batch.shares_pool
+    if not city:  # in a city only dual-mentor programmes' apprentices have an enterprise mentor
         em_active &= np.asarray(batch.param("programme.dual_mentor", "enterprise_mentors"), dtype=bool)
     paid = batch.counts("school_mentors", sm_active & posts.in_programme)
     visiting = batch.counts("school_mentors", posts.at_firm & sm_active)
     away_by_run = batch.counts("school_mentors", away)
     by_firm = firm_paid_allowance(batch, em_active)  # every firm's, once over the batch
-    if batch.pool is None:
+    if not city:
         em_by_run = batch.counts("enterprise_mentors", em_active)
         firm_parts = block_sums(by_firm, groups.sizes("enterprises"))  # each run's block summed as the run alone
     else:
         em_by_run = np.array(shared_mentor_posts(batch, on_site, apprentices_on_site, em_active))
-        allowance_week = float(batch.derived(_allowance_per_mentor, "enterprises")) * MONTHS_PER_WEEK
-        firm_parts = [posts * allowance_week for posts in em_by_run.tolist()]
+        allowance_week = [_allowance_per_mentor(pool) * MONTHS_PER_WEEK for pool in batch.pools]  # each city's
+        pool_of = [0] * len(worlds) if groups.pool_of is None else groups.pool_of.tolist()
+        firm_parts = [posts * allowance_week[k] for posts, k in zip(em_by_run.tolist(), pool_of, strict=True)]
         batch.enterprises.week_subsidy_yuan[:] = 0.0  # each programme adds what it paid its apprentices' hosts
     pay_in(batch, batch.counts("students", at_firm))
     # completion subsidies: only an enterprise apprenticeship's hosts claim any
@@ -281,7 +283,7 @@ def pay_weekly_needs(batch: Batch) -> None:
     needs = weekly_needs(batch, MentorCounts(paid, visiting, away_by_run, em_by_run),
                          np.array([0.0 if c is None else float(c.sum()) for c in claims]))
     shares = batch.ledgers.pay_out(needs)
-    if batch.pool is None:
+    if not city:
         batch.enterprises.week_subsidy_yuan[:] = 0.0  # a run without claims: no subsidy (zero claims x its share)
     for g, world in enumerate(worlds):
         funded = shares[g]
@@ -290,7 +292,7 @@ def pay_weekly_needs(batch: Batch) -> None:
         world.counters.teacher_weeks_uncovered += n_away * (1.0 - funded.practice_substitutes)
         subsidies = claims[g]
         if subsidies is not None:
-            if batch.pool is None:
+            if not city:
                 world.enterprises.week_subsidy_yuan[:] = subsidies * funded.apprentice_subsidy
             else:
                 world.enterprises.week_subsidy_yuan += subsidies * funded.apprentice_subsidy
@@ -311,11 +313,11 @@ def shared_mentor_posts(batch: Batch, on_site: np.ndarray, apprentices_on_site: 
     A mentor of a city's pool may guide apprentices of several programmes; each programme
     pays (and counts) the share of the post its own apprentices on site take up, so the
     programmes together pay every active post once. ``on_site``: mask of the batch's
-    students on site with a mentor (their posts: pool positions).
+    students on site with a mentor (their posts: local to their pool).
     """
     weight = np.where(em_active, 1.0 / np.maximum(apprentices_on_site, 1), 0.0)
-    return programme_sums(batch.students.enterprise_mentor, on_site, batch.groups.group_of("students"), weight,
-                          batch.n_runs).tolist()
+    post = batch.local_to_global("enterprise_mentors", batch.students.enterprise_mentor)  # a batch position
+    return programme_sums(post, on_site, batch.groups.group_of("students"), weight, batch.n_runs).tolist()
 
 
 def _cost_per_employed_graduate(world: World, totals: RunTotals) -> float:
@@ -367,6 +369,7 @@ def _allowance(name: str, description: str) -> StateField:
 
 MECHANISM = Mechanism(
     name="funding",
+    spans_cities=True,  # the pools only through Batch's methods
     step=None,
     batch_step=pay_weekly_needs,
     reads=("enterprise_mentors.enterprise", "enterprise_mentors.vacant_until", "school_mentors.practice_until",

@@ -217,7 +217,8 @@ def training_net_cost_per_week(batch: Batch, firms: np.ndarray) -> np.ndarray:
         every_known = every[~np.isnan(every)]
         own[missing] = float(every_known.mean()) if len(every_known) else ex_ante_net_cost_per_week(owners[0])
         return own
-    run_of = batch.groups.group_of("enterprises")[firms[missing]]  # each missing firm's run
+    groups = batch.groups  # each missing firm's run (a city's: its pool)
+    run_of = (groups.pool_of_agent if batch.shares_pool else groups.group_of)("enterprises")[firms[missing]]
     known = np.flatnonzero(~np.isnan(every))
     counts = np.diff(np.searchsorted(known, batch.groups.starts["enterprises"]))
     # each run's sum over its count: the division a run alone makes (an int count is exact as a float)
@@ -256,7 +257,7 @@ def _programme_hire_rates(batch: Batch, firms: np.ndarray) -> float | np.ndarray
     ended are counted at once (whole numbers: exact however added) and divided as a run
     alone divides them (its counts as floats).
     """
-    if batch.n_runs == 1 or batch.pool is not None:
+    if batch.n_runs == 1 or batch.shares_pool:  # a city's: its pool's
         return batch.value(_programme_hire_rate, "enterprises", firms)
     ent = batch.enterprises
     run = batch.groups.group_of("enterprises")
@@ -336,8 +337,13 @@ def participation_probabilities(batch: Batch, net_cost_yuan: np.ndarray, firms: 
     log_odds = (ent.willingness[firms] + param("stay_bonus_log_odds") * ent.participating[firms]
                 - param("net_cost_sensitivity_per_10k_yuan") * net_cost_yuan / 10_000.0
                 + param("satisfaction_effect") * (ent.satisfaction(firms) - 0.5))
-    if batch.pool is not None and batch.pool.competition_log_odds is not None:
-        log_odds = log_odds + batch.pool.competition_log_odds[firms]  # a city: its sector's competitors
+    competition = [pool.competition_log_odds for pool in batch.pools]
+    if any(c is not None for c in competition):  # a city: its sector's competitors
+        shifts = np.concatenate([np.zeros(pool.enterprises.n) if c is None else c
+                                 for pool, c in zip(batch.pools, competition, strict=True)]) \
+            if len(competition) > 1 else competition[0]
+        assert shifts is not None
+        log_odds = log_odds + shifts[firms]
     return 1.0 / (1.0 + np.exp(-log_odds))
 
 
@@ -371,21 +377,21 @@ def review_participation(batch: Batch) -> None:
     if week > 0:
         reviewing = np.flatnonzero(ent.review_week == week % WEEKS_PER_YEAR)
         if len(reviewing):
-            hosting = batch.worlds if batch.shares_pool else None
+            hosting = dict(zip(map(id, batch.pools), batch.programmes_of_pools(), strict=True))
             close_books(ent, reviewing)  # every firm's own books: as each run closes its own
             if any(world.scenario.incentives.demonstration_unit_titles for world in owners):
                 for world, firms in batch.by_run("enterprises", reviewing):
                     world.counters.reviews += len(firms)
                     if world.scenario.incentives.demonstration_unit_titles:
-                        award_titles(world, firms, hosting)
+                        award_titles(world, firms, hosting.get(id(world)))  # a pool's: its programmes
             else:  # no titles to award: each run (or the pool) counts its reviewing firms
                 counts = np.diff(np.searchsorted(reviewing, batch.groups.starts["enterprises"])).tolist()
                 for world, n in zip(owners, counts, strict=True):
                     world.counters.reviews += n
-            if batch.pool is not None:  # a city's programmes count the pool's reviews and titles as their own
-                for world in batch.worlds:
-                    world.counters.reviews = batch.pool.counters.reviews
-                    world.counters.demonstration_unit_years = batch.pool.counters.demonstration_unit_years
+            for pool, programmes in zip(batch.pools, batch.programmes_of_pools(), strict=True):
+                for world in programmes:  # a city's programmes count the pool's reviews and titles as their own
+                    world.counters.reviews = pool.counters.reviews
+                    world.counters.demonstration_unit_years = pool.counters.demonstration_unit_years
             net_cost = expected_net_costs(batch, reviewing)
             # each run draws up to its last reviewing firm (a stream's first draws do not depend on how many follow)
             u = batch.uniform("participation.decision", week, reviewing, population="enterprises")[reviewing]
@@ -394,7 +400,7 @@ def review_participation(batch: Batch) -> None:
             ent.demonstration_unit[reviewing] &= now
     if year_start:
         # a city's programmes share the pool: each counts the pool's share taking part as its own
-        for world in batch.worlds if batch.pool is None else (batch.pool, *batch.worlds):
+        for world in batch.worlds if not batch.pools else (*batch.pools, *batch.worlds):
             world.counters.participation_years.append(float(world.enterprises.participating.mean()))
 
 
@@ -405,6 +411,7 @@ def decide_participation(world: World) -> None:
 
 MECHANISM = Mechanism(
     name="participation",
+    spans_cities=True,  # the pools only through Batch's methods
     step=None,
     batch_step=review_participation,
     reads=("enterprises.capacity", "enterprises.certified", "enterprises.hires_from_placements",
