@@ -24,6 +24,7 @@ from sim.scenario import load_scenario
 from sim.scenario.city import city_of_one
 from sim.scenario.city_loading import CitySource, load_city
 from tests.same_run import assert_same_run
+from tests.test_city_run import write_city
 
 SHIPPED = Path("scenarios/city")
 SHORT = {"simulation.horizon_years": 2}
@@ -69,6 +70,18 @@ def test_cities_whose_firms_act_on_different_parameters_are_each_the_city_alone(
     for plan, seed, result in zip(plans, [1, 1, 2], together, strict=True):
         assert_same_city(run_city(plan, seed, events=True), result)
     assert together[0].city_firms != together[1].city_firms  # the variants differ
+
+
+def test_cities_with_and_without_labour_demand_each_keep_their_own_open_market(tmp_path: Path) -> None:
+    """Each city's searchers compete for its own sectors' vacancies; a city without demand keeps today's market."""
+    scarce = load_city(write_city(tmp_path / "scarce", a_cohort=240, vacancies=20))
+    open_market = load_city(write_city(tmp_path / "open"))
+    plans, seeds = [scarce, open_market, scarce], [1, 1, 2]
+    together = run_cities(plans, seeds, events=True)
+    for plan, seed, result in zip(plans, seeds, together, strict=True):
+        assert_same_city(run_city(plan, seed, events=True), result)
+    assert "searchers_per_vacancy_met" in together[0].city_firms
+    assert "searchers_per_vacancy_met" not in together[1].city_firms
 
 
 def test_cities_of_different_horizons_or_without_a_pool_run_apart_with_the_same_results() -> None:

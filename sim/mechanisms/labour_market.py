@@ -49,7 +49,7 @@ from sim.engine.population import (
     UNEMPLOYED,
     Students,
 )
-from sim.engine.world import RunTotals, World
+from sim.engine.world import RunTotals, SectorDemand, World
 from sim.mechanisms.attrition import weekly_probability
 from sim.mechanisms.evaluation import RATING_READS, RATING_WRITES, EvaluationWeights, composite_score, rate_by_hosts
 from sim.mechanisms.job_finding import job_finding_rate_per_week
@@ -148,14 +148,37 @@ def _search(batch: Batch, searching: np.ndarray) -> np.ndarray:
     log_m = batch.param("labour_market.composite_effect_per_point", "students", searching) * (score - 50.0) + \
         batch.param("labour_market.certificate_effect", "students", searching) * s.certificates[searching]
     rate = batch.param("labour_market.open_market_job_rate_per_week", "students", searching)
-    demand = batch.worlds[0].sector_demand
+    u = batch.uniform("labour_market.search", batch.week, searching)[searching]
+    demands = [programmes[0].sector_demand for programmes in batch.programmes_of_pools()] if batch.pools \
+        else [batch.worlds[0].sector_demand]
+    if len(demands) == 1:  # a run, a batch of runs, or one city
+        return searching[_found(demands[0], s.sector, searching, rate, log_m, u, batch.week)]
+    # a batch of cities: each city's searchers compete for its own sectors' vacancies
+    starts = batch.groups.starts["students"]
+    pool_of = batch.groups.pool_of
+    assert pool_of is not None
+    firsts = np.searchsorted(pool_of, np.arange(len(demands) + 1))  # each city's first programme
+    cuts = np.searchsorted(searching, starts[firsts]).tolist()
+    found = np.zeros(len(searching), dtype=bool)
+    for k, demand in enumerate(demands):
+        part = slice(cuts[k], cuts[k + 1])
+        found[part] = _found(demand, s.sector, searching[part], rate[part] if isinstance(rate, np.ndarray) else rate,
+                             log_m[part], u[part], batch.week)
+    return searching[found]
+
+
+def _found(demand: SectorDemand | None, sectors: np.ndarray, searching: np.ndarray, rate: float | np.ndarray,
+           log_m: np.ndarray, u: np.ndarray, week: int) -> np.ndarray:
+    """Which of ``searching`` find a job this week (their rates, effects and draws), given their city's demand.
+
+    No demand: the fitted open-market rate. A city's sectors: the fitted rate scaled by the
+    matching function at this week's searchers per vacancy, and no sector hiring more than
+    its open vacancies (the luckiest searchers, lowest draw per chance, first).
+    """
     if demand is None:
-        p = -np.expm1(-rate * np.exp(log_m))
-        u = batch.uniform("labour_market.search", batch.week, searching)[searching]
-        return searching[u < p]
-    # a city's sectors: the fitted rate scaled by the matching function at this week's searchers per vacancy
-    sector = s.sector[searching]
-    vacancies = demand.open_vacancies(batch.week)
+        return u < -np.expm1(-rate * np.exp(log_m))
+    sector = sectors[searching]
+    vacancies = demand.open_vacancies(week)
     searchers = np.bincount(sector, minlength=len(vacancies))
     scale = job_finding_rate_per_week(searchers, vacancies, fitted_rate_per_week=1.0,
                                       reference_searchers_per_vacancy=demand.reference_searchers_per_vacancy,
@@ -164,9 +187,7 @@ def _search(batch: Batch, searching: np.ndarray) -> np.ndarray:
     demand.searcher_weeks += float(searchers[given].sum())
     demand.scale_sum += float((searchers * scale)[given].sum())
     p = -np.expm1(-rate * scale[sector] * np.exp(log_m))
-    u = batch.uniform("labour_market.search", batch.week, searching)[searching]
     found = u < p
-    # no sector hires more than its open vacancies: the luckiest searchers (lowest draw per chance) first
     for k in np.flatnonzero(given):
         in_sector = np.flatnonzero(found & (sector == k))
         room = int(vacancies[k])
@@ -175,7 +196,7 @@ def _search(batch: Batch, searching: np.ndarray) -> np.ndarray:
             found[in_sector] = False
             found[keep] = True
     demand.filled += np.bincount(sector[found], minlength=len(vacancies))
-    return searching[found]
+    return found
 
 
 def _graduate(world: World, cohort: slice) -> None:
@@ -470,6 +491,7 @@ def _employment_outcome(name: str, label: str, snapshot: str, jobs_only: bool, h
 
 MECHANISM = Mechanism(
     name="labour_market",
+    spans_cities=True,  # the pools only through Batch's methods, each city's demand its own
     step=None,
     batch_step=run_labour_market,
     reads=("enterprises.post_level", "enterprises.sector", "students.certificates", "students.enrol_week",
