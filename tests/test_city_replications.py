@@ -63,7 +63,8 @@ def test_cities_whose_firms_act_on_different_parameters_are_each_the_city_alone(
     variants = [SHORT,
                 {**SHORT, "enterprise_mentors.turnover_rate_per_year": 0.4, "funding.firms_pay_mentor_allowance": True,
                  "enterprise_mentors.min_frontline_years": 5, "contact.adjustment_rate_per_week": 0.2},
-                {**SHORT, "incentives.demonstration_unit_titles": True, "learning.noise_sd": 0.3,
+                {**SHORT, "incentives.demonstration_unit_titles": True, "incentives.mentor_honours": True,
+                 "learning.noise_sd": 0.3,
                  "enterprise_mentors.guidance_hours_per_week": 2.0}]
     plans = [load_city(SHIPPED / "shenyang.yaml", v) for v in variants]
     together = run_cities(plans, [1, 1, 2], events=True)

@@ -74,20 +74,23 @@ def make_contact(batch: Batch) -> None:
         targets.append(contact_target(visits, sessions))
     s = batch.students
     at_firm = s.location == ENTERPRISE
-    if batch.pool is None:
+    if not batch.shares_pool:
         host = batch.held_to_global("enterprises", s.host, at_firm)  # each apprentice's host, a batch position
         hosting = np.bincount(host, minlength=batch.enterprises.n) > 0
         target = np.where(hosting, batch.spread(targets, "enterprises"), 0.0)
     else:  # a firm of a city's pool: the mean target of the programmes whose apprentices it hosts, by apprentice
-        apprentices, wanted = post_tallies(s.host, at_firm, batch.groups.group_of("students"),
-                                           np.asarray(targets, dtype=float), batch.enterprises.n)
+        apprentices, wanted = post_tallies(batch.local_to_global("enterprises", s.host), at_firm,
+                                           batch.groups.group_of("students"), np.asarray(targets, dtype=float),
+                                           batch.enterprises.n)
         target = post_means(wanted, apprentices, 0.0)
     c = batch.enterprises.coordination
     c += batch.param("contact.adjustment_rate_per_week", "enterprises") * (target - c)
-    if batch.pool is not None:  # every programme of a city reads the pool's mean once (programme_alignment)
-        mean_c = partner_coordination(batch.enterprises.participating, c)
-        for world in batch.worlds:
-            world.this_week.contact.partner_coordination = mean_c
+    if batch.shares_pool:  # every programme of a city reads its pool's mean once (programme_alignment)
+        participating = batch.enterprises.participating
+        for block, programmes in zip(batch.groups.blocks("enterprises"), batch.programmes_of_pools(), strict=True):
+            mean_c = partner_coordination(participating[block], c[block])
+            for world in programmes:
+                world.this_week.contact.partner_coordination = mean_c
 
 
 def problems_caught(batch: Batch, who: np.ndarray) -> np.ndarray:
@@ -155,6 +158,7 @@ def partner_coordination(participating: np.ndarray, coordination: np.ndarray) ->
 
 MECHANISM = Mechanism(
     name="contact",
+    spans_cities=True,  # the pools only through Batch's methods
     step=None,
     batch_step=make_contact,
     reads=("enterprises.participating", "students.host", "students.location", "this_week.funded"),

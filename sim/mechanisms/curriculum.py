@@ -103,7 +103,7 @@ def codevelop_runs(batch: Batch) -> None:
     if len(worlds) == 1:
         codevelop(worlds[0])
         return
-    city = batch.pool is not None
+    city = batch.shares_pool
     s = batch.students
     sm = batch.school_mentors
     em = batch.enterprise_mentors
@@ -120,14 +120,14 @@ def codevelop_runs(batch: Batch) -> None:
                                 minlength=sm.n) > 0
         mentoring &= sm.active(batch.week)
         on_site = (s.location == ENTERPRISE) & (s.enterprise_mentor >= 0)
-        if city:  # each programme's posts teaching its apprentices: a row of the pool's posts per programme
-            teaching_posts = np.zeros((len(worlds), em.n), dtype=bool)
-            teaching_posts[batch.groups.group_of("students")[on_site], s.enterprise_mentor[on_site]] = True
-            teaching_posts &= em.vacant_until <= batch.week
+        if city:  # each programme's posts teaching its apprentices: cells (programme, post) of a table
+            post = batch.local_to_global("enterprise_mentors", s.enterprise_mentor[on_site], on_site)
+            teaching_cells = np.unique(batch.groups.group_of("students")[on_site] * em.n + post)
+            teaching_cells = teaching_cells[em.vacant_until[teaching_cells % max(em.n, 1)] <= batch.week]
             # every programme's posts at once: row g's are the table's marked cells from g x posts on
-            teaching_cells = np.flatnonzero(teaching_posts)
             row_start = np.arange(len(worlds) + 1) * em.n
             row_cut = np.searchsorted(teaching_cells, row_start).tolist()
+            pool_start = batch.groups.group_starts("enterprise_mentors")  # a programme's posts: local to its pool
         else:
             teaching = np.bincount(batch.local_to_global("enterprise_mentors", s.enterprise_mentor[on_site], on_site),
                                    minlength=em.n) > 0
@@ -139,7 +139,7 @@ def codevelop_runs(batch: Batch) -> None:
             school_all[school_blocks[g]][mentoring[school_blocks[g]]] = per_week
             if sc.programme.dual_mentor and world.enterprise_mentors.n:
                 if city:
-                    posts[g] = teaching_cells[row_cut[g]:row_cut[g + 1]] - row_start[g]
+                    posts[g] = teaching_cells[row_cut[g]:row_cut[g + 1]] - row_start[g] - pool_start[g]
                 else:
                     firm_all[firm_blocks[g]][teaching[firm_blocks[g]]] = per_week
         # each run's hours summed over its own mentors, as the run alone sums them
@@ -172,6 +172,7 @@ def codevelop_runs(batch: Batch) -> None:
 
 MECHANISM = Mechanism(
     name="curriculum",
+    spans_cities=True,  # the pools only through Batch's methods
     step=None,
     batch_step=codevelop_runs,
     reads=("enterprise_mentors.vacant_until", "school_mentors.vacant_until", "students.enterprise_mentor",

@@ -221,25 +221,32 @@ def update_efforts(batch: Batch) -> None:
         batch.school_mentors.effort[:] = school_mentor_effort(
             lambda path: batch.param(path, "school_mentors"),
             batch.spread([w.this_week.funded.school_mentor_remuneration for w in worlds], "school_mentors"))
-        if batch.pool is not None:
-            pool_mentor_effort(batch)
+        if batch.shares_pool:
+            _pools_mentor_effort(batch)
         elif batch.enterprise_mentors.n:
             batch.enterprise_mentors.effort[:] = enterprise_mentor_effort(
                 lambda path: batch.param(path, "enterprise_mentors"),
                 batch.spread([w.this_week.funded.enterprise_mentor_remuneration for w in worlds],
                              "enterprise_mentors"))
         return
-    if batch.pool is None:
+    if not batch.shares_pool:
         for world in worlds:
             update_mentor_effort(world)
         return
     for world in worlds:
         update_mentor_effort(world, enterprise_mentors=False)
-    pool_mentor_effort(batch)
+    _pools_mentor_effort(batch)
+
+
+def _pools_mentor_effort(batch: Batch) -> None:
+    """``pool_mentor_effort`` of each city of the batch, over the city's own batch (one city: the batch)."""
+    for city in batch.cities or (batch,):
+        pool_mentor_effort(city)
 
 
 MECHANISM = Mechanism(
     name="incentives",
+    spans_cities=True,  # a pool's mentors city by city (pool_mentor_effort)
     step=None,
     batch_step=update_efforts,
     reads=("enterprise_mentors.vacant_until", "school_mentors.vacant_until", "students.enterprise_mentor",

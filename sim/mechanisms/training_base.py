@@ -84,11 +84,11 @@ def plan_practice_in_batch(batch: Batch) -> None:
     programmes that use it: when they ask for more than its capacity, each programme's
     hours are cut pro rata, by the same share. A programme without a shared base uses
     its own, as alone. When every run has the same timetable and base, its parameters are
-    read once for all (``Batch.param``), not run by run.
+    read once for all (``Batch.param``), not run by run. In a batch of cities, each city's
+    bases serve its own programmes.
     """
     at_school = batch.counts("students", batch.students.location == SCHOOL).tolist()  # every run's, at once
-    bureau = batch.pool.bureau if batch.pool is not None else None
-    if bureau is None or not bureau.spec.training_bases:
+    if not any(pool.bureau is not None and pool.bureau.spec.training_bases for pool in batch.pools):
         # what a run's practice hours are planned from (practice_hours_per_school_week), and its base's capacity
         timetable = ("school_mentors.desired_hours_per_student_week", "programme.school_practice_hours_share",
                      "programme.training_base_capacity_hours_per_week")
@@ -103,12 +103,21 @@ def plan_practice_in_batch(batch: Batch) -> None:
         for world, n in zip(batch.worlds, at_school, strict=True):
             plan_practice(world, n)
         return
-    planned = [planned_practice_hours(world, n) for world, n in zip(batch.worlds, at_school, strict=True)]
-    shares = [capacity_share(sum(p for p, b in zip(planned, bureau.base_of, strict=True) if b == index),
-                             base.capacity_hours_per_week)
-              for index, base in enumerate(bureau.spec.training_bases)]
-    for world, n, base in zip(batch.worlds, at_school, bureau.base_of, strict=True):
-        plan_practice(world, n, shares[base] if base >= 0 else None)
+    first = 0
+    for pool, programmes in zip(batch.pools, batch.programmes_of_pools(), strict=True):  # city by city: its bases
+        students = at_school[first:first + len(programmes)]
+        first += len(programmes)
+        bureau = pool.bureau
+        if bureau is None or not bureau.spec.training_bases:
+            for world, n in zip(programmes, students, strict=True):
+                plan_practice(world, n)
+            continue
+        planned = [planned_practice_hours(world, n) for world, n in zip(programmes, students, strict=True)]
+        shares = [capacity_share(sum(p for p, b in zip(planned, bureau.base_of, strict=True) if b == index),
+                                 base.capacity_hours_per_week)
+                  for index, base in enumerate(bureau.spec.training_bases)]
+        for world, n, base in zip(programmes, students, bureau.base_of, strict=True):
+            plan_practice(world, n, shares[base] if base >= 0 else None)
 
 
 def practice_need_yuan(world: World) -> float:
@@ -121,6 +130,7 @@ def practice_need_yuan(world: World) -> float:
 
 MECHANISM = Mechanism(
     name="training_base",
+    spans_cities=True,  # each city's bases its own
     step=None,
     batch_step=plan_practice_in_batch,
     reads=("students.location",),
