@@ -495,6 +495,13 @@ def run_city_file(task: tuple[str, Mapping[str, Any] | None, int]) -> CityResult
     return run_city(load_city(path, overrides, overrides_source="--set"), seed, students=False)
 
 
+def run_city_files(task: tuple[str, Mapping[str, Any] | None, tuple[int, ...]]) -> list[CityResult]:
+    """Replications of a city file simulated together (a backend's task: the file, its overrides, the seeds)."""
+    path, overrides, seeds = task
+    plan = load_city(path, overrides, overrides_source="--set")
+    return run_cities([plan] * len(seeds), list(seeds), students=False)
+
+
 __all__ = [
     "CITY_TOTALS",
     "POOL_OUTCOMES",
@@ -508,4 +515,5 @@ __all__ = [
     "run_cities",
     "run_city",
     "run_city_file",
+    "run_city_files",
 ]

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from sim.city import CityResult, build_city, run_cities, run_city
+from sim.cli import main
 from sim.engine.batch import Batch
 from sim.engine.groups import GroupIndex
 from sim.experiments.models import talent_model, talent_model_batch
@@ -161,3 +163,42 @@ def test_the_batched_model_runs_a_citys_replications_together_with_the_outcomes_
         alone = talent_model(p, source, seed)
         assert list(outcomes) == list(alone)
         assert all(outcomes[k] == v or (math.isnan(v) and math.isnan(outcomes[k])) for k, v in alone.items())
+
+
+def test_talentsim_run_batches_a_citys_replications_with_the_same_folder(tmp_path: Path,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """``run CITY --reps 3 --batch 2`` writes the tables ``--batch 1`` writes (wall times aside)."""
+    path = write_city(tmp_path / "city", vacancies=30)
+    tables = []
+    for batch in ("1", "2"):
+        out = tmp_path / f"out{batch}"
+        assert main(["run", str(path), "--out", str(out), "--reps", "3", "--workers", "1", "--batch", batch]) == 0, \
+            capsys.readouterr().err
+        tables.append((pd.read_parquet(out / "city_summary.parquet"),
+                       pd.read_parquet(out / "programmes" / "a" / "timeseries.parquet"),
+                       pd.read_parquet(out / "training_market.parquet")))
+    for one, two in zip(*tables, strict=True):
+        timed = [c for c in one.columns if "wall" in c]
+        pd.testing.assert_frame_equal(one.drop(columns=timed), two.drop(columns=timed), check_exact=True)
+
+
+def test_a_failing_replication_in_a_batch_is_named_in_one_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """The batch fails; each replication is run again alone, and the message names the one that fails alone."""
+    import sim.city
+    from sim.experiments.seeds import replication_seeds
+
+    failing = replication_seeds(0, 3)[1]
+    original = sim.city.build_city
+
+    def broken(plan: Any, seed: int, *args: Any, **kwargs: Any) -> Any:
+        if seed == failing:
+            raise RuntimeError("the pool ran dry")
+        return original(plan, seed, *args, **kwargs)
+
+    monkeypatch.setattr(sim.city, "build_city", broken)
+    path = write_city(tmp_path / "city")
+    code = main(["run", str(path), "--reps", "3", "--seed", "0", "--workers", "1", "--batch", "3",
+                 "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and len(err.splitlines()) == 1 and "the pool ran dry" in err and str(failing) in err

@@ -18,7 +18,13 @@ from sim.cli.scenario_options import (
 )
 from sim.errors import UserError
 from sim.messages import text
-from sim.scenario.city_loading import check_city_memory, is_city_file, load_city, parse_city_set_options
+from sim.scenario.city_loading import (
+    CitySource,
+    check_city_memory,
+    is_city_file,
+    load_city,
+    parse_city_set_options,
+)
 
 
 def add_command(subparsers: Any) -> argparse.ArgumentParser:
@@ -86,10 +92,13 @@ def _run_city(args: argparse.Namespace) -> int:
     """Run a city file: its programmes together, ``--reps`` replications on ``--workers``; write its folder.
 
     ``--set`` addresses city keys and one programme's keys (``programmes.NAME.intake.cohort_size=900``).
-    A replication is one batch of the city's programmes, so ``--batch`` does not apply.
+    ``--batch`` replications are simulated together (``sim.city.run_city_files``; default: the
+    size rule over the city's students); a batch that fails is run again replication by
+    replication, so the message names the replication that failed.
     """
-    from sim.city import CityResult, run_city_file
+    from sim.city import CityResult, run_city_file, run_city_files
     from sim.experiments.backends import RunError, make_backend
+    from sim.experiments.runner import batch_size
     from sim.experiments.seeds import replication_seeds
     from sim.run_folder import format_summary, prepare_output_dir, write_city_folder
 
@@ -103,14 +112,19 @@ def _run_city(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     seeds = replication_seeds(args.seed, args.reps)
     found: dict[int, CityResult] = {}
-    tasks = [(str(args.scenario), overrides or None, seed) for seed in seeds]
-    # one replication is one city (its programmes batched together): on --workers processes when there are several
-    with make_backend(workers=1 if args.reps == 1 else args.workers) as backend:
-        for task, result in backend.map(run_city_file, tasks):
-            if isinstance(result, RunError):
-                raise UserError(text("city.replication_failed", file=task[0], seed=task[2],
-                                     message=result.message))
-            found[task[2]] = result
+    source = CitySource(str(args.scenario), overrides, plan)
+    # replications batched together (each city's programmes and pool side by side), on --workers processes
+    with make_backend(workers=1 if args.reps == 1 else args.workers, batch=batch_option(args, [source])) as backend:
+        size = batch_size(len(seeds), backend.workers, backend.batch)
+        tasks = [(str(args.scenario), overrides or None, tuple(seeds[i:i + size])) for i in range(0, len(seeds), size)]
+        for task, results in backend.map(run_city_files, tasks):
+            if isinstance(results, RunError):  # which replication failed: each alone
+                alone = [(str(args.scenario), overrides or None, seed) for seed in task[2]]
+                failed = [(one[2], result) for one, result in backend.map(run_city_file, alone)
+                          if isinstance(result, RunError)]
+                seed, error = failed[0] if failed else (task[2][0], results)
+                raise UserError(text("city.replication_failed", file=task[0], seed=seed, message=error.message))
+            found.update(zip(task[2], results, strict=True))
     results = [found[seed] for seed in seeds]
     wall = time.perf_counter() - started
     dest = write_city_folder(dest, args.scenario, results, seeds, wall, args.seed)
