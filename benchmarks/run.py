@@ -190,6 +190,11 @@ def run_task(task: dict[str, Any]) -> dict[str, Any]:
         from city_scale import city_task
 
         return city_task(task)
+    elif kind == "city_replications":
+        sys.path.insert(0, str(HERE))
+        from city_replications import replications_task
+
+        return replications_task(task)
     else:
         raise ValueError(f"unknown task kind {kind!r}")
     return {"wall": wall, "cpu": cpu, "peak_rss": peak_rss_bytes(), "rss_before": rss_before,
@@ -557,6 +562,15 @@ def run_benchmarks(quick: bool) -> dict[str, Any]:
                       "programme_wall_seconds": scaling[big]["wall_seconds"]}
     doc["city_1m_over_engine_1m"] = city_big["wall"] / scaling[big]["wall_seconds"]
     print(f"  200 programmes: {city_big['wall']:.2f} s against {scaling[big]['wall_seconds']:.2f} s", flush=True)
+    sys.path.insert(0, str(HERE))
+    from city_replications import compare as compare_city_replications
+
+    doc["city_replications"] = compare_city_replications(4 if quick else 8, 1 if quick else 3, 2 if quick else None)
+    doc["city_replications_together_over_one_by_one"] = \
+        doc["city_replications"]["together_over_one_by_one_speedup"]
+    print(f"  the shipped city's replications together: "
+          f"{doc['city_replications']['cpu_seconds_per_replication_together']:.2f} s CPU each, one by one "
+          f"{doc['city_replications']['cpu_seconds_per_replication_one_by_one']:.2f} s", flush=True)
 
     doc["load_average_after"] = load_average()
     doc["total_benchmark_seconds"] = time.perf_counter() - started
@@ -607,7 +621,11 @@ def table(doc: dict[str, Any]) -> str:
               f"of {doc['city_20']['students']:,} students {doc['city_20']['city_wall_seconds']:.2f} s against one "
               f"programme of the same students and firms {doc['city_20']['programme_wall_seconds']:.2f} s; the city of "
               f"{doc['city_1m']['students']:,} students {doc['city_1m']['city_wall_seconds']:.2f} s against the "
-              f"{doc['city_1m']['programme_wall_seconds']:.2f} s of one programme of 1,000,000.",
+              f"{doc['city_1m']['programme_wall_seconds']:.2f} s of one programme of 1,000,000; "
+              f"{doc['city_replications']['replications']} replications of the shipped city together "
+              f"{doc['city_replications']['together_over_one_by_one_speedup']:.2f}x as fast as one by one "
+              f"({doc['city_replications']['cpu_seconds_per_replication_together']:.2f} against "
+              f"{doc['city_replications']['cpu_seconds_per_replication_one_by_one']:.2f} s CPU a replication).",
               f"Machine: {doc['machine']['cpu_model']}, {doc['machine']['logical_cores']} cores, "
               f"{doc['machine']['memory_gib']} GiB, Python {doc['machine']['python']}, NumPy "
               f"{doc['machine']['numpy']}, Mesa {doc['machine']['mesa']}; {doc['date']}; load average "
