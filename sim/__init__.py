@@ -12,6 +12,7 @@ Public API::
     sim.calibrate(calibration_file, out=...) # fit uncertain parameters to observed figures (ABC-SMC, Optuna; a city)
     sim.load_city(path, overrides)           # a resolved city file (CityPlan): programmes, pool, demand, bureau
     sim.run_city(plan, seed)                 # a city's programmes run together -> CityResult (summary_table())
+    sim.run_cities(plans, seeds)             # several cities' replications in one batch -> [CityResult], each as alone
     sim.compare_cities([...], reps, seed)    # city files side by side, paired by replication
     sim.MODEL_VERSION                        # the model's declared version (sim/model_version.py: when to bump it)
 
@@ -37,6 +38,7 @@ _EXPORTS = {  # each name from the module that defines it: a package's attribute
     "compare_cities": "sim.experiments.city_compare",
     "load_city": "sim.scenario.city_loading",
     "run_city": "sim.city",
+    "run_cities": "sim.city",
     "load_scenario": "sim.scenario",
     "replicate": "sim.experiments.replicate",
     "run_one": "sim.model",
