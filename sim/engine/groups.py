@@ -79,7 +79,7 @@ class GroupIndex:
         return len(self.starts["students"]) - 1
 
     def block(self, population: Population, g: int) -> slice:
-        """The index range of group ``g``'s agents of ``population`` (a shared population: all of it)."""
+        """The index range of group ``g``'s agents of ``population`` (a shared population: its pool's, whole)."""
         s = self.starts[population]
         if population in self.shared:
             k = 0 if self.pool_of is None else int(self.pool_of[g])
@@ -87,7 +87,7 @@ class GroupIndex:
         return slice(int(s[g]), int(s[g + 1]))
 
     def blocks(self, population: Population) -> list[slice]:
-        """The index ranges of every group's agents of ``population``, in group order (computed once)."""
+        """The index ranges of every group's agents of ``population`` in group order (shared: each pool's; once)."""
         found = self._blocks.get(population)
         if found is None:
             s = self.starts[population].tolist()
@@ -135,7 +135,7 @@ class GroupIndex:
         return found
 
     def offsets(self, population: Population, owner_population: Population) -> np.ndarray:
-        """For every agent of ``owner_population``, where its group's block of ``population`` starts (computed once).
+        """For every agent of ``owner_population``, where its block of ``population`` starts (its group's or pool's).
 
         An index local to the owner's group plus this offset is a position in the concatenated
         arrays: ``to_global`` without gathering the block starts every time.
