@@ -157,9 +157,11 @@ def test_the_group_index_of_two_cities_puts_each_groups_pool_indices_in_its_pool
 def test_the_batched_model_runs_a_citys_replications_together_with_the_outcomes_of_each_alone() -> None:
     """What ``--batch`` runs for a comparison or sweep of a city file: the same outcomes as run one by one."""
     source = CitySource.read(SHIPPED / "shenyang.yaml", SHORT)
-    params = [{}, {}, {"bureau.city_subsidy_yuan_per_apprentice_year": 5000}]
-    together = talent_model_batch(params, [source] * 3, [1, 2, 1])
-    for p, seed, outcomes in zip(params, [1, 2, 1], together, strict=True):
+    params = [{}, {}, {"bureau.city_subsidy_yuan_per_apprentice_year": 5000},
+              {"enterprises.equipment_manufacturing.count": 900, "programmes.hv_software.intake.cohort_size": 400}]
+    seeds = [1, 2, 1, 3]  # sweep points of a city: pools of different sizes, programmes of different intakes
+    together = talent_model_batch(params, [source] * len(params), seeds)
+    for p, seed, outcomes in zip(params, seeds, together, strict=True):
         alone = talent_model(p, source, seed)
         assert list(outcomes) == list(alone)
         assert all(outcomes[k] == v or (math.isnan(v) and math.isnan(outcomes[k])) for k, v in alone.items())
