@@ -337,11 +337,8 @@ def _block_means(values: np.ndarray, sizes: np.ndarray) -> np.ndarray:
 
 def _pool_counts(batch: Batch, population: Population, mask: np.ndarray) -> np.ndarray:
     """Each programme's count of its city's pool's agents ``mask`` marks (every programme sees its whole pool)."""
-    pool_of = batch.groups.pool_of
-    if pool_of is None:  # one city
-        return np.full(batch.n_runs, np.count_nonzero(mask))
     per_pool = np.array([np.count_nonzero(mask[block]) for block in batch.groups.blocks(population)], dtype=np.int64)
-    return per_pool[pool_of]
+    return per_pool[batch.groups.pool_of_group()]
 
 
 def _pool_means(batch: Batch, values: np.ndarray, sizes: np.ndarray) -> np.ndarray:
@@ -350,13 +347,10 @@ def _pool_means(batch: Batch, values: np.ndarray, sizes: np.ndarray) -> np.ndarr
     ``values``: the marked mentors' values, block by block (run by run, or pool by pool);
     ``sizes``: each run's count of them (in a city: its pool's, ``_pool_counts``).
     """
-    pool_of = batch.groups.pool_of
     if not batch.shares_pool:
         return _block_means(values, sizes)
-    if pool_of is None:  # one city
-        return np.full(batch.n_runs, np.add.reduce(values) / len(values) if len(values) else np.nan)
-    first_of_pool = np.searchsorted(pool_of, np.arange(batch.groups.n_pools))  # a pool's first programme
-    return _block_means(values, sizes[first_of_pool])[pool_of]
+    groups = batch.groups  # each pool's count is its first programme's
+    return _block_means(values, sizes[groups.pool_group_starts()[:-1]])[groups.pool_of_group()]
 
 
 _SPENT_ON = np.array([COLUMN[f"spent_{use}_yuan"] for use in USES])

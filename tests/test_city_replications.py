@@ -142,6 +142,7 @@ def test_the_group_index_of_two_cities_puts_each_groups_pool_indices_in_its_pool
     assert index.n_pools == 2 and index.blocks("enterprises") == [slice(0, 5), slice(5, 9)]
     assert index.block("enterprises", 1) == slice(0, 5) and index.block("enterprises", 2) == slice(5, 9)
     assert index.group_starts("enterprises").tolist() == [0, 0, 5]
+    assert index.pool_of_group().tolist() == [0, 0, 1] and index.pool_group_starts().tolist() == [0, 2, 3]
     assert index.pool_of_agent("enterprise_mentors").tolist() == [0, 0, 0, 1, 1]
     # a student's host (local to its pool) and a mentor's employer, as positions in the concatenated arrays
     assert index.offsets("enterprises", "students").tolist() == [0] * 5 + [5] * 4

@@ -276,12 +276,14 @@ class Batch:
     def set_week(self, week: int) -> None:
         """Make ``week`` the current week of the batch and of every run in it."""
         self.week = week
-        for w in self.worlds:
-            w.week = week
-        for pool in self.pools:
-            pool.week = week
-        for city in self.cities:
-            city.set_week(week)
+        if self.cities:
+            for city in self.cities:  # its worlds' and pool's week with it
+                city.set_week(week)
+        else:
+            for w in self.worlds:
+                w.week = week
+            for pool in self.pools:
+                pool.week = week
         if self._params and any(w.scenario is not sc for w, sc in zip(self.worlds, self._params_read[1], strict=True)):
             self._forget_params()  # a run was given another scenario
 

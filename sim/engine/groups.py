@@ -105,12 +105,21 @@ class GroupIndex:
             self._pool_of_agent[population] = found
         return found
 
+    def pool_of_group(self) -> np.ndarray:
+        """Each group's pool (every group's 0 with one pool)."""
+        return np.zeros(self.n_groups, dtype=np.int64) if self.pool_of is None else self.pool_of
+
+    def pool_group_starts(self) -> np.ndarray:
+        """Where each pool's groups start, then the groups' count: pool ``k``'s are ``[s[k], s[k + 1])``.
+
+        Groups come pool by pool (a batch of cities: city by city).
+        """
+        return np.searchsorted(self.pool_of_group(), np.arange(self.n_pools + 1))
+
     def group_starts(self, population: Population) -> np.ndarray:
         """Where each group's block of ``population`` starts (a shared one: its pool's block), one per group."""
         s = self.starts[population]
-        if population not in self.shared:
-            return s[:-1]
-        return np.zeros(self.n_groups, dtype=np.int64) if self.pool_of is None else s[self.pool_of]
+        return s[self.pool_of_group()] if population in self.shared else s[:-1]
 
     def group_of(self, population: Population) -> np.ndarray:
         """The group of every agent of ``population`` (computed once; a shared population's agents have none)."""

@@ -273,8 +273,8 @@ def pay_weekly_needs(batch: Batch) -> None:
     else:
         em_by_run = np.array(shared_mentor_posts(batch, on_site, apprentices_on_site, em_active))
         allowance_week = [_allowance_per_mentor(pool) * MONTHS_PER_WEEK for pool in batch.pools]  # each city's
-        pool_of = [0] * len(worlds) if groups.pool_of is None else groups.pool_of.tolist()
-        firm_parts = [posts * allowance_week[k] for posts, k in zip(em_by_run.tolist(), pool_of, strict=True)]
+        firm_parts = [posts * allowance_week[k]
+                      for posts, k in zip(em_by_run.tolist(), groups.pool_of_group().tolist(), strict=True)]
         batch.enterprises.week_subsidy_yuan[:] = 0.0  # each programme adds what it paid its apprentices' hosts
     pay_in(batch, batch.counts("students", at_firm))
     # completion subsidies: only an enterprise apprenticeship's hosts claim any

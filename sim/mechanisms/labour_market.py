@@ -154,11 +154,8 @@ def _search(batch: Batch, searching: np.ndarray) -> np.ndarray:
     if len(demands) == 1:  # a run, a batch of runs, or one city
         return searching[_found(demands[0], s.sector, searching, rate, log_m, u, batch.week)]
     # a batch of cities: each city's searchers compete for its own sectors' vacancies
-    starts = batch.groups.starts["students"]
-    pool_of = batch.groups.pool_of
-    assert pool_of is not None
-    firsts = np.searchsorted(pool_of, np.arange(len(demands) + 1))  # each city's first programme
-    cuts = np.searchsorted(searching, starts[firsts]).tolist()
+    first_students = batch.groups.starts["students"][batch.groups.pool_group_starts()]  # each city's first
+    cuts = np.searchsorted(searching, first_students).tolist()
     found = np.zeros(len(searching), dtype=bool)
     for k, demand in enumerate(demands):
         part = slice(cuts[k], cuts[k + 1])
